@@ -1,0 +1,159 @@
+"""The EPUB 3 writer: the model through the shared templates, packaged with ebooklib.
+
+Content documents and the nav are our own templates, added as plain items so ebooklib
+writes them byte for byte; ebooklib writes the package document, the NCX and the zip.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from ebooklib import epub
+
+from . import NAME
+from .cover import cover_png
+from .model import Work
+from .output import normalise_epub_zip
+from .paths import STYLES
+from .templates import render_page
+
+XHTML = "application/xhtml+xml"
+ACCESSIBILITY_SUMMARY = (
+    "This publication conforms to WCAG 2.2 Level AA. Its text is structured with headings "
+    "in order and semantic markup, has a table of contents and landmarks, and follows the "
+    "reading order of the source. Notes are linked both ways between call and note. The "
+    "cover image has a text alternative; no other images are used."
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One content document of the spine."""
+
+    key: str  # the id the templates link to
+    file_name: str
+    title: str
+    section: str  # template under styles/templates/sections
+    body_type: str | None = None
+
+
+def pages(work: Work) -> list[Page]:
+    """The spine, in reading order: title page, text, colophon, rights page (after the cover)."""
+    return [
+        Page("title-page", "titlepage.xhtml", "Title page", "sections/titlepage.html", "frontmatter"),
+        *(Page(part.id, f"{part.id}.xhtml", part.title, "sections/part.html", "bodymatter") for part in work.parts),
+        Page("colophon", "colophon.xhtml", "Colophon", "sections/colophon.html", "backmatter"),
+        Page("rights", "rights.xhtml", "Rights", "sections/rights.html", "backmatter"),
+    ]
+
+
+def write_epub(work: Work) -> bytes:
+    meta = work.meta
+    book = epub.EpubBook()
+    book.FOLDER_NAME = "EPUB"
+    book.set_identifier(meta.identifier)
+    book.set_title(meta.title)
+    book.set_language(meta.language)
+    _package_metadata(book, work)
+
+    spine = pages(work)
+    hrefs = {page.key: page.file_name for page in spine} | {"cover": "cover.xhtml"}
+    parts = {part.id: part for part in work.parts}
+
+    book.set_cover("images/cover.png", cover_png(work), create_page=False)
+    cover = _document("cover", "cover.xhtml", render_page("epub/cover.xhtml", work, "epub", image="images/cover.png"))
+    book.add_item(cover)
+    documents = [cover]
+    for page in spine:
+        html = render_page(
+            "epub/document.xhtml", work, "epub",
+            title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs,
+        )
+        documents.append(_document(page.key, page.file_name, html))
+        book.add_item(documents[-1])
+    nav = _document("nav", "nav.xhtml", render_page("epub/nav.xhtml", work, "epub", hrefs=hrefs), properties=["nav"])
+    book.add_item(nav)
+    for name in ("common.css", "epub.css"):
+        book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=(STYLES / name).read_bytes()))
+    book.add_item(epub.EpubNcx())
+
+    book.spine = documents
+    book.toc = [epub.Link(hrefs[part.id], part.title, part.id) for part in work.parts] + [
+        epub.Link("colophon.xhtml", "Colophon", "colophon"),
+        epub.Link("rights.xhtml", "Rights", "rights"),
+    ]
+    book.guide = [
+        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
+        {"type": "title-page", "href": "titlepage.xhtml", "title": "Title page"},
+        {"type": "text", "href": hrefs[work.parts[0].id], "title": work.parts[0].title},
+    ]
+    out = io.BytesIO()
+    options = {
+        "mtime": work.edition_date,  # written as dcterms:modified; the edition's date, in UTC
+        "epub3_pages": False,  # else every element with an id and epub:type becomes a bogus page
+        "epub3_landmark": False,  # our nav template writes the landmarks
+        "raise_exceptions": True,
+    }
+    epub.write_epub(out, book, options)
+    return normalise_epub_zip(out.getvalue(), work.edition_date)
+
+
+def _document(uid: str, file_name: str, html: str, properties: list[str] | None = None) -> epub.EpubItem:
+    item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML, content=html.encode("utf-8"))
+    item.properties = properties or []
+    return item
+
+
+def _package_metadata(book: epub.EpubBook, work: Work) -> None:
+    meta = work.meta
+
+    def refine(target: str, prop: str, value: str, scheme: str | None = None) -> None:
+        attributes = {"refines": f"#{target}", "property": prop} | ({"scheme": scheme} if scheme else {})
+        book.add_metadata(None, "meta", value, attributes)
+
+    book.add_metadata("DC", "creator", meta.author, {"id": "author"})
+    refine("author", "file-as", meta.author_sort)
+    refine("author", "role", "aut", "marc:relators")
+    contributors = [
+        ("trl", meta.credits.translators),
+        ("trc", meta.credits.transcribers),
+        ("mrk", meta.credits.markup),
+        ("pfr", meta.credits.proofreaders),
+    ]
+    for role, people in contributors:
+        for number, person in enumerate(people, start=1):
+            uid = f"{role}-{number}"
+            book.add_metadata("DC", "contributor", person, {"id": uid})
+            refine(uid, "role", role, "marc:relators")
+    book.add_metadata("DC", "contributor", NAME, {"id": "builder"})
+    refine("builder", "role", "bkp", "marc:relators")
+
+    book.add_metadata("DC", "date", work.edition_date.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    book.add_metadata("DC", "publisher", meta.archive.name)
+    if meta.description:
+        book.add_metadata("DC", "description", meta.description)
+    for subject in meta.subjects:
+        book.add_metadata("DC", "subject", subject)
+    if meta.source:
+        source = meta.source
+        details = [source.title, source.publisher, source.place, source.year, source.volume and f"volume {source.volume}", source.pages and f"pages {source.pages}"]
+        book.add_metadata("DC", "source", ", ".join(d for d in details if d))
+    rights = meta.rights
+    if rights.status == "public-domain":
+        book.add_metadata("DC", "rights", "Public domain. " + (rights.statement or ""))
+    else:
+        assert rights.licence is not None
+        book.add_metadata("DC", "rights", f"Licensed under the {rights.licence.name}: {rights.licence.url}")
+
+    for prop, values in {
+        "schema:accessMode": ["textual"],
+        "schema:accessModeSufficient": ["textual"],
+        "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "displayTransformability"],
+        "schema:accessibilityHazard": ["none"],
+        "schema:accessibilitySummary": [ACCESSIBILITY_SUMMARY],
+        "dcterms:conformsTo": ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"],
+        "a11y:certifiedBy": [NAME],
+    }.items():
+        for value in values:
+            book.add_metadata(None, "meta", value, {"property": prop})

@@ -1,0 +1,54 @@
+"""Source folder → document model: read `work.toml` and the Markdown parts, and validate."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .edition_date import edition_date
+from .errors import SourceError
+from .metadata import load_metadata
+from .model import Part, Work
+from .paths import STYLES, shown_path
+from .text import collect_ids, parse_part, valid_id
+
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Ids the templates give to their own elements; a source must not take them.
+RESERVED_IDS = {"title-page", "colophon", "rights", "toc", "cover", "notes", "landmarks"}
+
+
+def load_work(folder: Path) -> Work:
+    folder = folder.resolve()
+    if not folder.is_dir():
+        raise SourceError(shown_path(folder), "not a folder", hint="give the path of a work's folder under source/", code="S000")
+    slug = folder.name
+    if not _SLUG.match(slug):
+        raise SourceError(shown_path(folder), f"folder name {slug!r} is not a slug", hint="name it in lower case with hyphens, e.g. lenin-1912-letter-to-huysmans", code="S005")
+    meta = load_metadata(folder / "work.toml", shown_path(folder / "work.toml"))
+    parts: list[Part] = []
+    seen_ids: dict[str, str] = {}
+    seen_labels: dict[str, str] = {}
+    for name in meta.parts:
+        path = folder / name
+        part_id = "text" if len(meta.parts) == 1 else re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "part"
+        part = parse_part(path, shown_path(path), part_id)
+        for value, line in collect_ids(part.tokens) + [(n.id, n.line) for n in part.notes.values()]:
+            if not valid_id(value):
+                raise SourceError(shown_path(path), f"id {value!r} is not a valid id", line=line, hint="start ids with a letter; use letters, digits, '-' or '_'", code="S006")
+            if value in RESERVED_IDS:
+                raise SourceError(shown_path(path), f"id {value!r} is reserved for the edition's own pages", line=line, hint="choose another id", code="S007")
+            if value in seen_ids:
+                raise SourceError(shown_path(path), f"id {value!r} is used twice (also in {seen_ids[value]})", line=line, hint="ids must be unique across the work", code="S008")
+            seen_ids[value] = shown_path(path)
+        for label, note in part.notes.items():
+            if label in seen_labels:
+                raise SourceError(shown_path(path), f"note label [^{label}] is also used in {seen_labels[label]}", line=note.line, hint="note labels must be unique across the work's parts", code="S009")
+            seen_labels[label] = shown_path(path)
+        parts.append(part)
+    date = edition_date(folder, STYLES, meta.archive.year)
+    return Work(slug=slug, folder=folder, meta=meta, parts=parts, edition_date=date)
+
+
+def find_works(root: Path) -> list[Path]:
+    """Every work folder under source/, in a stable order."""
+    return sorted(path.parent for path in root.glob("*/work.toml"))

@@ -1,0 +1,223 @@
+"""A work's metadata: `work.toml`, read with tomllib and validated strictly with pydantic.
+
+Unknown or misspelt keys are errors, not silently ignored; every error names the line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from .errors import SourceError
+
+
+def _as_list(value: object) -> object:
+    """Let a single name stand where a list of names is expected."""
+    return [value] if isinstance(value, str) else value
+
+
+def _as_text(value: object) -> object:
+    """Years and volumes may be written as numbers or as the archive prints them ("[1974]")."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+Names = Annotated[list[Text], BeforeValidator(_as_list)]
+Number = Annotated[Text, BeforeValidator(_as_text)]
+Url = Annotated[str, Field(pattern=r"^https?://\S+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        strict=True,
+        alias_generator=lambda name: name.replace("_", "-"),
+        populate_by_name=True,
+    )
+
+
+class PrintedSource(_Strict):
+    """The printed edition the transcription was made from."""
+
+    title: Text
+    publisher: Text | None = None
+    place: Text | None = None
+    year: Number | None = None
+    volume: Number | None = None
+    pages: Number | None = None
+
+
+class Credits(_Strict):
+    """The people whose work the text carries: MARC roles trl, trc and so on."""
+
+    translators: Names = []
+    transcribers: Names = []
+    markup: Names = []
+    proofreaders: Names = []
+
+
+class Archive(_Strict):
+    """The archive that published the transcription, and how it asks to be credited."""
+
+    name: Text
+    year: Annotated[int, Field(ge=1000, le=9999)] | None = None
+    url: Url | None = None
+    credit: Text | None = None
+
+
+class Licence(_Strict):
+    name: Text
+    url: Url
+
+
+class Rights(_Strict):
+    """Public domain, or a named licence with its address."""
+
+    status: Literal["public-domain", "licensed"]
+    statement: Text | None = None
+    licence: Licence | None = None
+
+    @model_validator(mode="after")
+    def _licence_matches_status(self) -> Rights:
+        if self.status == "licensed" and self.licence is None:
+            raise ValueError('status "licensed" needs a [rights.licence] with name and url')
+        if self.status == "public-domain" and self.licence is not None:
+            raise ValueError('a public-domain work has no licence; use status = "licensed"')
+        return self
+
+
+class Metadata(_Strict):
+    title: Text
+    subtitle: Text | None = None
+    short_title: Text | None = None
+    author: Text
+    author_sort: Text
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
+    identifier: Annotated[str, Field(pattern=r"^(urn:[a-z0-9][a-z0-9-]{0,31}:\S+|https?://\S+)$")]
+    written: Text | None = None
+    first_published: Text | None = None
+    description: Text | None = None
+    subjects: list[Text] = []
+    parts: list[Annotated[str, Field(pattern=r"^[\w][\w.-]*\.md$")]] = ["text.md"]
+    source: PrintedSource | None = None
+    credits: Credits = Credits()
+    archive: Archive
+    rights: Rights
+
+    @property
+    def running_title(self) -> str:
+        return self.short_title or self.title
+
+    @property
+    def year(self) -> str | None:
+        """The year the work was written (or else first published), for the cover."""
+        for text in (self.written, self.first_published):
+            if text and (found := re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", text)):
+                return found.group(1)
+        return None
+
+
+_TABLE = re.compile(r"^\s*\[\s*([^\]]+?)\s*\]\s*(#.*)?$")
+
+
+def key_line(text: str, loc: tuple[str | int, ...]) -> int | None:
+    """The 1-based line where a key path such as ("source", "year") is written, if any.
+
+    tomllib keeps no positions, so look for the key under its table header (or as an
+    inline `table = { key = … }`); good enough to point a person at the right line.
+    """
+    names = [str(part) for part in loc if isinstance(part, str)]
+    if not names:
+        return None
+    table: list[str] = []
+    fallback = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if match := _TABLE.match(line):
+            table = [part.strip().strip('"') for part in match.group(1).split(".")]
+            if table == names:
+                return number
+            continue
+        key = re.match(r'^\s*"?([\w-]+)"?\s*=', line)
+        if not key:
+            continue
+        path = table + [key.group(1)]
+        if path == names:
+            return number
+        if names[: len(path)] == path and fallback is None:
+            fallback = number  # an inline table or array holding the key
+    if fallback is not None:
+        return fallback
+    return None
+
+
+def load_metadata(path: Path, shown: Path | str) -> Metadata:
+    """Read and validate `work.toml`; raise SourceError naming the line on any fault."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError(shown, "no work.toml here", hint="every work folder needs a work.toml with its metadata (see README, 'Writing a source')", code="S001") from None
+    except UnicodeDecodeError as error:
+        raise SourceError(shown, f"not UTF-8 ({error.reason} at byte {error.start})", hint="save the file as UTF-8", code="S002") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        message = str(error).split(" (at line")[0]
+        raise SourceError(shown, f"not valid TOML: {message}", line=line, hint="see https://toml.io for the syntax", code="S003") from None
+    try:
+        return Metadata.model_validate(data)
+    except ValidationError as errors:
+        first = errors.errors()[0]
+        loc = tuple(first["loc"])
+        dotted = ".".join(str(part) for part in loc) or "(top level)"
+        if first["type"] == "extra_forbidden":
+            message, hint = f"unknown key '{dotted}'", f"remove it or correct its spelling; known keys: {_known_keys(loc)}"
+        elif first["type"] == "missing":
+            message, hint = f"missing key '{dotted}'", "add it (see README, 'Writing a source')"
+        else:
+            message, hint = f"'{dotted}': {first['msg']}", _HINTS.get(loc[-1] if loc else "", None)
+        more = len(errors.errors()) - 1
+        if more:
+            message += f" (and {more} more problem{'s' if more > 1 else ''})"
+        line = key_line(text, loc) if first["type"] != "missing" else key_line(text, loc[:-1])
+        raise SourceError(shown, message, line=line, hint=hint, code="S004") from None
+
+
+_HINTS = {
+    "language": 'a BCP 47 tag such as "en" or "de-AT"',
+    "identifier": 'a stable URN or URL, e.g. "urn:uuid:…"; it must stay the same on every build',
+    "url": "an http:// or https:// address",
+    "parts": 'Markdown files in this folder, in reading order, e.g. ["text.md"]',
+}
+
+
+def _known_keys(loc: tuple[str | int, ...]) -> str:
+    model: type[BaseModel] = Metadata
+    for part in loc[:-1]:
+        field = model.model_fields.get(str(part).replace("-", "_"))
+        annotation = getattr(field, "annotation", None)
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        nested = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        if nested is None:
+            break
+        model = nested
+    return ", ".join(name.replace("_", "-") for name in model.model_fields)

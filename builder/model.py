@@ -1,0 +1,57 @@
+"""The document model: what the loader reads a source folder into, and every writer reads.
+
+One model for every edition (as Pandoc has one AST for many writers): the text stays a
+markdown-it token stream, rendered to HTML only by the template layer, so that each
+edition can call its notes its own way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from markdown_it.token import Token
+
+from .metadata import Metadata
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note as the source numbers it (`[^1]` keeps the number 1)."""
+
+    label: str
+    tokens: list[Token] = field(repr=False)
+    line: int
+
+    @property
+    def id(self) -> str:
+        return f"note-{self.label}"
+
+    @property
+    def call_id(self) -> str:
+        return f"noteref-{self.label}"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One Markdown file of a work: a chapter, or the whole text of a short work."""
+
+    id: str
+    path: Path
+    title: str
+    tokens: list[Token] = field(repr=False)
+    notes: dict[str, Note]
+
+
+@dataclass(frozen=True)
+class Work:
+    slug: str
+    folder: Path
+    meta: Metadata
+    parts: list[Part]
+    edition_date: datetime
+
+    @property
+    def notes(self) -> list[Note]:
+        return [note for part in self.parts for note in part.notes.values()]

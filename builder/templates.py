@@ -1,0 +1,45 @@
+"""The one template layer: a Jinja2 environment over styles/, shared by every edition.
+
+Editions differ only through the `edition` switch the templates read and through their
+stylesheets; there is no per-format copy of a template.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from typing import Any, Literal
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from . import NAME, __version__
+from .model import Work
+from .paths import STYLES
+from .text import render
+
+Edition = Literal["epub", "pdf", "cover"]
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(STYLES / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,  # a misspelt field in a template fails the build
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["render"] = render
+    env.filters["long_date"] = _long_date
+    return env
+
+
+def _long_date(value: datetime) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def render_page(template: str, work: Work, edition: Edition, **extra: Any) -> str:
+    """Render one template of styles/templates for a work and an edition."""
+    context = {"work": work, "meta": work.meta, "edition": edition, "builder": {"name": NAME, "version": __version__}}
+    return environment().get_template(template).render(context | extra)

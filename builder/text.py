@@ -1,0 +1,181 @@
+"""The text of a work: CommonMark with footnotes and attributes, through markdown-it-py.
+
+Parsing makes the token stream of the model; rendering turns tokens into (X)HTML for the
+template layer, calling back into the templates for note calls.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .errors import SourceError
+from .model import Note, Part
+
+# Attributes a source may set with `{…}`; anything else (event handlers, style, src) is refused.
+ALLOWED_ATTRIBUTES = ["id", "class", "lang"]
+_LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
+_ID = re.compile(r"^[A-Za-z][\w-]*$")
+
+
+def _markdown() -> MarkdownIt:
+    # Raw HTML is off: a source is untrusted and must not inject markup or scripts.
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
+    md.enable("table")
+    md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    md.use(attrs_block_plugin, allowed=ALLOWED_ATTRIBUTES)
+    md.use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
+    md.add_render_rule("footnote_ref", _render_note_call)
+    return md
+
+
+def _render_note_call(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    return str(env["note_call"](env["notes"][tokens[idx].meta["label"]]))
+
+
+MD = _markdown()
+
+
+def parse_part(path: Path, shown: str, part_id: str) -> Part:
+    """Parse one Markdown file into a Part, checking its headings, notes and ids."""
+    try:
+        source = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError(shown, "listed in work.toml 'parts' but missing", hint="create it, or remove it from 'parts'", code="S010") from None
+    except UnicodeDecodeError as error:
+        raise SourceError(shown, f"not UTF-8 ({error.reason} at byte {error.start})", hint="save the file as UTF-8", code="S002") from None
+    if "\r" in source:
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+    tokens = MD.parse(source, {})
+    body, definitions = _split_notes(tokens, shown)
+    if not body or body[0].type != "heading_open" or body[0].tag != "h1":
+        raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
+    body[0].attrSet("id", part_id)
+    calls = _note_calls(body, shown)
+    for label, (note, _) in definitions.items():
+        if label not in calls:
+            raise SourceError(shown, f"note [^{label}] is never called", line=note.line, hint=f"call it with [^{label}] in the text, or delete it", code="S012")
+    for label, line in calls.items():
+        if label not in definitions:
+            raise SourceError(shown, f"note [^{label}] is called but not written", line=line, hint=f"add a line '[^{label}]: text of the note' after the paragraph", code="S013")
+    for _, note_tokens in definitions.values():
+        if nested := _note_calls(note_tokens, shown):
+            label, line = next(iter(nested.items()))
+            raise SourceError(shown, f"note [^{label}] is called from inside another note", line=line, hint="notes cannot carry notes; merge the two", code="S014")
+        _refuse_images(note_tokens, shown)
+    _refuse_images(body, shown)
+    notes = {label: definitions[label][0] for label in calls}  # in the order they are called
+    return Part(id=part_id, path=path, title=plain_text(body[1]), tokens=body, notes=notes)
+
+
+def _split_notes(tokens: list[Token], shown: str) -> tuple[list[Token], dict[str, tuple[Note, list[Token]]]]:
+    """Separate the note definitions (left in place by the plugin) from the running text."""
+    body: list[Token] = []
+    notes: dict[str, tuple[Note, list[Token]]] = {}
+    current: list[Token] | None = None
+    for token in tokens:
+        if token.type == "footnote_reference_open":
+            label, line = token.meta["label"], _line(token)
+            if not _LABEL.match(label):
+                raise SourceError(shown, f"note label [^{label}] has characters ids cannot carry", line=line, hint="use letters, digits, '-' or '_', e.g. [^1] or [^abroad]", code="S015")
+            if label in notes:
+                raise SourceError(shown, f"note [^{label}] is written twice (first at line {notes[label][0].line})", line=line, hint="give each note its own label", code="S016")
+            current = []
+            notes[label] = (Note(label=label, tokens=current, line=line), current)
+        elif token.type == "footnote_reference_close":
+            current = None
+        elif current is not None:
+            current.append(token)
+        else:
+            body.append(token)
+    return body, notes
+
+
+def _note_calls(tokens: list[Token], shown: str) -> dict[str, int]:
+    calls: dict[str, int] = {}
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "footnote_ref":
+                label = child.meta["label"]
+                if label in calls:
+                    raise SourceError(shown, f"note [^{label}] is called twice (first at line {calls[label]})", line=_line(token), hint="call each note once; write a second note for the second place", code="S017")
+                calls[label] = _line(token)
+    return calls
+
+
+def _refuse_images(tokens: list[Token], shown: str) -> None:
+    for token in tokens:
+        if any(child.type == "image" for child in token.children or []):
+            raise SourceError(shown, "images are not supported yet", line=_line(token), hint="describe the image in words, or leave it out", code="S018")
+
+
+def _line(token: Token) -> int:
+    return token.map[0] + 1 if token.map else 1
+
+
+def plain_text(inline: Token) -> str:
+    """The words of an inline token without note calls: for the nav, bookmarks and titles."""
+    return "".join(child.content for child in inline.children or [] if child.type in ("text", "code_inline")).strip()
+
+
+def collect_ids(tokens: list[Token]) -> list[tuple[str, int]]:
+    found = []
+    for token in tokens:
+        for each in [token, *(token.children or [])]:
+            if isinstance(value := each.attrGet("id"), str):
+                found.append((value, _line(token)))
+    return found
+
+
+def valid_id(value: str) -> bool:
+    return bool(_ID.match(value))
+
+
+def render(
+    tokens: list[Token],
+    notes: dict[str, Note] | None = None,
+    note_call: Callable[[Note], Markup] | None = None,
+    *,
+    phrasing: bool = False,
+    lead: Markup | None = None,
+) -> Markup:
+    """Render tokens to XHTML for a template.
+
+    `note_call` is the template macro that writes a note's call; `phrasing` sets block
+    elements as spans, for a note that must sit inside its paragraph (a printed page's
+    footnote floats from its call); `lead` is markup set at the start of the first block
+    (a note's number, linking back to its call).
+    """
+    env = {"notes": notes or {}, "note_call": note_call}
+    if lead is not None:
+        tokens = _with_lead(tokens, lead)
+    if phrasing:
+        tokens = [_as_span(token) for token in tokens]
+    return Markup(MD.renderer.render(tokens, MD.options, env))
+
+
+def _with_lead(tokens: list[Token], lead: Markup) -> list[Token]:
+    first_inline = next((i for i, token in enumerate(tokens) if token.type == "inline"), None)
+    mark = Token("html_inline", "", 0, content=str(lead))
+    if first_inline is None:
+        return [Token("inline", "", 0, children=[mark]), *tokens]
+    inline = tokens[first_inline]
+    copy = inline.copy(children=[mark, *(inline.children or [])])
+    return [*tokens[:first_inline], copy, *tokens[first_inline + 1 :]]
+
+
+def _as_span(token: Token) -> Token:
+    if not token.block or token.nesting == 0:
+        return token
+    span = token.copy(tag="span", block=False)
+    if token.nesting == 1:
+        span.attrJoin("class", token.tag)
+    return span
