@@ -32,6 +32,10 @@ def load_work(folder: Path) -> Work:
         path = folder / name
         part_id = "text" if len(meta.parts) == 1 else re.sub(r"[^a-z0-9-]+", "-", path.stem.lower()).strip("-") or "part"
         part = parse_part(path, shown_path(path), part_id)
+        for label, note in part.notes.items():
+            if label in seen_labels:
+                raise SourceError(shown_path(path), f"note label [^{label}] is also used in {seen_labels[label]}", line=note.line, hint="note labels must be unique across the work's parts", code="S009")
+            seen_labels[label] = shown_path(path)
         for value, line in collect_ids(part.tokens) + [(n.id, n.line) for n in part.notes.values()]:
             if not valid_id(value):
                 raise SourceError(shown_path(path), f"id {value!r} is not a valid id", line=line, hint="start ids with a letter; use letters, digits, '-' or '_'", code="S006")
@@ -40,10 +44,6 @@ def load_work(folder: Path) -> Work:
             if value in seen_ids:
                 raise SourceError(shown_path(path), f"id {value!r} is used twice (also in {seen_ids[value]})", line=line, hint="ids must be unique across the work", code="S008")
             seen_ids[value] = shown_path(path)
-        for label, note in part.notes.items():
-            if label in seen_labels:
-                raise SourceError(shown_path(path), f"note label [^{label}] is also used in {seen_labels[label]}", line=note.line, hint="note labels must be unique across the work's parts", code="S009")
-            seen_labels[label] = shown_path(path)
         parts.append(part)
     date = edition_date(folder, STYLES, meta.archive.year)
     return Work(slug=slug, folder=folder, meta=meta, parts=parts, edition_date=date)

@@ -180,7 +180,8 @@ def load_metadata(path: Path, shown: Path | str) -> Metadata:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
+        found = re.search(r"\(at line (\d+)", str(error))
+        line = int(found.group(1)) if found else None
         message = str(error).split(" (at line")[0]
         raise SourceError(shown, f"not valid TOML: {message}", line=line, hint="see https://toml.io for the syntax", code="S003") from None
     try:
@@ -194,7 +195,9 @@ def load_metadata(path: Path, shown: Path | str) -> Metadata:
         elif first["type"] == "missing":
             message, hint = f"missing key '{dotted}'", "add it (see README, 'Writing a source')"
         else:
-            message, hint = f"'{dotted}': {first['msg']}", _HINTS.get(loc[-1] if loc else "", None)
+            reason = first["msg"].removeprefix("Value error, ")
+            message = f"'{dotted}': {reason}"
+            hint = _HINTS.get(str(loc[-1]) if loc else "", "see the keys and their types in README, 'Writing a source'")
         more = len(errors.errors()) - 1
         if more:
             message += f" (and {more} more problem{'s' if more > 1 else ''})"

@@ -13,7 +13,5 @@ DIST = ROOT / "dist"
 
 def shown_path(path: Path) -> str:
     """A path as a person would type it: relative to the current folder where possible."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    absolute = Path(path).absolute()
+    return os.path.relpath(absolute) if absolute.is_relative_to(Path.cwd()) else str(absolute)

@@ -1,18 +1,15 @@
 """The PDF writer: the model through the shared templates, typeset by WeasyPrint.
 
-All layout lives in styles/print.css and styles/trims/; this module only chooses the trim
-and the variant, and makes WeasyPrint's footnotes stay on their call's page.
+All layout lives in styles/print.css and styles/trims/; this module only chooses the trim,
+the crop marks and the PDF variant.
 """
 
 from __future__ import annotations
 
-from weasyprint import HTML
-
-from .fetcher import SandboxedFetcher
 from .model import Work
 from .paths import STYLES
 from .templates import render_page
-from .weasyprint_footnotes import apply as keep_footnotes_on_their_page
+from .typeset import typeset
 
 DEFAULT_TRIM = "a5"
 # A tagged PDF/UA-1 file: structure tree, document language and title shown in the title
@@ -28,7 +25,5 @@ def trims() -> list[str]:
 def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> bytes:
     if trim not in trims():
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
-    keep_footnotes_on_their_page()
     html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None)
-    document = HTML(string=html, base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(work.folder))
-    return document.write_pdf(pdf_variant=VARIANT, pdf_identifier=work.meta.identifier.encode(), uncompressed_pdf=False)
+    return typeset(html, work, f"{trim} PDF", pdf_variant=VARIANT, pdf_identifier=work.meta.identifier.encode())

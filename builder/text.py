@@ -60,12 +60,12 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
         raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
     body[0].attrSet("id", part_id)
     calls = _note_calls(body, shown)
-    for label, (note, _) in definitions.items():
-        if label not in calls:
-            raise SourceError(shown, f"note [^{label}] is never called", line=note.line, hint=f"call it with [^{label}] in the text, or delete it", code="S012")
     for label, line in calls.items():
         if label not in definitions:
             raise SourceError(shown, f"note [^{label}] is called but not written", line=line, hint=f"add a line '[^{label}]: text of the note' after the paragraph", code="S013")
+    for label, (note, _) in definitions.items():
+        if label not in calls:
+            raise SourceError(shown, f"note [^{label}] is never called", line=note.line, hint=f"call it with [^{label}] in the text, or delete it", code="S012")
     for _, note_tokens in definitions.values():
         if nested := _note_calls(note_tokens, shown):
             label, line = next(iter(nested.items()))

@@ -1,0 +1,54 @@
+"""One build: a work's source folder → its editions in dist/, written atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .epub import write_epub
+from .loader import load_work
+from .model import Work
+from .output import atomic_write
+from .pdf import DEFAULT_TRIM, write_pdf
+
+Format = Literal["epub", "pdf"]
+FORMATS: tuple[Format, ...] = ("epub", "pdf")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One file to make: its name in dist/ says the format, the trim and the marks."""
+
+    format: Format
+    trim: str = DEFAULT_TRIM
+    marks: bool = False
+
+    def file_name(self, slug: str) -> str:
+        if self.format == "epub":
+            return f"{slug}.epub"
+        trim = "" if self.trim == DEFAULT_TRIM else f"-{self.trim}"
+        return f"{slug}{trim}{'-print' if self.marks else ''}.pdf"
+
+    def write(self, work: Work) -> bytes:
+        return write_epub(work) if self.format == "epub" else write_pdf(work, self.trim, self.marks)
+
+
+def editions(formats: tuple[Format, ...], trims: list[str], marks: bool) -> list[Edition]:
+    chosen = [Edition("epub")] if "epub" in formats else []
+    if "pdf" in formats:
+        chosen += [Edition("pdf", trim, marks) for trim in trims]
+    return chosen
+
+
+def build_work(folder: Path, chosen: list[Edition], dist: Path, progress: Callable[[str], None] = lambda _: None) -> list[Path]:
+    """Build the chosen editions of one work; nothing is written until each is complete."""
+    work = load_work(folder)
+    written = []
+    for edition in chosen:
+        target = dist / edition.file_name(work.slug)
+        progress(target.name)
+        atomic_write(target, edition.write(work))
+        written.append(target)
+    return written

@@ -1,0 +1,105 @@
+"""The command line: `folio build`, `folio check` (also `python -m builder …`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import NAME, __version__
+from .build import FORMATS, build_work, editions
+from .errors import BuildError
+from .loader import find_works
+from .paths import DIST, SOURCE, shown_path
+from .pdf import DEFAULT_TRIM, trims
+
+app = typer.Typer(
+    name="folio",
+    help=f"{NAME}: build EPUB 3 and typeset PDF editions of public-domain texts from structured source.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"{NAME} {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Build EPUB 3 and typeset PDF editions of public-domain texts."""
+
+
+def _works(paths: list[Path] | None) -> list[Path]:
+    if paths:
+        return [path.resolve() for path in paths]
+    found = find_works(SOURCE)
+    if not found:
+        raise BuildError(shown_path(SOURCE), "no works found", hint="add a folder with a work.toml under source/", code="C001")
+    return found
+
+
+@app.command()
+def build(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Work folders to build (default: every folder in source/).", show_default=False)] = None,
+    format: Annotated[list[str] | None, typer.Option("--format", "-f", help="epub or pdf; repeat for both (default: both).", show_default=False)] = None,
+    trim: Annotated[list[str] | None, typer.Option("--trim", "-t", help=f"Page size of the PDF, from styles/trims: {', '.join(trims())}; repeat for several.", show_default=DEFAULT_TRIM)] = None,
+    all_trims: Annotated[bool, typer.Option("--all-trims", help="Build the PDF in every trim.")] = False,
+    print_marks: Annotated[bool, typer.Option("--print-marks", help="Add 3 mm bleed and crop marks to the PDF, for print shops (files end in -print.pdf).")] = False,
+    dist: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions to.")] = DIST,
+) -> None:
+    """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf."""
+    formats = tuple(format or FORMATS)
+    chosen_trims = trims() if all_trims else (trim or [DEFAULT_TRIM])
+    for name in formats:
+        if name not in FORMATS:
+            raise typer.BadParameter(f"{name!r} is not a format; choose from {', '.join(FORMATS)}", param_hint="--format")
+    for name in chosen_trims:
+        if name not in trims():
+            raise typer.BadParameter(f"{name!r} is not a trim; choose from {', '.join(trims())}", param_hint="--trim")
+    chosen = editions(formats, chosen_trims, print_marks)  # type: ignore[arg-type]
+    works = _works(paths)
+    failures = 0
+    made = []
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=len(works) * len(chosen) < 2 or not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("building", total=len(works) * len(chosen))
+        for folder in works:
+            try:
+                made += build_work(folder, chosen, dist, lambda name: progress.update(task, description=name, advance=0))
+            except BuildError as error:
+                failures += 1
+                err.print(f"[red]error:[/red] {error}", soft_wrap=True)
+            progress.update(task, advance=len(chosen))
+    for path in made:
+        out.print(f"  {shown_path(path)}  {path.stat().st_size:,} bytes")
+    summary = f"{len(works) - failures} of {len(works)} work{'s' if len(works) != 1 else ''} built, {len(made)} file{'s' if len(made) != 1 else ''} in {shown_path(dist)}"
+    if failures:
+        err.print(f"[red]{summary}; {failures} failed[/red]")
+        raise typer.Exit(1)
+    out.print(summary)
+
+
+def run() -> None:
+    """Entry point: errors the user can act on are printed plainly, never as tracebacks."""
+    try:
+        app()
+    except BuildError as error:
+        err.print(f"[red]error:[/red] {error}", soft_wrap=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        err.print("interrupted; no partial files were left in dist/")
+        sys.exit(130)

@@ -1,0 +1,49 @@
+"""How every edition runs WeasyPrint: through the sandboxed fetcher, with its errors made
+build failures rather than log lines, and with the footnote fix applied."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from weasyprint import HTML
+
+from .errors import BuildError
+from .fetcher import SandboxedFetcher
+from .model import Work
+from .paths import STYLES
+from .weasyprint_footnotes import apply as keep_footnotes_on_their_page
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _weasyprint_errors(work: Work, what: str) -> Iterator[None]:
+    """WeasyPrint logs a stylesheet it cannot read or a font it cannot load, and goes on;
+    a book set without its stylesheet is not a book, so any such error fails the build."""
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    if handler.messages:
+        raise BuildError(work.folder / "work.toml", f"{what}: WeasyPrint: {handler.messages[0]}", hint="check styles/ and the text for the resource named", code="P001")
+
+
+def typeset(html: str, work: Work, what: str, **options: Any) -> bytes:
+    """Typeset an HTML document of the template layer into PDF bytes."""
+    keep_footnotes_on_their_page()
+    with _weasyprint_errors(work, what):
+        document = HTML(string=html, base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(work.folder))
+        return document.write_pdf(**options)

