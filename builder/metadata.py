@@ -159,7 +159,7 @@ def key_line(text: str, loc: tuple[str | int, ...]) -> int | None:
         key = re.match(r'^\s*"?([\w-]+)"?\s*=', line)
         if not key:
             continue
-        path = table + [key.group(1)]
+        path = [*table, key.group(1)]
         if path == names:
             return number
         if names[: len(path)] == path and fallback is None:

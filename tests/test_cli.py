@@ -1,0 +1,83 @@
+"""The command line as a user meets it: help, formats, summaries, and errors without tracebacks."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import SLUG, run_cli
+
+
+@pytest.mark.parametrize("command", [[], ["build"]])
+def test_every_command_has_help(command: list[str]) -> None:
+    result = run_cli(*command, "--help")
+    assert result.returncode == 0
+    assert "Usage" in result.stdout
+
+
+def test_version() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.startswith("Folio ")
+
+
+def test_build_one_format_into_a_chosen_folder(work_copy: Path, tmp_path: Path) -> None:
+    dist = tmp_path / "out"
+    result = run_cli("build", str(work_copy), "--format", "epub", "--out", str(dist))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in dist.iterdir()) == [f"{SLUG}.epub"]
+    assert zipfile.ZipFile(dist / f"{SLUG}.epub").testzip() is None
+    assert "1 of 1 work built, 1 file" in result.stdout
+
+
+def test_bad_source_fails_cleanly_and_leaves_nothing(work_copy: Path, tmp_path: Path) -> None:
+    toml = work_copy / "work.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("short-title", "shortitle"), encoding="utf-8")
+    before = {p: p.read_bytes() for p in work_copy.iterdir()}
+    dist = tmp_path / "out"
+    result = run_cli("build", str(work_copy), "--out", str(dist))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "work.toml:5: unknown key 'shortitle'" in result.stderr
+    assert "fix:" in result.stderr
+    assert "0 of 1 work built" in result.stderr
+    assert not dist.exists() or not any(dist.iterdir())
+    assert {p: p.read_bytes() for p in work_copy.iterdir()} == before  # the source is never touched
+
+
+def test_one_bad_work_does_not_stop_the_others(work_copy: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "broken-work"
+    broken.mkdir()
+    (broken / "work.toml").write_text('title = "x"\n', encoding="utf-8")
+    dist = tmp_path / "out"
+    result = run_cli("build", str(broken), str(work_copy), "--format", "epub", "--out", str(dist))
+    assert result.returncode == 1
+    assert "missing key" in result.stderr
+    assert (dist / f"{SLUG}.epub").exists()
+    assert "1 of 2 works built" in result.stderr
+
+
+def test_unknown_format_and_trim_are_refused() -> None:
+    result = run_cli("build", "--format", "mobi")
+    assert result.returncode == 2 and "not a format" in result.stderr
+    result = run_cli("build", "--trim", "b6")
+    assert result.returncode == 2 and "not a trim" in result.stderr
+
+
+def test_a_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder import output
+
+    target = tmp_path / "dist" / "book.epub"
+    target.parent.mkdir()
+    target.write_bytes(b"the previous edition")
+
+    def failing_replace(src: str, dst: Path) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", failing_replace)
+    with pytest.raises(KeyboardInterrupt):
+        output.atomic_write(target, b"new bytes")
+    assert target.read_bytes() == b"the previous edition"
+    assert [p.name for p in target.parent.iterdir()] == ["book.epub"]

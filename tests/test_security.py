@@ -1,0 +1,55 @@
+"""A source is untrusted: its text cannot inject markup, and a build reads only the work's
+folder, styles/ and the font package, never the network."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from builder.fetcher import ForbiddenResource, SandboxedFetcher
+from builder.paths import STYLES
+
+from .conftest import SLUG, run_cli
+
+
+def test_markup_in_source_is_escaped_in_both_editions(work_copy: Path, tmp_path: Path) -> None:
+    text = work_copy / "text.md"
+    text.write_text(
+        text.read_text(encoding="utf-8").replace(
+            "Here it is in full.",
+            'Here it is <script>alert(1)</script> in [full](javascript:alert(1)).\n\n{#ok onclick="alert(1)" style="x"}\nNext [span]{onmouseover="x"}.',
+        ),
+        encoding="utf-8",
+    )
+    toml = work_copy / "work.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('short-title = "A Letter to Huysmans"', 'short-title = "A <b>Letter</b>"'), encoding="utf-8")
+    dist = tmp_path / "dist"
+    result = run_cli("build", str(work_copy), "--format", "epub", "--out", str(dist))
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(dist / f"{SLUG}.epub") as epub:
+        xhtml = epub.read("EPUB/text.xhtml").decode()
+    assert "<script>" not in xhtml and "&lt;script&gt;alert(1)&lt;/script&gt;" in xhtml
+    assert 'href="javascript:' not in xhtml
+    tree = etree.fromstring(xhtml.encode())
+    attributes = {name for element in tree.iter() for name in element.attrib}
+    assert not {"onclick", "onmouseover", "style"} & attributes
+    assert tree.xpath("//*[@id='ok']")  # the allowed attribute is kept
+
+
+def test_fetcher_reads_only_allowed_places(work_copy: Path) -> None:
+    fetcher = SandboxedFetcher(work_copy)
+    assert fetcher.fetch((STYLES / "print.css").as_uri()).read().startswith(b"/*")
+    assert fetcher.fetch("package:font_source_serif_pro/files/SourceSerifPro-Regular.otf").read()[:4] == b"OTTO"
+    for url in [
+        "file:///etc/passwd",
+        (work_copy / ".." / ".." / "secret.css").as_uri(),
+        "https://example.org/style.css",
+        "ftp://example.org/x",
+        "package:os/../../etc/passwd",
+        "package:font_source_serif_pro/../../../../etc/passwd",
+    ]:
+        with pytest.raises(ForbiddenResource):
+            fetcher.fetch(url)
