@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import NAME, __version__
+from . import NAME, __version__, checks
 from .build import FORMATS, build_work, editions
 from .errors import BuildError
 from .loader import find_works
@@ -91,6 +91,45 @@ def build(
         err.print(f"[red]{summary}; {failures} failed[/red]")
         raise typer.Exit(1)
     out.print(summary)
+
+
+@app.command()
+def check(
+    paths: Annotated[list[Path] | None, typer.Argument(help="EPUB and PDF files, or folders of them (default: dist/).", show_default=False)] = None,
+    ace: Annotated[bool, typer.Option("--ace/--no-ace", help="Also run DAISY Ace on each EPUB (installs it on first use).")] = False,
+) -> None:
+    """Check built editions: EPUBCheck (and DAISY Ace) for EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
+    files = sorted(_edition_files(paths or [DIST]))
+    if not files:
+        raise BuildError(shown_path((paths or [DIST])[0]), "no .epub or .pdf files to check", hint="build first: folio build", code="C002")
+    findings = []
+    for path in files:
+        if path.suffix == ".epub":
+            found = checks.epubcheck(path) + (checks.ace(path) if ace else [])
+        else:
+            found = checks.check_pdf(path)
+        findings += found
+        mark = "[green]ok[/green]" if not found else f"[red]{len(found)} problem{'s' if len(found) > 1 else ''}[/red]"
+        out.print(f"  {shown_path(path)}  {mark}")
+    for finding in findings:
+        err.print(f"[red]error:[/red] {finding}")
+    summary = f"{len(files)} file{'s' if len(files) != 1 else ''} checked, {len(findings)} problem{'s' if len(findings) != 1 else ''}"
+    if findings:
+        err.print(f"[red]{summary}[/red]")
+        raise typer.Exit(1)
+    out.print(summary)
+
+
+def _edition_files(paths: list[Path]) -> list[Path]:
+    found = []
+    for path in paths:
+        if path.is_dir():
+            found += [p for p in path.iterdir() if p.suffix in {".epub", ".pdf"}]
+        elif path.suffix in {".epub", ".pdf"} and path.exists():
+            found.append(path)
+        else:
+            raise BuildError(shown_path(path), "not an EPUB, a PDF or a folder of them", hint="give files from dist/", code="C003")
+    return found
 
 
 def run() -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import Any
 
 from ebooklib import epub
 
@@ -95,8 +96,19 @@ def write_epub(work: Work) -> bytes:
         "epub3_landmark": False,  # our nav template writes the landmarks
         "raise_exceptions": True,
     }
-    epub.write_epub(out, book, options)
+    writer = _Writer(out, book, options)
+    writer.process()
+    writer.write()
     return normalise_epub_zip(out.getvalue(), work.edition_date)
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, giving the package document the publication's language
+    (`xml:lang` on <package>, which DAISY Ace asks for)."""
+
+    def _write_opf_file(self, root: Any) -> None:
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
 
 
 def _document(uid: str, file_name: str, html: str, properties: list[str] | None = None) -> epub.EpubItem:

