@@ -12,6 +12,7 @@ from .loader import load_work
 from .model import Work
 from .output import atomic_write
 from .pdf import DEFAULT_TRIM, write_pdf
+from .release import Built
 
 Format = Literal["epub", "pdf"]
 FORMATS: tuple[Format, ...] = ("epub", "pdf")
@@ -42,7 +43,7 @@ def editions(formats: tuple[Format, ...], trims: list[str], marks: bool) -> list
     return chosen
 
 
-def build_work(folder: Path, chosen: list[Edition], dist: Path, progress: Callable[[str], None] = lambda _: None) -> list[Path]:
+def build_work(folder: Path, chosen: list[Edition], dist: Path, progress: Callable[[str], None] = lambda _: None) -> Built:
     """Build the chosen editions of one work; nothing is written until each is complete."""
     work = load_work(folder)
     written = []
@@ -51,4 +52,4 @@ def build_work(folder: Path, chosen: list[Edition], dist: Path, progress: Callab
         progress(target.name)
         atomic_write(target, edition.write(work))
         written.append(target)
-    return written
+    return Built(work, written)

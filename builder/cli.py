@@ -10,12 +10,13 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import NAME, __version__, checks
+from . import NAME, __version__, checks, release
 from .build import FORMATS, build_work, editions
 from .errors import BuildError
 from .loader import find_works
 from .paths import DIST, SOURCE, shown_path
 from .pdf import DEFAULT_TRIM, trims
+from .release import Built
 
 app = typer.Typer(
     name="folio",
@@ -71,7 +72,7 @@ def build(
     chosen = editions(formats, chosen_trims, print_marks)  # type: ignore[arg-type]
     works = _works(paths)
     failures = 0
-    made = []
+    built: list[Built] = []
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=len(works) * len(chosen) < 2 or not err.is_terminal,
@@ -79,11 +80,14 @@ def build(
         task = progress.add_task("building", total=len(works) * len(chosen))
         for folder in works:
             try:
-                made += build_work(folder, chosen, dist, lambda name: progress.update(task, description=name, advance=0))
+                built.append(build_work(folder, chosen, dist, lambda name: progress.update(task, description=name, advance=0)))
             except BuildError as error:
                 failures += 1
                 err.print(f"[red]error:[/red] {error}", soft_wrap=True)
             progress.update(task, advance=len(chosen))
+    made = [path for entry in built for path in entry.files]
+    if built:
+        release.record(dist, built)
     for path in made:
         out.print(f"  {shown_path(path)}  {path.stat().st_size:,} bytes")
     summary = f"{len(works) - failures} of {len(works)} work{'s' if len(works) != 1 else ''} built, {len(made)} file{'s' if len(made) != 1 else ''} in {shown_path(dist)}"
@@ -104,10 +108,7 @@ def check(
         raise BuildError(shown_path((paths or [DIST])[0]), "no .epub or .pdf files to check", hint="build first: folio build", code="C002")
     findings = []
     for path in files:
-        if path.suffix == ".epub":
-            found = checks.epubcheck(path) + (checks.ace(path) if ace else [])
-        else:
-            found = checks.check_pdf(path)
+        found = checks.epubcheck(path) + (checks.ace(path) if ace else []) if path.suffix == ".epub" else checks.check_pdf(path)
         findings += found
         mark = "[green]ok[/green]" if not found else f"[red]{len(found)} problem{'s' if len(found) > 1 else ''}[/red]"
         out.print(f"  {shown_path(path)}  {mark}")
@@ -115,6 +116,22 @@ def check(
         err.print(f"[red]error:[/red] {finding}")
     summary = f"{len(files)} file{'s' if len(files) != 1 else ''} checked, {len(findings)} problem{'s' if len(findings) != 1 else ''}"
     if findings:
+        err.print(f"[red]{summary}[/red]")
+        raise typer.Exit(1)
+    out.print(summary)
+
+
+@app.command()
+def verify(
+    dist: Annotated[Path, typer.Argument(help="The folder with manifest.json and SHA256SUMS.")] = DIST,
+    checks_too: Annotated[bool, typer.Option("--checks/--no-checks", help="Also re-check each edition (EPUBCheck; the PDF read back).")] = True,
+) -> None:
+    """Verify a release folder: every file against manifest.json and SHA256SUMS, and each edition re-checked."""
+    count, findings = release.verify(dist, run_checks=checks_too)
+    for finding in findings:
+        err.print(f"[red]error:[/red] {finding}")
+    summary = f"{count} file{'s' if count != 1 else ''} verified, {len(findings)} problem{'s' if len(findings) != 1 else ''}"
+    if findings or not count:
         err.print(f"[red]{summary}[/red]")
         raise typer.Exit(1)
     out.print(summary)

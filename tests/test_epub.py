@@ -4,6 +4,7 @@ accessibility, as reading systems and checkers see them."""
 from __future__ import annotations
 
 import io
+import itertools
 import zipfile
 from pathlib import Path
 
@@ -96,7 +97,7 @@ def test_every_document_has_language_title_and_ordered_headings(epub_files: dict
         assert tree.get("lang") == "en" and tree.get(XML_LANG) == "en", name
         assert (tree.findtext(".//x:head/x:title", namespaces=NS) or "").strip(), name
         levels = [int(h.tag[-1]) for h in tree.iter() if isinstance(h.tag, str) and h.tag[-2:-1] == "h" and h.tag[-1].isdigit()]
-        for before, after in zip(levels, levels[1:], strict=False):
+        for before, after in itertools.pairwise(levels):
             assert after <= before + 1, f"{name}: heading h{after} after h{before}"
 
 
