@@ -1,0 +1,33 @@
+"""The GitHub workflows pass actionlint, and do what the release needs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+import pytest
+
+from .conftest import ROOT
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+
+def test_workflows_pass_actionlint() -> None:
+    actionlint = shutil.which("actionlint") or str(ROOT / ".venv" / "bin" / "actionlint")
+    result = subprocess.run([actionlint, "-no-color", *sorted(map(str, WORKFLOWS.glob("*.yml")))], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", ["ci.yml", "release.yml"])
+def test_workflows_run_the_readme_test_command_with_full_history(name: str) -> None:
+    text = (WORKFLOWS / name).read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test   # run the tests" in readme
+    assert "run: make test" in text
+    assert "fetch-depth: 0" in text  # edition dates come from git history
+
+
+def test_release_attaches_every_release_file() -> None:
+    text = (WORKFLOWS / "release.yml").read_text(encoding="utf-8")
+    for needed in ['tags: ["v*"]', "dist/*.epub", "dist/*.pdf", "dist/SHA256SUMS", "dist/manifest.json", "gh release", "folio verify dist", "contents: write"]:
+        assert needed in text, needed
