@@ -27,7 +27,7 @@ def test_build_one_format_into_a_chosen_folder(work_copy: Path, tmp_path: Path) 
     dist = tmp_path / "out"
     result = run_cli("build", str(work_copy), "--format", "epub", "--out", str(dist))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in dist.iterdir()) == [f"{SLUG}.epub"]
+    assert sorted(p.name for p in dist.iterdir()) == sorted([f"{SLUG}.epub", "SHA256SUMS", "manifest.json"])
     assert zipfile.ZipFile(dist / f"{SLUG}.epub").testzip() is None
     assert "1 of 1 work built, 1 file" in result.stdout
 

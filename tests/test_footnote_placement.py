@@ -1,0 +1,288 @@
+"""Footnotes land on the page of their call, and none is lost (builder.weasyprint_footnotes).
+
+WeasyPrint 70.0 on its own moves notes to the page after their call, or drops them, when
+a paragraph's widows/orphans meet the foot of a page (Kozea/WeasyPrint #2502, PR #2437).
+These tests set one text in many layouts: the lead paragraph grows a few words at a time,
+so that across the layouts every note's call falls on every line of a page, the last
+lines included. Each layout is written to PDF and read back with pypdf, and every call
+and note is found by its unique token (call7x / note7x ... end7x), every word of body text
+by its own (b0001x, b0002x, ...).
+
+The stylesheet is the print edition's, reduced: A5, justified 10.5pt/1.4 serif, widows
+and orphans 2, notes floated to the foot at 0.85em, multi-paragraph notes as spans.
+`footnote-policy: line` is what guarantees a note the page of its call (with `auto`,
+WeasyPrint is allowed to, and does, move a note that does not fit below its call to the
+next page); with `auto` the tests check that no note is lost and the text is intact.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+import pypdf
+import pytest
+import weasyprint
+from weasyprint.formatting_structure import boxes
+from weasyprint.layout import block
+
+from builder.weasyprint_footnotes import apply
+
+LAYOUTS = 32  # lead paragraphs of 3, 8, 13 ... words: calls move ~0.4 line per layout
+NOTES = 15
+
+CSS = """
+@page { size: A5; margin: 20mm 18mm; @footnote { border-top: 0.5pt solid; } }
+html { font-family: serif; font-size: 10.5pt; line-height: 1.4; }
+body { margin: 0; }
+p { text-align: justify; widows: 2; orphans: 2; }
+.footnote {
+  float: footnote; footnote-policy: %s; footnote-display: block;
+  font-size: 0.85em; line-height: 1.3; text-align: justify; text-indent: 0;
+}
+.footnote .p { display: block; }
+.footnote .p:first-child { display: inline; }
+.footnote .p + .p { text-indent: 1em; }
+.footnote::footnote-call { content: attr(data-label); vertical-align: super; font-size: 0.7em; line-height: 0; }
+.footnote::footnote-marker { content: attr(data-label) ". "; }
+"""
+
+WORDS = [
+    *("lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "sed", "do", "eiusmod", "tempor"),
+    *("incididunt", "ut", "labore", "et", "dolore", "magna", "aliqua", "enim", "ad", "minim", "veniam", "quis"),
+    *("nostrud", "exercitation", "ullamco", "laboris", "nisi", "aliquip", "ex", "ea", "commodo"),
+]
+
+
+class _Text:
+    """Deterministic words; body words each carry a numbered token, in reading order."""
+
+    def __init__(self) -> None:
+        self.tokens = 0
+        self.words = 0
+
+    def _word(self) -> str:
+        self.words += 1
+        return WORDS[self.words % len(WORDS)]
+
+    def body(self, count: int) -> str:
+        out = []
+        for _ in range(count):
+            self.tokens += 1
+            out.append(f"{self._word()} b{self.tokens:04d}x")
+        return " ".join(out)
+
+    def filler(self, count: int) -> str:
+        return " ".join(self._word() for _ in range(count))
+
+
+def _kind(note: int) -> str:
+    return ("short", "short", "medium", "long", "paragraphs")[note % 5]
+
+
+def _note(text: _Text, note: int) -> str:
+    kind = _kind(note)
+    if kind == "long":  # about 7 lines
+        inner = f'<span class="p">note{note}x {text.filler(80)} end{note}x</span>'
+    elif kind == "paragraphs":  # three paragraphs, about 8 lines
+        inner = (
+            f'<span class="p">note{note}x {text.filler(25)}</span>'
+            f'<span class="p">{text.filler(35)}</span>'
+            f'<span class="p">{text.filler(15)} end{note}x</span>'
+        )
+    else:
+        inner = f'<span class="p">note{note}x {text.filler(4 if kind == "short" else 22)} end{note}x</span>'
+    return f'call{note}x<span class="footnote" data-label="{note + 1}">{inner}</span>'
+
+
+def _html(layout: int, policy: str) -> tuple[str, int]:
+    """The text for one layout, and how many body tokens it has."""
+    text = _Text()
+    paragraphs = [text.body(3 + 5 * layout)]
+    note = paragraph = 0
+    while note < NOTES:
+        paragraph += 1
+        length = 20 + (paragraph * 37) % 40  # 2 to 7 lines
+        before = (paragraph * 13) % length
+        parts = [text.body(before), _note(text, note)]
+        note += 1
+        if paragraph % 3 == 0 and note < NOTES:  # a second call, a line further on
+            parts += [text.body(7), _note(text, note)]
+            note += 1
+        if paragraph % 4 == 0 and note < NOTES:  # a third, in the same line
+            parts += [text.body(1), _note(text, note)]
+            note += 1
+        parts.append(text.body(length - before))
+        paragraphs.append(" ".join(parts))
+    paragraphs.append(text.body(30))
+    body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
+    return f"<html><head><style>{CSS % policy}</style></head><body>{body}</body></html>", text.tokens
+
+
+@dataclass
+class Layout:
+    layout: int
+    pages: int
+    body_tokens: int
+    calls: dict[int, list[int]]  # note -> pages (1-based) where its call is printed
+    notes: dict[int, list[int]]  # note -> pages of its first word
+    ends: dict[int, list[int]]  # note -> pages of its last word
+    body: list[int]  # body tokens in the order the PDF gives them
+    lines_from_bottom: list[int]  # for each call, its line's place above the page's last line
+
+    def describe(self) -> str:
+        return f"layout {self.layout} (lead of {3 + 5 * self.layout} words, {self.pages} pages)"
+
+
+def _pages_of(pattern: str, texts: list[str]) -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for number, text in enumerate(texts, start=1):
+        for match in re.finditer(pattern, text):
+            found.setdefault(int(match.group(1)), []).append(number)
+    return found
+
+
+def _lines(box: boxes.Box) -> list[boxes.LineBox]:
+    if isinstance(box, boxes.LineBox):
+        return [box]
+    return [line for child in getattr(box, "children", ()) for line in _lines(child)]
+
+
+def _text(box: boxes.Box) -> str:
+    return (getattr(box, "text", None) or "") + " ".join(_text(child) for child in getattr(box, "children", ()))
+
+
+@cache
+def _render(policy: str) -> tuple[Layout, ...]:
+    apply()
+    layouts = []
+    for layout in range(LAYOUTS):
+        html, body_tokens = _html(layout, policy)
+        document = weasyprint.HTML(string=html).render()
+        lines_from_bottom = []
+        for page in document.pages:
+            lines = _lines(page._page_box.children[0])  # the body, not the footnote area
+            for index, line in enumerate(lines):
+                lines_from_bottom += [len(lines) - 1 - index] * len(re.findall(r"call\d+x", _text(line)))
+        reader = pypdf.PdfReader(io.BytesIO(document.write_pdf()))
+        texts = [page.extract_text() for page in reader.pages]
+        layouts.append(
+            Layout(
+                layout=layout,
+                pages=len(texts),
+                body_tokens=body_tokens,
+                calls=_pages_of(r"call(\d+)x", texts),
+                notes=_pages_of(r"note(\d+)x", texts),
+                ends=_pages_of(r"end(\d+)x", texts),
+                body=[int(token) for text in texts for token in re.findall(r"b(\d{4})x", text)],
+                lines_from_bottom=lines_from_bottom,
+            )
+        )
+    return tuple(layouts)
+
+
+def _fail_if(problems: list[str], what: str) -> None:
+    if problems:
+        pytest.fail(f"{what} in {len(problems)} of {LAYOUTS} layouts:\n  " + "\n  ".join(problems), pytrace=False)
+
+
+def _on(pages: list[int] | None) -> str:
+    return "no page" if not pages else f"page {', '.join(map(str, pages))}"
+
+
+# -- the patch itself --------------------------------------------------------------------------
+
+
+def test_apply_is_idempotent() -> None:
+    apply()
+    patched = block._linebox_layout
+    assert getattr(patched, "_builder_footnote_patch", False)
+    apply()
+    apply()
+    assert block._linebox_layout is patched
+
+
+def test_apply_refuses_a_weasyprint_it_was_not_written_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    apply()
+    original = block._linebox_layout._builder_original
+
+    # Another version, even with the same function source: refuse, say what to do.
+    monkeypatch.setattr(block, "_linebox_layout", original)
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RuntimeError, match=r"found WeasyPrint 71\.0.*Re-check.*delete this module"):
+        apply()
+
+    # Same version number, different function: refuse too.
+    monkeypatch.setattr(weasyprint, "__version__", "70.0")
+    monkeypatch.setattr(block, "_linebox_layout", lambda *args: None)
+    with pytest.raises(RuntimeError, match=r"different weasyprint\.layout\.block\._linebox_layout"):
+        apply()
+
+    # The genuine 70.0 function is accepted (monkeypatch then restores the patched one).
+    monkeypatch.setattr(block, "_linebox_layout", original)
+    apply()
+    assert block._linebox_layout is not original
+
+
+# -- the layouts -------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_layouts_put_calls_on_every_line_of_a_page() -> None:
+    """The test is only as good as its layouts: calls must reach the foot of the page."""
+    places = Counter(place for layout in _render("line") for place in layout.lines_from_bottom)
+    message = f"calls per line of a page, counted up from its last line: {sorted(places.items())}"
+    assert all(places[place] >= 3 for place in (0, 1, 2)), message
+    assert all(places[place] for place in range(15)), message
+
+
+@pytest.mark.slow
+def test_every_note_is_on_the_page_of_its_call() -> None:
+    problems = []
+    for layout in _render("line"):
+        wrong = [
+            f"note {note} ({_kind(note)}) on {_on(layout.notes[note])} (its end on {_on(layout.ends.get(note))}), its call on {_on(layout.calls.get(note))}"
+            for note in range(NOTES)
+            if note in layout.notes and not (layout.calls.get(note) == layout.notes[note] == layout.ends.get(note))
+        ]
+        if wrong:
+            problems.append(f"{layout.describe()}: " + "; ".join(wrong))
+    _fail_if(problems, "Notes away from the page of their call")
+
+
+@pytest.mark.parametrize("policy", ["line", "auto"])
+@pytest.mark.slow
+def test_no_note_is_lost(policy: str) -> None:
+    problems = []
+    for layout in _render(policy):
+        lost = [note for note in range(NOTES) if note not in layout.notes]
+        twice = [note for note in range(NOTES) if len(layout.notes.get(note, ())) > 1 or len(layout.calls.get(note, ())) != 1]
+        early = [note for note in range(NOTES) if note in layout.notes and min(layout.notes[note]) < min(layout.calls.get(note, [0]))]
+        if lost or twice or early:
+            problems.append(
+                f"{layout.describe()}: "
+                + "; ".join(
+                    f"{label} {', '.join(f'{note} ({_kind(note)})' for note in notes)}"
+                    for label, notes in (("lost", lost), ("set twice", twice), ("before its call", early))
+                    if notes
+                )
+            )
+    _fail_if(problems, f"Notes lost or misplaced (footnote-policy: {policy})")
+
+
+@pytest.mark.parametrize("policy", ["line", "auto"])
+@pytest.mark.slow
+def test_body_text_is_intact_and_in_order(policy: str) -> None:
+    problems = []
+    for layout in _render(policy):
+        expected = list(range(1, layout.body_tokens + 1))
+        if layout.body != expected:
+            counts = Counter(layout.body)
+            missing = [token for token in expected if token not in counts]
+            repeated = [token for token, count in counts.items() if count > 1]
+            disorder = next((i for i, (got, want) in enumerate(zip(layout.body, expected, strict=False)) if got != want), None)
+            problems.append(f"{layout.describe()}: missing {missing[:10]}, repeated {repeated[:10]}, first out of order at word {disorder}")
+    _fail_if(problems, f"Body text lost, repeated or reordered (footnote-policy: {policy})")
