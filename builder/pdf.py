@@ -6,6 +6,10 @@ the crop marks and the PDF variant.
 
 from __future__ import annotations
 
+from typing import Any
+
+import pydyf
+
 from .model import Work
 from .paths import STYLES
 from .templates import render_page
@@ -15,6 +19,7 @@ DEFAULT_TRIM = "a5"
 # A tagged PDF/UA-1 file: structure tree, document language and title shown in the title
 # bar; unlike the PDF/A and PDF/X variants it writes no random DocumentID.
 VARIANT = "pdf/ua-1"
+BLEED_MM = 3  # what print-on-demand services and print shops ask for
 
 
 def trims() -> list[str]:
@@ -26,4 +31,15 @@ def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> byte
     if trim not in trims():
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
     html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None)
-    return typeset(html, work, f"{trim} PDF", pdf_variant=VARIANT, pdf_identifier=work.meta.identifier.encode())
+    finisher = _declare_bleed if marks else None
+    return typeset(html, work, f"{trim} PDF", pdf_variant=VARIANT, pdf_identifier=work.meta.identifier.encode(), finisher=finisher)
+
+
+def _declare_bleed(document: Any, pdf: pydyf.PDF) -> None:
+    """Set each page's BleedBox to the trim plus BLEED_MM (WeasyPrint sets it to at most
+    10 pt inside its larger CSS bleed area, which print-marks.css widens for the marks)."""
+    bleed = BLEED_MM * 72 / 25.4
+    for page in pdf.objects:
+        if isinstance(page, pydyf.Dictionary) and page.get("Type") == "/Page" and "TrimBox" in page:
+            left, top, right, bottom = page["TrimBox"]
+            page["BleedBox"] = pydyf.Array([left - bleed, top - bleed, right + bleed, bottom + bleed])
