@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -90,11 +91,8 @@ def build(
         release.record(dist, built)
     for path in made:
         out.print(f"  {shown_path(path)}  {path.stat().st_size:,} bytes")
-    summary = f"{len(works) - failures} of {len(works)} work{'s' if len(works) != 1 else ''} built, {len(made)} file{'s' if len(made) != 1 else ''} in {shown_path(dist)}"
-    if failures:
-        err.print(f"[red]{summary}; {failures} failed[/red]")
-        raise typer.Exit(1)
-    out.print(summary)
+    summary = f"{len(works) - failures} of {_count(len(works), 'work')} built, {_count(len(made), 'file')} in {shown_path(dist)}"
+    _conclude(summary + (f"; {failures} failed" if failures else ""), failed=bool(failures))
 
 
 @app.command()
@@ -110,15 +108,9 @@ def check(
     for path in files:
         found = checks.epubcheck(path) + (checks.ace(path) if ace else []) if path.suffix == ".epub" else checks.check_pdf(path)
         findings += found
-        mark = "[green]ok[/green]" if not found else f"[red]{len(found)} problem{'s' if len(found) > 1 else ''}[/red]"
+        mark = "[green]ok[/green]" if not found else f"[red]{_count(len(found), 'problem')}[/red]"
         out.print(f"  {shown_path(path)}  {mark}")
-    for finding in findings:
-        err.print(f"[red]error:[/red] {finding}")
-    summary = f"{len(files)} file{'s' if len(files) != 1 else ''} checked, {len(findings)} problem{'s' if len(findings) != 1 else ''}"
-    if findings:
-        err.print(f"[red]{summary}[/red]")
-        raise typer.Exit(1)
-    out.print(summary)
+    _conclude(f"{_count(len(files), 'file')} checked, {_count(len(findings), 'problem')}", findings=findings)
 
 
 @app.command()
@@ -128,10 +120,18 @@ def verify(
 ) -> None:
     """Verify a release folder: every file against manifest.json and SHA256SUMS, and each edition re-checked."""
     count, findings = release.verify(dist, run_checks=checks_too)
+    _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _conclude(summary: str, findings: Sequence[checks.Finding] = (), failed: bool = False) -> None:
+    """Print the findings and the one-line summary; exit 1 if anything failed."""
     for finding in findings:
         err.print(f"[red]error:[/red] {finding}")
-    summary = f"{count} file{'s' if count != 1 else ''} verified, {len(findings)} problem{'s' if len(findings) != 1 else ''}"
-    if findings or not count:
+    if failed or findings:
         err.print(f"[red]{summary}[/red]")
         raise typer.Exit(1)
     out.print(summary)

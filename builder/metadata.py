@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import SourceError
+from .errors import SourceError, read_source
 
 
 def _as_list(value: object) -> object:
@@ -169,14 +169,10 @@ def key_line(text: str, loc: tuple[str | int, ...]) -> int | None:
     return None
 
 
-def load_metadata(path: Path, shown: Path | str) -> Metadata:
+def load_metadata(path: Path, shown: str) -> Metadata:
     """Read and validate `work.toml`; raise SourceError naming the line on any fault."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceError(shown, "no work.toml here", hint="every work folder needs a work.toml with its metadata (see README, 'Writing a source')", code="S001") from None
-    except UnicodeDecodeError as error:
-        raise SourceError(shown, f"not UTF-8 ({error.reason} at byte {error.start})", hint="save the file as UTF-8", code="S002") from None
+    missing = SourceError(shown, "no work.toml here", hint="every work folder needs a work.toml with its metadata (see README, 'Writing a source')", code="S001")
+    text = read_source(path, shown, inside=path.parent, missing=missing)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

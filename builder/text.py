@@ -17,7 +17,7 @@ from markupsafe import Markup
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .errors import SourceError
+from .errors import SourceError, read_source
 from .model import Note, Part
 
 # Attributes a source may set with `{…}`; anything else (event handlers, style, src) is refused.
@@ -46,14 +46,8 @@ MD = _markdown()
 
 def parse_part(path: Path, shown: str, part_id: str) -> Part:
     """Parse one Markdown file into a Part, checking its headings, notes and ids."""
-    try:
-        source = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceError(shown, "listed in work.toml 'parts' but missing", hint="create it, or remove it from 'parts'", code="S010") from None
-    except UnicodeDecodeError as error:
-        raise SourceError(shown, f"not UTF-8 ({error.reason} at byte {error.start})", hint="save the file as UTF-8", code="S002") from None
-    if "\r" in source:
-        source = source.replace("\r\n", "\n").replace("\r", "\n")
+    missing = SourceError(shown, "listed in work.toml 'parts' but missing", hint="create it, or remove it from 'parts'", code="S010")
+    source = read_source(path, shown, inside=path.parent, missing=missing)
     tokens = MD.parse(source, {})
     body, definitions = _split_notes(tokens, shown)
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":

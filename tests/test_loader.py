@@ -103,3 +103,13 @@ def test_a_parts_path_cannot_leave_the_folder(work_copy: Path) -> None:
     edit(work_copy / "work.toml", 'parts = ["text.md"]', 'parts = ["../../etc/passwd.md"]')
     with pytest.raises(SourceError, match="'parts"):
         load_work(work_copy)
+
+
+def test_a_part_linked_outside_the_folder_is_refused(work_copy: Path, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text("# Not part of the work\n", encoding="utf-8")
+    (work_copy / "text.md").unlink()
+    (work_copy / "text.md").symlink_to(secret)
+    with pytest.raises(SourceError, match="outside the work's folder") as caught:
+        load_work(work_copy)
+    assert caught.value.code == "S019"
