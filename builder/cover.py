@@ -19,7 +19,7 @@ SCALE = 96 / 72
 
 
 def cover_png(work: Work) -> bytes:
-    html = render_page("cover.html", work, "cover", year=work.meta.year or "")
+    html = render_page("cover.html", work, "cover", year=work.meta.work_year or "")
     pdf = typeset(html, work, "cover")
     document = pypdfium2.PdfDocument(pdf)
     try:

@@ -64,6 +64,7 @@ class PrintedSource(_Strict):
     year: Number | None = None
     volume: Number | None = None
     pages: Number | None = None
+    note: Text | None = None
 
 
 class Credits(_Strict):
@@ -113,6 +114,7 @@ class Metadata(_Strict):
     author_sort: Text
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")]
     identifier: Annotated[str, Field(pattern=r"^(urn:[a-z0-9][a-z0-9-]{0,31}:\S+|https?://\S+)$")]
+    year: Annotated[int, Field(ge=-3000, le=9999)] | None = None
     written: Text | None = None
     first_published: Text | None = None
     description: Text | None = None
@@ -128,8 +130,11 @@ class Metadata(_Strict):
         return self.short_title or self.title
 
     @property
-    def year(self) -> str | None:
-        """The year the work was written (or else first published), for the cover."""
+    def work_year(self) -> str | None:
+        """The year of the work, for the cover: `year` if given, else the first year that
+        `written` (or else `first-published`) names."""
+        if self.year is not None:
+            return str(self.year)
         for text in (self.written, self.first_published):
             if text and (found := re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", text)):
                 return found.group(1)
