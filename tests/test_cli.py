@@ -11,7 +11,7 @@ import pytest
 from .conftest import SLUG, run_cli
 
 
-@pytest.mark.parametrize("command", [[], ["build"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["check"], ["verify"]])
 def test_every_command_has_help(command: list[str]) -> None:
     result = run_cli(*command, "--help")
     assert result.returncode == 0
