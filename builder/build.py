@@ -49,7 +49,7 @@ def build_work(folder: Path, chosen: list[Edition], dist: Path, progress: Callab
     written = []
     for edition in chosen:
         target = dist / edition.file_name(work.slug)
-        progress(target.name)
         atomic_write(target, edition.write(work))
         written.append(target)
+        progress(target.name)
     return Built(work, written)

@@ -79,13 +79,13 @@ def build(
         console=err, transient=True, disable=len(works) * len(chosen) < 2 or not err.is_terminal,
     ) as progress:
         task = progress.add_task("building", total=len(works) * len(chosen))
-        for folder in works:
+        for done, folder in enumerate(works, start=1):
             try:
-                built.append(build_work(folder, chosen, dist, lambda name: progress.update(task, description=name, advance=0)))
+                built.append(build_work(folder, chosen, dist, lambda name: progress.update(task, description=name, advance=1)))
             except BuildError as error:
                 failures += 1
                 err.print(f"[red]error:[/red] {error}", soft_wrap=True)
-            progress.update(task, advance=len(chosen))
+            progress.update(task, completed=done * len(chosen))
     made = [path for entry in built for path in entry.files]
     if built:
         release.record(dist, built)
