@@ -44,12 +44,13 @@ def editions(formats: tuple[Format, ...], trims: list[str], marks: bool) -> list
 
 
 def build_work(folder: Path, chosen: list[Edition], dist: Path, progress: Callable[[str], None] = lambda _: None) -> Built:
-    """Build the chosen editions of one work; nothing is written until each is complete."""
+    """Build the chosen editions of one work. All are made in memory first, and only then
+    written: a work whose PDF fails leaves no new EPUB beside an old PDF in dist/."""
     work = load_work(folder)
-    written = []
+    made = []
     for edition in chosen:
-        target = dist / edition.file_name(work.slug)
-        atomic_write(target, edition.write(work))
-        written.append(target)
-        progress(target.name)
-    return Built(work, written)
+        made.append((dist / edition.file_name(work.slug), edition.write(work)))
+        progress(made[-1][0].name)
+    for target, data in made:
+        atomic_write(target, data)
+    return Built(work, [target for target, _ in made])

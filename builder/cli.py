@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,7 +89,7 @@ def build(
             progress.update(task, completed=done * len(chosen))
     made = [path for entry in built for path in entry.files]
     if built:
-        release.record(dist, built)
+        release.record(dist, built)  # whatever else failed, the manifest lists what was written
     for path in made:
         out.print(f"  {shown_path(path)}  {path.stat().st_size:,} bytes")
     summary = f"{len(works) - failures} of {_count(len(works), 'work')} built, {_count(len(made), 'file')} in {shown_path(dist)}"
@@ -159,3 +160,9 @@ def run() -> None:
     except KeyboardInterrupt:
         err.print("interrupted; no partial files were left in dist/")
         sys.exit(130)
+    except Exception as error:  # a bug, not bad input: one line, and the traceback on request
+        if os.environ.get("FOLIO_DEBUG"):
+            raise
+        err.print(f"[red]internal error:[/red] {type(error).__name__}: {error}", soft_wrap=True)
+        err.print("this is a bug in the builder; run again with FOLIO_DEBUG=1 for the traceback, and report it")
+        sys.exit(70)

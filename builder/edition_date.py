@@ -18,12 +18,16 @@ from .errors import SourceError
 def edition_date(folder: Path, styles: Path, archive_year: int | None) -> datetime:
     if (epoch := os.environ.get("SOURCE_DATE_EPOCH")) is not None:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC)
-        except (ValueError, OverflowError):
-            raise SourceError("SOURCE_DATE_EPOCH", f"not a whole number of seconds: {epoch!r}", hint="set it to a Unix time, e.g. $(git log -1 --format=%ct)", code="S020") from None
+            date = datetime.fromtimestamp(int(epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            date = None
+        # A zip file can date its entries from 1980 to 2107 only.
+        if date is None or not 1980 <= date.year <= 2107:
+            raise SourceError("SOURCE_DATE_EPOCH", f"not a Unix time between 1980 and 2107: {epoch!r}", hint="set it to a Unix time, e.g. $(git log -1 --format=%ct)", code="S020")
+        return date
     if (committed := _last_commit(folder, styles)) is not None:
         return committed
-    return datetime(archive_year or 1970, 1, 1, tzinfo=UTC)
+    return datetime(max(archive_year or 1980, 1980), 1, 1, tzinfo=UTC)
 
 
 def _last_commit(folder: Path, styles: Path) -> datetime | None:

@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ebooklib import epub
+from lxml import etree
 
 from . import NAME
 from .cover import cover_png
+from .errors import BuildError
 from .model import Work
 from .output import normalise_epub_zip
 from .paths import STYLES
 from .templates import render_page
+from .text import collect_ids
 
 XHTML = "application/xhtml+xml"
 ACCESSIBILITY_SUMMARY = (
@@ -61,19 +64,22 @@ def write_epub(work: Work) -> bytes:
     spine = pages(work)
     hrefs = {page.key: page.file_name for page in spine} | {"cover": "cover.xhtml"}
     parts = {part.id: part for part in work.parts}
+    # Which file holds each id a link may point at: the source's own ids, and the notes'.
+    files = {value: hrefs[part.id] for part in work.parts for value, _ in collect_ids(part.tokens)}
+    files |= {note.id: hrefs[part.id] for part in work.parts for note in part.notes.values()}
 
     book.set_cover("images/cover.png", cover_png(work), create_page=False)
-    cover = _document("cover", "cover.xhtml", render_page("epub/cover.xhtml", work, "epub", image="images/cover.png"))
+    cover = _document(work, "cover", "cover.xhtml", render_page("epub/cover.xhtml", work, "epub", image="images/cover.png"))
     book.add_item(cover)
     documents = [cover]
     for page in spine:
         html = render_page(
             "epub/document.xhtml", work, "epub",
-            title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs,
+            title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs, files=files,
         )
-        documents.append(_document(page.key, page.file_name, html))
+        documents.append(_document(work, page.key, page.file_name, html))
         book.add_item(documents[-1])
-    nav = _document("nav", "nav.xhtml", render_page("epub/nav.xhtml", work, "epub", hrefs=hrefs), properties=["nav"])
+    nav = _document(work, "nav", "nav.xhtml", render_page("epub/nav.xhtml", work, "epub", hrefs=hrefs), properties=["nav"])
     book.add_item(nav)
     for name in ("common.css", "epub.css"):
         book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=(STYLES / name).read_bytes()))
@@ -111,7 +117,15 @@ class _Writer(epub.EpubWriter):
         super()._write_opf_file(root)
 
 
-def _document(uid: str, file_name: str, html: str, properties: list[str] | None = None) -> epub.EpubItem:
+def _document(work: Work, uid: str, file_name: str, html: str, properties: list[str] | None = None) -> epub.EpubItem:
+    """A content document, checked before it is packed: well-formed XML, each id once."""
+    try:
+        tree = etree.fromstring(html.encode("utf-8"))
+    except etree.XMLSyntaxError as error:
+        raise BuildError(work.folder, f"EPUB {file_name} is not well-formed XHTML: {error}", hint="report this with the source that caused it", code="P010") from None
+    ids = [element.get("id") for element in tree.iter() if element.get("id")]
+    if duplicates := sorted({value for value in ids if ids.count(value) > 1}):
+        raise BuildError(work.folder, f"EPUB {file_name} has the id {duplicates[0]!r} twice", hint="rename the id in the text", code="P011")
     item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML, content=html.encode("utf-8"))
     item.properties = properties or []
     return item

@@ -20,7 +20,8 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import SourceError, read_source
+from .errors import SourceError
+from .sourcefile import CONTROL, read_source
 
 
 def _as_list(value: object) -> object:
@@ -36,6 +37,8 @@ def _as_text(value: object) -> object:
 def _not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be empty")
+    if CONTROL.search(value):
+        raise ValueError("has a control character (a form feed or other invisible character); delete it")
     return value
 
 

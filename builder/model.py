@@ -42,6 +42,7 @@ class Part:
     title: str
     tokens: list[Token] = field(repr=False)
     notes: dict[str, Note]
+    links: list[tuple[str, int]] = field(default_factory=list)  # (#id linked to, line)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,19 @@ from markupsafe import Markup
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .errors import SourceError, read_source
+from .errors import SourceError
 from .model import Note, Part
+from .sourcefile import read_source
 
-# Attributes a source may set with `{…}`; anything else (event handlers, style, src) is refused.
-ALLOWED_ATTRIBUTES = ["id", "class", "lang"]
+# What a source may set with `{…}`: an id, a language, and one of the classes the stylesheets
+# give a meaning to. Anything else (style, event handlers, the templates' own classes, which
+# would let a paragraph pose as a running head or a footnote) is refused with its line.
+ALLOWED_ATTRIBUTES = {"id", "class", "lang"}
+ALLOWED_CLASSES = {"salutation", "closing", "signature", "dateline", "point", "resolution"}
+LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
 _ID = re.compile(r"^[A-Za-z][\w-]*$")
+_LINK = re.compile(r"^(https?://|mailto:|#)")
 
 
 def _markdown() -> MarkdownIt:
@@ -31,14 +37,26 @@ def _markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
     md.enable("table")
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
-    md.use(attrs_block_plugin, allowed=ALLOWED_ATTRIBUTES)
-    md.use(attrs_plugin, spans=True, allowed=ALLOWED_ATTRIBUTES)
+    md.use(attrs_block_plugin)  # every attribute is kept, then checked by _check_tokens
+    md.use(attrs_plugin, spans=True)
     md.add_render_rule("footnote_ref", _render_note_call)
+    md.add_render_rule("link_open", _render_link)
     return md
 
 
 def _render_note_call(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
     return str(env["note_call"](env["notes"][tokens[idx].meta["label"]]))
+
+
+def _render_link(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    """A link to an id of the work points at the file that holds it (EPUB parts are files)."""
+    token = tokens[idx]
+    href = str(token.attrGet("href") or "")
+    files = env.get("files")
+    if files and href.startswith("#") and href[1:] in files:
+        token = token.copy()  # the model's tokens serve every edition: change a copy
+        token.attrSet("href", f"{files[href[1:]]}{href}")
+    return str(self.renderToken([token], 0, options, env))
 
 
 MD = _markdown()
@@ -52,6 +70,9 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     body, definitions = _split_notes(tokens, shown)
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":
         raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
+    title = plain_text(body[1])
+    if not title:
+        raise SourceError(shown, "the level-1 heading has no words", line=_line(body[0]), hint="give the part a title: '# Title of this part'", code="S011")
     body[0].attrSet("id", part_id)
     calls = _note_calls(body, shown)
     for label, line in calls.items():
@@ -60,14 +81,14 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     for label, (note, _) in definitions.items():
         if label not in calls:
             raise SourceError(shown, f"note [^{label}] is never called", line=note.line, hint=f"call it with [^{label}] in the text, or delete it", code="S012")
+    links = _check_tokens(body, shown)
     for _, note_tokens in definitions.values():
         if nested := _note_calls(note_tokens, shown):
             label, line = next(iter(nested.items()))
             raise SourceError(shown, f"note [^{label}] is called from inside another note", line=line, hint="notes cannot carry notes; merge the two", code="S014")
-        _refuse_images(note_tokens, shown)
-    _refuse_images(body, shown)
+        links += _check_tokens(note_tokens, shown)
     notes = {label: definitions[label][0] for label in calls}  # in the order they are called
-    return Part(id=part_id, path=path, title=plain_text(body[1]), tokens=body, notes=notes)
+    return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links)
 
 
 def _split_notes(tokens: list[Token], shown: str) -> tuple[list[Token], dict[str, tuple[Note, list[Token]]]]:
@@ -105,10 +126,38 @@ def _note_calls(tokens: list[Token], shown: str) -> dict[str, int]:
     return calls
 
 
-def _refuse_images(tokens: list[Token], shown: str) -> None:
+def _check_tokens(tokens: list[Token], shown: str) -> list[tuple[str, int]]:
+    """Refuse images, attributes and links a source may not use; return its links to ids."""
+    links = []
     for token in tokens:
-        if any(child.type == "image" for child in token.children or []):
-            raise SourceError(shown, "images are not supported yet", line=_line(token), hint="describe the image in words, or leave it out", code="S018")
+        line = _line(token)
+        for each in [token, *(token.children or [])]:
+            if each.type == "image":
+                raise SourceError(shown, "images are not supported yet", line=line, hint="describe the image in words, or leave it out", code="S018")
+            for key, value in (each.attrs or {}).items():
+                if each.type in ("link_open",) and key in ("href", "title"):
+                    continue
+                if each.type == "ordered_list_open" and key == "start":
+                    continue
+                _check_attribute(key, str(value), shown, line)
+            if each.type == "link_open":
+                href = str(each.attrGet("href"))
+                if not _LINK.match(href):
+                    raise SourceError(shown, f"link to {href!r}: only web addresses, mailto: and #ids of the work can be linked", line=line, hint="link to an https:// address or to an {#id} set in the text", code="S022")
+                if href.startswith("#"):
+                    links.append((href[1:], line))
+    return links
+
+
+def _check_attribute(key: str, value: str, shown: str, line: int) -> None:
+    if key not in ALLOWED_ATTRIBUTES:
+        raise SourceError(shown, f"attribute {key!r} is not allowed", line=line, hint="a source may set only {#id}, {.class} and {lang=…}", code="S023")
+    if key == "class":
+        for name in value.split():
+            if name not in ALLOWED_CLASSES:
+                raise SourceError(shown, f"class {name!r} is not one the stylesheets know", line=line, hint=f"use one of: {', '.join(sorted(ALLOWED_CLASSES))}", code="S023")
+    if key == "lang" and not LANGUAGE.match(value):
+        raise SourceError(shown, f"language {value!r} is not a BCP 47 tag", line=line, hint='write a tag such as "de", "fr" or "ru-Latn"', code="S023")
 
 
 def _line(token: Token) -> int:
@@ -140,15 +189,17 @@ def render(
     *,
     phrasing: bool = False,
     lead: Markup | None = None,
+    files: dict[str, str] | None = None,
 ) -> Markup:
     """Render tokens to XHTML for a template.
 
     `note_call` is the template macro that writes a note's call; `phrasing` sets block
     elements as spans, for a note that must sit inside its paragraph (a printed page's
     footnote floats from its call); `lead` is markup set at the start of the first block
-    (a note's number, linking back to its call).
+    (a note's number, linking back to its call); `files` maps ids to the file that holds
+    them, where the edition has several.
     """
-    env = {"notes": notes or {}, "note_call": note_call}
+    env = {"notes": notes or {}, "note_call": note_call, "files": files}
     if lead is not None:
         tokens = _with_lead(tokens, lead)
     if phrasing:

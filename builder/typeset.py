@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from weasyprint import HTML
+from weasyprint.urls import FatalURLFetchingError
 
 from .errors import BuildError
 from .fetcher import SandboxedFetcher
@@ -38,7 +39,7 @@ def _weasyprint_errors(work: Work, what: str) -> Iterator[None]:
     finally:
         logger.removeHandler(handler)
     if handler.messages:
-        raise BuildError(work.folder / "work.toml", f"{what}: WeasyPrint: {handler.messages[0]}", hint="check styles/ and the text for the resource named", code="P001")
+        raise BuildError(work.folder, f"{what}: WeasyPrint: {handler.messages[0]}", hint="check styles/ and the text for the resource named", code="P001")
 
 
 def typeset(html: str, work: Work, what: str, **options: Any) -> bytes:
@@ -46,4 +47,8 @@ def typeset(html: str, work: Work, what: str, **options: Any) -> bytes:
     keep_footnotes_on_their_page()
     with _weasyprint_errors(work, what):
         document = HTML(string=html, base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(work.folder))
-        return document.write_pdf(**options)
+        try:
+            return document.write_pdf(**options)
+        except FatalURLFetchingError as error:
+            cause = error.__cause__ or error
+            raise BuildError(work.folder, f"{what}: refused to read {cause}", hint="a build reads only styles/, the work's folder and the font package", code="P002") from None

@@ -20,6 +20,8 @@ from .test_fidelity import dehyphenated_words, is_subsequence, words
 DATA = Path(__file__).resolve().parent / "data"  # the archive pages as copied, one .txt each
 NS = {"x": "http://www.w3.org/1999/xhtml"}
 NOTE = re.compile(r"^\[(\d+)\] (.*)$")  # a note as the copied page prints it: "[1] The notes on…"
+# A note in a page's "Footnotes" list, numbered or lettered: "1. Karl Marx…", "26a. In…", "A. The…", "Note. This…"
+LISTED_NOTE = re.compile(r"^(\d+[a-z]?|[A-Z]|Note)\. (.*)$")
 LIST_ITEM = re.compile(r"^(\d+)\. ")  # an item of a numbered list, its number drawn by the list
 
 # What belongs to the web pages, not to the works: navigation rows, link labels, the separator
@@ -37,6 +39,17 @@ THESES_DEBRIS = (
     "Image of Thesis 11",
     "| Works Index",
 )
+# Capital: the page's contents list (links to its own anchors), the "Footnotes" heading, the
+# credits' wording ("Html Markup" becomes the colophon's "Markup by") and the navigation row.
+CAPITAL_DEBRIS = (
+    "Karl Marx. Capital Volume One",
+    "Section 1 - The Two Factors of a Commodity",
+    "Footnotes",
+    "Html Markup by",
+    "Ch. 1 as per First German Edition",
+    "Next: Chapter Two: Exchange",
+    "Capital Volume One Index",
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,11 @@ class Page:
     last: str  # the start of the body's last line; notes, "Notes" and navigation follow
     debris: tuple[str, ...]
     header: tuple[str, ...]  # header fields' text the colophon must carry as the page writes it
+    # For a page with no header block, whose credits follow its notes (Capital): the work's title
+    # line and the start of the credits. The body then starts at `first`; the notes are the
+    # "Footnotes" list between `last` and the credits.
+    title: str | None = None
+    credits: str | None = None
 
     @property
     def raw(self) -> str:
@@ -56,6 +74,15 @@ PAGES = [
     Page("lenin-1913-big-achievement-of-the-chinese-republic", "We know that", "The collapse of the robber consortium", (*LENIN_DEBRIS, "Volume 19  |"), ("Signed: W..",)),
     Page("lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung", "Dear Comrades:", "With Social-Democratic greetings", (*LENIN_DEBRIS, "Volume 21  |"), ("[197[4]]",)),
     Page("marx-1845-theses-on-feuerbach", "I", "The philosophers have only interpreted the world", THESES_DEBRIS, ("13 – 15", "Zodiac", "Andy Blunden")),
+    Page(
+        "marx-1867-capital-v1-ch01-commodities",
+        "SECTION 1",
+        "So far no chemist has ever discovered",
+        CAPITAL_DEBRIS,
+        ("Bert Schultz", "Brian Baggins", "Andy Blunden"),
+        title="Chapter One: Commodities",
+        credits="Transcribed by Bert Schultz",
+    ),
 ]
 
 
@@ -69,14 +96,48 @@ class Sections:
 def cut(page: Page) -> Sections:
     """The work's title, body and notes, cut from the raw page as an editor would: the body
     runs from the first line after the header block (the lines up to the first blank line
-    after "Source:") to its known last line; the notes are the "[n] " lines after it."""
+    after "Source:") to its known last line; the notes are the "[n] " lines after it.
+    A page with no header block (`page.title` set) has its title line, then a contents list
+    of links, then the body from its known first line; its notes are listed after the body
+    under "Footnotes", up to the credits (see `listed_notes`)."""
     lines = page.raw.split("\n")
-    source_at = next(i for i, line in enumerate(lines) if line.startswith("Source:"))
-    start = lines.index("", source_at) + 1
     end = next(i for i, line in enumerate(lines) if line.startswith(page.last))
+    if page.title is None:
+        source_at = next(i for i, line in enumerate(lines) if line.startswith("Source:"))
+        start = lines.index("", source_at) + 1
+        title = lines[2]
+    else:
+        title = page.title
+        assert title in lines[: lines.index(page.first)], title
+        start = lines.index(page.first)
     assert lines[start].startswith(page.first), lines[start]
-    notes = dict(match.groups() for line in lines[end + 1 :] if (match := NOTE.match(line)))
-    return Sections(title=lines[2], body=[line for line in lines[start : end + 1] if line], notes=notes)
+    body = [line for line in lines[start : end + 1] if line]
+    if page.credits is None:
+        notes = dict(match.groups() for line in lines[end + 1 :] if (match := NOTE.match(line)))
+    else:
+        credits_at = next(i for i, line in enumerate(lines) if line.startswith(page.credits))
+        notes = listed_notes(lines[end + 1 : credits_at], "\n".join(body))
+    return Sections(title=title, body=body, notes=notes)
+
+
+def listed_notes(lines: list[str], body: str) -> dict[str, str]:
+    """Notes listed under a "Footnotes" heading, one "label. text" paragraph each (a note's
+    further paragraphs follow it unlabelled), keyed by the label the body calls them by
+    ("Note." is called "[note]"), in the order the body calls them."""
+    assert next(line for line in lines if line) == "Footnotes", lines[:3]
+    notes: dict[str, str] = {}
+    label = None
+    for line in lines:
+        if not line or line == "Footnotes":
+            continue
+        if match := LISTED_NOTE.match(line):
+            label, text = match.groups()
+            label = label if f"[{label}]" in body else label.lower()
+            notes[label] = text
+        else:
+            assert label is not None, line
+            notes[label] += "\n" + line
+    return dict(sorted(notes.items(), key=lambda item: body.index(f"[{item[0]}]")))
 
 
 def exact_words(text: str) -> list[str]:
@@ -86,8 +147,9 @@ def exact_words(text: str) -> list[str]:
 
 
 def called(line: str, notes: dict[str, str]) -> str:
-    """A line as the EPUB reads: a note call "[1]" becomes the call's bare number."""
-    return re.sub(r"\[(\d+)\]", lambda m: m.group(1) if m.group(1) in notes else m.group(0), line)
+    """A line as the EPUB reads: a note call "[1]" (or "[26a]", "[A]", "[note]") becomes the
+    call's bare label; other brackets ("[197[4]]", "[Paris is certainly worth a mass]") stay."""
+    return re.sub(r"\[([0-9A-Za-z]+)\]", lambda m: m.group(1) if m.group(1) in notes else m.group(0), line)
 
 
 @dataclass(frozen=True)
@@ -127,7 +189,7 @@ def epub_part(edition: Edition) -> tuple[str, list[str]]:
 
 
 def test_the_cut_is_what_we_think() -> None:
-    chinese, letter, theses = (cut(page) for page in PAGES)
+    chinese, letter, theses, capital = (cut(page) for page in PAGES)
     assert chinese.title == "Big Achievement of the Chinese Republic" and chinese.notes == {} and len(chinese.body) == 5
     assert letter.title == "Letter to Vorwärts and Wiener Arbeiter-Zeitung" and list(letter.notes) == ["1"]
     assert letter.notes["1"].startswith("The notes on Lenin’s report") and letter.body[-1] == "With Social-Democratic greetings"
@@ -141,6 +203,12 @@ def test_the_cut_is_what_we_think() -> None:
             assert debris not in kept, debris  # … and the cut leaves it out
         assert "Notes" not in sections.body and "[197[4]]" not in kept  # "[197[4]]" is the header's, not a note
     assert "welcome an   alliance" in chinese.body[3]  # a page anchor's run of spaces, which must become one
+    assert capital.title == "Chapter One: Commodities" and capital.body[0] == "SECTION 1"
+    assert list(capital.notes) == [*map(str, range(1, 12)), "A", *map(str, range(12, 27)), "26a", *map(str, range(27, 32)), "note", *map(str, range(32, 38))]
+    assert capital.notes["A"].split("\n")[1].startswith("Now we know the substance of value")  # a note of three paragraphs
+    assert capital.notes["note"].endswith("[MIA]") and "Transcribed by" not in capital.notes["note"]
+    assert "[Paris is certainly worth a mass]" in called("\n".join(capital.body), capital.notes)  # brackets, not a note
+    assert [line for line in capital.body if line.startswith("SECTION")] == ["SECTION 1", "SECTION 2", "SECTION 3", "SECTION 4"]
 
 
 def test_epub_has_every_word_in_order(edition: Edition) -> None:

@@ -53,6 +53,17 @@ def test_the_letter_loads_into_the_model() -> None:
         ("text.md", "{.salutation}", "{#toc .salutation}", "id 'toc' is reserved", "Dear Comrade"),
         ("text.md", "Here it is in full.", "Here it is in full.[^1]", "called twice", "Here it is in full"),
         ("text.md", "Here it is in full.", "Here ![a map](map.png) in full.", "images are not supported", "Here !["),
+        ("text.md", "# A Letter to Huysmans, Secretary of the International Socialist Bureau[^1]", "# [^1]", "heading has no words", "# [^1]"),
+        ("text.md", "Here it is in full.", "Here it is\x0cin full.", "control character U+000C", "Here it is"),
+        ("text.md", "{.salutation}", '{style="color: red"}', "attribute 'style' is not allowed", "Dear Comrade"),
+        ("text.md", "{.salutation}", "{.running-title}", "class 'running-title' is not one the stylesheets know", "Dear Comrade"),
+        ("text.md", "{.salutation}", "{.footnote}", "class 'footnote' is not one", "Dear Comrade"),
+        ("text.md", "{.salutation}", '{lang="not a tag!"}', "language 'not a tag!' is not a BCP 47 tag", "Dear Comrade"),
+        ("text.md", "Here it is in full.", "Here it is in [full](../../secret.html).", "only web addresses", "Here it is in [full]"),
+        ("text.md", "Here it is in full.", "Here it is in [full](#nowhere).", "link to #nowhere", "Here it is in [full]"),
+        ("text.md", "{.salutation}", "{#noteref-1}", "id 'noteref-1' is reserved", "Dear Comrade"),
+        ("text.md", "{.salutation}", "{#text-text}", "id 'text-text' is reserved", "Dear Comrade"),
+        ("work.toml", 'short-title = "A Letter to Huysmans"', 'short-title = "A Letter\\u000cto Huysmans"', "control character", "short-title"),
     ],
 )
 def test_bad_source_is_refused_with_file_line_and_fix(work_copy: Path, file: str, old: str, new: str, message: str, line_fragment: str | None) -> None:
@@ -80,7 +91,7 @@ def test_several_parts_load_in_order_with_unique_ids(work_copy: Path) -> None:
     (work_copy / "second.md").write_text("# Second part\n\nMore text.[^b]\n\n[^b]: A second note.\n", encoding="utf-8")
     edit(work_copy / "work.toml", 'parts = ["text.md"]', 'parts = ["text.md", "second.md"]')
     work = load_work(work_copy)
-    assert [part.id for part in work.parts] == ["text", "second"]
+    assert [part.id for part in work.parts] == ["part-1", "part-2"]
     assert [part.title for part in work.parts][1] == "Second part"
     assert [note.label for note in work.notes] == ["1", "b"]
 
@@ -113,3 +124,18 @@ def test_a_part_linked_outside_the_folder_is_refused(work_copy: Path, tmp_path: 
     with pytest.raises(SourceError, match="outside the work's folder") as caught:
         load_work(work_copy)
     assert caught.value.code == "S019"
+
+
+def test_a_byte_order_mark_is_allowed(work_copy: Path) -> None:
+    for name in ("work.toml", "text.md"):
+        path = work_copy / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert load_work(work_copy).meta.title.startswith("A Letter")
+
+
+def test_a_part_that_is_a_folder_is_a_clear_error(work_copy: Path) -> None:
+    (work_copy / "second.md").mkdir()
+    edit(work_copy / "work.toml", 'parts = ["text.md"]', 'parts = ["text.md", "second.md"]')
+    with pytest.raises(SourceError, match="cannot be read") as caught:
+        load_work(work_copy)
+    assert Path(caught.value.path).name == "second.md"
