@@ -129,17 +129,15 @@ def _note_calls(tokens: list[Token], shown: str) -> dict[str, int]:
 def _check_tokens(tokens: list[Token], shown: str) -> list[tuple[str, int]]:
     """Refuse images, attributes and links a source may not use; return its links to ids."""
     links = []
+    line = 1
     for token in tokens:
-        line = _line(token)
+        line = _line(token) if token.map else line  # table cells carry no line of their own
         for each in [token, *(token.children or [])]:
             if each.type == "image":
                 raise SourceError(shown, "images are not supported yet", line=line, hint="describe the image in words, or leave it out", code="S018")
             for key, value in (each.attrs or {}).items():
-                if each.type in ("link_open",) and key in ("href", "title"):
-                    continue
-                if each.type == "ordered_list_open" and key == "start":
-                    continue
-                _check_attribute(key, str(value), shown, line)
+                if not _made_by_the_parser(each.type, key, str(value)):
+                    _check_attribute(key, str(value), shown, line)
             if each.type == "link_open":
                 href = str(each.attrGet("href"))
                 if not _LINK.match(href):
@@ -147,6 +145,16 @@ def _check_tokens(tokens: list[Token], shown: str) -> list[tuple[str, int]]:
                 if href.startswith("#"):
                     links.append((href[1:], line))
     return links
+
+
+def _made_by_the_parser(kind: str, key: str, value: str) -> bool:
+    """Attributes that Markdown syntax itself makes: a link's address, a list's start, a
+    table column's alignment."""
+    return (
+        (kind == "link_open" and key in ("href", "title"))
+        or (kind == "ordered_list_open" and key == "start")
+        or (kind in ("th_open", "td_open") and key == "style" and value in {"text-align:left", "text-align:right", "text-align:center"})
+    )
 
 
 def _check_attribute(key: str, value: str, shown: str, line: int) -> None:
