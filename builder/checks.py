@@ -17,6 +17,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
+from .fonts import BOOK_FONTS
 from .paths import ROOT, shown_path
 
 ACE_SCRIPT = ROOT / "scripts" / "ace"
@@ -93,6 +94,8 @@ def check_pdf(path: Path, expect_text: list[str] | None = None) -> list[Finding]
         findings.append(Finding(shown, "P101", f"text not found: {missing!r}"))
     for name in sorted(unembedded_fonts(reader)):
         findings.append(Finding(shown, "P102", f"font not embedded: {name}"))
+    for name in sorted(stray_fonts(reader)):
+        findings.append(Finding(shown, "P106", f"set partly in {name}, not in the book's typefaces: the text has characters they lack"))
     info = reader.metadata or {}
     for key in ("/Title", "/Author", "/CreationDate"):
         if not info.get(key):
@@ -107,6 +110,16 @@ def check_pdf(path: Path, expect_text: list[str] | None = None) -> list[Finding]
     if not reader.outline:
         findings.append(Finding(shown, "P105", "no bookmarks"))
     return findings
+
+
+def stray_fonts(reader: PdfReader) -> set[str]:
+    """Fonts that are not the book's own, or are slanted by the renderer for want of an italic."""
+    names = set()
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        for font in (resources.get_object().get("/Font", {}) if resources else {}).values():
+            names.add(str(font.get_object().get("/BaseFont", "")).lstrip("/").split("+", 1)[-1])
+    return {name for name in names if not name.startswith(BOOK_FONTS) or name.endswith("Oblique")}
 
 
 def unembedded_fonts(reader: PdfReader) -> set[str]:

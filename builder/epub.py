@@ -16,7 +16,7 @@ from lxml import etree
 from . import NAME
 from .cover import cover_png
 from .errors import BuildError
-from .model import Work
+from .model import Part, Work
 from .output import normalise_epub_zip
 from .paths import STYLES
 from .templates import render_page
@@ -86,7 +86,7 @@ def write_epub(work: Work) -> bytes:
     book.add_item(epub.EpubNcx())
 
     book.spine = documents
-    book.toc = [epub.Link(hrefs[part.id], part.title, part.id) for part in work.parts] + [
+    book.toc = [_toc_entry(part, hrefs[part.id]) for part in work.parts] + [
         epub.Link("colophon.xhtml", "Colophon", "colophon"),
         epub.Link("rights.xhtml", "Rights", "rights"),
     ]
@@ -106,6 +106,13 @@ def write_epub(work: Work) -> bytes:
     writer.process()
     writer.write()
     return normalise_epub_zip(out.getvalue(), work.edition_date)
+
+
+def _toc_entry(part: Part, file_name: str) -> epub.Link | tuple[epub.Section, list[epub.Link]]:
+    """A part for the NCX: with its sections (h2) nested under it, as the nav has them."""
+    link = epub.Link(file_name, part.title, part.id)
+    sections = [epub.Link(f"{file_name}#{s.id}", s.title, s.id) for s in part.sections if s.level == 2]
+    return (epub.Section(part.title, file_name), sections) if sections else link
 
 
 class _Writer(epub.EpubWriter):

@@ -39,7 +39,7 @@ def load_work(folder: Path) -> Work:
             if label in seen_labels:
                 raise SourceError(shown_path(path), f"note label [^{label}] is also used in {seen_labels[label]}", line=note.line, hint="note labels must be unique across the work's parts", code="S009")
             seen_labels[label] = shown_path(path)
-        generated = {part_id, *(n.id for n in part.notes.values())}
+        generated = {part_id, *(n.id for n in part.notes.values()), *(s.id for s in part.sections)}
         for value, line in collect_ids(part.tokens) + [(n.id, n.line) for n in part.notes.values()]:
             if not valid_id(value):
                 raise SourceError(shown_path(path), f"id {value!r} is not a valid id", line=line, hint="start ids with a letter; use letters, digits, '-' or '_'", code="S006")

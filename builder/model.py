@@ -34,6 +34,15 @@ class Note:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A heading inside a part (h2 or h3), for the contents and the bookmarks."""
+
+    level: int
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Part:
     """One Markdown file of a work: a chapter, or the whole text of a short work."""
 
@@ -43,6 +52,7 @@ class Part:
     tokens: list[Token] = field(repr=False)
     notes: dict[str, Note]
     links: list[tuple[str, int]] = field(default_factory=list)  # (#id linked to, line)
+    sections: list[Section] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,16 @@ the crop marks and the PDF variant.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
+import lxml.html
 import pydyf
+from pypdf import PdfReader
 
+from .checks import stray_fonts
+from .errors import BuildError
+from .fonts import missing_glyphs
 from .model import Work
 from .paths import STYLES
 from .templates import render_page
@@ -31,8 +37,17 @@ def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> byte
     if trim not in trims():
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
     html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None)
+    if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
+        raise BuildError(
+            work.folder, f"{trim} PDF: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
+            hint="replace the characters, or add a typeface that has them to styles/fonts.css and builder/fonts.py",
+            code="P003",
+        )
     finisher = _declare_bleed if marks else None
-    return typeset(html, work, f"{trim} PDF", pdf_variant=VARIANT, pdf_identifier=work.meta.identifier.encode(), finisher=finisher)
+    pdf = typeset(html, work, f"{trim} PDF", pdf_variant=VARIANT, pdf_identifier=work.meta.identifier.encode(), finisher=finisher)
+    if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
+        raise BuildError(work.folder, f"{trim} PDF: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="a style asks for a face or a style that styles/fonts.css does not give", code="P004")
+    return pdf
 
 
 def _declare_bleed(document: Any, pdf: pydyf.PDF) -> None:

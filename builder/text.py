@@ -18,7 +18,7 @@ from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .errors import SourceError
-from .model import Note, Part
+from .model import Note, Part, Section
 from .sourcefile import read_source
 
 # What a source may set with `{…}`: an id, a language, and one of the classes the stylesheets
@@ -88,7 +88,25 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
             raise SourceError(shown, f"note [^{label}] is called from inside another note", line=line, hint="notes cannot carry notes; merge the two", code="S014")
         links += _check_tokens(note_tokens, shown)
     notes = {label: definitions[label][0] for label in calls}  # in the order they are called
-    return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links)
+    return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=_sections(body, part_id, shown))
+
+
+def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
+    """The part's h2 and h3 headings, each given an id if it has none, and its plain title
+    as `data-title` where a note call would otherwise creep into a bookmark."""
+    sections = []
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.tag not in ("h2", "h3"):
+            continue
+        title = plain_text(tokens[index + 1])
+        if not title:
+            raise SourceError(shown, "a heading has no words", line=_line(token), hint="give the heading a title, or remove it", code="S011")
+        if not token.attrGet("id"):
+            token.attrSet("id", f"{part_id}-s{len(sections) + 1}")
+        if any(child.type == "footnote_ref" for child in tokens[index + 1].children or []):
+            token.attrSet("data-title", title)
+        sections.append(Section(int(token.tag[1]), str(token.attrGet("id")), title))
+    return sections
 
 
 def _split_notes(tokens: list[Token], shown: str) -> tuple[list[Token], dict[str, tuple[Note, list[Token]]]]:
@@ -174,7 +192,8 @@ def _line(token: Token) -> int:
 
 def plain_text(inline: Token) -> str:
     """The words of an inline token without note calls: for the nav, bookmarks and titles."""
-    return "".join(child.content for child in inline.children or [] if child.type in ("text", "code_inline")).strip()
+    words = [" " if child.type in ("softbreak", "hardbreak") else child.content for child in inline.children or [] if child.type in ("text", "code_inline", "softbreak", "hardbreak")]
+    return " ".join("".join(words).split())
 
 
 def collect_ids(tokens: list[Token]) -> list[tuple[str, int]]:

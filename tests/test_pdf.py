@@ -177,3 +177,29 @@ def test_contents_page_for_a_work_in_parts(work_copy: Path, tmp_path: Path) -> N
     assert second % 2 == 0  # each part opens a right-hand page
     assert "Its own note." in pages[second]
     assert [item.title for item in reader.outline if "second" in item.title] == ["A second part"]
+
+
+def test_characters_the_typefaces_lack_fail_the_build(work_copy: Path, tmp_path: Path) -> None:
+    text = work_copy / "text.md"
+    text.write_text(text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full ✓ 漢."), encoding="utf-8")
+    result = run_cli("build", str(work_copy), "--format", "pdf", "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "[P003]" in result.stderr and "漢 (U+6F22)" in result.stderr
+    assert not (tmp_path / f"{SLUG}.pdf").exists()
+
+
+def test_greek_is_set_in_one_greek_face(tmp_path: Path) -> None:
+    from .conftest import ROOT
+
+    capital = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
+    result = run_cli("build", str(capital), "--format", "pdf", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(next(tmp_path.glob("*.pdf")))
+    greek_fonts = set()
+    for page in reader.pages:
+        def visit(text: str, cm, tm, font, size) -> None:
+            if font is not None and any(0x1F00 <= ord(c) <= 0x1FFF for c in text):
+                greek_fonts.add(str(font["/BaseFont"]).split("+")[-1])
+
+        page.extract_text(visitor_text=visit)
+    assert greek_fonts == {"GFS-Didot"}
