@@ -12,6 +12,8 @@ from typing import Any
 import lxml.html
 import pydyf
 from pypdf import PdfReader
+from weasyprint import Document
+from weasyprint.formatting_structure.boxes import BlockBox
 
 from .checks import stray_fonts
 from .errors import BuildError
@@ -19,7 +21,7 @@ from .fonts import missing_glyphs
 from .model import Work
 from .paths import STYLES
 from .templates import render_page
-from .typeset import typeset
+from .typeset import layout, write
 
 DEFAULT_TRIM = "a5"
 # A tagged PDF/UA-1 file: structure tree, document language and title shown in the title
@@ -36,18 +38,53 @@ def trims() -> list[str]:
 def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> bytes:
     if trim not in trims():
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
-    html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None)
+    what = f"{trim} PDF"
+    options: dict[str, Any] = {"pdf_variant": VARIANT, "pdf_identifier": work.meta.identifier.encode()}
+    html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=set())
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
-            work.folder, f"{trim} PDF: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
+            work.folder, f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
             hint="replace the characters, or add a typeface that has them to styles/fonts.css and builder/fonts.py",
             code="P003",
         )
-    finisher = _declare_bleed if marks else None
-    pdf = typeset(html, work, f"{trim} PDF", pdf_variant=VARIANT, pdf_identifier=work.meta.identifier.encode(), finisher=finisher)
+    document = layout(html, work, what, **options)
+    if astray := notes_off_their_page(document):
+        # A note taller than the room its call's page has left cannot stay with its call
+        # (WeasyPrint never splits a footnote: Kozea/WeasyPrint #1833). Such notes are set
+        # denser (print.css, .footnote.dense), and if one still does not fit, the build says so.
+        html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=astray)
+        document = layout(html, work, what, **options)
+        if still := notes_off_their_page(document):
+            note = next(note for note in work.notes if note.label == sorted(still)[0])
+            part = next(part for part in work.parts if note.label in part.notes)
+            raise BuildError(part.path, f"{what}: note [^{note.label}] is too long to stand on the page of its call", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
+    pdf = write(document, work, what, finisher=_declare_bleed if marks else None, **options)
     if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
-        raise BuildError(work.folder, f"{trim} PDF: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="a style asks for a face or a style that styles/fonts.css does not give", code="P004")
+        raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="a style asks for a face or a style that styles/fonts.css does not give", code="P004")
     return pdf
+
+
+def notes_off_their_page(document: Document) -> set[str]:
+    """Labels of the notes not set on the page that calls them, read from the laid-out boxes:
+    a footnote's call is an inline box in the text, the note a block box in the page's
+    footnote area, both of the same element."""
+    call_page: dict[str, int] = {}
+    note_page: dict[str, int] = {}
+
+    def walk(box: Any, number: int) -> None:
+        element = getattr(box, "element", None)
+        if element is not None and "footnote" in (element.get("class") or "").split():
+            label = element.get("data-label")
+            if isinstance(box, BlockBox):
+                note_page.setdefault(label, number)
+                return
+            call_page.setdefault(label, number)
+        for child in getattr(box, "children", None) or ():
+            walk(child, number)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number)
+    return {label for label, number in call_page.items() if note_page.get(label) != number}
 
 
 def _declare_bleed(document: Any, pdf: pydyf.PDF) -> None:

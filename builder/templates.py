@@ -41,5 +41,5 @@ def _long_date(value: datetime) -> str:
 
 def render_page(template: str, work: Work, edition: Edition, **extra: Any) -> str:
     """Render one template of styles/templates for a work and an edition."""
-    context = {"work": work, "meta": work.meta, "edition": edition, "builder": {"name": NAME, "version": __version__}, "files": None}
+    context = {"work": work, "meta": work.meta, "edition": edition, "builder": {"name": NAME, "version": __version__}, "files": None, "dense": ()}
     return environment().get_template(template).render(context | extra)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from weasyprint import HTML
+from weasyprint import HTML, Document
 from weasyprint.urls import FatalURLFetchingError
 
 from .errors import BuildError
@@ -28,27 +28,36 @@ class _Collect(logging.Handler):
 
 
 @contextmanager
-def _weasyprint_errors(work: Work, what: str) -> Iterator[None]:
+def _weasyprint(work: Work, what: str) -> Iterator[None]:
     """WeasyPrint logs a stylesheet it cannot read or a font it cannot load, and goes on;
-    a book set without its stylesheet is not a book, so any such error fails the build."""
+    a book set without its stylesheet is not a book, so any such error fails the build,
+    as does a resource the sandboxed fetcher refuses."""
     logger = logging.getLogger("weasyprint")
     handler = _Collect()
     logger.addHandler(handler)
     try:
         yield
+    except FatalURLFetchingError as error:
+        cause = error.__cause__ or error
+        raise BuildError(work.folder, f"{what}: refused to read {cause}", hint="a build reads only styles/, the work's folder and the font package", code="P002") from None
     finally:
         logger.removeHandler(handler)
     if handler.messages:
         raise BuildError(work.folder, f"{what}: WeasyPrint: {handler.messages[0]}", hint="check styles/ and the text for the resource named", code="P001")
 
 
+def layout(html: str, work: Work, what: str, **options: Any) -> Document:
+    """Lay out an HTML document of the template layer into pages."""
+    keep_footnotes_on_their_page()
+    with _weasyprint(work, what):
+        return HTML(string=html, base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(work.folder)).render(**options)
+
+
+def write(document: Document, work: Work, what: str, **options: Any) -> bytes:
+    with _weasyprint(work, what):
+        return document.write_pdf(**options)
+
+
 def typeset(html: str, work: Work, what: str, **options: Any) -> bytes:
     """Typeset an HTML document of the template layer into PDF bytes."""
-    keep_footnotes_on_their_page()
-    with _weasyprint_errors(work, what):
-        document = HTML(string=html, base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(work.folder))
-        try:
-            return document.write_pdf(**options)
-        except FatalURLFetchingError as error:
-            cause = error.__cause__ or error
-            raise BuildError(work.folder, f"{what}: refused to read {cause}", hint="a build reads only styles/, the work's folder and the font package", code="P002") from None
+    return write(layout(html, work, what, **options), work, what, **options)

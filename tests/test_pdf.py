@@ -17,6 +17,18 @@ from .conftest import LETTER, SLUG, run_cli
 MM = 72 / 25.4
 
 
+def sized_pieces(page) -> list[tuple[float, str]]:
+    """(size in points, text) for each piece of text on a page."""
+    pieces: list[tuple[float, str]] = []
+
+    def visit(text: str, cm, tm, font, size) -> None:
+        if text.strip():
+            pieces.append((size * tm[3] * cm[3], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return pieces
+
+
 def lines_with_y(page) -> list[tuple[float, str]]:
     """(baseline height from the foot of the page, text) for each piece of text on a page."""
     found: list[tuple[float, str]] = []
@@ -188,18 +200,49 @@ def test_characters_the_typefaces_lack_fail_the_build(work_copy: Path, tmp_path:
     assert not (tmp_path / f"{SLUG}.pdf").exists()
 
 
-def test_greek_is_set_in_one_greek_face(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def capital(tmp_path_factory: pytest.TempPathFactory) -> PdfReader:
+    """Capital, chapter 1: 68 pages, 40 notes, some of them longer than half a page."""
     from .conftest import ROOT
 
-    capital = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
-    result = run_cli("build", str(capital), "--format", "pdf", "--out", str(tmp_path))
+    out = tmp_path_factory.mktemp("capital")
+    result = run_cli("build", str(ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"), "--format", "pdf", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    reader = PdfReader(next(tmp_path.glob("*.pdf")))
+    return PdfReader(next(out.glob("*.pdf")))
+
+
+def test_every_note_of_a_long_work_is_on_its_call_page(capital: PdfReader) -> None:
+    """Read back: a call is set at 0.7 of the text size; a note opens with its label and a
+    full stop, smaller than the text. Every call's note must open on the call's own page."""
+    calls: dict[str, int] = {}
+    opens: dict[str, list[int]] = {}
+    for number, page in enumerate(capital.pages):
+        for size, text in sized_pieces(page):
+            if 7.2 < size < 7.5:
+                calls.setdefault(text, number)
+            elif size < 9 and text.endswith(".") and " " not in text:
+                opens.setdefault(text[:-1], []).append(number)
+    assert len(calls) == 40
+    astray = {label: (page + 1, [p + 1 for p in opens.get(label, [])]) for label, page in calls.items() if page not in opens.get(label, [])}
+    assert astray == {}, f"notes not on their call's page (call page, note pages): {astray}"
+
+
+def test_greek_is_set_in_one_greek_face(capital: PdfReader) -> None:
     greek_fonts = set()
-    for page in reader.pages:
+    for page in capital.pages:
         def visit(text: str, cm, tm, font, size) -> None:
             if font is not None and any(0x1F00 <= ord(c) <= 0x1FFF for c in text):
                 greek_fonts.add(str(font["/BaseFont"]).split("+")[-1])
 
         page.extract_text(visitor_text=visit)
     assert greek_fonts == {"GFS-Didot"}
+
+
+def test_a_note_taller_than_a_page_is_a_clear_error(work_copy: Path, tmp_path: Path) -> None:
+    text = work_copy / "text.md"
+    source = text.read_text(encoding="utf-8")
+    text.write_text(source.replace("published in their press.", "published in their press. " + "A very long note indeed. " * 500), encoding="utf-8")
+    result = run_cli("build", str(work_copy), "--format", "pdf", "--out", str(tmp_path))
+    assert result.returncode == 1
+    line = next(n for n, row in enumerate(source.splitlines(), 1) if row.startswith("[^1]:"))
+    assert f"text.md:{line}: a5 PDF: note [^1] is too long to stand on the page of its call [P005]" in result.stderr
