@@ -9,7 +9,7 @@ setup:
 build: setup
 	.venv/bin/folio build --all-trims
 
-test: setup
+test: lint
 	.venv/bin/python -m pytest
 
 lint: setup

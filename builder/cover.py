@@ -10,6 +10,7 @@ import io
 
 import pypdfium2
 
+from .errors import BuildError
 from .model import Work
 from .templates import render_page
 from .typeset import typeset
@@ -19,9 +20,16 @@ SCALE = 96 / 72
 
 
 def cover_png(work: Work) -> bytes:
-    html = render_page("cover.html", work, "cover", year=work.meta.work_year or "")
-    pdf = typeset(html, work, "cover")
-    document = pypdfium2.PdfDocument(pdf)
+    # A long title is set smaller (styles/cover.css, .step-1 …) until the cover is one page.
+    for step in range(4):
+        html = render_page("cover.html", work, "cover", year=work.meta.work_year or "", step=step)
+        pdf = typeset(html, work, "cover")
+        document = pypdfium2.PdfDocument(pdf)
+        if len(document) == 1:
+            break
+        document.close()
+    else:
+        raise BuildError(work.folder / "work.toml", "the title is too long for the cover", hint="give the work a short-title", code="P006")
     try:
         image = document[0].render(scale=SCALE, may_draw_forms=False).to_pil().convert("RGB")
     finally:

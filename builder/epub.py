@@ -186,7 +186,6 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
         "schema:accessibilityHazard": ["none"],
         "schema:accessibilitySummary": [ACCESSIBILITY_SUMMARY],
         "dcterms:conformsTo": ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"],
-        "a11y:certifiedBy": [NAME],
     }.items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})

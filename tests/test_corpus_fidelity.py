@@ -14,6 +14,8 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
+from builder import checks
+
 from .conftest import ROOT, run_cli
 from .test_fidelity import dehyphenated_words, is_subsequence, words
 
@@ -158,6 +160,7 @@ class Edition:
     sections: Sections
     epub_files: dict[str, bytes]
     pdf_text: str
+    problems: list[str]  # what EPUBCheck and the PDF read-back report
 
 
 @pytest.fixture(scope="module", params=PAGES, ids=[page.slug for page in PAGES])
@@ -170,7 +173,8 @@ def edition(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     with zipfile.ZipFile(dist / f"{page.slug}.epub") as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(dist / f"{page.slug}.pdf").pages)
-    return Edition(page, cut(page), files, pdf_text)
+    problems = [str(f) for f in checks.epubcheck(dist / f"{page.slug}.epub") + checks.check_pdf(dist / f"{page.slug}.pdf")]
+    return Edition(page, cut(page), files, pdf_text, problems)
 
 
 def epub_part(edition: Edition) -> tuple[str, list[str]]:
@@ -286,3 +290,7 @@ def test_licensed_work_does_not_claim_public_domain(edition: Edition) -> None:
         assert "Creative Commons ShareAlike License" in flat_pdf and "The text is in the public domain" not in flat_pdf
     else:
         assert "The text is in the public domain" in rights
+
+
+def test_both_editions_pass_their_checks(edition: Edition) -> None:
+    assert edition.problems == []
