@@ -17,7 +17,7 @@ from .model import Work
 from .paths import STYLES
 from .text import render
 
-Edition = Literal["epub", "pdf", "cover"]
+EditionKind = Literal["epub", "pdf", "cover"]
 
 
 @cache
@@ -39,7 +39,7 @@ def _long_date(value: datetime) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def render_page(template: str, work: Work, edition: Edition, **extra: Any) -> str:
+def render_page(template: str, work: Work, edition: EditionKind, **extra: Any) -> str:
     """Render one template of styles/templates for a work and an edition."""
     context = {"work": work, "meta": work.meta, "edition": edition, "builder": {"name": NAME, "version": __version__}, "files": None, "dense": ()}
     return environment().get_template(template).render(context | extra)
