@@ -7,8 +7,9 @@ in the other, interleaved round by round so that machine load falls on both alik
   pdf-folio     the PDF writer: templates, sandboxed fetcher, patched WeasyPrint
   epub-folio    the EPUB writer (cover included)
 
-Each case times the letter and a long synthetic work (the letter's text ×12, 12 notes) and
-prints the median of its rounds; the ratio folio/baseline says what the builder adds.
+Each case times the letter, a long synthetic work (the letter's text ×12, 12 notes) and
+Capital's first chapter, and prints the median of its rounds; the ratio folio/baseline says
+what the builder adds (for Capital, a second layout: its longest note is set denser).
 
     .venv/bin/python bench/bench.py [--rounds 5]
 """
@@ -28,6 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 LETTER = ROOT / "source" / "lenin-1912-letter-to-huysmans"
+CAPITAL = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"  # 68 pages, 40 notes
 
 
 def long_work(folder: Path) -> Path:
@@ -82,20 +84,20 @@ def main() -> None:
         return
     cases = ["pdf-baseline", "pdf-folio", "epub-folio"]
     with tempfile.TemporaryDirectory() as scratch:
-        works = {"letter": LETTER, "long (×12)": long_work(Path(scratch))}
+        works = {"letter": LETTER, "long (×12)": long_work(Path(scratch)), "capital ch.1": CAPITAL}
         times: dict[tuple[str, str], list[float]] = {(w, c): [] for w in works for c in cases}
         for _ in range(args.rounds):
             for name, folder in works.items():
                 for case in cases:
                     out = subprocess.run([sys.executable, __file__, "--case", case, "--work", str(folder)], capture_output=True, text=True, check=True)
                     times[(name, case)].append(json.loads(out.stdout.strip().splitlines()[-1]))
-    print(f"{'work':<12} {'case':<14} {'median s':>9} {'vs baseline':>12}")
+    print(f"{'work':<14} {'case':<14} {'median s':>9} {'vs baseline':>12}")
     for name in works:
         base = statistics.median(times[(name, "pdf-baseline")])
         for case in cases:
             median = statistics.median(times[(name, case)])
             ratio = f"{median / base:.2f}×" if case.startswith("pdf") else "—"
-            print(f"{name:<12} {case:<14} {median:9.3f} {ratio:>12}")
+            print(f"{name:<14} {case:<14} {median:9.3f} {ratio:>12}")
 
 
 if __name__ == "__main__":
