@@ -31,8 +31,18 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.globals["render"] = render
+    env.globals["has_greek"] = _has_greek
     env.filters["long_date"] = _long_date
     return env
+
+
+def _has_greek(work: Work) -> bool:
+    """Whether a work has Greek text, which the print edition sets in GFS Didot."""
+    return any(
+        any("\u0370" <= char <= "\u03ff" or "\u1f00" <= char <= "\u1fff" for char in token.content or "")
+        for part in work.parts
+        for token in [*part.tokens, *(t for note in part.notes.values() for t in note.tokens)]
+    )
 
 
 def _long_date(value: datetime) -> str:
