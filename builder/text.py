@@ -66,7 +66,7 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     """Parse one Markdown file into a Part, checking its headings, notes and ids."""
     missing = SourceError(shown, "listed in work.toml 'parts' but missing", hint="create it, or remove it from 'parts'", code="S010")
     source = read_source(path, shown, inside=path.parent, missing=missing)
-    tokens = MD.parse(source, {})
+    tokens = _drop_empty_table_heads(MD.parse(source, {}))
     body, definitions = _split_notes(tokens, shown)
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":
         raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
@@ -107,6 +107,25 @@ def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
             token.attrSet("data-title", title)
         sections.append(Section(int(token.tag[1]), str(token.attrGet("id")), title))
     return sections
+
+
+def _drop_empty_table_heads(tokens: list[Token]) -> list[Token]:
+    """A pipe table must have a head row; one left empty means the table has none, and an
+    empty header cell is noise to a screen reader."""
+    kept: list[Token] = []
+    head: list[Token] | None = None
+    for token in tokens:
+        if token.type == "thead_open":
+            head = [token]
+        elif head is not None:
+            head.append(token)
+            if token.type == "thead_close":
+                if any(cell.type == "inline" and cell.content.strip() for cell in head):
+                    kept += head
+                head = None
+        else:
+            kept.append(token)
+    return kept
 
 
 def _split_notes(tokens: list[Token], shown: str) -> tuple[list[Token], dict[str, tuple[Note, list[Token]]]]:

@@ -173,7 +173,9 @@ def edition(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     with zipfile.ZipFile(dist / f"{page.slug}.epub") as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(dist / f"{page.slug}.pdf").pages)
-    problems = [str(f) for f in checks.epubcheck(dist / f"{page.slug}.epub") + checks.check_pdf(dist / f"{page.slug}.pdf")]
+    epub = dist / f"{page.slug}.epub"
+    found = checks.epubcheck(epub) + checks.check_pdf(dist / f"{page.slug}.pdf") + (checks.ace(epub) if checks.ace_available() else [])
+    problems = [str(f) for f in found]
     return Edition(page, cut(page), files, pdf_text, problems)
 
 
