@@ -81,3 +81,12 @@ def test_a_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pyte
         output.atomic_write(target, b"new bytes")
     assert target.read_bytes() == b"the previous edition"
     assert [p.name for p in target.parent.iterdir()] == ["book.epub"]
+
+
+def test_a_work_whose_pdf_fails_writes_no_epub_either(work_copy: Path, tmp_path: Path) -> None:
+    text = work_copy / "text.md"
+    text.write_text(text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full 漢."), encoding="utf-8")
+    dist = tmp_path / "out"
+    result = run_cli("build", str(work_copy), "--out", str(dist))
+    assert result.returncode == 1 and "[P003]" in result.stderr
+    assert not dist.exists() or not any(dist.glob("*.epub"))

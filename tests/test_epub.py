@@ -147,3 +147,23 @@ def test_stylesheets_leave_font_and_colours_to_the_reader(epub_files: dict[str, 
 @pytest.mark.skipif(not ace_available(), reason="DAISY Ace needs Node.js and npm")
 def test_daisy_ace_reports_no_violations(epub_path: Path) -> None:
     assert [str(finding) for finding in ace(epub_path)] == []
+
+
+def test_links_between_parts_point_at_the_right_file(work_copy: Path, tmp_path: Path) -> None:
+    from builder.checks import epubcheck
+
+    from .conftest import SLUG, run_cli
+
+    (work_copy / "second.md").write_text("# A second part\n\nSee [the resolution](#resolution) and [note 1](#note-1).\n", encoding="utf-8")
+    text = work_copy / "text.md"
+    text.write_text(text.read_text(encoding="utf-8").replace("{.resolution}", "{#resolution .resolution}"), encoding="utf-8")
+    toml = work_copy / "work.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('parts = ["text.md"]', 'parts = ["text.md", "second.md"]'), encoding="utf-8")
+    result = run_cli("build", str(work_copy), "--format", "epub", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    epub = tmp_path / f"{SLUG}.epub"
+    with zipfile.ZipFile(epub) as archive:
+        second = etree.fromstring(archive.read("EPUB/part-2.xhtml"))
+    hrefs = [a.get("href") for a in second.xpath("//x:a", namespaces=NS)]
+    assert hrefs == ["part-1.xhtml#resolution", "part-1.xhtml#note-1"]
+    assert epubcheck(epub) == []
