@@ -14,6 +14,7 @@ test: lint
 
 lint: setup
 	.venv/bin/ruff check builder tests bench
+	.venv/bin/mypy
 
 check: build
 	.venv/bin/folio check

@@ -11,8 +11,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
@@ -104,18 +106,18 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
         findings.append(Finding(shown, "P102", f"font not embedded: {name}"))
     for name in sorted(stray_fonts(reader)):
         findings.append(Finding(shown, "P106", f"set partly in {name}, not in the book's typefaces: the text has characters they lack"))
-    info = reader.metadata or {}
+    info: Any = reader.metadata or {}
     for key in ("/Title", "/Author", "/CreationDate"):
         if not info.get(key):
             findings.append(Finding(shown, "P103", f"metadata {key[1:]} is missing"))
     if expect_title is not None and info.get("/Title") != expect_title:
         findings.append(Finding(shown, "P103", f"metadata Title is {info.get('/Title')!r}, not {expect_title!r}"))
-    catalog = reader.trailer["/Root"]
+    catalog = reader.root_object
     if "/Lang" not in catalog:
         findings.append(Finding(shown, "P103", "the document language (/Lang) is missing"))
-    if "/StructTreeRoot" not in catalog or not catalog.get("/MarkInfo", {}).get("/Marked"):
+    if "/StructTreeRoot" not in catalog or not _dictionary(catalog.get("/MarkInfo")).get("/Marked"):
         findings.append(Finding(shown, "P104", "not a tagged PDF (no structure tree, or not marked)"))
-    if not catalog.get("/ViewerPreferences", {}).get("/DisplayDocTitle"):
+    if not _dictionary(catalog.get("/ViewerPreferences")).get("/DisplayDocTitle"):
         findings.append(Finding(shown, "P104", "viewers are not told to show the title (DisplayDocTitle)"))
     if not reader.outline:
         findings.append(Finding(shown, "P105", "no bookmarks"))
@@ -124,25 +126,28 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
 
 def stray_fonts(reader: PdfReader) -> set[str]:
     """Fonts that are not the book's own, or are slanted by the renderer for want of an italic."""
-    names = set()
-    for page in reader.pages:
-        resources = page.get("/Resources")
-        for font in (resources.get_object().get("/Font", {}) if resources else {}).values():
-            names.add(str(font.get_object().get("/BaseFont", "")).lstrip("/").split("+", 1)[-1])
+    names = {str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1] for font in _fonts(reader)}
     return {name for name in names if not name.startswith(BOOK_FONTS) or name.endswith("Oblique")}
 
 
 def unembedded_fonts(reader: PdfReader) -> set[str]:
     missing: set[str] = set()
-    for page in reader.pages:
-        resources = page.get("/Resources")
-        fonts = resources.get_object().get("/Font", {}) if resources else {}
-        for font in fonts.get_object().values():
-            font = font.get_object()
-            descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
-            for each in descendants:
-                descriptor = each.get("/FontDescriptor")
-                descriptor = descriptor.get_object() if descriptor else DictionaryObject()
-                if font.get("/Subtype") != "/Type3" and not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                    missing.add(str(font.get("/BaseFont")))
+    for font in _fonts(reader):
+        descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
+        for each in descendants:
+            descriptor = _dictionary(each.get("/FontDescriptor"))
+            if font.get("/Subtype") != "/Type3" and not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                missing.add(str(font.get("/BaseFont")))
     return missing
+
+
+def _fonts(reader: PdfReader) -> Iterator[Any]:
+    """The font dictionaries of every page."""
+    for page in reader.pages:
+        for font in _dictionary(_dictionary(page.get("/Resources")).get("/Font")).values():
+            yield font.get_object()
+
+
+def _dictionary(value: Any) -> Any:
+    """A PDF object as a dictionary: resolved if indirect, empty if absent."""
+    return value.get_object() if value is not None else DictionaryObject()

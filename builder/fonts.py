@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
@@ -21,7 +22,7 @@ BOOK_FONTS = ("Source-Serif-Pro", "GFS-Didot")
 
 @cache
 def _covered() -> frozenset[int]:
-    files = [
+    files: list[Path | str] = [
         package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf")
         for style in ("Regular", "It", "Semibold", "Bold")
     ]

@@ -94,7 +94,7 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
 def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
     """The part's h2 and h3 headings, each given an id if it has none, and its plain title
     as `data-title` where a note call would otherwise creep into a bookmark."""
-    sections = []
+    sections: list[Section] = []
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag not in ("h2", "h3"):
             continue
