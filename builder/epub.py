@@ -20,7 +20,6 @@ from .model import Part, Work
 from .output import normalise_epub_zip
 from .paths import STYLES
 from .templates import render_page
-from .text import collect_ids
 
 XHTML = "application/xhtml+xml"
 ACCESSIBILITY_SUMMARY = (
@@ -65,8 +64,7 @@ def write_epub(work: Work) -> bytes:
     hrefs = {page.key: page.file_name for page in spine} | {"cover": "cover.xhtml"}
     parts = {part.id: part for part in work.parts}
     # Which file holds each id a link may point at: the source's own ids, and the notes'.
-    files = {value: hrefs[part.id] for part in work.parts for value, _ in collect_ids(part.tokens)}
-    files |= {note.id: hrefs[part.id] for part in work.parts for note in part.notes.values()}
+    files = {value: hrefs[part.id] for part in work.parts for value, _ in part.ids}
 
     book.set_cover("images/cover.png", cover_png(work), create_page=False)
     cover = _document(work, "cover", "cover.xhtml", render_page("epub/cover.xhtml", work, "epub", image="images/cover.png"))

@@ -10,7 +10,7 @@ from .errors import SourceError
 from .metadata import load_metadata
 from .model import Part, Work
 from .paths import STYLES, shown_path
-from .text import collect_ids, parse_part, valid_id
+from .text import parse_part, valid_id
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Ids the templates give to their own elements; a source must not take them.
@@ -40,7 +40,7 @@ def load_work(folder: Path) -> Work:
                 raise SourceError(shown_path(path), f"note label [^{label}] is also used in {seen_labels[label]}", line=note.line, hint="note labels must be unique across the work's parts", code="S009")
             seen_labels[label] = shown_path(path)
         generated = {part_id, *(n.id for n in part.notes.values()), *(s.id for s in part.sections)}
-        for value, line in collect_ids(part.tokens) + [(n.id, n.line) for n in part.notes.values()]:
+        for value, line in part.ids:
             if not valid_id(value):
                 raise SourceError(shown_path(path), f"id {value!r} is not a valid id", line=line, hint="start ids with a letter; use letters, digits, '-' or '_'", code="S006")
             if value not in generated and (value in RESERVED_IDS or value.startswith(RESERVED_PREFIXES)):

@@ -53,6 +53,7 @@ class Part:
     notes: dict[str, Note]
     links: list[tuple[str, int]] = field(default_factory=list)  # (#id linked to, line)
     sections: list[Section] = field(default_factory=list)
+    ids: list[tuple[str, int]] = field(default_factory=list)  # every id it sets, notes' included, with its line
 
 
 @dataclass(frozen=True)

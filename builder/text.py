@@ -88,7 +88,9 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
             raise SourceError(shown, f"note [^{label}] is called from inside another note", line=line, hint="notes cannot carry notes; merge the two", code="S014")
         links += _check_tokens(note_tokens, shown)
     notes = {label: definitions[label][0] for label in calls}  # in the order they are called
-    return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=_sections(body, part_id, shown))
+    sections = _sections(body, part_id, shown)  # gives headings their ids: collect them after
+    ids = _collect_ids(body) + [(note.id, note.line) for note in notes.values()]
+    return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=sections, ids=ids)
 
 
 def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
@@ -215,7 +217,7 @@ def plain_text(inline: Token) -> str:
     return " ".join("".join(words).split())
 
 
-def collect_ids(tokens: list[Token]) -> list[tuple[str, int]]:
+def _collect_ids(tokens: list[Token]) -> list[tuple[str, int]]:
     found = []
     for token in tokens:
         for each in [token, *(token.children or [])]:
