@@ -52,12 +52,12 @@ def run_case(case: str, folder: Path) -> float:
     and loading the source are outside the timing, as they are the same for every case."""
     from weasyprint import HTML
 
-    from builder.epub import write_epub
-    from builder.fetcher import SandboxedFetcher
-    from builder.loader import load_work
+    from builder.editions.epub import write_epub
+    from builder.editions.fetcher import SandboxedFetcher
+    from builder.editions.pdf import write_pdf
+    from builder.editions.templates import render_page
     from builder.paths import STYLES
-    from builder.pdf import write_pdf
-    from builder.templates import render_page
+    from builder.source.loader import load_work
 
     work = load_work(folder)
     if case == "pdf-baseline":

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .epub import write_epub
-from .loader import load_work
-from .model import Work
-from .output import atomic_write
-from .pdf import DEFAULT_TRIM, write_pdf
-from .release import Built
+from .editions.epub import write_epub
+from .editions.pdf import DEFAULT_TRIM, write_pdf
+from .release.manifest import Built
+from .release.output import atomic_write
+from .source.loader import load_work
+from .source.model import Work
 
 Format = Literal["epub", "pdf"]
 FORMATS: tuple[Format, ...] = ("epub", "pdf")

@@ -19,7 +19,7 @@ from typing import Any
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from .fonts import BOOK_FONTS
+from .editions.fonts import BOOK_FONTS
 from .paths import ROOT, shown_path
 
 ACE_SCRIPT = ROOT / "scripts" / "ace"

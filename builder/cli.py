@@ -12,13 +12,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import NAME, __version__, checks, release
+from . import NAME, __version__, checks
 from .build import FORMATS, build_work, editions
+from .editions.pdf import DEFAULT_TRIM, trims
 from .errors import BuildError
-from .loader import find_works
 from .paths import DIST, SOURCE, shown_path
-from .pdf import DEFAULT_TRIM, trims
-from .release import Built
+from .release import manifest
+from .release.manifest import Built
+from .source.loader import find_works
 
 app = typer.Typer(
     name="folio",
@@ -89,7 +90,7 @@ def build(
             progress.update(task, completed=done * len(chosen))
     made = [path for entry in built for path in entry.files]
     if built:
-        release.record(dist, built)  # whatever else failed, the manifest lists what was written
+        manifest.record(dist, built)  # whatever else failed, the manifest lists what was written
     for path in made:
         out.print(f"  {shown_path(path)}  {path.stat().st_size:,} bytes")
     summary = f"{len(works) - failures} of {_count(len(works), 'work')} built, {_count(len(made), 'file')} in {shown_path(dist)}"
@@ -120,7 +121,7 @@ def verify(
     checks_too: Annotated[bool, typer.Option("--checks/--no-checks", help="Also re-check each edition (EPUBCheck; the PDF read back).")] = True,
 ) -> None:
     """Verify a release folder: every file against manifest.json and SHA256SUMS, and each edition re-checked."""
-    count, findings = release.verify(dist, run_checks=checks_too)
+    count, findings = manifest.verify(dist, run_checks=checks_too)
     _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
 
 

@@ -67,7 +67,7 @@ def test_unknown_format_and_trim_are_refused() -> None:
 
 
 def test_a_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder import output
+    from builder.release import output
 
     target = tmp_path / "dist" / "book.epub"
     target.parent.mkdir()

@@ -1,4 +1,4 @@
-"""Footnotes land on the page of their call, and none is lost (builder.weasyprint_footnotes).
+"""Footnotes land on the page of their call, and none is lost (builder.editions.weasyprint_footnotes).
 
 WeasyPrint 70.0 on its own moves notes to the page after their call, or drops them, when
 a paragraph's widows/orphans meet the foot of a page (Kozea/WeasyPrint #2502, PR #2437).
@@ -29,7 +29,7 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block
 
-from builder.weasyprint_footnotes import apply
+from builder.editions.weasyprint_footnotes import apply
 
 LAYOUTS = 32  # lead paragraphs of 3, 8, 13 ... words: calls move ~0.4 line per layout
 NOTES = 15

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from builder.errors import SourceError
-from builder.loader import load_work
+from builder.source.loader import load_work
 
 from .conftest import LETTER
 

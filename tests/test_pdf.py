@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from builder.checks import check_pdf
-from builder.loader import load_work
+from builder.source.loader import load_work
 
 from .conftest import LETTER, SLUG, run_cli
 

@@ -11,11 +11,11 @@ from lxml import etree
 from pypdf import PdfReader
 
 from builder.checks import epubcheck
+from builder.editions.fetcher import ForbiddenResource, SandboxedFetcher
+from builder.editions.typeset import typeset
 from builder.errors import BuildError
-from builder.fetcher import ForbiddenResource, SandboxedFetcher
-from builder.loader import load_work
 from builder.paths import STYLES
-from builder.typeset import typeset
+from builder.source.loader import load_work
 
 from .conftest import SLUG, run_cli
 

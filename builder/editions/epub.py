@@ -7,18 +7,19 @@ writes them byte for byte; ebooklib writes the package document, the NCX and the
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from ebooklib import epub
 from lxml import etree
 
-from . import NAME
+from .. import NAME
+from ..errors import BuildError
+from ..paths import STYLES
+from ..source.model import Part, Work
 from .cover import cover_png
-from .errors import BuildError
-from .model import Part, Work
-from .output import normalise_epub_zip
-from .paths import STYLES
 from .templates import render_page
 
 XHTML = "application/xhtml+xml"
@@ -187,3 +188,28 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
     }.items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def normalise_epub_zip(data: bytes, when: datetime) -> bytes:
+    """Rewrite an EPUB's zip with fixed timestamps and attributes, `mimetype` first and stored.
+
+    ebooklib stamps each entry with the build time and the platform's defaults; this makes
+    the archive a function of its contents and the edition's date alone.
+    """
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = source.namelist()
+    order = ["mimetype"] + [name for name in names if name != "mimetype"]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.create_system = 3  # Unix, whatever the build machine
+            info.external_attr = 0o100644 << 16
+            if name == "mimetype":
+                info.compress_type = zipfile.ZIP_STORED
+                target.writestr(info, source.read(name))
+            else:
+                info.compress_type = zipfile.ZIP_DEFLATED
+                target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()

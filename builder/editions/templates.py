@@ -12,10 +12,10 @@ from typing import Any, Literal
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from . import NAME, __version__
-from .model import Work
-from .paths import STYLES
-from .text import render
+from .. import NAME, __version__
+from ..paths import STYLES
+from ..source.model import Work
+from ..source.text import render
 
 EditionKind = Literal["epub", "pdf", "cover"]
 

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import SourceError
+from ..errors import SourceError
 from .sourcefile import CONTROL, read_source
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import SourceError
+from ..errors import SourceError
 
 # C0 controls other than tab and newline, and DEL: not allowed in XML 1.0 or invisible in print.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

@@ -12,7 +12,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .errors import SourceError
+from ..errors import SourceError
 
 
 def edition_date(folder: Path, styles: Path, archive_year: int | None) -> datetime:

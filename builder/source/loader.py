@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..errors import SourceError
+from ..paths import STYLES, shown_path
 from .edition_date import edition_date
-from .errors import SourceError
 from .metadata import load_metadata
 from .model import Part, Work
-from .paths import STYLES, shown_path
 from .text import parse_part, valid_id
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

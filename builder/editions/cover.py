@@ -10,8 +10,8 @@ import io
 
 import pypdfium2
 
-from .errors import BuildError
-from .model import Work
+from ..errors import BuildError
+from ..source.model import Work
 from .templates import render_page
 from .typeset import typeset
 

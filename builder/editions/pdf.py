@@ -15,11 +15,11 @@ from pypdf import PdfReader
 from weasyprint import Document
 from weasyprint.formatting_structure.boxes import BlockBox
 
-from .checks import stray_fonts
-from .errors import BuildError
+from ..checks import stray_fonts
+from ..errors import BuildError
+from ..paths import STYLES
+from ..source.model import Work
 from .fonts import missing_glyphs
-from .model import Work
-from .paths import STYLES
 from .templates import render_page
 from .typeset import layout, write
 

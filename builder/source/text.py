@@ -17,7 +17,7 @@ from markupsafe import Markup
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .errors import SourceError
+from ..errors import SourceError
 from .model import Note, Part, Section
 from .sourcefile import read_source
 

@@ -11,10 +11,10 @@ from typing import Any
 from weasyprint import HTML, Document
 from weasyprint.urls import FatalURLFetchingError
 
-from .errors import BuildError
+from ..errors import BuildError
+from ..paths import STYLES
+from ..source.model import Work
 from .fetcher import SandboxedFetcher
-from .model import Work
-from .paths import STYLES
 from .weasyprint_footnotes import apply as keep_footnotes_on_their_page
 
 

@@ -8,11 +8,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import NAME, __version__, checks
-from .checks import Finding
-from .model import Work
+from .. import NAME, __version__, checks
+from ..checks import Finding
+from ..paths import shown_path
+from ..source.model import Work
 from .output import atomic_write
-from .paths import shown_path
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"

@@ -1,0 +1,1 @@
+"""Writing editions: the document model → EPUB and PDF bytes, through the shared templates in styles/."""

@@ -1,0 +1,1 @@
+"""Reading sources: a work's folder (work.toml and Markdown parts) → the validated document model."""
