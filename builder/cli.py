@@ -18,6 +18,7 @@ from .editions.pdf import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .paths import DIST, SOURCE, shown_path
 from .release import manifest
+from .release import verify as release_verify
 from .release.manifest import Built
 from .source.loader import find_works
 
@@ -121,7 +122,7 @@ def verify(
     checks_too: Annotated[bool, typer.Option("--checks/--no-checks", help="Also re-check each edition (EPUBCheck; the PDF read back).")] = True,
 ) -> None:
     """Verify a release folder: every file against manifest.json and SHA256SUMS, and each edition re-checked."""
-    count, findings = manifest.verify(dist, run_checks=checks_too)
+    count, findings = release_verify.verify(dist, run_checks=checks_too)
     _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
 
 
