@@ -20,7 +20,8 @@ from .paths import DIST, SOURCE, shown_path
 from .release import manifest
 from .release import verify as release_verify
 from .release.manifest import Built
-from .source.loader import find_works
+from .source.loader import check_distinct, find_works
+from .source.sourcefile import resolved
 
 app = typer.Typer(
     name="folio",
@@ -47,12 +48,14 @@ def main(
 
 
 def _works(paths: list[Path] | None) -> list[Path]:
-    if paths:
-        return [path.resolve() for path in paths]
-    found = find_works(SOURCE)
-    if not found:
+    works = list(dict.fromkeys(resolved(path, shown_path(path)) for path in paths)) if paths else find_works(SOURCE)
+    if not works:
         raise BuildError(shown_path(SOURCE), "no works found", hint="add a folder with a work.toml under source/", code="C001")
-    return found
+    # A work of source/ is held to the identifiers of all of source/; a copy elsewhere only to
+    # the works built with it.
+    in_source = any(work.parent == SOURCE.resolve() for work in works)
+    check_distinct(works, find_works(SOURCE) if in_source else [])
+    return works
 
 
 @app.command()

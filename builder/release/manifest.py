@@ -57,7 +57,10 @@ def record(dist: Path, built: list[Built]) -> None:
 
 
 def read_manifest(dist: Path) -> dict | None:
+    """The manifest, or None if there is none or it is not one (verify says what is wrong)."""
     try:
-        return json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        manifest = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
+    works = manifest.get("works") if isinstance(manifest, dict) else None
+    return manifest if isinstance(works, dict) and all(isinstance(w, dict) and isinstance(w.get("files"), list) for w in works.values()) else None

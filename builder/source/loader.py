@@ -8,8 +8,9 @@ from pathlib import Path
 from ..errors import SourceError
 from ..paths import STYLES, shown_path
 from .edition_date import edition_date
-from .metadata import load_metadata
+from .metadata import key_line, load_metadata
 from .model import Part, Work
+from .sourcefile import resolved
 from .text import parse_part, valid_id
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -19,7 +20,7 @@ RESERVED_PREFIXES = ("note-", "noteref-", "part-", "text-")
 
 
 def load_work(folder: Path) -> Work:
-    folder = folder.resolve()
+    folder = resolved(folder, shown_path(folder))
     if not folder.is_dir():
         raise SourceError(shown_path(folder), "not a folder", hint="give the path of a work's folder under source/", code="S000")
     slug = folder.name
@@ -60,3 +61,25 @@ def load_work(folder: Path) -> Work:
 def find_works(root: Path) -> list[Path]:
     """Every work folder under source/, in a stable order."""
     return sorted(path.parent for path in root.glob("*/work.toml"))
+
+
+def check_distinct(folders: list[Path], others: list[Path]) -> None:
+    """Refuse two works of one command with one slug (their files would overwrite each other
+    in dist/), and two works, among these and `others` (the rest of source/), with one
+    identifier (readers and stores take them for one book)."""
+    slugs: dict[str, Path] = {}
+    for folder in folders:
+        if folder.name in slugs and slugs[folder.name] != folder:
+            raise SourceError(shown_path(folder), f"another work in this command has the slug {folder.name!r}: {shown_path(slugs[folder.name])}", hint="build them separately, into different --out folders, or rename one folder", code="S044")
+        slugs[folder.name] = folder
+    identifiers: dict[str, Path] = {}
+    for folder in dict.fromkeys([*folders, *others]):
+        toml = folder / "work.toml"
+        try:
+            identifier = load_metadata(toml, shown_path(toml)).identifier
+        except SourceError:
+            continue  # its own build reports what is wrong with it
+        if identifier in identifiers:
+            first = identifiers[identifier] / "work.toml"
+            raise SourceError(shown_path(toml), f"identifier {identifier!r} is also the identifier of {shown_path(first)}", line=key_line(toml.read_text(encoding="utf-8-sig"), ("identifier",)), hint="give each work its own identifier (urn:uuid: with a new UUID)", code="S043")
+        identifiers[identifier] = folder
