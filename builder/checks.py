@@ -23,6 +23,26 @@ from .editions.fonts import BOOK_FONTS
 from .paths import ROOT, shown_path
 
 ACE_SCRIPT = ROOT / "scripts" / "ace"
+# Every external checker runs with a timeout, so that a hung Java or Chromium cannot hang
+# `check` or `verify`: FOLIO_CHECK_TIMEOUT seconds (default 300, ample for a book of 20 MB).
+DEFAULT_TIMEOUT = 300
+
+
+def timeout() -> float:
+    try:
+        return max(1.0, float(os.environ.get("FOLIO_CHECK_TIMEOUT", DEFAULT_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def run_checker(command: list[str], what: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run an external checker; RuntimeError if it cannot start or outlives the timeout."""
+    try:
+        return subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout(), env=env)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"{what} did not finish within {timeout():g} s (FOLIO_CHECK_TIMEOUT); it was stopped") from None
+    except OSError as error:
+        raise RuntimeError(f"{what} could not start: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -43,7 +63,7 @@ def epubcheck_report(path: Path) -> dict:
     if java is None:
         raise RuntimeError("EPUBCheck needs Java 17 or newer; install it (Debian: default-jre-headless)")
     # C1 only: EPUBCheck is a short run, and the JIT's later tiers only slow its start.
-    result = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], capture_output=True, text=True, check=False)
+    result = run_checker([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], "EPUBCheck")
     try:
         return json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -74,7 +94,10 @@ def ace(path: Path) -> list[Finding]:
     """DAISY Ace, through scripts/ace (which installs it on first use): every violation."""
     shown = shown_path(path)
     with tempfile.TemporaryDirectory() as reports:
-        result = subprocess.run([str(ACE_SCRIPT), str(path)], capture_output=True, text=True, check=False, env=os.environ | {"ACE_REPORTS": reports})
+        try:
+            result = run_checker([str(ACE_SCRIPT), str(path)], "Ace", env=os.environ | {"ACE_REPORTS": reports})
+        except RuntimeError as error:
+            return [Finding(shown, "E200", str(error))]
         report_file = Path(reports) / path.name / "report.json"
         if not report_file.exists():
             return [Finding(shown, "E200", f"Ace could not check the file: {(result.stdout + result.stderr).strip()[-500:]}")]
