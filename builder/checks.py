@@ -13,6 +13,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -35,12 +36,13 @@ def timeout() -> float:
         return DEFAULT_TIMEOUT
 
 
-def run_checker(command: list[str], what: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_checker(command: list[str], what: str, env: dict[str, str] | None = None, timeout_factor: int = 1) -> subprocess.CompletedProcess[str]:
     """Run an external checker; RuntimeError if it cannot start or outlives the timeout."""
+    limit = timeout() * timeout_factor
     try:
-        return subprocess.run(command, capture_output=True, text=True, check=False, timeout=timeout(), env=env)
+        return subprocess.run(command, capture_output=True, text=True, check=False, timeout=limit, env=env)
     except subprocess.TimeoutExpired:
-        raise RuntimeError(f"{what} did not finish within {timeout():g} s (FOLIO_CHECK_TIMEOUT); it was stopped") from None
+        raise RuntimeError(f"{what} did not finish within {limit:g} s (FOLIO_CHECK_TIMEOUT); it was stopped") from None
     except OSError as error:
         raise RuntimeError(f"{what} could not start: {error}") from None
 
@@ -90,18 +92,29 @@ def ace_available() -> bool:
     return ACE_SCRIPT.exists() and shutil.which("node") is not None and shutil.which("npm") is not None
 
 
+@cache
+def _install_ace() -> None:
+    """First use installs Chromium and Ace, which may take longer than a check."""
+    result = run_checker([str(ACE_SCRIPT), "--install"], "Installing Ace", timeout_factor=6)
+    if result.returncode != 0:
+        raise RuntimeError(f"Ace could not be installed: {(result.stdout + result.stderr).strip()[-500:]}")
+
+
 def ace(path: Path) -> list[Finding]:
-    """DAISY Ace, through scripts/ace (which installs it on first use): every violation."""
+    """DAISY Ace, through scripts/ace (which installs it on first use): every violation.
+
+    Ace's headless Chromium now and then crashes on a file it checks fine the next time;
+    such a crash (no report written) is retried once. A violation is never retried."""
     shown = shown_path(path)
-    with tempfile.TemporaryDirectory() as reports:
-        try:
-            result = run_checker([str(ACE_SCRIPT), str(path)], "Ace", env=os.environ | {"ACE_REPORTS": reports})
-        except RuntimeError as error:
-            return [Finding(shown, "E200", str(error))]
-        report_file = Path(reports) / path.name / "report.json"
-        if not report_file.exists():
-            return [Finding(shown, "E200", f"Ace could not check the file: {(result.stdout + result.stderr).strip()[-500:]}")]
-        report = json.loads(report_file.read_text(encoding="utf-8"))
+    try:
+        _install_ace()
+        report, output = _ace_once(path)
+        if report is None:
+            report, output = _ace_once(path)
+    except RuntimeError as error:
+        return [Finding(shown, "E200", str(error))]
+    if report is None:
+        return [Finding(shown, "E200", f"Ace could not check the file (twice): {output}")]
     findings = []
     for document in report.get("assertions", []):
         for assertion in document.get("assertions", []):
@@ -109,6 +122,15 @@ def ace(path: Path) -> list[Finding]:
             where = document.get("earl:testSubject", {}).get("url", "")
             findings.append(Finding(shown, "E201", f"Ace {test['earl:impact']}: {test['dct:title']} in {where}"))
     return findings
+
+
+def _ace_once(path: Path) -> tuple[dict | None, str]:
+    """Ace's report on a file (None if it wrote none), and the end of its output."""
+    with tempfile.TemporaryDirectory() as reports:
+        result = run_checker([str(ACE_SCRIPT), str(path)], "Ace", env=os.environ | {"ACE_REPORTS": reports})
+        report_file = Path(reports) / path.name / "report.json"
+        report = json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists() else None
+    return report, (result.stdout + result.stderr).strip()[-500:]
 
 
 def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: str | None = None) -> list[Finding]:
