@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..paths import STYLES, shown_path
 from .edition_date import edition_date
+from .limits import check_notes, check_size
 from .metadata import key_line, load_metadata
 from .model import Part, Work
 from .sourcefile import resolved
@@ -27,6 +28,7 @@ def load_work(folder: Path) -> Work:
     if not _SLUG.match(slug):
         raise SourceError(shown_path(folder), f"folder name {slug!r} is not a slug", hint="name it in lower case with hyphens, e.g. lenin-1912-letter-to-huysmans", code="S005")
     meta = load_metadata(folder / "work.toml", shown_path(folder / "work.toml"))
+    check_size(sum(_size(folder / name) for name in meta.parts), shown_path(folder))
     parts: list[Part] = []
     seen_ids: dict[str, str] = {}
     seen_labels: dict[str, str] = {}
@@ -50,12 +52,20 @@ def load_work(folder: Path) -> Work:
                 raise SourceError(shown_path(path), f"id {value!r} is used twice (also in {seen_ids[value]})", line=line, hint="ids must be unique across the work", code="S008")
             seen_ids[value] = shown_path(path)
         parts.append(part)
+    check_notes(len(seen_labels), shown_path(folder))
     for part in parts:
         for target, line in part.links:
             if target not in seen_ids:
                 raise SourceError(shown_path(part.path), f"link to #{target}, which no part of the work has", line=line, hint=f"set {{#{target}}} on the block or span to link to, or correct the link", code="S024")
     date = edition_date(folder, STYLES, meta.archive.year)
     return Work(slug=slug, folder=folder, meta=meta, parts=parts, edition_date=date)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size  # a link out of the folder is refused when the part is read
+    except (OSError, RuntimeError):
+        return 0
 
 
 def find_works(root: Path) -> list[Path]:
