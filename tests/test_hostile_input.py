@@ -148,3 +148,37 @@ def test_a_malformed_manifest_does_not_stop_a_build(work_copy: Path, tmp_path: P
     result = run_cli("build", str(work_copy), "--out", str(dist), "-f", "epub")
     assert result.returncode == 0, result.stderr
     assert SLUG in (dist / "manifest.json").read_text(encoding="utf-8")
+
+
+def test_a_work_over_the_size_limit_is_refused_up_front(work_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FOLIO_MAX_TEXT_KB", "4")  # the letter has 8 KB
+    with pytest.raises(SourceError) as caught:
+        load_work(work_copy)
+    assert caught.value.code == "S047" and "at most 4 KB" in caught.value.message and "FOLIO_MAX_TEXT_KB" in str(caught.value.hint)
+    monkeypatch.setenv("FOLIO_MAX_TEXT_KB", "many")
+    with pytest.raises(SourceError) as caught:
+        load_work(work_copy)
+    assert caught.value.code == "S049"
+
+
+def test_a_work_over_the_note_limit_is_refused(work_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    edit(work_copy / "text.md", ANCHOR, "A[^x] b[^y].\n\n[^x]: One.\n\n[^y]: Two.")
+    monkeypatch.setenv("FOLIO_MAX_NOTES", "3")
+    assert len(load_work(work_copy).notes) == 3
+    monkeypatch.setenv("FOLIO_MAX_NOTES", "2")
+    with pytest.raises(SourceError) as caught:
+        load_work(work_copy)
+    assert caught.value.code == "S048" and "3 notes" in caught.value.message
+
+
+def test_the_duplicate_id_check_is_linear(work_copy: Path) -> None:
+    """50,000 ids: a quadratic check would take hours."""
+    from builder.editions.epub import _document
+
+    work = load_work(work_copy)
+    spans = "".join(f'<span id="i{n}">w</span>' for n in range(50_000))
+    page = f'<html xmlns="http://www.w3.org/1999/xhtml"><body><p>{spans}</p></body></html>'
+    _document(work, "big", "big.xhtml", page)
+    with pytest.raises(BuildError) as caught:
+        _document(work, "big", "big.xhtml", page.replace('id="i49999"', 'id="i7"'))
+    assert caught.value.code == "P011" and "'i7'" in caught.value.message
