@@ -25,7 +25,7 @@ def invisible(text: str) -> tuple[int, str] | None:
     if not unseen:
         return None
     first = min(unseen, key=text.index)  # each distinct character is looked up once, not each occurrence
-    return text.index(first), f"{_UNSEEN[unicodedata.category(first)]}, U+{ord(first):04X}"
+    return text.index(first), f"{_UNSEEN[unicodedata.category(first)]} (U+{ord(first):04X})"
 
 
 def resolved(path: Path, shown: str) -> Path:
