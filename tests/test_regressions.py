@@ -95,3 +95,35 @@ def test_the_print_colophon_names_the_greek_typeface_only_for_greek(work_copy: P
     assert "Source Serif Pro" in _colophon(PdfReader(pdf_path)) and "GFS Didot" not in _colophon(PdfReader(pdf_path))
     edit(work_copy / "text.md", "Here it is in full.", "Here it is in full: [λόγος]{lang=grc}.")
     assert "its Greek in GFS Didot, from the Greek Font Society" in _colophon(PdfReader(io.BytesIO(write_pdf(load_work(work_copy)))))
+
+
+# A note (footnote-policy: auto) set on its call's page, then a paragraph of tall lines whose
+# second line (orphans: 2) overflows the page by more than the note's room: moving the note
+# away cannot make the line fit, so the fix must put the note back where its call stays.
+PUT_BACK = """<style>@page {{ size: 120mm 120mm; margin: 10mm }}
+html {{ font: 10pt/1.3 serif }} .fn {{ float: footnote; font-size: 7pt; line-height: 1 }}
+.tall {{ line-height: 40pt; orphans: 2; widows: 1 }}</style>
+<div style="height: {spacer}mm"></div><p>Short callx<span class="fn">notex tiny.</span> here.</p>
+<p class="tall">{words}</p>"""
+
+
+@pytest.mark.parametrize("spacer", [56, 60, 64])
+def test_the_footnote_fix_puts_back_notes_that_moving_did_not_help(spacer: int) -> None:
+    from weasyprint import HTML
+
+    from builder.editions.weasyprint_footnotes import apply
+
+    apply()
+    document = HTML(string=PUT_BACK.format(spacer=spacer, words="word " * 120)).render()
+    pages = {"callx": set(), "notex": set()}
+
+    def walk(box: object, number: int) -> None:
+        for marker in pages:
+            if marker in (getattr(box, "text", None) or ""):
+                pages[marker].add(number)
+        for child in getattr(box, "children", None) or ():
+            walk(child, number)
+
+    for number, page in enumerate(document.pages):
+        walk(page._page_box, number)
+    assert pages["callx"] == pages["notex"] == {0}
