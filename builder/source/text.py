@@ -33,8 +33,9 @@ _LINK = re.compile(r"^(https?://|mailto:|#)")
 # A note call or definition: its label is checked before parsing, since the footnote plugin
 # reads a label it cannot take as an ordinary link (`[^a b]: …` would become a link target).
 _NOTE_LABEL = re.compile(r"\[\^([^\]\n]*)\]")
-# `{#id}`, `{.class}` or `{key=…}` left as text: an attribute the attrs plugin could not read.
-_UNREAD_ATTRIBUTES = re.compile(r"\{\s*(?:[#.][^\s{}]|[A-Za-z][\w-]*=)[^{}]*\}")
+# `{#id}`, `{.class}` or `{key=…}` left as text where the attrs plugin reads attributes (at the
+# start of a line, or right after a `[span]`): an attribute it could not read.
+_UNREAD_ATTRIBUTES = re.compile(r"(?:^|\])\{\s*(?:[#.][^\s{}]|[A-Za-z][\w-]*=)[^{}]*\}")
 # How deeply block quotations, lists, emphasis, links and spans may nest. markdown-it drops
 # the text below its own limit (maxNesting) without a word; ours is far inside it, so that
 # nothing is ever dropped and a source nested deeper is refused with its line.
@@ -204,7 +205,7 @@ def _check_tokens(tokens: list[Token], shown: str) -> list[tuple[str, int]]:
             if each.type in _CODE:
                 raise SourceError(shown, f"{_CODE[each.type]}: a book of this kind sets no code", line=line, hint=_CODE_HINT[each.type], code="S041")
             if each.type == "text" and (unread := _UNREAD_ATTRIBUTES.search(each.content)):
-                raise SourceError(shown, f"{unread.group()} is not an attribute the parser can read", line=line, hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} or {lang=xx}, on the line before a block or right after a [span]", code="S045")
+                raise SourceError(shown, f"{unread.group().lstrip(']')} is not an attribute the parser can read", line=line, hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} or {lang=xx}, on the line before a block or right after a [span]", code="S045")
             if _container(each):
                 depth += each.nesting if each.nesting else 0
             if depth > MAX_DEPTH:
