@@ -119,7 +119,7 @@ def _no_git() -> object:
 
 
 # No shrinking: each example is a build, and a failure prints its source whole anyway.
-@settings(max_examples=8, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(source=sources())
 def test_generated_text_builds_whole_or_fails_with_a_code(source: Source, tmp_path_factory: pytest.TempPathFactory) -> None:
     folder = tmp_path_factory.mktemp("gen") / "generated-work"
