@@ -16,6 +16,7 @@ from pypdf.generic import DictionaryObject, NameObject
 from builder.checks import check_pdf, unembedded_fonts
 from builder.editions.fetcher import ForbiddenResource, SandboxedFetcher
 from builder.editions.pdf import write_pdf
+from builder.errors import SourceError
 from builder.source.edition_date import edition_date
 from builder.source.loader import load_work
 
@@ -31,8 +32,12 @@ def test_a_link_inside_the_work_cannot_lead_the_fetcher_out(work_copy: Path, tmp
     fetcher = SandboxedFetcher(work_copy)
     assert fetcher.fetch((work_copy / "work.toml").as_uri()).read().startswith(b"#")  # the work's own files are served
     for url in [(work_copy / "evil.css").as_uri(), (work_copy / "passwd.css").as_uri(), f"{work_copy.as_uri()}/../secret.css"]:
-        with pytest.raises(ForbiddenResource):
+        with pytest.raises(ForbiddenResource, match="outside the folders a build may read"):
             fetcher.fetch(url)
+    for url, reason in [((work_copy / "absent.css").as_uri(), "no such file"), ("package:os/x", "not one a stylesheet may read from"), ("http://example.org/x.css", "never the network")]:
+        with pytest.raises(ForbiddenResource, match=reason) as caught:
+            fetcher.fetch(url)
+        assert str(caught.value).startswith(url)
 
 
 def _git(folder: Path, *args: str, when: str | None = None) -> None:
@@ -63,10 +68,24 @@ def test_editions_are_dated_by_the_last_commit_of_the_work_or_the_styles(tmp_pat
     assert edition_date(work, styles, 2004) == datetime.fromtimestamp(1700000000, UTC)
 
 
+@pytest.mark.parametrize(("epoch", "year"), [("315532800", 1980), ("4354819199", 2107), ("315532799", None), ("4354819200", None), ("soon", None), ("1e9", None), ("", None)])
+def test_source_date_epoch_is_a_zip_date_or_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, year: int | None) -> None:
+    """A zip entry can carry the years 1980 to 2107 only."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    if year is not None:
+        assert edition_date(tmp_path, tmp_path, 2004).year == year
+        return
+    with pytest.raises(SourceError) as caught:
+        edition_date(tmp_path, tmp_path, 2004)
+    error = caught.value
+    assert (error.path, error.code) == ("SOURCE_DATE_EPOCH", "S020") and repr(epoch) in error.message and "git log -1 --format=%ct" in str(error.hint)
+
+
 def test_outside_git_the_archive_year_dates_the_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     assert edition_date(tmp_path, tmp_path, 2004) == datetime(2004, 1, 1, tzinfo=UTC)
+    assert edition_date(tmp_path, tmp_path, None) == edition_date(tmp_path, tmp_path, 1975) == datetime(1980, 1, 1, tzinfo=UTC)  # a zip's first year
 
 
 def _pdf_with_an_unembedded_font() -> bytes:
