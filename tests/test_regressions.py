@@ -64,6 +64,9 @@ def test_editions_are_dated_by_the_last_commit_of_the_work_or_the_styles(tmp_pat
     (styles / "file").write_text("changed")
     _git(tmp_path, "commit", "-qam", "styles", when="2012-02-02T00:00:00Z")
     assert edition_date(work, styles, 2004) == datetime(2012, 2, 2, tzinfo=UTC)
+    (work / "file").write_text("changed")
+    _git(tmp_path, "commit", "-qam", "the work", when="2013-03-03T00:00:00Z")
+    assert edition_date(work, styles, 2004) == datetime(2013, 3, 3, tzinfo=UTC)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert edition_date(work, styles, 2004) == datetime.fromtimestamp(1700000000, UTC)
 
