@@ -140,7 +140,7 @@ def test_two_works_with_one_identifier(work_copy: Path, tmp_path: Path) -> None:
     assert f"twin-work/work.toml:{line_of(twin / 'work.toml', 'identifier =')}" in stderr
 
 
-@pytest.mark.parametrize("manifest", ["[1, 2]", '{"works": []}', '{"works": {"x": 3}}', "{", "\udcff"])
+@pytest.mark.parametrize("manifest", ["[1, 2]", '{"works": []}', '{"works": {"x": 3}}', '{"works": {"x": {"files": [1]}}}', "{", "\udcff"])
 def test_a_malformed_manifest_does_not_stop_a_build(work_copy: Path, tmp_path: Path, manifest: str) -> None:
     from builder.release.manifest import Built, record
 

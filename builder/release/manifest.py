@@ -63,4 +63,7 @@ def read_manifest(dist: Path) -> dict | None:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
     works = manifest.get("works") if isinstance(manifest, dict) else None
-    return manifest if isinstance(works, dict) and all(isinstance(w, dict) and isinstance(w.get("files"), list) for w in works.values()) else None
+    if not isinstance(works, dict) or not all(isinstance(work, dict) and isinstance(work.get("files"), list) for work in works.values()):
+        return None
+    files = [entry for work in works.values() for entry in work["files"]]
+    return manifest if all(isinstance(entry, dict) and isinstance(entry.get("name"), str) for entry in files) else None
