@@ -1,7 +1,8 @@
 """Checks of built editions, each finding with a stable code: W3C EPUBCheck and DAISY Ace for
 the EPUB; for the PDF, what can be read back (text, embedded fonts, metadata, tags, bookmarks).
 
-Codes: E1xx EPUBCheck (the message carries EPUBCheck's own ID), E2xx DAISY Ace, P1xx PDF.
+Codes: E1xx EPUBCheck (the message carries EPUBCheck's own ID), E2xx DAISY Ace, P1xx PDF,
+P03x the PDF's conformance (PDF/UA-1, PDF/A-2u) in the page-validation validator.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from page import PageError, ValidationProfile, validate_pdf
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -121,6 +123,25 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
         findings.append(Finding(shown, "P104", "viewers are not told to show the title (DisplayDocTitle)"))
     if not reader.outline:
         findings.append(Finding(shown, "P105", "no bookmarks"))
+    return findings + conformance(path)
+
+
+# Every PDF the builder makes claims both: PDF/UA-1 for reading, PDF/A-2u for archives.
+PROFILES = {"P030": ValidationProfile.PDF_UA_1, "P031": ValidationProfile.PDF_A_2U}
+
+
+def conformance(path: Path) -> list[Finding]:
+    """Each rule of PDF/UA-1 (P030) and PDF/A-2u (P031) the file fails in page-validation, an
+    independent validator that passes veraPDF's test corpus; P032 if it cannot read the file."""
+    shown = shown_path(path)
+    findings = []
+    for code, profile in PROFILES.items():
+        try:
+            report = validate_pdf(path, profile=profile)
+        except PageError as error:
+            return [Finding(shown, "P032", f"the PDF/UA and PDF/A validator cannot read the file: {error}")]
+        name = "PDF/UA-1" if profile is ValidationProfile.PDF_UA_1 else "PDF/A-2u"
+        findings += [Finding(shown, code, f"not {name}: {failure.rule_id}: {failure.message}") for failure in report.failures]
     return findings
 
 

@@ -106,7 +106,7 @@ def apply() -> None:
 
     setattr(data, _PATCH_MARKER, True)
     data._builder_original = original  # type: ignore[attr-defined]
-    pydyf.Stream.data = property(data)  # type: ignore[method-assign,assignment]
+    pydyf.Stream.data = property(data)
 
 
 def finisher(identifier: str) -> Callable[[Any, pydyf.PDF], None]:
