@@ -93,12 +93,12 @@ def _finisher(work: Work, marks: bool) -> Any:
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         archival(document, pdf)
         if marks:
-            _declare_bleed(document, pdf)
+            declare_bleed(document, pdf)
 
     return finish
 
 
-def _declare_bleed(document: Any, pdf: pydyf.PDF) -> None:
+def declare_bleed(document: Any, pdf: pydyf.PDF) -> None:
     """Set each page's BleedBox to the trim plus BLEED_MM (WeasyPrint sets it to at most
     10 pt inside its larger CSS bleed area, which print-marks.css widens for the marks)."""
     bleed = BLEED_MM * 72 / 25.4
