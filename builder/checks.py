@@ -2,7 +2,8 @@
 the EPUB; for the PDF, what can be read back (text, embedded fonts, metadata, tags, bookmarks).
 
 Codes: E1xx EPUBCheck (the message carries EPUBCheck's own ID), E2xx DAISY Ace, P1xx PDF,
-P03x the PDF's conformance (PDF/UA-1, PDF/A-2u) in the page-validation validator.
+P03x the PDF's conformance (PDF/UA-1, PDF/A-2u) in the page-validation validator, and a
+print cover's fit to the interior beside it.
 """
 
 from __future__ import annotations
@@ -123,7 +124,19 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
         findings.append(Finding(shown, "P104", "viewers are not told to show the title (DisplayDocTitle)"))
     if not reader.outline:
         findings.append(Finding(shown, "P105", "no bookmarks"))
-    return findings + conformance(path)
+    return findings + conformance(path) + (cover_fit(path) if path.name.endswith("-cover.pdf") else [])
+
+
+def cover_fit(path: Path) -> list[Finding]:
+    """A print cover next to its interior, as in dist/: sized for its trim and page count (P033)."""
+    from .editions.print_cover import misfit  # imported here: the editions use these checks
+
+    stem = path.name.removesuffix("-cover.pdf")
+    interior = next((p for p in (path.with_name(f"{stem}.pdf"), path.with_name(f"{stem}-print.pdf")) if p.is_file()), None)
+    if interior is None:
+        return []  # a cover on its own has nothing to be measured against
+    problem = misfit(path.read_bytes(), interior.read_bytes())
+    return [Finding(shown_path(path), "P033", problem)] if problem else []
 
 
 # Every PDF the builder makes claims both: PDF/UA-1 for reading, PDF/A-2u for archives.

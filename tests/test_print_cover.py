@@ -64,6 +64,14 @@ def test_the_sheet_is_sized_from_the_book_and_the_paper(paper: str, trim: str, r
     assert media[0] < -6 and media[1] < -6 and media[2] > 2 * width + spine + 6  # room for the crop marks, clear of the bleed
 
 
+def test_check_finds_a_cover_that_does_not_fit_its_interior(white: Path, tmp_path: Path) -> None:
+    (tmp_path / f"{SLUG}.pdf").write_bytes((white / f"{SLUG}.pdf").read_bytes())
+    (tmp_path / f"{SLUG}-cover.pdf").write_bytes((white / f"{SLUG}-us-trade-cover.pdf").read_bytes())
+    findings = check_pdf(tmp_path / f"{SLUG}-cover.pdf")
+    assert [f.code for f in findings] == ["P033"]
+    assert "not sized for the 8-page interior beside it (296.46 × 210 mm on white paper or 296.51 × 210 mm on cream paper)" in findings[0].message
+
+
 def test_covers_are_in_the_release_files(white: Path) -> None:
     manifest = json.loads((white / "manifest.json").read_text(encoding="utf-8"))
     names = {entry["name"] for entry in manifest["works"][SLUG]["files"]}

@@ -97,6 +97,17 @@ def interior_measures(interior: bytes) -> tuple[int, tuple[float, float]]:
     return len(reader.pages), (round(float(box.width) / MM, 2), round(float(box.height) / MM, 2))
 
 
+def misfit(cover: bytes, interior: bytes) -> str | None:
+    """What is wrong with a cover's size for an interior, or None if it fits on one of the papers."""
+    pages, trim = interior_measures(interior)
+    _, (width, height) = interior_measures(cover)
+    sheets = {key: sheet_for(pages, trim, key) for key in papers()}
+    if any(abs(sheet.width - width) < 0.05 and abs(sheet.height - height) < 0.05 for sheet in sheets.values()):
+        return None
+    wanted = " or ".join(f"{round(sheet.width, 2):g} × {round(sheet.height, 2):g} mm on {key} paper" for key, sheet in sheets.items())
+    return f"the cover is {width:g} × {height:g} mm, not sized for the {pages}-page interior beside it ({wanted})"
+
+
 def write_print_cover(work: Work, interior: bytes, paper: str = DEFAULT_PAPER) -> bytes:
     """The cover for the interior PDF `interior` of the same work, on `paper`."""
     pages, trim = interior_measures(interior)
