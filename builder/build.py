@@ -38,7 +38,9 @@ class Edition:
 
     def write(self, work: Work, made: Mapping[Edition, bytes]) -> bytes:
         if self.format == "cover":
-            interior = next(data for edition, data in made.items() if edition.format == "pdf" and edition.trim == self.trim)
+            interior = next((data for edition, data in made.items() if edition.format == "pdf" and edition.trim == self.trim), None)
+            if interior is None:
+                raise ValueError(f"the {self.trim} cover is sized from its interior, which must be made first (editions() orders them)")
             return write_print_cover(work, interior, self.paper)
         return write_epub(work) if self.format == "epub" else write_pdf(work, self.trim, self.marks)
 
