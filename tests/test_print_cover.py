@@ -204,3 +204,14 @@ def test_the_archival_fix_refuses_another_weasyprint(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RuntimeError, match="#2783"):
         weasyprint_pdfa_ua.apply()
+
+
+def test_a_stream_ending_in_a_carriage_return_keeps_its_length() -> None:
+    """pydyf ends every stream with LF: data ending in CR would read as ending in CR LF, one byte short."""
+    import pydyf
+
+    from builder.editions import weasyprint_pdfa_ua
+
+    weasyprint_pdfa_ua.apply()
+    assert pydyf.Stream([b"0 0 m\r"]).data.endswith(b"/Length 6>>\nstream\n0 0 m\r\r\nendstream")
+    assert pydyf.Stream([b"0 0 m"]).data.endswith(b"/Length 5>>\nstream\n0 0 m\nendstream")

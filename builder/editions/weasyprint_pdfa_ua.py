@@ -83,6 +83,8 @@ def apply() -> None:
     """Check the versions this module was written for, and end streams safely; idempotent."""
     import weasyprint
 
+    if getattr(pydyf.Stream.data.fget, _PATCH_MARKER, False) and weasyprint.__version__ == _EXPECTED_VERSIONS["weasyprint"]:
+        return  # checked and applied already in this process
     found = {"weasyprint": weasyprint.__version__, "pydyf": pydyf.__version__}
     sources = _sources()
     if found != _EXPECTED_VERSIONS or sources != _EXPECTED_SOURCE_SHA256:
