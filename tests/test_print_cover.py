@@ -215,3 +215,22 @@ def test_a_stream_ending_in_a_carriage_return_keeps_its_length() -> None:
     weasyprint_pdfa_ua.apply()
     assert pydyf.Stream([b"0 0 m\r"]).data.endswith(b"/Length 6>>\nstream\n0 0 m\r\r\nendstream")
     assert pydyf.Stream([b"0 0 m"]).data.endswith(b"/Length 5>>\nstream\n0 0 m\nendstream")
+
+
+def test_a_long_title_is_set_smaller_clear_of_the_year(work_copy: Path, tmp_path: Path) -> None:
+    toml = work_copy / "work.toml"
+    long_title = "A Letter to Huysmans, Secretary of the International Socialist Bureau, Concerning the Protests of the Groups Abroad Against the Prague Conference and the Liquidators Who Would Undo It All Again"
+    toml.write_text(re.sub(r'(?m)^short-title = .*\n', "", re.sub(r'(?m)^title = .*$', f'title = "{long_title}"', toml.read_text(encoding="utf-8"))), encoding="utf-8")
+    (page,) = PdfReader(_write(tmp_path / "cover.pdf", typeset_cover(load_work(work_copy), sheet_for(8, TRIMS_MM["a5"])))).pages
+    front: list[tuple[float, float, str]] = []  # (baseline from the foot in mm, size in pt, text) on the front panel
+
+    def visit(text: str, cm, tm, font, size) -> None:
+        if text.strip() and tm[4] * cm[0] + cm[4] > 149 * MM:
+            front.append(((tm[5] * cm[3] + cm[5]) / MM, size * tm[3] * cm[3], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    year = next(y for y, _, text in front if text == "1912")
+    title = [(y, size) for y, size, text in front if text != "1912" and "Lenin" not in text.title()]
+    assert "Again" in " ".join(text for *_, text in front)  # the whole title is there
+    lowest, size = min(title)
+    assert lowest - size / MM > year + 5, (lowest, year)  # its last line stands clear above the year

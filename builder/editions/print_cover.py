@@ -22,6 +22,7 @@ from ..checks import stray_fonts
 from ..errors import BuildError
 from ..paths import STYLES
 from ..source.model import Work
+from .cover import front_fits
 from .pdf import BLEED_MM, declare_bleed
 from .templates import render_page
 from .typeset import layout, write
@@ -121,7 +122,7 @@ def typeset_cover(work: Work, sheet: Sheet) -> bytes:
     for step in range(4):
         html = render_page("print-cover.html", work, "cover", year=work.meta.work_year or "", step=step, sheet=sheet)
         document = layout(html, work, what, **options)
-        if len(document.pages) == 1:
+        if front_fits(document):
             break
     else:
         raise BuildError(work.folder / "work.toml", "the title is too long for the cover", hint="give the work a short-title", code="P006")
