@@ -74,7 +74,7 @@ def _sources() -> dict[str, str]:
         "weasyprint.pdf.generate_pdf": weasyprint.pdf.generate_pdf,
         "weasyprint.pdf.metadata.DocumentMetadata.generate_rdf_metadata": metadata.DocumentMetadata.generate_rdf_metadata,
         "weasyprint.pdf.pdfua.pdfua": pdfua.pdfua,
-        "pydyf.Stream.data": getattr(getattr(pydyf.Stream.data, "fget", None), "_builder_original", pydyf.Stream.data.fget),
+        "pydyf.Stream.data": getattr(pydyf.Stream.data.fget, "_builder_original", pydyf.Stream.data.fget),  # unpatched
     }
     return {name: hashlib.sha256(inspect.getsource(function).encode()).hexdigest() for name, function in functions.items()}
 
