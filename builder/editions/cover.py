@@ -7,13 +7,12 @@ on their shelves.
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pypdfium2
-from weasyprint import Document
 
 from ..errors import BuildError
 from ..source.model import Work
+from .cover_front import front_fits
 from .templates import render_page
 from .typeset import layout, write
 
@@ -38,26 +37,3 @@ def cover_png(work: Work) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
-
-
-def front_fits(document: Document) -> bool:
-    """Whether the front (styles/templates/cover-front.html) holds its text on its one page,
-    a line clear of the year, which stands at the foot on its own."""
-    if len(document.pages) != 1:
-        return False
-    text_bottom, year_top = 0.0, float("inf")
-
-    def walk(box: Any) -> None:
-        nonlocal text_bottom, year_top
-        classes = set((box.element.get("class") or "").split()) if getattr(box, "element", None) is not None else set()
-        if "year" in classes:
-            year_top = min(year_top, box.content_box_y() - box.height)  # a line of the year clear above it
-            return
-        if classes & {"author", "title", "subtitle"}:
-            text_bottom = max(text_bottom, box.content_box_y() + box.height)
-            return
-        for child in getattr(box, "children", None) or ():
-            walk(child)
-
-    walk(document.pages[0]._page_box)
-    return text_bottom <= year_top

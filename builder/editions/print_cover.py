@@ -22,7 +22,7 @@ from ..checks import stray_fonts
 from ..errors import BuildError
 from ..paths import STYLES
 from ..source.model import Work
-from .cover import front_fits
+from .cover_front import front_fits
 from .pdf import BLEED_MM, declare_bleed
 from .templates import render_page
 from .typeset import layout, write
