@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Literal
 
 from .editions.epub import write_epub
+from .editions.papers import DEFAULT_PAPER
 from .editions.pdf import DEFAULT_TRIM, write_pdf
-from .editions.print_cover import DEFAULT_PAPER, write_print_cover
+from .editions.print_cover import write_print_cover
 from .release.manifest import Built
 from .release.output import atomic_write
 from .source.loader import load_work

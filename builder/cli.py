@@ -14,8 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import NAME, __version__, checks
 from .build import FORMATS, build_work, editions
+from .editions.papers import DEFAULT_PAPER, papers
 from .editions.pdf import DEFAULT_TRIM, trims
-from .editions.print_cover import DEFAULT_PAPER, papers
 from .errors import BuildError
 from .paths import DIST, SOURCE, shown_path
 from .release import manifest

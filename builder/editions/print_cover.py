@@ -10,9 +10,7 @@ cover's (cover-front.html, cover.css); the file is PDF/A-2u and PDF/UA-1 like th
 from __future__ import annotations
 
 import io
-import tomllib
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import pydyf
@@ -20,16 +18,15 @@ from pypdf import PdfReader
 
 from ..checks import stray_fonts
 from ..errors import BuildError
-from ..paths import STYLES
 from ..source.model import Work
 from .cover_front import front_fits
+from .papers import DEFAULT_PAPER, Paper, papers
 from .pdf import BLEED_MM, declare_bleed
 from .templates import render_page
 from .typeset import layout, write
 from .weasyprint_pdfa_ua import OPTIONS as ARCHIVAL
 from .weasyprint_pdfa_ua import finisher as archival_finisher
 
-DEFAULT_PAPER = "white"
 MM = 72 / 25.4  # PDF points in a millimetre
 # The spine carries the author and title only if it holds their line, in at least
 # SPINE_TEXT_PT[0], with a safe margin on each side: Amazon KDP asks for 0.0625 in (1.6 mm)
@@ -37,19 +34,6 @@ MM = 72 / 25.4  # PDF points in a millimetre
 # pages, which this rule always exceeds). A wider spine takes larger type, up to the maximum.
 SPINE_TEXT_PT = (8.0, 11.0)
 SPINE_MARGIN_MM = 1.6
-
-
-@dataclass(frozen=True)
-class Paper:
-    name: str
-    per_page_mm: float
-
-
-@cache
-def papers() -> dict[str, Paper]:
-    """The papers styles/papers.toml describes, by key."""
-    table = tomllib.loads((STYLES / "papers.toml").read_text(encoding="utf-8"))
-    return {key: Paper(entry["name"], float(entry["per-page-mm"])) for key, entry in table.items()}
 
 
 @dataclass(frozen=True)
