@@ -57,6 +57,7 @@ class _Splits:
     room: dict[int, float] = field(default_factory=dict)  # page number → footnote area's height limit
     carried: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # page number → (note, skip stack)
     last_resume: Any = None  # where the last footnote-area layout stopped (None: all of it fitted)
+    last_area: Any = None  # and the area it laid out
 
 
 def _splits(context: Any) -> _Splits:
@@ -65,6 +66,14 @@ def _splits(context: Any) -> _Splits:
         splits = _Splits()
         context._builder_note_splits = splits
     return splits
+
+
+def _lines(box: Any) -> list[Any]:
+    from weasyprint.formatting_structure.boxes import LineBox
+
+    if isinstance(box, LineBox):
+        return [box]
+    return [line for child in getattr(box, "children", ()) for line in _lines(child)]
 
 
 def split_note(context: Any, footnote: Any, needed_bottom: float) -> bool:
@@ -81,11 +90,15 @@ def split_note(context: Any, footnote: Any, needed_bottom: float) -> bool:
         return False
     splits.room[page] = context.current_footnote_area.position_y - needed_bottom
     context._update_footnote_area()
-    resume = splits.last_resume
+    resume, area = splits.last_resume, splits.last_area
     last = len(notes) - 1
-    if not resume or list(resume) != [last] or resume[last] is None:
-        # The note does not reach this page at all (fewer than orphans lines fit), or, oddly,
-        # it fits whole: undo.
+    if (
+        not resume or list(resume) != [last] or resume[last] is None
+        or area.margin_height() > splits.room[page] + 1e-6
+        or len(_lines(area.children[-1])) < footnote.style["orphans"]
+    ):
+        # The note does not reach this page with at least `orphans` lines (an area laid out
+        # alone on its page places one line whatever the room), or, oddly, fits whole: undo.
         del splits.room[page]
         context._update_footnote_area()
         return False
@@ -133,7 +146,7 @@ def _make_wrappers(layout: Any, page_module: Any) -> tuple[Callable[..., Any], .
             # and the room it takes differ, and its rule would be lost on the next page.
             box.style["box_decoration_break"] = "clone"
         result = original_block_level_layout(context, box, bottom_space, skip_stack, *args, **kwargs)
-        splits.last_resume = result[1]
+        splits.last_area, splits.last_resume = result[0], result[1]
         return result
 
     def unlayout_footnote(self: Any, footnote: Any) -> None:
