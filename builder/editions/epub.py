@@ -107,11 +107,17 @@ def write_epub(work: Work) -> bytes:
     return normalise_epub_zip(out.getvalue(), work.edition_date)
 
 
-def _toc_entry(part: Part, file_name: str) -> epub.Link | tuple[epub.Section, list[epub.Link]]:
-    """A part for the NCX: with its sections (h2) nested under it, as the nav has them."""
-    link = epub.Link(file_name, part.title, part.id)
-    sections = [epub.Link(f"{file_name}#{s.id}", s.title, s.id) for s in part.sections if s.level == 2]
-    return (epub.Section(part.title, file_name), sections) if sections else link
+def _toc_entry(part: Part, file_name: str) -> epub.Link | tuple[epub.Section, list[Any]]:
+    """A part for the NCX: its sections (h2) nested under it and their divisions (h3) under
+    them, as the nav has them."""
+    if not part.sections:
+        return epub.Link(file_name, part.title, part.id)
+    sections: list[Any] = []
+    for section, divisions in part.contents:
+        href = f"{file_name}#{section.id}"
+        links = [epub.Link(f"{file_name}#{d.id}", d.title, d.id) for d in divisions]
+        sections.append((epub.Section(section.title, href), links) if links else epub.Link(href, section.title, section.id))
+    return (epub.Section(part.title, file_name), sections)
 
 
 class _Writer(epub.EpubWriter):
