@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +118,7 @@ def _close_up_note_calls(tokens: list[Token]) -> list[Token]:
     start."""
     for token in tokens:
         children = token.children or []
-        for previous, child in zip(children, children[1:], strict=False):
+        for previous, child in pairwise(children):
             if child.type == "footnote_ref" and previous.type == "text":
                 previous.content = previous.content.rstrip(" ")
     return tokens
