@@ -214,3 +214,27 @@ def test_colophon_lines_read_as_sentences(theses: Built) -> None:
     assert "Written by Marx in the Spring of 1845" in colophon
     assert "First published as an appendix to" in colophon
     assert "Written: " not in colophon and "published: " not in colophon
+
+
+# -- package metadata readers sort by ------------------------------------------------------
+
+
+OPF = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+
+
+def _refined(package: etree._Element, target: str, prop: str) -> list[str]:
+    return [meta.text for meta in package.iterfind(f".//opf:meta[@refines='#{target}'][@property='{prop}']", OPF)]
+
+
+def test_package_gives_file_as_names_and_the_transcription_page(capital: Built, epub_files: dict[str, bytes]) -> None:
+    letter = etree.fromstring(next(data for name, data in epub_files.items() if name.endswith(".opf")))
+    title = letter.find(".//dc:title", OPF)
+    assert _refined(letter, title.get("id"), "file-as") == ["Letter to Huysmans, Secretary of the International Socialist Bureau, A"]
+    assert letter.find(".//opf:meta[@name='generator']", OPF) is None  # no "Ebook-lib" line
+
+    package = etree.fromstring(_file(capital, ".opf"))
+    translators = {element.text: element.get("id") for element in package.iterfind(".//dc:contributor", OPF)}
+    assert _refined(package, translators["Samuel Moore"], "file-as") == ["Moore, Samuel"]
+    page = "https://www.marxists.org/archive/marx/works/1867-c1/ch01.htm"
+    assert page in [source.text for source in package.iterfind(".//dc:source", OPF)]
+    assert page.encode() in _file(capital, "colophon.xhtml")

@@ -57,7 +57,7 @@ def write_epub(work: Work) -> bytes:
     book = epub.EpubBook()
     book.FOLDER_NAME = "EPUB"
     book.set_identifier(meta.identifier)
-    book.set_title(meta.title)
+    book.title = meta.title  # the NCX's title; dc:title is written with its file-as below
     book.set_language(meta.language)
     _package_metadata(book, work)
 
@@ -150,6 +150,11 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
         attributes = {"refines": f"#{target}", "property": prop} | ({"scheme": scheme} if scheme else {})
         book.add_metadata(None, "meta", value, attributes)
 
+    # ebooklib's own "generator" line names the library, not the edition's maker (the
+    # contributor with role bkp below).
+    book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
+    book.add_metadata("DC", "title", meta.title, {"id": "title"})
+    refine("title", "file-as", _title_file_as(meta.title))
     book.add_metadata("DC", "creator", meta.author, {"id": "author"})
     refine("author", "file-as", meta.author_sort)
     refine("author", "role", "aut", "marc:relators")
@@ -163,6 +168,7 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
         for number, person in enumerate(people, start=1):
             uid = f"{role}-{number}"
             book.add_metadata("DC", "contributor", person, {"id": uid})
+            refine(uid, "file-as", _name_file_as(person))
             refine(uid, "role", role, "marc:relators")
     book.add_metadata("DC", "contributor", NAME, {"id": "builder"})
     refine("builder", "role", "bkp", "marc:relators")
@@ -177,6 +183,8 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
         source = meta.source
         details = [source.title, source.publisher, source.place, source.year, source.volume and f"volume {source.volume}", source.pages and f"pages {source.pages}"]
         book.add_metadata("DC", "source", ", ".join(d for d in details if d))
+    if meta.archive.page:  # the transcription the text was taken from
+        book.add_metadata("DC", "source", meta.archive.page)
     rights = meta.rights
     if rights.status == "public-domain":
         book.add_metadata("DC", "rights", "Public domain. " + (rights.statement or ""))
@@ -194,6 +202,19 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
     }.items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _title_file_as(title: str) -> str:
+    """A title as libraries sort it: "A Letter to Huysmans" → "Letter to Huysmans, A"."""
+    first, _, rest = title.partition(" ")
+    return f"{rest}, {first}" if first in ("A", "An", "The") and rest else title
+
+
+def _name_file_as(name: str) -> str:
+    """A contributor's name as libraries sort it: "Samuel Moore" → "Moore, Samuel". (The
+    author's comes from work.toml's author-sort; credits give names only.)"""
+    given, _, family = name.rpartition(" ")
+    return f"{family}, {given}" if given else name
 
 
 def normalise_epub_zip(data: bytes, when: datetime) -> bytes:

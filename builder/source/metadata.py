@@ -85,6 +85,7 @@ class Archive(_Strict):
     name: Text
     year: Annotated[int, Field(ge=1000, le=9999)] | None = None
     url: Url | None = None
+    page: Url | None = None  # the transcription's own page, for dc:source and the colophon
     credit: Text | None = None
 
 
