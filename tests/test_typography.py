@@ -238,3 +238,21 @@ def test_package_gives_file_as_names_and_the_transcription_page(capital: Built, 
     page = "https://www.marxists.org/archive/marx/works/1867-c1/ch01.htm"
     assert page in [source.text for source in package.iterfind(".//dc:source", OPF)]
     assert page.encode() in _file(capital, "colophon.xhtml")
+
+
+# -- rights: notes that are not the public-domain text -------------------------------------
+
+
+def test_rights_page_names_notes_that_are_not_public_domain(capital: Built) -> None:
+    rights = "".join(etree.fromstring(_file(capital, "rights.xhtml")).itertext())
+    assert "notes A, 26a and Note are later than it" in rights and "Fowkes" in rights
+    verso = capital.pdf.pages[1].extract_text().replace("\n", " ")
+    assert "26a and Note are later" in verso
+
+
+def test_later_notes_must_be_notes_of_the_text(work_copy: Path, tmp_path: Path) -> None:
+    toml = work_copy / "work.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('status = "public-domain"', 'status = "public-domain"\nlater-notes = ["9"]\nlater-notes-by = "a later editor"'), encoding="utf-8")
+    result = run_cli("build", str(work_copy), "--format", "epub", "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "later-notes names note [^9], which the text does not have [S025]" in result.stderr
