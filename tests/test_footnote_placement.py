@@ -307,3 +307,21 @@ def test_no_page_stops_short(policy: str) -> None:
         if min(layout.fills) < bar
     ]
     _fail_if(problems, f"Pages stopping short of their foot (footnote-policy: {policy})")
+
+
+def test_the_note_split_refuses_a_weasyprint_it_was_not_written_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    from weasyprint.layout import page
+
+    from builder.editions import weasyprint_note_split
+
+    weasyprint_note_split.apply()
+    installed = page.make_page
+    weasyprint_note_split.apply()  # a no-op the second time
+    assert page.make_page is installed and getattr(installed, "_builder_note_split_patch", False)
+
+    monkeypatch.setattr(page, "make_page", lambda *args: None)  # as if a new version had come
+    with pytest.raises(RuntimeError, match=r"different weasyprint\.layout\.page\.make_page.*#1833"):
+        weasyprint_note_split.apply()
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RuntimeError, match=r"found WeasyPrint 71\.0"):
+        weasyprint_note_split.apply()
