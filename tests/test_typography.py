@@ -256,3 +256,24 @@ def test_later_notes_must_be_notes_of_the_text(work_copy: Path, tmp_path: Path) 
     result = run_cli("build", str(work_copy), "--format", "epub", "--out", str(tmp_path))
     assert result.returncode == 1
     assert "later-notes names note [^9], which the text does not have [S025]" in result.stderr
+
+
+# -- addresses on paper --------------------------------------------------------------------
+
+
+def _address_pattern(url: str) -> str:
+    """`url` as printed: a line may end only after one of its slashes."""
+    return "".join(re.escape(char) + ("\n?" if char == "/" else "") for char in url)
+
+
+def test_addresses_print_one_way_and_break_only_after_a_slash(capital: Built, theses: Built) -> None:
+    licence = "https://www.marxists.org/admin/legal/cc/by-sa.htm"
+    for reader, addresses in (
+        (capital.pdf, ["https://creativecommons.org/publicdomain/zero/1.0/", "https://www.marxists.org/archive/marx/works/1867-c1/ch01.htm"]),
+        (theses.pdf, [licence, "https://www.marxists.org/archive/marx/works/1845/theses/theses.htm"]),
+    ):
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        for url in addresses:
+            assert re.search(_address_pattern(url), text), f"{url} is broken elsewhere than after a slash, or missing"
+    rights = theses.pdf.pages[1].extract_text()
+    assert re.search("Creative Commons ShareAlike License <" + _address_pattern(licence) + ">", rights.replace(" \n", "\n"))
