@@ -22,11 +22,10 @@ from ..source.model import Work
 from .fonts import missing_glyphs
 from .templates import render_page
 from .typeset import layout, write
+from .weasyprint_pdfa_ua import OPTIONS as ARCHIVAL
+from .weasyprint_pdfa_ua import finisher as archival_finisher
 
 DEFAULT_TRIM = "a5"
-# A tagged PDF/UA-1 file: structure tree, document language and title shown in the title
-# bar; unlike the PDF/A and PDF/X variants it writes no random DocumentID.
-VARIANT = "pdf/ua-1"
 BLEED_MM = 3  # what print-on-demand services and print shops ask for
 
 
@@ -38,14 +37,15 @@ def trims() -> list[str]:
 def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> bytes:
     what, options = f"{trim} PDF", _options(work)
     document = lay_out_pdf(work, trim, marks)
-    pdf = write(document, work, what, finisher=_declare_bleed if marks else None, **options)
+    pdf = write(document, work, what, finisher=_finisher(work, marks), **options)
     if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
         raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="a style asks for a face or a style that styles/fonts.css does not give", code="P004")
     return pdf
 
 
 def _options(work: Work) -> dict[str, Any]:
-    return {"pdf_variant": VARIANT, "pdf_identifier": work.meta.identifier.encode()}
+    # PDF/A-2u and PDF/UA-1 at once (weasyprint_pdfa_ua.py)
+    return {**ARCHIVAL, "pdf_identifier": work.meta.identifier.encode()}
 
 
 def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Document:
@@ -120,7 +120,18 @@ def _lines(box: Any) -> list[LineBox]:
     return [line for child in getattr(box, "children", None) or () for line in _lines(child)]
 
 
-def _declare_bleed(document: Any, pdf: pydyf.PDF) -> None:
+def _finisher(work: Work, marks: bool) -> Any:
+    archival = archival_finisher(work.meta.identifier)
+
+    def finish(document: Any, pdf: pydyf.PDF) -> None:
+        archival(document, pdf)
+        if marks:
+            declare_bleed(document, pdf)
+
+    return finish
+
+
+def declare_bleed(document: Any, pdf: pydyf.PDF) -> None:
     """Set each page's BleedBox to the trim plus BLEED_MM (WeasyPrint sets it to at most
     10 pt inside its larger CSS bleed area, which print-marks.css widens for the marks)."""
     bleed = BLEED_MM * 72 / 25.4
