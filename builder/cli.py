@@ -17,6 +17,7 @@ from .build import FORMATS, build_work, editions
 from .editions.papers import DEFAULT_PAPER, papers
 from .editions.pdf import DEFAULT_TRIM, trims
 from .errors import BuildError
+from .foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
 from .paths import DIST, SOURCE, shown_path
 from .release import manifest
 from .release import verify as release_verify
@@ -121,6 +122,8 @@ def check(
         findings += found
         mark = "[green]ok[/green]" if not found else f"[red]{_count(len(found), 'problem')}[/red]"
         out.print(f"  {shown_path(path)}  {mark}")
+        if path.suffix == ".epub":
+            _warn_of_untagged_foreign_words(path)
     _conclude(f"{_count(len(files), 'file')} checked, {_count(len(findings), 'problem')}", findings=findings)
 
 
@@ -132,6 +135,18 @@ def verify(
     """Verify a release folder: every file against manifest.json and SHA256SUMS, and each edition re-checked."""
     count, findings = release_verify.verify(dist, run_checks=checks_too)
     _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
+
+
+def _warn_of_untagged_foreign_words(epub: Path) -> None:
+    """A warning, not a failure: the dictionary check only guesses (builder/foreign_words.py)."""
+    folder = SOURCE / epub.stem
+    if words := untagged_foreign_words(epub, allowed_words(folder)):
+        listed = ", ".join(f"{word} ({language})" for word, language in sorted(words.items()))
+        err.print(
+            f"warning: {shown_path(epub)}: words that look foreign but carry no language: {listed} [W001]\n"
+            f"  hint: tag them in the source, [word]{{lang=fr}}, or list them in {shown_path(folder / ALLOW_LIST)}",
+            soft_wrap=True, markup=False,
+        )
 
 
 def _count(number: int, noun: str) -> str:

@@ -22,7 +22,7 @@ EXPECTED = [
     "A Letter to Huysmans, Secretary of the International Socialist Bureau",
     "by V. I. Lenin",
     "Written late in March 1912.",
-    "First published: Printed on April 12, 1912 in circular No. 7 of the International Socialist Bureau.",
+    "Printed on April 12, 1912 in circular No. 7 of the International Socialist Bureau.",
     "Source: Lenin Collected Works, volume 17, pages 547-550. Moscow: Progress Publishers, [1974].",
     "Translated by Dora Cox.",
     "Transcription and markup by R. Cymbala.",

@@ -150,8 +150,9 @@ def exact_words(text: str) -> list[str]:
 
 def called(line: str, notes: dict[str, str]) -> str:
     """A line as the EPUB reads: a note call "[1]" (or "[26a]", "[A]", "[note]") becomes the
-    call's bare label; other brackets ("[197[4]]", "[Paris is certainly worth a mass]") stay."""
-    return re.sub(r"\[([0-9A-Za-z]+)\]", lambda m: m.group(1) if m.group(1) in notes else m.group(0), line)
+    call's bare label, closed up to the word before it ("it. [A]" reads "it.A"); other
+    brackets ("[197[4]]", "[Paris is certainly worth a mass]") stay."""
+    return re.sub(r" ?\[([0-9A-Za-z]+)\]", lambda m: m.group(1) if m.group(1) in notes else m.group(0), line)
 
 
 @dataclass(frozen=True)

@@ -245,4 +245,4 @@ def test_a_note_taller_than_a_page_is_a_clear_error(work_copy: Path, tmp_path: P
     result = run_cli("build", str(work_copy), "--format", "pdf", "--out", str(tmp_path))
     assert result.returncode == 1
     line = next(n for n, row in enumerate(source.splitlines(), 1) if row.startswith("[^1]:"))
-    assert f"text.md:{line}: a5 PDF: note [^1] is too long to stand on the page of its call [P005]" in result.stderr
+    assert f"text.md:{line}: a5 PDF: note [^1] is too long to stand on the page of its call and the next [P005]" in result.stderr

@@ -58,7 +58,7 @@ def write_epub(work: Work) -> bytes:
     book = epub.EpubBook()
     book.FOLDER_NAME = "EPUB"
     book.set_identifier(meta.identifier)
-    book.set_title(meta.title)
+    book.title = meta.title  # the NCX's title; dc:title is written with its file-as below
     book.set_language(meta.language)
     _package_metadata(book, work)
 
@@ -108,11 +108,17 @@ def write_epub(work: Work) -> bytes:
     return normalise_epub_zip(out.getvalue(), work.edition_date)
 
 
-def _toc_entry(part: Part, file_name: str) -> epub.Link | tuple[epub.Section, list[epub.Link]]:
-    """A part for the NCX: with its sections (h2) nested under it, as the nav has them."""
-    link = epub.Link(file_name, part.title, part.id)
-    sections = [epub.Link(f"{file_name}#{s.id}", s.title, s.id) for s in part.sections if s.level == 2]
-    return (epub.Section(part.title, file_name), sections) if sections else link
+def _toc_entry(part: Part, file_name: str) -> epub.Link | tuple[epub.Section, list[Any]]:
+    """A part for the NCX: its sections (h2) nested under it and their divisions (h3) under
+    them, as the nav has them."""
+    if not part.sections:
+        return epub.Link(file_name, part.title, part.id)
+    sections: list[Any] = []
+    for section, divisions in part.contents:
+        href = f"{file_name}#{section.id}"
+        links = [epub.Link(f"{file_name}#{d.id}", d.title, d.id) for d in divisions]
+        sections.append((epub.Section(section.title, href), links) if links else epub.Link(href, section.title, section.id))
+    return (epub.Section(part.title, file_name), sections)
 
 
 class _Writer(epub.EpubWriter):
@@ -145,6 +151,11 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
         attributes = {"refines": f"#{target}", "property": prop} | ({"scheme": scheme} if scheme else {})
         book.add_metadata(None, "meta", value, attributes)
 
+    # ebooklib's own "generator" line names the library, not the edition's maker (the
+    # contributor with role bkp below).
+    book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
+    book.add_metadata("DC", "title", meta.title, {"id": "title"})
+    refine("title", "file-as", _title_file_as(meta.title))
     book.add_metadata("DC", "creator", meta.author, {"id": "author"})
     refine("author", "file-as", meta.author_sort)
     refine("author", "role", "aut", "marc:relators")
@@ -158,6 +169,7 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
         for number, person in enumerate(people, start=1):
             uid = f"{role}-{number}"
             book.add_metadata("DC", "contributor", person, {"id": uid})
+            refine(uid, "file-as", _name_file_as(person))
             refine(uid, "role", role, "marc:relators")
     book.add_metadata("DC", "contributor", NAME, {"id": "builder"})
     refine("builder", "role", "bkp", "marc:relators")
@@ -172,6 +184,8 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
         source = meta.source
         details = [source.title, source.publisher, source.place, source.year, source.volume and f"volume {source.volume}", source.pages and f"pages {source.pages}"]
         book.add_metadata("DC", "source", ", ".join(d for d in details if d))
+    if meta.archive.page:  # the transcription the text was taken from
+        book.add_metadata("DC", "source", meta.archive.page)
     rights = meta.rights
     if rights.status == "public-domain":
         book.add_metadata("DC", "rights", "Public domain. " + (rights.statement or ""))
@@ -189,6 +203,19 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
     }.items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _title_file_as(title: str) -> str:
+    """A title as libraries sort it: "A Letter to Huysmans" → "Letter to Huysmans, A"."""
+    first, _, rest = title.partition(" ")
+    return f"{rest}, {first}" if first in ("A", "An", "The") and rest else title
+
+
+def _name_file_as(name: str) -> str:
+    """A contributor's name as libraries sort it: "Samuel Moore" → "Moore, Samuel". (The
+    author's comes from work.toml's author-sort; credits give names only.)"""
+    given, _, family = name.rpartition(" ")
+    return f"{family}, {given}" if given else name
 
 
 def normalise_epub_zip(data: bytes, when: datetime) -> bytes:

@@ -13,7 +13,7 @@ import lxml.html
 import pydyf
 from pypdf import PdfReader
 from weasyprint import Document
-from weasyprint.formatting_structure.boxes import BlockBox
+from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox
 
 from ..checks import stray_fonts
 from ..errors import BuildError
@@ -35,11 +35,24 @@ def trims() -> list[str]:
 
 
 def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> bytes:
+    what, options = f"{trim} PDF", _options(work)
+    document = lay_out_pdf(work, trim, marks)
+    pdf = write(document, work, what, finisher=_finisher(work, marks), **options)
+    if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
+        raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="a style asks for a face or a style that styles/fonts.css does not give", code="P004")
+    return pdf
+
+
+def _options(work: Work) -> dict[str, Any]:
+    # PDF/A-2u and PDF/UA-1 at once (weasyprint_pdfa_ua.py)
+    return {**ARCHIVAL, "pdf_identifier": work.meta.identifier.encode()}
+
+
+def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Document:
+    """The print edition laid out in pages, every note starting on its call's page."""
     if trim not in trims():
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
-    what = f"{trim} PDF"
-    # PDF/A-2u and PDF/UA-1 at once (weasyprint_pdfa_ua.py)
-    options: dict[str, Any] = {**ARCHIVAL, "pdf_identifier": work.meta.identifier.encode()}
+    what, options = f"{trim} PDF", _options(work)
     html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=set())
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
@@ -48,20 +61,18 @@ def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> byte
             code="P003",
         )
     document = layout(html, work, what, **options)
-    if astray := notes_off_their_page(document):
-        # A note taller than the room its call's page has left cannot stay with its call
-        # (WeasyPrint never splits a footnote: Kozea/WeasyPrint #1833). Such notes are set
-        # denser (print.css, .footnote.dense), and if one still does not fit, the build says so.
+    if astray := notes_off_their_page(document) | notes_overrunning(document):
+        # A long note starts on its call's page and runs on at the foot of the next
+        # (weasyprint_note_split.py), but it cannot start there if that page cannot take two
+        # of its lines, nor run on past the next page. Such notes are set denser
+        # (print.css, .footnote.dense), and if one still does not fit, the build says so.
         html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=astray)
         document = layout(html, work, what, **options)
-        if still := notes_off_their_page(document):
+        if still := notes_off_their_page(document) | notes_overrunning(document):
             note = next(note for note in work.notes if note.label == sorted(still)[0])
             part = next(part for part in work.parts if note.label in part.notes)
-            raise BuildError(part.path, f"{what}: note [^{note.label}] is too long to stand on the page of its call", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
-    pdf = write(document, work, what, finisher=_finisher(work, marks), **options)
-    if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
-        raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="a style asks for a face or a style that styles/fonts.css does not give", code="P004")
-    return pdf
+            raise BuildError(part.path, f"{what}: note [^{note.label}] is too long to stand on the page of its call and the next", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
+    return document
 
 
 def notes_off_their_page(document: Document) -> set[str]:
@@ -85,6 +96,28 @@ def notes_off_their_page(document: Document) -> set[str]:
     for number, page in enumerate(document.pages):
         walk(page._page_box, number)
     return {label for label, number in call_page.items() if note_page.get(label) != number}
+
+
+def notes_overrunning(document: Document) -> set[str]:
+    """Labels of the notes in a footnote area that rises above its page's text block or
+    over the page's last line of text: a note that runs on and is still too long for the
+    next page."""
+    labels: set[str] = set()
+    for page in document.pages:
+        box = page._page_box
+        area = next((child for child in box.children if isinstance(child, FootnoteAreaBox)), None)
+        if area is None:
+            continue
+        text_bottom = max((line.position_y + line.height for line in _lines(box.children[0])), default=box.content_box_y())
+        if area.position_y < box.content_box_y() - 0.01 or text_bottom > area.position_y + 0.01:
+            labels |= {note.element.get("data-label") for note in area.children if note.element is not None}
+    return labels
+
+
+def _lines(box: Any) -> list[LineBox]:
+    if isinstance(box, LineBox):
+        return [box]
+    return [line for child in getattr(box, "children", None) or () for line in _lines(child)]
 
 
 def _finisher(work: Work, marks: bool) -> Any:

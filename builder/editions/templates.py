@@ -33,6 +33,7 @@ def environment() -> Environment:
     env.globals["render"] = render
     env.globals["has_greek"] = _has_greek
     env.filters["long_date"] = _long_date
+    env.filters["hyphenation_language"] = hyphenation_language
     return env
 
 
@@ -43,6 +44,18 @@ def _has_greek(work: Work) -> bool:
         for part in work.parts
         for token in [*part.tokens, *(t for note in part.notes.values() for t in note.tokens)]
     )
+
+
+# The hyphenation patterns (Pyphen's, which WeasyPrint reads by the text's `lang`) for a
+# language given with no region. Bare "en" gets the British patterns, which break "act-ive",
+# "dir-ectly", "commodit-ies"; the American ones (Liang's, from TeX) break fewer words and
+# better. A work that says "en-GB" keeps the British ones.
+_HYPHENATION_REGIONS = {"en": "en-US"}
+
+
+def hyphenation_language(language: str) -> str:
+    """The language tag whose hyphenation patterns a text in `language` is broken by."""
+    return _HYPHENATION_REGIONS.get(language.lower(), language)
 
 
 def _long_date(value: datetime) -> str:

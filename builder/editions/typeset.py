@@ -16,6 +16,7 @@ from ..paths import STYLES
 from ..source.model import Work
 from .fetcher import SandboxedFetcher
 from .weasyprint_footnotes import apply as keep_footnotes_on_their_page
+from .weasyprint_note_split import apply as let_long_notes_run_on
 
 
 class _Collect(logging.Handler):
@@ -49,6 +50,7 @@ def _weasyprint(work: Work, what: str) -> Iterator[None]:
 def layout(html: str, work: Work, what: str, **options: Any) -> Document:
     """Lay out an HTML document of the template layer into pages."""
     keep_footnotes_on_their_page()
+    let_long_notes_run_on()
     with _weasyprint(work, what):
         return HTML(string=html, base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(work.folder)).render(**options)
 

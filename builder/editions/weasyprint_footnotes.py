@@ -74,6 +74,7 @@ def _make_linebox_layout(block: ModuleType) -> Callable[..., Any]:
     iter_line_boxes = block.iter_line_boxes
     remove_placeholders = block.remove_placeholders
     _break_line = block._break_line
+    from .weasyprint_note_split import split_note
 
     def _linebox_layout(
             context: Any, box: Any, index: int, child: Any, new_children: list[Any],
@@ -209,6 +210,13 @@ def _make_linebox_layout(block: ModuleType) -> Callable[..., Any]:
                         context.overflows_page(
                             bottom_space, new_position_y + offset_y))
                     if overflow:
+                        # PATCH: a note too tall for the room below its call's line
+                        # starts here and runs on to the next page, if the split is
+                        # installed (builder.editions.weasyprint_note_split, #1833).
+                        # Room is kept for the lines orphans still wants on this page.
+                        orphan_lines = max(0, box.style['orphans'] - len(new_children) - 1)
+                        if split_note(context, footnote, new_position_y + offset_y + bottom_space + orphan_lines * line.height):
+                            continue
                         context.report_footnote(footnote)
                         # If we've put other content on this page, then we may
                         # want to push this line or block to the next page.

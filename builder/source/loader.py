@@ -57,6 +57,9 @@ def load_work(folder: Path) -> Work:
         for target, line in part.links:
             if target not in seen_ids:
                 raise SourceError(shown_path(part.path), f"link to #{target}, which no part of the work has", line=line, hint=f"set {{#{target}}} on the block or span to link to, or correct the link", code="S024")
+    for label in meta.rights.later_notes:
+        if label not in seen_labels:
+            raise SourceError(shown_path(folder / "work.toml"), f"[rights] later-notes names note [^{label}], which the text does not have", hint="list the labels of notes the text calls, as in [^26a]", code="S025")
     date = edition_date(folder, STYLES, meta.archive.year)
     return Work(slug=slug, folder=folder, meta=meta, parts=parts, edition_date=date)
 

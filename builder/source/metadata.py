@@ -85,6 +85,7 @@ class Archive(_Strict):
     name: Text
     year: Annotated[int, Field(ge=1000, le=9999)] | None = None
     url: Url | None = None
+    page: Url | None = None  # the transcription's own page, for dc:source and the colophon
     credit: Text | None = None
 
 
@@ -99,6 +100,10 @@ class Rights(_Strict):
     status: Literal["public-domain", "licensed"]
     statement: Text | None = None
     licence: Licence | None = None
+    # Notes the transcription carries that are not the text's and not free with it (an
+    # editor's note, a quotation from a later translation), and whose they are.
+    later_notes: list[Text] = []
+    later_notes_by: Text | None = None
 
     @model_validator(mode="after")
     def _licence_matches_status(self) -> Rights:
@@ -106,6 +111,8 @@ class Rights(_Strict):
             raise ValueError('status "licensed" needs a [rights.licence] with name and url')
         if self.status == "public-domain" and self.licence is not None:
             raise ValueError('a public-domain work has no licence; use status = "licensed"')
+        if self.later_notes and not self.later_notes_by:
+            raise ValueError("later-notes needs later-notes-by: whose the notes are, for the rights page")
         return self
 
 

@@ -55,6 +55,18 @@ class Part:
     sections: list[Section] = field(default_factory=list)
     ids: list[tuple[str, int]] = field(default_factory=list)  # every id it sets, notes' included, with its line
 
+    @property
+    def contents(self) -> list[tuple[Section, list[Section]]]:
+        """The sections as the contents list them: each h2 with the h3s that follow it (an h3
+        before any h2 stands at the h2s' level)."""
+        tree: list[tuple[Section, list[Section]]] = []
+        for section in self.sections:
+            if section.level == 3 and tree and tree[-1][0].level == 2:
+                tree[-1][1].append(section)
+            else:
+                tree.append((section, []))
+        return tree
+
 
 @dataclass(frozen=True)
 class Work:
@@ -63,6 +75,11 @@ class Work:
     meta: Metadata
     parts: list[Part]
     edition_date: datetime
+
+    @property
+    def words(self) -> int:
+        """How many words the text runs to, notes left out: whether a reader needs a contents page."""
+        return sum(len(token.content.split()) for part in self.parts for token in part.tokens if token.type == "inline")
 
     @property
     def notes(self) -> list[Note]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     missing = SourceError(shown, "listed in work.toml 'parts' but missing", hint="create it, or remove it from 'parts'", code="S010")
     source = read_source(path, shown, inside=path.parent, missing=missing)
     _check_note_labels(source, shown)
-    tokens = _drop_empty_table_heads(MD.parse(source, {}))
+    tokens = _close_up_note_calls(_drop_empty_table_heads(MD.parse(source, {})))
     body, definitions = _split_notes(tokens, shown)
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":
         raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
@@ -135,6 +136,18 @@ def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
             token.attrSet("data-title", title)
         sections.append(Section(int(token.tag[1]), str(token.attrGet("id")), title))
     return sections
+
+
+def _close_up_note_calls(tokens: list[Token]) -> list[Token]:
+    """A note's call follows its word or stop with no space ("ever was.²⁶ᵃ"), as books set
+    it: a space typed before `[^label]` would leave the number hanging, or alone at a line's
+    start."""
+    for token in tokens:
+        children = token.children or []
+        for previous, child in pairwise(children):
+            if child.type == "footnote_ref" and previous.type == "text":
+                previous.content = previous.content.rstrip(" ")
+    return tokens
 
 
 def _drop_empty_table_heads(tokens: list[Token]) -> list[Token]:
