@@ -40,7 +40,7 @@ def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> byte
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
     what = f"{trim} PDF"
     options: dict[str, Any] = {"pdf_variant": VARIANT, "pdf_identifier": work.meta.identifier.encode()}
-    html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=set())
+    html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=set(), images=work.folder.as_uri() + "/")
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
             work.folder, f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
@@ -52,7 +52,7 @@ def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> byte
         # A note taller than the room its call's page has left cannot stay with its call
         # (WeasyPrint never splits a footnote: Kozea/WeasyPrint #1833). Such notes are set
         # denser (print.css, .footnote.dense), and if one still does not fit, the build says so.
-        html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=astray)
+        html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=astray, images=work.folder.as_uri() + "/")
         document = layout(html, work, what, **options)
         if still := notes_off_their_page(document):
             note = next(note for note in work.notes if note.label == sorted(still)[0])

@@ -16,8 +16,11 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from ..errors import SourceError
+from .images import check_image
 from .model import Note, Part, Section
 from .sourcefile import read_source
 
@@ -39,8 +42,11 @@ def _markdown() -> MarkdownIt:
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     md.use(attrs_block_plugin)  # every attribute is kept, then checked by _check_tokens
     md.use(attrs_plugin, spans=True)
+    md.use(sub_plugin)  # H~2~O
+    md.use(superscript_plugin)  # 2^nd^
     md.add_render_rule("footnote_ref", _render_note_call)
     md.add_render_rule("link_open", _render_link)
+    md.add_render_rule("image", _render_image)
     return md
 
 
@@ -59,7 +65,17 @@ def _render_link(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
     return str(self.renderToken([token], 0, options, env))
 
 
+def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    """An image, named by its file in the work's folder; each edition says where that is."""
+    token = tokens[idx].copy()
+    token.attrSet("src", f"{env.get('images') or ''}{token.attrGet('src')}")
+    return str(self.image([token], 0, options, env))
+
+
 MD = _markdown()
+# A note with a label starting "editor" is the editor's note on the work as a whole: called
+# from nowhere, printed after the part's text.
+EDITOR_NOTE = re.compile(r"^editor(-[A-Za-z0-9_]+)?$")
 
 
 def parse_part(path: Path, shown: str, part_id: str) -> Part:
@@ -79,18 +95,23 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
         if label not in definitions:
             raise SourceError(shown, f"note [^{label}] is called but not written", line=line, hint=f"add a line '[^{label}]: text of the note' after the paragraph", code="S013")
     for label, (note, _) in definitions.items():
-        if label not in calls:
-            raise SourceError(shown, f"note [^{label}] is never called", line=note.line, hint=f"call it with [^{label}] in the text, or delete it", code="S012")
-    links = _check_tokens(body, shown)
+        if EDITOR_NOTE.match(label):
+            if label in calls:
+                raise SourceError(shown, f"note [^{label}] is an editor's note on the whole work, but it is called", line=calls[label], hint="rename the note to call it, or remove the call", code="S034")
+        elif label not in calls:
+            raise SourceError(shown, f"note [^{label}] is never called", line=note.line, hint=f"call it with [^{label}] in the text, label it [^editor-{label}] to keep it as an editor's note on the work, or delete it", code="S012")
+    images: list[str] = []
+    links = _check_tokens(body, shown, images, path.parent)
     for _, note_tokens in definitions.values():
         if nested := _note_calls(note_tokens, shown):
             label, line = next(iter(nested.items()))
             raise SourceError(shown, f"note [^{label}] is called from inside another note", line=line, hint="notes cannot carry notes; merge the two", code="S014")
-        links += _check_tokens(note_tokens, shown)
+        links += _check_tokens(note_tokens, shown, images, path.parent)
     notes = {label: definitions[label][0] for label in calls}  # in the order they are called
+    editor_notes = {label: note for label, (note, _) in definitions.items() if EDITOR_NOTE.match(label)}
     sections = _sections(body, part_id, shown)  # gives headings their ids: collect them after
-    ids = _collect_ids(body) + [(note.id, note.line) for note in notes.values()]
-    return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=sections, ids=ids)
+    ids = _collect_ids(body) + [(note.id, note.line) for note in [*notes.values(), *editor_notes.values()]]
+    return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=sections, ids=ids, images=images, editor_notes=editor_notes)
 
 
 def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
@@ -165,15 +186,21 @@ def _note_calls(tokens: list[Token], shown: str) -> dict[str, int]:
     return calls
 
 
-def _check_tokens(tokens: list[Token], shown: str) -> list[tuple[str, int]]:
-    """Refuse images, attributes and links a source may not use; return its links to ids."""
+def _check_tokens(tokens: list[Token], shown: str, images: list[str], folder: Path) -> list[tuple[str, int]]:
+    """Refuse images, attributes and links a source may not use; return its links to ids,
+    and add the images it shows to `images`."""
     links = []
     line = 1
     for token in tokens:
         line = _line(token) if token.map else line  # table cells carry no line of their own
         for each in [token, *(token.children or [])]:
             if each.type == "image":
-                raise SourceError(shown, "images are not supported yet", line=line, hint="describe the image in words, or leave it out", code="S018")
+                src = str(each.attrGet("src") or "")
+                if not each.children:
+                    raise SourceError(shown, f"image {src!r} has no alternative text", line=line, hint="describe what it shows: ![a photograph of the first page](page.jpg)", code="S018")
+                check_image(src, folder, shown, line)
+                if src not in images:
+                    images.append(src)
             for key, value in (each.attrs or {}).items():
                 if not _made_by_the_parser(each.type, key, str(value)):
                     _check_attribute(key, str(value), shown, line)
@@ -191,6 +218,7 @@ def _made_by_the_parser(kind: str, key: str, value: str) -> bool:
     table column's alignment."""
     return (
         (kind == "link_open" and key in ("href", "title"))
+        or (kind == "image" and key in ("src", "alt", "title"))
         or (kind == "ordered_list_open" and key == "start")
         or (kind in ("th_open", "td_open") and key == "style" and value in {"text-align:left", "text-align:right", "text-align:center"})
     )
@@ -238,6 +266,7 @@ def render(
     phrasing: bool = False,
     lead: Markup | None = None,
     files: dict[str, str] | None = None,
+    images: str | None = None,
 ) -> Markup:
     """Render tokens to XHTML for a template.
 
@@ -245,9 +274,9 @@ def render(
     elements as spans, for a note that must sit inside its paragraph (a printed page's
     footnote floats from its call); `lead` is markup set at the start of the first block
     (a note's number, linking back to its call); `files` maps ids to the file that holds
-    them, where the edition has several.
+    them, where the edition has several; `images` is where the edition keeps the work's images.
     """
-    env = {"notes": notes or {}, "note_call": note_call, "files": files}
+    env = {"notes": notes or {}, "note_call": note_call, "files": files, "images": images}
     if lead is not None:
         tokens = _with_lead(tokens, lead)
     if phrasing:
