@@ -1,0 +1,88 @@
+"""Notes of an HTML page: calls linked to their notes (`<a href="#n1">[1]</a>` → the block
+holding `name="n1"`), in `<sup>` or not, "[1]", "(1)", "1.", "[A]", "[note]"; and, where a page
+does not link them, "[1]" markers answered by paragraphs starting "[1]" or "1.". A bracketed
+year ("[1933]", "[197[4]]") is not a marker."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import html
+
+MARKER = re.compile(r"^\s*[\[(]?\s*(\d{1,3}[a-z]?|[A-Za-z]|note|\*{1,3})\s*[\])]?\.?\s*$", re.I)
+TEXT_CALL = re.compile(r"(?<![\[\d\w])\[(\d{1,3}[a-z]?)\](?!\])")
+TEXT_NOTE = re.compile(r"^\s*(?:\[(\d{1,3}[a-z]?)\]|(\d{1,3}[a-z]?)\.|\*\*(\d{1,3})\.\*\*)\s+")
+BLOCKS = {"p", "div", "blockquote", "li", "dd", "td", "center", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "dl"}
+STOPS = {"hr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
+
+
+def label_of(text: str) -> str:
+    found = MARKER.match(text)
+    assert found
+    label = found.group(1)
+    return "note" if label.lower() == "note" else label.replace("*", "star")
+
+
+@dataclass
+class FoundNotes:
+    calls: dict[str, html.HtmlElement] = field(default_factory=dict)  # label → the call's outermost element
+    notes: dict[str, list[html.HtmlElement]] = field(default_factory=dict)  # label → its blocks
+    markers: dict[str, html.HtmlElement] = field(default_factory=dict)  # label → the note's own number, to drop
+    dangling: list[str] = field(default_factory=list)  # calls whose target is not on the page
+
+
+def _block(element: html.HtmlElement) -> html.HtmlElement | None:
+    while element is not None and element.tag not in BLOCKS:
+        element = element.getparent()
+    return element
+
+
+def _outer(element: html.HtmlElement) -> html.HtmlElement:
+    """A call's element with the <sup> or <span> wrapping it alone, if any."""
+    while (parent := element.getparent()) is not None and parent.tag in ("sup", "span", "small", "font", "a") and not (parent.text or "").strip() and len(parent) == 1 and not (element.tail or "").strip():
+        element = parent
+    return element
+
+
+def find_linked(root: html.HtmlElement) -> FoundNotes:
+    found = FoundNotes()
+    anchors = {a.get("name") or a.get("id"): a for a in root.iter() if isinstance(a.tag, str) and (a.get("name") or a.get("id"))}
+    claimed: set[int] = set()
+    for link in root.iter("a"):
+        href = link.get("href") or ""
+        text = link.text_content()
+        if not href.startswith("#") or not MARKER.match(text):
+            continue
+        target = anchors.get(href[1:])
+        if target is None:
+            found.dangling.append(text.strip())
+            continue
+        block = _block(target)
+        if block is None or id(block) in claimed or _block(link) is block:
+            continue
+        label = label_of(text)
+        if label in found.calls:
+            continue
+        # The note's number: the target itself, or the first link of its block back to the call.
+        marker = target if MARKER.match(target.text_content() or "") else next((a for a in block.iter("a") if (a.get("href") or "").startswith("#") and MARKER.match(a.text_content())), None)
+        if marker is None:
+            continue
+        claimed.add(id(block))
+        found.calls[label] = _outer(link)
+        found.markers[label] = _outer(marker)
+        found.notes[label] = [block]
+    # A note runs on over the blocks after it that start no note of their own.
+    starts = {id(blocks[0]) for blocks in found.notes.values()}
+    for blocks in found.notes.values():
+        following = blocks[0].getnext()
+        while following is not None and following.tag == "p" and id(following) not in starts and following.tag not in STOPS and following.get("class") in (blocks[0].get("class"), None) and following.text_content().strip() and not _is_credit(following):
+            if following.get("class") is None and blocks[0].get("class") is not None:
+                break
+            blocks.append(following)
+            following = following.getnext()
+    return found
+
+
+def _is_credit(element: html.HtmlElement) -> bool:
+    return bool(re.match(r"\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription)", element.text_content()))
