@@ -36,6 +36,7 @@ class Part:
     file: str
     text: PageText
     title: str | None = None  # the contents page's words, for a chapter
+    href: str | None = None  # the chapter's page, as the contents page links it
 
 
 @dataclass
@@ -65,11 +66,12 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
                 report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
                 continue
             report.source.append(where)
-            parts.append(Part(chapter.href, parse(page, where, report, chapters=ids), chapter.label))
+            parts.append(Part(_part_file(chapter.href, 2), parse(page, where, report, chapters=ids), chapter.label, chapter.href))
         if len(parts) < len(chapters):  # part ids follow the parts that remain
-            kept = {part.file: f"part-{n}" for n, part in enumerate(parts, start=1)}
+            kept = {str(part.href): f"part-{n}" for n, part in enumerate(parts, start=1)}
             for part in parts:
-                part.text = parse(_read(resolve(locations[0], part.file), fetcher, Report()), resolve(locations[0], part.file), Report(), chapters=kept)
+                where = resolve(locations[0], str(part.href))
+                part.text = parse(_read(where, fetcher, Report()), where, Report(), chapters=kept)
     else:
         for location in locations:
             text = first if location == locations[0] else _read(location, fetcher, report)
@@ -111,7 +113,8 @@ def _read(location: str, fetcher: Fetcher, report: Report) -> str:
 def _metadata(head: PageText, parts: list[Part], location: str, report: Report) -> tuple[dict[str, Any], list[str]]:
     mapped = map_header(head.fields, report)
     meta = mapped.meta
-    title = re.sub(r"\x00\[\^[^\]]+\]", "", head.title).replace("\\", "").strip()
+    title = re.sub(r"\x00\[\^[^\]]+\]", "", head.title)
+    title = re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*^~]", "", title)).strip()  # the words, without their markup
     meta["title"] = title
     author = head.author
     if not author:
@@ -119,7 +122,7 @@ def _metadata(head: PageText, parts: list[Part], location: str, report: Report) 
         author = "Unknown"
     author = " ".join(author.replace("\u00a0", " ").split())
     meta["author"] = author
-    words = author.split()
+    words = re.split(r"\s+(?:and|&)\s+|,\s+", author)[0].split()  # the first author, where there are several
     meta["author-sort"] = f"{words[-1]}, {' '.join(words[:-1])}".strip(", ") if len(words) > 1 else author
     report.guessed.append(f"author-sort {meta['author-sort']!r}, from the author's name")
     if head.language:
@@ -143,7 +146,7 @@ def _metadata(head: PageText, parts: list[Part], location: str, report: Report) 
 
 
 def _slug(meta: dict[str, Any]) -> str:
-    surname = meta["author"].split()[-1] if meta["author"] != "Unknown" else ""
+    surname = meta["author-sort"].split(",")[0] if meta["author"] != "Unknown" else ""
     years = YEAR.findall(" ".join(str(meta.get(k, "")) for k in ("written", "first-published")))
     words = f"{surname} {years[0] if years else ''} {meta['title']}".translate(_GERMAN)
     ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().lower()

@@ -56,7 +56,7 @@ def printed_source(text: str, report: Report) -> dict[str, Any]:
             source["volume"] = m.group(1)
         elif m := re.match(r"^(?:pages?|pp?\.)\s*(.+)$", chunk, re.I):
             source["pages"] = m.group(1)
-        elif re.fullmatch(r"\[*\d{4}[\]\[\d]*\]*", chunk):
+        elif re.fullmatch(r"\d{4}", re.sub(r"[\[\]]", "", chunk)):
             source["year"] = chunk
         elif re.search(r"Publish|Press|Verlag|Books|Library", chunk):
             source["publisher"] = chunk

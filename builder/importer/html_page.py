@@ -18,6 +18,7 @@ from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, STOPS, find_linked
 from .report import Report
 
+BREAK = "\x01"  # a line break inside a block, until the block is written
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|svg)$", re.I)
 _DEBRIS_CLASSES = {"footer", "pagenote", "skip", "t2h-foot", "toc", "index", "updat", "link", "next", "back"}
 _DEBRIS_LABELS = re.compile(r"^\s*(README|Download PDF|\[German Original\]|Contents|Table of Contents:?)\s*$", re.I)
@@ -190,7 +191,7 @@ class _Converter:
         if heading is None:
             self.report.check.append(f"{_short(self.location)}: no heading; the title is the page's <title>")
             return "Untitled", author
-        title = self.inline(heading).strip()
+        title = spaces(self.inline(heading).replace(BREAK, " ")).strip()
         _drop_keep_tail(heading)
         return title, author
 
@@ -241,6 +242,9 @@ class _Converter:
             elif tag in ("div", "body", "span", "font") and any(isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote"} for c in child):
                 flush()
                 out += self.blocks(child)
+            elif tag == "blockquote" and (child.find(".//div[@class='border']") is not None or any(True for _ in child.iter("h1", "h2", "h3", "h4"))):
+                flush()  # the archive's page layout (a bordered box), not a quotation
+                out += self.blocks(child)
             elif tag == "blockquote":
                 flush()
                 inner = self.blocks(child)
@@ -248,7 +252,7 @@ class _Converter:
                     out.append("\n>\n".join("\n".join(f"> {line}" if line else ">" for line in block.split("\n")) for block in inner))
             elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 flush()
-                text = self.inline(child).strip()
+                text = spaces(self.inline(child).replace(BREAK, " ")).strip()
                 if text:
                     out.append(f"{'#' * self._level(int(tag[1]))} {text}")
             elif tag in ("ul", "ol"):
@@ -280,12 +284,11 @@ class _Converter:
     def paragraph(self, element: html.HtmlElement) -> str:
         if any(isinstance(c.tag, str) and c.tag in ("p", "blockquote", "table", "ul", "ol") for c in element):
             return "\n\n".join(self.blocks(element))
-        text = self.inline(element).strip().strip("\\").strip()
-        text = re.sub(r"^(\\\n)+|(\\\n)+$", "", text).strip()
-        if not text or text == "\u00a0":
+        text = self.inline(element).strip(" \u00a0" + BREAK)
+        if not text:
             return ""
         kind = next((_CLASSES[c] for c in _classes(element) if c in _CLASSES), None)
-        lines = [escape_line_start(line.strip()) for line in text.split("\\\n")]
+        lines = [escape_line_start(line.strip()) for line in text.split(BREAK)]
         text = "\\\n".join(line for line in lines if line)
         return f"{{.{kind}}}\n{text}" if kind else text
 
@@ -293,11 +296,20 @@ class _Converter:
         items = []
         start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
         for number, item in enumerate((c for c in element if c.tag == "li"), start=start):
-            text = self.inline(item).strip().replace("\\\n", " ")
+            text = spaces(self.inline(item).replace(BREAK, " ")).strip()
             items.append(f"{number}. {text}" if element.tag == "ol" else f"- {text}")
         return "\n".join(items)
 
     def table(self, element: html.HtmlElement) -> str:
+        nested = [table for table in element.iter("table") if table is not element]
+        if nested:  # a layout table around tables: each inner table, then the words beside them
+            for table in nested:
+                table.tag = "div" if table.find(".//table") is not None else table.tag
+            inner = [self.table(table) for table in nested if table.tag == "table"]
+            for table in nested:
+                _drop_keep_tail(table)
+            beside = [spaces(self.inline(cell).replace(BREAK, " ")).strip() for cell in element.iter("td", "th")]
+            return "\n\n".join([*inner, *(escape_line_start(text) for text in beside if text)])
         rows = []
         head = False
         for row in element.iter("tr"):
@@ -305,7 +317,7 @@ class _Converter:
             for cell in row:
                 if cell.tag not in ("td", "th"):
                     continue
-                text = spaces(" ".join(self.inline(cell).replace("\\\n", " ").split("\n"))).strip()
+                text = spaces(self.inline(cell).replace(BREAK, " ")).strip()
                 cells.append(text)
                 cells += [""] * (int(cell.get("colspan") or 1) - 1 if (cell.get("colspan") or "1").isdigit() else 0)
             if cells:
@@ -353,7 +365,7 @@ class _Converter:
         if tag == "folio-note":
             return f"\x00[^{child.get('label')}]{tail}"
         if tag == "br":
-            return "\\\n" + tail.lstrip()
+            return BREAK + tail.lstrip()
         if tag == "img":
             return self.img(child) + tail
         inner = self.inline(child)
@@ -392,8 +404,13 @@ def _is_ordinal(element: html.HtmlElement) -> bool:
 
 
 def _is_anchor_list(element: html.HtmlElement) -> bool:
-    links = element.findall(".//a")
-    return len(links) >= 3 and all((a.get("href") or "").startswith("#") for a in links) and len(element.text_content()) < 120 * len(links)
+    """A paragraph of links to the page's own anchors and nothing else: its contents list."""
+    links = [a for a in element.iter("a") if a.get("href")]
+    outside = element.text_content()
+    for link in links:
+        outside = outside.replace(link.text_content(), "", 1)
+    outside = re.sub(r"\b(Section|Chapter|Part)\s+\w+\s*-?|\b\w{1,4}\.", "", outside)  # the list's numbering
+    return len(links) >= 2 and all((a.get("href") or "").startswith("#") for a in links) and not re.search(r"\w", outside)
 
 
 def _text(item: object) -> str:
