@@ -67,7 +67,7 @@ def _render_link(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
 
 def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
     """An image, named by its file in the work's folder; each edition says where that is."""
-    token = tokens[idx].copy()
+    token = tokens[idx].copy(attrs=dict(tokens[idx].attrs))  # the model's tokens serve every edition
     token.attrSet("src", f"{env.get('images') or ''}{token.attrGet('src')}")
     return str(self.image([token], 0, options, env))
 
