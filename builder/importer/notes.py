@@ -72,16 +72,35 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
         found.calls[label] = _outer(link)
         found.markers[label] = _outer(marker)
         found.notes[label] = [block]
-    # A note runs on over the blocks after it that start no note of their own.
+    # A note runs on over the blocks after it that start no note of their own; a block that
+    # starts with a number of its own, called from nowhere, is a note nothing calls.
     starts = {id(blocks[0]) for blocks in found.notes.values()}
-    for blocks in found.notes.values():
+    for blocks in list(found.notes.values()):
         following = blocks[0].getnext()
-        while following is not None and following.tag == "p" and id(following) not in starts and following.tag not in STOPS and following.get("class") in (blocks[0].get("class"), None) and following.text_content().strip() and not _is_credit(following):
+        while following is not None and following.tag == "p" and (marker := _leading_marker(following)) is not None and id(following) not in starts:
+            label = label_of(marker.text_content())
+            if label in found.notes:
+                break
+            found.notes[label] = [following]
+            found.markers[label] = marker
+            starts.add(id(following))
+            following = following.getnext()
+        while following is not None and following.tag == "p" and id(following) not in starts and _leading_marker(following) is None and following.tag not in STOPS and following.get("class") in (blocks[0].get("class"), None) and following.text_content().strip() and not _is_credit(following):
             if following.get("class") is None and blocks[0].get("class") is not None:
                 break
             blocks.append(following)
             following = following.getnext()
     return found
+
+
+def _leading_marker(block: html.HtmlElement) -> html.HtmlElement | None:
+    """The element a block starts with, if it is a note's number ("[2]", "2.")."""
+    if (block.text or "").strip() or not len(block):
+        return None
+    first = block[0]
+    while isinstance(first.tag, str) and first.tag in ("span", "sup", "b", "strong") and len(first) and not (first.text or "").strip():
+        first = first[0]
+    return first if isinstance(first.tag, str) and MARKER.match(first.text_content() or "") and first.text_content().strip() else None
 
 
 def _is_credit(element: html.HtmlElement) -> bool:
