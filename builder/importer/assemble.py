@@ -8,6 +8,7 @@ import shutil
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
+from functools import partial
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -58,15 +59,15 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
         for chapter in chapters:
             where = resolve(locations[0], chapter.href)
             try:
-                page = _read(where, fetcher, report)
+                served = _read(where, fetcher, report)
             except BuildError as error:
                 report.left_out.append(f"{chapter.href}: not served ({error.message}); left out of the book")
                 continue
-            if GONE.search(page[:5000]) and len(page) < 8000:
+            if GONE.search(served[:5000]) and len(served) < 8000:
                 report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
                 continue
             report.source.append(where)
-            parts.append(Part(_part_file(chapter.href, 2), parse(page, where, report, chapters=ids), chapter.label, chapter.href))
+            parts.append(Part(_part_file(chapter.href, 2), parse(served, where, report, chapters=ids), chapter.label, chapter.href))
         if len(parts) < len(chapters):  # part ids follow the parts that remain
             kept = {str(part.href): f"part-{n}" for n, part in enumerate(parts, start=1)}
             for part in parts:
@@ -74,10 +75,9 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
                 part.text = parse(_read(where, fetcher, Report()), where, Report(), chapters=kept)
     else:
         for location in locations:
-            text = first if location == locations[0] else _read(location, fetcher, report)
+            source = first if location == locations[0] else _read(location, fetcher, report)
             report.source.append(location)
-            where = _short(location)
-            page = parse_text(text, report, where) if _is_text(location) else parse(text, location, report)
+            page = parse_text(source, report, _short(location)) if _is_text(location) else parse(source, location, report)
             parts.append(Part(_part_file(location, len(locations)), page))
     head = index or parts[0].text
     if chapters:
@@ -187,11 +187,15 @@ def _markdown_parts(parts: list[Part], index: PageText | None, report: Report) -
         for label in called - set(page.notes):
             report.check.append(f"{part.file}: a call [{label}] has no note; kept as text")
             text = text.replace(f"\x00[^{label}]", f"\\[{label}\\]")
-        text = re.sub(r"\x00\[\^([^\]]+)\]", lambda m: f"[^{relabel.get(m.group(1), m.group(1))}]", text)
+        text = re.sub(r"\x00\[\^([^\]]+)\]", partial(_call, relabel), text)
         text = re.sub(r"[ \t]*\x00", "", text)
         text = re.sub(r"[ \t]+(\[\^)", r"\1", text)
         texts[part.file] = text + ("\n\n" + "\n\n".join(re.sub(r"[ \t]+(\[\^)", r"\1", n.replace("\x00", "")) for n in notes) if notes else "") + "\n"
     return texts
+
+
+def _call(relabel: dict[str, str], match: re.Match[str]) -> str:
+    return f"[^{relabel.get(match.group(1), match.group(1))}]"
 
 
 def _fetch_images(images: list[Any], folder: Path, fetcher: Fetcher, report: Report, texts: dict[str, str]) -> None:

@@ -52,8 +52,8 @@ def parse_text(text: str, report: Report, where: str) -> PageText:
         if fields and fields[-1].value.endswith("README"):
             fields[-1].value = fields[-1].value.removesuffix("README").strip()
     notes: dict[str, str] = {}
-    while body and (match := _NOTE.match(body[-1])):
-        notes[match.group(1)] = escape(match.group(2))
+    while body and (note := _NOTE.match(body[-1])):
+        notes[note.group(1)] = escape(note.group(2))
         body.pop()
     notes = dict(reversed(notes.items()))
     if body and body[-1] in ("Notes", "Footnotes"):

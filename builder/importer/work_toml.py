@@ -30,7 +30,7 @@ def work_toml(meta: dict[str, Any], comments: list[str]) -> str:
         lines.append("")
     lines += [f"{key} = {_value(meta[key])}" for key in ORDER if key in meta]
     for table in TABLES:
-        if table in meta and meta[table]:
+        if meta.get(table):
             lines += ["", f"[{table}]"]
             lines += [f"{key} = {_value(value)}" for key, value in meta[table].items()]
     return "\n".join(lines) + "\n"
