@@ -22,7 +22,9 @@ from lxml import etree
 from pypdf import PdfReader
 
 from builder import checks
+from builder.importer.assemble import import_work
 from builder.importer.decode import repair
+from builder.importer.fetch import Fetcher
 from builder.importer.html_page import parse
 from builder.importer.report import Report
 from builder.source.loader import load_work
@@ -67,19 +69,29 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def imported(tmp_path_factory: pytest.TempPathFactory, server: str) -> Path:
     """Every corpus page, the letter and both books imported into one folder."""
     into = tmp_path_factory.mktemp("source")
+    # The letter through the command line; the rest in this process, which is quicker.
+    result = run_cli("import", str(LETTER_TXT), "--into", str(into), "--slug", "lenin-1912-letter-to-huysmans")
+    assert result.returncode == 0, result.stderr
+    assert "## Needs a human look" in result.stdout  # the report, printed at the end
+    fetcher = Fetcher(cache=into.parent / "cache", delay=0)
     for slug, page in PAGES.items():
-        result = run_cli("import", str(page), "--into", str(into), "--slug", slug)
-        assert result.returncode == 0, result.stderr
+        if page != LETTER_TXT:
+            import_work([str(page)], into, slug, False, fetcher)
     for slug, index in BOOKS.items():
-        result = run_cli("import", server + index, "--into", str(into), "--slug", slug, "--delay", "0", "--cache", str(into.parent / "cache"))
-        assert result.returncode == 0, result.stderr
+        import_work([server + index], into, slug, False, fetcher)
+    fetcher.close()
     return into
 
 
 @pytest.fixture(scope="module")
 def dist(imported: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The pages' EPUBs (their text is the hand-made sources', whose PDFs other tests read);
+    each book's EPUB and PDF."""
     out = tmp_path_factory.mktemp("dist")
-    result = run_cli("build", *(str(path) for path in sorted(imported.iterdir())), "--out", str(out), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
+    env = os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH}
+    result = run_cli("build", *(str(imported / slug) for slug in PAGES), "--format", "epub", "--out", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    result = run_cli("build", *(str(imported / slug) for slug in BOOKS), "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -129,16 +141,21 @@ def test_round_trip_metadata_matches_the_hand_made_source(imported: Path, slug: 
         assert ours.get("credits", {}).get(role, []) == theirs.get("credits", {}).get(role, []), role
     if slug != "marx-1867-capital-v1-ch01-commodities":  # the page names no translator; the hand-made source took one from the 1887 edition
         assert ours.get("credits", {}).get("translators", []) == [t for t in theirs.get("credits", {}).get("translators", [])], "translators"
-    for key in ("written", "first-published"):
-        assert ours.get(key) == theirs.get(key), key
+    for key in ("written", "first-published"):  # the hand-made Theses turn the page's closing ";" into "."
+        assert (ours.get(key) or "").rstrip(".;") == (theirs.get(key) or "").rstrip(".;"), key
     if "source" in theirs:
         for key in ("title", "year", "volume", "pages", "publisher"):
             assert str(ours["source"].get(key)) == str(theirs["source"].get(key)), key
 
 
-def test_every_import_passes_epubcheck(dist: Path) -> None:
-    for epub in sorted(dist.glob("*.epub")):
-        assert checks.epubcheck(epub) == [], epub.name
+# EPUBCheck takes seconds a file: the books, the licensed page and the page with tables and
+# 40 notes; the letters' markup is the same kinds of block.
+CHECKED = ["communist-manifesto", "wage-labour", "marx-1845-theses-on-feuerbach", "marx-1867-capital-v1-ch01-commodities"]
+
+
+@pytest.mark.parametrize("slug", CHECKED)
+def test_imports_pass_epubcheck(dist: Path, slug: str) -> None:
+    assert checks.epubcheck(dist / f"{slug}.epub") == []
 
 
 def test_a_bracketed_year_is_not_a_note(imported: Path) -> None:
@@ -189,8 +206,8 @@ def test_a_book_imports_from_its_contents_page_with_its_images(imported: Path, d
     assert any("/XObject" in (page.get("/Resources") or {}) and any(x.get_object().get("/Subtype") == "/Image" for x in page["/Resources"]["/XObject"].values()) for page in pdf.pages)
     # Links between chapters become links between parts.
     if slug == "communist-manifesto":
-        ch01 = etree.fromstring(files["EPUB/part-2.xhtml"])
-        assert any(a.get("href") == "part-3.xhtml#part-3" for a in ch01.iterfind(".//x:a", NS))
+        preface = etree.fromstring(files["EPUB/part-1.xhtml"])
+        assert [a.text for a in preface.iterfind(".//x:a", NS) if a.get("href") == "part-3.xhtml#part-3"] == ["Section II"]
 
 
 def test_an_existing_work_is_not_overwritten_and_a_failed_import_leaves_nothing(imported: Path, tmp_path: Path) -> None:

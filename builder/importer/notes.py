@@ -52,7 +52,11 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
     for link in root.iter("a"):
         href = link.get("href") or ""
         text = link.text_content()
-        if not href.startswith("#") or not MARKER.match(text):
+        if not MARKER.match(text):
+            continue
+        if not href.startswith("#"):
+            if "#" in href:  # a call whose note lives on another page
+                found.dangling.append(f"{text.strip()} (its note is on {href.split('#')[0]})")
             continue
         target = anchors.get(href[1:])
         if target is None:
@@ -76,19 +80,18 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
     # starts with a number of its own, called from nowhere, is a note nothing calls.
     starts = {id(blocks[0]) for blocks in found.notes.values()}
     for blocks in list(found.notes.values()):
+        current = blocks
         following = blocks[0].getnext()
-        while following is not None and following.tag == "p" and (marker := _leading_marker(following)) is not None and id(following) not in starts:
-            label = label_of(marker.text_content())
-            if label in found.notes:
-                break
-            found.notes[label] = [following]
-            found.markers[label] = marker
-            starts.add(id(following))
-            following = following.getnext()
-        while following is not None and following.tag == "p" and id(following) not in starts and _leading_marker(following) is None and following.tag not in STOPS and following.get("class") in (blocks[0].get("class"), None) and following.text_content().strip() and not _is_credit(following):
-            if following.get("class") is None and blocks[0].get("class") is not None:
-                break
-            blocks.append(following)
+        while following is not None and following.tag == "p" and id(following) not in starts and following.text_content().strip() and not _is_credit(following):
+            if (marker := _leading_marker(following)) is not None:
+                label = label_of(marker.text_content())
+                if label in found.notes:
+                    break
+                current = found.notes[label] = [following]
+                found.markers[label] = marker
+                starts.add(id(following))
+            else:
+                current.append(following)
             following = following.getnext()
     return found
 
@@ -100,7 +103,7 @@ def _leading_marker(block: html.HtmlElement) -> html.HtmlElement | None:
     first = block[0]
     while isinstance(first.tag, str) and first.tag in ("span", "sup", "b", "strong") and len(first) and not (first.text or "").strip():
         first = first[0]
-    return first if isinstance(first.tag, str) and MARKER.match(first.text_content() or "") and first.text_content().strip() else None
+    return first if isinstance(first.tag, str) and first.tag in ("a", "sup", "span", "b", "strong") and MARKER.match(first.text_content() or "") and first.text_content().strip() else None
 
 
 def _is_credit(element: html.HtmlElement) -> bool:
