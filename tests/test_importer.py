@@ -31,6 +31,7 @@ from builder.source.loader import load_work
 from builder.source.text import plain_text
 
 from .conftest import EDITION_EPOCH, ROOT, run_cli
+from .test_fidelity import dehyphenated_words, is_subsequence
 
 # Beside the repository (a worktree sits one folder deeper).
 SHARED = next((path for path in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if path.is_dir()), ROOT.parent / "shared")
@@ -234,3 +235,37 @@ def test_mojibake_tex_escapes_uncalled_notes_and_calls_without_notes_are_repaire
     assert text.notes == {"1": "Called.", "2": "Never called."}  # the second is kept; the assembly makes it an editor's note
     assert any("mojibake" in line for line in report.repaired) and any("TeX" in line for line in report.repaired)
     assert any("[9] links to no note" in line for line in report.check)
+
+
+def _epub_body_words(files: dict[str, bytes]) -> list[str]:
+    """The running text of an EPUB's parts: without the note asides and the calls' numbers."""
+    found: list[str] = []
+    for name in sorted((n for n in files if n.startswith("EPUB/part-") or n == "EPUB/text.xhtml"), key=lambda n: int(n.split("-")[-1].split(".")[0]) if "part-" in n else 0):
+        tree = etree.fromstring(files[name])
+        for drop in tree.xpath("//x:aside | //x:a[@role='doc-noteref']", namespaces=NS):
+            previous, parent = drop.getprevious(), drop.getparent()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + (drop.tail or "")
+            else:
+                parent.text = (parent.text or "") + (drop.tail or "")
+            parent.remove(drop)
+        body = tree.find(".//x:body", NS)
+        found += " ".join(body.itertext()).split()
+    return found
+
+
+@pytest.mark.parametrize("slug", list(PAGES))
+def test_the_epub_of_each_page_has_every_word_of_the_hand_made_text(dist: Path, slug: str) -> None:
+    reference, _ = _model_words(ROOT / "source" / slug)
+    ours = _epub_body_words(_epub(dist, slug))
+    assert set(reference) - ALLOWED[slug] <= set(ours)
+    found, where = is_subsequence([w for w in reference if w not in ALLOWED[slug]], ours)
+    assert found, where
+
+
+@pytest.mark.parametrize("slug", list(BOOKS))
+def test_the_pdf_of_each_book_has_every_word_of_its_text_in_order(imported: Path, dist: Path, slug: str) -> None:
+    text, _ = _model_words(imported / slug)
+    pdf_words = dehyphenated_words("\n".join(page.extract_text() for page in PdfReader(dist / f"{slug}.pdf").pages))
+    found, where = is_subsequence([w.replace("-", "") for w in text if w.replace("-", "")], pdf_words)
+    assert found, where

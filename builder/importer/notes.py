@@ -40,7 +40,7 @@ def _block(element: html.HtmlElement) -> html.HtmlElement | None:
 
 def _outer(element: html.HtmlElement) -> html.HtmlElement:
     """A call's element with the <sup> or <span> wrapping it alone, if any."""
-    while (parent := element.getparent()) is not None and parent.tag in ("sup", "span", "small", "font", "a") and not (parent.text or "").strip() and len(parent) == 1 and not (element.tail or "").strip():
+    while (parent := element.getparent()) is not None and parent.tag in ("sup", "span", "small", "font", "a", "b", "strong", "em", "i") and not (parent.text or "").strip() and len(parent) == 1 and not (element.tail or "").strip():
         element = parent
     return element
 
@@ -58,6 +58,9 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
             if "#" in href:  # a call whose note lives on another page
                 found.dangling.append(f"{text.strip()} (its note is on {href.split('#')[0]})")
             continue
+        own = _block(link)
+        if own is not None and _leading_marker(own) in (link, _outer(link)):
+            continue  # a note's own number, linking back to its call
         target = anchors.get(href[1:])
         if target is None:
             found.dangling.append(text.strip())
@@ -78,11 +81,20 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
         found.notes[label] = [block]
     # A note runs on over the blocks after it that start no note of their own; a block that
     # starts with a number of its own, called from nowhere, is a note nothing calls.
+    # Notes placed before the text run on only over blocks of their own class.
     starts = {id(blocks[0]) for blocks in found.notes.values()}
+    order = {id(element): number for number, element in enumerate(root.iter())}
+    last_call = max((order[id(call)] for call in found.calls.values()), default=0)
+    calls = {id(call) for call in found.calls.values()}
     for blocks in list(found.notes.values()):
         current = blocks
         following = blocks[0].getnext()
-        while following is not None and following.tag == "p" and id(following) not in starts and following.text_content().strip() and not _is_credit(following):
+        early = order[id(blocks[0])] < last_call
+        while (
+            following is not None and following.tag == "p" and id(following) not in starts and following.text_content().strip() and not _is_credit(following)
+            and not any(id(element) in calls for element in following.iter())
+            and (not early or (following.get("class") is not None and following.get("class") == blocks[0].get("class")))
+        ):
             if (marker := _leading_marker(following)) is not None:
                 label = label_of(marker.text_content())
                 if label in found.notes:

@@ -1,0 +1,95 @@
+"""The importer's parts on small made-up pages: the header's variants, notes, the cache."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from functools import partial
+from pathlib import Path
+
+from builder.importer.assemble import import_work
+from builder.importer.fetch import Fetcher
+from builder.importer.header import Field, map_header, names
+from builder.importer.html_page import parse
+from builder.importer.plaintext import parse_text
+from builder.importer.report import Report
+from builder.source.loader import load_work
+
+
+def test_header_variants_map_to_credits_and_keep_what_fits_no_key() -> None:
+    report = Report()
+    fields = [
+        Field("Written", "late in March 1912;"),
+        Field("Translated/Edited", ""),
+        Field("Original Transcription", "Bert Schultz (1993)"),
+        Field("Re-Marked up by", "Einde O’Callaghan"),
+        Field("HTML Markup", "Brian Baggins & Andy Blunden"),
+        Field("Proofread", "by Andy Blunden February 2005."),
+        Field("Dedication", "To the workers"),
+        Field("Copyleft", "Marx/Engels Internet Archive (marxists.org) 1999. Permission is granted to copy under the Creative Commons license", [("Creative Commons license", "https://www.marxists.org/admin/legal/cc/by-sa.htm")]),
+    ]
+    mapped = map_header(fields, report)
+    assert mapped.meta["written"] == "late in March 1912;"  # as the page has it; the ";" of the line is dropped by the reader
+    assert mapped.meta["credits"] == {"transcribers": ["Bert Schultz"], "markup": ["Einde O’Callaghan", "Brian Baggins", "Andy Blunden"], "proofreaders": ["Andy Blunden"]}
+    assert mapped.meta["rights"]["status"] == "licensed" and mapped.meta["archive"] == {"name": "Marx/Engels Internet Archive", "year": 1999}
+    assert mapped.free == ["Dedication: To the workers"]
+    assert "the Translated/Edited field is empty" in report.check
+
+
+def test_no_licence_line_claims_nothing() -> None:
+    report = Report()
+    assert map_header([Field("Written", "1847")], report).meta["rights"] == {"status": "unstated"}
+    assert any("no licence line" in line for line in report.check)
+
+
+def test_names_drop_what_is_not_a_name() -> None:
+    assert names("W. Lough from the German") == ["W. Lough"]
+    assert names("The Late George Hanna") == ["George Hanna"]
+    assert names("D. Walters and R. Cymbala") == ["D. Walters", "R. Cymbala"]
+
+
+def test_notes_before_the_body_calls_without_sup_and_varying_markup() -> None:
+    page = (
+        "<html><body><h1>T</h1><p class='information'><span class='info'>Written:</span> 1917</p>"
+        "<p><a name='n2' href='#c2'>2.</a> Second note, placed first.</p>"
+        "<p>One<a href='#n1' name='c1'>[1]</a> two <sup><b><a href='#n2' name='c2'>(2)</a></b></sup> three.</p>"
+        "<p><span class='info'><a name='n1' href='#c1'>1.</a></span> First note —Ed.</p></body></html>"
+    )
+    text = parse(page, "t.html", Report())
+    assert text.blocks == ["One\x00[^1] two \x00[^2] three."]  # the space before a call goes when the part is written
+    assert text.notes == {"1": "First note —Ed.", "2": "Second note, placed first."}
+    assert [(f.label, f.value) for f in text.fields] == [("Written", "1917")]
+
+
+def test_a_plain_text_copy_keeps_bracketed_years_and_finds_its_notes() -> None:
+    copy = "V. I. Lenin\n\nA Letter[1]\n\nWritten: 1912\n\nDear Comrade,\n\nIn [1933] and [197[4]] nothing.[2]\n\nWith greetings\n\nNotes\n\n[1] One.\n\n[2] Two.\n\nWorks Index | Collected Works\n"
+    report = Report()
+    text = parse_text(copy, report, "letter.txt")
+    assert text.title == "A Letter\x00[^1]" and text.author == "V. I. Lenin"
+    assert text.blocks == ["{.salutation}\nDear Comrade,", "In \\[1933\\] and \\[197\\[4\\]\\] nothing.\x00[^2]", "{.closing}\nWith greetings"]
+    assert text.notes == {"1": "One.", "2": "Two."}
+
+
+def test_a_page_is_fetched_once_then_read_from_the_cache(tmp_path: Path) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "page.htm").write_text(
+        "<html lang='en'><body><h3 class='title'>A Page</h3><p>Words<a href='#n1' name='c1'>[1]</a>.</p>"
+        "<p><a name='n1' href='#c1'>[1]</a> Note.</p><p><a name='n9'>[9]</a> Never called.</p></body></html>", encoding="utf-8")
+    handler = partial(_QuietHandler, directory=str(tmp_path / "site"))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        address = f"http://127.0.0.1:{httpd.server_address[1]}/page.htm"
+        first = Fetcher(tmp_path / "cache", delay=0).get(address).data
+        httpd.shutdown()
+    assert Fetcher(tmp_path / "cache", delay=0).get(address).data == first  # the server is gone
+    done = import_work([address], tmp_path / "out", None, False, Fetcher(tmp_path / "cache", delay=0))
+    assert done.folder.name == "a-page"
+    work = load_work(done.folder)
+    assert list(work.parts[0].notes) == ["1"] and list(work.parts[0].editor_notes) == ["editor-9"]
+    report = (done.folder / "import-report.md").read_text(encoding="utf-8")
+    assert "note 9 is never called" in report and "no licence line" in report
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
