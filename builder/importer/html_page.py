@@ -18,6 +18,7 @@ from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, STOPS, find_linked
 from .report import Report
 
+_GREEK = re.compile(r"[Ͱ-Ͽἀ-῿](?:[Ͱ-Ͽἀ-῿\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿])?")
 BREAK = "\x01"  # a line break inside a block, until the block is written
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|svg)$", re.I)
 _DEBRIS_CLASSES = {"footer", "pagenote", "skip", "t2h-foot", "toc", "index", "updat", "link", "next", "back"}
@@ -288,6 +289,9 @@ class _Converter:
         if not text:
             return ""
         kind = next((_CLASSES[c] for c in _classes(element) if c in _CLASSES), None)
+        if "{lang=" not in text and _GREEK.search(text):
+            text = _GREEK.sub(lambda m: f"[{m.group(0)}]{{lang={'grc' if re.search(r'[ἀ-῿]', m.group(0)) else 'el'}}}", text)
+            self.report.guessed.append(f"{_short(self.location)}: Greek passages marked as Greek (lang grc or el), for the typeface and for screen readers")
         lines = [escape_line_start(line.strip()) for line in text.split(BREAK)]
         text = "\\\n".join(line for line in lines if line)
         return f"{{.{kind}}}\n{text}" if kind else text

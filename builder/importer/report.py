@@ -28,6 +28,6 @@ class Report:
             ("Left out", self.left_out),
         ):
             lines += [f"## {title}", ""]
-            lines += [f"- {item}" for item in items] if items else ["- nothing"]
+            lines += [f"- {item}" for item in dict.fromkeys(items)] if items else ["- nothing"]
             lines.append("")
         return "\n".join(lines)
