@@ -93,3 +93,25 @@ def test_a_page_is_fetched_once_then_read_from_the_cache(tmp_path: Path) -> None
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def test_a_contents_page_leaves_out_pages_not_served_or_no_longer_available(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.htm").write_text(
+        "<html><body><h1>A Book</h1><p class='information'><span class='info'>Written:</span> 1900;<br>"
+        "<span class='info'>Public Domain:</span> Marxists Internet Archive (2001).</p>"
+        "<p><a href='ch1.htm'>One</a><br><a href='ch2.htm'>Two</a><br><a href='gone.htm'>Three</a><br>"
+        "<a href='book.pdf'>PDF</a></p></body></html>", encoding="utf-8")
+    (site / "ch1.htm").write_text("<html><body><h3>One</h3><p>See <a href='gone.htm'>three</a>.<a href='ch2.htm#n1'>[1]</a></p></body></html>", encoding="utf-8")
+    (site / "gone.htm").write_text("<html><body><p>This file is no longer available.</p></body></html>", encoding="utf-8")
+    handler = partial(_QuietHandler, directory=str(site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        done = import_work([f"http://127.0.0.1:{httpd.server_address[1]}/index.htm"], tmp_path / "out", None, False, Fetcher(None, delay=0))
+        httpd.shutdown()
+    work = load_work(done.folder)
+    assert [part.title for part in work.parts] == ["One"] and work.meta.rights.status == "public-domain"
+    report = (done.folder / "import-report.md").read_text(encoding="utf-8")
+    assert "ch2.htm: not served" in report and "gone.htm: the archive answers with a “no longer available” notice" in report
+    assert "PDF (book.pdf)" in report and "its note is on ch2.htm" in report
