@@ -7,6 +7,8 @@ import threading
 from functools import partial
 from pathlib import Path
 
+from PIL import Image
+
 from builder.importer.assemble import import_work
 from builder.importer.fetch import Fetcher
 from builder.importer.header import Field, map_header, names
@@ -14,6 +16,7 @@ from builder.importer.html_page import parse
 from builder.importer.plaintext import parse_text
 from builder.importer.report import Report
 from builder.source.loader import load_work
+from builder.source.text import render
 
 
 def test_header_variants_map_to_credits_and_keep_what_fits_no_key() -> None:
@@ -115,3 +118,28 @@ def test_a_contents_page_leaves_out_pages_not_served_or_no_longer_available(tmp_
     report = (done.folder / "import-report.md").read_text(encoding="utf-8")
     assert "ch2.htm: not served" in report and "gone.htm: the archive answers with a “no longer available” notice" in report
     assert "PDF (book.pdf)" in report and "its note is on ch2.htm" in report
+
+
+def test_an_image_alone_in_its_paragraph_is_a_figure_with_its_title_as_caption(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    Image.new("RGB", (1500, 900), "white").save(site / "plate.png")
+    (site / "page.htm").write_text("<html><body><h1>Plates</h1><p><img src='plate.png' alt='A factory'></p><p>Text.</p></body></html>", encoding="utf-8")
+    done = import_work([str(site / "page.htm")], tmp_path / "out", "plates", False, Fetcher(None, delay=0))
+    text = (done.folder / "text.md").read_text(encoding="utf-8")
+    assert "![A factory](plate.png)" in text and (done.folder / "plate.png").read_bytes().startswith(b"\x89PNG")
+    (done.folder / "text.md").write_text(text.replace("(plate.png)", '(plate.png "Plate I")'), encoding="utf-8")
+    html = str(render(load_work(done.folder).parts[0].tokens, images="images/"))
+    assert '<figure><img src="images/plate.png" alt="A factory" /><figcaption>Plate I</figcaption></figure>' in html
+
+
+def test_an_image_that_cannot_be_had_is_left_out_and_reported(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(16))
+    (site / "page.htm").write_text("<html><body><h1>Plates</h1><p>See <img src='broken.png' alt='a plate'> and <img src='missing.gif' alt='another'>.</p></body></html>", encoding="utf-8")
+    done = import_work([str(site / "page.htm")], tmp_path / "out", "plates", False, Fetcher(None, delay=0))
+    assert (done.folder / "text.md").read_text(encoding="utf-8").split() == ["#", "Plates", "See", "and", "."]
+    report = (done.folder / "import-report.md").read_text(encoding="utf-8")
+    assert "image broken.png is not a readable JPEG, PNG, GIF or SVG; left out" in report
+    assert "image missing.gif could not be fetched" in report

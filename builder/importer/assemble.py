@@ -209,18 +209,26 @@ def _fetch_images(images: list[Any], folder: Path, fetcher: Fetcher, report: Rep
             data = b""
             report.check.append(f"image {image.name} could not be fetched ({error.message}); left out")
         kind = media_type(data) if data else None
-        if kind is None:
+        width = _width(data) if kind not in (None, "image/svg+xml") else 0
+        if kind is None or width is None:
             if data:
-                report.check.append(f"image {image.name} is not a JPEG, PNG, GIF or SVG; left out")
+                report.check.append(f"image {image.name} is not a readable JPEG, PNG, GIF or SVG; left out")
             for file, text in texts.items():
-                texts[file] = re.sub(rf"\n\n!\[[^\n]*\]\({re.escape(image.name)}\)", "", text)
+                texts[file] = re.sub(rf"!\[(?:\\.|[^\]\\])*\]\({re.escape(image.name)}\)", "", text)
             continue
         target.write_bytes(data)
-        if kind != "image/svg+xml":
-            width = PILImage.open(BytesIO(data)).size[0]
-            if width < MEASURE_PX:
-                report.check.append(f"image {image.name}: {width} px wide, too coarse to fill the measure at 300 dpi; printed {width / 300:.1f} in wide")
+        if width and width < MEASURE_PX:
+            report.check.append(f"image {image.name}: {width} px wide, too coarse to fill the measure at 300 dpi; printed {width / 300:.1f} in wide")
         report.mapped.append(f"image {image.name} (“{image.alt}”)")
+
+
+def _width(data: bytes) -> int | None:
+    """An image's width in pixels; None if it cannot be read."""
+    try:
+        with PILImage.open(BytesIO(data)) as image:
+            return int(image.size[0])
+    except (OSError, SyntaxError, ValueError):
+        return None
 
 
 def _write(into: Path, slug: str, force: bool, meta: dict[str, Any], comments: list[str], texts: dict[str, str], images: list[Any], fetcher: Fetcher, report: Report) -> Imported:

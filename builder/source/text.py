@@ -82,7 +82,7 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     """Parse one Markdown file into a Part, checking its headings, notes and ids."""
     missing = SourceError(shown, "listed in work.toml 'parts' but missing", hint="create it, or remove it from 'parts'", code="S010")
     source = read_source(path, shown, inside=path.parent, missing=missing)
-    tokens = _drop_empty_table_heads(MD.parse(source, {}))
+    tokens = _figures(_drop_empty_table_heads(MD.parse(source, {})))
     body, definitions = _split_notes(tokens, shown)
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":
         raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
@@ -149,6 +149,30 @@ def _drop_empty_table_heads(tokens: list[Token]) -> list[Token]:
         else:
             kept.append(token)
     return kept
+
+
+def _figures(tokens: list[Token]) -> list[Token]:
+    """A paragraph that is one image is a figure; the image's title, if any, its caption:
+    `![a page in Marx's hand](page.jpg "The manuscript's last page")`."""
+    for index, token in enumerate(tokens[:-2]):
+        inline, close = tokens[index + 1], tokens[index + 2]
+        if token.type != "paragraph_open" or inline.type != "inline" or close.type != "paragraph_close":
+            continue
+        children = [child for child in inline.children or [] if not (child.type == "text" and not child.content.strip())]
+        if len(children) != 1 or children[0].type != "image":
+            continue
+        token.tag = close.tag = "figure"
+        image = children[0]
+        if caption := str(image.attrGet("title") or ""):
+            image.attrs.pop("title")
+            image.children = image.children or []
+            inline.children = [
+                image,
+                Token("figcaption_open", "figcaption", 1),
+                Token("text", "", 0, content=caption),
+                Token("figcaption_close", "figcaption", -1),
+            ]
+    return tokens
 
 
 def _split_notes(tokens: list[Token], shown: str) -> tuple[list[Token], dict[str, tuple[Note, list[Token]]]]:
