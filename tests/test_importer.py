@@ -235,7 +235,7 @@ def test_mojibake_tex_escapes_uncalled_notes_and_calls_without_notes_are_repaire
     assert text.blocks[0].startswith("Französische Politik \\[1933\\] and C~4~H~8~O~2~\x00[^1] and \\[9\\].")
     assert text.notes == {"1": "Called.", "2": "Never called."}  # the second is kept; the assembly makes it an editor's note
     assert any("mojibake" in line for line in report.repaired) and any("TeX" in line for line in report.repaired)
-    assert any("[9] links to no note" in line for line in report.check)
+    assert any("the call [9] has no note on the page" in line for line in report.check)
 
 
 def _epub_body_words(files: dict[str, bytes]) -> list[str]:

@@ -117,7 +117,7 @@ def test_a_contents_page_leaves_out_pages_not_served_or_no_longer_available(tmp_
     assert [part.title for part in work.parts] == ["One"] and work.meta.rights.status == "public-domain"
     report = (done.folder / "import-report.md").read_text(encoding="utf-8")
     assert "ch2.htm: not served" in report and "gone.htm: the archive answers with a “no longer available” notice" in report
-    assert "PDF (book.pdf)" in report and "its note is on ch2.htm" in report
+    assert "PDF (book.pdf)" in report and "the call [1] has its note on ch2.htm, another page" in report
 
 
 def test_an_image_alone_in_its_paragraph_is_a_figure_with_its_title_as_caption(tmp_path: Path) -> None:
@@ -143,3 +143,14 @@ def test_an_image_that_cannot_be_had_is_left_out_and_reported(tmp_path: Path) ->
     report = (done.folder / "import-report.md").read_text(encoding="utf-8")
     assert "image broken.png is not a readable JPEG, PNG, GIF or SVG; left out" in report
     assert "image missing.gif could not be fetched" in report
+
+
+def test_notes_the_page_does_not_link_are_read_from_its_notes_section() -> None:
+    page = (
+        "<html><body><h1>T</h1><p>One [1] and [1933] and two<sup>[2]</sup> and a year [197[4]].</p>"
+        "<h3>Footnotes</h3><p>1. The first —Ed.</p><p>It goes on.</p><p><b>2.</b> The second —Lenin</p><p>Note. On the whole.</p></body></html>"
+    )
+    report = Report()
+    text = parse(page, "t.html", report)
+    assert text.blocks == ["One \x00[^1] and \\[1933\\] and two\x00[^2] and a year \\[197\\[4\\]\\]."]
+    assert text.notes == {"1": "The first —Ed.\n\n    It goes on.", "2": "The second —Lenin", "note": "On the whole."}

@@ -188,6 +188,8 @@ def _markdown_parts(parts: list[Part], index: PageText | None, report: Report) -
             report.check.append(f"{part.file}: a call [{label}] has no note; kept as text")
             text = text.replace(f"\x00[^{label}]", f"\\[{label}\\]")
         text = re.sub(r"\x00\[\^([^\]]+)\]", partial(_call, relabel), text)
+        for marker in dict.fromkeys(re.findall(r"(?<![\d\[])\\\[(\d{1,3}|[A-Z])\\\](?!\\\])", text)):
+            report.check.append(f"{part.file}: [{marker}] looks like a note's call, but no note of the part answers it; kept as text")
         text = re.sub(r"[ \t]*\x00", "", text)
         text = re.sub(r"[ \t]+(\[\^)", r"\1", text)
         texts[part.file] = text + ("\n\n" + "\n\n".join(re.sub(r"[ \t]+(\[\^)", r"\1", n.replace("\x00", "")) for n in notes) if notes else "") + "\n"

@@ -15,7 +15,7 @@ from lxml import etree, html
 from .fetch import is_address, resolve
 from .header import Field
 from .markdown import escape, escape_line_start, spaces
-from .notes import MARKER, STOPS, find_linked
+from .notes import MARKER, STOPS, find_linked, find_written
 from .report import Report
 
 _GREEK = re.compile(r"[Ͱ-Ͽἀ-῿](?:[Ͱ-Ͽἀ-῿\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿])?")
@@ -61,8 +61,7 @@ def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] 
     title, author = page.title(body)
     page.drop_debris(body)
     found = find_linked(body)
-    for label in found.dangling:
-        report.check.append(f"{_short(location)}: the call {label} links to no note on the page; kept as text")
+    report.check += [f"{_short(location)}: {message}" for message in found.dangling]
     notes: dict[str, str] = {}
     for label, blocks in found.notes.items():
         _drop_keep_tail(found.markers[label])
@@ -77,6 +76,10 @@ def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] 
     page.levels = sorted({int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()})
     blocks = page.blocks(body)
     blocks += [f"![{escape(image.alt)}]({image.name})" for image in images_linked]
+    if not notes:
+        blocks, notes = find_written(blocks)
+        if notes:
+            report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
     return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links)
 
 
@@ -383,7 +386,7 @@ class _Converter:
             return f"{lead}**{stripped}**{trail}{tail}"
         if tag == "sup":
             if MARKER.match(child.text_content()) and not _is_ordinal(child):
-                self.report.check.append(f"{_short(self.location)}: {child.text_content().strip()} looks like a note call but links to no note; kept as a superscript")
+                return inner + tail  # a note's call, linked or not: its number, not a superscript
             return f"{lead}^{_no_spaces(stripped)}^{trail}{tail}"
         if tag == "sub":
             return f"{lead}~{_no_spaces(stripped)}~{trail}{tail}"

@@ -29,7 +29,7 @@ class FoundNotes:
     calls: dict[str, html.HtmlElement] = field(default_factory=dict)  # label → the call's outermost element
     notes: dict[str, list[html.HtmlElement]] = field(default_factory=dict)  # label → its blocks
     markers: dict[str, html.HtmlElement] = field(default_factory=dict)  # label → the note's own number, to drop
-    dangling: list[str] = field(default_factory=list)  # calls whose target is not on the page
+    dangling: list[str] = field(default_factory=list)  # what became of calls that answer no note here
 
 
 def _block(element: html.HtmlElement) -> html.HtmlElement | None:
@@ -49,6 +49,7 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
     found = FoundNotes()
     anchors = {a.get("name") or a.get("id"): a for a in root.iter() if isinstance(a.tag, str) and (a.get("name") or a.get("id"))}
     claimed: set[int] = set()
+    called: set[str] = set()
     for link in root.iter("a"):
         href = link.get("href") or ""
         text = link.text_content()
@@ -56,21 +57,25 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
             continue
         if not href.startswith("#"):
             if "#" in href:  # a call whose note lives on another page
-                found.dangling.append(f"{text.strip()} (its note is on {href.split('#')[0]})")
+                found.dangling.append(f"the call {text.strip()} has its note on {href.split('#')[0]}, another page; kept as text")
             continue
         own = _block(link)
         if own is not None and _leading_marker(own) in (link, _outer(link)):
             continue  # a note's own number, linking back to its call
         target = anchors.get(href[1:])
         if target is None:
-            found.dangling.append(text.strip())
+            found.dangling.append(f"the call {text.strip()} has no note on the page; kept as text")
             continue
         block = _block(target)
+        if block is not None and id(block) in claimed and href[1:] in called:
+            found.dangling.append(f"the call {text.strip()} is a second call to a note already called (a source calls each note once); kept as text")
+            continue
         if block is None or id(block) in claimed or _block(link) is block:
             continue
         label = label_of(text)
         if label in found.calls:
             continue
+        called.add(href[1:])
         # The note's number: the target itself, or the first link of its block back to the call.
         marker = target if MARKER.match(target.text_content() or "") else next((a for a in block.iter("a") if (a.get("href") or "").startswith("#") and MARKER.match(a.text_content())), None)
         if marker is None:
@@ -120,3 +125,32 @@ def _leading_marker(block: html.HtmlElement) -> html.HtmlElement | None:
 
 def _is_credit(element: html.HtmlElement) -> bool:
     return bool(re.match(r"\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription)", element.text_content()))
+
+
+# Notes a page does not link, as Markdown blocks: "\[1\] …", "1\. …", "**1.** …", "Note. …".
+_WRITTEN_NOTE = re.compile(r"^(?:\\\[(\d{1,3}[a-z]?)\\\]|(\d{1,3}[a-z]?)\\\.|\*\*(\d{1,3}[a-z]?)\.\*\*|\*\*(Note)\.\*\*|(Note)\.)\s+(.*)$", re.S)
+_WRITTEN_CALL = re.compile(r"(?<![\d\[])\\\[(\d{1,3}[a-z]?)\\\](?!\\\])")
+NOTES_HEADING = re.compile(r"^#+ (Notes|Footnotes|Endnotes)$")
+
+
+def find_written(blocks: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Notes written out at the end of the page without links, and the "[1]" calls that
+    answer them; a bracketed number no note answers stays as it is."""
+    start = next((i for i, block in enumerate(blocks) if NOTES_HEADING.match(block)), None)
+    if start is None:
+        return blocks, {}
+    notes: dict[str, str] = {}
+    current: str | None = None
+    for block in blocks[start + 1 :]:
+        if match := _WRITTEN_NOTE.match(block):
+            current = next(g for g in match.groups()[:5] if g)
+            current = "note" if current == "Note" else current
+            notes[current] = match.group(6)
+        elif current is not None and not block.startswith("#"):
+            notes[current] += "\n\n    " + block
+        else:
+            return blocks, {}  # not a notes section after all
+    if not notes:
+        return blocks, {}
+    body = [_WRITTEN_CALL.sub(lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes else m.group(0), block) for block in blocks[:start]]
+    return body, notes
