@@ -83,7 +83,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     if chapters:
         report.source.insert(0, locations[0])
     meta, comments = _metadata(head, parts, locations[0], report)
-    slug = slug or _slug(meta)
+    slug = slug or _slug(meta, locations[0])
     texts = _markdown_parts(parts, index, report)
     meta["parts"] = [part.file for part in parts]
     return _write(into, slug, force, meta, comments, texts, [image for part in ([index] if index else []) + [p.text for p in parts] for image in part.images], fetcher, report)
@@ -145,9 +145,12 @@ def _metadata(head: PageText, parts: list[Part], location: str, report: Report) 
     return meta, [f"From the page's header, fitting no key: {line}" for line in mapped.free]
 
 
-def _slug(meta: dict[str, Any]) -> str:
+def _slug(meta: dict[str, Any], location: str) -> str:
+    """Author, year and title: the year the archive files the work under, else the first the
+    header names."""
     surname = meta["author-sort"].split(",")[0] if meta["author"] != "Unknown" else ""
-    years = YEAR.findall(" ".join(str(meta.get(k, "")) for k in ("written", "first-published")))
+    filed = re.findall(r"/(1[5-9]\d\d|20\d\d)/", location) if is_address(location) else []
+    years = filed or YEAR.findall(" ".join(str(meta.get(k, "")) for k in ("written", "first-published")))
     words = f"{surname} {years[0] if years else ''} {meta['title']}".translate(_GERMAN)
     ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().lower()
     slug = "-".join(re.findall(r"[a-z0-9]+", ascii_words))
