@@ -155,9 +155,9 @@ class _Converter:
             links = [(" ".join(a.text_content().split()), resolve(self.location, a.get("href")) if is_address(self.location) else a.get("href")) for e in line if isinstance(e, html.HtmlElement) for a in ([e] if e.tag == "a" else e.iter("a")) if a.get("href")]
             text = re.sub(r"\s*•\s*README\s*$|\s*README\s*$", "", text)
             if label_span is not None:
-                label = " ".join(label_span.text_content().split()).rstrip(":").strip()
-                value = text[len(" ".join(label_span.text_content().split())):].strip() if text.startswith(" ".join(label_span.text_content().split())) else text
-                fields.append(Field(label, value.strip().rstrip(";").strip(), links))
+                written = " ".join(label_span.text_content().split())
+                value = text.removeprefix(written).strip()
+                fields.append(Field(written.rstrip(":").strip(), value.rstrip(";").strip(), links))
             elif text and fields:
                 fields[-1].notes.append(text.rstrip(";"))
             elif text:
@@ -208,7 +208,7 @@ class _Converter:
             if (element.tag == "p" and "title" in classes) or classes & _DEBRIS_CLASSES or element.tag == "hr":
                 if text.strip():
                     self.report.left_out.append(f"{_short(self.location)}: navigation or page furniture: {' '.join(text.split())[:80]!r}")
-                _drop(element) if element.tag != "hr" else _drop_keep_tail(element)
+                (_drop_keep_tail if element.tag == "hr" else _drop)(element)
             elif element.tag == "a" and _DEBRIS_LABELS.match(text):
                 self.report.left_out.append(f"{_short(self.location)}: link label {text.strip()!r}")
                 _drop_keep_tail(element)
