@@ -36,6 +36,14 @@ _BOTH = {"transcription markup", "transcription html markup", "transcription htm
 _PROOFREAD = {"proofread", "proofed", "proofed and corrected", "proofreading", "proofread by"}
 
 
+KNOWN_LABELS = _WRITTEN | _PUBLISHED | _TRANSLATED | _TRANSCRIBED | _MARKUP | _BOTH | _PROOFREAD | {"source", "publisher", "public domain", "copyleft", "online version", "edited", "signed", "first printed"}
+
+
+def is_label(label: str) -> bool:
+    """A header label this module knows, however the page writes it."""
+    return _key(label) in KNOWN_LABELS
+
+
 def names(text: str) -> list[str]:
     """"Zodiac and Brian Baggins", "by Andy Blunden February 2005." → the names alone."""
     text = re.sub(r"^(and corrected.*?\bby\b|by|the late)\s+", "", text.strip(), flags=re.I)

@@ -24,7 +24,7 @@ IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|svg)$", re.I)
 _DEBRIS_CLASSES = {"footer", "pagenote", "skip", "t2h-foot", "toc", "index", "updat", "link", "next", "back"}
 _DEBRIS_LABELS = re.compile(r"^\s*(README|Download PDF|\[German Original\]|Contents|Table of Contents:?)\s*$", re.I)
 _CLASSES = {"salutation": "salutation", "sig": "closing", "closing": "closing", "signed": "signature", "signature": "signature", "date": "dateline", "dateline": "dateline", "address": "dateline"}
-_CREDIT_LINE = re.compile(r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$", re.I)
+CREDIT_LINE = re.compile(r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$", re.I)
 # A "file no longer available" notice the archive serves in place of a page.
 GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
 
@@ -171,9 +171,9 @@ class _Converter:
         for block in list(body.iter("p")):
             lines = [spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)]
             lines = [line for line in lines if line]
-            if lines and all(_CREDIT_LINE.match(line) for line in lines):
+            if lines and all(CREDIT_LINE.match(line) for line in lines):
                 for line in lines:
-                    match = _CREDIT_LINE.match(line)
+                    match = CREDIT_LINE.match(line)
                     assert match
                     fields.append(Field(match.group(1), match.group(2).strip()))
                 self.report.guessed.append(f"{_short(self.location)}: no header block; credits read from the end of the page")

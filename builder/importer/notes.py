@@ -128,8 +128,8 @@ def _is_credit(element: html.HtmlElement) -> bool:
 
 
 # Notes a page does not link, as Markdown blocks: "\[1\] …", "1\. …", "**1.** …", "Note. …".
-_WRITTEN_NOTE = re.compile(r"^(?:\\\[(\d{1,3}[a-z]?)\\\]|(\d{1,3}[a-z]?)\\\.|\*\*(\d{1,3}[a-z]?)\.\*\*|\*\*(Note)\.\*\*|(Note)\.)\s+(.*)$", re.S)
-_WRITTEN_CALL = re.compile(r"(?<![\d\[])\\\[(\d{1,3}[a-z]?)\\\](?!\\\])")
+_WRITTEN_NOTE = re.compile(r"^(?:\\\[(\d{1,3}[a-z]?)\\\]|(\d{1,3}[a-z]?|[A-Z])\\?\.|\*\*(\d{1,3}[a-z]?)\.\*\*|\*\*(Note)\.\*\*|(Note)\.)\s+(.*)$", re.S)
+_WRITTEN_CALL = re.compile(r"(?<![\d\[])\\\[(\d{1,3}[a-z]?|[A-Z]|note)\\\](?!\\\])")
 NOTES_HEADING = re.compile(r"^#+ (Notes|Footnotes|Endnotes)$")
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 
-from .header import Field
-from .html_page import PageText
+from .header import Field, is_label
+from .html_page import CREDIT_LINE, PageText
 from .markdown import escape, escape_line_start, spaces
-from .notes import TEXT_CALL
+from .notes import TEXT_CALL, find_written
 from .report import Report
 
 _FIELD = re.compile(r"^([A-Z][\w /\\()-]{1,40}):\s*(.*)$")
@@ -25,12 +25,17 @@ def parse_text(text: str, report: Report, where: str) -> PageText:
     # The navigation rows at the end (either order) and at the start.
     while paragraphs and _is_navigation(paragraphs[-1]):
         report.left_out.append(f"{where}: navigation row {paragraphs.pop()!r}")
-    header_at = next((i for i, p in enumerate(paragraphs) if _FIELD.match(p) and i < 8), None)
+    header_at = next((i for i, p in enumerate(paragraphs) if (m := _FIELD.match(p)) and is_label(m.group(1)) and i < 8), None)
     author = None
     if header_at is None:
         title, body = paragraphs[0], paragraphs[1:]
         report.check.append(f"{where}: no header block; the first line is taken as the title")
         fields: list[Field] = []
+        while body and (credit := CREDIT_LINE.match(body[-1])):
+            fields.insert(0, Field(credit.group(1), credit.group(2).strip()))
+            body.pop()
+        if fields:
+            report.guessed.append(f"{where}: credits read from the end of the page")
     else:
         before = [p for p in paragraphs[:header_at] if not _is_navigation(p) and p not in ("Download PDF",)]
         title = before[-1] if before else "Untitled"
@@ -58,6 +63,15 @@ def parse_text(text: str, report: Report, where: str) -> PageText:
     notes = dict(reversed(notes.items()))
     if body and body[-1] in ("Notes", "Footnotes"):
         report.left_out.append(f"{where}: the heading {body.pop()!r}, its notes now set as notes")
+    if not notes and (at := next((i for i, line in enumerate(body) if line in ("Notes", "Footnotes", "Endnotes")), None)) is not None:
+        # A notes section of "1. …", "**1.** …" or "Note. …" paragraphs, after its heading.
+        escaped = [escape_line_start(escape(line)) for line in body[:at]] + [f"## {body[at]}"] + [escape_line_start(escape(line)) for line in body[at + 1 :]]
+        found, written = find_written(escaped)
+        if written:
+            report.left_out.append(f"{where}: the heading {body[at]!r}, its notes now set as notes")
+            title_md = _calls(escape(title), written)
+            blocks = [_classed(line, block) for line, block in zip(body, found, strict=False)]
+            return PageText(title=title_md, author=author, language=None, fields=fields, blocks=blocks, notes=written)
     blocks = [_block(p, notes) for p in body]
     title_md = _calls(escape(title), notes)
     return PageText(title=title_md, author=author, language=None, fields=fields, blocks=blocks, notes=notes)
@@ -76,7 +90,11 @@ def _calls(text: str, notes: dict[str, str]) -> str:
 
 
 def _block(line: str, notes: dict[str, str]) -> str:
-    text = escape_line_start(_calls(escape(line), notes))
+    return _classed(line, escape_line_start(_calls(escape(line), notes)))
+
+
+def _classed(line: str, text: str) -> str:
+    """A letter's salutation and closing, told by their words."""
     if _SALUTATION.match(line):
         return "{.salutation}\n" + text
     if _CLOSING.match(line) and len(line) < 80:
