@@ -274,3 +274,11 @@ def test_the_pdf_of_a_book_has_every_word_of_its_text_in_order(imported: Path, d
     pdf_words = [_no_call(w) for w in dehyphenated_words("\n".join(page.extract_text() for page in PdfReader(dist / "wage-labour.pdf").pages))]
     found, where = is_subsequence([_no_call(w) for w in text if w.replace("-", "")], pdf_words)
     assert found, where
+
+
+def test_an_import_is_the_same_every_time(imported: Path, tmp_path: Path) -> None:
+    again = import_work([str(PAGES["marx-1845-theses-on-feuerbach"])], tmp_path, "marx-1845-theses-on-feuerbach", False, Fetcher(None, delay=0)).folder
+    first = imported / "marx-1845-theses-on-feuerbach"
+    assert sorted(p.name for p in again.iterdir()) == sorted(p.name for p in first.iterdir())
+    for path in again.iterdir():
+        assert path.read_bytes() == (first / path.name).read_bytes(), path.name
