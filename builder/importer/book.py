@@ -14,6 +14,8 @@ from .report import Report
 _PAGE = re.compile(r"^[\w.-]+\.html?$", re.I)
 _NOT_TEXT = re.compile(r"study guide|guide\.htm|index\.htm|download|audio|\bepub\b|\bpdf\b|\bprc\b|word|german original", re.I)
 _FURNITURE = {"footer", "title", "pagenote"}
+# A contents page is mostly links: a page with more words of its own is a text that links.
+MAX_OWN_WORDS = 600
 
 
 @dataclass(frozen=True)
@@ -24,7 +26,7 @@ class Chapter:
 
 def chapters(text: str, report: Report) -> list[Chapter]:
     """The same-folder pages the contents page lists, each once, in order; empty if the page
-    is not a contents page (fewer than two such links)."""
+    is not a contents page (fewer than two such links, or a text of its own)."""
     root = html.document_fromstring(text)
     found: dict[str, Chapter] = {}
     other: list[str] = []
@@ -40,7 +42,8 @@ def chapters(text: str, report: Report) -> list[Chapter]:
                 found[file] = Chapter(file, label)
         else:
             other.append(f"{label or href} ({href})")
-    if len(found) < 2:
+    own_words = len(" ".join(root.xpath("//body//text()[not(ancestor::a)]")).split())
+    if len(found) < 2 or own_words > MAX_OWN_WORDS:
         return []
     report.left_out += [f"contents page link, not the book's text: {item}" for item in dict.fromkeys(other)]
     return list(found.values())
