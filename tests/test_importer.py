@@ -24,6 +24,7 @@ from pypdf import PdfReader
 
 from builder import checks
 from builder.importer.assemble import import_work
+from builder.importer.book import chapters
 from builder.importer.decode import repair
 from builder.importer.fetch import Fetcher
 from builder.importer.html_page import parse
@@ -282,3 +283,9 @@ def test_an_import_is_the_same_every_time(imported: Path, tmp_path: Path) -> Non
     assert sorted(p.name for p in again.iterdir()) == sorted(p.name for p in first.iterdir())
     for path in again.iterdir():
         assert path.read_bytes() == (first / path.name).read_bytes(), path.name
+
+
+def test_only_a_contents_page_imports_as_a_book() -> None:
+    pages = sorted((CORPUS / "books").rglob("*.htm")) + sorted(CORPUS.glob("*.html"))
+    found = {page.name if page.name != "index.htm" else page.parent.name: len(chapters(page.read_text(encoding="latin-1"), Report())) for page in pages}
+    assert {name: count for name, count in found.items() if count} == {"communist-manifesto": 5, "wage-labour": 10}
