@@ -33,7 +33,7 @@ from builder.source.loader import load_work
 from builder.source.text import plain_text
 
 from .conftest import EDITION_EPOCH, ROOT, run_cli
-from .test_fidelity import dehyphenated_words, is_subsequence
+from .test_fidelity import contains_run, dehyphenated_words, is_subsequence, seed_sections, words_by_size
 
 # Beside the repository (a worktree sits one folder deeper).
 SHARED = next((path for path in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if path.is_dir()), ROOT.parent / "shared")
@@ -89,12 +89,12 @@ def imported(tmp_path_factory: pytest.TempPathFactory, server: str) -> Path:
 @pytest.fixture(scope="module")
 def dist(imported: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The pages' EPUBs (their text is the hand-made sources', whose PDFs other tests read);
-    each book's EPUB and PDF."""
+    each book's EPUB and PDF, and the letter's PDF."""
     out = tmp_path_factory.mktemp("dist")
     env = os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH}
     result = run_cli("build", *(str(imported / slug) for slug in PAGES), "--format", "epub", "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
-    result = run_cli("build", *(str(imported / slug) for slug in BOOKS), "--out", str(out), env=env)
+    result = run_cli("build", *(str(imported / slug) for slug in [*BOOKS, "lenin-1912-letter-to-huysmans"]), "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -289,3 +289,11 @@ def test_only_a_contents_page_imports_as_a_book() -> None:
     pages = sorted((CORPUS / "books").rglob("*.htm")) + sorted(CORPUS.glob("*.html"))
     found = {page.name if page.name != "index.htm" else page.parent.name: len(chapters(page.read_text(encoding="latin-1"), Report())) for page in pages}
     assert {name: count for name, count in found.items() if count} == {"communist-manifesto": 5, "wage-labour": 10}
+
+
+def test_the_imported_letter_s_pdf_has_every_word_of_the_page(dist: Path) -> None:
+    """The reader's copy of the letter, imported, prints its text and its note word for word."""
+    running_text, notes = words_by_size(dist / "lenin-1912-letter-to-huysmans.pdf")
+    body, note = seed_sections()
+    assert contains_run([w.replace("-", "") for w in body.split() if w.strip("-")], running_text)
+    assert contains_run(["1.", *(w.replace("-", "") for w in note.split())], notes)
