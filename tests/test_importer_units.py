@@ -154,3 +154,19 @@ def test_notes_the_page_does_not_link_are_read_from_its_notes_section() -> None:
     text = parse(page, "t.html", report)
     assert text.blocks == ["One \x00[^1] and \\[1933\\] and two\x00[^2] and a year \\[197\\[4\\]\\]."]
     assert text.notes == {"1": "The first —Ed.\n\n    It goes on.", "2": "The second —Lenin", "note": "On the whole."}
+
+
+def test_an_image_keeps_the_caption_the_page_gives_it(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    Image.new("RGB", (1500, 900), "white").save(site / "plate.png")
+    Image.new("RGB", (300, 200), "white").save(site / "small.png")
+    (site / "page.htm").write_text(
+        "<html><body><h1>Plates</h1><p><img src='plate.png' alt='A factory'></p><p class='caption'>Plate I: a \"model\" mill</p>"
+        "<figure><img src='small.png' alt='A loom'><figcaption>Plate II</figcaption></figure><p>Text.</p></body></html>", encoding="utf-8")
+    done = import_work([str(site / "page.htm")], tmp_path / "out", "plates", False, Fetcher(None, delay=0))
+    text = (done.folder / "text.md").read_text(encoding="utf-8")
+    assert '![A factory](plate.png "Plate I: a \\"model\\" mill")' in text and '![A loom](small.png "Plate II")' in text
+    html = str(render(load_work(done.folder).parts[0].tokens, images=""))
+    assert '<figcaption>Plate I: a &quot;model&quot; mill</figcaption>' in html and "<figcaption>Plate II</figcaption>" in html
+    assert "small.png: 300 px wide, too coarse" in (done.folder / "import-report.md").read_text(encoding="utf-8")

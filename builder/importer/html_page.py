@@ -72,6 +72,7 @@ def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] 
         placeholder = etree.Element("folio-note", label=label)
         placeholder.tail = call.tail
         call.getparent().replace(call, placeholder)
+    _captions(body, report, location)
     fields += page.credits_at_end(body)
     page.levels = sorted({int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()})
     blocks = page.blocks(body)
@@ -81,6 +82,23 @@ def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] 
         if notes:
             report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
     return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links)
+
+
+def _captions(body: html.HtmlElement, report: Report, location: str) -> None:
+    """A caption the page gives an image (a <figcaption>, or a paragraph of class "caption"
+    right after the image's own) goes with the image, as its title."""
+    for image in list(body.iter("img")):
+        holder = next((a for a in image.iterancestors() if a.tag in ("p", "div", "figure", "center")), None)
+        if holder is None:
+            continue
+        caption = holder.find(".//figcaption") if holder.tag == "figure" else None
+        following = holder.getnext()
+        if caption is None and following is not None and following.tag in ("p", "div") and "caption" in (following.get("class") or ""):
+            caption = following
+        if caption is not None and (words := " ".join(caption.text_content().split())):
+            image.set("data-caption", words)
+            _drop(caption)
+            report.mapped.append(f"{_short(location)}: the caption “{words}”, kept with its image")
 
 
 def _short(location: str) -> str:
@@ -239,7 +257,7 @@ class _Converter:
                 pending.append(escape(child.tail or ""))
                 continue
             tag = child.tag
-            if tag in ("p", "center") or (tag == "div" and not any(isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote", "ul", "ol"} for c in child)):
+            if tag in ("p", "center", "figure") or (tag == "div" and not any(isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote", "ul", "ol"} for c in child)):
                 flush()
                 if (block := self.paragraph(child)):
                     out.append(block)
@@ -346,7 +364,9 @@ class _Converter:
             alt = src.rsplit("/", 1)[-1]
             self.report.check.append(f"{_short(self.location)}: image {src} has no alternative text; its file name stands in for it")
         image = self._image(src, alt)
-        return f"![{escape(image.alt)}]({image.name})"
+        caption = element.get("data-caption")
+        title = ' "' + escape(caption).replace('"', '\\"') + '"' if caption else ""
+        return f"![{escape(image.alt)}]({image.name}{title})"
 
     def _image(self, src: str, alt: str) -> Image:
         name = re.sub(r"[^\w.-]", "-", src.rsplit("/", 1)[-1]) or "image"
