@@ -27,7 +27,7 @@ def _key(label: str) -> str:
     return re.sub(r"[^a-z]+", " ", label.lower()).strip()
 
 
-_WRITTEN = {"written", "delivered", "written and delivered"}
+_WRITTEN = {"written"}
 _PUBLISHED = {"published", "first published", "first published in german", "first printed", "printed"}
 _TRANSLATED = {"translated", "translated by", "translation", "edited translated", "translated edited", "english translation"}
 _TRANSCRIBED = {"transcribed", "transcribed by", "original transcription", "transcription"}
@@ -58,7 +58,7 @@ def printed_source(text: str, report: Report) -> dict[str, Any]:
     if not chunks:
         return {}
     source: dict[str, Any] = {"title": chunks[0]}
-    places = []
+    places, notes = [], []
     for chunk in chunks[1:]:
         if m := re.match(r"^(?:Volume|Vol\.)\s*(.+)$", chunk, re.I):
             source["volume"] = m.group(1)
@@ -68,8 +68,12 @@ def printed_source(text: str, report: Report) -> dict[str, Any]:
             source["year"] = chunk
         elif re.search(r"Publish|Press|Verlag|Books|Library", chunk):
             source["publisher"] = chunk
+        elif re.fullmatch(r"[A-Z][\w.'-]*(?: [A-Z][\w.'-]*)?", chunk):
+            places.append(chunk)  # a city or a country: "Moscow", "USSR", "New York"
         else:
-            places.append(chunk)
+            notes.append(chunk)
+    if notes:
+        source["note"] = ", ".join(notes)
     if places:
         source["place"] = ", ".join(places)
         report.guessed.append(f"source: read {', '.join(places)!r} as the place of publication")
@@ -94,7 +98,7 @@ def map_header(fields: list[Field], report: Report) -> Mapped:
             report.check.append(f"the {item.label} field is empty")
             continue
         if key in _WRITTEN:
-            meta["written"] = value if key == "written" else f"{item.label}: {value}"
+            meta["written"] = value
         elif key in _PUBLISHED:
             meta["first-published"] = value
         elif key == "source":
