@@ -102,8 +102,8 @@ def build(
 
 @app.command("import")
 def import_(
-    pages: Annotated[list[str], typer.Argument(help="Archive pages: HTML files, plain-text copies (.txt) or http(s) addresses; one contents page imports its whole book.", show_default=False)],
-    into: Annotated[Path, typer.Option("--into", help="Folder to write the work's source folder into.")] = SOURCE,
+    pages: Annotated[list[str], typer.Argument(metavar="PAGE...", help="Archive pages: HTML files, plain-text copies (.txt) or http(s) addresses; one contents page imports its whole book.", show_default=False)],
+    into: Annotated[Path, typer.Option("--into", help="Folder to write the work's source folder into.", show_default="source/")] = SOURCE,
     slug: Annotated[str | None, typer.Option("--slug", help="The work's folder name (default: author, year and title).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing work of the same slug.")] = False,
     cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep fetched pages in, so that a second import asks the server for nothing.", show_default=False)] = None,
