@@ -102,7 +102,7 @@ def build(
 
 @app.command("import")
 def import_(
-    pages: Annotated[list[str], typer.Argument(metavar="PAGE...", help="Archive pages: HTML files, plain-text copies (.txt) or http(s) addresses; one contents page imports its whole book.", show_default=False)],
+    pages: Annotated[list[str], typer.Argument(metavar="PAGE", help="Archive pages: HTML files, plain-text copies (.txt) or http(s) addresses; one contents page imports its whole book.", show_default=False)],
     into: Annotated[Path, typer.Option("--into", help="Folder to write the work's source folder into.", show_default="source/")] = SOURCE,
     slug: Annotated[str | None, typer.Option("--slug", help="The work's folder name (default: author, year and title).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing work of the same slug.")] = False,
