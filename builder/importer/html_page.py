@@ -219,8 +219,8 @@ class _Converter:
 
     def drop_debris(self, body: html.HtmlElement) -> None:
         for element in list(body.iter()):
-            if not isinstance(element.tag, str) or element.getparent() is None:
-                continue
+            if not isinstance(element.tag, str) or not any(ancestor is body for ancestor in element.iterancestors()):
+                continue  # inside something already left out
             classes = _classes(element)
             text = element.text_content()
             if (element.tag == "p" and "title" in classes) or classes & _DEBRIS_CLASSES or element.tag == "hr":
