@@ -195,8 +195,17 @@ def _markdown_parts(parts: list[Part], index: PageText | None, report: Report) -
             report.check.append(f"{part.file}: [{marker}] looks like a note's call, but no note of the part answers it; kept as text")
         text = re.sub(r"[ \t]*\x00", "", text)
         text = re.sub(r"[ \t]+(\[\^)", r"\1", text)
+        report.mapped.append(f"{part.file}: {_shape(blocks)}, {len(notes)} note(s)")
         texts[part.file] = text + ("\n\n" + "\n\n".join(re.sub(r"[ \t]+(\[\^)", r"\1", n.replace("\x00", "")) for n in notes) if notes else "") + "\n"
     return texts
+
+
+def _shape(blocks: list[str]) -> str:
+    """What a part holds, counted, for the report."""
+    kinds = {"heading": r"#", "table": r"\|", "quotation": r">", "list": r"(\d+\.|-) ", "image": r"!\["}
+    counts = {kind: sum(1 for block in blocks if re.match(pattern, block)) for kind, pattern in kinds.items()}
+    counts["paragraph"] = len(blocks) - sum(counts.values())
+    return ", ".join(f"{count} {kind}(s)" for kind, count in counts.items() if count)
 
 
 def _call(relabel: dict[str, str], match: re.Match[str]) -> str:
