@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import NAME, __version__, checks
 from .build import FORMATS, build_work, editions
+from .editions.papers import DEFAULT_PAPER, papers
 from .editions.pdf import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .importer.assemble import import_work
@@ -21,8 +22,10 @@ from .importer.fetch import DELAY, Fetcher
 from .importer.report import REPORT_FILE
 from .paths import DIST, SOURCE, shown_path
 from .release import manifest
+from .release import verify as release_verify
 from .release.manifest import Built
-from .source.loader import find_works
+from .source.loader import check_distinct, find_works
+from .source.sourcefile import resolved
 
 app = typer.Typer(
     name="folio",
@@ -49,12 +52,14 @@ def main(
 
 
 def _works(paths: list[Path] | None) -> list[Path]:
-    if paths:
-        return [path.resolve() for path in paths]
-    found = find_works(SOURCE)
-    if not found:
+    works = list(dict.fromkeys(resolved(path, shown_path(path)) for path in paths)) if paths else find_works(SOURCE)
+    if not works:
         raise BuildError(shown_path(SOURCE), "no works found", hint="add a folder with a work.toml under source/", code="C001")
-    return found
+    # A work of source/ is held to the identifiers of all of source/; a copy elsewhere only to
+    # the works built with it.
+    in_source = any(work.parent == SOURCE.resolve() for work in works)
+    check_distinct(works, find_works(SOURCE) if in_source else [])
+    return works
 
 
 @app.command()
@@ -64,9 +69,11 @@ def build(
     trim: Annotated[list[str] | None, typer.Option("--trim", "-t", help=f"Page size of the PDF, from styles/trims: {', '.join(trims())}; repeat for several.", show_default=DEFAULT_TRIM)] = None,
     all_trims: Annotated[bool, typer.Option("--all-trims", help="Build the PDF in every trim.")] = False,
     print_marks: Annotated[bool, typer.Option("--print-marks", help="Add 3 mm bleed and crop marks to the PDF, for print shops (files end in -print.pdf).")] = False,
+    cover: Annotated[bool, typer.Option("--cover", help="Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): <slug>-cover.pdf.")] = False,
+    paper: Annotated[str, typer.Option("--paper", help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.")] = DEFAULT_PAPER,
     dist: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions to.")] = DIST,
 ) -> None:
-    """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf."""
+    """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf)."""
     formats = tuple(format or FORMATS)
     chosen_trims = trims() if all_trims else (trim or [DEFAULT_TRIM])
     for name in formats:
@@ -75,7 +82,9 @@ def build(
     for name in chosen_trims:
         if name not in trims():
             raise typer.BadParameter(f"{name!r} is not a trim; choose from {', '.join(trims())}", param_hint="--trim")
-    chosen = editions(formats, chosen_trims, print_marks)  # type: ignore[arg-type]
+    if paper not in papers():
+        raise typer.BadParameter(f"{paper!r} is not a paper; choose from {', '.join(papers())}", param_hint="--paper")
+    chosen = editions(formats, chosen_trims, print_marks, cover, paper)  # type: ignore[arg-type]
     works = _works(paths)
     failures = 0
     built: list[Built] = []
@@ -143,7 +152,7 @@ def verify(
     checks_too: Annotated[bool, typer.Option("--checks/--no-checks", help="Also re-check each edition (EPUBCheck; the PDF read back).")] = True,
 ) -> None:
     """Verify a release folder: every file against manifest.json and SHA256SUMS, and each edition re-checked."""
-    count, findings = manifest.verify(dist, run_checks=checks_too)
+    count, findings = release_verify.verify(dist, run_checks=checks_too)
     _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
 
 
