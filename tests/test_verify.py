@@ -58,20 +58,30 @@ def test_a_true_release_folder_has_no_problem(dist: Path) -> None:
     assert verify(dist, run_checks=False) == (2, [])
 
 
-@pytest.mark.parametrize("name", ["../../secret.txt", "/etc/passwd", "..", "sub/x.pdf", "C:\\x.pdf", ""])
+@pytest.mark.parametrize("name", ["../../secret.txt", "/etc/passwd", "..", ".", "sub/x.pdf", "C:\\x.pdf", "C:x.pdf", "a\\b.pdf", "x\x00y.pdf", ""])
 def test_names_leading_out_of_the_folder_are_not_read(dist: Path, name: str) -> None:
     secret = dist.parent.parent / "secret.txt"
     secret.write_text("TOP SECRET CONTENT")
     rewrite_manifest(dist, lambda m: m["works"][SLUG]["files"].append({"name": name, "format": "pdf", "size": 18, "sha256": "0" * 64}))
     count, findings = verify(dist, run_checks=False)
     assert [f.code for f in findings] == ["V111"] and count == 2
+    assert repr(name) in findings[0].message and "not a plain file name" in findings[0].message
     assert "TOP SECRET" not in str(findings)
 
 
-def test_a_link_leading_out_is_not_followed(dist: Path) -> None:
+@pytest.mark.parametrize("target", ["/etc/passwd", EPUB])
+def test_a_link_is_not_followed(dist: Path, target: str) -> None:
+    """Out of the folder or inside it: a release holds files, not links."""
     (dist / PDF).unlink()
-    (dist / PDF).symlink_to("/etc/passwd")
-    assert codes(dist) == ["V111"]
+    (dist / PDF).symlink_to(target)
+    findings = verify(dist, run_checks=False)[1]
+    assert [f.code for f in findings] == ["V111"] and "is a link" in findings[0].message
+
+
+def test_an_epub_that_is_not_a_zip(dist: Path) -> None:
+    replace_file(dist, EPUB, b"not a zip at all")
+    findings = verify(dist, run_checks=False)[1]
+    assert [(Path(f.path).name, f.code) for f in findings] == [(EPUB, "V113")] and "not a readable zip" in findings[0].message
 
 
 def test_unlisted_files_are_problems(dist: Path) -> None:
@@ -102,7 +112,7 @@ class _nothing:
 def test_epub_entry_names_are_checked(dist: Path, entry: str, code: str) -> None:
     replace_file(dist, EPUB, _epub_with(dist, [entry]))
     findings = verify(dist, run_checks=False)[1]
-    assert [f.code for f in findings] == [code] and repr(entry) in findings[0].message
+    assert [(Path(f.path).name, f.code) for f in findings] == [(EPUB, code)] and repr(entry) in findings[0].message
 
 
 @pytest.mark.parametrize(
@@ -151,3 +161,14 @@ def test_verify_and_check_fail_on_their_findings(dist: Path) -> None:
     (dist / EPUB).write_bytes(b"changed")
     result = run_cli("verify", str(dist), "--no-checks")
     assert result.returncode == 1 and "[V103]" in result.stderr and "Traceback" not in result.stderr, result.stdout + result.stderr
+
+
+def test_sums_missing_or_malformed(dist: Path) -> None:
+    sums = (dist / "SHA256SUMS").read_text(encoding="ascii").splitlines()
+    (dist / "SHA256SUMS").write_text("\n".join([sums[0], "not a sum line", sums[1], sums[1]]) + "\n", encoding="ascii")
+    findings = verify(dist, run_checks=False)[1]
+    assert [(f.path.rsplit("/", 1)[-1], f.code) for f in findings] == [("SHA256SUMS:2", "V100"), ("SHA256SUMS:4", "V105")]
+    assert "twice" in findings[1].message
+    (dist / "SHA256SUMS").unlink()
+    findings = verify(dist, run_checks=False)[1]
+    assert [f.code for f in findings] == ["V100", "V104", "V104"] and findings[0].path.endswith("SHA256SUMS")
