@@ -18,6 +18,9 @@ from .editions.papers import DEFAULT_PAPER, papers
 from .editions.pdf import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
+from .importer.assemble import import_work
+from .importer.fetch import DELAY, Fetcher
+from .importer.report import REPORT_FILE
 from .paths import DIST, SOURCE, shown_path
 from .release import manifest
 from .release import verify as release_verify
@@ -105,6 +108,25 @@ def build(
         out.print(f"  {shown_path(path)}  {path.stat().st_size:,} bytes")
     summary = f"{len(works) - failures} of {_count(len(works), 'work')} built, {_count(len(made), 'file')} in {shown_path(dist)}"
     _conclude(summary + (f"; {failures} failed" if failures else ""), failed=bool(failures))
+
+
+@app.command("import")
+def import_(
+    pages: Annotated[list[str], typer.Argument(metavar="PAGE", help="Archive pages: HTML files, plain-text copies (.txt) or http(s) addresses; one contents page imports its whole book.", show_default=False)],
+    into: Annotated[Path, typer.Option("--into", help="Folder to write the work's source folder into.", show_default="source/")] = SOURCE,
+    slug: Annotated[str | None, typer.Option("--slug", help="The work's folder name (default: author, year and title).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing work of the same slug.")] = False,
+    cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep fetched pages in, so that a second import asks the server for nothing.", show_default=False)] = None,
+    delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.")] = DELAY,
+) -> None:
+    """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
+    fetcher = Fetcher(cache, delay)
+    try:
+        done = import_work(pages, into, slug, force, fetcher)
+    finally:
+        fetcher.close()
+    out.print(done.report.text(done.folder.name))
+    _conclude(f"imported {_count(len(done.parts), 'part')} into {shown_path(done.folder)}; the report is in {shown_path(done.folder / REPORT_FILE)}")
 
 
 @app.command()

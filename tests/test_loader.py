@@ -52,7 +52,9 @@ def test_the_letter_loads_into_the_model() -> None:
         ("text.md", "# A Letter", "A Letter", "does not start with a level-1 heading", None),
         ("text.md", "{.salutation}", "{#toc .salutation}", "id 'toc' is reserved", "Dear Comrade"),
         ("text.md", "Here it is in full.", "Here it is in full.[^1]", "called twice", "Here it is in full"),
-        ("text.md", "Here it is in full.", "Here ![a map](map.png) in full.", "images are not supported", "Here !["),
+        ("text.md", "Here it is in full.", "Here ![a map](map.png) in full.", "image 'map.png' is not in the work's folder", "Here !["),
+        ("text.md", "Here it is in full.", "Here ![a map](../map.png) in full.", "leads outside the work's folder", "Here !["),
+        ("text.md", "Here it is in full.", "Here ![a map](work.toml) in full.", "is not a JPEG, PNG, GIF or SVG", "Here !["),
         ("text.md", "# A Letter to Huysmans, Secretary of the International Socialist Bureau[^1]", "# [^1]", "heading has no words", "# [^1]"),
         ("text.md", "Here it is in full.", "Here it is\x0cin full.", "control character U+000C", "Here it is"),
         ("text.md", "{.salutation}", '{style="color: red"}', "attribute 'style' is not allowed", "Dear Comrade"),
@@ -139,3 +141,22 @@ def test_a_part_that_is_a_folder_is_a_clear_error(work_copy: Path) -> None:
     with pytest.raises(SourceError, match="cannot be read") as caught:
         load_work(work_copy)
     assert Path(caught.value.path).name == "second.md"
+
+
+@pytest.mark.parametrize(
+    ("svg", "code"),
+    [
+        ('<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>', None),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><image href="https://example.org/x.png"/></svg>', "S033"),
+        ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(x.css);</style></svg>', "S033"),
+    ],
+)
+def test_an_svg_image_may_fetch_nothing(work_copy: Path, svg: str, code: str | None) -> None:
+    (work_copy / "map.svg").write_text(svg, encoding="utf-8")
+    edit(work_copy / "text.md", "Here it is in full.", "Here it is in full.\n\n![a map of Europe](map.svg)")
+    if code is None:
+        assert load_work(work_copy).images == ["map.svg"]
+    else:
+        with pytest.raises(SourceError) as caught:
+            load_work(work_copy)
+        assert caught.value.code == code and caught.value.line == line_of(work_copy / "text.md", "![a map")

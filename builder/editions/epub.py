@@ -19,16 +19,18 @@ from lxml import etree
 from .. import NAME
 from ..errors import BuildError
 from ..paths import STYLES
+from ..source.images import media_type
 from ..source.model import Part, Work
 from .cover import cover_png
 from .templates import render_page
 
 XHTML = "application/xhtml+xml"
+IMAGES = "images/work"  # the work's own images; the cover is images/cover.png
 ACCESSIBILITY_SUMMARY = (
     "This publication conforms to WCAG 2.2 Level AA. Its text is structured with headings "
     "in order and semantic markup, has a table of contents and landmarks, and follows the "
     "reading order of the source. Notes are linked both ways between call and note. The "
-    "cover image has a text alternative; no other images are used."
+    "cover image and every image of the text have a text alternative."
 )
 
 
@@ -75,7 +77,7 @@ def write_epub(work: Work) -> bytes:
     for page in spine:
         html = render_page(
             "epub/document.xhtml", work, "epub",
-            title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs, files=files,
+            title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs, files=files, images=f"{IMAGES}/",
         )
         documents.append(_document(work, page.key, page.file_name, html))
         book.add_item(documents[-1])
@@ -83,6 +85,9 @@ def write_epub(work: Work) -> bytes:
     book.add_item(nav)
     for name in ("common.css", "epub.css"):
         book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=(STYLES / name).read_bytes()))
+    for number, name in enumerate(work.images, start=1):
+        data = (work.folder / name).read_bytes()
+        book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=f"{IMAGES}/{name}", media_type=media_type(data) or "", content=data))
     book.add_item(epub.EpubNcx())
 
     book.spine = documents
@@ -189,12 +194,14 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
     rights = meta.rights
     if rights.status == "public-domain":
         book.add_metadata("DC", "rights", "Public domain. " + (rights.statement or ""))
+    elif rights.status == "unstated":
+        book.add_metadata("DC", "rights", "The source states no licence and no public-domain status.")
     else:
         assert rights.licence is not None
         book.add_metadata("DC", "rights", f"Licensed under the {rights.licence.name}: {rights.licence.url}")
 
     for prop, values in {
-        "schema:accessMode": ["textual"],
+        "schema:accessMode": ["textual", "visual"] if work.images else ["textual"],
         "schema:accessModeSufficient": ["textual"],
         "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "displayTransformability"],
         "schema:accessibilityHazard": ["none"],

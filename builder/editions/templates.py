@@ -64,5 +64,5 @@ def _long_date(value: datetime) -> str:
 
 def render_page(template: str, work: Work, edition: EditionKind, **extra: Any) -> str:
     """Render one template of styles/templates for a work and an edition."""
-    context = {"work": work, "meta": work.meta, "edition": edition, "builder": {"name": NAME, "version": __version__}, "files": None, "dense": ()}
+    context = {"work": work, "meta": work.meta, "edition": edition, "builder": {"name": NAME, "version": __version__}, "files": None, "dense": (), "images": ""}
     return environment().get_template(template).render(context | extra)

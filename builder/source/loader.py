@@ -38,11 +38,11 @@ def load_work(folder: Path) -> Work:
         # "titlepage.md") can collide with the edition's own files and ids.
         part_id = "text" if len(meta.parts) == 1 else f"part-{len(parts) + 1}"
         part = parse_part(path, shown_path(path), part_id)
-        for label, note in part.notes.items():
+        for label, note in [*part.notes.items(), *part.editor_notes.items()]:
             if label in seen_labels:
                 raise SourceError(shown_path(path), f"note label [^{label}] is also used in {seen_labels[label]}", line=note.line, hint="note labels must be unique across the work's parts", code="S009")
             seen_labels[label] = shown_path(path)
-        generated = {part_id, *(n.id for n in part.notes.values()), *(s.id for s in part.sections)}
+        generated = {part_id, *(n.id for n in [*part.notes.values(), *part.editor_notes.values()]), *(s.id for s in part.sections)}
         for value, line in part.ids:
             if not valid_id(value):
                 raise SourceError(shown_path(path), f"id {value!r} is not a valid id", line=line, hint="start ids with a letter; use letters, digits, '-' or '_'", code="S006")

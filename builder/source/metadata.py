@@ -95,9 +95,10 @@ class Licence(_Strict):
 
 
 class Rights(_Strict):
-    """Public domain, or a named licence with its address."""
+    """Public domain, a named licence with its address, or "unstated": the page said
+    nothing, and the edition claims nothing until a person sets the status."""
 
-    status: Literal["public-domain", "licensed"]
+    status: Literal["public-domain", "licensed", "unstated"]
     statement: Text | None = None
     licence: Licence | None = None
     # Notes the transcription carries that are not the text's and not free with it (an
@@ -109,8 +110,8 @@ class Rights(_Strict):
     def _licence_matches_status(self) -> Rights:
         if self.status == "licensed" and self.licence is None:
             raise ValueError('status "licensed" needs a [rights.licence] with name and url')
-        if self.status == "public-domain" and self.licence is not None:
-            raise ValueError('a public-domain work has no licence; use status = "licensed"')
+        if self.status != "licensed" and self.licence is not None:
+            raise ValueError(f'a work whose status is "{self.status}" has no licence; use status = "licensed"')
         if self.later_notes and not self.later_notes_by:
             raise ValueError("later-notes needs later-notes-by: whose the notes are, for the rights page")
         return self

@@ -54,6 +54,8 @@ class Part:
     links: list[tuple[str, int]] = field(default_factory=list)  # (#id linked to, line)
     sections: list[Section] = field(default_factory=list)
     ids: list[tuple[str, int]] = field(default_factory=list)  # every id it sets, notes' included, with its line
+    images: list[str] = field(default_factory=list)  # files of the work's folder it shows
+    editor_notes: dict[str, Note] = field(default_factory=dict)  # called from nowhere: on the work as a whole
 
     @property
     def contents(self) -> list[tuple[Section, list[Section]]]:
@@ -84,3 +86,7 @@ class Work:
     @property
     def notes(self) -> list[Note]:
         return [note for part in self.parts for note in part.notes.values()]
+
+    @property
+    def images(self) -> list[str]:
+        return list(dict.fromkeys(image for part in self.parts for image in part.images))

@@ -17,8 +17,11 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from ..errors import SourceError
+from .images import check_image
 from .model import Note, Part, Section
 from .sourcefile import read_source
 
@@ -63,8 +66,11 @@ def _markdown() -> MarkdownIt:
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     md.use(attrs_block_plugin)  # every attribute is kept, then checked by _check_tokens
     md.use(attrs_plugin, spans=True)
+    md.use(sub_plugin)  # H~2~O
+    md.use(superscript_plugin)  # 2^nd^
     md.add_render_rule("footnote_ref", _render_note_call)
     md.add_render_rule("link_open", _render_link)
+    md.add_render_rule("image", _render_image)
     return md
 
 
@@ -83,7 +89,17 @@ def _render_link(self: Any, tokens: Sequence[Token], idx: int, options: Any, env
     return str(self.renderToken([token], 0, options, env))
 
 
+def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    """An image, named by its file in the work's folder; each edition says where that is."""
+    token = tokens[idx].copy(attrs=dict(tokens[idx].attrs))  # the model's tokens serve every edition
+    token.attrSet("src", f"{env.get('images') or ''}{token.attrGet('src')}")
+    return str(self.image([token], 0, options, env))
+
+
 MD = _markdown()
+# A note with a label starting "editor" is the editor's note on the work as a whole: called
+# from nowhere, printed after the part's text.
+EDITOR_NOTE = re.compile(r"^editor(-[A-Za-z0-9_]+)?$")
 
 
 def parse_part(path: Path, shown: str, part_id: str) -> Part:
@@ -91,7 +107,7 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     missing = SourceError(shown, "listed in work.toml 'parts' but missing", hint="create it, or remove it from 'parts'", code="S010")
     source = read_source(path, shown, inside=path.parent, missing=missing)
     _check_note_labels(source, shown)
-    tokens = _close_up_note_calls(_drop_empty_table_heads(MD.parse(source, {})))
+    tokens = _figures(_close_up_note_calls(_drop_empty_table_heads(MD.parse(source, {}))))
     body, definitions = _split_notes(tokens, shown)
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":
         raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
@@ -108,16 +124,22 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
         if label not in definitions:
             raise SourceError(shown, f"note [^{label}] is called but not written", line=line, hint=f"add a line '[^{label}]: text of the note' after the paragraph", code="S013")
     for label, (note, _) in definitions.items():
-        if label not in calls:
-            raise SourceError(shown, f"note [^{label}] is never called", line=note.line, hint=f"call it with [^{label}] in the text, or delete it", code="S012")
-    links = _check_tokens(body, shown)
+        if EDITOR_NOTE.match(label):
+            if label in calls:
+                raise SourceError(shown, f"note [^{label}] is an editor's note on the whole work, but it is called", line=calls[label], hint="rename the note to call it, or remove the call", code="S034")
+        elif label not in calls:
+            raise SourceError(shown, f"note [^{label}] is never called", line=note.line, hint=f"call it with [^{label}] in the text, label it [^editor-{label}] to keep it as an editor's note on the work, or delete it", code="S012")
+    images: list[str] = []
+    links = _check_tokens(body, shown, images, path.parent)
     for _, note_tokens in definitions.values():
-        links += _check_tokens(note_tokens, shown)
+        links += _check_tokens(note_tokens, shown, images, path.parent)
     notes = {label: definitions[label][0] for label in calls}  # in the order they are called
+    editor_notes = {label: note for label, (note, _) in definitions.items() if EDITOR_NOTE.match(label)}
     sections = _sections(body, part_id, shown)  # gives headings their ids: collect them after
     # Ids set inside notes are the work's ids too: checked, and linked to, like the others.
-    ids = _collect_ids(body) + [(note.id, note.line) for note in notes.values()] + [found for note in notes.values() for found in _collect_ids(note.tokens)]
-    return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=sections, ids=ids)
+    every_note = [*notes.values(), *editor_notes.values()]
+    ids = _collect_ids(body) + [(note.id, note.line) for note in every_note] + [found for note in every_note for found in _collect_ids(note.tokens)]
+    return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=sections, ids=ids, images=images, editor_notes=editor_notes)
 
 
 def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
@@ -169,6 +191,30 @@ def _drop_empty_table_heads(tokens: list[Token]) -> list[Token]:
     return kept
 
 
+def _figures(tokens: list[Token]) -> list[Token]:
+    """A paragraph that is one image is a figure; the image's title, if any, its caption:
+    `![a page in Marx's hand](page.jpg "The manuscript's last page")`."""
+    for index, token in enumerate(tokens[:-2]):
+        inline, close = tokens[index + 1], tokens[index + 2]
+        if token.type != "paragraph_open" or inline.type != "inline" or close.type != "paragraph_close":
+            continue
+        children = [child for child in inline.children or [] if not (child.type == "text" and not child.content.strip())]
+        if len(children) != 1 or children[0].type != "image":
+            continue
+        token.tag = close.tag = "figure"
+        image = children[0]
+        if caption := str(image.attrGet("title") or ""):
+            image.attrs.pop("title")
+            image.children = image.children or []
+            inline.children = [
+                image,
+                Token("figcaption_open", "figcaption", 1),
+                Token("text", "", 0, content=caption),
+                Token("figcaption_close", "figcaption", -1),
+            ]
+    return tokens
+
+
 def _split_notes(tokens: list[Token], shown: str) -> tuple[list[Token], dict[str, tuple[Note, list[Token]]]]:
     """Separate the note definitions (left in place by the plugin) from the running text."""
     body: list[Token] = []
@@ -211,9 +257,9 @@ def _check_note_labels(source: str, shown: str) -> None:
             raise SourceError(shown, f"note label [^{found.group(1)}] has characters ids cannot carry", line=line, hint="use letters, digits, '-' or '_', e.g. [^1] or [^abroad]", code="S015")
 
 
-def _check_tokens(tokens: list[Token], shown: str) -> list[tuple[str, int]]:
+def _check_tokens(tokens: list[Token], shown: str, images: list[str], folder: Path) -> list[tuple[str, int]]:
     """Refuse images, code, attributes, links and nesting a source may not use; return its
-    links to ids."""
+    links to ids, and add the images it shows to `images`."""
     links = []
     line = 1
     depth = 0  # containers open around the current token
@@ -221,7 +267,12 @@ def _check_tokens(tokens: list[Token], shown: str) -> list[tuple[str, int]]:
         line = _line(token) if token.map else line  # table cells carry no line of their own
         for each in [token, *(token.children or [])]:
             if each.type == "image":
-                raise SourceError(shown, "images are not supported yet", line=line, hint="describe the image in words, or leave it out", code="S018")
+                src = str(each.attrGet("src") or "")
+                if not each.children:
+                    raise SourceError(shown, f"image {src!r} has no alternative text", line=line, hint="describe what it shows: ![a photograph of the first page](page.jpg)", code="S018")
+                check_image(src, folder, shown, line)
+                if src not in images:
+                    images.append(src)
             if each.type in _CODE:
                 raise SourceError(shown, f"{_CODE[each.type]}: a book of this kind sets no code", line=line, hint=_CODE_HINT[each.type], code="S041")
             if each.type == "text" and (unread := _UNREAD_ATTRIBUTES.search(each.content)):
@@ -251,6 +302,7 @@ def _made_by_the_parser(kind: str, key: str, value: str) -> bool:
     table column's alignment."""
     return (
         (kind == "link_open" and key in ("href", "title"))
+        or (kind == "image" and key in ("src", "alt", "title"))
         or (kind == "ordered_list_open" and key == "start")
         or (kind in ("th_open", "td_open") and key == "style" and value in {"text-align:left", "text-align:right", "text-align:center"})
     )
@@ -298,6 +350,7 @@ def render(
     phrasing: bool = False,
     lead: Markup | None = None,
     files: dict[str, str] | None = None,
+    images: str | None = None,
 ) -> Markup:
     """Render tokens to XHTML for a template.
 
@@ -305,9 +358,9 @@ def render(
     elements as spans, for a note that must sit inside its paragraph (a printed page's
     footnote floats from its call); `lead` is markup set at the start of the first block
     (a note's number, linking back to its call); `files` maps ids to the file that holds
-    them, where the edition has several.
+    them, where the edition has several; `images` is where the edition keeps the work's images.
     """
-    env = {"notes": notes or {}, "note_call": note_call, "files": files}
+    env = {"notes": notes or {}, "note_call": note_call, "files": files, "images": images}
     if lead is not None:
         tokens = _with_lead(tokens, lead)
     if phrasing:

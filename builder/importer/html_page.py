@@ -1,0 +1,460 @@
+"""An archive page's HTML → its title, author, header fields, body and notes as Markdown.
+
+What belongs to the web page is dropped before the text is read: navigation rows and bars
+(classes `title`, `footer`, `pagenote`, the `t2h-foot` table), rules, link labels such as
+"README", "Download PDF" and the page's own contents list."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from lxml import etree, html
+
+from .fetch import is_address, resolve
+from .header import Field
+from .markdown import escape, escape_line_start, spaces
+from .notes import MARKER, STOPS, find_linked, find_written
+from .report import Report
+
+_GREEK = re.compile(r"[Ͱ-Ͽἀ-῿](?:[Ͱ-Ͽἀ-῿\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿])?")
+BREAK = "\x01"  # a line break inside a block, until the block is written
+IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|svg)$", re.I)
+_DEBRIS_CLASSES = {"footer", "pagenote", "skip", "t2h-foot", "toc", "index", "updat", "link", "next", "back"}
+_DEBRIS_LABELS = re.compile(r"^\s*(README|Download PDF|\[German Original\]|Contents|Table of Contents:?)\s*$", re.I)
+_CLASSES = {"salutation": "salutation", "sig": "closing", "closing": "closing", "signed": "signature", "signature": "signature", "date": "dateline", "dateline": "dateline", "address": "dateline"}
+CREDIT_LINE = re.compile(r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$", re.I)
+# A "file no longer available" notice the archive serves in place of a page.
+GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
+
+
+@dataclass
+class Image:
+    location: str  # where to fetch it
+    name: str  # its file name in the work's folder
+    alt: str
+
+
+@dataclass
+class PageText:
+    title: str
+    author: str | None
+    language: str | None
+    fields: list[Field]
+    blocks: list[str]
+    notes: dict[str, str]
+    images: list[Image] = field(default_factory=list)
+    links: dict[str, str] = field(default_factory=dict)  # placeholder → file it links to (books)
+
+
+def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
+    root = html.document_fromstring(text)
+    for bad in root.xpath("//script|//style|//noscript|//comment()|//processing-instruction()"):
+        _drop(bad)
+    language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    meta_author = next((m.get("content") for m in root.iter("meta") if (m.get("name") or "").lower() == "author"), None)
+    body = root.find("body") if root.find("body") is not None else root
+    page = _Converter(location, report, chapters or {})
+    images_linked = page.linked_images(body)
+    fields = page.header(body)
+    title, author = page.title(body)
+    page.drop_debris(body)
+    found = find_linked(body)
+    report.check += [f"{_short(location)}: {message}" for message in found.dangling]
+    notes: dict[str, str] = {}
+    for label, blocks in found.notes.items():
+        _drop_keep_tail(found.markers[label])
+        notes[label] = "\n\n    ".join(b for b in (page.paragraph(block) for block in blocks) if b)
+        for block in blocks:
+            _drop(block)
+    for label, call in found.calls.items():
+        placeholder = etree.Element("folio-note", label=label)
+        placeholder.tail = call.tail
+        call.getparent().replace(call, placeholder)
+    _captions(body, report, location)
+    fields += page.credits_at_end(body)
+    page.levels = sorted({int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()})
+    blocks = page.blocks(body)
+    blocks += [f"![{escape(image.alt)}]({image.name})" for image in images_linked]
+    if not notes:
+        blocks, notes = find_written(blocks)
+        if notes:
+            report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
+    return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links)
+
+
+def _captions(body: html.HtmlElement, report: Report, location: str) -> None:
+    """A caption the page gives an image (a <figcaption>, or a paragraph of class "caption"
+    right after the image's own) goes with the image, as its title."""
+    for image in list(body.iter("img")):
+        holder = next((a for a in image.iterancestors() if a.tag in ("p", "div", "figure", "center")), None)
+        if holder is None:
+            continue
+        caption = holder.find(".//figcaption") if holder.tag == "figure" else None
+        following = holder.getnext()
+        if caption is None and following is not None and following.tag in ("p", "div") and "caption" in (following.get("class") or ""):
+            caption = following
+        if caption is not None and (words := " ".join(caption.text_content().split())):
+            image.set("data-caption", words)
+            _drop(caption)
+            report.mapped.append(f"{_short(location)}: the caption “{words}”, kept with its image")
+
+
+def _short(location: str) -> str:
+    return urlsplit(location).path.rsplit("/", 1)[-1] or location
+
+
+def _drop(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is not None:
+        parent.remove(element)
+
+
+def _drop_keep_tail(element: etree._Element) -> None:
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _drop_empty_note_heading(blocks: list[str], report: Report, location: str) -> list[str]:
+    """A "Notes" heading with nothing under it (the notes have become notes) is the page's."""
+    kept = []
+    for index, block in enumerate(blocks):
+        if re.fullmatch(r"#+ (Notes|Footnotes|Endnotes)", block) and all(b.startswith("#") for b in blocks[index + 1 :]):
+            report.left_out.append(f"{_short(location)}: the heading {block.lstrip('# ')!r}, its notes now set as notes")
+            continue
+        kept.append(block)
+    return kept
+
+
+def _classes(element: html.HtmlElement) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+class _Converter:
+    def __init__(self, location: str, report: Report, chapters: dict[str, str]) -> None:
+        self.location = location
+        self.report = report
+        self.chapters = chapters  # chapter file → the id of its part, for links between parts
+        self.images: list[Image] = []
+        self.links: dict[str, str] = {}
+        self.levels: list[int] = []
+
+    # -- the page's furniture --------------------------------------------------------------
+
+    def linked_images(self, body: html.HtmlElement) -> list[Image]:
+        """Images the page links to in its own folder (a photograph named in the footer)."""
+        found = []
+        for link in body.iter("a"):
+            href = link.get("href") or ""
+            if IMAGE_FILE.search(href) and "/" not in href and ":" not in href:
+                alt = " ".join(link.text_content().split()) or href
+                found.append(self._image(href, alt))
+                self.report.mapped.append(f"{_short(self.location)}: the linked image {href} (“{alt}”), placed at the end of the part")
+        return found
+
+    def header(self, body: html.HtmlElement) -> list[Field]:
+        label = next((s for s in body.iter("span") if "info" in _classes(s) and s.text_content().strip().endswith(":")), None)
+        block = next((a for a in label.iterancestors() if a.tag in ("p", "div")), None) if label is not None else None
+        if block is None:
+            return []
+        fields: list[Field] = []
+        for line in _lines(block):
+            label_span = next((e for e in line if isinstance(e, html.HtmlElement) and "info" in _classes(e)), None)
+            text = spaces("".join(_text(e) for e in line)).strip()
+            links = [(" ".join(a.text_content().split()), resolve(self.location, a.get("href")) if is_address(self.location) else a.get("href")) for e in line if isinstance(e, html.HtmlElement) for a in ([e] if e.tag == "a" else e.iter("a")) if a.get("href")]
+            text = re.sub(r"\s*•\s*README\s*$|\s*README\s*$", "", text)
+            if label_span is not None:
+                written = " ".join(label_span.text_content().split())
+                value = text.removeprefix(written).strip()
+                fields.append(Field(written.rstrip(":").strip(), value.rstrip(";").strip(), links))
+            elif text and fields:
+                fields[-1].notes.append(text.rstrip(";"))
+            elif text:
+                fields.append(Field("", text, links))
+        _drop(block)
+        return fields
+
+    def credits_at_end(self, body: html.HtmlElement) -> list[Field]:
+        """A page with no header block may give its credits after the text."""
+        fields = []
+        for block in list(body.iter("p")):
+            lines = [spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)]
+            lines = [line for line in lines if line]
+            if lines and all(CREDIT_LINE.match(line) for line in lines):
+                for line in lines:
+                    match = CREDIT_LINE.match(line)
+                    assert match
+                    fields.append(Field(match.group(1), match.group(2).strip()))
+                self.report.guessed.append(f"{_short(self.location)}: no header block; credits read from the end of the page")
+                _drop(block)
+        return fields
+
+    def title(self, body: html.HtmlElement) -> tuple[str, str | None]:
+        author = None
+        heading = body.find(".//h3[@class='title']")
+        if heading is not None:
+            before = heading.getprevious()
+            if before is not None and before.tag in ("h1", "h2") and len(before.text_content().split()) <= 5:
+                author = " ".join(before.text_content().split())
+                self.report.mapped.append(f"author {author!r}, from the line above the title")
+                _drop(before)
+        else:
+            headings = [h for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()]
+            heading = min(headings, key=lambda h: int(h.tag[1]), default=None)
+        if heading is None:
+            self.report.check.append(f"{_short(self.location)}: no heading; the title is the page's <title>")
+            return "Untitled", author
+        title = spaces(self.inline(heading).replace(BREAK, " ")).strip()
+        _drop_keep_tail(heading)
+        return title, author
+
+    def drop_debris(self, body: html.HtmlElement) -> None:
+        for element in list(body.iter()):
+            if not isinstance(element.tag, str) or not any(ancestor is body for ancestor in element.iterancestors()):
+                continue  # inside something already left out
+            classes = _classes(element)
+            text = element.text_content()
+            if (element.tag == "p" and "title" in classes) or classes & _DEBRIS_CLASSES or element.tag == "hr":
+                if text.strip():
+                    self.report.left_out.append(f"{_short(self.location)}: navigation or page furniture: {' '.join(text.split())[:80]!r}")
+                (_drop_keep_tail if element.tag == "hr" else _drop)(element)
+            elif element.tag == "a" and _DEBRIS_LABELS.match(text):
+                self.report.left_out.append(f"{_short(self.location)}: link label {text.strip()!r}")
+                _drop_keep_tail(element)
+            elif element.tag == "p" and _is_anchor_list(element):
+                self.report.left_out.append(f"{_short(self.location)}: the page's own contents list")
+                _drop(element)
+        # Leftover separators of dropped links: a bullet or bar alone at a paragraph's end.
+        for element in body.iter("p"):
+            if len(element) == 0 and element.text and re.fullmatch(r"[\s•|]+", element.text):
+                element.text = ""
+
+    # -- blocks ----------------------------------------------------------------------------
+
+    def blocks(self, element: html.HtmlElement) -> list[str]:
+        out: list[str] = []
+        pending: list[str] = []  # loose inline content between blocks
+
+        def flush() -> None:
+            text = spaces("".join(pending)).strip()
+            if text:
+                out.append(escape_line_start(text))
+            pending.clear()
+
+        if element.text:
+            pending.append(escape(element.text))
+        for child in element:
+            if not isinstance(child.tag, str):
+                pending.append(escape(child.tail or ""))
+                continue
+            tag = child.tag
+            if tag in ("p", "center", "figure") or (tag == "div" and not any(isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote", "ul", "ol"} for c in child)):
+                flush()
+                if (block := self.paragraph(child)):
+                    out.append(block)
+            elif tag in ("div", "body", "span", "font") and any(isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote"} for c in child):
+                flush()
+                out += self.blocks(child)
+            elif tag == "blockquote" and (child.find(".//div[@class='border']") is not None or any(True for _ in child.iter("h1", "h2", "h3", "h4"))):
+                flush()  # the archive's page layout (a bordered box), not a quotation
+                out += self.blocks(child)
+            elif tag == "blockquote":
+                flush()
+                inner = self.blocks(child)
+                if inner:
+                    out.append("\n>\n".join("\n".join(f"> {line}" if line else ">" for line in block.split("\n")) for block in inner))
+            elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                flush()
+                text = spaces(self.inline(child).replace(BREAK, " ")).strip()
+                if text:
+                    out.append(f"{'#' * self._level(int(tag[1]))} {text}")
+            elif tag in ("ul", "ol"):
+                flush()
+                out.append(self.list(child))
+            elif tag == "table":
+                flush()
+                out.append(self.table(child))
+            elif tag == "pre":
+                flush()
+                out.append("\\\n".join(escape_line_start(escape(line)) for line in child.text_content().strip("\n").split("\n")))
+            elif tag == "img":
+                flush()
+                out.append(self.img(child))
+            elif tag == "br":
+                flush()
+            else:
+                pending.append(self.inline_element(child))
+                continue
+            if child.tail and child.tail.strip():
+                pending.append(escape(child.tail))
+        flush()
+        return [block for block in out if block.strip()]
+
+    def _level(self, level: int) -> int:
+        """Headings below the title, from ## down, in the order of their rank on the page."""
+        return min(6, 2 + self.levels.index(level)) if level in self.levels else 2
+
+    def paragraph(self, element: html.HtmlElement) -> str:
+        if any(isinstance(c.tag, str) and c.tag in ("p", "blockquote", "table", "ul", "ol") for c in element):
+            return "\n\n".join(self.blocks(element))
+        text = self.inline(element).strip(" \u00a0" + BREAK)
+        if not text:
+            return ""
+        kind = next((_CLASSES[c] for c in _classes(element) if c in _CLASSES), None)
+        if "{lang=" not in text and _GREEK.search(text):
+            text = _GREEK.sub(lambda m: f"[{m.group(0)}]{{lang={'grc' if re.search(r'[ἀ-῿]', m.group(0)) else 'el'}}}", text)
+            self.report.guessed.append(f"{_short(self.location)}: Greek passages marked as Greek (lang grc or el), for the typeface and for screen readers")
+        lines = [escape_line_start(line.strip()) for line in text.split(BREAK)]
+        text = "\\\n".join(line for line in lines if line)
+        return f"{{.{kind}}}\n{text}" if kind else text
+
+    def list(self, element: html.HtmlElement) -> str:
+        items = []
+        start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
+        for number, item in enumerate((c for c in element if c.tag == "li"), start=start):
+            text = spaces(self.inline(item).replace(BREAK, " ")).strip()
+            items.append(f"{number}. {text}" if element.tag == "ol" else f"- {text}")
+        return "\n".join(items)
+
+    def table(self, element: html.HtmlElement) -> str:
+        nested = [table for table in element.iter("table") if table is not element]
+        if nested:  # a layout table around tables: each inner table, then the words beside them
+            for table in nested:
+                table.tag = "div" if table.find(".//table") is not None else table.tag
+            inner = [self.table(table) for table in nested if table.tag == "table"]
+            for table in nested:
+                _drop_keep_tail(table)
+            beside = [spaces(self.inline(cell).replace(BREAK, " ")).strip() for cell in element.iter("td", "th")]
+            return "\n\n".join([*inner, *(escape_line_start(text) for text in beside if text)])
+        rows = []
+        head = False
+        for row in element.iter("tr"):
+            cells = []
+            for cell in row:
+                if cell.tag not in ("td", "th"):
+                    continue
+                text = spaces(self.inline(cell).replace(BREAK, " ")).strip()
+                cells.append(text)
+                cells += [""] * (int(cell.get("colspan") or 1) - 1 if (cell.get("colspan") or "1").isdigit() else 0)
+            if cells:
+                rows.append(cells)
+                head = head or (len(rows) == 1 and all(c.tag == "th" for c in row if c.tag in ("td", "th")))
+        if not rows:
+            return ""
+        width = max(len(r) for r in rows)
+        rows = [r + [""] * (width - len(r)) for r in rows]
+        lines = [rows[0]] if head else [[""] * width]
+        lines.append(["---"] * width)
+        lines += rows[1:] if head else rows
+        return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+    def img(self, element: html.HtmlElement) -> str:
+        src = element.get("src") or ""
+        alt = " ".join((element.get("alt") or element.get("title") or "").split())
+        if not alt:
+            alt = src.rsplit("/", 1)[-1]
+            self.report.check.append(f"{_short(self.location)}: image {src} has no alternative text; its file name stands in for it")
+        image = self._image(src, alt)
+        caption = element.get("data-caption")
+        title = ' "' + escape(caption).replace('"', '\\"') + '"' if caption else ""
+        return f"![{escape(image.alt)}]({image.name}{title})"
+
+    def _image(self, src: str, alt: str) -> Image:
+        name = re.sub(r"[^\w.-]", "-", src.rsplit("/", 1)[-1]) or "image"
+        if any(i.name == name and i.location != resolve(self.location, src) for i in self.images):
+            name = f"{len(self.images) + 1}-{name}"
+        image = Image(resolve(self.location, src), name, alt)
+        self.images.append(image)
+        return image
+
+    # -- inline ----------------------------------------------------------------------------
+
+    def inline(self, element: html.HtmlElement) -> str:
+        out = [escape(element.text or "")]
+        for child in element:
+            out.append(self.inline_element(child))
+        return spaces("".join(out))
+
+    def inline_element(self, child: html.HtmlElement) -> str:
+        tail = escape(child.tail or "")
+        if not isinstance(child.tag, str):
+            return tail
+        tag = child.tag
+        if tag == "folio-note":
+            return f"\x00[^{child.get('label')}]{tail}"
+        if tag == "br":
+            return BREAK + tail.lstrip()
+        if tag == "img":
+            return self.img(child) + tail
+        inner = self.inline(child)
+        stripped = inner.strip()
+        if not stripped:
+            return (" " if inner else "") + tail
+        lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()) :]
+        if tag in ("em", "i", "cite", "var", "dfn"):
+            return f"{lead}*{stripped}*{trail}{tail}"
+        if tag in ("strong", "b"):
+            return f"{lead}**{stripped}**{trail}{tail}"
+        if tag == "sup":
+            if MARKER.match(child.text_content()) and not _is_ordinal(child):
+                return inner + tail  # a note's call, linked or not: its number, not a superscript
+            return f"{lead}^{_no_spaces(stripped)}^{trail}{tail}"
+        if tag == "sub":
+            return f"{lead}~{_no_spaces(stripped)}~{trail}{tail}"
+        if tag == "a":
+            href = child.get("href") or ""
+            target = href.split("#")[0]
+            if target and target in self.chapters and ":" not in target:
+                return f"{lead}[{stripped}](#{self.chapters[target]}){trail}{tail}"
+            return inner + tail
+        if tag == "span" and (lang := child.get("lang")):
+            return f"{lead}[{stripped}]{{lang={lang}}}{trail}{tail}"
+        return inner + tail
+
+
+def _no_spaces(text: str) -> str:
+    """Sub- and superscripts end at a space unless it is escaped."""
+    return text.replace(" ", "\\ ")
+
+
+def _is_ordinal(element: html.HtmlElement) -> bool:
+    return bool(re.fullmatch(r"(st|nd|rd|th|e|er|re|me|o|a)", element.text_content().strip()))
+
+
+def _is_anchor_list(element: html.HtmlElement) -> bool:
+    """A paragraph of links to the page's own anchors and nothing else: its contents list."""
+    links = [a for a in element.iter("a") if a.get("href")]
+    outside = element.text_content()
+    for link in links:
+        outside = outside.replace(link.text_content(), "", 1)
+    outside = re.sub(r"\b(Section|Chapter|Part)\s+\w+\s*-?|\b\w{1,4}\.", "", outside)  # the list's numbering
+    return len(links) >= 2 and all((a.get("href") or "").startswith("#") for a in links) and not re.search(r"\w", outside)
+
+
+def _text(item: object) -> str:
+    if isinstance(item, str):
+        return item
+    content = item.text_content() if isinstance(item, html.HtmlElement) else ""
+    return content + (getattr(item, "tail", None) or "")
+
+
+def _lines(block: html.HtmlElement) -> list[list[object]]:
+    """A block's content, split at its <br>s: each line a list of strings and elements."""
+    lines: list[list[object]] = [[block.text or ""]]
+    for child in block:
+        if not isinstance(child.tag, str):
+            lines[-1].append(child.tail or "")
+        elif child.tag == "br":
+            lines.append([child.tail or ""])
+        else:
+            lines[-1].append(child)
+    return lines

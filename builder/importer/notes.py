@@ -1,0 +1,156 @@
+"""Notes of an HTML page: calls linked to their notes (`<a href="#n1">[1]</a>` → the block
+holding `name="n1"`), in `<sup>` or not, "[1]", "(1)", "1.", "[A]", "[note]"; and, where a page
+does not link them, "[1]" markers answered by paragraphs starting "[1]" or "1.". A bracketed
+year ("[1933]", "[197[4]]") is not a marker."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import html
+
+MARKER = re.compile(r"^\s*[\[(]?\s*(\d{1,3}[a-z]?|[A-Za-z]|note|\*{1,3})\s*[\])]?\.?\s*$", re.I)
+TEXT_CALL = re.compile(r"(?<![\[\d\w])\[(\d{1,3}[a-z]?)\](?!\])")
+TEXT_NOTE = re.compile(r"^\s*(?:\[(\d{1,3}[a-z]?)\]|(\d{1,3}[a-z]?)\.|\*\*(\d{1,3})\.\*\*)\s+")
+BLOCKS = {"p", "div", "blockquote", "li", "dd", "td", "center", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "dl"}
+STOPS = {"hr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
+
+
+def label_of(text: str) -> str:
+    found = MARKER.match(text)
+    assert found
+    label = found.group(1)
+    return "note" if label.lower() == "note" else label.replace("*", "star")
+
+
+@dataclass
+class FoundNotes:
+    calls: dict[str, html.HtmlElement] = field(default_factory=dict)  # label → the call's outermost element
+    notes: dict[str, list[html.HtmlElement]] = field(default_factory=dict)  # label → its blocks
+    markers: dict[str, html.HtmlElement] = field(default_factory=dict)  # label → the note's own number, to drop
+    dangling: list[str] = field(default_factory=list)  # what became of calls that answer no note here
+
+
+def _block(element: html.HtmlElement) -> html.HtmlElement | None:
+    while element is not None and element.tag not in BLOCKS:
+        element = element.getparent()
+    return element
+
+
+def _outer(element: html.HtmlElement) -> html.HtmlElement:
+    """A call's element with the <sup> or <span> wrapping it alone, if any."""
+    while (parent := element.getparent()) is not None and parent.tag in ("sup", "span", "small", "font", "a", "b", "strong", "em", "i") and not (parent.text or "").strip() and len(parent) == 1 and not (element.tail or "").strip():
+        element = parent
+    return element
+
+
+def find_linked(root: html.HtmlElement) -> FoundNotes:
+    found = FoundNotes()
+    anchors = {a.get("name") or a.get("id"): a for a in root.iter() if isinstance(a.tag, str) and (a.get("name") or a.get("id"))}
+    claimed: set[int] = set()
+    called: set[str] = set()
+    for link in root.iter("a"):
+        href = link.get("href") or ""
+        text = link.text_content()
+        if not MARKER.match(text):
+            continue
+        if not href.startswith("#"):
+            if "#" in href:  # a call whose note lives on another page
+                found.dangling.append(f"the call {text.strip()} has its note on {href.split('#')[0]}, another page; kept as text")
+            continue
+        own = _block(link)
+        if own is not None and _leading_marker(own) in (link, _outer(link)):
+            continue  # a note's own number, linking back to its call
+        target = anchors.get(href[1:])
+        if target is None:
+            found.dangling.append(f"the call {text.strip()} has no note on the page; kept as text")
+            continue
+        block = _block(target)
+        if block is not None and id(block) in claimed and href[1:] in called:
+            found.dangling.append(f"the call {text.strip()} is a second call to a note already called (a source calls each note once); kept as text")
+            continue
+        if block is None or id(block) in claimed or _block(link) is block:
+            continue
+        label = label_of(text)
+        if label in found.calls:
+            continue
+        called.add(href[1:])
+        # The note's number: the target itself, or the first link of its block back to the call.
+        marker = target if MARKER.match(target.text_content() or "") else next((a for a in block.iter("a") if (a.get("href") or "").startswith("#") and MARKER.match(a.text_content())), None)
+        if marker is None:
+            continue
+        claimed.add(id(block))
+        found.calls[label] = _outer(link)
+        found.markers[label] = _outer(marker)
+        found.notes[label] = [block]
+    # A note runs on over the blocks after it that start no note of their own; a block that
+    # starts with a number of its own, called from nowhere, is a note nothing calls.
+    # Notes placed before the text run on only over blocks of their own class.
+    starts = {id(blocks[0]) for blocks in found.notes.values()}
+    order = {id(element): number for number, element in enumerate(root.iter())}
+    last_call = max((order[id(call)] for call in found.calls.values()), default=0)
+    calls = {id(call) for call in found.calls.values()}
+    for blocks in list(found.notes.values()):
+        current = blocks
+        following = blocks[0].getnext()
+        early = order[id(blocks[0])] < last_call
+        while (
+            following is not None and following.tag == "p" and id(following) not in starts and following.text_content().strip() and not _is_credit(following)
+            and not any(id(element) in calls for element in following.iter())
+            and (not early or (following.get("class") is not None and following.get("class") == blocks[0].get("class")))
+        ):
+            if (marker := _leading_marker(following)) is not None:
+                label = label_of(marker.text_content())
+                if label in found.notes:
+                    break
+                current = found.notes[label] = [following]
+                found.markers[label] = marker
+                starts.add(id(following))
+            else:
+                current.append(following)
+            following = following.getnext()
+    return found
+
+
+def _leading_marker(block: html.HtmlElement) -> html.HtmlElement | None:
+    """The element a block starts with, if it is a note's number ("[2]", "2.")."""
+    if (block.text or "").strip() or not len(block):
+        return None
+    first = block[0]
+    while isinstance(first.tag, str) and first.tag in ("span", "sup", "b", "strong") and len(first) and not (first.text or "").strip():
+        first = first[0]
+    return first if isinstance(first.tag, str) and first.tag in ("a", "sup", "span", "b", "strong") and MARKER.match(first.text_content() or "") and first.text_content().strip() else None
+
+
+def _is_credit(element: html.HtmlElement) -> bool:
+    return bool(re.match(r"\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription)", element.text_content()))
+
+
+# Notes a page does not link, as Markdown blocks: "\[1\] …", "1\. …", "**1.** …", "Note. …".
+_WRITTEN_NOTE = re.compile(r"^(?:\\\[(\d{1,3}[a-z]?)\\\]|(\d{1,3}[a-z]?|[A-Z])\\?\.|\*\*(\d{1,3}[a-z]?)\.\*\*|\*\*(Note)\.\*\*|(Note)\.)\s+(.*)$", re.S)
+_WRITTEN_CALL = re.compile(r"(?<![\d\[])\\\[(\d{1,3}[a-z]?|[A-Z]|note)\\\](?!\\\])")
+NOTES_HEADING = re.compile(r"^#+ (Notes|Footnotes|Endnotes)$")
+
+
+def find_written(blocks: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Notes written out at the end of the page without links, and the "[1]" calls that
+    answer them; a bracketed number no note answers stays as it is."""
+    start = next((i for i, block in enumerate(blocks) if NOTES_HEADING.match(block)), None)
+    if start is None:
+        return blocks, {}
+    notes: dict[str, str] = {}
+    current: str | None = None
+    for block in blocks[start + 1 :]:
+        if match := _WRITTEN_NOTE.match(block):
+            current = next(g for g in match.groups()[:5] if g)
+            current = "note" if current == "Note" else current
+            notes[current] = match.group(6)
+        elif current is not None and not block.startswith("#"):
+            notes[current] += "\n\n    " + block
+        else:
+            return blocks, {}  # not a notes section after all
+    if not notes:
+        return blocks, {}
+    body = [_WRITTEN_CALL.sub(lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes else m.group(0), block) for block in blocks[:start]]
+    return body, notes

@@ -1,0 +1,33 @@
+"""What an import did, for the person who checks it: mapped, repaired, guessed, left out,
+and what needs a human look. Printed at the end and written beside the source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+REPORT_FILE = "import-report.md"
+
+
+@dataclass
+class Report:
+    source: list[str] = field(default_factory=list)  # the pages read, in order
+    mapped: list[str] = field(default_factory=list)
+    repaired: list[str] = field(default_factory=list)
+    guessed: list[str] = field(default_factory=list)
+    left_out: list[str] = field(default_factory=list)
+    check: list[str] = field(default_factory=list)  # needs a human look
+
+    def text(self, slug: str) -> str:
+        lines = [f"# Import report: {slug}", ""]
+        lines += ["Imported from:", *(f"- {page}" for page in self.source), ""]
+        for title, items in (
+            ("Needs a human look", self.check),
+            ("Mapped", self.mapped),
+            ("Repaired", self.repaired),
+            ("Guessed", self.guessed),
+            ("Left out", self.left_out),
+        ):
+            lines += [f"## {title}", ""]
+            lines += [f"- {item}" for item in dict.fromkeys(items)] if items else ["- nothing"]
+            lines.append("")
+        return "\n".join(lines)
