@@ -1,18 +1,23 @@
-"""One build: a work's source folder → its editions in dist/, written atomically."""
+"""One work's build: its source folder → its editions, made in memory, not yet written.
+
+This runs in a worker process; the parent commits what it returns (`release/commit.py`), so
+that a work's editions and the updated sums reach dist/ together or not at all. Writers are
+imported only when an edition of their kind is made: an EPUB-only build never loads the
+PDF writer's modules.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from .editions.epub import write_epub
-from .editions.pdf import DEFAULT_TRIM, write_pdf
-from .release.manifest import Built
-from .release.output import atomic_write
-from .source.loader import load_work
-from .source.model import Work
+from .build_key import edition_key
+from .editions.trims import DEFAULT_TRIM
+from .release.manifest import Built, BuiltFile
+
+if TYPE_CHECKING:
+    from .source.model import Work
 
 Format = Literal["epub", "pdf"]
 FORMATS: tuple[Format, ...] = ("epub", "pdf")
@@ -33,7 +38,13 @@ class Edition:
         return f"{slug}{trim}{'-print' if self.marks else ''}.pdf"
 
     def write(self, work: Work) -> bytes:
-        return write_epub(work) if self.format == "epub" else write_pdf(work, self.trim, self.marks)
+        if self.format == "epub":
+            from .editions.epub import write_epub
+
+            return write_epub(work)
+        from .editions.pdf import write_pdf
+
+        return write_pdf(work, self.trim, self.marks)
 
 
 def editions(formats: tuple[Format, ...], trims: list[str], marks: bool) -> list[Edition]:
@@ -43,14 +54,15 @@ def editions(formats: tuple[Format, ...], trims: list[str], marks: bool) -> list
     return chosen
 
 
-def build_work(folder: Path, chosen: list[Edition], dist: Path, progress: Callable[[str], None] = lambda _: None) -> Built:
-    """Build the chosen editions of one work. All are made in memory first, and only then
-    written: a work whose PDF fails leaves no new EPUB beside an old PDF in dist/."""
+def build_work(folder: Path, chosen: list[Edition], key: str | None) -> Built:
+    """Make the chosen editions of one work, all in memory: a work whose PDF fails has no
+    new EPUB either."""
+    from .source.loader import load_work
+
     work = load_work(folder)
-    made = []
+    files = []
     for edition in chosen:
-        made.append((dist / edition.file_name(work.slug), edition.write(work)))
-        progress(made[-1][0].name)
-    for target, data in made:
-        atomic_write(target, data)
-    return Built(work, [target for target, _ in made])
+        name = edition.file_name(work.slug)
+        files.append(BuiltFile(name, edition.write(work), edition_key(key, name) if key else None))
+    meta = work.meta
+    return Built(work.slug, meta.title, meta.author, meta.identifier, work.edition_date.strftime("%Y-%m-%dT%H:%M:%SZ"), files)

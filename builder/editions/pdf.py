@@ -17,22 +17,16 @@ from weasyprint.formatting_structure.boxes import BlockBox
 
 from ..checks import stray_fonts
 from ..errors import BuildError
-from ..paths import STYLES
 from ..source.model import Work
 from .fonts import missing_glyphs
 from .templates import render_page
+from .trims import DEFAULT_TRIM, trims
 from .typeset import layout, write
 
-DEFAULT_TRIM = "a5"
 # A tagged PDF/UA-1 file: structure tree, document language and title shown in the title
 # bar; unlike the PDF/A and PDF/X variants it writes no random DocumentID.
 VARIANT = "pdf/ua-1"
 BLEED_MM = 3  # what print-on-demand services and print shops ask for
-
-
-def trims() -> list[str]:
-    """The page sizes styles/ offers, one stylesheet each."""
-    return sorted(path.stem for path in (STYLES / "trims").glob("*.css"))
 
 
 def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> bytes:
