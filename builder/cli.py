@@ -57,7 +57,7 @@ def _works(paths: list[Path] | None) -> list[Path]:
                 raise BuildError(shown_path(work), f"has the slug {work.name!r}, as {shown_path(seen[work.name])} does", hint="a release holds one work per slug: rename one folder", code="C004")
             seen[work.name] = work
         return list(dict.fromkeys(works))
-    from .source.loader import find_works
+    from .source.folders import find_works
 
     found = find_works(SOURCE)
     if not found:

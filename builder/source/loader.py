@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..paths import STYLES, shown_path
 from .edition_date import edition_date
+from .folders import find_works as find_works  # where it used to live
 from .metadata import load_metadata
 from .model import Part, Work
 from .text import parse_part, valid_id
@@ -55,8 +56,3 @@ def load_work(folder: Path) -> Work:
                 raise SourceError(shown_path(part.path), f"link to #{target}, which no part of the work has", line=line, hint=f"set {{#{target}}} on the block or span to link to, or correct the link", code="S024")
     date = edition_date(folder, STYLES, meta.archive.year)
     return Work(slug=slug, folder=folder, meta=meta, parts=parts, edition_date=date)
-
-
-def find_works(root: Path) -> list[Path]:
-    """Every work folder under source/, in a stable order."""
-    return sorted(path.parent for path in root.glob("*/work.toml"))
