@@ -6,6 +6,7 @@ is reported and the others go on. With one job (or one work) everything runs in 
 
 from __future__ import annotations
 
+import errno
 import gc
 import multiprocessing
 import os
@@ -70,6 +71,16 @@ def _build(job: Job, chosen: list[Edition]) -> Built | Failure:
         return build_work(job.folder, chosen, job.key)
     except BuildError as error:
         return Failure(job.folder, str(error))
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return _bug(job, error)
+        # WeasyPrint writes the fonts it loads to temporary files: a full disk shows here too.
+        failure = BuildError(job.folder, f"ran out of room for temporary files while making its editions: {error.strerror}", hint="free some disk space (or set TMPDIR to a roomier folder)", code="R001")
+        return Failure(job.folder, str(failure))
     except Exception as error:  # a bug: reported with the others, the shelf goes on
-        detail = traceback.format_exc() if os.environ.get("FOLIO_DEBUG") else f"{type(error).__name__}: {error}"
-        return Failure(job.folder, detail, bug=True)
+        return _bug(job, error)
+
+
+def _bug(job: Job, error: Exception) -> Failure:
+    detail = traceback.format_exc() if os.environ.get("FOLIO_DEBUG") else f"{type(error).__name__}: {error}"
+    return Failure(job.folder, f"{job.folder.name}: {detail}", bug=True)

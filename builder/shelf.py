@@ -14,7 +14,7 @@ from .build_key import edition_key, work_key
 from .errors import BuildError
 from .paths import shown_path
 from .release import manifest
-from .release.commit import clean_stale, commit
+from .release.commit import clean_stale, commit, signals_held
 from .release.lock import release_lock
 from .release.manifest import Built
 
@@ -68,12 +68,13 @@ def build_shelf(report: Report, chosen: list[Edition], dist: Path, jobs: int, fo
             report.removed = sorted(drop)
         events.started(len(todo))
         for job, result in scheduler.run(todo, chosen, jobs):
-            if isinstance(result, Built):
-                current = _commit(dist, current, [result], set())
-                report.built.append(result)
-            else:
-                report.failures.append(result)
-            report.pending.remove(job.folder.name)
+            with signals_held():  # so that an interrupted build's report says what was committed
+                if isinstance(result, Built):
+                    current = _commit(dist, current, [result], set())
+                    report.built.append(result)
+                else:
+                    report.failures.append(result)
+                report.pending.remove(job.folder.name)
             events.done(job.folder.name)
 
 

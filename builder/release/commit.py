@@ -46,7 +46,7 @@ def clean_stale(dist: Path) -> list[Path]:
 
 def commit(dist: Path, write: Mapping[str, Content], remove: set[str] = frozenset()) -> None:  # type: ignore[assignment]
     """Make dist/ hold `write` (name → content), lose `remove`, and keep every other file."""
-    with _signals_held():
+    with signals_held():
         dist.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=dist.parent, prefix=staging_prefix(dist)))
         try:
@@ -122,7 +122,7 @@ def _umask() -> int:
 
 
 @contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Hold back SIGINT and SIGTERM (delivered when the commit is done)."""
     held = {signal.SIGINT, signal.SIGTERM}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
