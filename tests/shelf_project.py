@@ -36,8 +36,10 @@ def env(epoch: str = OLD, **extra: str) -> dict[str, str]:
     return os.environ | {"SOURCE_DATE_EPOCH": epoch} | extra
 
 
-def folio(project: Path, *args: str, epoch: str = OLD, **popen: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=project, env=env(epoch), capture_output=True, text=True, check=False, **popen)  # type: ignore[call-overload]
+def folio(project: Path, *args: str, epoch: str = OLD, env_extra: dict[str, str] | None = None, **popen: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # type: ignore[call-overload]
+        [sys.executable, "-m", "builder", *args], cwd=project, env=env(epoch, **(env_extra or {})), capture_output=True, text=True, check=False, **popen,
+    )
 
 
 def start(project: Path, *args: str, epoch: str = OLD) -> subprocess.Popen[str]:

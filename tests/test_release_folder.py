@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -88,14 +89,7 @@ def test_a_commit_killed_at_every_step_leaves_old_or_new(tmp_path: Path) -> None
     for limit in range(40):
         pid = os.fork()
         if pid == 0:  # the child: count steps, and die at step `limit`
-            calls = [0]
-            for name in steps:
-                def dying(*args: object, _real=getattr(committing, name)) -> object:
-                    if calls[0] == limit:
-                        os._exit(9)
-                    calls[0] += 1
-                    return _real(*args)
-                setattr(committing, name, dying)
+            _die_at_step(limit, steps)
             committing.commit(dist, {"a.epub": b"new a", "c.pdf": b"new c"})
             os._exit(0)
         _, status = os.waitpid(pid, 0)
@@ -113,6 +107,22 @@ def test_a_commit_killed_at_every_step_leaves_old_or_new(tmp_path: Path) -> None
             (dist / name).write_bytes(data)
     else:
         raise AssertionError("the commit never completed")
+
+
+def _die_at_step(limit: int, steps: list[str]) -> None:
+    calls = [0]
+
+    def dying(real: Callable[..., object]) -> Callable[..., object]:
+        def step(*args: object) -> object:
+            if calls[0] == limit:
+                os._exit(9)
+            calls[0] += 1
+            return real(*args)
+
+        return step
+
+    for name in steps:
+        setattr(committing, name, dying(getattr(committing, name)))
 
 
 @pytest.mark.parametrize(("how", "code", "said"), [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")])
