@@ -38,20 +38,31 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def run(jobs: list[Job], chosen: list[Edition], workers: int) -> Iterator[tuple[Job, Built | Failure]]:
-    """Build each job's work, yielding results as they are done (in no set order)."""
-    workers = max(1, min(workers, len(jobs)))
+Task = tuple[Job, list[Edition]]
+
+
+def tasks(jobs: list[Job], chosen: list[Edition], workers: int) -> list[Task]:
+    """One task per work; or, when there are fewer works than workers, one per edition, so
+    that a single work's EPUB and PDF are made at once (`gather` puts them back together)."""
+    if len(jobs) >= workers or len(chosen) < 2:
+        return [(job, chosen) for job in jobs]
+    return [(job, [edition]) for job in jobs for edition in chosen]
+
+
+def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]:
+    """Run each task, yielding results as they are done (in no set order)."""
+    workers = max(1, min(workers, len(work)))
+    chosen = [edition for _, editions in work for edition in editions]
     if workers == 1:
-        for job in jobs:
-            yield job, _build(job, chosen)
+        for job, editions in work:
+            yield job, _build(job, editions)
         return
     context = multiprocessing.get_context("forkserver")
     # The fork server imports the writers once; every worker is forked from it with them loaded.
     modules = ["builder.build", "builder.editions.epub"] + (["builder.editions.pdf"] if any(e.format == "pdf" for e in chosen) else [])
     context.set_forkserver_preload(modules)
     with context.Pool(workers, initializer=_worker_started, initargs=(modules,)) as pool:  # leaving it terminates the workers
-        for job, result in pool.imap_unordered(_build_job, [(job, chosen) for job in jobs]):
-            yield job, result
+        yield from pool.imap_unordered(_build_job, work)
 
 
 def _worker_started(modules: list[str]) -> None:
@@ -61,7 +72,7 @@ def _worker_started(modules: list[str]) -> None:
     gc.freeze()  # the imported modules never become garbage: keep the collector off them
 
 
-def _build_job(args: tuple[Job, list[Edition]]) -> tuple[Job, Built | Failure]:
+def _build_job(args: Task) -> tuple[Job, Built | Failure]:
     job, chosen = args
     return job, _build(job, chosen)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import scheduler
@@ -67,7 +67,13 @@ def build_shelf(report: Report, chosen: list[Edition], dist: Path, jobs: int, fo
             current = _commit(dist, current, [], drop)
             report.removed = sorted(drop)
         events.started(len(todo))
-        for job, result in scheduler.run(todo, chosen, jobs):
+        tasks = scheduler.tasks(todo, chosen, jobs)
+        parts: dict[Path, list[Built | scheduler.Failure]] = {}
+        for job, part in scheduler.run(tasks, jobs):
+            parts.setdefault(job.folder, []).append(part)
+            if len(parts[job.folder]) < sum(1 for task in tasks if task[0] == job):
+                continue  # another edition of this work is still being made
+            result = _gather(parts.pop(job.folder), chosen)
             with signals_held():  # so that an interrupted build's report says what was committed
                 if isinstance(result, Built):
                     current = _commit(dist, current, [result], set())
@@ -76,6 +82,18 @@ def build_shelf(report: Report, chosen: list[Edition], dist: Path, jobs: int, fo
                     report.failures.append(result)
                 report.pending.remove(job.folder.name)
             events.done(job.folder.name)
+
+
+def _gather(parts: list[Built | scheduler.Failure], chosen: list[Edition]) -> Built | scheduler.Failure:
+    """A work's editions made by several tasks, as one: all of them, or its first failure."""
+    if failures := [part for part in parts if isinstance(part, scheduler.Failure)]:
+        return failures[0]
+    built = [part for part in parts if isinstance(part, Built)]
+    if len(built) == 1:
+        return built[0]
+    order = {edition.file_name(built[0].slug): n for n, edition in enumerate(chosen)}
+    files = sorted((file for part in built for file in part.files), key=lambda file: order[file.name])
+    return replace(built[0], files=files)
 
 
 def _up_to_date(dist: Path, current: dict | None, slug: str, key: str, chosen: list[Edition]) -> bool:

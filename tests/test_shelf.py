@@ -164,3 +164,12 @@ def test_the_key_covers_what_shapes_an_edition(tmp_path: Path, monkeypatch: pyte
     (project / "styles" / "common.css").write_text("p {}", encoding="utf-8")
     assert build_key.shared_key() != shared  # styles/
     build_key.shared_key.cache_clear()
+
+
+def test_one_work_on_two_workers_makes_its_editions_at_once_and_the_same(shelf: tuple[Path, Path]) -> None:
+    project, serial = shelf
+    result = folio(project, "build", f"source/{WORKS[0]}", "--out", "single", "--jobs", "2")
+    assert result.returncode == 0, result.stderr
+    single = files(project / "single")
+    assert {n: d for n, d in single.items() if n.endswith((".epub", ".pdf"))} == {n: d for n, d in files(serial).items() if n.startswith(WORKS[0])}
+    assert [line.split()[0].rsplit("/", 1)[-1] for line in result.stdout.splitlines() if "bytes" in line] == [f"{WORKS[0]}.epub", f"{WORKS[0]}.pdf"]
