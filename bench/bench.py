@@ -87,9 +87,12 @@ def child(case: str, folder: Path) -> dict[str, float]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def timed(command: list[str], cwd: Path = ROOT) -> float:
+def timed(command: list[str], cwd: Path = ROOT, cache: Path | None = None) -> float:
+    """A whole process's wall time; `cache`: the folio cache it starts with (a new, empty
+    folder unless given, so that every build is as cold as a first one)."""
+    cache = cache or Path(tempfile.mkdtemp(prefix="folio-cache-"))
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, env=ENV, check=True, capture_output=True)
+    subprocess.run(command, cwd=cwd, env=ENV | {"FOLIO_CACHE": str(cache)}, check=True, capture_output=True)
     return time.perf_counter() - start
 
 
@@ -138,14 +141,17 @@ def section_a(rounds: int, scratch: Path) -> list[str]:
         cases = {
             "weasyprint alone (floor)": [sys.executable, __file__, "--floor", str(html), "--work", str(folder)],
             "folio build (EPUB + A5 PDF)": [*FOLIO, "build", str(folder), "--out", str(scratch / "a"), "--force"],
+            "folio build, cover cached": [*FOLIO, "build", str(folder), "--out", str(scratch / "b"), "--force"],
             "pandoc → EPUB": pandoc(folder / "text.md", scratch / "p.epub"),
             "pandoc → PDF (weasyprint)": pandoc(folder / "text.md", scratch / "p.pdf", "--pdf-engine=weasyprint"),
             "folio --version": [*FOLIO, "--version"],
         }
         times: dict[str, list[float]] = {case: [] for case in cases}
+        warm = scratch / "warm-cache"
+        subprocess.run(cases["folio build, cover cached"], cwd=ROOT, env=ENV | {"FOLIO_CACHE": str(warm)}, check=True, capture_output=True)
         for _ in range(rounds):
             for case, command in cases.items():
-                times[case].append(timed(command))
+                times[case].append(timed(command, cache=warm if "cached" in case else None))
         base = median(times["weasyprint alone (floor)"])
         for case in cases:
             rows.append(f"   {name:<14} {case:<34} {median(times[case]):9.2f} {median(times[case]) / base:7.2f}")

@@ -36,9 +36,14 @@ def env(epoch: str = OLD, **extra: str) -> dict[str, str]:
     return os.environ | {"SOURCE_DATE_EPOCH": epoch} | extra
 
 
-def folio(project: Path, *args: str, epoch: str = OLD, env_extra: dict[str, str] | None = None, **popen: object) -> subprocess.CompletedProcess[str]:
+def folio(project: Path, *args: str, epoch: str = OLD, env_extra: dict[str, str] | None = None, python_flags: bool = False, **popen: object) -> subprocess.CompletedProcess[str]:
+    """`python -m builder ARGS` in the project; with python_flags, ARGS begin with Python's own
+    options, up to the first that is not one (e.g. "-X", "importtime", "build", …)."""
+    flags: list[str] = []
+    if python_flags:
+        flags, args = list(args[:2]), args[2:]
     return subprocess.run(  # type: ignore[call-overload]
-        [sys.executable, "-m", "builder", *args], cwd=project, env=env(epoch, **(env_extra or {})), capture_output=True, text=True, check=False, **popen,
+        [sys.executable, *flags, "-m", "builder", *args], cwd=project, env=env(epoch, **(env_extra or {})), capture_output=True, text=True, check=False, **popen,
     )
 
 

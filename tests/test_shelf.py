@@ -173,3 +173,15 @@ def test_one_work_on_two_workers_makes_its_editions_at_once_and_the_same(shelf: 
     single = files(project / "single")
     assert {n: d for n, d in single.items() if n.endswith((".epub", ".pdf"))} == {n: d for n, d in files(serial).items() if n.startswith(WORKS[0])}
     assert [line.split()[0].rsplit("/", 1)[-1] for line in result.stdout.splitlines() if "bytes" in line] == [f"{WORKS[0]}.epub", f"{WORKS[0]}.pdf"]
+
+
+def test_a_cached_cover_gives_the_same_epub_without_loading_weasyprint(tmp_path: Path) -> None:
+    project = make_project(tmp_path / "project", WORKS[:1])
+    cache = {"FOLIO_CACHE": str(tmp_path / "cache")}
+    cold = folio(project, "build", "--format", "epub", "--out", "cold", env_extra=cache)
+    assert cold.returncode == 0, cold.stderr
+    assert len(list((tmp_path / "cache" / "covers").glob("*.png"))) == 1
+    warm = folio(project, "-X", "importtime", "build", "--format", "epub", "--out", "warm", env_extra=cache, python_flags=True)
+    assert warm.returncode == 0, warm.stderr
+    assert "weasyprint" not in warm.stderr  # the import log: no layout engine was loaded
+    assert files(project / "warm") == files(project / "cold")
