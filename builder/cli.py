@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Annotated
@@ -110,7 +110,7 @@ def build(
     report = Report(works)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        _build_shelf(report, chosen, dist, jobs or cores(), force, whole_shelf=not paths)
+        _build_shelf(report, chosen, dist, jobs or cores(), force, whole_shelf=not paths, ours=(lambda slug: in_shard(slug, share)) if share else None)
     except KeyboardInterrupt as stop:
         _interrupted(report, dist, "SIGTERM" if isinstance(stop, _Stopped) else "Ctrl-C")
         sys.exit(143 if isinstance(stop, _Stopped) else 130)
@@ -130,7 +130,7 @@ def build(
     _conclude(summary + (f"; {failed} failed" if failed else ""), failed=bool(failed))
 
 
-def _build_shelf(report: Report, chosen: list, dist: Path, jobs: int, force: bool, whole_shelf: bool) -> None:
+def _build_shelf(report: Report, chosen: list, dist: Path, jobs: int, force: bool, whole_shelf: bool, ours: Callable[[str], bool] | None) -> None:
     """The shelf build, with one progress bar for every work."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -147,7 +147,7 @@ def _build_shelf(report: Report, chosen: list, dist: Path, jobs: int, force: boo
             started=lambda total: progress.update(task, total=total),
             done=lambda slug: progress.update(task, description=slug, advance=1),
         )
-        build_shelf(report, chosen, dist, jobs, force, whole_shelf, events)
+        build_shelf(report, chosen, dist, jobs, force, whole_shelf, events, ours or (lambda _: True))
 
 
 def _interrupted(report: Report, dist: Path, how: str) -> None:

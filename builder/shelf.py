@@ -43,12 +43,15 @@ class Events:
     done: Callable[[str], None] = lambda _: None  # one work built or failed
 
 
-def build_shelf(report: Report, chosen: list[Edition], dist: Path, jobs: int, force: bool, whole_shelf: bool, events: Events = Events()) -> None:
+def build_shelf(
+    report: Report, chosen: list[Edition], dist: Path, jobs: int, force: bool, whole_shelf: bool,
+    events: Events = Events(), ours: Callable[[str], bool] = lambda _: True,
+) -> None:
     """Build the works of `report` into dist/, filling in the report as works are committed.
 
-    `whole_shelf`: the works are all there is (or all of this shard), so works that dist/
-    lists but that are no longer among them leave dist/ and its sums."""
-    dist = dist.absolute()
+    `whole_shelf`: the works are all there are (of those `ours` accepts: a shard's), so a work
+    that dist/ lists, that `ours` accepts and that is not among them leaves dist/ and its sums."""
+    dist = dist.resolve()  # a symbolic link to the folder stays one: the folder it names is swapped
     with release_lock(dist, events.waiting):
         if stale := clean_stale(dist):
             events.cleaned(stale)
@@ -61,7 +64,7 @@ def build_shelf(report: Report, chosen: list[Edition], dist: Path, jobs: int, fo
             else:
                 todo.append(scheduler.Job(folder, key))
         selected = {folder.name for folder in report.works}
-        drop = {slug for slug in (current or {}).get("works", {}) if slug not in selected} if whole_shelf else set()
+        drop = {slug for slug in (current or {}).get("works", {}) if slug not in selected and ours(slug)} if whole_shelf else set()
         report.pending = [job.folder.name for job in todo]
         if drop:
             current = _commit(dist, current, [], drop)

@@ -48,6 +48,13 @@ def test_shards_merge_into_the_whole_build(shelf: tuple[Path, Path]) -> None:
     verify = folio(project, "verify", "merged", "--no-checks")
     assert verify.returncode == 0, verify.stderr
 
+    # A shard built into a folder that holds the whole shelf leaves the other shards' works be.
+    whole = project / "whole"
+    shutil.copytree(serial, whole)
+    again = folio(project, "build", "--shard", "2/2", "--out", "whole")
+    assert again.returncode == 0 and "removed" not in again.stdout, again.stdout + again.stderr
+    assert files(whole) == files(serial)
+
     overlap = folio(project, "release", "merge", str(shards[0]), "serial", "--out", "bad")
     assert overlap.returncode == 1 and "[R003]" in overlap.stderr and "Traceback" not in overlap.stderr
     other = project / "other-builder"

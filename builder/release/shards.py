@@ -57,7 +57,7 @@ def merge(shards: list[Path], out: Path) -> tuple[int, int]:
                 sources[name] = path
             works[slug] = work
     merged = {"builder": builder, "works": dict(sorted(works.items()))}
-    out = out.absolute()
+    out = out.resolve()
     with release_lock(out):
         clean_stale(out)
         previous = read_manifest(out) if out.is_dir() else None
