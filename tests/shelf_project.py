@@ -48,7 +48,12 @@ def folio(project: Path, *args: str, epoch: str = OLD, env_extra: dict[str, str]
 
 
 def start(project: Path, *args: str, epoch: str = OLD) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "builder", *args], cwd=project, env=env(epoch), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    """A build in the background, at a lower priority than the test watching it, so that on a
+    busy machine the test still sees each commit as it happens."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "builder", *args], cwd=project, env=env(epoch), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: os.nice(10),
+    )
 
 
 def files(folder: Path) -> dict[str, bytes]:
