@@ -1,7 +1,9 @@
 """Checks of built editions, each finding with a stable code: W3C EPUBCheck and DAISY Ace for
 the EPUB; for the PDF, what can be read back (text, embedded fonts, metadata, tags, bookmarks).
 
-Codes: E1xx EPUBCheck (the message carries EPUBCheck's own ID), E2xx DAISY Ace, P1xx PDF.
+Codes: E1xx EPUBCheck (the message carries EPUBCheck's own ID), E2xx DAISY Ace, P1xx PDF,
+P03x the PDF's conformance (PDF/UA-1, PDF/A-2u) in the page-validation validator, and a
+print cover's fit to the interior beside it.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+from page import PageError, ValidationProfile, validate_pdf
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -23,6 +27,27 @@ from .editions.fonts import BOOK_FONTS
 from .paths import ROOT, shown_path
 
 ACE_SCRIPT = ROOT / "scripts" / "ace"
+# Every external checker runs with a timeout, so that a hung Java or Chromium cannot hang
+# `check` or `verify`: FOLIO_CHECK_TIMEOUT seconds (default 300, ample for a book of 20 MB).
+DEFAULT_TIMEOUT = 300
+
+
+def timeout() -> float:
+    try:
+        return max(1.0, float(os.environ.get("FOLIO_CHECK_TIMEOUT", DEFAULT_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def run_checker(command: list[str], what: str, env: dict[str, str] | None = None, timeout_factor: int = 1) -> subprocess.CompletedProcess[str]:
+    """Run an external checker; RuntimeError if it cannot start or outlives the timeout."""
+    limit = timeout() * timeout_factor
+    try:
+        return subprocess.run(command, capture_output=True, text=True, check=False, timeout=limit, env=env)
+    except subprocess.TimeoutExpired:
+        raise RuntimeError(f"{what} did not finish within {limit:g} s (FOLIO_CHECK_TIMEOUT); it was stopped") from None
+    except OSError as error:
+        raise RuntimeError(f"{what} could not start: {error}") from None
 
 
 @dataclass(frozen=True)
@@ -43,7 +68,7 @@ def epubcheck_report(path: Path) -> dict:
     if java is None:
         raise RuntimeError("EPUBCheck needs Java 17 or newer; install it (Debian: default-jre-headless)")
     # C1 only: EPUBCheck is a short run, and the JIT's later tiers only slow its start.
-    result = subprocess.run([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], capture_output=True, text=True, check=False)
+    result = run_checker([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], "EPUBCheck")
     try:
         return json.loads(result.stdout)
     except json.JSONDecodeError:
@@ -70,15 +95,29 @@ def ace_available() -> bool:
     return ACE_SCRIPT.exists() and shutil.which("node") is not None and shutil.which("npm") is not None
 
 
+@cache
+def _install_ace() -> None:
+    """First use installs Chromium and Ace, which may take longer than a check."""
+    result = run_checker([str(ACE_SCRIPT), "--install"], "Installing Ace", timeout_factor=6)
+    if result.returncode != 0:
+        raise RuntimeError(f"Ace could not be installed: {(result.stdout + result.stderr).strip()[-500:]}")
+
+
 def ace(path: Path) -> list[Finding]:
-    """DAISY Ace, through scripts/ace (which installs it on first use): every violation."""
+    """DAISY Ace, through scripts/ace (which installs it on first use): every violation.
+
+    Ace's headless Chromium now and then crashes on a file it checks fine the next time;
+    such a crash (no report written) is retried once. A violation is never retried."""
     shown = shown_path(path)
-    with tempfile.TemporaryDirectory() as reports:
-        result = subprocess.run([str(ACE_SCRIPT), str(path)], capture_output=True, text=True, check=False, env=os.environ | {"ACE_REPORTS": reports})
-        report_file = Path(reports) / path.name / "report.json"
-        if not report_file.exists():
-            return [Finding(shown, "E200", f"Ace could not check the file: {(result.stdout + result.stderr).strip()[-500:]}")]
-        report = json.loads(report_file.read_text(encoding="utf-8"))
+    try:
+        _install_ace()
+        report, output = _ace_once(path)
+        if report is None:
+            report, output = _ace_once(path)
+    except RuntimeError as error:
+        return [Finding(shown, "E200", str(error))]
+    if report is None:
+        return [Finding(shown, "E200", f"Ace could not check the file (twice): {output}")]
     findings = []
     for document in report.get("assertions", []):
         for assertion in document.get("assertions", []):
@@ -86,6 +125,15 @@ def ace(path: Path) -> list[Finding]:
             where = document.get("earl:testSubject", {}).get("url", "")
             findings.append(Finding(shown, "E201", f"Ace {test['earl:impact']}: {test['dct:title']} in {where}"))
     return findings
+
+
+def _ace_once(path: Path) -> tuple[dict | None, str]:
+    """Ace's report on a file (None if it wrote none), and the end of its output."""
+    with tempfile.TemporaryDirectory() as reports:
+        result = run_checker([str(ACE_SCRIPT), str(path)], "Ace", env=os.environ | {"ACE_REPORTS": reports})
+        report_file = Path(reports) / path.name / "report.json"
+        report = json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists() else None
+    return report, (result.stdout + result.stderr).strip()[-500:]
 
 
 def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: str | None = None) -> list[Finding]:
@@ -121,6 +169,37 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
         findings.append(Finding(shown, "P104", "viewers are not told to show the title (DisplayDocTitle)"))
     if not reader.outline:
         findings.append(Finding(shown, "P105", "no bookmarks"))
+    return findings + conformance(path) + (cover_fit(path) if path.name.endswith("-cover.pdf") else [])
+
+
+def cover_fit(path: Path) -> list[Finding]:
+    """A print cover next to its interior, as in dist/: sized for its trim and page count (P033)."""
+    from .editions.print_cover import misfit  # imported here: the editions use these checks
+
+    stem = path.name.removesuffix("-cover.pdf")
+    interior = next((p for p in (path.with_name(f"{stem}.pdf"), path.with_name(f"{stem}-print.pdf")) if p.is_file()), None)
+    if interior is None:
+        return []  # a cover on its own has nothing to be measured against
+    problem = misfit(path.read_bytes(), interior.read_bytes())
+    return [Finding(shown_path(path), "P033", problem)] if problem else []
+
+
+# Every PDF the builder makes claims both: PDF/UA-1 for reading, PDF/A-2u for archives.
+PROFILES = {"P030": ValidationProfile.PDF_UA_1, "P031": ValidationProfile.PDF_A_2U}
+
+
+def conformance(path: Path) -> list[Finding]:
+    """Each rule of PDF/UA-1 (P030) and PDF/A-2u (P031) the file fails in page-validation, an
+    independent validator that passes veraPDF's test corpus; P032 if it cannot read the file."""
+    shown = shown_path(path)
+    findings = []
+    for code, profile in PROFILES.items():
+        try:
+            report = validate_pdf(path, profile=profile)
+        except PageError as error:
+            return [Finding(shown, "P032", f"the PDF/UA and PDF/A validator cannot read the file: {error}")]
+        name = "PDF/UA-1" if profile is ValidationProfile.PDF_UA_1 else "PDF/A-2u"
+        findings += [Finding(shown, code, f"not {name}: {failure.rule_id}: {failure.message}") for failure in report.failures]
     return findings
 
 

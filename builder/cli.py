@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from . import NAME, __version__
+from .editions.papers import DEFAULT_PAPER, papers
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .paths import DIST, SOURCE, shown_path
@@ -49,20 +50,18 @@ def main(
 
 
 def _works(paths: list[Path] | None) -> list[Path]:
-    if paths:
-        works = [path.resolve() for path in paths]
-        seen: dict[str, Path] = {}
-        for work in works:
-            if work.name in seen and seen[work.name] != work:
-                raise BuildError(shown_path(work), f"has the slug {work.name!r}, as {shown_path(seen[work.name])} does", hint="a release holds one work per slug: rename one folder", code="C004")
-            seen[work.name] = work
-        return list(dict.fromkeys(works))
     from .source.folders import find_works
+    from .source.loader import check_distinct
+    from .source.sourcefile import resolved
 
-    found = find_works(SOURCE)
-    if not found:
+    works = list(dict.fromkeys(resolved(path, shown_path(path)) for path in paths)) if paths else find_works(SOURCE)
+    if not works:
         raise BuildError(shown_path(SOURCE), "no works found", hint="add a folder with a work.toml under source/", code="C001")
-    return found
+    # A work of source/ is held to the identifiers of all of source/; a copy elsewhere only to
+    # the works built with it.
+    in_source = any(work.parent == SOURCE.resolve() for work in works)
+    check_distinct(works, find_works(SOURCE) if in_source else [])
+    return works
 
 
 class _Stopped(KeyboardInterrupt):
@@ -80,12 +79,14 @@ def build(
     trim: Annotated[list[str] | None, typer.Option("--trim", "-t", help=f"Page size of the PDF, from styles/trims: {', '.join(trims())}; repeat for several.", show_default=DEFAULT_TRIM)] = None,
     all_trims: Annotated[bool, typer.Option("--all-trims", help="Build the PDF in every trim.")] = False,
     print_marks: Annotated[bool, typer.Option("--print-marks", help="Add 3 mm bleed and crop marks to the PDF, for print shops (files end in -print.pdf).")] = False,
+    cover: Annotated[bool, typer.Option("--cover", help="Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): <slug>-cover.pdf.")] = False,
+    paper: Annotated[str, typer.Option("--paper", help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.")] = DEFAULT_PAPER,
     dist: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions to.")] = DIST,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Works built at once (default: the number of cores).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every work, even those whose inputs are unchanged.")] = False,
     shard: Annotated[str | None, typer.Option("--shard", metavar="K/N", help="Build only the K-th of N shares of the works (by slug), e.g. on one machine of N.", show_default=False)] = None,
 ) -> None:
-    """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf; unchanged works are skipped."""
+    """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf); unchanged works are skipped."""
     from .build import FORMATS, editions
     from .release.shards import in_shard, parse_shard
     from .scheduler import cores
@@ -99,11 +100,13 @@ def build(
     for name in chosen_trims:
         if name not in trims():
             raise typer.BadParameter(f"{name!r} is not a trim; choose from {', '.join(trims())}", param_hint="--trim")
+    if paper not in papers():
+        raise typer.BadParameter(f"{paper!r} is not a paper; choose from {', '.join(papers())}", param_hint="--paper")
     try:
         share = parse_shard(shard) if shard else None
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--shard") from None
-    chosen = editions(formats, chosen_trims, print_marks)  # type: ignore[arg-type]
+    chosen = editions(formats, chosen_trims, print_marks, cover, paper)  # type: ignore[arg-type]
     works = _works(paths)
     if share:
         works = [work for work in works if in_shard(work.name, share)]
@@ -200,9 +203,9 @@ def verify(
     checks_too: Annotated[bool, typer.Option("--checks/--no-checks", help="Also re-check each edition (EPUBCheck; the PDF read back).")] = True,
 ) -> None:
     """Verify a release folder: every file against manifest.json and SHA256SUMS, and each edition re-checked."""
-    from .release import manifest
+    from .release import verify as release_verify
 
-    count, findings = manifest.verify(dist, run_checks=checks_too)
+    count, findings = release_verify.verify(dist, run_checks=checks_too)
     _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
 
 

@@ -42,11 +42,14 @@ Task = tuple[Job, list[Edition]]
 
 
 def tasks(jobs: list[Job], chosen: list[Edition], workers: int) -> list[Task]:
-    """One task per work; or, when there are fewer works than workers, one per edition, so
-    that a single work's EPUB and PDF are made at once (`gather` puts them back together)."""
-    if len(jobs) >= workers or len(chosen) < 2:
+    """One task per work; or, when there are fewer works than workers, one for the EPUB and
+    one for the PDFs (a print cover is sized from its interior, so they stay together), so
+    that a single work's EPUB and PDF are made at once (the shelf gathers them again)."""
+    epub = [edition for edition in chosen if edition.format == "epub"]
+    rest = [edition for edition in chosen if edition.format != "epub"]
+    if len(jobs) >= workers or not epub or not rest:
         return [(job, chosen) for job in jobs]
-    return [(job, [edition]) for job in jobs for edition in chosen]
+    return [(job, group) for job in jobs for group in (epub, rest)]
 
 
 def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]:
@@ -86,7 +89,7 @@ def _build(job: Job, chosen: list[Edition]) -> Built | Failure:
         if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             return _bug(job, error)
         # WeasyPrint writes the fonts it loads to temporary files: a full disk shows here too.
-        failure = BuildError(job.folder, f"ran out of room for temporary files while making its editions: {error.strerror}", hint="free some disk space (or set TMPDIR to a roomier folder)", code="R001")
+        failure = BuildError(job.folder, f"ran out of room for temporary files while making its editions: {error.strerror}", hint="free some disk space (or set TMPDIR to a roomier folder)", code="P020")
         return Failure(job.folder, str(failure))
     except Exception as error:  # a bug: reported with the others, the shelf goes on
         return _bug(job, error)

@@ -128,7 +128,7 @@ def _commit(dist: Path, current: dict | None, built: list[Built], drop: set[str]
         commit(dist, files | manifest.release_files(new), remove=dropped)
     except OSError as error:
         raise BuildError(
-            shown_path(dist), f"could not write the release folder: {error.strerror or error}",
-            hint="free some space or make the folder writable (nothing half-written was left: it holds the previous release)", code="R001",
+            shown_path(dist), f"cannot be written: {error.strerror or error}",
+            hint="make the output folder a writable folder with room to spare, or choose another with --out (it holds the previous release, whole)", code="P020",
         ) from None
     return new

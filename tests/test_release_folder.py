@@ -164,7 +164,7 @@ def test_a_full_disk_leaves_the_previous_release(states: tuple[Path, Path, Path]
     result = folio(project, "build", "--out", "dist", "-j1", epoch=NEW, preexec_fn=_limit_file_size)
     assert result.returncode == 1
     # WeasyPrint's temporary font files or the commit: either way a coded error, not a bug
-    assert "File too large" in result.stderr and "[R001]" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert "File too large" in result.stderr and "[P020]" in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert set(assert_true_release(dist, [old, new]).values()) == {0}
     assert not list(project.glob(".dist.stage-*"))
 
@@ -180,7 +180,7 @@ def test_a_really_full_disk_leaves_the_previous_release(states: tuple[Path, Path
         dist = mount / "dist"
         shutil.copytree(old, dist)  # about 270 kB: room for the old release, not for a second copy
         result = folio(project, "build", "--out", str(dist), "-j1", epoch=NEW)
-        assert result.returncode == 1 and "No space left on device [R001]" in result.stderr, result.stderr
+        assert result.returncode == 1 and "No space left on device [P020]" in result.stderr, result.stderr
         assert set(assert_true_release(dist, [old, new]).values()) == {0}
         assert [p.name for p in mount.iterdir() if p.name != ".dist.lock"] == ["dist"]
     finally:

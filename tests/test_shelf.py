@@ -56,13 +56,13 @@ def test_shards_merge_into_the_whole_build(shelf: tuple[Path, Path]) -> None:
     assert files(whole) == files(serial)
 
     overlap = folio(project, "release", "merge", str(shards[0]), "serial", "--out", "bad")
-    assert overlap.returncode == 1 and "[R003]" in overlap.stderr and "Traceback" not in overlap.stderr
+    assert overlap.returncode == 1 and "[R002]" in overlap.stderr and "Traceback" not in overlap.stderr
     other = project / "other-builder"
     shutil.copytree(shards[1], other)
     manifest = (other / "manifest.json").read_text(encoding="utf-8")
     (other / "manifest.json").write_text(manifest.replace('"version": "', '"version": "9', 1), encoding="utf-8")
     mismatch = folio(project, "release", "merge", str(shards[0]), str(other), "--out", "bad")
-    assert mismatch.returncode == 1 and "[R004]" in mismatch.stderr
+    assert mismatch.returncode == 1 and "[R003]" in mismatch.stderr
     assert not (project / "bad").exists()
 
 

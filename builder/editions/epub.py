@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -129,8 +130,8 @@ def _document(work: Work, uid: str, file_name: str, html: str, properties: list[
         tree = etree.fromstring(html.encode("utf-8"))
     except etree.XMLSyntaxError as error:
         raise BuildError(work.folder, f"EPUB {file_name} is not well-formed XHTML: {error}", hint="report this with the source that caused it", code="P010") from None
-    ids = [element.get("id") for element in tree.iter() if element.get("id")]
-    if duplicates := sorted({value for value in ids if ids.count(value) > 1}):
+    ids = Counter(element.get("id") for element in tree.iter() if element.get("id"))
+    if duplicates := sorted(value for value, count in ids.items() if count > 1):
         raise BuildError(work.folder, f"EPUB {file_name} has the id {duplicates[0]!r} twice", hint="rename the id in the text", code="P011")
     item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML, content=html.encode("utf-8"))
     item.properties = properties or []

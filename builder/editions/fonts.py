@@ -28,7 +28,7 @@ def _covered() -> frozenset[int]:
     ]
     fc_match = shutil.which("fc-match")
     if fc_match:  # GFS Didot is a system font (Debian's fonts-gfs-didot): ask fontconfig, as Pango does
-        found = subprocess.run([fc_match, "--format=%{file}", "GFS Didot"], capture_output=True, text=True, check=False).stdout
+        found = subprocess.run([fc_match, "--format=%{file}", "GFS Didot"], capture_output=True, text=True, check=False, timeout=60).stdout
         if "GFSDidot" in found:
             files.append(found)
     points: set[int] = set()

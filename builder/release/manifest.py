@@ -1,5 +1,5 @@
-"""Release files in dist/: `SHA256SUMS` (for `sha256sum -c`) and `manifest.json`, and the
-`verify` that re-hashes and re-checks every edition against them."""
+"""Release files in dist/: `SHA256SUMS` (for `sha256sum -c`) and `manifest.json`; `verify.py`
+re-hashes and re-checks every edition against them."""
 
 from __future__ import annotations
 
@@ -7,13 +7,8 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from .. import NAME, __version__
-from ..paths import shown_path
-
-if TYPE_CHECKING:
-    from ..checks import Finding
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -86,62 +81,13 @@ def listed_files(manifest: dict | None) -> set[str]:
 
 
 def read_manifest(dist: Path) -> dict | None:
+    """The manifest, or None if there is none or it is not one (verify says what is wrong)."""
     try:
-        return json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError):
+        manifest = json.loads((dist / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-
-
-def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
-    """Re-hash every file against the manifest and SHA256SUMS, then re-check each edition.
-    Returns the number of files verified and the findings (codes V1xx, and the checks')."""
-    from .. import checks
-    from ..checks import Finding
-    manifest = read_manifest(dist)
-    if manifest is None:
-        return 0, [Finding(shown_path(dist / MANIFEST), "V100", "missing or not JSON; rebuild with folio build")]
-    findings: list[Finding] = []
-    sums = _read_sums(dist, findings)
-    count = 0
-    for slug, work in manifest.get("works", {}).items():
-        for entry in work["files"]:
-            path = dist / entry["name"]
-            shown = shown_path(path)
-            count += 1
-            if not path.is_file():
-                findings.append(Finding(shown, "V101", f"listed in the manifest for {slug} but missing"))
-                continue
-            size, digest = path.stat().st_size, sha256(path)
-            if size != entry["size"]:
-                findings.append(Finding(shown, "V102", f"size {size:,} bytes, manifest says {entry['size']:,}"))
-            if digest != entry["sha256"]:
-                findings.append(Finding(shown, "V103", f"sha256 {digest[:16]}… does not match the manifest's {entry['sha256'][:16]}…"))
-            if sums.get(entry["name"]) != entry["sha256"]:
-                findings.append(Finding(shown, "V104", f"{SUMS} does not list it with the manifest's sha256"))
-            if run_checks:
-                if path.suffix == ".epub":
-                    findings += checks.epubcheck(path)
-                else:
-                    findings += checks.check_pdf(path, expect_title=work["title"])
-    listed = {entry["name"] for work in manifest.get("works", {}).values() for entry in work["files"]}
-    for name in sorted(set(sums) - listed):
-        findings.append(Finding(shown_path(dist / name), "V105", f"in {SUMS} but not in the manifest"))
-    return count, findings
-
-
-def _read_sums(dist: Path, findings: list[Finding]) -> dict[str, str]:
-    from ..checks import Finding
-
-    sums: dict[str, str] = {}
-    try:
-        text = (dist / SUMS).read_text(encoding="ascii")
-    except (FileNotFoundError, UnicodeDecodeError):
-        findings.append(Finding(shown_path(dist / SUMS), "V100", "missing or unreadable; rebuild with folio build"))
-        return sums
-    for number, line in enumerate(text.splitlines(), start=1):
-        digest, _, name = line.partition("  ")
-        if len(digest) != 64 or not name:
-            findings.append(Finding(f"{shown_path(dist / SUMS)}:{number}", "V100", "not a `sha256sum` line"))
-            continue
-        sums[name] = digest
-    return sums
+    works = manifest.get("works") if isinstance(manifest, dict) else None
+    if not isinstance(works, dict) or not all(isinstance(work, dict) and isinstance(work.get("files"), list) for work in works.values()):
+        return None
+    files = [entry for work in works.values() for entry in work["files"]]
+    return manifest if all(isinstance(entry, dict) and isinstance(entry.get("name"), str) for entry in files) else None

@@ -10,8 +10,21 @@ import os
 import tempfile
 from pathlib import Path
 
+from ..errors import BuildError
+from ..paths import shown_path
+
 
 def atomic_write(target: Path, data: bytes) -> None:
+    try:
+        _write(target, data)
+    except OSError as error:  # a full disk, a read-only or immutable folder, `dist` a file: not a bug
+        raise BuildError(
+            shown_path(target), f"cannot be written: {error.strerror or error}" + (f" ({error.filename})" if error.filename else ""),
+            hint="make the output folder a writable folder with room to spare (or choose another with --out)", code="P020",
+        ) from None
+
+
+def _write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     try:

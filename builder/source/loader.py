@@ -9,8 +9,10 @@ from ..errors import SourceError
 from ..paths import STYLES, shown_path
 from .edition_date import edition_date
 from .folders import find_works as find_works  # where it used to live
-from .metadata import load_metadata
+from .limits import check_notes, check_size
+from .metadata import key_line, load_metadata
 from .model import Part, Work
+from .sourcefile import resolved
 from .text import parse_part, valid_id
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -20,13 +22,14 @@ RESERVED_PREFIXES = ("note-", "noteref-", "part-", "text-")
 
 
 def load_work(folder: Path) -> Work:
-    folder = folder.resolve()
+    folder = resolved(folder, shown_path(folder))
     if not folder.is_dir():
         raise SourceError(shown_path(folder), "not a folder", hint="give the path of a work's folder under source/", code="S000")
     slug = folder.name
     if not _SLUG.match(slug):
         raise SourceError(shown_path(folder), f"folder name {slug!r} is not a slug", hint="name it in lower case with hyphens, e.g. lenin-1912-letter-to-huysmans", code="S005")
     meta = load_metadata(folder / "work.toml", shown_path(folder / "work.toml"))
+    check_size(sum(_size(folder / name) for name in meta.parts), shown_path(folder))
     parts: list[Part] = []
     seen_ids: dict[str, str] = {}
     seen_labels: dict[str, str] = {}
@@ -50,9 +53,39 @@ def load_work(folder: Path) -> Work:
                 raise SourceError(shown_path(path), f"id {value!r} is used twice (also in {seen_ids[value]})", line=line, hint="ids must be unique across the work", code="S008")
             seen_ids[value] = shown_path(path)
         parts.append(part)
+    check_notes(len(seen_labels), shown_path(folder))
     for part in parts:
         for target, line in part.links:
             if target not in seen_ids:
                 raise SourceError(shown_path(part.path), f"link to #{target}, which no part of the work has", line=line, hint=f"set {{#{target}}} on the block or span to link to, or correct the link", code="S024")
     date = edition_date(folder, STYLES, meta.archive.year)
     return Work(slug=slug, folder=folder, meta=meta, parts=parts, edition_date=date)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size  # a link out of the folder is refused when the part is read
+    except (OSError, RuntimeError):
+        return 0
+
+
+def check_distinct(folders: list[Path], others: list[Path]) -> None:
+    """Refuse two works of one command with one slug (their files would overwrite each other
+    in dist/), and two works, among these and `others` (the rest of source/), with one
+    identifier (readers and stores take them for one book)."""
+    slugs: dict[str, Path] = {}
+    for folder in folders:
+        if folder.name in slugs and slugs[folder.name] != folder:
+            raise SourceError(shown_path(folder), f"another work in this command has the slug {folder.name!r}: {shown_path(slugs[folder.name])}", hint="build them separately, into different --out folders, or rename one folder", code="S044")
+        slugs[folder.name] = folder
+    identifiers: dict[str, Path] = {}
+    for folder in dict.fromkeys([*folders, *others]):
+        toml = folder / "work.toml"
+        try:
+            identifier = load_metadata(toml, shown_path(toml)).identifier
+        except SourceError:
+            continue  # its own build reports what is wrong with it
+        if identifier in identifiers:
+            first = identifiers[identifier] / "work.toml"
+            raise SourceError(shown_path(toml), f"identifier {identifier!r} is also the identifier of {shown_path(first)}", line=key_line(toml.read_text(encoding="utf-8-sig"), ("identifier",)), hint="give each work its own identifier (urn:uuid: with a new UUID)", code="S043")
+        identifiers[identifier] = folder

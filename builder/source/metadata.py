@@ -21,7 +21,7 @@ from pydantic import (
 )
 
 from ..errors import SourceError
-from .sourcefile import CONTROL, read_source
+from .sourcefile import CONTROL, invisible, read_source
 
 
 def _as_list(value: object) -> object:
@@ -122,7 +122,7 @@ class Metadata(_Strict):
     first_published: Text | None = None
     description: Text | None = None
     subjects: list[Text] = []
-    parts: list[Annotated[str, Field(pattern=r"^[\w][\w.-]*\.md$")]] = ["text.md"]
+    parts: Annotated[list[Annotated[str, Field(pattern=r"^[\w][\w.-]*\.md$")]], Field(min_length=1)] = ["text.md"]
     source: PrintedSource | None = None
     credits: Credits = Credits()
     archive: Archive
@@ -188,6 +188,7 @@ def load_metadata(path: Path, shown: str) -> Metadata:
         line = int(found.group(1)) if found else None
         message = str(error).split(" (at line")[0]
         raise SourceError(shown, f"not valid TOML: {message}", line=line, hint="see https://toml.io for the syntax", code="S003") from None
+    _check_strings(data, (), text, shown)
     try:
         return Metadata.model_validate(data)
     except ValidationError as errors:
@@ -209,11 +210,24 @@ def load_metadata(path: Path, shown: str) -> Metadata:
         raise SourceError(shown, message, line=line, hint=hint, code="S004") from None
 
 
+def _check_strings(value: object, loc: tuple[str | int, ...], text: str, shown: str) -> None:
+    """Refuse a control or invisible character that a TOML escape (`\\u000c`) put in a key or a
+    value: the file itself has none, so the file's own check cannot see it."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        for found in (invisible(each) for each in (key, item) if isinstance(each, str)):
+            if found is None:
+                continue
+            where = ".".join(str(part) for part in (*loc, key)) or "(top level)"
+            raise SourceError(shown, f"'{where}': {found[1]}, written as an escape", line=key_line(text, (*loc, key)) or key_line(text, loc), hint="delete the escape (\\u…); a title or name has no invisible characters", code="S042")
+        _check_strings(item, (*loc, key), text, shown)
+
+
 _HINTS = {
     "language": 'a BCP 47 tag such as "en" or "de-AT"',
     "identifier": 'a stable URN or URL, e.g. "urn:uuid:…"; it must stay the same on every build',
     "url": "an http:// or https:// address",
-    "parts": 'Markdown files in this folder, in reading order, e.g. ["text.md"]',
+    "parts": 'Markdown files in this folder, in reading order, e.g. ["text.md"]; at least one',
 }
 
 

@@ -30,11 +30,34 @@ LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
 _ID = re.compile(r"^[A-Za-z][\w-]*$")
 _LINK = re.compile(r"^(https?://|mailto:|#)")
+# A note call or definition: its label is checked before parsing, since the footnote plugin
+# reads a label it cannot take as an ordinary link (`[^a b]: …` would become a link target).
+_NOTE_LABEL = re.compile(r"\[\^([^\]\n]*)\]")
+# `{#id}`, `{.class}` or `{key=…}` left as text where the attrs plugin reads attributes (at the
+# start of a line, or right after a `[span]`): an attribute it could not read.
+_UNREAD_ATTRIBUTES = re.compile(r"(?:^|\])\{\s*(?:[#.][^\s{}]|[A-Za-z][\w-]*=)[^{}]*\}")
+# How deeply block quotations, lists, emphasis, links and spans may nest. markdown-it drops
+# the text below its own limit (maxNesting) without a word; ours is far inside it, so that
+# nothing is ever dropped and a source nested deeper is refused with its line.
+MAX_DEPTH = 12
+_PARSER_NESTING = 100
+_CONTAINERS = {"blockquote", "bullet_list", "ordered_list", "em", "strong", "s", "link", "span"}
+# Code is refused, not set: the archive's texts have none, and a paragraph indented by four
+# spaces (Markdown's code block) is a conversion's accident far more often than code.
+_CODE = {"code_inline": "inline code (`…`)", "code_block": "a block indented by four spaces, which Markdown reads as code", "fence": "a fenced code block (```)"}
+_CODE_HINT = {
+    "code_inline": "remove the backticks, or write \\` for a backtick the text really has",
+    "code_block": "remove the indent (a note's later paragraphs are indented by four spaces, but only inside the note)",
+    "fence": "remove the ``` lines",
+}
 
 
 def _markdown() -> MarkdownIt:
     # Raw HTML is off: a source is untrusted and must not inject markup or scripts.
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False, "maxNesting": _PARSER_NESTING})
+    # Every link becomes a link token, whatever its scheme, so that _check_tokens refuses a
+    # `javascript:`, `file:` or `data:` link with its line instead of printing it as text.
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     md.enable("table")
     md.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     md.use(attrs_block_plugin)  # every attribute is kept, then checked by _check_tokens
@@ -66,6 +89,7 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     """Parse one Markdown file into a Part, checking its headings, notes and ids."""
     missing = SourceError(shown, "listed in work.toml 'parts' but missing", hint="create it, or remove it from 'parts'", code="S010")
     source = read_source(path, shown, inside=path.parent, missing=missing)
+    _check_note_labels(source, shown)
     tokens = _drop_empty_table_heads(MD.parse(source, {}))
     body, definitions = _split_notes(tokens, shown)
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":
@@ -74,6 +98,10 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     if not title:
         raise SourceError(shown, "the level-1 heading has no words", line=_line(body[0]), hint="give the part a title: '# Title of this part'", code="S011")
     body[0].attrSet("id", part_id)
+    for _, note_tokens in definitions.values():
+        if nested := _note_calls(note_tokens, shown):
+            label, line = next(iter(nested.items()))
+            raise SourceError(shown, f"note [^{label}] is called from inside another note", line=line, hint="notes cannot carry notes; merge the two", code="S014")
     calls = _note_calls(body, shown)
     for label, line in calls.items():
         if label not in definitions:
@@ -83,13 +111,11 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
             raise SourceError(shown, f"note [^{label}] is never called", line=note.line, hint=f"call it with [^{label}] in the text, or delete it", code="S012")
     links = _check_tokens(body, shown)
     for _, note_tokens in definitions.values():
-        if nested := _note_calls(note_tokens, shown):
-            label, line = next(iter(nested.items()))
-            raise SourceError(shown, f"note [^{label}] is called from inside another note", line=line, hint="notes cannot carry notes; merge the two", code="S014")
         links += _check_tokens(note_tokens, shown)
     notes = {label: definitions[label][0] for label in calls}  # in the order they are called
     sections = _sections(body, part_id, shown)  # gives headings their ids: collect them after
-    ids = _collect_ids(body) + [(note.id, note.line) for note in notes.values()]
+    # Ids set inside notes are the work's ids too: checked, and linked to, like the others.
+    ids = _collect_ids(body) + [(note.id, note.line) for note in notes.values()] + [found for note in notes.values() for found in _collect_ids(note.tokens)]
     return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=sections, ids=ids)
 
 
@@ -165,15 +191,32 @@ def _note_calls(tokens: list[Token], shown: str) -> dict[str, int]:
     return calls
 
 
+def _check_note_labels(source: str, shown: str) -> None:
+    for found in _NOTE_LABEL.finditer(source):
+        if not _LABEL.match(found.group(1)):
+            line = source.count("\n", 0, found.start()) + 1
+            raise SourceError(shown, f"note label [^{found.group(1)}] has characters ids cannot carry", line=line, hint="use letters, digits, '-' or '_', e.g. [^1] or [^abroad]", code="S015")
+
+
 def _check_tokens(tokens: list[Token], shown: str) -> list[tuple[str, int]]:
-    """Refuse images, attributes and links a source may not use; return its links to ids."""
+    """Refuse images, code, attributes, links and nesting a source may not use; return its
+    links to ids."""
     links = []
     line = 1
+    depth = 0  # containers open around the current token
     for token in tokens:
         line = _line(token) if token.map else line  # table cells carry no line of their own
         for each in [token, *(token.children or [])]:
             if each.type == "image":
                 raise SourceError(shown, "images are not supported yet", line=line, hint="describe the image in words, or leave it out", code="S018")
+            if each.type in _CODE:
+                raise SourceError(shown, f"{_CODE[each.type]}: a book of this kind sets no code", line=line, hint=_CODE_HINT[each.type], code="S041")
+            if each.type == "text" and (unread := _UNREAD_ATTRIBUTES.search(each.content)):
+                raise SourceError(shown, f"{unread.group().lstrip(']')} is not an attribute the parser can read", line=line, hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} or {lang=xx}, on the line before a block or right after a [span]", code="S045")
+            if _container(each):
+                depth += each.nesting
+            if depth > MAX_DEPTH:
+                raise SourceError(shown, f"nested more than {MAX_DEPTH} deep (block quotations, lists, emphasis, links)", line=line, hint="flatten the nesting: no page can show it, and the parser would drop the text", code="S040")
             for key, value in (each.attrs or {}).items():
                 if not _made_by_the_parser(each.type, key, str(value)):
                     _check_attribute(key, str(value), shown, line)
@@ -184,6 +227,10 @@ def _check_tokens(tokens: list[Token], shown: str) -> list[tuple[str, int]]:
                 if href.startswith("#"):
                     links.append((href[1:], line))
     return links
+
+
+def _container(token: Token) -> bool:
+    return token.type.rsplit("_", 1)[0] in _CONTAINERS
 
 
 def _made_by_the_parser(kind: str, key: str, value: str) -> bool:

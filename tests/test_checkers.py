@@ -1,0 +1,54 @@
+"""The external checkers as the suite meets them: Ace's crash retried once (a finding never),
+and a hung checker stopped by its timeout (see also test_verify)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from builder import checks
+
+# A stand-in for scripts/ace: counts its runs, crashes (writes no report) on the runs listed
+# in CRASH, and otherwise writes a report with VIOLATIONS assertions.
+FAKE_ACE = """#!/bin/sh
+[ "$1" = "--install" ] && exit 0
+echo run >> "{log}"
+runs=$(wc -l < "{log}")
+case " {crash} " in *" $runs "*) echo "Chromium crashed" >&2; exit 2;; esac
+mkdir -p "$ACE_REPORTS/$(basename "$1")"
+echo '{report}' > "$ACE_REPORTS/$(basename "$1")/report.json"
+"""
+VIOLATION = {"earl:test": {"earl:impact": "serious", "dct:title": "page-title"}}
+
+
+def fake_ace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash: list[int], violations: int) -> Path:
+    log = tmp_path / "runs.log"
+    report = {"assertions": [{"earl:testSubject": {"url": "text.xhtml"}, "assertions": [VIOLATION] * violations}]}
+    script = tmp_path / "ace"
+    script.write_text(FAKE_ACE.format(log=log, crash=" ".join(map(str, crash)), report=json.dumps(report)))
+    script.chmod(0o755)
+    monkeypatch.setattr(checks, "ACE_SCRIPT", script)
+    checks._install_ace.cache_clear()
+    return log
+
+
+@pytest.mark.parametrize(
+    ("crash", "violations", "runs", "found"),
+    [([], 0, 1, []), ([1], 0, 2, []), ([1, 2], 0, 2, ["E200"]), ([], 2, 1, ["E201", "E201"]), ([1], 1, 2, ["E201"])],
+)
+def test_ace_retries_a_crash_once_and_never_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash: list[int], violations: int, runs: int, found: list[str]) -> None:
+    log = fake_ace(tmp_path, monkeypatch, crash, violations)
+    epub = tmp_path / "book.epub"
+    epub.write_bytes(b"PK")
+    findings = checks.ace(epub)
+    assert [finding.code for finding in findings] == found
+    assert len(log.read_text().splitlines()) == runs
+    if found == ["E200"]:
+        assert "Chromium crashed" in findings[0].message
+
+
+def test_the_ace_script_pins_one_version() -> None:
+    script = checks.ACE_SCRIPT.read_text(encoding="utf-8")
+    assert "ace_version=1.4.6" in script and '"@daisy/ace@$ace_version"' in script and "@daisy/ace@1 " not in script
