@@ -20,6 +20,7 @@ check: build
 	.venv/bin/folio check
 
 bench: setup
+	.venv/bin/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev,bench]'
 	.venv/bin/python bench/bench.py
 
 clean:

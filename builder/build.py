@@ -1,20 +1,25 @@
-"""One build: a work's source folder → its editions in dist/, written atomically."""
+"""One work's build: its source folder → its editions, made in memory, not yet written.
+
+This runs in a worker process; the parent commits what it returns (`release/commit.py`), so
+that a work's editions and the updated sums reach dist/ together or not at all. Writers are
+imported only when an edition of their kind is made: an EPUB-only build never loads the
+PDF writer's modules.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from .editions.epub import write_epub
+from .build_key import edition_key
 from .editions.papers import DEFAULT_PAPER
-from .editions.pdf import DEFAULT_TRIM, write_pdf
-from .editions.print_cover import write_print_cover
-from .release.manifest import Built
-from .release.output import atomic_write
-from .source.loader import load_work
-from .source.model import Work
+from .editions.trims import DEFAULT_TRIM
+from .release.manifest import Built, BuiltFile
+
+if TYPE_CHECKING:
+    from .source.model import Work
 
 Format = Literal["epub", "pdf", "cover"]
 FORMATS: tuple[Format, ...] = ("epub", "pdf")  # what --format chooses; covers come with --cover
@@ -39,11 +44,19 @@ class Edition:
 
     def write(self, work: Work, made: Mapping[Edition, bytes]) -> bytes:
         if self.format == "cover":
+            from .editions.print_cover import write_print_cover
+
             interior = next((data for edition, data in made.items() if edition.format == "pdf" and edition.trim == self.trim), None)
             if interior is None:
                 raise ValueError(f"the {self.trim} cover is sized from its interior, which must be made first (editions() orders them)")
             return write_print_cover(work, interior, self.paper)
-        return write_epub(work) if self.format == "epub" else write_pdf(work, self.trim, self.marks)
+        if self.format == "epub":
+            from .editions.epub import write_epub
+
+            return write_epub(work)
+        from .editions.pdf import write_pdf
+
+        return write_pdf(work, self.trim, self.marks)
 
 
 def editions(formats: tuple[Format, ...], trims: list[str], marks: bool, cover: bool = False, paper: str = DEFAULT_PAPER) -> list[Edition]:
@@ -55,15 +68,17 @@ def editions(formats: tuple[Format, ...], trims: list[str], marks: bool, cover: 
     return chosen
 
 
-def build_work(folder: Path, chosen: list[Edition], dist: Path, progress: Callable[[str], None] = lambda _: None) -> Built:
-    """Build the chosen editions of one work. All are made in memory first, and only then
-    written: a work whose PDF fails leaves no new EPUB beside an old PDF in dist/."""
+def build_work(folder: Path, chosen: list[Edition], key: str | None) -> Built:
+    """Make the chosen editions of one work, all in memory: a work whose PDF fails has no
+    new EPUB either."""
+    from .source.loader import load_work
+
     work = load_work(folder)
     made: dict[Edition, bytes] = {}
+    files = []
     for edition in chosen:
+        name = edition.file_name(work.slug)
         made[edition] = edition.write(work, made)
-        progress(edition.file_name(work.slug))
-    targets = [dist / edition.file_name(work.slug) for edition in made]
-    for target, data in zip(targets, made.values(), strict=True):
-        atomic_write(target, data)
-    return Built(work, targets)
+        files.append(BuiltFile(name, made[edition], edition_key(key, name) if key else None))
+    meta = work.meta
+    return Built(work.slug, meta.title, meta.author, meta.identifier, work.edition_date.strftime("%Y-%m-%dT%H:%M:%SZ"), files)

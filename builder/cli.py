@@ -3,30 +3,29 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import NAME, __version__, checks
-from .build import FORMATS, build_work, editions
+from . import NAME, __version__
 from .editions.papers import DEFAULT_PAPER, papers
-from .editions.pdf import DEFAULT_TRIM, trims
+from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
 from .importer.assemble import import_work
 from .importer.fetch import DELAY, Fetcher
 from .importer.report import REPORT_FILE
 from .paths import DIST, SOURCE, shown_path
-from .release import manifest
-from .release import verify as release_verify
-from .release.manifest import Built
-from .source.loader import check_distinct, find_works
-from .source.sourcefile import resolved
+
+if TYPE_CHECKING:  # the commands import what they use, so that --help and --version start fast
+    from .checks import Finding
+    from .shelf import Report
 
 app = typer.Typer(
     name="folio",
@@ -35,6 +34,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+release = typer.Typer(help="Release folders: join the shards of a shelf built on several machines.", no_args_is_help=True)
+app.add_typer(release, name="release")
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -53,6 +54,10 @@ def main(
 
 
 def _works(paths: list[Path] | None) -> list[Path]:
+    from .source.folders import find_works
+    from .source.loader import check_distinct
+    from .source.sourcefile import resolved
+
     works = list(dict.fromkeys(resolved(path, shown_path(path)) for path in paths)) if paths else find_works(SOURCE)
     if not works:
         raise BuildError(shown_path(SOURCE), "no works found", hint="add a folder with a work.toml under source/", code="C001")
@@ -61,6 +66,14 @@ def _works(paths: list[Path] | None) -> list[Path]:
     in_source = any(work.parent == SOURCE.resolve() for work in works)
     check_distinct(works, find_works(SOURCE) if in_source else [])
     return works
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM, handled as Ctrl-C is: the build stops between two commits and says where."""
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped
 
 
 @app.command()
@@ -73,8 +86,16 @@ def build(
     cover: Annotated[bool, typer.Option("--cover", help="Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): <slug>-cover.pdf.")] = False,
     paper: Annotated[str, typer.Option("--paper", help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.")] = DEFAULT_PAPER,
     dist: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions to.")] = DIST,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Works built at once (default: the number of cores).", show_default=False)] = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild every work, even those whose inputs are unchanged.")] = False,
+    shard: Annotated[str | None, typer.Option("--shard", metavar="K/N", help="Build only the K-th of N shares of the works (by slug), e.g. on one machine of N.", show_default=False)] = None,
 ) -> None:
-    """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf)."""
+    """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf); unchanged works are skipped."""
+    from .build import FORMATS, editions
+    from .release.shards import in_shard, parse_shard
+    from .scheduler import cores
+    from .shelf import Report
+
     formats = tuple(format or FORMATS)
     chosen_trims = trims() if all_trims else (trim or [DEFAULT_TRIM])
     for name in formats:
@@ -85,29 +106,79 @@ def build(
             raise typer.BadParameter(f"{name!r} is not a trim; choose from {', '.join(trims())}", param_hint="--trim")
     if paper not in papers():
         raise typer.BadParameter(f"{paper!r} is not a paper; choose from {', '.join(papers())}", param_hint="--paper")
+    try:
+        share = parse_shard(shard) if shard else None
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--shard") from None
     chosen = editions(formats, chosen_trims, print_marks, cover, paper)  # type: ignore[arg-type]
     works = _works(paths)
-    failures = 0
-    built: list[Built] = []
+    if share:
+        works = [work for work in works if in_shard(work.name, share)]
+    report = Report(works)
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        _build_shelf(report, chosen, dist, jobs or cores(), force, whole_shelf=not paths, ours=(lambda slug: in_shard(slug, share)) if share else None)
+    except KeyboardInterrupt as stop:
+        _interrupted(report, dist, "SIGTERM" if isinstance(stop, _Stopped) else "Ctrl-C")
+        sys.exit(143 if isinstance(stop, _Stopped) else 130)
+    for failure in report.failures:
+        err.print(f"[red]{'internal error' if failure.bug else 'error'}:[/red] {failure.message}", soft_wrap=True)
+    for entry in report.built:
+        for file in entry.files:
+            out.print(f"  {shown_path(dist / file.name)}  {len(file.data):,} bytes")
+    failed = len(report.failures)
+    summary = f"{len(works) - failed} of {_count(len(works), 'work')} built, {_count(len(report.written), 'file')} in {shown_path(dist)}"
+    summary += f"; {len(report.up_to_date)} up to date" if report.up_to_date else ""
+    summary += f"; {_count(len(report.removed), 'work')} no longer in source/ removed" if report.removed else ""
+    if any(failure.bug for failure in report.failures):
+        err.print(f"[red]{summary}; {failed} failed[/red]")
+        err.print("an internal error is a bug in the builder; run again with FOLIO_DEBUG=1 for the traceback, and report it")
+        sys.exit(70)
+    _conclude(summary + (f"; {failed} failed" if failed else ""), failed=bool(failed))
+
+
+def _build_shelf(report: Report, chosen: list, dist: Path, jobs: int, force: bool, whole_shelf: bool, ours: Callable[[str], bool] | None) -> None:
+    """The shelf build, with one progress bar for every work."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .shelf import Events, build_shelf
+
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=len(works) * len(chosen) < 2 or not err.is_terminal,
+        console=err, transient=True, disable=not err.is_terminal,
     ) as progress:
-        task = progress.add_task("building", total=len(works) * len(chosen))
-        for done, folder in enumerate(works, start=1):
-            try:
-                built.append(build_work(folder, chosen, dist, lambda name: progress.update(task, description=name, advance=1)))
-            except BuildError as error:
-                failures += 1
-                err.print(f"[red]error:[/red] {error}", soft_wrap=True)
-            progress.update(task, completed=done * len(chosen))
-    made = [path for entry in built for path in entry.files]
-    if built:
-        manifest.record(dist, built)  # whatever else failed, the manifest lists what was written
-    for path in made:
-        out.print(f"  {shown_path(path)}  {path.stat().st_size:,} bytes")
-    summary = f"{len(works) - failures} of {_count(len(works), 'work')} built, {_count(len(made), 'file')} in {shown_path(dist)}"
-    _conclude(summary + (f"; {failures} failed" if failures else ""), failed=bool(failures))
+        task = progress.add_task("building", total=None)
+        events = Events(
+            waiting=lambda message: err.print(message),
+            cleaned=lambda stale: err.print(f"removed {_count(len(stale), 'temporary file')} an interrupted build left"),
+            started=lambda total: progress.update(task, total=total),
+            done=lambda slug: progress.update(task, description=slug, advance=1),
+        )
+        build_shelf(report, chosen, dist, jobs, force, whole_shelf, events, ours or (lambda _: True))
+
+
+def _interrupted(report: Report, dist: Path, how: str) -> None:
+    """Say what a stopped build wrote and what it did not; dist/ holds whole commits only."""
+    done = [entry.slug for entry in report.built]
+    err.print(f"[red]interrupted ({how}).[/red] {shown_path(dist)} is consistent: its manifest and sums list exactly its files.")
+    if done:
+        err.print(f"  written, with their sums: {', '.join(done)}")
+    if report.pending:
+        err.print(f"  not written (its previous editions, if any, are kept): {', '.join(report.pending)}")
+    if not done:
+        err.print("  nothing was written")
+
+
+@release.command("merge")
+def merge(
+    shards: Annotated[list[Path], typer.Argument(help="Release folders of the shards (`folio build --shard K/N --out DIR`).", show_default=False)],
+    dist: Annotated[Path, typer.Option("--out", "-o", help="The release folder to make.")] = DIST,
+) -> None:
+    """Join the shards' editions, manifests and sums into one release folder."""
+    from .release.shards import merge as merge_shards
+
+    works, files = merge_shards(shards, dist)
+    _conclude(f"{_count(works, 'work')} and {_count(files, 'file')} from {_count(len(shards), 'shard')} merged into {shown_path(dist)}")
 
 
 @app.command("import")
@@ -135,6 +206,8 @@ def check(
     ace: Annotated[bool, typer.Option("--ace/--no-ace", help="Also run DAISY Ace on each EPUB (installs it on first use).")] = False,
 ) -> None:
     """Check built editions: EPUBCheck (and DAISY Ace) for EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
+    from . import checks
+
     files = sorted(_edition_files(paths or [DIST]))
     if not files:
         raise BuildError(shown_path((paths or [DIST])[0]), "no .epub or .pdf files to check", hint="build first: folio build", code="C002")
@@ -155,6 +228,8 @@ def verify(
     checks_too: Annotated[bool, typer.Option("--checks/--no-checks", help="Also re-check each edition (EPUBCheck; the PDF read back).")] = True,
 ) -> None:
     """Verify a release folder: every file against manifest.json and SHA256SUMS, and each edition re-checked."""
+    from .release import verify as release_verify
+
     count, findings = release_verify.verify(dist, run_checks=checks_too)
     _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
 
@@ -175,7 +250,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _conclude(summary: str, findings: Sequence[checks.Finding] = (), failed: bool = False) -> None:
+def _conclude(summary: str, findings: Sequence[Finding] = (), failed: bool = False) -> None:
     """Print the findings and the one-line summary; exit 1 if anything failed."""
     for finding in findings:
         err.print(f"[red]error:[/red] {finding}")
@@ -205,7 +280,7 @@ def run() -> None:
         err.print(f"[red]error:[/red] {error}", soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
-        err.print("interrupted; no partial files were left in dist/")
+        err.print("interrupted")
         sys.exit(130)
     except Exception as error:  # a bug, not bad input: one line, and the traceback on request
         if os.environ.get("FOLIO_DEBUG"):

@@ -142,14 +142,15 @@ def test_two_works_with_one_identifier(work_copy: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("manifest", ["[1, 2]", '{"works": []}', '{"works": {"x": 3}}', '{"works": {"x": {"files": [1]}}}', "{", "\udcff"])
 def test_a_malformed_manifest_does_not_stop_a_build(work_copy: Path, tmp_path: Path, manifest: str) -> None:
-    from builder.release.manifest import Built, record
+    from builder.release.manifest import MANIFEST, Built, BuiltFile, read_manifest, release_files, updated
 
     dist = tmp_path / "dist"
     dist.mkdir()
     (dist / "manifest.json").write_bytes(manifest.encode("utf-8", "surrogateescape"))
-    (dist / f"{SLUG}.epub").write_bytes(b"an edition")
-    record(dist, [Built(load_work(work_copy), [dist / f"{SLUG}.epub"])])
-    assert SLUG in (dist / "manifest.json").read_text(encoding="utf-8")
+    work = load_work(work_copy)
+    built = Built(SLUG, work.meta.title, work.meta.author, work.meta.identifier, "2023-11-14T22:13:20Z", [BuiltFile(f"{SLUG}.epub", b"an edition", None)])
+    new = updated(read_manifest(dist), [built], present={"manifest.json"})
+    assert SLUG in release_files(new)[MANIFEST].decode("utf-8")
 
 
 def test_a_work_over_the_size_limit_is_refused_up_front(work_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,3 +31,16 @@ def test_release_attaches_every_release_file() -> None:
     text = (WORKFLOWS / "release.yml").read_text(encoding="utf-8")
     for needed in ['tags: ["v*"]', "dist/*.epub", "dist/*.pdf", "dist/SHA256SUMS", "dist/manifest.json", "gh release", "folio verify dist", "contents: write"]:
         assert needed in text, needed
+
+
+def test_release_builds_the_shelf_in_shards_and_merges_them() -> None:
+    import re
+
+    text = (WORKFLOWS / "release.yml").read_text(encoding="utf-8")
+    matrix = re.search(r"shard: \[([\d, ]+)\]", text)
+    shards = re.search(r"SHARDS: (\d+)", text)
+    assert matrix and shards
+    assert [int(k) for k in matrix.group(1).split(",")] == list(range(1, int(shards.group(1)) + 1))  # every share built
+    assert '--shard "${{ matrix.shard }}/$SHARDS"' in text
+    assert "folio release merge shards/shard-* --out dist" in text
+    assert text.index("release merge") < text.index("folio verify dist") < text.index("gh release")

@@ -17,21 +17,15 @@ from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, Lin
 
 from ..checks import stray_fonts
 from ..errors import BuildError
-from ..paths import STYLES
 from ..source.model import Work
 from .fonts import missing_glyphs
 from .templates import render_page
+from .trims import DEFAULT_TRIM, trims
 from .typeset import layout, write
 from .weasyprint_pdfa_ua import OPTIONS as ARCHIVAL
 from .weasyprint_pdfa_ua import finisher as archival_finisher
 
-DEFAULT_TRIM = "a5"
 BLEED_MM = 3  # what print-on-demand services and print shops ask for
-
-
-def trims() -> list[str]:
-    """The page sizes styles/ offers, one stylesheet each."""
-    return sorted(path.stem for path in (STYLES / "trims").glob("*.css"))
 
 
 def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> bytes:

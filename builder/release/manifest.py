@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import NAME, __version__
-from ..source.model import Work
-from .output import atomic_write
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -22,38 +20,64 @@ def sha256(path: Path) -> str:
 
 
 @dataclass(frozen=True)
+class BuiltFile:
+    """One edition as a worker made it, with the key of the inputs it was made from."""
+
+    name: str
+    data: bytes
+    key: str | None
+
+
+@dataclass(frozen=True)
 class Built:
-    work: Work
-    files: list[Path]
+    """A work's editions, made and not yet written: what a worker hands back to be committed."""
+
+    slug: str
+    title: str
+    author: str
+    identifier: str
+    edition_date: str
+    files: list[BuiltFile]
 
 
-def record(dist: Path, built: list[Built]) -> None:
-    """Add what this build made to dist/manifest.json and rewrite dist/SHA256SUMS.
+def updated(manifest: dict | None, built: list[Built], present: set[str], drop: set[str] = frozenset()) -> dict:  # type: ignore[assignment]
+    """The manifest after adding what was built and removing the works in `drop`.
 
-    Entries for works not rebuilt are kept while their files are still in dist/, so that
-    building one format or one work does not drop the others from the release."""
-    manifest = read_manifest(dist) or {}
-    works = manifest.get("works", {})
+    Entries of works not rebuilt are kept while their files are still in the folder
+    (`present`), so that building one format or one work does not drop the others."""
+    works = dict((manifest or {}).get("works", {}))
     for entry in built:
-        meta = entry.work.meta
-        previous = {f["name"]: f for f in works.get(entry.work.slug, {}).get("files", [])}
-        for path in entry.files:
-            previous[path.name] = {"name": path.name, "format": path.suffix[1:], "size": path.stat().st_size, "sha256": sha256(path)}
-        works[entry.work.slug] = {
-            "title": meta.title,
-            "author": meta.author,
-            "identifier": meta.identifier,
-            "edition_date": entry.work.edition_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        previous = {f["name"]: f for f in works.get(entry.slug, {}).get("files", [])}
+        for file in entry.files:
+            previous[file.name] = {
+                "name": file.name, "format": file.name.rsplit(".", 1)[-1], "size": len(file.data),
+                "sha256": hashlib.sha256(file.data).hexdigest(), "key": file.key,
+            }
+        works[entry.slug] = {
+            "title": entry.title, "author": entry.author, "identifier": entry.identifier, "edition_date": entry.edition_date,
             "files": sorted(previous.values(), key=lambda f: f["name"]),
         }
+    keep = present | {file.name for entry in built for file in entry.files}
     for slug in list(works):
-        works[slug]["files"] = [f for f in works[slug]["files"] if (dist / f["name"]).is_file()]
-        if not works[slug]["files"]:
+        files = [f for f in works[slug]["files"] if f["name"] in keep]
+        if slug in drop or not files:
             del works[slug]
-    manifest = {"builder": {"name": NAME, "version": __version__}, "works": dict(sorted(works.items()))}
-    atomic_write(dist / MANIFEST, (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
-    lines = sorted(f"{f['sha256']}  {f['name']}\n" for work in works.values() for f in work["files"])
-    atomic_write(dist / SUMS, "".join(lines).encode("ascii"))
+        else:
+            works[slug] = works[slug] | {"files": files}
+    return {"builder": {"name": NAME, "version": __version__}, "works": dict(sorted(works.items()))}
+
+
+def release_files(manifest: dict) -> dict[str, bytes]:
+    """manifest.json and SHA256SUMS, as bytes, for a manifest."""
+    lines = sorted(f"{f['sha256']}  {f['name']}\n" for work in manifest["works"].values() for f in work["files"])
+    return {
+        MANIFEST: (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        SUMS: "".join(lines).encode("ascii"),
+    }
+
+
+def listed_files(manifest: dict | None) -> set[str]:
+    return {f["name"] for work in (manifest or {}).get("works", {}).values() for f in work["files"]}
 
 
 def read_manifest(dist: Path) -> dict | None:

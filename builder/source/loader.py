@@ -8,6 +8,7 @@ from pathlib import Path
 from ..errors import SourceError
 from ..paths import STYLES, shown_path
 from .edition_date import edition_date
+from .folders import find_works as find_works  # where it used to live
 from .limits import check_notes, check_size
 from .metadata import key_line, load_metadata
 from .model import Part, Work
@@ -69,11 +70,6 @@ def _size(path: Path) -> int:
         return path.stat().st_size  # a link out of the folder is refused when the part is read
     except (OSError, RuntimeError):
         return 0
-
-
-def find_works(root: Path) -> list[Path]:
-    """Every work folder under source/, in a stable order."""
-    return sorted(path.parent for path in root.glob("*/work.toml"))
 
 
 def check_distinct(folders: list[Path], others: list[Path]) -> None:

@@ -1,0 +1,11 @@
+"""The page sizes styles/ offers, one stylesheet each (read without importing a writer)."""
+
+from __future__ import annotations
+
+from ..paths import STYLES
+
+DEFAULT_TRIM = "a5"
+
+
+def trims() -> list[str]:
+    return sorted(path.stem for path in (STYLES / "trims").glob("*.css"))

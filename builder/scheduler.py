@@ -1,0 +1,100 @@
+"""Runs work builds on every core: a pool of worker processes, each importing WeasyPrint once.
+
+Workers only make editions and hand them back; they never write to dist/. A work that fails
+is reported and the others go on. With one job (or one work) everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import errno
+import gc
+import multiprocessing
+import os
+import signal
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import Edition, build_work
+from .errors import BuildError
+from .release.manifest import Built
+
+
+@dataclass(frozen=True)
+class Job:
+    folder: Path
+    key: str | None
+
+
+@dataclass(frozen=True)
+class Failure:
+    folder: Path
+    message: str
+    bug: bool = False  # not the source's fault: the build exits 70
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+Task = tuple[Job, list[Edition]]
+
+
+def tasks(jobs: list[Job], chosen: list[Edition], workers: int) -> list[Task]:
+    """One task per work; or, when there are fewer works than workers, one for the EPUB and
+    one for the PDFs (a print cover is sized from its interior, so they stay together), so
+    that a single work's EPUB and PDF are made at once (the shelf gathers them again)."""
+    epub = [edition for edition in chosen if edition.format == "epub"]
+    rest = [edition for edition in chosen if edition.format != "epub"]
+    if len(jobs) >= workers or not epub or not rest:
+        return [(job, chosen) for job in jobs]
+    return [(job, group) for job in jobs for group in (epub, rest)]
+
+
+def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]:
+    """Run each task, yielding results as they are done (in no set order)."""
+    workers = max(1, min(workers, len(work)))
+    chosen = [edition for _, editions in work for edition in editions]
+    if workers == 1:
+        for job, editions in work:
+            yield job, _build(job, editions)
+        return
+    context = multiprocessing.get_context("forkserver")
+    # The fork server imports the writers once; every worker is forked from it with them loaded.
+    modules = ["builder.build", "builder.editions.epub"] + (["builder.editions.pdf"] if any(e.format == "pdf" for e in chosen) else [])
+    context.set_forkserver_preload(modules)
+    with context.Pool(workers, initializer=_worker_started, initargs=(modules,)) as pool:  # leaving it terminates the workers
+        yield from pool.imap_unordered(_build_job, work)
+
+
+def _worker_started(modules: list[str]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for module in modules:
+        __import__(module)
+    gc.freeze()  # the imported modules never become garbage: keep the collector off them
+
+
+def _build_job(args: Task) -> tuple[Job, Built | Failure]:
+    job, chosen = args
+    return job, _build(job, chosen)
+
+
+def _build(job: Job, chosen: list[Edition]) -> Built | Failure:
+    try:
+        return build_work(job.folder, chosen, job.key)
+    except BuildError as error:
+        return Failure(job.folder, str(error))
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return _bug(job, error)
+        # WeasyPrint writes the fonts it loads to temporary files: a full disk shows here too.
+        failure = BuildError(job.folder, f"ran out of room for temporary files while making its editions: {error.strerror}", hint="free some disk space (or set TMPDIR to a roomier folder)", code="P020")
+        return Failure(job.folder, str(failure))
+    except Exception as error:  # a bug: reported with the others, the shelf goes on
+        return _bug(job, error)
+
+
+def _bug(job: Job, error: Exception) -> Failure:
+    detail = traceback.format_exc() if os.environ.get("FOLIO_DEBUG") else f"{type(error).__name__}: {error}"
+    return Failure(job.folder, f"{job.folder.name}: {detail}", bug=True)
