@@ -7,7 +7,7 @@ setup:
 	@scripts/setup
 
 build: setup
-	.venv/bin/folio build --all-trims
+	.venv/bin/folio build --all-trims --cover
 
 test: lint
 	.venv/bin/python -m pytest

@@ -1,7 +1,9 @@
 """Checks of built editions, each finding with a stable code: W3C EPUBCheck and DAISY Ace for
 the EPUB; for the PDF, what can be read back (text, embedded fonts, metadata, tags, bookmarks).
 
-Codes: E1xx EPUBCheck (the message carries EPUBCheck's own ID), E2xx DAISY Ace, P1xx PDF.
+Codes: E1xx EPUBCheck (the message carries EPUBCheck's own ID), E2xx DAISY Ace, P1xx PDF,
+P03x the PDF's conformance (PDF/UA-1, PDF/A-2u) in the page-validation validator, and a
+print cover's fit to the interior beside it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from page import PageError, ValidationProfile, validate_pdf
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -166,6 +169,37 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
         findings.append(Finding(shown, "P104", "viewers are not told to show the title (DisplayDocTitle)"))
     if not reader.outline:
         findings.append(Finding(shown, "P105", "no bookmarks"))
+    return findings + conformance(path) + (cover_fit(path) if path.name.endswith("-cover.pdf") else [])
+
+
+def cover_fit(path: Path) -> list[Finding]:
+    """A print cover next to its interior, as in dist/: sized for its trim and page count (P033)."""
+    from .editions.print_cover import misfit  # imported here: the editions use these checks
+
+    stem = path.name.removesuffix("-cover.pdf")
+    interior = next((p for p in (path.with_name(f"{stem}.pdf"), path.with_name(f"{stem}-print.pdf")) if p.is_file()), None)
+    if interior is None:
+        return []  # a cover on its own has nothing to be measured against
+    problem = misfit(path.read_bytes(), interior.read_bytes())
+    return [Finding(shown_path(path), "P033", problem)] if problem else []
+
+
+# Every PDF the builder makes claims both: PDF/UA-1 for reading, PDF/A-2u for archives.
+PROFILES = {"P030": ValidationProfile.PDF_UA_1, "P031": ValidationProfile.PDF_A_2U}
+
+
+def conformance(path: Path) -> list[Finding]:
+    """Each rule of PDF/UA-1 (P030) and PDF/A-2u (P031) the file fails in page-validation, an
+    independent validator that passes veraPDF's test corpus; P032 if it cannot read the file."""
+    shown = shown_path(path)
+    findings = []
+    for code, profile in PROFILES.items():
+        try:
+            report = validate_pdf(path, profile=profile)
+        except PageError as error:
+            return [Finding(shown, "P032", f"the PDF/UA and PDF/A validator cannot read the file: {error}")]
+        name = "PDF/UA-1" if profile is ValidationProfile.PDF_UA_1 else "PDF/A-2u"
+        findings += [Finding(shown, code, f"not {name}: {failure.rule_id}: {failure.message}") for failure in report.failures]
     return findings
 
 

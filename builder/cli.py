@@ -14,6 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import NAME, __version__, checks
 from .build import FORMATS, build_work, editions
+from .editions.papers import DEFAULT_PAPER, papers
 from .editions.pdf import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .paths import DIST, SOURCE, shown_path
@@ -65,9 +66,11 @@ def build(
     trim: Annotated[list[str] | None, typer.Option("--trim", "-t", help=f"Page size of the PDF, from styles/trims: {', '.join(trims())}; repeat for several.", show_default=DEFAULT_TRIM)] = None,
     all_trims: Annotated[bool, typer.Option("--all-trims", help="Build the PDF in every trim.")] = False,
     print_marks: Annotated[bool, typer.Option("--print-marks", help="Add 3 mm bleed and crop marks to the PDF, for print shops (files end in -print.pdf).")] = False,
+    cover: Annotated[bool, typer.Option("--cover", help="Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): <slug>-cover.pdf.")] = False,
+    paper: Annotated[str, typer.Option("--paper", help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.")] = DEFAULT_PAPER,
     dist: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions to.")] = DIST,
 ) -> None:
-    """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf."""
+    """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf)."""
     formats = tuple(format or FORMATS)
     chosen_trims = trims() if all_trims else (trim or [DEFAULT_TRIM])
     for name in formats:
@@ -76,7 +79,9 @@ def build(
     for name in chosen_trims:
         if name not in trims():
             raise typer.BadParameter(f"{name!r} is not a trim; choose from {', '.join(trims())}", param_hint="--trim")
-    chosen = editions(formats, chosen_trims, print_marks)  # type: ignore[arg-type]
+    if paper not in papers():
+        raise typer.BadParameter(f"{paper!r} is not a paper; choose from {', '.join(papers())}", param_hint="--paper")
+    chosen = editions(formats, chosen_trims, print_marks, cover, paper)  # type: ignore[arg-type]
     works = _works(paths)
     failures = 0
     built: list[Built] = []

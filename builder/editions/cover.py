@@ -12,24 +12,24 @@ import pypdfium2
 
 from ..errors import BuildError
 from ..source.model import Work
+from .cover_front import front_fits
 from .templates import render_page
-from .typeset import typeset
+from .typeset import layout, write
 
 # The cover page is 1600 × 2560 CSS px (styles/cover.css); PDF points are 1/72 in, CSS px 1/96 in.
 SCALE = 96 / 72
 
 
 def cover_png(work: Work) -> bytes:
-    # A long title is set smaller (styles/cover.css, .step-1 …) until the cover is one page.
+    # A long title is set smaller (styles/cover.css, .step-1 …) until it stands clear of the year.
     for step in range(4):
         html = render_page("cover.html", work, "cover", year=work.meta.work_year or "", step=step)
-        pdf = typeset(html, work, "cover")
-        document = pypdfium2.PdfDocument(pdf)
-        if len(document) == 1:
+        laid_out = layout(html, work, "cover")
+        if front_fits(laid_out):
             break
-        document.close()
     else:
         raise BuildError(work.folder / "work.toml", "the title is too long for the cover", hint="give the work a short-title", code="P006")
+    document = pypdfium2.PdfDocument(write(laid_out, work, "cover"))
     try:
         image = document[0].render(scale=SCALE, may_draw_forms=False).to_pil().convert("RGB")
     finally:

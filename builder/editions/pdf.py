@@ -22,11 +22,10 @@ from ..source.model import Work
 from .fonts import missing_glyphs
 from .templates import render_page
 from .typeset import layout, write
+from .weasyprint_pdfa_ua import OPTIONS as ARCHIVAL
+from .weasyprint_pdfa_ua import finisher as archival_finisher
 
 DEFAULT_TRIM = "a5"
-# A tagged PDF/UA-1 file: structure tree, document language and title shown in the title
-# bar; unlike the PDF/A and PDF/X variants it writes no random DocumentID.
-VARIANT = "pdf/ua-1"
 BLEED_MM = 3  # what print-on-demand services and print shops ask for
 
 
@@ -39,7 +38,8 @@ def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> byte
     if trim not in trims():
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
     what = f"{trim} PDF"
-    options: dict[str, Any] = {"pdf_variant": VARIANT, "pdf_identifier": work.meta.identifier.encode()}
+    # PDF/A-2u and PDF/UA-1 at once (weasyprint_pdfa_ua.py)
+    options: dict[str, Any] = {**ARCHIVAL, "pdf_identifier": work.meta.identifier.encode()}
     html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=set())
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
@@ -58,7 +58,7 @@ def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> byte
             note = next(note for note in work.notes if note.label == sorted(still)[0])
             part = next(part for part in work.parts if note.label in part.notes)
             raise BuildError(part.path, f"{what}: note [^{note.label}] is too long to stand on the page of its call", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
-    pdf = write(document, work, what, finisher=_declare_bleed if marks else None, **options)
+    pdf = write(document, work, what, finisher=_finisher(work, marks), **options)
     if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
         raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="a style asks for a face or a style that styles/fonts.css does not give", code="P004")
     return pdf
@@ -87,7 +87,18 @@ def notes_off_their_page(document: Document) -> set[str]:
     return {label for label, number in call_page.items() if note_page.get(label) != number}
 
 
-def _declare_bleed(document: Any, pdf: pydyf.PDF) -> None:
+def _finisher(work: Work, marks: bool) -> Any:
+    archival = archival_finisher(work.meta.identifier)
+
+    def finish(document: Any, pdf: pydyf.PDF) -> None:
+        archival(document, pdf)
+        if marks:
+            declare_bleed(document, pdf)
+
+    return finish
+
+
+def declare_bleed(document: Any, pdf: pydyf.PDF) -> None:
     """Set each page's BleedBox to the trim plus BLEED_MM (WeasyPrint sets it to at most
     10 pt inside its larger CSS bleed area, which print-marks.css widens for the marks)."""
     bleed = BLEED_MM * 72 / 25.4

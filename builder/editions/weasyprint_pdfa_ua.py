@@ -1,0 +1,168 @@
+"""PDF/A-2u and PDF/UA-1 in one file, which WeasyPrint 70.0 cannot write: it takes one
+`pdf_variant` at a time (upstream: Kozea/WeasyPrint #2783, "Support for multiple variants",
+and #2467, "PDF/A with PDF/UA support", both open).
+
+The editions are typeset with WeasyPrint's ``pdf/ua-1`` variant (structure tree, language,
+title display, ``pdfuaid`` in the XMP) and ``output_intent="srgb"`` (the sRGB profile embedded
+and an output intent written), both in ``OPTIONS``; ``finisher()`` then adds, on the pydyf
+objects before they are written, what PDF/A-2u asks for beyond that:
+
+- the output intent marked ``GTS_PDFA1`` (WeasyPrint writes ``GTS_PDFX`` outside its PDF/A
+  variants), so that the DeviceRGB colours are sRGB;
+- the print flag on every annotation (links);
+- a transparency group with a blending colour space (the sRGB profile) on every page: the
+  footnote rule is an SVG drawn as a transparency group;
+- XMP with both identification schemas (``pdfaid`` part 2, conformance U; ``pdfuaid`` part 1)
+  and the PDF/A extension schema that declares ``pdfuaid``, which PDF/A does not predefine;
+  ``xmpMM:DocumentID`` and ``InstanceID`` derived from the edition's identifier and its page
+  content, never random (WeasyPrint's PDF/X-4 variant writes a random one); the metadata
+  stream is left unfiltered, as PDF/A asks.
+
+``apply()`` also corrects pydyf 0.13.0's stream writer: it ends every stream with
+``\\nendstream``, so a Flate stream whose last byte happens to be a carriage return (about
+one in 256) reads as ending in CR LF, one byte short of its /Length (PDF/A-2 6.1.7.1);
+such a stream is ended with CR LF instead. Not reported upstream (CourtBouillon/pydyf)
+at the time of writing.
+
+Both refuse, with ``RuntimeError``, any WeasyPrint or pydyf other than the versions and
+function sources they were written against: an upgrade must be re-checked (run the tests,
+which validate every PDF with page-validation) rather than silently produce files that
+claim a conformance they lack.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import uuid
+from collections.abc import Callable
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement, fromstring, register_namespace, tostring
+
+import pydyf
+
+__all__ = ["OPTIONS", "apply", "finisher"]
+
+OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "output_intent": "srgb"}
+
+_EXPECTED_VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
+_EXPECTED_SOURCE_SHA256 = {  # sha256 of inspect.getsource(<function>)
+    "weasyprint.pdf.generate_pdf": "626343ef25c396e8521948cadbe2b7544331c161040da80ed4e338fadac3efa9",
+    "weasyprint.pdf.metadata.DocumentMetadata.generate_rdf_metadata": "bc3e78ab24f1a809438159395786cc8b734c87c90f629d2d784742f0136807c5",
+    "weasyprint.pdf.pdfua.pdfua": "b4b53c61f718ca9153d1964253cfe70c12288fa12f60d097d3346687b60b156f",
+    "pydyf.Stream.data": "bdc2bc513f286de7b7a7220a43e6085daa6ed0056d9c04e3c9b5abe40f3ecf81",
+}
+_PATCH_MARKER = "_builder_eol_patch"
+
+NS = {
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "xmpMM": "http://ns.adobe.com/xap/1.0/mm/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdfaExtension": "http://www.aiim.org/pdfa/ns/extension/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
+    "pdfaProperty": "http://www.aiim.org/pdfa/ns/property#",
+}
+for _prefix, _uri in NS.items():
+    register_namespace(_prefix, _uri)
+
+
+def _sources() -> dict[str, str]:
+    import weasyprint.pdf
+    from weasyprint.pdf import metadata, pdfua
+
+    functions = {
+        "weasyprint.pdf.generate_pdf": weasyprint.pdf.generate_pdf,
+        "weasyprint.pdf.metadata.DocumentMetadata.generate_rdf_metadata": metadata.DocumentMetadata.generate_rdf_metadata,
+        "weasyprint.pdf.pdfua.pdfua": pdfua.pdfua,
+        "pydyf.Stream.data": getattr(pydyf.Stream.data.fget, "_builder_original", pydyf.Stream.data.fget),  # unpatched
+    }
+    return {name: hashlib.sha256(inspect.getsource(function).encode()).hexdigest() for name, function in functions.items()}
+
+
+def apply() -> None:
+    """Check the versions this module was written for, and end streams safely; idempotent."""
+    import weasyprint
+
+    if getattr(pydyf.Stream.data.fget, _PATCH_MARKER, False) and weasyprint.__version__ == _EXPECTED_VERSIONS["weasyprint"]:
+        return  # checked and applied already in this process
+    found = {"weasyprint": weasyprint.__version__, "pydyf": pydyf.__version__}
+    sources = _sources()
+    if found != _EXPECTED_VERSIONS or sources != _EXPECTED_SOURCE_SHA256:
+        changed = [name for name, digest in sources.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
+        raise RuntimeError(
+            f"builder/editions/weasyprint_pdfa_ua.py was written for {_EXPECTED_VERSIONS}, found {found}"
+            + (f" with a different {', '.join(changed)}" if changed else "")
+            + ". See whether WeasyPrint now writes PDF/A and PDF/UA together (Kozea/WeasyPrint #2783);"
+            " if not, re-check the finisher against the new sources, run the tests (they validate every"
+            " PDF as PDF/A-2u and PDF/UA-1), and update _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."
+        )
+    if getattr(pydyf.Stream.data.fget, _PATCH_MARKER, False):
+        return
+    original = pydyf.Stream.data.fget
+
+    def data(self: pydyf.Stream) -> bytes:
+        written: bytes = original(self)
+        if written.endswith(b"\r\nendstream"):  # the stream's own last byte is CR: end it with CR LF
+            return written[: -len(b"\nendstream")] + b"\r\nendstream"
+        return written
+
+    setattr(data, _PATCH_MARKER, True)
+    data._builder_original = original  # type: ignore[attr-defined]
+    pydyf.Stream.data = property(data)
+
+
+def finisher(identifier: str) -> Callable[[Any, pydyf.PDF], None]:
+    """A WeasyPrint finisher that makes a ``pdf/ua-1`` file with an sRGB output intent
+    PDF/A-2u as well; ``identifier`` is the edition's (its work's URN)."""
+    apply()
+
+    def finish(document: Any, pdf: pydyf.PDF) -> None:
+        srgb = document.color_profiles["srgb"].pdf_reference
+        pdf.catalog["OutputIntents"][0]["S"] = "/GTS_PDFA1"
+        digest = hashlib.sha256(identifier.encode())
+        for thing in pdf.objects:
+            if not isinstance(thing, pydyf.Dictionary):
+                continue
+            if thing.get("Type") == "/Annot":
+                thing["F"] = 4  # print
+            elif thing.get("Type") == "/Page":
+                thing["Group"] = pydyf.Dictionary({"Type": "/Group", "S": "/Transparency", "CS": pydyf.Array(("/ICCBased", srgb))})
+                for item in _object(pdf, thing["Contents"]).stream:
+                    digest.update(item if isinstance(item, bytes) else str(item).encode())
+        metadata = _object(pdf, pdf.catalog["Metadata"])
+        metadata.stream = [_xmp(document, f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{identifier}#{digest.hexdigest()}')}")]
+        metadata.compress = False
+
+    return finish
+
+
+def _object(pdf: pydyf.PDF, reference: Any) -> Any:
+    return pdf.objects[int(bytes(reference).split()[0])]
+
+
+def _xmp(document: Any, document_id: str) -> bytes:
+    """WeasyPrint's PDF/A-2u XMP, with the PDF/UA-1 identification, its schema declared, and the ids."""
+    rdf = fromstring(document.metadata.generate_rdf_metadata("a", 2, "U"))
+    about = f"{{{NS['rdf']}}}about"
+    SubElement(rdf, f"{{{NS['rdf']}}}Description", {about: "", f"{{{NS['pdfuaid']}}}part": "1"})
+    ids = SubElement(rdf, f"{{{NS['rdf']}}}Description", {about: ""})
+    for name in ("DocumentID", "InstanceID"):
+        SubElement(ids, f"{{{NS['xmpMM']}}}{name}").text = document_id
+    rdf.append(_extension_schema())
+    header = b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+    return header + tostring(rdf, encoding="utf-8") + b'</x:xmpmeta>\n<?xpacket end="r"?>'
+
+
+def _extension_schema() -> Element:
+    """PDF/A allows only predefined XMP schemas unless declared: declare pdfuaid:part."""
+    rdf, schema, prop = NS["rdf"], NS["pdfaSchema"], NS["pdfaProperty"]
+    description = Element(f"{{{rdf}}}Description", {f"{{{rdf}}}about": ""})
+    bag = SubElement(SubElement(description, f"{{{NS['pdfaExtension']}}}schemas"), f"{{{rdf}}}Bag")
+    entry = SubElement(bag, f"{{{rdf}}}li", {f"{{{rdf}}}parseType": "Resource"})
+    for name, text in (("schema", "PDF/UA Universal Accessibility Schema"), ("namespaceURI", NS["pdfuaid"]), ("prefix", "pdfuaid")):
+        SubElement(entry, f"{{{schema}}}{name}").text = text
+    sequence = SubElement(SubElement(entry, f"{{{schema}}}property"), f"{{{rdf}}}Seq")
+    field = SubElement(sequence, f"{{{rdf}}}li", {f"{{{rdf}}}parseType": "Resource"})
+    for name, text in (("name", "part"), ("valueType", "Integer"), ("category", "internal"), ("description", "Part of ISO 14289 (PDF/UA) the file conforms to")):
+        SubElement(field, f"{{{prop}}}{name}").text = text
+    return description
