@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -52,8 +53,15 @@ def start(project: Path, *args: str, epoch: str = OLD) -> subprocess.Popen[str]:
     busy machine the test still sees each commit as it happens."""
     return subprocess.Popen(
         [sys.executable, "-m", "builder", *args], cwd=project, env=env(epoch), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        preexec_fn=lambda: os.nice(10),
+        preexec_fn=_lower_priority,
     )
+
+
+def _lower_priority() -> None:
+    os.nice(10)
+    # A shell starts background jobs with Ctrl-C ignored, and Python then never installs its
+    # handler: give the build the default, as a terminal would.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def files(folder: Path) -> dict[str, bytes]:
