@@ -4,8 +4,10 @@ taken out of builder/ (checked by mutating it; see README, "Mutation testing")."
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from builder.errors import SourceError
 from builder.source.edition_date import edition_date
 from builder.source.loader import load_work
 
+from .conftest import ROOT
 from .test_loader import edit
 
 
@@ -129,23 +132,50 @@ html {{ font: 10pt/1.3 serif }} .fn {{ float: footnote; font-size: 7pt; line-hei
 <p class="tall">{words}</p>"""
 
 
+_PLACE = """
+import json, sys
+from weasyprint import HTML
+from builder.editions import weasyprint_footnotes, weasyprint_note_split
+from tests.test_regressions import PUT_BACK
+weasyprint_footnotes.apply()
+if sys.argv[2] == "split":
+    weasyprint_note_split.apply()
+document = HTML(string=PUT_BACK.format(spacer=int(sys.argv[1]), words="word " * 120)).render()
+pages = {"callx": [], "notex": []}
+def walk(box, number):
+    for marker in pages:
+        if marker in (getattr(box, "text", None) or ""):
+            pages[marker].append(number)
+    for child in getattr(box, "children", None) or ():
+        walk(child, number)
+for number, page in enumerate(document.pages):
+    walk(page._page_box, number)
+print(json.dumps(pages))
+"""
+
+
+def _pages_of_call_and_note(spacer: int, split: bool) -> dict[str, set[int]]:
+    """Lay out PUT_BACK in a fresh process: the WeasyPrint fixes patch it for the whole
+    process, so each configuration gets one of its own, whatever ran before."""
+    result = subprocess.run(
+        [sys.executable, "-c", _PLACE, str(spacer), "split" if split else "alone"],
+        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
+    )
+    return {marker: set(numbers) for marker, numbers in json.loads(result.stdout).items()}
+
+
 @pytest.mark.parametrize("spacer", [56, 60, 64])
 def test_the_footnote_fix_puts_back_notes_that_moving_did_not_help(spacer: int) -> None:
-    from weasyprint import HTML
+    assert _pages_of_call_and_note(spacer, split=False) == {"callx": {0}, "notex": {0}}
 
-    from builder.editions.weasyprint_footnotes import apply
 
-    apply()
-    document = HTML(string=PUT_BACK.format(spacer=spacer, words="word " * 120)).render()
-    pages = {"callx": set(), "notex": set()}
-
-    def walk(box: object, number: int) -> None:
-        for marker in pages:
-            if marker in (getattr(box, "text", None) or ""):
-                pages[marker].add(number)
-        for child in getattr(box, "children", None) or ():
-            walk(child, number)
-
-    for number, page in enumerate(document.pages):
-        walk(page._page_box, number)
-    assert pages["callx"] == pages["notex"] == {0}
+@pytest.mark.parametrize(
+    "spacer",
+    [
+        pytest.param(56, marks=pytest.mark.xfail(strict=True, reason="known: with long notes split (weasyprint_note_split), this one-line note under footnote-policy auto moves to the next page")),
+        60,
+        64,
+    ],
+)
+def test_the_put_back_holds_with_the_note_split_installed(spacer: int) -> None:
+    assert _pages_of_call_and_note(spacer, split=True) == {"callx": {0}, "notex": {0}}
