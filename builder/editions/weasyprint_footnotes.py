@@ -41,11 +41,11 @@ Everything else is the 70.0 function verbatim (reformatted), changes marked
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
+
+from .upstream_source import source_sha256
 
 __all__ = ["apply"]
 
@@ -59,13 +59,6 @@ _EXPECTED_SOURCE_SHA256 = {  # sha256 of inspect.getsource(weasyprint.layout.blo
 
 # Attribute set on the replacement: tells apply() it is already in place.
 _PATCH_MARKER = "_builder_footnote_patch"
-
-
-def _source_sha256(module: ModuleType, name: str) -> str:
-    try:
-        return hashlib.sha256(inspect.getsource(getattr(module, name)).encode()).hexdigest()
-    except (AttributeError, OSError, TypeError):
-        return "unavailable"
 
 
 def _make_linebox_layout(block: ModuleType) -> Callable[..., Any]:
@@ -280,7 +273,7 @@ def apply() -> None:
         return
 
     version = getattr(weasyprint, "__version__", "unknown")
-    found = {name: _source_sha256(block, name) for name in _EXPECTED_SOURCE_SHA256}
+    found = {name: source_sha256(getattr(block, name, None)) for name in _EXPECTED_SOURCE_SHA256}
     if version not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
         changed = [name for name, digest in found.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
         raise RuntimeError(

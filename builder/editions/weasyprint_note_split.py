@@ -32,11 +32,11 @@ notes are split only in the main flow, not in columns.
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from .upstream_source import source_sha256
 
 __all__ = ["apply", "split_note"]
 
@@ -175,22 +175,15 @@ def _make_wrappers(layout: Any, page_module: Any) -> tuple[Callable[..., Any], .
     return make_page, block_level_layout, unlayout_footnote, update_footnote_area
 
 
-def _source_sha256(function: Any) -> str:
-    try:
-        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
-    except (OSError, TypeError):
-        return "unavailable"
-
-
 def _sources() -> dict[str, str]:
     from weasyprint import layout
     from weasyprint.layout import page
 
     return {
-        "page.make_page": _source_sha256(page.make_page),
-        "LayoutContext._update_footnote_area": _source_sha256(layout.LayoutContext._update_footnote_area),
-        "LayoutContext.unlayout_footnote": _source_sha256(layout.LayoutContext.unlayout_footnote),
-        "LayoutContext.layout_footnote": _source_sha256(layout.LayoutContext.layout_footnote),
+        "page.make_page": source_sha256(page.make_page),
+        "LayoutContext._update_footnote_area": source_sha256(layout.LayoutContext._update_footnote_area),
+        "LayoutContext.unlayout_footnote": source_sha256(layout.LayoutContext.unlayout_footnote),
+        "LayoutContext.layout_footnote": source_sha256(layout.LayoutContext.layout_footnote),
     }
 
 

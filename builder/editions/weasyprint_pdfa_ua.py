@@ -33,13 +33,14 @@ claim a conformance they lack.
 from __future__ import annotations
 
 import hashlib
-import inspect
 import uuid
 from collections.abc import Callable
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, fromstring, register_namespace, tostring
 
 import pydyf
+
+from .upstream_source import source_sha256
 
 __all__ = ["OPTIONS", "apply", "finisher"]
 
@@ -76,7 +77,7 @@ def _sources() -> dict[str, str]:
         "weasyprint.pdf.pdfua.pdfua": pdfua.pdfua,
         "pydyf.Stream.data": getattr(pydyf.Stream.data.fget, "_builder_original", pydyf.Stream.data.fget),  # unpatched
     }
-    return {name: hashlib.sha256(inspect.getsource(function).encode()).hexdigest() for name, function in functions.items()}
+    return {name: source_sha256(function) for name, function in functions.items()}
 
 
 def apply() -> None:
