@@ -17,7 +17,9 @@ from builder import checks
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "source" / "lenin-1912-letter-to-huysmans"
 SLUG = LETTER.name
-SEED = Path(__file__).resolve().parent / "data" / "lenin-1912-letter-to-huysmans.txt"  # the archive page as copied
+DATA = Path(__file__).resolve().parent / "data"
+CORPUS = DATA / "corpus"  # archive pages and books, copied byte for byte (see its README)
+SEED = DATA / "texts" / "lenin-1912-letter-to-huysmans.txt"  # the archive page as copied
 
 
 def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -16,10 +15,9 @@ from pypdf import PdfReader
 
 from builder import checks
 
-from .conftest import ROOT, run_cli
+from .conftest import CORPUS, ROOT, SEED, run_cli
 from .test_fidelity import dehyphenated_words, is_subsequence, words
 
-DATA = Path(__file__).resolve().parent / "data"  # the archive pages as copied, one .txt each
 NS = {"x": "http://www.w3.org/1999/xhtml"}
 NOTE = re.compile(r"^\[(\d+)\] (.*)$")  # a note as the copied page prints it: "[1] The notes on…"
 # A note in a page's "Footnotes" list, numbered or lettered: "1. Karl Marx…", "26a. In…", "A. The…", "Note. This…"
@@ -69,7 +67,8 @@ class Page:
 
     @property
     def raw(self) -> str:
-        return (DATA / f"{self.slug}.txt").read_text(encoding="utf-8")
+        page = CORPUS / f"{self.slug}.txt"
+        return (page if page.exists() else SEED.parent / f"{self.slug}.txt").read_text(encoding="utf-8")
 
 
 PAGES = [

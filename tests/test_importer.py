@@ -1,6 +1,6 @@
 """`folio import`: archive pages and whole books become source folders that build clean.
 
-Pages come from the shared corpus (read, never written) and books are served from a listener
+Pages come from the corpus in tests/data/corpus (read, never written) and books are served from a listener
 on the loopback address, never the internet. Every import is built by the real command line
 and read back; the round trip compares the model of each import with the hand-made source.
 """
@@ -32,14 +32,10 @@ from builder.importer.report import Report
 from builder.source.loader import load_work
 from builder.source.text import plain_text
 
-from .conftest import EDITION_EPOCH, ROOT, run_cli
+from .conftest import CORPUS, EDITION_EPOCH, ROOT, SEED, run_cli
 from .test_fidelity import contains_run, dehyphenated_words, is_subsequence, seed_sections, words_by_size
 
-# Beside the repository (a worktree sits one folder deeper).
-SHARED = next((path for path in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if path.is_dir()), ROOT.parent / "shared")
-CORPUS = SHARED / "corpus"
-LETTER_TXT = SHARED / "texts" / "lenin-1912-letter-to-huysmans.txt"
-pytestmark = pytest.mark.skipif(not (CORPUS / "books").is_dir(), reason=f"the shared corpus is not at {CORPUS}")
+LETTER_TXT = SEED
 
 # The hand-made source each import is compared with, and the slug the import is given.
 PAGES = {
