@@ -14,18 +14,18 @@ import typer
 from rich.console import Console
 
 from . import NAME, __version__
+from .checks.foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
 from .editions.papers import DEFAULT_PAPER, papers
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
-from .foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
 from .importer.assemble import import_work
 from .importer.fetch import DELAY, Fetcher
 from .importer.report import REPORT_FILE
 from .paths import DIST, SOURCE, shown_path
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help and --version start fast
-    from .checks import Finding
-    from .shelf import Report
+    from .checks.validators import Finding
+    from .shelf.build import Report
 
 app = typer.Typer(
     name="folio",
@@ -91,10 +91,10 @@ def build(
     shard: Annotated[str | None, typer.Option("--shard", metavar="K/N", help="Build only the K-th of N shares of the works (by slug), e.g. on one machine of N.", show_default=False)] = None,
 ) -> None:
     """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf); unchanged works are skipped."""
-    from .build import FORMATS, editions
     from .release.shards import in_shard, parse_shard
-    from .scheduler import cores
-    from .shelf import Report
+    from .shelf.build import Report
+    from .shelf.scheduler import cores
+    from .shelf.work import FORMATS, editions
 
     formats = tuple(format or FORMATS)
     chosen_trims = trims() if all_trims else (trim or [DEFAULT_TRIM])
@@ -141,7 +141,7 @@ def _build_shelf(report: Report, chosen: list, dist: Path, jobs: int, force: boo
     """The shelf build, with one progress bar for every work."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from .shelf import Events, build_shelf
+    from .shelf.build import Events, build_shelf
 
     with Progress(
         TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -206,7 +206,7 @@ def check(
     ace: Annotated[bool, typer.Option("--ace/--no-ace", help="Also run DAISY Ace on each EPUB (installs it on first use).")] = False,
 ) -> None:
     """Check built editions: EPUBCheck (and DAISY Ace) for EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
-    from . import checks
+    from .checks import validators as checks
 
     files = sorted(_edition_files(paths or [DIST]))
     if not files:
@@ -235,7 +235,7 @@ def verify(
 
 
 def _warn_of_untagged_foreign_words(epub: Path) -> None:
-    """A warning, not a failure: the dictionary check only guesses (builder/foreign_words.py)."""
+    """A warning, not a failure: the dictionary check only guesses (builder/checks/foreign_words.py)."""
     folder = SOURCE / epub.stem
     if words := untagged_foreign_words(epub, allowed_words(folder)):
         listed = ", ".join(f"{word} ({language})" for word, language in sorted(words.items()))

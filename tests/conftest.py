@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import checks
+from builder.checks import validators as checks
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "source" / "lenin-1912-letter-to-huysmans"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import checks
+from builder.checks import validators as checks
 
 # A stand-in for scripts/ace: counts its runs, crashes (writes no report) on the runs listed
 # in CRASH, and otherwise writes a report with VIOLATIONS assertions.

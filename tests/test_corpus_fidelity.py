@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from builder import checks
+from builder.checks import validators as checks
 
 from .conftest import CORPUS, ROOT, SEED, run_cli
 from .test_fidelity import dehyphenated_words, is_subsequence, words

@@ -12,7 +12,7 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from builder.checks import ace, ace_available
+from builder.checks.validators import ace, ace_available
 
 NS = {
     "x": "http://www.w3.org/1999/xhtml",
@@ -150,7 +150,7 @@ def test_daisy_ace_reports_no_violations(epub_path: Path) -> None:
 
 
 def test_links_between_parts_point_at_the_right_file(work_copy: Path, tmp_path: Path) -> None:
-    from builder.checks import epubcheck
+    from builder.checks.validators import epubcheck
 
     from .conftest import SLUG, run_cli
 

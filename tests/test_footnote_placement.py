@@ -1,4 +1,4 @@
-"""Footnotes land on the page of their call, and none is lost (builder.editions.weasyprint_footnotes).
+"""Footnotes land on the page of their call, and none is lost (builder.editions.weasyprint.footnotes).
 
 WeasyPrint 70.0 on its own moves notes to the page after their call, or drops them, when
 a paragraph's widows/orphans meet the foot of a page (Kozea/WeasyPrint #2502, PR #2437).
@@ -29,8 +29,8 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block
 
-from builder.editions.page_fill import MINIMUM_FILL, page_fill
-from builder.editions.weasyprint_footnotes import apply
+from builder.editions.weasyprint.footnotes import apply
+from builder.editions.weasyprint.page_fill import MINIMUM_FILL, page_fill
 
 LAYOUTS = 32  # lead paragraphs of 3, 8, 13 ... words: calls move ~0.4 line per layout
 NOTES = 15
@@ -312,7 +312,7 @@ def test_no_page_stops_short(policy: str) -> None:
 def test_the_note_split_refuses_a_weasyprint_it_was_not_written_for(monkeypatch: pytest.MonkeyPatch) -> None:
     from weasyprint.layout import page
 
-    from builder.editions import weasyprint_note_split
+    from builder.editions.weasyprint import note_split as weasyprint_note_split
 
     weasyprint_note_split.apply()
     installed = page.make_page

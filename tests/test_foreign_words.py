@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.foreign_words import untagged_foreign_words
+from builder.checks.foreign_words import untagged_foreign_words
 
 from .conftest import ROOT, SLUG, run_cli
 

@@ -22,7 +22,7 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from builder import checks
+from builder.checks import validators as checks
 from builder.importer.assemble import import_work
 from builder.importer.book import chapters
 from builder.importer.decode import repair

@@ -17,8 +17,8 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import Document
 
-from builder.editions.page_fill import MINIMUM_FILL, running_text_fills
 from builder.editions.pdf import lay_out_pdf, notes_off_their_page, notes_overrunning, trims
+from builder.editions.weasyprint.page_fill import MINIMUM_FILL, running_text_fills
 from builder.source.loader import load_work
 
 from .conftest import ROOT

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from builder.checks import check_pdf
+from builder.checks.validators import check_pdf
 from builder.source.loader import load_work
 
 from .conftest import LETTER, SLUG, run_cli

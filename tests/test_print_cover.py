@@ -13,7 +13,7 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from builder.checks import check_pdf, conformance
+from builder.checks.validators import check_pdf, conformance
 from builder.editions.print_cover import sheet_for, typeset_cover
 from builder.source.loader import load_work
 
@@ -199,7 +199,7 @@ def test_the_xmp_claims_both_and_its_ids_are_not_random(pdf_path: Path, white: P
 def test_the_archival_fix_refuses_another_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
     import weasyprint
 
-    from builder.editions import weasyprint_pdfa_ua
+    from builder.editions.weasyprint import pdfa_ua as weasyprint_pdfa_ua
 
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RuntimeError, match="#2783"):
@@ -210,7 +210,7 @@ def test_a_stream_ending_in_a_carriage_return_keeps_its_length() -> None:
     """pydyf ends every stream with LF: data ending in CR would read as ending in CR LF, one byte short."""
     import pydyf
 
-    from builder.editions import weasyprint_pdfa_ua
+    from builder.editions.weasyprint import pdfa_ua as weasyprint_pdfa_ua
 
     weasyprint_pdfa_ua.apply()
     assert pydyf.Stream([b"0 0 m\r"]).data.endswith(b"/Length 6>>\nstream\n0 0 m\r\r\nendstream")

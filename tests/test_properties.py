@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from pypdf import PdfReader
 
-from builder.checks import epubcheck
+from builder.checks.validators import epubcheck
 from builder.editions.epub import write_epub
 from builder.editions.pdf import write_pdf
 from builder.errors import BuildError

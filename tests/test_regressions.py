@@ -15,9 +15,9 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject
 
-from builder.checks import check_pdf, unembedded_fonts
-from builder.editions.fetcher import ForbiddenResource, SandboxedFetcher
+from builder.checks.validators import check_pdf, unembedded_fonts
 from builder.editions.pdf import write_pdf
+from builder.editions.weasyprint.fetcher import ForbiddenResource, SandboxedFetcher
 from builder.errors import SourceError
 from builder.source.edition_date import edition_date
 from builder.source.loader import load_work
@@ -135,7 +135,8 @@ html {{ font: 10pt/1.3 serif }} .fn {{ float: footnote; font-size: 7pt; line-hei
 _PLACE = """
 import json, sys
 from weasyprint import HTML
-from builder.editions import weasyprint_footnotes, weasyprint_note_split
+from builder.editions.weasyprint import footnotes as weasyprint_footnotes
+from builder.editions.weasyprint import note_split as weasyprint_note_split
 from tests.test_regressions import PUT_BACK
 weasyprint_footnotes.apply()
 if sys.argv[2] == "split":
@@ -172,7 +173,7 @@ def test_the_footnote_fix_puts_back_notes_that_moving_did_not_help(spacer: int) 
 @pytest.mark.parametrize(
     "spacer",
     [
-        pytest.param(56, marks=pytest.mark.xfail(strict=True, reason="known: with long notes split (weasyprint_note_split), this one-line note under footnote-policy auto moves to the next page")),
+        pytest.param(56, marks=pytest.mark.xfail(strict=True, reason="known: with long notes split (weasyprint/note_split.py), this one-line note under footnote-policy auto moves to the next page")),
         60,
         64,
     ],

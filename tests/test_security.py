@@ -10,9 +10,9 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from builder.checks import epubcheck
-from builder.editions.fetcher import ForbiddenResource, SandboxedFetcher
-from builder.editions.typeset import typeset
+from builder.checks.validators import epubcheck
+from builder.editions.weasyprint.fetcher import ForbiddenResource, SandboxedFetcher
+from builder.editions.weasyprint.typeset import typeset
 from builder.errors import BuildError
 from builder.paths import STYLES
 from builder.source.loader import load_work

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import build_key
+from builder.shelf import key as build_key
 
 from .shelf_project import NEW, OLD, WORKS, assert_true_release, files, folio, make_project
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import checks
+from builder.checks import validators as checks
 from builder.release.verify import verify
 
 from .conftest import SLUG, run_cli

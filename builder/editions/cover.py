@@ -14,8 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..build_key import shared_key
 from ..errors import BuildError
+from ..shelf.key import shared_key
 from ..source.model import Work
 from .cover_front import front_fits
 from .templates import render_page
@@ -54,7 +54,7 @@ def cover_png(work: Work) -> bytes:
 def _typeset_cover(work: Work, html: str) -> bytes:
     import pypdfium2
 
-    from .typeset import layout, write
+    from .weasyprint.typeset import layout, write
 
     # A long title is set smaller (styles/cover.css, .step-1 …) until it stands clear of the year.
     for step in range(4):

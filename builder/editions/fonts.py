@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from .fetcher import package_file
+from .weasyprint.fetcher import package_file
 
 # As PDF files name them (PostScript names, without the subset tag).
 BOOK_FONTS = ("Source-Serif-Pro", "GFS-Didot")

@@ -15,15 +15,15 @@ from pypdf import PdfReader
 from weasyprint import Document
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox
 
-from ..checks import stray_fonts
+from ..checks.validators import stray_fonts
 from ..errors import BuildError
 from ..source.model import Work
 from .fonts import missing_glyphs
 from .templates import render_page
 from .trims import DEFAULT_TRIM, trims
-from .typeset import layout, write
-from .weasyprint_pdfa_ua import OPTIONS as ARCHIVAL
-from .weasyprint_pdfa_ua import finisher as archival_finisher
+from .weasyprint.pdfa_ua import OPTIONS as ARCHIVAL
+from .weasyprint.pdfa_ua import finisher as archival_finisher
+from .weasyprint.typeset import layout, write
 
 BLEED_MM = 3  # what print-on-demand services and print shops ask for
 
@@ -38,7 +38,7 @@ def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> byte
 
 
 def _options(work: Work) -> dict[str, Any]:
-    # PDF/A-2u and PDF/UA-1 at once (weasyprint_pdfa_ua.py)
+    # PDF/A-2u and PDF/UA-1 at once (weasyprint/pdfa_ua.py)
     return {**ARCHIVAL, "pdf_identifier": work.meta.identifier.encode()}
 
 
@@ -58,7 +58,7 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
     document = layout(html, work, what, **options)
     if astray := notes_off_their_page(document) | notes_overrunning(document):
         # A long note starts on its call's page and runs on at the foot of the next
-        # (weasyprint_note_split.py), but it cannot start there if that page cannot take two
+        # (weasyprint/note_split.py), but it cannot start there if that page cannot take two
         # of its lines, nor run on past the next page. Such notes are set denser
         # (print.css, .footnote.dense), and if one still does not fit, the build says so.
         html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=astray, images=images)

@@ -16,16 +16,16 @@ from typing import Any
 import pydyf
 from pypdf import PdfReader
 
-from ..checks import stray_fonts
+from ..checks.validators import stray_fonts
 from ..errors import BuildError
 from ..source.model import Work
 from .cover_front import front_fits
 from .papers import DEFAULT_PAPER, Paper, papers
 from .pdf import BLEED_MM, declare_bleed
 from .templates import render_page
-from .typeset import layout, write
-from .weasyprint_pdfa_ua import OPTIONS as ARCHIVAL
-from .weasyprint_pdfa_ua import finisher as archival_finisher
+from .weasyprint.pdfa_ua import OPTIONS as ARCHIVAL
+from .weasyprint.pdfa_ua import finisher as archival_finisher
+from .weasyprint.typeset import layout, write
 
 MM = 72 / 25.4  # PDF points in a millimetre
 # The spine carries the author and title only if it holds their line, in at least

@@ -15,8 +15,8 @@ import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from .. import checks
-from ..checks import Finding
+from ..checks import validators as checks
+from ..checks.validators import Finding
 from ..paths import shown_path
 from .manifest import MANIFEST, SUMS, sha256
 

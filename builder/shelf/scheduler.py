@@ -16,9 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import Edition, build_work
-from .errors import BuildError
-from .release.manifest import Built
+from ..errors import BuildError
+from ..release.manifest import Built
+from .work import Edition, build_work
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]
         return
     context = multiprocessing.get_context("forkserver")
     # The fork server imports the writers once; every worker is forked from it with them loaded.
-    modules = ["builder.build", "builder.editions.epub"] + (["builder.editions.pdf"] if any(e.format == "pdf" for e in chosen) else [])
+    modules = ["builder.shelf.work", "builder.editions.epub"] + (["builder.editions.pdf"] if any(e.format == "pdf" for e in chosen) else [])
     context.set_forkserver_preload(modules)
     with context.Pool(workers, initializer=_worker_started, initargs=(modules,)) as pool:  # leaving it terminates the workers
         yield from pool.imap_unordered(_build_job, work)

@@ -67,7 +67,7 @@ def _make_linebox_layout(block: ModuleType) -> Callable[..., Any]:
     iter_line_boxes = block.iter_line_boxes
     remove_placeholders = block.remove_placeholders
     _break_line = block._break_line
-    from .weasyprint_note_split import split_note
+    from .note_split import split_note
 
     def _linebox_layout(
             context: Any, box: Any, index: int, child: Any, new_children: list[Any],
@@ -205,7 +205,7 @@ def _make_linebox_layout(block: ModuleType) -> Callable[..., Any]:
                     if overflow:
                         # PATCH: a note too tall for the room below its call's line
                         # starts here and runs on to the next page, if the split is
-                        # installed (builder.editions.weasyprint_note_split, #1833).
+                        # installed (builder.editions.weasyprint.note_split, #1833).
                         # Room is kept for the lines orphans still wants on this page.
                         orphan_lines = max(0, box.style['orphans'] - len(new_children) - 1)
                         if split_note(context, footnote, new_position_y + offset_y + bottom_space + orphan_lines * line.height):
@@ -256,7 +256,7 @@ def _make_linebox_layout(block: ModuleType) -> Callable[..., Any]:
 
         return abort, stop, resume_at, position_y, new_footnotes, max_lines
 
-    _linebox_layout.__doc__ = "WeasyPrint 70.0's _linebox_layout, patched by builder.weasyprint_footnotes."
+    _linebox_layout.__doc__ = "WeasyPrint 70.0's _linebox_layout, patched by builder.editions.weasyprint.footnotes."
     return _linebox_layout
 
 
@@ -277,7 +277,7 @@ def apply() -> None:
     if version not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
         changed = [name for name, digest in found.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
         raise RuntimeError(
-            f"builder/weasyprint_footnotes.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, "
+            f"builder/editions/weasyprint/footnotes.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, "
             f"found WeasyPrint {version}"
             + (f" with a different weasyprint.layout.block.{' and .'.join(changed)}" if changed else "")
             + ". Re-check the footnote fix against this version: see whether upstream fixed "

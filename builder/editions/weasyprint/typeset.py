@@ -11,12 +11,12 @@ from typing import Any
 from weasyprint import HTML, Document
 from weasyprint.urls import FatalURLFetchingError
 
-from ..errors import BuildError
-from ..paths import STYLES
-from ..source.model import Work
+from ...errors import BuildError
+from ...paths import STYLES
+from ...source.model import Work
 from .fetcher import SandboxedFetcher
-from .weasyprint_footnotes import apply as keep_footnotes_on_their_page
-from .weasyprint_note_split import apply as let_long_notes_run_on
+from .footnotes import apply as keep_footnotes_on_their_page
+from .note_split import apply as let_long_notes_run_on
 
 
 class _Collect(logging.Handler):

@@ -91,7 +91,7 @@ def apply() -> None:
     if found != _EXPECTED_VERSIONS or sources != _EXPECTED_SOURCE_SHA256:
         changed = [name for name, digest in sources.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
         raise RuntimeError(
-            f"builder/editions/weasyprint_pdfa_ua.py was written for {_EXPECTED_VERSIONS}, found {found}"
+            f"builder/editions/weasyprint/pdfa_ua.py was written for {_EXPECTED_VERSIONS}, found {found}"
             + (f" with a different {', '.join(changed)}" if changed else "")
             + ". See whether WeasyPrint now writes PDF/A and PDF/UA together (Kozea/WeasyPrint #2783);"
             " if not, re-check the finisher against the new sources, run the tests (they validate every"

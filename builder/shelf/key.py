@@ -23,10 +23,10 @@ import zlib
 from functools import cache
 from pathlib import Path
 
-from . import __version__
-from .errors import BuildError
-from .paths import ROOT, STYLES
-from .source.edition_date import edition_date
+from .. import __version__
+from ..errors import BuildError
+from ..paths import ROOT, STYLES
+from ..source.edition_date import edition_date
 
 FONT_PACKAGE = "font_source_serif_pro"
 SYSTEM_LIBRARIES = {"libpango-1.0.so.0": "pango_version_string", "libharfbuzz.so.0": "hb_version_string"}

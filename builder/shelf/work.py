@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .build_key import edition_key
-from .editions.papers import DEFAULT_PAPER
-from .editions.trims import DEFAULT_TRIM
-from .release.manifest import Built, BuiltFile
+from ..editions.papers import DEFAULT_PAPER
+from ..editions.trims import DEFAULT_TRIM
+from ..release.manifest import Built, BuiltFile
+from .key import edition_key
 
 if TYPE_CHECKING:
-    from .source.model import Work
+    from ..source.model import Work
 
 Format = Literal["epub", "pdf", "cover"]
 FORMATS: tuple[Format, ...] = ("epub", "pdf")  # what --format chooses; covers come with --cover
@@ -44,17 +44,17 @@ class Edition:
 
     def write(self, work: Work, made: Mapping[Edition, bytes]) -> bytes:
         if self.format == "cover":
-            from .editions.print_cover import write_print_cover
+            from ..editions.print_cover import write_print_cover
 
             interior = next((data for edition, data in made.items() if edition.format == "pdf" and edition.trim == self.trim), None)
             if interior is None:
                 raise ValueError(f"the {self.trim} cover is sized from its interior, which must be made first (editions() orders them)")
             return write_print_cover(work, interior, self.paper)
         if self.format == "epub":
-            from .editions.epub import write_epub
+            from ..editions.epub import write_epub
 
             return write_epub(work)
-        from .editions.pdf import write_pdf
+        from ..editions.pdf import write_pdf
 
         return write_pdf(work, self.trim, self.marks)
 
@@ -71,7 +71,7 @@ def editions(formats: tuple[Format, ...], trims: list[str], marks: bool, cover: 
 def build_work(folder: Path, chosen: list[Edition], key: str | None) -> Built:
     """Make the chosen editions of one work, all in memory: a work whose PDF fails has no
     new EPUB either."""
-    from .source.loader import load_work
+    from ..source.loader import load_work
 
     work = load_work(folder)
     made: dict[Edition, bytes] = {}

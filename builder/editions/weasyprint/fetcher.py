@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ..paths import STYLES
+from ...paths import STYLES
 
 # Packages whose data files a stylesheet may name as `package:NAME/path`.
 FONT_PACKAGES = ("font_source_serif_pro",)

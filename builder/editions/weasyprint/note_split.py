@@ -13,7 +13,7 @@ moves on). Prince, Antenna House, TeX and Typst all split such a note; books do.
 How. WeasyPrint lays out a page's footnote area as one block, with no bottom limit, each
 time a note is added. When the note of a call's line does not fit below that line, the
 line (``footnote-policy: line``) moves to the next page. Instead, ``split_note()`` (called
-at that point by the patched ``_linebox_layout`` of ``weasyprint_footnotes.py``) gives the
+at that point by the patched ``_linebox_layout`` of ``footnotes.py``) gives the
 footnote area of this page a height limit: all the room below the call's line. The area
 is then laid out like any block that meets the foot of a page, so the note breaks between
 lines, with its own ``orphans`` and ``widows`` (at least two lines on each page). The rest
@@ -203,7 +203,7 @@ def apply() -> None:
     if version not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
         changed = [name for name, digest in found.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
         raise RuntimeError(
-            f"builder/editions/weasyprint_note_split.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, "
+            f"builder/editions/weasyprint/note_split.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, "
             f"found WeasyPrint {version}"
             + (f" with a different weasyprint.layout.{' and .'.join(changed)}" if changed else "")
             + ". Re-check the note split against this version: see whether upstream now splits long "

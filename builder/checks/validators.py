@@ -23,8 +23,8 @@ from page import PageError, ValidationProfile, validate_pdf
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
-from .editions.fonts import BOOK_FONTS
-from .paths import ROOT, shown_path
+from ..editions.fonts import BOOK_FONTS
+from ..paths import ROOT, shown_path
 
 ACE_SCRIPT = ROOT / "scripts" / "ace"
 # Every external checker runs with a timeout, so that a hung Java or Chromium cannot hang
@@ -174,7 +174,7 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
 
 def cover_fit(path: Path) -> list[Finding]:
     """A print cover next to its interior, as in dist/: sized for its trim and page count (P033)."""
-    from .editions.print_cover import misfit  # imported here: the editions use these checks
+    from ..editions.print_cover import misfit  # imported here: the editions use these checks
 
     stem = path.name.removesuffix("-cover.pdf")
     interior = next((p for p in (path.with_name(f"{stem}.pdf"), path.with_name(f"{stem}-print.pdf")) if p.is_file()), None)

@@ -8,15 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..errors import BuildError
+from ..paths import shown_path
+from ..release import manifest
+from ..release.commit import clean_stale, commit, signals_held
+from ..release.lock import release_lock
+from ..release.manifest import Built
 from . import scheduler
-from .build import Edition
-from .build_key import edition_key, work_key
-from .errors import BuildError
-from .paths import shown_path
-from .release import manifest
-from .release.commit import clean_stale, commit, signals_held
-from .release.lock import release_lock
-from .release.manifest import Built
+from .key import edition_key, work_key
+from .work import Edition
 
 
 @dataclass
