@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
@@ -66,21 +65,22 @@ def test_unknown_format_and_trim_are_refused() -> None:
     assert result.returncode == 2 and "not a trim" in result.stderr
 
 
-def test_a_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder.release import output
+def test_a_commit_interrupted_before_its_swap_leaves_the_release_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.release import commit
 
-    target = tmp_path / "dist" / "book.epub"
-    target.parent.mkdir()
-    target.write_bytes(b"the previous edition")
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "book.epub").write_bytes(b"the previous edition")
 
-    def failing_replace(src: str, dst: Path) -> None:
+    def interrupted(a: Path, b: Path) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "replace", failing_replace)
+    monkeypatch.setattr(commit, "_exchange", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        output.atomic_write(target, b"new bytes")
-    assert target.read_bytes() == b"the previous edition"
-    assert [p.name for p in target.parent.iterdir()] == ["book.epub"]
+        commit.commit(dist, {"book.epub": b"new bytes", "book.pdf": b"new too"})
+    assert (dist / "book.epub").read_bytes() == b"the previous edition"
+    assert [p.name for p in dist.iterdir()] == ["book.epub"]
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no staging folder left beside it
 
 
 def test_a_work_whose_pdf_fails_writes_no_epub_either(work_copy: Path, tmp_path: Path) -> None:

@@ -29,6 +29,8 @@ import weasyprint
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout import block
 
+from builder.editions.weasyprint.boxes import lines as line_boxes
+from builder.editions.weasyprint.boxes import page_box
 from builder.editions.weasyprint.footnotes import apply
 from builder.editions.weasyprint.page_fill import MINIMUM_FILL, page_fill
 
@@ -147,12 +149,6 @@ def _pages_of(pattern: str, texts: list[str]) -> dict[int, list[int]]:
     return found
 
 
-def _lines(box: boxes.Box) -> list[boxes.LineBox]:
-    if isinstance(box, boxes.LineBox):
-        return [box]
-    return [line for child in getattr(box, "children", ()) for line in _lines(child)]
-
-
 def _text(box: boxes.Box) -> str:
     return (getattr(box, "text", None) or "") + " ".join(_text(child) for child in getattr(box, "children", ()))
 
@@ -166,7 +162,7 @@ def _render(policy: str) -> tuple[Layout, ...]:
         document = weasyprint.HTML(string=html).render()
         lines_from_bottom = []
         for page in document.pages:
-            lines = _lines(page._page_box.children[0])  # the body, not the footnote area
+            lines = line_boxes(page_box(page).children[0])  # the body, not the footnote area
             for index, line in enumerate(lines):
                 lines_from_bottom += [len(lines) - 1 - index] * len(re.findall(r"call\d+x", _text(line)))
         reader = pypdf.PdfReader(io.BytesIO(document.write_pdf()))

@@ -108,14 +108,15 @@ def test_dist_being_a_file_is_a_coded_error(work_copy: Path, tmp_path: Path) -> 
 def test_a_full_read_only_or_immutable_dist_is_a_coded_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int) -> None:
     """The kernel's answers for a full disk, a read-only mount, an immutable (chattr +i) or a
     forbidden folder; simulated, since the tests run as root and cannot mount a small disk."""
-    from builder.release import output
+    from builder.release import commit
+    from builder.shelf import build
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise OSError(number, os.strerror(number))
 
-    monkeypatch.setattr(output.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(commit.tempfile, "mkdtemp", refuse)
     with pytest.raises(BuildError) as caught:
-        output.atomic_write(tmp_path / "book.epub", b"data")
+        build._commit(tmp_path / "dist", None, [], set())
     assert caught.value.code == "P020" and os.strerror(number) in caught.value.message
     assert list(tmp_path.iterdir()) == []
 

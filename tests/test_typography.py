@@ -133,21 +133,15 @@ def test_epub_title_page_is_centred_in_a_reading_system(capital: Built) -> None:
     page = _file(capital, "titlepage.xhtml").decode()
     css = [weasyprint.CSS(string=_file(capital, name).decode()) for name in ("common.css", "epub.css")]
     document = weasyprint.HTML(string=page).render(stylesheets=[*css, weasyprint.CSS(string="@page { size: 390px 844px; margin: 0 }")])
-    box = document.pages[0]._page_box
-    lines = [line for line in _line_boxes(box) if line.children]
+    from builder.editions.weasyprint.boxes import lines as line_boxes
+    from builder.editions.weasyprint.boxes import page_box
+
+    lines = [line for line in line_boxes(page_box(document.pages[0])) if line.children]
     assert len(lines) >= 3
     for line in lines:
         left = line.children[0].position_x - line.position_x
         right = line.position_x + line.width - (line.children[-1].position_x + line.children[-1].width)
         assert abs(left - right) < 2, f"line not centred: {left:.1f} px left, {right:.1f} px right"
-
-
-def _line_boxes(box) -> list:
-    from weasyprint.formatting_structure.boxes import LineBox
-
-    if isinstance(box, LineBox):
-        return [box]
-    return [line for child in getattr(box, "children", ()) for line in _line_boxes(child)]
 
 
 def test_epub_quotations_keep_the_readers_line_spacing(capital: Built) -> None:

@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,9 +20,8 @@ from typing import Any
 
 from page import PageError, ValidationProfile, validate_pdf
 from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
-from ..editions.fonts import BOOK_FONTS
+from ..editions.pdf_fonts import pdf_dictionary, stray_fonts, unembedded_fonts
 from ..paths import ROOT, shown_path
 
 ACE_SCRIPT = ROOT / "scripts" / "ace"
@@ -163,9 +161,9 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
     catalog = reader.root_object
     if "/Lang" not in catalog:
         findings.append(Finding(shown, "P103", "the document language (/Lang) is missing"))
-    if "/StructTreeRoot" not in catalog or not _dictionary(catalog.get("/MarkInfo")).get("/Marked"):
+    if "/StructTreeRoot" not in catalog or not pdf_dictionary(catalog.get("/MarkInfo")).get("/Marked"):
         findings.append(Finding(shown, "P104", "not a tagged PDF (no structure tree, or not marked)"))
-    if not _dictionary(catalog.get("/ViewerPreferences")).get("/DisplayDocTitle"):
+    if not pdf_dictionary(catalog.get("/ViewerPreferences")).get("/DisplayDocTitle"):
         findings.append(Finding(shown, "P104", "viewers are not told to show the title (DisplayDocTitle)"))
     if not reader.outline:
         findings.append(Finding(shown, "P105", "no bookmarks"))
@@ -201,32 +199,3 @@ def conformance(path: Path) -> list[Finding]:
         name = "PDF/UA-1" if profile is ValidationProfile.PDF_UA_1 else "PDF/A-2u"
         findings += [Finding(shown, code, f"not {name}: {failure.rule_id}: {failure.message}") for failure in report.failures]
     return findings
-
-
-def stray_fonts(reader: PdfReader) -> set[str]:
-    """Fonts that are not the book's own, or are slanted by the renderer for want of an italic."""
-    names = {str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1] for font in _fonts(reader)}
-    return {name for name in names if not name.startswith(BOOK_FONTS) or name.endswith("Oblique")}
-
-
-def unembedded_fonts(reader: PdfReader) -> set[str]:
-    missing: set[str] = set()
-    for font in _fonts(reader):
-        descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
-        for each in descendants:
-            descriptor = _dictionary(each.get("/FontDescriptor"))
-            if font.get("/Subtype") != "/Type3" and not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
-                missing.add(str(font.get("/BaseFont")))
-    return missing
-
-
-def _fonts(reader: PdfReader) -> Iterator[Any]:
-    """The font dictionaries of every page."""
-    for page in reader.pages:
-        for font in _dictionary(_dictionary(page.get("/Resources")).get("/Font")).values():
-            yield font.get_object()
-
-
-def _dictionary(value: Any) -> Any:
-    """A PDF object as a dictionary: resolved if indirect, empty if absent."""
-    return value.get_object() if value is not None else DictionaryObject()

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from ..errors import BuildError
-from ..shelf.key import shared_key
+from ..fingerprint import shared_key
 from ..source.model import Work
 from .cover_front import front_fits
 from .templates import render_page

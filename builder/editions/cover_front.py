@@ -3,7 +3,7 @@ whose fronts are the same template (styles/templates/cover-front.html) at two si
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from weasyprint import Document
@@ -12,21 +12,16 @@ if TYPE_CHECKING:
 def front_fits(document: Document) -> bool:
     """Whether the front (styles/templates/cover-front.html) holds its text on its one page,
     a line clear of the year, which stands at the foot on its own."""
+    from .weasyprint.boxes import descendants, page_box  # loads WeasyPrint: only when a cover is typeset
+
     if len(document.pages) != 1:
         return False
     text_bottom, year_top = 0.0, float("inf")
 
-    def walk(box: Any) -> None:
-        nonlocal text_bottom, year_top
+    for box in descendants(page_box(document.pages[0])):
         classes = set((box.element.get("class") or "").split()) if getattr(box, "element", None) is not None else set()
         if "year" in classes:
             year_top = min(year_top, box.content_box_y() - box.height)  # a line of the year clear above it
-            return
-        if classes & {"author", "title", "subtitle"}:
+        elif classes & {"author", "title", "subtitle"}:
             text_bottom = max(text_bottom, box.content_box_y() + box.height)
-            return
-        for child in getattr(box, "children", None) or ():
-            walk(child)
-
-    walk(document.pages[0]._page_box)
     return text_bottom <= year_top

@@ -13,14 +13,15 @@ import lxml.html
 import pydyf
 from pypdf import PdfReader
 from weasyprint import Document
-from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox
+from weasyprint.formatting_structure.boxes import BlockBox
 
-from ..checks.validators import stray_fonts
 from ..errors import BuildError
 from ..source.model import Work
 from .fonts import missing_glyphs
+from .pdf_fonts import stray_fonts
 from .templates import render_page
 from .trims import DEFAULT_TRIM, trims
+from .weasyprint.boxes import descendants, footnote_area, page_box, text_bottom
 from .weasyprint.pdfa_ua import OPTIONS as ARCHIVAL
 from .weasyprint.pdfa_ua import finisher as archival_finisher
 from .weasyprint.typeset import layout, write
@@ -77,19 +78,11 @@ def notes_off_their_page(document: Document) -> set[str]:
     call_page: dict[str, int] = {}
     note_page: dict[str, int] = {}
 
-    def walk(box: Any, number: int) -> None:
-        element = getattr(box, "element", None)
-        if element is not None and "footnote" in (element.get("class") or "").split():
-            label = element.get("data-label")
-            if isinstance(box, BlockBox):
-                note_page.setdefault(label, number)
-                return
-            call_page.setdefault(label, number)
-        for child in getattr(box, "children", None) or ():
-            walk(child, number)
-
     for number, page in enumerate(document.pages):
-        walk(page._page_box, number)
+        for box in descendants(page_box(page)):
+            element = getattr(box, "element", None)
+            if element is not None and "footnote" in (element.get("class") or "").split():
+                (note_page if isinstance(box, BlockBox) else call_page).setdefault(element.get("data-label"), number)
     return {label for label, number in call_page.items() if note_page.get(label) != number}
 
 
@@ -99,20 +92,13 @@ def notes_overrunning(document: Document) -> set[str]:
     next page."""
     labels: set[str] = set()
     for page in document.pages:
-        box = page._page_box
-        area = next((child for child in box.children if isinstance(child, FootnoteAreaBox)), None)
+        box = page_box(page)
+        area = footnote_area(box)
         if area is None:
             continue
-        text_bottom = max((line.position_y + line.height for line in _lines(box.children[0])), default=box.content_box_y())
-        if area.position_y < box.content_box_y() - 0.01 or text_bottom > area.position_y + 0.01:
+        if area.position_y < box.content_box_y() - 0.01 or text_bottom(box) > area.position_y + 0.01:
             labels |= {note.element.get("data-label") for note in area.children if note.element is not None}
     return labels
-
-
-def _lines(box: Any) -> list[LineBox]:
-    if isinstance(box, LineBox):
-        return [box]
-    return [line for child in getattr(box, "children", None) or () for line in _lines(child)]
 
 
 def _finisher(work: Work, marks: bool) -> Any:

@@ -16,12 +16,12 @@ from typing import Any
 import pydyf
 from pypdf import PdfReader
 
-from ..checks.validators import stray_fonts
 from ..errors import BuildError
 from ..source.model import Work
 from .cover_front import front_fits
 from .papers import DEFAULT_PAPER, Paper, papers
 from .pdf import BLEED_MM, declare_bleed
+from .pdf_fonts import stray_fonts
 from .templates import render_page
 from .weasyprint.pdfa_ua import OPTIONS as ARCHIVAL
 from .weasyprint.pdfa_ua import finisher as archival_finisher

@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .. import NAME, __version__
 from ..paths import STYLES
 from ..source.model import Work
-from ..source.text import render
+from .html import render
 
 EditionKind = Literal["epub", "pdf", "cover"]
 

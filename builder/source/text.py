@@ -1,20 +1,17 @@
 """The text of a work: CommonMark with footnotes and attributes, through markdown-it-py.
 
-Parsing makes the token stream of the model; rendering turns tokens into (X)HTML for the
-template layer, calling back into the templates for note calls.
+Parsing makes the token stream of the model and validates it; rendering those tokens to
+(X)HTML for the templates lives beside them, in `editions/html.py`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from markupsafe import Markup
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.subscript import sub_plugin
@@ -68,32 +65,7 @@ def _markdown() -> MarkdownIt:
     md.use(attrs_plugin, spans=True)
     md.use(sub_plugin)  # H~2~O
     md.use(superscript_plugin)  # 2^nd^
-    md.add_render_rule("footnote_ref", _render_note_call)
-    md.add_render_rule("link_open", _render_link)
-    md.add_render_rule("image", _render_image)
     return md
-
-
-def _render_note_call(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
-    return str(env["note_call"](env["notes"][tokens[idx].meta["label"]]))
-
-
-def _render_link(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
-    """A link to an id of the work points at the file that holds it (EPUB parts are files)."""
-    token = tokens[idx]
-    href = str(token.attrGet("href") or "")
-    files = env.get("files")
-    if files and href.startswith("#") and href[1:] in files:
-        token = token.copy()  # the model's tokens serve every edition: change a copy
-        token.attrSet("href", f"{files[href[1:]]}{href}")
-    return str(self.renderToken([token], 0, options, env))
-
-
-def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
-    """An image, named by its file in the work's folder; each edition says where that is."""
-    token = tokens[idx].copy(attrs=dict(tokens[idx].attrs))  # the model's tokens serve every edition
-    token.attrSet("src", f"{env.get('images') or ''}{token.attrGet('src')}")
-    return str(self.image([token], 0, options, env))
 
 
 MD = _markdown()
@@ -340,48 +312,3 @@ def _collect_ids(tokens: list[Token]) -> list[tuple[str, int]]:
 
 def valid_id(value: str) -> bool:
     return bool(_ID.match(value))
-
-
-def render(
-    tokens: list[Token],
-    notes: dict[str, Note] | None = None,
-    note_call: Callable[[Note], Markup] | None = None,
-    *,
-    phrasing: bool = False,
-    lead: Markup | None = None,
-    files: dict[str, str] | None = None,
-    images: str | None = None,
-) -> Markup:
-    """Render tokens to XHTML for a template.
-
-    `note_call` is the template macro that writes a note's call; `phrasing` sets block
-    elements as spans, for a note that must sit inside its paragraph (a printed page's
-    footnote floats from its call); `lead` is markup set at the start of the first block
-    (a note's number, linking back to its call); `files` maps ids to the file that holds
-    them, where the edition has several; `images` is where the edition keeps the work's images.
-    """
-    env = {"notes": notes or {}, "note_call": note_call, "files": files, "images": images}
-    if lead is not None:
-        tokens = _with_lead(tokens, lead)
-    if phrasing:
-        tokens = [_as_span(token) for token in tokens]
-    return Markup(MD.renderer.render(tokens, MD.options, env))
-
-
-def _with_lead(tokens: list[Token], lead: Markup) -> list[Token]:
-    first_inline = next((i for i, token in enumerate(tokens) if token.type == "inline"), None)
-    mark = Token("html_inline", "", 0, content=str(lead))
-    if first_inline is None:
-        return [Token("inline", "", 0, children=[mark]), *tokens]
-    inline = tokens[first_inline]
-    copy = inline.copy(children=[mark, *(inline.children or [])])
-    return [*tokens[:first_inline], copy, *tokens[first_inline + 1 :]]
-
-
-def _as_span(token: Token) -> Token:
-    if not token.block or token.nesting == 0:
-        return token
-    span = token.copy(tag="span", block=False)
-    if token.nesting == 1:
-        span.attrJoin("class", token.tag)
-    return span

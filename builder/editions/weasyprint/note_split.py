@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .boxes import lines
 from .upstream_source import source_sha256
 
 __all__ = ["apply", "split_note"]
@@ -68,14 +69,6 @@ def _splits(context: Any) -> _Splits:
     return splits
 
 
-def _lines(box: Any) -> list[Any]:
-    from weasyprint.formatting_structure.boxes import LineBox
-
-    if isinstance(box, LineBox):
-        return [box]
-    return [line for child in getattr(box, "children", ()) for line in _lines(child)]
-
-
 def split_note(context: Any, footnote: Any, needed_bottom: float) -> bool:
     """Split ``footnote``, just laid out on the current page and too tall for it, so that the
     footnote area ends where a line reaching ``needed_bottom`` still fits; the rest of the note
@@ -95,7 +88,7 @@ def split_note(context: Any, footnote: Any, needed_bottom: float) -> bool:
     if (
         not resume or list(resume) != [last] or resume[last] is None
         or area.margin_height() > splits.room[page] + 1e-6
-        or len(_lines(area.children[-1])) < footnote.style["orphans"]
+        or len(lines(area.children[-1])) < footnote.style["orphans"]
     ):
         # The note does not reach this page with at least `orphans` lines (an area laid out
         # alone on its page places one line whatever the room), or, oddly, fits whole: undo.

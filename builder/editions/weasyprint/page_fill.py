@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from weasyprint import Document
-from weasyprint.formatting_structure.boxes import FootnoteAreaBox, LineBox
+
+from .boxes import footnote_area, page_box, text_bottom
 
 RUNNING_TEXT_PAGE = "part"  # the page name print.css gives a part's pages
 MINIMUM_FILL = 0.7  # below this a page reads as stopped short
@@ -28,17 +29,15 @@ class PageFill:
 
 def page_fill(page: Any) -> float:
     """The fill of one page of a laid-out document (`document.pages[i]`)."""
-    box = page._page_box
-    top, height = box.content_box_y(), box.height
-    text_bottom = max((line.position_y + line.height for line in _lines(box.children[0])), default=top)
-    area = next((child for child in box.children if isinstance(child, FootnoteAreaBox)), None)
+    box = page_box(page)
+    area = footnote_area(box)
     notes = area.margin_height() if area is not None else 0
-    return float((text_bottom - top + notes) / height)
+    return float((text_bottom(box) - box.content_box_y() + notes) / box.height)
 
 
 def running_text_fills(document: Document) -> list[PageFill]:
     """The fill of every page of running text (see the module's docstring)."""
-    types = [page._page_box.page_type for page in document.pages]
+    types = [page_box(page).page_type for page in document.pages]
     fills = []
     for index, (page, page_type) in enumerate(zip(document.pages, types, strict=True)):
         following = types[index + 1] if index + 1 < len(types) else None
@@ -52,8 +51,3 @@ def _opens_part(page_type: Any) -> bool:
     """A part's first page: the first of its page group (each part starts one)."""
     return any(name == RUNNING_TEXT_PAGE and page_index == 0 for name, page_index in page_type.groups)
 
-
-def _lines(box: Any) -> list[LineBox]:
-    if isinstance(box, LineBox):
-        return [box]
-    return [line for child in getattr(box, "children", None) or () for line in _lines(child)]

@@ -1,0 +1,98 @@
+"""The build's fingerprint: everything beyond a work's own source that shapes an edition's
+bytes (the builder's code, styles/, the typefaces' files, the pinned dependencies' versions,
+Python's, zlib's, Pango's and HarfBuzz's). The shelf's keys and the cover cache start from it.
+It is computed without importing the writers, so that a build with nothing to do is quick.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import importlib.metadata
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import zlib
+from functools import cache
+from pathlib import Path
+
+from . import __version__
+from .paths import ROOT, STYLES
+
+FONT_PACKAGE = "font_source_serif_pro"
+SYSTEM_LIBRARIES = {"libpango-1.0.so.0": "pango_version_string", "libharfbuzz.so.0": "hb_version_string"}
+
+
+def hash_tree(digest: hashlib._Hash, root: Path) -> None:
+    """Names and contents of every file under root, in a stable order."""
+    for path in sorted(root.rglob("*")):
+        if "__pycache__" in path.parts:
+            continue
+        name = path.relative_to(root).as_posix().encode()
+        if path.is_symlink():
+            digest.update(b"L" + name + b"\0" + os.fsencode(os.readlink(path)) + b"\0")
+        elif path.is_file():
+            digest.update(b"F" + name + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+
+
+@cache
+def shared_key() -> str:
+    """The part of every work's key that is the same for the whole shelf."""
+    digest = hashlib.sha256(f"folio {__version__}\0python {sys.version}\0zlib {zlib.ZLIB_RUNTIME_VERSION}\0".encode())
+    hash_tree(digest, ROOT / "builder")
+    digest.update(b"\0styles\0")
+    hash_tree(digest, STYLES)
+    digest.update(b"\0fonts\0")
+    for font in _font_files():
+        digest.update(font.name.encode() + b"\0" + hashlib.sha256(font.read_bytes()).digest())
+    digest.update(b"\0versions\0")
+    for name, version in _dependency_versions():
+        digest.update(f"{name}=={version}\n".encode())
+    for library, function in SYSTEM_LIBRARIES.items():
+        digest.update(f"{library} {_library_version(library, function)}\n".encode())
+    return digest.hexdigest()
+
+
+def _font_files() -> list[Path]:
+    files: list[Path] = []
+    spec = importlib.util.find_spec(FONT_PACKAGE)
+    if spec is not None and spec.origin is not None:
+        files += sorted(p for p in Path(spec.origin).parent.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    if fc_match := shutil.which("fc-match"):
+        found = subprocess.run([fc_match, "--format=%{file}", "GFS Didot"], capture_output=True, text=True, check=False).stdout
+        if found and Path(found).is_file():
+            files.append(Path(found))
+    return files
+
+
+def _dependency_versions() -> list[tuple[str, str]]:
+    """The installed version of each of the builder's pinned dependencies, read from the
+    distributions' folder names (importing them would cost a second)."""
+    try:
+        required = importlib.metadata.requires("folio-builder") or []
+    except importlib.metadata.PackageNotFoundError:
+        required = []
+    names = {_normalise(re.split(r"[=<>!~; \[]", r, maxsplit=1)[0]) for r in required if "extra ==" not in r}
+    installed: dict[str, str] = {}
+    for folder in {Path(p) for p in sys.path if p and Path(p).is_dir()}:
+        for entry in os.listdir(folder):
+            if entry.endswith(".dist-info"):
+                name, _, version = entry.removesuffix(".dist-info").partition("-")
+                installed.setdefault(_normalise(name), version)
+    return sorted((name, installed.get(name, "?")) for name in names)
+
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _library_version(library: str, function: str) -> str:
+    try:
+        call = getattr(ctypes.CDLL(library), function)
+    except (OSError, AttributeError):
+        return "absent"
+    call.restype = ctypes.c_char_p
+    return (call() or b"").decode()
