@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .codes import lookup
 
 
 @dataclass
 class BuildError(Exception):
-    """A problem with a work's source, or with an edition that failed its checks."""
+    """A problem with a work's source, or with an edition that failed its checks.
+
+    The code must be in the catalogue (builder/codes.py), which gives the fix unless the raise
+    names a more specific one with `hint=`; an uncatalogued code is refused (UnknownCode)."""
 
     path: Path | str
     message: str
     line: int | None = None
     hint: str | None = None
-    code: str = "B000"
+    code: str = field(kw_only=True)
+
+    def __post_init__(self) -> None:
+        entry = lookup(self.code)
+        if self.hint is None:
+            self.hint = entry.fix
+
+    @property
+    def meaning(self) -> str:
+        return lookup(self.code).meaning
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else str(self.path)
@@ -24,4 +38,3 @@ class BuildError(Exception):
 
 class SourceError(BuildError):
     """The source folder of a work is malformed (metadata, text, notes)."""
-

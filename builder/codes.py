@@ -1,0 +1,180 @@
+"""Every code the builder reports, with what it means and how to fix it: the one catalogue that
+BuildError, SourceError and the checks' findings draw on, and that docs/errors.md is made from
+(`python -m builder.codes > docs/errors.md`).
+
+Adding a code is one line in CATALOGUE: `"S050": Entry("what went wrong", "what to do"),`. A
+raise may still give a fix of its own (`hint=`) that names the specifics; without one it gets
+the catalogue's.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import NamedTuple
+
+PATTERN = re.compile(r"[A-Z][0-9]{3}")
+
+
+class Entry(NamedTuple):
+    meaning: str
+    fix: str
+
+
+class UnknownCode(ValueError):
+    """A code the catalogue lacks: a bug in the builder, not the user's to fix."""
+
+
+# The families, in the order the data flows; a code's letter names its family.
+FAMILIES: dict[str, str] = {
+    "S": "A work's source (`source/<slug>/`: work.toml, the Markdown, its images)",
+    "I": "Importing archive pages (folio import)",
+    "P": "Making an edition, and reading a PDF back",
+    "E": "The external checkers: W3C EPUBCheck and DAISY Ace",
+    "W": "Warnings: reported, but nothing fails",
+    "V": "A release folder (folio verify)",
+    "R": "Merging shards (folio release merge)",
+    "C": "The command line",
+}
+
+CATALOGUE: dict[str, Entry] = {
+    # S000–S025, S030–S034: a work's folder, work.toml, the Markdown
+    "S000": Entry("the path given for a work is not a folder", "give the path of a work's folder under source/"),
+    "S001": Entry("a work's folder has no work.toml", "every work folder needs a work.toml with its metadata (docs/authoring.md)"),
+    "S002": Entry("a source file is not UTF-8", "save the file as UTF-8"),
+    "S003": Entry("a source file cannot be read, or work.toml is not valid TOML", "make it a readable file; for TOML syntax see https://toml.io"),
+    "S004": Entry("work.toml has an unknown, missing or ill-typed key", "correct the key named; the keys and their types are in docs/authoring.md"),
+    "S005": Entry("the folder's name is not a slug", "name it in lower case with hyphens, e.g. lenin-1912-letter-to-huysmans"),
+    "S006": Entry("an `{#id}` is not a valid id", "start ids with a letter; use letters, digits, '-' or '_'"),
+    "S007": Entry("an `{#id}` is one the edition reserves for its own pages", "choose another id (not 'text…', 'part-…', 'note-…', 'noteref-…')"),
+    "S008": Entry("an `{#id}` is used twice in the work", "ids must be unique across the work's parts"),
+    "S009": Entry("a note label is used in two parts of the work", "note labels must be unique across the work's parts"),
+    "S010": Entry("a file listed in work.toml's parts is missing", "create it, or remove it from 'parts'"),
+    "S011": Entry("a part does not start with a level-1 heading, or a heading has no words", "begin the file with `# Title of this part`; give every heading words"),
+    "S012": Entry("a note is written but never called", "call it with `[^label]` in the text, label it `[^editor-…]` to keep it as an editor's note, or delete it"),
+    "S013": Entry("a note is called but not written", "add a line `[^label]: text of the note` after the paragraph"),
+    "S014": Entry("a note is called from inside another note", "notes cannot carry notes; merge the two"),
+    "S015": Entry("a note label has characters ids cannot carry", "use letters, digits, '-' or '_', e.g. `[^1]` or `[^abroad]`"),
+    "S016": Entry("a note is written twice", "give each note its own label"),
+    "S017": Entry("a note is called twice", "call each note once; write a second note for the second place"),
+    "S018": Entry("an image has no alternative text", "describe what it shows: `![a photograph of the first page](page.jpg)`"),
+    "S019": Entry("a source file leads outside the work's folder (a link elsewhere)", "keep every file of a work inside its folder"),
+    "S020": Entry("SOURCE_DATE_EPOCH is not a Unix time between 1980 and 2107", "set it to a Unix time, e.g. $(git log -1 --format=%ct), or unset it"),
+    "S021": Entry("a control character (a form feed, say) in the text", "delete it; a conversion often leaves one"),
+    "S022": Entry("a link to something other than a web address, mailto: or an #id of the work", "link to an https:// address or to an `{#id}` set in the text"),
+    "S023": Entry("an attribute, class or language the source may not set", "set only `{#id}`, `{.class}` with a class the stylesheets know, and `{lang=…}` with a BCP 47 tag"),
+    "S024": Entry("a link to an #id that no part of the work has", "set `{#id}` on the block or span to link to, or correct the link"),
+    "S025": Entry("[rights] later-notes names a note the text does not have", "list the labels of notes the text calls, as in `[^26a]`"),
+    "S030": Entry("an image is not in the work's folder", "add the file, or correct its name"),
+    "S031": Entry("an image is not a JPEG, PNG, GIF or SVG file", "convert it to one of these (PNG for drawings, JPEG for photographs)"),
+    "S032": Entry("an image's path leads outside the work's folder", "copy the image into the work's folder and name it by its file name"),
+    "S033": Entry("an SVG image links to other files or runs scripts", "embed what it shows in the SVG itself; an image may fetch nothing"),
+    "S034": Entry("an editor's note on the whole work (`[^editor…]`) is called", "rename the note to call it, or remove the call"),
+    # S040–S049: what the builder refuses rather than lose or misread
+    "S040": Entry("block quotations, lists, emphasis or links nested more than 12 deep", "flatten the nesting: no page can show it, and the parser would drop the text"),
+    "S041": Entry("code (backticks, a fenced block, a paragraph indented by four spaces) in the text", "remove the backticks, the fence lines or the indent"),
+    "S042": Entry("a private-use, unassigned or invisible character in the text or work.toml", "replace it with the character the source prints, or delete it"),
+    "S043": Entry("two works have the same identifier", "give each work its own identifier (urn:uuid: with a new UUID)"),
+    "S044": Entry("two works in one command have the same slug", "build them separately, into different --out folders, or rename one folder"),
+    "S045": Entry("an `{…}` the attribute parser cannot read", "write `{#id}`, `{.class}` or `{lang=xx}`, no spaces, on the line before a block or right after a `[span]`"),
+    "S046": Entry("a symbolic link in the work's folder leads round in a loop", "replace the link with the file itself"),
+    "S047": Entry("a work's text is over the size limit (FOLIO_MAX_TEXT_KB, 1,024 KB by default)", "split it into several works (a volume each), or raise FOLIO_MAX_TEXT_KB on a machine with the time and memory"),
+    "S048": Entry("a work has more notes than the limit (FOLIO_MAX_NOTES, 1,000 by default)", "split it into several works, or raise FOLIO_MAX_NOTES on a machine with the time and memory"),
+    "S049": Entry("FOLIO_MAX_TEXT_KB or FOLIO_MAX_NOTES is not a whole number above 0", "set it to a number such as the default, or unset it"),
+    # I: folio import
+    "I001": Entry("an archive page given as a file cannot be read", "give an archive page as a file or an http(s) address"),
+    "I002": Entry("an archive page cannot be fetched, or the server refused it", "check the address and the connection"),
+    "I003": Entry("a work with the import's slug already exists", "give another --slug, or --force to replace it"),
+    # P001–P006, P010, P011, P020: making an edition
+    "P001": Entry("WeasyPrint cannot read a style or a resource", "check styles/ and the text for the resource named"),
+    "P002": Entry("a build tried to read a file or address it may not", "a build reads only styles/, the work's folder and the font package"),
+    "P003": Entry("the book's typefaces have no glyph for characters in the text", "replace the characters, or add a typeface that has them to styles/fonts.css and builder/editions/fonts.py"),
+    "P004": Entry("a PDF is set partly in a font that is not one of the book's typefaces", "a style asks for a face or a style that styles/fonts.css does not give: correct the style, or replace the characters the typefaces lack"),
+    "P005": Entry("a note is too long to stand on the page of its call and the next", "shorten or split the note, or choose a larger trim"),
+    "P006": Entry("the title is too long for the cover", "give the work a short-title in work.toml"),
+    "P010": Entry("an EPUB content document is not well-formed XHTML", "a bug: report it with the source that caused it"),
+    "P011": Entry("an EPUB content document has an id twice", "rename the id in the text"),
+    "P020": Entry("an edition, the manifest or a temporary file cannot be written: the disk is full, or the folder read-only", "free some disk space, make the output folder writable, or choose another with --out"),
+    # P030–P033: a PDF's conformance
+    "P030": Entry("a PDF fails a PDF/UA-1 rule (the rule's ID follows)", "a bug in the templates or styles: report it with the work and the rule"),
+    "P031": Entry("a PDF fails a PDF/A-2u rule (the rule's ID follows)", "a bug in the templates or styles: report it with the work and the rule"),
+    "P032": Entry("the PDF/UA and PDF/A validator cannot read the file", "rebuild the file; if it persists, report it"),
+    "P033": Entry("a print cover is not sized for the interior beside it (trim or page count)", "build the interior and its cover in one run: folio build --trim T --cover"),
+    # P100–P106: a PDF read back
+    "P100": Entry("a file cannot be read as a PDF", "rebuild it with folio build"),
+    "P101": Entry("a PDF's text cannot be read back, or lacks text it must carry", "rebuild it; if it persists, report it"),
+    "P102": Entry("a font in a PDF is not embedded", "rebuild it; if it persists, report it"),
+    "P103": Entry("a PDF's metadata (title, author, language) is missing or wrong", "rebuild it; if it persists, report it"),
+    "P104": Entry("a PDF is not tagged, or does not ask viewers to show its title", "rebuild it; if it persists, report it"),
+    "P105": Entry("a PDF has no bookmarks", "rebuild it; if it persists, report it"),
+    "P106": Entry("a PDF is set partly in a font that is not one of the book's typefaces", "replace the characters the typefaces lack, or correct the style that asks for the face"),
+    # E: the external checkers
+    "E100": Entry("W3C EPUBCheck could not run, or did not finish in time", "install Java 17 or newer; raise FOLIO_CHECK_TIMEOUT on a slow machine"),
+    "E101": Entry("W3C EPUBCheck reported a message (its own ID follows)", "a bug in the templates: report it with the work and EPUBCheck's message"),
+    "E200": Entry("DAISY Ace could not run, or did not finish in time", "install Node.js (scripts/ace installs Ace); raise FOLIO_CHECK_TIMEOUT on a slow machine"),
+    "E201": Entry("DAISY Ace reported an accessibility violation", "a bug in the templates, or a source that says what no checker sees: report it"),
+    # W: warnings
+    "W001": Entry("words of an EPUB's text look foreign but carry no language tag", "tag them in the source, `[word]{lang=fr}`, or list them in the work's allowed-words.txt"),
+    # V: a release folder
+    "V100": Entry("the release's manifest.json or SHA256SUMS is missing, or a sums line is malformed", "rebuild with folio build"),
+    "V101": Entry("a file the manifest lists is missing", "rebuild with folio build, or download the release again"),
+    "V102": Entry("a file's size is not the manifest's", "rebuild with folio build, or download the release again"),
+    "V103": Entry("a file's sha256 is not the manifest's", "rebuild with folio build, or download the release again"),
+    "V104": Entry("SHA256SUMS does not list a file with the manifest's sha256", "rebuild with folio build"),
+    "V105": Entry("SHA256SUMS lists a file the manifest does not, or a file twice", "rebuild with folio build"),
+    "V110": Entry("manifest.json cannot be read, is not JSON, or is not shaped as a manifest", "rebuild with folio build"),
+    "V111": Entry("the manifest names a file that is not a plain file name in the folder (a path, a link)", "rebuild with folio build; never trust such a release"),
+    "V112": Entry("a file in the release folder is not in the manifest", "rebuild, or remove the file"),
+    "V113": Entry("an EPUB is not a readable zip, or an entry's name is absolute, has a backslash or leads out", "rebuild with folio build; never unpack such a file"),
+    "V114": Entry("an EPUB has an entry twice", "rebuild with folio build"),
+    # R: folio release merge
+    "R001": Entry("a shard's folder has no readable manifest", "give the folders `folio build --shard K/N --out DIR` wrote"),
+    "R002": Entry("two shards hold the same work or file", "shards must not overlap: build each with its own --shard K/N of the same N"),
+    "R003": Entry("the shards were made by different builder versions", "build every shard with the same builder version"),
+    "R004": Entry("a shard's file is missing, or not the file its manifest lists", "download the shard again, or rebuild it"),
+    "R005": Entry("the merge's --out folder is not empty and not a release folder", "merge into a new folder"),
+    # C: the command line
+    "C001": Entry("no works found to build", "add a folder with a work.toml under source/"),
+    "C002": Entry("no .epub or .pdf files to check", "build first: folio build"),
+    "C003": Entry("a path given to check is not an EPUB, a PDF or a folder of them", "give files from dist/"),
+}
+
+
+def lookup(code: str) -> Entry:
+    """The catalogue's entry for a code; UnknownCode if it has none."""
+    try:
+        return CATALOGUE[code]
+    except KeyError:
+        raise UnknownCode(f"{code!r} is not in the catalogue of codes (builder/codes.py): add it there") from None
+
+
+def family(code: str) -> str:
+    return FAMILIES.get(code[0], f"{code[0]} codes")
+
+
+def markdown() -> str:
+    """docs/errors.md: every code, by family, with its meaning and its fix."""
+    lines = [
+        "# Errors and their codes",
+        "",
+        "<!-- Generated by `python -m builder.codes > docs/errors.md` from builder/codes.py; do not edit. -->",
+        "",
+        "Every problem Folio reports ends with a code in brackets, `[S040]`; an error also says how to fix it.",
+        "A source's or a user's error names the file and the line, and the command exits 1; a checker's",
+        "finding is listed by `folio check` or `folio verify`, which exit 1 if any failed. An error that is",
+        "not the source's fault is a bug: one line, exit 70, and `FOLIO_DEBUG=1` shows its traceback.",
+        "The fix printed with an error can name more than the one below: the very key, label or limit.",
+        "",
+    ]
+    letters = sorted({code[0] for code in CATALOGUE}, key=lambda letter: (list(FAMILIES).index(letter) if letter in FAMILIES else len(FAMILIES), letter))
+    for letter in letters:
+        lines += [f"## {family(letter)}", "", "| code | what it means | the fix |", "| --- | --- | --- |"]
+        for code in sorted(code for code in CATALOGUE if code[0] == letter):
+            meaning, fix = (text.replace("|", "\\|") for text in CATALOGUE[code])
+            lines.append(f"| `{code}` | {meaning} | {fix} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown())
