@@ -9,8 +9,11 @@ setup:
 build: setup
 	.venv/bin/folio build --all-trims --cover
 
+# Two workers (pytest-xdist); loadgroup keeps tests that share a module's build or layout on one
+# worker (tests/conftest.py). Pytest's own exit status fails the target, "no tests ran" (5) included.
+PYTEST_ARGS ?=
 test: lint
-	.venv/bin/python -m pytest
+	.venv/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: setup
 	.venv/bin/ruff check builder tests bench

@@ -1,8 +1,15 @@
-"""Shared fixtures: the letter is built once per test session, by the real command line,
-and every test reads the files back."""
+"""Shared fixtures: the works in source/ are built once per test run, by the real command line,
+and every test reads the files back.
+
+Under pytest-xdist (`make test` runs two workers) a shared build is made by the first worker
+that asks for it, under a lock, in the run's own temporary folder, and read by every worker;
+tests that share a module's costly fixture are kept on one worker (see
+pytest_collection_modifyitems)."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -29,15 +36,47 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess
 EDITION_EPOCH = "1700000000"  # 14 November 2023, 22:13:20 UTC: the date the tests' editions carry
 
 
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The run's temporary folder that every xdist worker sees (each has its own below it)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str) -> Path:
+    """`folio build ARGS --out DIR`, dated EDITION_EPOCH, made once per test run whichever
+    worker asks first; the others wait on the lock and read the same folder (or the same failure)."""
+    folder = _shared_folder(tmp_path_factory) / "shared-builds"
+    folder.mkdir(exist_ok=True)
+    out, status = folder / name, folder / f"{name}.json"
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not status.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            result = run_cli("build", *args, "--out", str(out), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
+            status.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}), encoding="utf-8")
+        done = json.loads(status.read_text(encoding="utf-8"))
+    assert done["returncode"] == 0, done["stderr"]
+    return out
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """dist/ for the letter: the EPUB and the A5 PDF, built by `python -m builder build`."""
+def built_shelf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """dist/ for every work in source/: its EPUB and its A5 PDF, built by `python -m builder build`."""
     if reuse := os.environ.get("FOLIO_TESTS_BUILT"):  # a mutation run mutates no writer: build once for all its mutants
         return Path(reuse)
-    dist = tmp_path_factory.mktemp("dist")
-    result = run_cli("build", str(LETTER), "--out", str(dist), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
-    assert result.returncode == 0, result.stderr
-    return dist
+    return shared_build(tmp_path_factory, "shelf")
+
+
+@pytest.fixture(scope="session")
+def built(built_shelf: Path) -> Path:
+    """dist/ with the letter's EPUB and A5 PDF (and the other works' beside them)."""
+    return built_shelf
+
+
+@pytest.fixture(scope="session")
+def letter_in_every_trim(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The letter's PDF in every trim, each with its print cover for white paper."""
+    return shared_build(tmp_path_factory, "letter-every-trim", str(LETTER), "--format", "pdf", "--all-trims", "--cover")
 
 
 @pytest.fixture(scope="session")
@@ -68,3 +107,29 @@ def work_copy(tmp_path: Path) -> Path:
     target = tmp_path / SLUG
     shutil.copytree(LETTER, target)
     return target
+
+
+def _module_fixture_group(item: pytest.Item) -> str | None:
+    """The tests of a module that read one of its module-scoped fixtures (a build, a layout)
+    share a group, one per parameter of such a fixture, so that xdist's loadgroup makes each
+    value once, on one worker, and spreads the values over the workers."""
+    infos = getattr(item, "_fixtureinfo", None)
+    if infos is None:
+        return None
+    indices = getattr(getattr(item, "callspec", None), "indices", {})
+    scoped = []
+    for name in item.fixturenames:
+        definitions = infos.name2fixturedefs.get(name) or ()
+        if definitions and definitions[-1].scope == "module":
+            scoped.append(f"{name}={indices[name]}" if name in indices else name)
+    if not scoped:
+        return None
+    module = item.nodeid.split("::", 1)[0]
+    parametrized = [each for each in scoped if "=" in each]
+    return f"{module}[{','.join(parametrized)}]" if parametrized else module
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None and (group := _module_fixture_group(item)):
+            item.add_marker(pytest.mark.xdist_group(group))

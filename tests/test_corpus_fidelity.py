@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 
 from builder.checks import validators as checks
 
-from .conftest import CORPUS, ROOT, SEED, run_cli
+from .conftest import CORPUS, SEED
 from .test_fidelity import dehyphenated_words, is_subsequence, words
 
 NS = {"x": "http://www.w3.org/1999/xhtml"}
@@ -164,12 +165,10 @@ class Edition:
 
 
 @pytest.fixture(scope="module", params=PAGES, ids=[page.slug for page in PAGES])
-def edition(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Edition:
-    """The work's EPUB and A5 PDF, built once per module by `python -m builder build`."""
+def edition(request: pytest.FixtureRequest, built_shelf: Path) -> Edition:
+    """The work's EPUB and A5 PDF, from the session's shelf (built by `python -m builder build`)."""
     page: Page = request.param
-    dist = tmp_path_factory.mktemp(page.slug)
-    result = run_cli("build", str(ROOT / "source" / page.slug), "--out", str(dist))
-    assert result.returncode == 0, result.stderr
+    dist = built_shelf
     with zipfile.ZipFile(dist / f"{page.slug}.epub") as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
     pdf_text = "\n".join(p.extract_text() for p in PdfReader(dist / f"{page.slug}.pdf").pages)

@@ -4,6 +4,7 @@ that does not fail the check."""
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -17,10 +18,11 @@ WORKS = sorted(path for path in (ROOT / "source").iterdir() if (path / "work.tom
 
 
 @pytest.fixture(scope="module")
-def epubs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def epubs(built_shelf: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The EPUB of every work, from the session's shelf."""
     out = tmp_path_factory.mktemp("epubs")
-    result = run_cli("build", *map(str, WORKS), "--format", "epub", "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    for work in WORKS:
+        shutil.copy(built_shelf / f"{work.name}.epub", out)
     return out
 
 

@@ -151,13 +151,11 @@ def _xs(page) -> list[float]:
 
 
 @pytest.mark.parametrize(("trim", "size_mm"), [("us-trade", (152.4, 228.6)), ("a4", (210, 297)), ("letter", (215.9, 279.4))])
-def test_other_trims(tmp_path: Path, trim: str, size_mm: tuple[float, float]) -> None:
-    result = run_cli("build", str(LETTER), "--format", "pdf", "--trim", trim, "--out", str(tmp_path))
-    assert result.returncode == 0, result.stderr
-    reader = PdfReader(tmp_path / f"{SLUG}-{trim}.pdf")
+def test_other_trims(letter_in_every_trim: Path, trim: str, size_mm: tuple[float, float]) -> None:
+    reader = PdfReader(letter_in_every_trim / f"{SLUG}-{trim}.pdf")
     box = reader.pages[0].mediabox
     assert (float(box.width) / MM, float(box.height) / MM) == pytest.approx(size_mm, abs=0.5)
-    assert not check_pdf(tmp_path / f"{SLUG}-{trim}.pdf")
+    assert not check_pdf(letter_in_every_trim / f"{SLUG}-{trim}.pdf")
 
 
 def test_print_marks_add_bleed_and_crop_marks(tmp_path: Path, pdf_path: Path) -> None:
@@ -201,14 +199,9 @@ def test_characters_the_typefaces_lack_fail_the_build(work_copy: Path, tmp_path:
 
 
 @pytest.fixture(scope="module")
-def capital(tmp_path_factory: pytest.TempPathFactory) -> PdfReader:
+def capital(built_shelf: Path) -> PdfReader:
     """Capital, chapter 1: 68 pages, 40 notes, some of them longer than half a page."""
-    from .conftest import ROOT
-
-    out = tmp_path_factory.mktemp("capital")
-    result = run_cli("build", str(ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"), "--format", "pdf", "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return PdfReader(next(out.glob("*.pdf")))
+    return PdfReader(built_shelf / "marx-1867-capital-v1-ch01-commodities.pdf")
 
 
 def test_every_note_of_a_long_work_is_on_its_call_page(capital: PdfReader) -> None:

@@ -32,8 +32,8 @@ def build(dist: Path, *args: str, env: dict | None = None) -> Path:
 
 
 @pytest.fixture(scope="module")
-def white(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("white"), "--trim", "a5", "--trim", "us-trade")
+def white(letter_in_every_trim: Path) -> Path:
+    return letter_in_every_trim  # every trim, each with its cover for white paper
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ matter's headings and rights page, an even page count, colophon lines that read 
 
 from __future__ import annotations
 
-import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -19,7 +18,7 @@ from pypdf import PdfReader
 from builder.editions.templates import render_page
 from builder.source.loader import load_work
 
-from .conftest import EDITION_EPOCH, LETTER, ROOT, run_cli
+from .conftest import LETTER, ROOT, run_cli
 from .test_pdf import lines_with_y, sized_pieces
 
 CAPITAL = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
@@ -35,21 +34,20 @@ class Built:
 
 
 def _build(source: Path, out: Path) -> Built:
-    result = run_cli("build", str(source), "--out", str(out), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
-    assert result.returncode == 0, result.stderr
+    """The work's editions from the session's shelf (conftest.py), dated EDITION_EPOCH."""
     with zipfile.ZipFile(out / f"{source.name}.epub") as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
     return Built(files, PdfReader(out / f"{source.name}.pdf"))
 
 
 @pytest.fixture(scope="module")
-def capital(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return _build(CAPITAL, tmp_path_factory.mktemp("capital"))
+def capital(built_shelf: Path) -> Built:
+    return _build(CAPITAL, built_shelf)
 
 
 @pytest.fixture(scope="module")
-def theses(tmp_path_factory: pytest.TempPathFactory) -> Built:
-    return _build(THESES, tmp_path_factory.mktemp("theses"))
+def theses(built_shelf: Path) -> Built:
+    return _build(THESES, built_shelf)
 
 
 def _file(built: Built, suffix: str) -> bytes:
