@@ -1,5 +1,5 @@
 """Guards that the rest of the suite did not hold: each test fails when the guard it names is
-taken out of builder/ (checked by mutating it; see README, "Mutation testing")."""
+taken out of builder/ (checked by mutating it; see CONTRIBUTING.md, "Mutation runs")."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 rather than left to typeset for hours in gigabytes of memory (WeasyPrint holds every page of
 a document in memory until it writes the PDF).
 
-Measured by bench/limits.py (README, "Limits"); a machine with more time and memory may
+Measured by bench/limits.py (docs/benchmarks.md); a machine with more time and memory may
 raise them through the environment: FOLIO_MAX_TEXT_KB (all the parts of a work together)
 and FOLIO_MAX_NOTES.
 """

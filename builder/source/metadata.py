@@ -187,7 +187,7 @@ def key_line(text: str, loc: tuple[str | int, ...]) -> int | None:
 
 def load_metadata(path: Path, shown: str) -> Metadata:
     """Read and validate `work.toml`; raise SourceError naming the line on any fault."""
-    missing = SourceError(shown, "no work.toml here", hint="every work folder needs a work.toml with its metadata (see README, 'Writing a source')", code="S001")
+    missing = SourceError(shown, "no work.toml here", code="S001")  # the catalogue's fix: where the keys are documented
     text = read_source(path, shown, inside=path.parent, missing=missing)
     try:
         data = tomllib.loads(text)
@@ -206,11 +206,11 @@ def load_metadata(path: Path, shown: str) -> Metadata:
         if first["type"] == "extra_forbidden":
             message, hint = f"unknown key '{dotted}'", f"remove it or correct its spelling; known keys: {_known_keys(loc)}"
         elif first["type"] == "missing":
-            message, hint = f"missing key '{dotted}'", "add it (see README, 'Writing a source')"
+            message, hint = f"missing key '{dotted}'", "add it (the keys are in docs/authoring.md)"
         else:
             reason = first["msg"].removeprefix("Value error, ")
             message = f"'{dotted}': {reason}"
-            hint = _HINTS.get(str(loc[-1]) if loc else "", "see the keys and their types in README, 'Writing a source'")
+            hint = _HINTS.get(str(loc[-1]) if loc else "", "see the keys and their types in docs/authoring.md")
         more = len(errors.errors()) - 1
         if more:
             message += f" (and {more} more problem{'s' if more > 1 else ''})"
