@@ -30,24 +30,29 @@ BLEED_MM = 3  # what print-on-demand services and print shops ask for
 
 
 def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> bytes:
-    what, options = f"{trim} PDF", _options(work)
-    document = lay_out_pdf(work, trim, marks)
-    pdf = write(document, work, what, finisher=_finisher(work, marks), **options)
-    if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
-        raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="a style asks for a face or a style that styles/fonts.css does not give", code="P004")
-    return pdf
+    return write_archival(lay_out_pdf(work, trim, marks), work, f"{trim} PDF", bleed=marks)
 
 
-def _options(work: Work) -> dict[str, Any]:
-    # PDF/A-2u and PDF/UA-1 at once (weasyprint/pdfa_ua.py)
+def archival_options(work: Work) -> dict[str, Any]:
+    """WeasyPrint's options for every PDF of a work, the book's and its cover's: PDF/A-2u and
+    PDF/UA-1 at once (weasyprint/pdfa_ua.py), identified by the work's identifier."""
     return {**ARCHIVAL, "pdf_identifier": work.meta.identifier.encode()}
+
+
+def write_archival(document: Document, work: Work, what: str, bleed: bool) -> bytes:
+    """A laid-out document (the book, or its cover) as PDF/A-2u and PDF/UA-1 bytes, with a
+    declared bleed if asked for; refused if any of it is set in a font not the book's (P004)."""
+    pdf = write(document, work, what, finisher=_finisher(work, bleed), **archival_options(work))
+    if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
+        raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", code="P004")
+    return pdf
 
 
 def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Document:
     """The print edition laid out in pages, every note starting on its call's page."""
     if trim not in trims():
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
-    what, options = f"{trim} PDF", _options(work)
+    what, options = f"{trim} PDF", archival_options(work)
     images = work.folder.as_uri() + "/"  # the base of the work's own image files
     html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=set(), images=images)
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
@@ -101,12 +106,12 @@ def notes_overrunning(document: Document) -> set[str]:
     return labels
 
 
-def _finisher(work: Work, marks: bool) -> Any:
+def _finisher(work: Work, bleed: bool) -> Any:
     archival = archival_finisher(work.meta.identifier)
 
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         archival(document, pdf)
-        if marks:
+        if bleed:
             declare_bleed(document, pdf)
 
     return finish

@@ -11,21 +11,16 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import Any
 
-import pydyf
 from pypdf import PdfReader
 
 from ..errors import BuildError
 from ..source.model import Work
 from .cover_front import front_fits
 from .papers import DEFAULT_PAPER, Paper, papers
-from .pdf import BLEED_MM, declare_bleed
-from .pdf_fonts import stray_fonts
+from .pdf import BLEED_MM, archival_options, write_archival
 from .templates import render_page
-from .weasyprint.pdfa_ua import OPTIONS as ARCHIVAL
-from .weasyprint.pdfa_ua import finisher as archival_finisher
-from .weasyprint.typeset import layout, write
+from .weasyprint.typeset import layout
 
 MM = 72 / 25.4  # PDF points in a millimetre
 # The spine carries the author and title only if it holds their line, in at least
@@ -101,7 +96,7 @@ def write_print_cover(work: Work, interior: bytes, paper: str = DEFAULT_PAPER) -
 
 def typeset_cover(work: Work, sheet: Sheet) -> bytes:
     what = f"print cover ({sheet.width:g} × {sheet.height:g} mm)"
-    options: dict[str, Any] = {**ARCHIVAL, "pdf_identifier": work.meta.identifier.encode()}
+    options = archival_options(work)
     # A long title is set smaller (cover.css, .step-1 …) until the front holds it, as on the EPUB's cover.
     for step in range(4):
         html = render_page("print-cover.html", work, "cover", year=work.meta.work_year or "", step=step, sheet=sheet)
@@ -110,17 +105,4 @@ def typeset_cover(work: Work, sheet: Sheet) -> bytes:
             break
     else:
         raise BuildError(work.folder / "work.toml", "the title is too long for the cover", hint="give the work a short-title", code="P006")
-    pdf = write(document, work, what, finisher=_finisher(work), **options)
-    if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
-        raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="replace the characters the typefaces lack", code="P004")
-    return pdf
-
-
-def _finisher(work: Work) -> Any:
-    archival = archival_finisher(work.meta.identifier)
-
-    def finish(document: Any, pdf: pydyf.PDF) -> None:
-        archival(document, pdf)
-        declare_bleed(document, pdf)
-
-    return finish
+    return write_archival(document, work, what, bleed=True)  # the ground colour runs into the bleed
