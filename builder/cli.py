@@ -182,6 +182,21 @@ def merge(
     _conclude(f"{_count(works, 'work')} and {_count(files, 'file')} from {_count(len(shards), 'shard')} merged into {shown_path(dist)}")
 
 
+@release.command("files")
+def release_files_command(
+    dist: Annotated[Path, typer.Argument(help="The release folder.")] = DIST,
+) -> None:
+    """Print the path of every file of a release, one a line: what the manifest lists, the catalogue, the sums and the manifest (for uploading)."""
+    from .release.manifest import MANIFEST, SUMS, listed_files, read_manifest
+    from .release.opds import CATALOGUE
+
+    manifest = read_manifest(dist)
+    if manifest is None:
+        raise BuildError(shown_path(dist / MANIFEST), "missing or not a manifest", hint="build the release first: folio build", code="K001")
+    for name in [*sorted(listed_files(manifest)), CATALOGUE, SUMS, MANIFEST]:
+        out.print(str(dist / name), markup=False)
+
+
 @app.command("import")
 def import_(
     pages: Annotated[list[str], typer.Argument(metavar="PAGE", help="Archive pages: HTML files, plain-text copies (.txt) or http(s) addresses; one contents page imports its whole book.", show_default=False)],
