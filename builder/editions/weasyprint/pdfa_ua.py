@@ -12,6 +12,9 @@ objects before they are written, what PDF/A-2u asks for beyond that:
 - the print flag on every annotation (links);
 - a transparency group with a blending colour space (the sRGB profile) on every page: the
   footnote rule is an SVG drawn as a transparency group;
+- ``/Interpolate false`` on every image and image mask: WeasyPrint writes ``true`` for CSS
+  ``image-rendering: auto`` (the initial value), which PDF/A forbids (PDF/A-2 6.2.8); set here,
+  not in the stylesheets, so that no template or image can make a PDF without it;
 - XMP with both identification schemas (``pdfaid`` part 2, conformance U; ``pdfuaid`` part 1)
   and the PDF/A extension schema that declares ``pdfuaid``, which PDF/A does not predefine;
   ``xmpMM:DocumentID`` and ``InstanceID`` derived from the edition's identifier and its page
@@ -107,6 +110,8 @@ def finisher(identifier: str) -> Callable[[Any, pydyf.PDF], None]:
         pdf.catalog["OutputIntents"][0]["S"] = "/GTS_PDFA1"
         digest = hashlib.sha256(identifier.encode())
         for thing in pdf.objects:
+            if isinstance(thing, pydyf.Stream) and thing.extra.get("Subtype") == "/Image":
+                thing.extra["Interpolate"] = "false"  # PDF/A-2 6.2.8; WeasyPrint sets true for image-rendering: auto
             if not isinstance(thing, pydyf.Dictionary):
                 continue
             if thing.get("Type") == "/Annot":
