@@ -61,7 +61,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     report = Report()
     first = _read(locations[0], fetcher, report)
     index: PageText | None = None
-    chapters = _parsed(partial(book.chapters, first, report), locations[0]) if len(locations) == 1 and not _is_text(locations[0]) else []
+    chapters = _parsed(partial(book.chapters, first, report, fetcher.limits.links), locations[0]) if len(locations) == 1 and not _is_text(locations[0]) else []
     if len(chapters) > fetcher.limits.chapters:
         report.left_out.append(f"chapters past the first {fetcher.limits.chapters}: {len(chapters) - fetcher.limits.chapters} left out, over the limit of chapters a book may have [I062]")
         chapters = chapters[: fetcher.limits.chapters]
@@ -70,6 +70,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     if chapters:
         ids = {chapter.href: f"part-{number}" for number, chapter in enumerate(chapters, start=1)}
         index = _parsed(partial(parse, first, locations[0], report, chapters={}), locations[0])
+        served_pages: dict[str, str] = {}
         for chapter in chapters:
             where = resolve(locations[0], chapter.href)
             try:
@@ -81,12 +82,15 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
                 report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
                 continue
             report.source.append(where)
+            served_pages[where] = served  # read once: the parts are parsed again from it if ids change
             parts.append(Part(_part_file(chapter.href, 2), _parsed(partial(parse, served, where, report, chapters=ids), where), chapter.label, chapter.href, where))
+        if not parts:
+            raise BuildError(locations[0], "none of the chapters the contents page lists could be read", hint="see why in the lines above; check the address, or try again later", code="I074")
         if len(parts) < len(chapters):  # part ids follow the parts that remain
             kept = {str(part.href): f"part-{n}" for n, part in enumerate(parts, start=1)}
             for part in parts:
                 where = resolve(locations[0], str(part.href))
-                part.text = parse(_read(where, fetcher, Report(), in_book), where, Report(), chapters=kept)
+                part.text = parse(served_pages[where], where, Report(), chapters=kept)
     else:
         for location in locations:
             source = first if location == locations[0] else _read(location, fetcher, report)

@@ -3,7 +3,10 @@ each with its setting. One `Limits` is handed to the fetcher; tests give smaller
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from ..errors import BuildError
 
 
 @dataclass(frozen=True)
@@ -20,3 +23,21 @@ class Limits:
 
 
 LIMITS = Limits()
+
+
+def limits_from(settings: list[str]) -> Limits:
+    """`--limit NAME=VALUE`, each a field of Limits set to a positive number."""
+    limits = LIMITS
+    names = {item.name: item for item in fields(Limits)}
+    for setting in settings:
+        name, _, value = setting.partition("=")
+        kind = int if names.get(name.strip()) is not None and names[name.strip()].type in (int, "int") else float
+        try:
+            number = kind(value.replace("_", ""))
+        except ValueError:
+            number = 0
+        if name.strip() not in names or number <= 0:
+            raise BuildError(f"--limit {setting}", "not a bound an import has, set to a positive number", hint=f"give NAME=VALUE with NAME one of {', '.join(names)}", code="I073")
+        changed: dict[str, Any] = {name.strip(): number}
+        limits = replace(limits, **changed)
+    return limits
