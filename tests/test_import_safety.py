@@ -638,3 +638,17 @@ def test_a_limit_is_set_on_the_command_line(tmp_path: Path) -> None:
     assert result.returncode == 1 and "[I059]" in result.stderr, result.stderr
     result = run_cli("import", str(page), "--into", str(tmp_path / "out"), "--limit", "response_bytes=-1")
     assert result.returncode == 1 and "[I073]" in result.stderr, result.stderr
+
+
+def test_the_epub_of_an_imported_static_svg_passes_epubcheck(tmp_path: Path) -> None:
+    drawing = SVG.format('<title>A plan</title><defs><filter id="f"><feGaussianBlur stdDeviation="1"/></filter></defs><style>rect { stroke: black }</style><rect id="r" width="5" height="3" filter="url(#f)"/><use xlink:href="#r" x="5"/><text x="1" y="8" font-size="2">Plan</text>')
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "plan.svg").write_text(drawing)
+    (folder / "page.htm").write_text(chapter("A Plan", "<p><img src='plan.svg' alt='a plan'></p>").decode())
+    done = import_work([str(folder / "page.htm")], tmp_path / "source", "a-plan", False, fetcher())
+    assert (done.folder / "plan.svg").exists()
+    built = run_cli("build", str(done.folder), "--format", "epub", "--out", str(tmp_path / "dist"), env=os.environ | {"SOURCE_DATE_EPOCH": "1700000000"})
+    assert built.returncode == 0, built.stderr
+    checked = run_cli("check", str(tmp_path / "dist"))
+    assert checked.returncode == 0 and "0 problems" in checked.stdout, checked.stdout + checked.stderr

@@ -254,7 +254,7 @@ def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher
         kind = media_type(data) if data else None
         problem = _image_problem(data, kind, fetcher.limits.image_pixels)
         if kind is None or problem:
-            if problem:
+            if problem and problem != _UNREADABLE:
                 report.check.append(f"image {image.name}: {problem}; left out")
             elif data:
                 report.check.append(f"image {image.name} is not a readable JPEG, PNG, GIF or SVG; left out")
@@ -268,6 +268,9 @@ def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher
         report.mapped.append(f"image {image.name} (“{image.alt}”)")
 
 
+_UNREADABLE = "unreadable"
+
+
 def _image_problem(data: bytes, kind: str | None, max_pixels: int) -> str | None:
     """Why an image may not be kept: an SVG that is not static, a raster image that cannot be
     read or whose header claims more pixels than the limit (read before any pixel is)."""
@@ -278,7 +281,7 @@ def _image_problem(data: bytes, kind: str | None, max_pixels: int) -> str | None
         return None
     width, height = _size(data)
     if width is None or height is None:
-        return "not a readable image [I067]"
+        return _UNREADABLE
     if width * height > max_pixels:
         return f"{width:,} × {height:,} pixels, more than the {max_pixels:,} an image may have [I063]"
     return None
