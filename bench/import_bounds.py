@@ -63,6 +63,7 @@ def _links(count: int) -> bytes:
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body in separate writes must not wait for an ACK
     routes: ClassVar[dict[str, object]] = {}
 
     def do_GET(self) -> None:

@@ -17,7 +17,7 @@ import ssl
 import stat
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ __all__ = ["DELAY", "Fetched", "Fetcher", "is_address", "resolve"]
 
 USER_AGENT = f"{NAME}/{__version__} (importer of the folio-builder project; public-domain editions)"
 DELAY = 1.0  # seconds between two requests to the network, whatever the cache holds
+STEP = 1 << 20  # bytes inflated at a time
 _NETWORK_ERRORS = (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol, ssl.SSLError, OSError)
 
 
@@ -152,9 +153,10 @@ class Fetcher:
         inflate = _Inflater(location, headers.get("content-encoding", ""))
         data = bytearray()
         for chunk in body:
-            data += inflate.feed(chunk, limit - len(data))
-            if len(data) > limit:
-                raise too_large
+            for piece in inflate.feed(chunk, limit - len(data)):
+                data += piece
+                if len(data) > limit:
+                    raise too_large
             if time.monotonic() > deadline:
                 raise self._late(location, deadline)
         return bytes(data)
@@ -259,18 +261,22 @@ class _Inflater:
         else:
             raise BuildError(location, f"refused: the answer is encoded as {kind!r}", hint="the importer reads gzip and deflate; fetch the page another way and import the file", code="I070")
 
-    def feed(self, chunk: bytes, room: int) -> bytes:
+    def feed(self, chunk: bytes, room: int) -> Iterator[bytes]:
+        """The chunk inflated, in pieces of at most STEP bytes, no more than room + 1 in all."""
         if self._decompressor is None:
-            return chunk
+            yield chunk
+            return
         if self._decompressor == "deflate":
             self._decompressor = zlib.decompressobj(zlib.MAX_WBITS if chunk[:1] and chunk[0] & 0x0F == 8 else -zlib.MAX_WBITS)
+        pending = chunk
         try:
-            out = self._decompressor.decompress(chunk, room + 1)
-            while self._decompressor.unconsumed_tail and len(out) <= room:
-                out += self._decompressor.decompress(self._decompressor.unconsumed_tail, room + 1 - len(out))
+            while pending and room >= 0:
+                piece = self._decompressor.decompress(pending, min(room + 1, STEP))
+                room -= len(piece)
+                pending = self._decompressor.unconsumed_tail
+                yield piece
         except zlib.error:
             raise BuildError(self.location, "cannot be fetched: the compressed answer is damaged", hint="try again later", code="I070") from None
-        return bytes(out)
 
 
 class _DeadlineBackend(httpcore.NetworkBackend):
