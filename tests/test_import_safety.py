@@ -652,3 +652,21 @@ def test_the_epub_of_an_imported_static_svg_passes_epubcheck(tmp_path: Path) -> 
     assert built.returncode == 0, built.stderr
     checked = run_cli("check", str(tmp_path / "dist"))
     assert checked.returncode == 0 and "0 problems" in checked.stdout, checked.stdout + checked.stderr
+
+
+def test_an_import_killed_while_it_writes_leaves_a_staging_folder_the_next_import_removes(tmp_path: Path, sites: Callable[[], Site]) -> None:
+    site = sites()
+    site.pages["/page.htm"] = (200, {}, chapter("A Page", "<p><img src='slow.png' alt='a plate'></p>"))
+    site.pages["/slow.png"] = _trickle(head=False)  # the image is fetched into the staging folder, slowly
+    into = tmp_path / "source"
+    process = subprocess.Popen([sys.executable, "-m", "builder", "import", site.base + "page.htm", "--into", str(into), "--slug", "a-page", "--delay", "0"], cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    staging = into / f".a-page.{process.pid}.importing"
+    for _ in range(200):  # at most 20 s
+        if staging.exists():
+            break
+        time.sleep(0.1)
+    process.kill()
+    process.wait(timeout=10)
+    assert staging.exists() and not (into / "a-page").exists()
+    import_work([str(page_file(tmp_path, chapter("Another Page")))], into, "another-page", False, fetcher())
+    assert sorted(p.name for p in into.iterdir()) == ["another-page"]
