@@ -670,3 +670,47 @@ def test_an_import_killed_while_it_writes_leaves_a_staging_folder_the_next_impor
     assert staging.exists() and not (into / "a-page").exists()
     import_work([str(page_file(tmp_path, chapter("Another Page")))], into, "another-page", False, fetcher())
     assert sorted(p.name for p in into.iterdir()) == ["another-page"]
+
+
+_SEGMENTS = st.lists(st.sampled_from(["..", ".", "book", "other", "%2e%2e", "%2E%2E%2F", "x.htm", "", "a%2fb"]), min_size=1, max_size=6).map("/".join)
+
+
+@given(href=_SEGMENTS, prefix=st.sampled_from(["", "/", "http://127.0.0.1:8080/", "//127.0.0.1:8081/", "https://127.0.0.1:8080/", "http://127.0.0.1:8080@10.0.0.1/"]))
+def test_a_link_is_let_through_only_to_the_books_host_and_folder(href: str, prefix: str) -> None:
+    from urllib.parse import unquote, urlsplit
+
+    from builder.importer.fetch import resolve
+    from builder.importer.scope import pages_of
+
+    base = "http://127.0.0.1:8080/works/book/index.htm"
+    target = resolve(base, prefix + href)
+    try:
+        pages_of(base)(target)
+    except BuildError as error:
+        assert error.code == "I055"
+    else:
+        parts = urlsplit(target)
+        assert (parts.scheme, parts.hostname, parts.port) == ("http", "127.0.0.1", 8080)
+        segments: list[str] = []  # the path as a server resolves it
+        for segment in unquote(parts.path).split("/")[1:]:
+            if segment == "..":
+                segments = segments[:-1]
+            elif segment != ".":
+                segments.append(segment)
+        assert "/" + "/".join(segments) == "/works/book" or ("/" + "/".join(segments)).startswith("/works/book/")
+
+
+@given(href=_SEGMENTS)
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_local_pages_link_is_let_through_only_inside_its_folder(tmp_path: Path, href: str) -> None:
+    from builder.importer.fetch import resolve
+    from builder.importer.scope import images_of
+
+    page = tmp_path / "site" / "book" / "page.htm"
+    target = resolve(str(page), href)
+    try:
+        images_of(str(page))(target)
+    except BuildError as error:
+        assert error.code == "I069"
+    else:
+        assert Path(target).resolve().is_relative_to(page.parent.resolve())
