@@ -20,6 +20,7 @@ from .editions.papers import DEFAULT_PAPER, papers
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .importer.assemble import import_work
+from .importer.bounds import limits_from
 from .importer.fetch import DELAY, Fetcher
 from .importer.report import REPORT_FILE
 from .paths import DIST, SOURCE, shown_path
@@ -204,10 +205,11 @@ def import_(
     slug: Annotated[str | None, typer.Option("--slug", help="The work's folder name (default: author, year and title).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing work of the same slug.")] = False,
     cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep fetched pages in, so that a second import asks the server for nothing.", show_default=False)] = None,
-    delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.")] = DELAY,
+    delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.", min=0)] = DELAY,
+    limit: Annotated[list[str] | None, typer.Option("--limit", metavar="NAME=VALUE", help="Change one of the import's bounds, e.g. response_bytes=50000000 (docs/importing-limits.md lists them).", show_default=False)] = None,
 ) -> None:
     """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
-    fetcher = Fetcher(cache, delay)
+    fetcher = Fetcher(cache, delay, limits_from(limit or []))
     try:
         done = import_work(pages, into, slug, force, fetcher)
     finally:
