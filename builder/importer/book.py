@@ -1,5 +1,7 @@
 """A book's contents page: the chapter pages it links in its own folder, in order, told apart
-from what it links that is not the book's text (other formats, study guides, other works)."""
+from what it links that is not the book's text (other formats, study guides, other works);
+its own text, which becomes the book's front matter; and whether the pages it links are
+chapters of one work or separate works (a collection, imported as a volume)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,21 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from lxml import html
+from lxml import etree, html
 
+from .header import Field, is_label
 from .report import Report
 
 _PAGE = re.compile(r"^[\w.-]+\.html?$", re.I)
-_NOT_TEXT = re.compile(r"study guide|guide\.htm|index\.htm|download|audio|\bepub\b|\bpdf\b|\bprc\b|word|german original", re.I)
+_NOT_TEXT = re.compile(r"study guide|guide\.htm|index(-\w+)?\.htm|download|audio|\bepub\b|\bpdf\b|\bprc\b|\bmobi\b|\bword\b|german original|\bas per\b|full table of contents", re.I)
 _FURNITURE = {"footer", "title", "pagenote"}
-# A contents page is mostly links: a page with more words of its own is a text that links.
-MAX_OWN_WORDS = 600
+# A contents page is mostly its links: at most this many words of its own per chapter it
+# links (an epigraph and a summary of each chapter fit; a chapter that links the next does not).
+WORDS_PER_LINK = 200
+# Header labels that say where a work comes from (not who transcribed it): a page that has
+# them is a work with a provenance of its own.
+PROVENANCE_LABELS = re.compile(r"^(written|delivered|(first )?(published|printed)|source|publisher|translated|translation)\b", re.I)
+_BLOCKS = {"p", "li", "tr", "table", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "center", "blockquote", "div"}
 
 
 @dataclass(frozen=True)
@@ -24,26 +32,121 @@ class Chapter:
     label: str  # the contents page's words for it
 
 
-def chapters(text: str, report: Report) -> list[Chapter]:
-    """The same-folder pages the contents page lists, each once, in order; empty if the page
-    is not a contents page (fewer than two such links, or a text of its own)."""
-    root = html.document_fromstring(text)
+@dataclass(frozen=True)
+class Links:
+    """What a page links in its own folder."""
+
+    chapters: list[Chapter]  # outside the page's furniture, and not other formats or guides
+    other: list[str]  # every other link, as "label (href)", for the report
+    own_words: int  # the words of the page that are not the words of a link
+    folder_pages: int  # every page of its own folder it links, furniture included
+
+    @property
+    def is_contents(self) -> bool:
+        return len(self.chapters) >= 2 and self.own_words <= WORDS_PER_LINK * len(self.chapters)
+
+
+def _root(text: str) -> html.HtmlElement:
+    return html.document_fromstring(text, parser=html.HTMLParser(huge_tree=True))
+
+
+def links(text: str, own: str | None = None) -> Links:
+    """The links of a page; `own` is the page's own file name, never its own chapter."""
+    root = _root(text)
     found: dict[str, Chapter] = {}
     other: list[str] = []
+    folder: set[str] = set()
     for link in root.iter("a"):
         href = (link.get("href") or "").strip()
-        label = " ".join(link.text_content().split())
-        file = urlsplit(href).path
-        in_furniture = any(set((a.get("class") or "").split()) & _FURNITURE for a in link.iterancestors())
         if not href or href.startswith("#"):
             continue
-        if _PAGE.match(file) and not in_furniture and not _NOT_TEXT.search(f"{label} {file}"):
-            if file not in found:
-                found[file] = Chapter(file, label)
+        label = " ".join(link.text_content().split())
+        file = urlsplit(href).path
+        if not _PAGE.match(file) or file == own:
+            other.append(f"{label or href} ({href})")
+            continue
+        folder.add(file)
+        in_furniture = any(set((a.get("class") or "").split()) & _FURNITURE for a in link.iterancestors())
+        if not in_furniture and not _NOT_TEXT.search(f"{label} {file}"):
+            found.setdefault(file, Chapter(file, label))
         else:
             other.append(f"{label or href} ({href})")
     own_words = len(" ".join(root.xpath("//body//text()[not(ancestor::a)]")).split())
-    if len(found) < 2 or own_words > MAX_OWN_WORDS:
+    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder))
+
+
+def chapters(text: str, report: Report, own: str | None = None) -> list[Chapter]:
+    """The same-folder pages the contents page lists, each once, in order; empty if the page
+    is not a contents page (fewer than two such links, or a text of its own that links)."""
+    found = links(text, own)
+    if not found.is_contents:
         return []
-    report.left_out += [f"contents page link, not the book's text: {item}" for item in dict.fromkeys(other)]
-    return list(found.values())
+    report.left_out += [f"contents page link, not the book's text: {item}" for item in found.other]
+    return found.chapters
+
+
+def front_matter(text: str) -> tuple[str, list[str]]:
+    """The contents page without its contents: every block that holds a link (the list of
+    chapters, the links to other formats and works) removed, so that what is left is the
+    page's own text (an epigraph, a note on the edition), its title and its header; and the
+    words of each block removed, for the report."""
+    root = _root(text)
+    body = root.find("body")
+    removed: list[str] = []
+    for link in list(root.iter("a")):
+        if not link.get("href") or link.getparent() is None:
+            continue
+        block = next((a for a in link.iterancestors() if a.tag in _BLOCKS and a is not body), None)
+        while block is not None and block.getparent() is not None and block.getparent().tag in ("tr", "tbody", "table", "ul", "ol", "dl"):
+            block = block.getparent()  # a table or list of links goes whole
+        if block is None or block.getparent() is None:
+            continue
+        if not _holds_title(block):
+            if words := " ".join(block.text_content().split()):
+                removed.append(words if len(words) <= 200 else words[:199] + "…")
+            block.getparent().remove(block)
+        elif not any(is_label(span.text_content().strip().rstrip(":")) for span in block.iterfind(".//span[@class='info']")):
+            link.drop_tree()  # a link loose beside the title: the link alone goes
+    return etree.tostring(root, encoding="unicode", method="html"), removed
+
+
+def _holds_title(block: html.HtmlElement) -> bool:
+    """The title and the header block (its licence links) are read from the page, not cut."""
+    return block.find(".//h3[@class='title']") is not None or any(is_label(span.text_content().strip().rstrip(":")) for span in block.iterfind(".//span[@class='info']"))
+
+
+def has_provenance(fields: list[Field]) -> bool:
+    """Whether a page's header says where its text comes from, not only who transcribed it."""
+    return any(PROVENANCE_LABELS.match(item.label.strip()) for item in fields)
+
+
+def surnames(author: str | None) -> set[str]:
+    """"Karl Marx and Frederick Engels" → {"marx", "engels"}."""
+    names = re.split(r"\s+(?:and|&)\s+|,\s+", author or "")
+    return {name.split()[-1].lower().strip(".") for name in names if name.split()}
+
+
+def is_collection(index_fields: list[Field], pages: list[list[Field]]) -> bool:
+    """Separate works, not chapters of one: most of the pages have a header of their own and
+    the contents page says nothing of where a text comes from (a year's letters), or the
+    pages' provenances differ from each other (a volume of collected works)."""
+    if not pages:
+        return False
+    headed = [fields for fields in pages if fields]
+    if len(headed) * 2 <= len(pages):
+        return False
+    if not has_provenance(index_fields):
+        return True
+    provenances = {tuple((f.label, f.value) for f in fields if PROVENANCE_LABELS.match(f.label.strip())) for fields in headed if has_provenance(fields)}
+    return len(provenances) >= 2 and len([f for f in headed if has_provenance(f)]) * 2 > len(pages)
+
+
+def another_work(author: str | None, fields: list[Field], book_author: str | None) -> str | None:
+    """Why a linked page is a work of its own and not the book's text, if it is one: another
+    author and a header that says where it comes from. A foreword or an introduction by
+    another hand that has no provenance of its own stays the book's."""
+    if not author or not book_author or surnames(author) & surnames(book_author):
+        return None
+    if has_provenance(fields):
+        return f"a work of its own, by {author}, with its own header"
+    return None
