@@ -58,6 +58,9 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     first = _read(locations[0], fetcher, report)
     single = len(locations) == 1 and not _is_text(locations[0])
     found = book.links(first, _short(locations[0])) if single else None
+    if mode == "book" and found is not None and not found.chapters and found.in_furniture:
+        found = replace(found, chapters=found.in_furniture, other=[o for o in found.other if not any(f"({c.href})" in o for c in found.in_furniture)])
+        report.guessed.append(f"--book: the pages {_short(locations[0])} links in its navigation rows read as the book's chapters")
     if mode == "book" and (found is None or not found.chapters):
         raise BuildError(locations[0], "--book needs one contents page that links pages of its own folder" if found is None else "the page links no pages of its own folder to import as the book's chapters", hint="give the book's contents page (often index.htm) alone, or import the page without --book", code="I030")
     notices: list[str] = []
@@ -110,9 +113,10 @@ def _book_parts(location: str, first: str, found: book.Links, fetcher: Fetcher, 
     collection = book.is_collection(index.fields, [page.fields for *_, page in kept])
     if collection:
         report.guessed.append(f"the contents page links {len(kept)} separate works, each with its own header: imported as one volume, a part per work, each with its provenance")
-    front_html, removed = book.front_matter(first)
+    front_html, removed = book.front_matter(first, {chapter.href for chapter, *_ in kept})
     report.left_out += [f"{_short(location)}: the contents list: {text!r}" for text in removed]
-    front_page = parse(front_html, location, Report(), chapters={})
+    front_ids = {chapter.href: f"part-{number}" for number, (chapter, *_) in enumerate(kept, start=2)}
+    front_page = parse(front_html, location, Report(), chapters=front_ids)
     own = [block for block in front_page.blocks if not block.startswith(("#", "!["))]
     front = None
     if own:

@@ -40,6 +40,7 @@ class Links:
     other: list[str]  # every other link, as "label (href)", for the report
     own_words: int  # the words of the page that are not the words of a link
     folder_pages: int  # every page of its own folder it links, furniture included
+    in_furniture: list[Chapter]  # those of them in its navigation rows, for --book
 
     @property
     def is_contents(self) -> bool:
@@ -54,6 +55,7 @@ def links(text: str, own: str | None = None) -> Links:
     """The links of a page; `own` is the page's own file name, never its own chapter."""
     root = _root(text)
     found: dict[str, Chapter] = {}
+    furniture: dict[str, Chapter] = {}
     other: list[str] = []
     folder: set[str] = set()
     for link in root.iter("a"):
@@ -69,10 +71,13 @@ def links(text: str, own: str | None = None) -> Links:
         in_furniture = any(set((a.get("class") or "").split()) & _FURNITURE for a in link.iterancestors())
         if not in_furniture and not _NOT_TEXT.search(f"{label} {file}"):
             found.setdefault(file, Chapter(file, label))
+        elif not _NOT_TEXT.search(f"{label} {file}"):
+            furniture.setdefault(file, Chapter(file, label))
+            other.append(f"{label or href} ({href})")
         else:
             other.append(f"{label or href} ({href})")
     own_words = len(" ".join(root.xpath("//body//text()[not(ancestor::a)]")).split())
-    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder))
+    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found])
 
 
 def chapters(text: str, report: Report, own: str | None = None) -> list[Chapter]:
@@ -85,29 +90,59 @@ def chapters(text: str, report: Report, own: str | None = None) -> list[Chapter]
     return found.chapters
 
 
-def front_matter(text: str) -> tuple[str, list[str]]:
-    """The contents page without its contents: every block that holds a link (the list of
-    chapters, the links to other formats and works) removed, so that what is left is the
-    page's own text (an epigraph, a note on the edition), its title and its header; and the
-    words of each block removed, for the report."""
+def front_matter(text: str, chapter_files: set[str]) -> tuple[str, list[str]]:
+    """The contents page's own text: every block that holds a link (the list of chapters, the
+    links to other formats and works) removed, leaving its title, its header and what it says
+    of its own (an epigraph, a note on the edition); and the words of each block removed, for
+    the report. A list of chapters with prose of its own between its links (a summary of each
+    chapter) is the author's text too, and stays, its links becoming links to the parts."""
     root = _root(text)
     body = root.find("body")
-    removed: list[str] = []
-    for link in list(root.iter("a")):
-        if not link.get("href") or link.getparent() is None:
+    blocks: dict[html.HtmlElement, bool] = {}  # block → whether it links a chapter
+    loose: list[html.HtmlElement] = []
+    for link in root.iter("a"):
+        if not link.get("href"):
             continue
         block = next((a for a in link.iterancestors() if a.tag in _BLOCKS and a is not body), None)
         while block is not None and block.getparent() is not None and block.getparent().tag in ("tr", "tbody", "table", "ul", "ol", "dl"):
             block = block.getparent()  # a table or list of links goes whole
         if block is None or block.getparent() is None:
             continue
-        if not _holds_title(block):
-            if words := " ".join(block.text_content().split()):
-                removed.append(words if len(words) <= 200 else words[:199] + "…")
-            block.getparent().remove(block)
-        elif not any(is_label(span.text_content().strip().rstrip(":")) for span in block.iterfind(".//span[@class='info']")):
-            link.drop_tree()  # a link loose beside the title: the link alone goes
+        if _holds_title(block):
+            if not any(is_label(span.text_content().strip().rstrip(":")) for span in block.iterfind(".//span[@class='info']")):
+                loose.append(link)  # a link beside the title: the link alone goes
+            continue
+        blocks[block] = blocks.get(block, False) or urlsplit(link.get("href") or "").path in chapter_files
+    annotated = _prose_between(body, blocks)
+    removed: list[str] = []
+    for block, links_chapter in blocks.items():
+        if (annotated and links_chapter) or block.getparent() is None or any(a in blocks for a in block.iterancestors()):
+            continue
+        if words := " ".join(block.text_content().split()):
+            removed.append(words)
+        block.getparent().remove(block)
+    for link in loose:
+        if link.getparent() is not None:
+            link.drop_tree()
     return etree.tostring(root, encoding="unicode", method="html"), removed
+
+
+def _prose_between(body: html.HtmlElement | None, blocks: dict[html.HtmlElement, bool]) -> bool:
+    """Whether words outside every block of links stand between the first and the last block
+    that links a chapter."""
+    if body is None:
+        return False
+    seen_chapter, pending = False, False
+    for piece in body.xpath(".//text()"):
+        container = piece.getparent().getparent() if piece.is_tail else piece.getparent()
+        inside = next((a for a in [container, *container.iterancestors()] if a in blocks), None) if container is not None else None
+        if inside is not None and blocks[inside]:
+            if pending:
+                return True
+            seen_chapter = True
+        elif inside is None and seen_chapter and re.search(r"\w", piece):
+            pending = True
+    return False
 
 
 def _holds_title(block: html.HtmlElement) -> bool:
