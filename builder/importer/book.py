@@ -16,6 +16,7 @@ from .report import Report
 
 _PAGE = re.compile(r"^[\w.-]+\.html?$", re.I)
 _NOT_TEXT = re.compile(r"study guide|guide\.htm|index(-\w+)?\.htm|download|audio|\bepub\b|\bpdf\b|\bprc\b|\bmobi\b|\bword\b|german original|\bas per\b|full table of contents", re.I)
+_GUIDE = re.compile(r"\bstudy guide\b|\breader'?s guide\b", re.I)
 _FURNITURE = {"footer", "title", "pagenote"}
 # A contents page is mostly its links: at most this many words of its own per chapter it
 # links (an epigraph and a summary of each chapter fit; a chapter that links the next does not).
@@ -41,10 +42,11 @@ class Links:
     own_words: int  # the words of the page that are not the words of a link
     folder_pages: int  # every page of its own folder it links, furniture included
     in_furniture: list[Chapter]  # those of them in its navigation rows, for --book
+    guide: bool = False  # a study guide: it links the chapters it asks questions on
 
     @property
     def is_contents(self) -> bool:
-        return len(self.chapters) >= 2 and self.own_words <= WORDS_PER_LINK * len(self.chapters)
+        return not self.guide and len(self.chapters) >= 2 and self.own_words <= WORDS_PER_LINK * len(self.chapters)
 
 
 def _root(text: str) -> html.HtmlElement:
@@ -77,7 +79,8 @@ def links(text: str, own: str | None = None) -> Links:
         else:
             other.append(f"{label or href} ({href})")
     own_words = len(" ".join(root.xpath("//body//text()[not(ancestor::a)]")).split())
-    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found])
+    titles = " ".join(" ".join(e.text_content().split()) for e in root.xpath("//title|//h1|//h2|//h3"))
+    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found], bool(_GUIDE.search(titles)))
 
 
 def chapters(text: str, report: Report, own: str | None = None) -> list[Chapter]:
