@@ -6,10 +6,12 @@ imported book's EPUB through EPUBCheck; and contents pages of every shape, gener
 from __future__ import annotations
 
 import http.server
+import itertools
 import os
 import re
 import shutil
 import threading
+import time
 import tomllib
 import zipfile
 from collections import Counter
@@ -51,9 +53,11 @@ NS = {"x": "http://www.w3.org/1999/xhtml"}
 
 class _CountingHandler(http.server.SimpleHTTPRequestHandler):
     requests: ClassVar[Counter[str]] = Counter()
+    times: ClassVar[list[float]] = []
 
     def do_GET(self) -> None:
         type(self).requests[self.path] += 1
+        type(self).times.append(time.monotonic())
         super().do_GET()
 
     def log_message(self, format: str, *args: object) -> None:
@@ -183,6 +187,19 @@ def test_a_volume_s_print_edition_prints_each_work_s_provenance(imported: tuple[
     text = " ".join(" ".join(page.extract_text() or "" for page in PdfReader(tmp_path / "letters-1894.pdf").pages).split())
     said = "Source: Marx and Engels Correspondence. International Publishers (1968). Translated by Donna Torr. Transcription and markup by Sally Ryan."
     assert text.count(said) == 2  # under the letter's title, and in the colophon
+    assert checks.conformance(tmp_path / "letters-1894.pdf") == []  # PDF/UA-1 and PDF/A-2u
+
+
+def test_the_polite_delay_stands_between_every_two_requests(server: str, tmp_path: Path) -> None:
+    _CountingHandler.times = []
+    fetcher = Fetcher(cache=None, delay=0.2)
+    try:
+        import_work([server + EXPECTED["manifesto"][0]], tmp_path, "manifesto", False, fetcher)
+    finally:
+        fetcher.close()
+    times = _CountingHandler.times
+    assert len(times) >= 7  # the contents page, five chapters and the image
+    assert min(later - earlier for earlier, later in itertools.pairwise(times)) >= 0.19
 
 
 # -- contents pages of every shape, generated ------------------------------------------------
@@ -275,6 +292,30 @@ def test_a_contents_page_of_any_shape_brings_its_whole_book(tmp_path: Path, shap
             assert f"[Chapter {number + 1}](#part-{expected.index(f'ch{number + 1:02}.md') + 1})" in front
     work = load_work(done.folder)
     assert [part.title for part in work.parts] == [("The Book" if file == "front.md" else "Foreword" if file == "foreword.md" else f"Chapter {int(file[2:4])}") for file in expected]
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(letters=st.lists(st.tuples(words, st.sampled_from(["Donna Torr", "Samuel Moore", "Ann Smith"]), st.integers(min_value=1850, max_value=1895)), min_size=1, max_size=5))
+def test_a_contents_page_of_separate_works_imports_as_a_volume(tmp_path: Path, letters: list[tuple[str, str, int]]) -> None:
+    folder = tmp_path / "letters"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    rows = []
+    for number, (text, translator, year) in enumerate(letters, start=1):
+        header = f'<p class="information"><span class="info">Written:</span> London, {year}<br><span class="info">Source:</span> Correspondence, volume {number}<br><span class="info">Translated:</span> {translator}</p>\n'
+        (folder / f"l{number}.htm").write_text(_page(f"Letter {number}", f"<p>{text}.</p>", "Engels", header), encoding="utf-8")
+        rows.append(f'<tr><td><a href="l{number}.htm">Letter {number}</a>, {year}</td></tr>')
+    rows.append('<tr><td><a href="gone.htm">A letter not served</a></td></tr>')
+    (folder / "index.htm").write_text(_page("Letters", f"<table>{''.join(rows)}</table>", "Karl Marx and Frederick Engels"), encoding="utf-8")
+    done = import_work([str(folder / "index.htm")], tmp_path / "source", "letters", True, Fetcher(delay=0))
+    work = load_work(done.folder)
+    assert work.meta.title == "Letters" and work.meta.author == "Karl Marx and Frederick Engels"
+    assert [part.title for part in work.parts] == [f"Letter {n}" for n in range(1, len(letters) + 1)]
+    for part, (_, translator, year) in zip(work.parts, letters, strict=True):
+        assert part.provenance is not None and part.provenance.written == f"London, {year}"
+        assert part.provenance.source is not None and part.provenance.source.title == "Correspondence"
+        assert part.provenance.credits.translators == [translator]
+    assert "gone.htm: not served" in (done.folder / "import-report.md").read_text(encoding="utf-8")
 
 
 def test_the_contents_test_is_words_per_link_not_a_page_size() -> None:

@@ -104,8 +104,8 @@ def map_header(fields: list[Field], report: Report) -> Mapped:
             continue
         if key in _WRITTEN:
             meta["written"] = value
-        elif key in _PUBLISHED:
-            meta["first-published"] = value
+        elif key in _PUBLISHED:  # a second such field (the original, then the translation) joins the first
+            meta["first-published"] = f"{meta['first-published']}; {value}" if "first-published" in meta else value
         elif key == "source":
             meta["source"] = meta.get("source", {}) | printed_source(value, report)
             if item.notes:
