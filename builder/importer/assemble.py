@@ -101,16 +101,17 @@ def _book_parts(location: str, first: str, found: book.Links, fetcher: Fetcher, 
     index = parse(first, location, report, chapters={})
     report.left_out += [f"contents page link, not the book's text: {item}" for item in found.other]
     served = _fetch_chapters(location, found.chapters, fetcher, report)
+    read = [(chapter, where, text, parse(text, where, Report())) for chapter, where, text in served]  # a first reading, to tell what each page is
+    collection = book.is_collection(index.fields, [page.fields for *_, page in read])
     kept: list[tuple[book.Chapter, str, str, PageText]] = []
-    for chapter, where, text in served:
-        page = parse(text, where, Report())  # a first reading, to tell what the page is
-        if reason := book.another_work(page.author, page.fields, index.author):
+    for chapter, where, text, page in read:
+        # In a volume every work has a header and may have an author of its own.
+        if not collection and (reason := book.another_work(page.author, page.fields, index.author)):
             report.left_out.append(f"{chapter.href}: {reason}; not the book's text")
             continue
         kept.append((chapter, where, text, page))
     if not kept:
         raise BuildError(location, "none of the pages the contents page links could be read as the book's text", hint="see the pages named above; import a page on its own, or the contents page with --page", code="I031")
-    collection = book.is_collection(index.fields, [page.fields for *_, page in kept])
     if collection:
         report.guessed.append(f"the contents page links {len(kept)} separate works, each with its own header: imported as one volume, a part per work, each with its provenance")
     front_html, removed = book.front_matter(first, {chapter.href for chapter, *_ in kept})
