@@ -73,7 +73,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
             notices.append(f"{_short(locations[0])} is a contents page of {len(found.chapters)} pages of its own folder; imported as a single page, as --page asks (without --page its whole book imports)")
         elif found is not None and found.folder_pages >= 3:
             notices.append(f"{_short(locations[0])} links {found.folder_pages} pages of its own folder and was imported as a single page; to import the whole book, import its contents page (often index.htm), or give --book to read this page as the contents")
-        report.check += notices
+        report.guessed += notices  # not "needs a human look": a chapter imported alone is no fault
         index, parts, collection, front = None, [], False, None
         for location in locations:
             source = first if location == locations[0] else _read(location, fetcher, report)
