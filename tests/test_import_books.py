@@ -219,7 +219,7 @@ def books(draw: st.DrawFn) -> dict:
         "chapters": chapters,
         "epigraph": draw(st.none() | words),
         "summaries": [draw(st.none() | words) for _ in range(chapters)],
-        "as_table": draw(st.booleans()),
+        "layout": draw(st.sampled_from(["p", "table", "ul", "br"])),
         "missing": draw(st.sets(st.integers(min_value=0, max_value=chapters - 1), max_size=chapters - 1)),
         "foreword": draw(st.booleans()),
         "guide": draw(st.booleans()),
@@ -249,14 +249,17 @@ def _write_book(folder: Path, shape: dict) -> list[str]:
     if shape["guide"]:
         entries.append(("guide.htm", "Study Guide", None))
         (folder / "guide.htm").write_text(_page("Study Guide", "<p>Questions.</p>"), encoding="utf-8")
-    if shape["as_table"]:
-        rows = "".join(f'<tr><td><a href="{href}">{label}</a></td><td>{summary or ""}</td></tr>' for href, label, summary in entries)
-        listing = f"<table>{rows}</table>"
+    if shape["layout"] == "table":
+        listing = "<table>" + "".join(f'<tr><td><a href="{href}">{label}</a></td><td>{summary or ""}</td></tr>' for href, label, summary in entries) + "</table>"
+    elif shape["layout"] == "ul":
+        listing = "<ul>" + "".join(f'<li><a href="{href}">{label}</a> {summary or ""}</li>' for href, label, summary in entries) + "</ul>"
+    elif shape["layout"] == "br":
+        listing = "<p>" + "<br>".join(f'<a href="{href}">{label}</a> {summary or ""}' for href, label, summary in entries) + "</p>"
     else:
         listing = "".join(f'<p><a href="{href}">{label}</a></p>' + (f"<p>{summary}</p>" if summary else "") for href, label, summary in entries)
     epigraph = f"<blockquote><p>{shape['epigraph']}.</p></blockquote>" if shape["epigraph"] else ""
     (folder / "index.htm").write_text(_page("The Book", epigraph + listing), encoding="utf-8")
-    if shape["epigraph"] or (not shape["as_table"] and any(shape["summaries"])):
+    if shape["epigraph"] or (shape["layout"] == "p" and any(shape["summaries"])):
         expected.insert(0, "front.md")  # the page's own text, and summaries in paragraphs of their own
     return expected
 
@@ -284,10 +287,10 @@ def test_a_contents_page_of_any_shape_brings_its_whole_book(tmp_path: Path, shap
     kept = [n for n in range(shape["chapters"]) if n not in shape["missing"]]
     linked = ([-1] if shape["foreword"] else []) + kept  # the links to pages the book keeps, by place
     for summary in shape["summaries"]:
-        if summary:  # in a table of contents, quoted in the report; in a paragraph, the front matter's
-            assert summary in (report if shape["as_table"] else front)
+        if summary:  # in the list of contents, quoted in the report; in a paragraph of its own, the front matter's
+            assert summary in (front if shape["layout"] == "p" else report)
     between = [n for n, summary in enumerate(shape["summaries"]) if summary and min(linked) <= n < max(linked)]
-    if not shape["as_table"] and between:  # summaries between the links: the listing stays, linking the parts
+    if shape["layout"] == "p" and between:  # summaries between the links: the listing stays, linking the parts
         for number in kept:
             assert f"[Chapter {number + 1}](#part-{expected.index(f'ch{number + 1:02}.md') + 1})" in front
     work = load_work(done.folder)
