@@ -31,6 +31,7 @@ from builder.errors import BuildError, SourceError
 from builder.importer import book
 from builder.importer.assemble import import_work
 from builder.importer.fetch import Fetcher
+from builder.importer.header import Field
 from builder.importer.report import Report
 from builder.source.loader import load_work
 from builder.source.metadata import load_metadata
@@ -329,6 +330,18 @@ def test_the_contents_test_is_words_per_link_not_a_page_size() -> None:
     assert found.own_words > 1600 and found.is_contents and len(found.chapters) == 18
     chapter = book.links(_page("Chapter 2", f"<p>{' '.join(['word'] * 1000)}</p><p><a href='ch01.htm'>Back</a> <a href='ch03.htm'>Next</a></p>"))
     assert len(chapter.chapters) == 2 and not chapter.is_contents
+
+
+def test_chapters_with_headers_of_their_own_are_still_a_book() -> None:
+    """Capital's chapters each have a header (who transcribed them): titled as chapters, they
+    are one work's, whether or not the contents page has a header; letters are separate works."""
+    credits = [Field("Transcribed", "Zodiac"), Field("Html Markup", "Stephen Baird (1999)")]
+    chapters = [(title, credits) for title in ("Chapter One: Commodities", "Chapter Fifteen: Machinery", "*1867* Preface to the First German Edition", "Preface", "III. Money")]
+    assert not book.is_collection([], chapters)
+    letters = [("Engels to C. Schmidt In Berlin", credits), ("Engels to J. Bloch In Königsberg", [Field("Source", "Historical Materialism")])]
+    assert book.is_collection([], letters)
+    assert not book.is_collection([Field("Source", "Selected Correspondence")], letters)  # one source, named once: one work's letters
+    assert not book.is_collection([], [(title, []) for title, _ in letters])  # no headers: chapters of the contents page's work
 
 
 def test_a_foreword_by_the_author_is_the_book_s_text() -> None:

@@ -102,7 +102,7 @@ def _book_parts(location: str, first: str, found: book.Links, fetcher: Fetcher, 
     report.left_out += [f"contents page link, not the book's text: {item}" for item in found.other]
     served = _fetch_chapters(location, found.chapters, fetcher, report)
     read = [(chapter, where, text, parse(text, where, Report())) for chapter, where, text in served]  # a first reading, to tell what each page is
-    collection = book.is_collection(index.fields, [page.fields for *_, page in read])
+    collection = book.is_collection(index.fields, [(page.title, page.fields) for *_, page in read])
     kept: list[tuple[book.Chapter, str, str, PageText]] = []
     for chapter, where, text, page in read:
         # In a volume every work has a header and may have an author of its own.

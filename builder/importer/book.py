@@ -24,6 +24,8 @@ WORDS_PER_LINK = 200
 # Header labels that say where a work comes from (not who transcribed it): a page that has
 # them is a work with a provenance of its own.
 PROVENANCE_LABELS = re.compile(r"^(written|delivered|(first )?(published|printed)|source|publisher|translated|translation)\b", re.I)
+# A page titled as a part of a book ("Chapter One: Commodities", "Preface", "III. Money").
+CHAPTER_TITLE = re.compile(r"^(chapter|part|book|section|preface|introduction|foreword|afterword|appendix|prologue|epilogue|(?:[IVXLC]+|\d+)[.:])(\W|$)", re.I)
 _BLOCKS = {"p", "li", "tr", "table", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "center", "blockquote", "div"}
 
 
@@ -164,14 +166,16 @@ def surnames(author: str | None) -> set[str]:
     return {name.split()[-1].lower().strip(".") for name in names if name.split()}
 
 
-def is_collection(index_fields: list[Field], pages: list[list[Field]]) -> bool:
-    """Separate works, not chapters of one: most of the pages have a header of their own and
-    the contents page says nothing of where a text comes from (a year's letters), or the
-    pages' provenances differ from each other (a volume of collected works)."""
+def is_collection(index_fields: list[Field], pages: list[tuple[str, list[Field]]]) -> bool:
+    """Separate works, not chapters of one: most of the pages (title, header fields) have a
+    header of their own and are not titled as chapters, and the contents page says nothing of
+    where a text comes from (a year's letters), or the pages' provenances differ from each
+    other (a volume of collected works)."""
     if not pages:
         return False
-    headed = [fields for fields in pages if fields]
-    if len(headed) * 2 <= len(pages):
+    headed = [fields for title, fields in pages if fields]
+    chapters = [title for title, _ in pages if CHAPTER_TITLE.match(re.sub(r"[*\\]", "", title).strip())]
+    if len(headed) * 2 <= len(pages) or len(chapters) * 2 > len(pages):
         return False
     if not has_provenance(index_fields):
         return True
