@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
 from urllib.parse import urlsplit
 
 from lxml import etree, html
 
+from .bounds import LIMITS
 from .header import Field, is_label
 from .report import Report
 
@@ -45,6 +47,7 @@ class Links:
     folder_pages: int  # every page of its own folder it links, furniture included
     in_furniture: list[Chapter]  # those of them in its navigation rows, for --book
     guide: bool = False  # a study guide: it links the chapters it asks questions on
+    cut_at: int = 0  # the number of links considered, where the page has more (I062)
 
     @property
     def is_contents(self) -> bool:
@@ -55,14 +58,16 @@ def _root(text: str) -> html.HtmlElement:
     return html.document_fromstring(text, parser=html.HTMLParser(huge_tree=True))
 
 
-def links(text: str, own: str | None = None) -> Links:
-    """The links of a page; `own` is the page's own file name, never its own chapter."""
+def links(text: str, own: str | None = None, max_links: int = LIMITS.links) -> Links:
+    """The links of a page, the first `max_links` of them; `own` is the page's own file
+    name, never its own chapter."""
     root = _root(text)
     found: dict[str, Chapter] = {}
     furniture: dict[str, Chapter] = {}
     other: list[str] = []
     folder: set[str] = set()
-    for link in root.iter("a"):
+    every = list(islice(root.iter("a"), max_links + 1))
+    for link in every[:max_links]:
         href = (link.get("href") or "").strip()
         if not href or href.startswith("#"):
             continue
@@ -80,19 +85,44 @@ def links(text: str, own: str | None = None) -> Links:
             other.append(f"{label or href} ({href})")
         else:
             other.append(f"{label or href} ({href})")
-    own_words = len(" ".join(root.xpath("//body//text()[not(ancestor::a)]")).split())
+    own_words = _own_words(root)
     titles = " ".join(" ".join(e.text_content().split()) for e in root.xpath("//title|//h1|//h2|//h3"))
-    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found], bool(_GUIDE.search(titles)))
+    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found], bool(_GUIDE.search(titles)), max_links if len(every) > max_links else 0)
 
 
-def chapters(text: str, report: Report, own: str | None = None) -> list[Chapter]:
+def _own_words(root: html.HtmlElement) -> int:
+    """The words of the body outside links, in one walk (an XPath `ancestor::` test per text
+    node is quadratic in libxml2 on a page of many links)."""
+    body = root.find("body")
+    if body is None:
+        return 0
+    count, inside = 0, 0
+    for event, element in etree.iterwalk(body, events=("start", "end")):
+        if event == "start":
+            inside += element.tag == "a"
+            if not inside and isinstance(element.tag, str) and element.text:
+                count += len(element.text.split())
+        else:
+            inside -= element.tag == "a"
+            if not inside and element is not body and element.tail:
+                count += len(element.tail.split())
+    return count
+
+
+def chapters(text: str, report: Report, own: str | None = None, max_links: int = LIMITS.links) -> list[Chapter]:
     """The same-folder pages the contents page lists, each once, in order; empty if the page
     is not a contents page (fewer than two such links, or a text of its own that links)."""
-    found = links(text, own)
+    found = links(text, own, max_links)
+    if found.cut_at:
+        report.left_out.append(cut_links(found.cut_at))
     if not found.is_contents:
         return []
     report.left_out += [f"contents page link, not the book's text: {item}" for item in found.other]
     return found.chapters
+
+
+def cut_links(limit: int) -> str:
+    return f"links of the contents page past the first {limit:,}: not considered [I062]"
 
 
 def front_matter(text: str, chapter_files: set[str]) -> tuple[str, list[str]]:
