@@ -373,7 +373,14 @@ def test_book_and_page_override_the_guess_and_the_console_says_how_to_import_a_b
 
 def test_a_contents_page_none_of_whose_pages_can_be_read_fails_clearly(tmp_path: Path) -> None:
     (tmp_path / "index.htm").write_text(_page("The Book", '<p><a href="ch01.htm">One</a></p><p><a href="ch02.htm">Two</a></p>'), encoding="utf-8")
-    with pytest.raises(BuildError) as error:
+    with pytest.raises(BuildError) as error:  # none served
+        import_work([str(tmp_path / "index.htm")], tmp_path / "source", "book", False, Fetcher(delay=0))
+    assert error.value.code == "I074"
+    header = '<p class="information"><span class="info">Source:</span> Das Volk, 1859</p>\n'
+    (tmp_path / "ch01.htm").write_text(_page("A review", "<p>A review.</p>", "Frederick Engels", header), encoding="utf-8")
+    own = '<p class="information"><span class="info">Source:</span> The Book, 1859</p>\n'  # a book's contents: not a volume
+    (tmp_path / "index.htm").write_text(_page("The Book", '<p><a href="ch01.htm">One</a></p><p><a href="ch02.htm">Two</a></p>', header=own), encoding="utf-8")
+    with pytest.raises(BuildError) as error:  # served, and another author's work
         import_work([str(tmp_path / "index.htm")], tmp_path / "source", "book", False, Fetcher(delay=0))
     assert error.value.code == "I031"
     assert not (tmp_path / "source" / "book").exists()
