@@ -207,14 +207,20 @@ def import_(
     cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep fetched pages in, so that a second import asks the server for nothing.", show_default=False)] = None,
     delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.", min=0)] = DELAY,
     limit: Annotated[list[str] | None, typer.Option("--limit", metavar="NAME=VALUE", help="Change one of the import's bounds, e.g. response_bytes=50000000 (docs/importing-limits.md lists them).", show_default=False)] = None,
+    book: Annotated[bool, typer.Option("--book", help="Read the one page given as a book's contents page and import the pages of its folder it links, whatever the page looks like.")] = False,
+    page: Annotated[bool, typer.Option("--page", help="Import a contents page as a single page, not as its book.")] = False,
 ) -> None:
     """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
+    if book and page:
+        raise BuildError("folio import", "--book and --page ask for opposite things", hint="give one of them, or neither to let the import tell from the page", code="I032")
     fetcher = Fetcher(cache, delay, limits_from(limit or []))
     try:
-        done = import_work(pages, into, slug, force, fetcher)
+        done = import_work(pages, into, slug, force, fetcher, "book" if book else "page" if page else "guess")
     finally:
         fetcher.close()
     out.print(done.report.text(done.folder.name))
+    for notice in done.notices:
+        out.print(f"Note: {notice}", markup=False)
     _conclude(f"imported {_count(len(done.parts), 'part')} into {shown_path(done.folder)}; the report is in {shown_path(done.folder / REPORT_FILE)}")
 
 
