@@ -29,21 +29,25 @@ async function settle() {
     await doc?.fonts?.ready
     await Promise.all(Array.from(doc?.images ?? [], img => img.decode().catch(() => {})))
     await frames()
-    await new Promise(resolve => setTimeout(resolve, 50))
-    await frames()
 }
 
 const current = () => view.renderer.getContents()[0]
 
-// A closed note's view is hidden, not removed: foliate-js's paginator lays out again when its
-// frame leaves the document, and fails on the frame's missing document.
-function closePopup() {
+// A closed note's view is closed before it is removed: foliate-js's paginator lays out again
+// when its frame leaves the document, and fails on the frame's missing document unless closed.
+// (A frame first: the paginator still styles its page in the next animation frame.)
+async function closePopup() {
     $('popup').hidden = true
-    for (const old of $('popup').querySelectorAll('foliate-view')) old.hidden = true
+    const old = Array.from($('popup').querySelectorAll('foliate-view'))
+    await frames()
+    for (const view of old) {
+        view.close()
+        view.remove()
+    }
 }
 
 footnotes.addEventListener('before-render', ({ detail }) => {
-    closePopup()
+    closePopup().catch(error => console.error(error))
     detail.view.renderer.setAttribute('flow', 'scrolled')
     detail.view.renderer.setAttribute('margin', '8px')
     $('popup').append(detail.view)
@@ -64,7 +68,7 @@ async function open(url) {
     $('contents').addEventListener('change', e => view.goTo(e.target.value))
     $('prev').addEventListener('click', () => view.goLeft())
     $('next').addEventListener('click', () => view.goRight())
-    $('close').addEventListener('click', closePopup)
+    $('close').addEventListener('click', () => closePopup())
     document.addEventListener('keydown', e => e.key === 'ArrowLeft' ? view.goLeft() : e.key === 'ArrowRight' ? view.goRight() : e.key === 'Escape' ? closePopup() : null)
     const start = new URLSearchParams(location.search).get('at')
     await view.init({ lastLocation: start, showTextStart: !start })
@@ -135,7 +139,7 @@ async function callPoint(sectionHref, id) {
     const rect = Array.from(doc.getElementById(id).getClientRects()).find(r => r.width > 0) ?? doc.getElementById(id).getBoundingClientRect()
     const frame = doc.defaultView.frameElement.getBoundingClientRect()
     popup = null
-    closePopup()
+    await closePopup()
     return { ...place, x: frame.left + rect.left + rect.width / 2, y: frame.top + rect.top + rect.height / 2 }
 }
 
@@ -146,7 +150,7 @@ async function shownNote(timeout = 3000) {
     const box = $('popup').getBoundingClientRect()
     const onScreen = !$('popup').hidden && box.width > 0 && box.height > 0 && box.bottom <= innerHeight && box.right <= innerWidth
     const shown = { ...popup, onScreen }
-    closePopup()
+    await closePopup()
     return shown
 }
 
