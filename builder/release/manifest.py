@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import NAME, __version__
+from ..editions.kinds import KINDS
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -26,6 +27,7 @@ class BuiltFile:
     name: str
     data: bytes
     key: str | None
+    kind: str  # its kind in the registry (editions/kinds.py)
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,11 @@ class Built:
     identifier: str
     edition_date: str
     files: list[BuiltFile]
+    # What a reader browsing the release's catalogue reads (release/opds.py)
+    author_sort: str = ""
+    language: str = ""
+    summary: str = ""
+    rights: str = ""
 
 
 def updated(manifest: dict | None, built: list[Built], present: set[str], drop: set[str] = frozenset()) -> dict:  # type: ignore[assignment]
@@ -49,12 +56,14 @@ def updated(manifest: dict | None, built: list[Built], present: set[str], drop: 
     for entry in built:
         previous = {f["name"]: f for f in works.get(entry.slug, {}).get("files", [])}
         for file in entry.files:
+            kind = KINDS[file.kind]
             previous[file.name] = {
-                "name": file.name, "format": file.name.rsplit(".", 1)[-1], "size": len(file.data),
+                "name": file.name, "kind": kind.name, "format": kind.format, "media_type": kind.media_type, "size": len(file.data),
                 "sha256": hashlib.sha256(file.data).hexdigest(), "key": file.key,
             }
         works[entry.slug] = {
-            "title": entry.title, "author": entry.author, "identifier": entry.identifier, "edition_date": entry.edition_date,
+            "title": entry.title, "author": entry.author, "author_sort": entry.author_sort, "identifier": entry.identifier,
+            "language": entry.language, "edition_date": entry.edition_date, "summary": entry.summary, "rights": entry.rights,
             "files": sorted(previous.values(), key=lambda f: f["name"]),
         }
     keep = present | {file.name for entry in built for file in entry.files}

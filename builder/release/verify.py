@@ -15,8 +15,8 @@ import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from ..checks import validators as checks
 from ..checks.validators import Finding
+from ..editions.kinds import KINDS, Kind, kind_of_file
 from ..paths import shown_path
 from .manifest import MANIFEST, SUMS, sha256
 
@@ -53,13 +53,14 @@ def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
                 findings.append(Finding(shown, "V103", f"sha256 {digest[:16]}… does not match the manifest's {entry['sha256'][:16]}…"))
             if sums.get(name) != entry["sha256"]:
                 findings.append(Finding(shown, "V104", f"{SUMS} does not list it with the manifest's sha256"))
-            if path.suffix == ".epub":
+            kind = _kind(entry)
+            if kind is None:
+                findings.append(Finding(shown, "V120", f"of no kind this builder makes ({entry.get('kind')!r}); rebuild with folio build"))
+                continue
+            if kind.zipped:
                 findings += _epub_entry_names(path)
             if run_checks:
-                if path.suffix == ".epub":
-                    findings += checks.epubcheck(path)
-                else:
-                    findings += checks.check_pdf(path, expect_title=work.get("title"))
+                findings += kind.check(path, work.get("title"))
     for name in sorted(set(sums) - listed):
         findings.append(Finding(shown_path(dist / SUMS), "V105", f"lists {name!r}, which the manifest does not"))
     for path in sorted(dist.iterdir()):
@@ -68,6 +69,14 @@ def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
         if path.name not in listed | {MANIFEST, SUMS} and not path.name.startswith("."):
             findings.append(Finding(shown_path(path), "V112", "in the release folder but not in the manifest; rebuild, or remove it"))
     return count, findings
+
+
+def _kind(entry: dict[str, Any]) -> Kind | None:
+    """A file's kind: as the manifest records it, or (a manifest from before kinds were
+    recorded) as its name says."""
+    if "kind" in entry:
+        return KINDS.get(entry["kind"]) if isinstance(entry["kind"], str) else None
+    return kind_of_file(entry["name"])
 
 
 def _not_plain(dist: Path, name: str) -> str | None:
