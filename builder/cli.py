@@ -237,6 +237,35 @@ def verify(
     _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
 
 
+@app.command()
+def serve(
+    work: Annotated[Path | None, typer.Argument(help="The work folder to preview (default: the current folder, if it is one).", show_default=False)] = None,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = 8000,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also make the PDF (a few seconds a build).")] = True,
+) -> None:
+    """Preview a work on 127.0.0.1: its EPUB in a reading engine, its PDF and a web edition, rebuilt when its source or styles/ change."""
+    from .checks.reader import engine_home, engine_routes
+    from .preview.serve import run
+    from .source.sourcefile import resolved
+
+    folder = resolved(work, shown_path(work)) if work else Path.cwd()
+    if not (folder / "work.toml").is_file():
+        raise BuildError(shown_path(folder), "not a work folder (it has no work.toml)", hint="name one: folio serve source/<slug>", code="C010")
+    try:
+        routes = engine_routes(engine_home())
+    except RuntimeError as error:
+        raise BuildError(shown_path(folder), f"the EPUB cannot be previewed: {error}", hint="run scripts/reader --install and read its output", code="C012") from None
+
+    def ready(url: str) -> None:
+        out.print(f"serving {folder.name} at {url} (Ctrl-C stops)")
+        sys.stdout.flush()
+
+    try:
+        run(folder, routes, port, pdf, ready)
+    except OSError as error:
+        raise BuildError(f"127.0.0.1:{port}", f"cannot serve there: {error.strerror or error}", hint="choose another port: folio serve --port 8001", code="C011") from None
+
+
 def _warn_of_untagged_foreign_words(epub: Path) -> None:
     """A warning, not a failure: the dictionary check only guesses (builder/checks/foreign_words.py)."""
     folder = SOURCE / epub.stem

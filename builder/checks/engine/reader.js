@@ -154,5 +154,11 @@ async function shownNote(timeout = 3000) {
     return shown
 }
 
-const book = new URLSearchParams(location.search).get('book')
+const params = new URLSearchParams(location.search)
+const book = params.get('book')
+// Under `folio serve`: read the book again when it is rebuilt (the first event is the build shown).
+if (params.has('live')) {
+    let shown = null
+    new EventSource('/events').onmessage = e => shown === null ? shown = e.data : e.data !== shown && location.reload()
+}
 window.folio = { open, goTo, section, noteText, callPoint, shownNote, ready: book ? open(book) : Promise.reject(new Error('no ?book= given')) }
