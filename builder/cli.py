@@ -205,18 +205,24 @@ def import_(
 def check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Editions (EPUB, Kobo EPUB, PDF), or folders of them (default: dist/).", show_default=False)] = None,
     ace: Annotated[bool, typer.Option("--ace/--no-ace", help="Also run DAISY Ace on each EPUB (installs it on first use).")] = False,
+    engine: Annotated[bool, typer.Option("--reader/--no-reader", help="Also read each EPUB in a reading engine (foliate-js in headless Chromium, at a phone's and a tablet's size; installs it on first use).")] = False,
 ) -> None:
-    """Check built editions: EPUBCheck (and DAISY Ace) for EPUBs and Kobo EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
+    """Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
+    from .checks import reader
     from .checks import validators as checks
 
     files = sorted(_edition_files(paths or [DIST]))
     if not files:
         raise BuildError(shown_path((paths or [DIST])[0]), "no editions to check", hint="build first: folio build", code="C002")
+    read: dict[str, list[Finding]] = {}
+    if engine:  # one browser reads every book
+        for finding in reader.read_books([path for path in files if reader.readable(path)]):
+            read.setdefault(finding.path, []).append(finding)
     findings = []
     for path in files:
         kind = kind_of_file(path.name)
         assert kind is not None  # _edition_files keeps only editions
-        found = kind.check(path, None) + (checks.ace(path) if ace and kind.zipped else [])
+        found = kind.check(path, None) + (checks.ace(path) if ace and kind.zipped else []) + read.get(shown_path(path), [])
         findings += found
         mark = "[green]ok[/green]" if not found else f"[red]{_count(len(found), 'problem')}[/red]"
         out.print(f"  {shown_path(path)}  {mark}")

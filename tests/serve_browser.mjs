@@ -2,13 +2,13 @@
 // test edits the source. Prints "shown BEFORE" once the web edition and the EPUB in the reader
 // show BEFORE, then waits for both to show AFTER (they reload by themselves), taps the first
 // note call on the web page, takes a screenshot, and prints "shown AFTER".
-//   node serve_browser.mjs MODULES BASE EPUB BEFORE AFTER SCREENSHOT
+//   node serve_browser.mjs CHROMIUM MODULES BASE EPUB BEFORE AFTER SCREENSHOT
 import { pathToFileURL } from 'node:url'
 import { join } from 'node:path'
 
-const [modules, base, epub, before, after, screenshot] = process.argv.slice(2)
+const [executablePath, modules, base, epub, before, after, screenshot] = process.argv.slice(2)
 const { chromium } = await import(pathToFileURL(join(modules, 'playwright-core', 'index.mjs')).href)
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+const browser = await chromium.launch({ executablePath, headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
 const errors = []

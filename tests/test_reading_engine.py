@@ -15,12 +15,15 @@ from lxml import etree
 from PIL import Image
 
 from builder.checks import reader
+from builder.editions.kinds import FORMATS, KINDS
 from builder.source.folders import find_works
 from tests.conftest import EDITION_EPOCH, ROOT, SLUG, run_cli
 
 pytestmark = pytest.mark.skipif(not reader.available(), reason="the reading engine needs Node and npm")
 
 WORKS = sorted(folder.name for folder in find_works(ROOT / "source"))
+# Every kind of the registry whose files a reading engine opens (the EPUB, the Kobo edition …).
+READABLE_KINDS = [name for name in FORMATS if reader.readable(Path(f"x{KINDS[name].suffix}"))]
 OPS = "{http://www.idpf.org/2007/ops}type"
 # The letter's salutation, where the broken books get what breaks them.
 SALUTATION = b'<p class="salutation">Dear Comrade,</p>'
@@ -65,7 +68,8 @@ LOST_IMAGE = b'<p><img src="images/work/lost.png" alt="A lost picture"/></p>'
 def shelf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every work's EPUB-like editions, built once by the real command line."""
     dist = tmp_path_factory.mktemp("reading-engine")
-    result = run_cli("build", "--format", "epub", "--out", str(dist), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
+    formats = [f for name in READABLE_KINDS for f in ("--format", name)]
+    result = run_cli("build", *formats, "--out", str(dist), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
     assert result.returncode == 0, result.stderr
     return dist
 
@@ -103,6 +107,8 @@ def _note_calls(epub: Path) -> int:
 def test_every_epub_like_kind_is_read() -> None:
     assert reader.readable(Path("x.epub")) and reader.readable(Path("x.kepub.epub"))
     assert not reader.readable(Path("x.pdf"))
+    assert "epub" in READABLE_KINDS and "pdf" not in READABLE_KINDS
+    assert all(KINDS[name].zipped for name in READABLE_KINDS)
 
 
 @pytest.mark.parametrize("slug", WORKS)
