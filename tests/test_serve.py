@@ -4,6 +4,7 @@ watched in headless Chromium while the test edits the source."""
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import shutil
 import socket
@@ -18,8 +19,6 @@ import pytest
 from PIL import Image
 
 from builder.checks import reader
-from builder.editions.web import write_web
-from builder.source.loader import load_work
 from tests.conftest import LETTER, ROOT, SLUG, run_cli
 
 SCREENSHOT = ROOT / "docs" / "images" / "serve.png"
@@ -130,12 +129,19 @@ def test_a_port_in_use_is_a_coded_error() -> None:
     assert result.returncode == 1 and "[C011]" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_the_web_edition_has_a_page_per_part_with_every_note(tmp_path: Path) -> None:
-    work = load_work(ROOT / "source" / "marx-1867-capital-v1-ch01-commodities")
-    files = write_web(work)
-    pages = [name for name in files if name.endswith(".html")]
-    assert pages == ["index.html", *(f"{part.id}.html" for part in work.parts), "colophon.html", "rights.html"]
-    text = b"".join(files[f"{part.id}.html"] for part in work.parts).decode()
-    for note in work.notes:
-        assert f'href="#{note.id}"' in text and f'id="{note.id}"' in text
-    assert "epub:type" not in files["index.html"].decode()  # no reading-system semantics on the web
+def test_the_watcher_sees_a_file_changed_added_or_removed(tmp_path: Path) -> None:
+    from builder.preview.watch import snapshot
+
+    (tmp_path / "a").mkdir()
+    file = tmp_path / "a" / "text.md"
+    file.write_text("one", encoding="utf-8")
+    states = [snapshot([tmp_path])]
+    file.write_text("two", encoding="utf-8")  # same size: the modification time tells
+    os.utime(file, ns=(states[0][str(file)][0] + 1_000_000, states[0][str(file)][0] + 1_000_000))
+    states.append(snapshot([tmp_path]))
+    (tmp_path / "a" / "b.png").write_bytes(b"x")
+    states.append(snapshot([tmp_path]))
+    file.unlink()
+    states.append(snapshot([tmp_path]))
+    assert all(before != after for before, after in itertools.pairwise(states))
+    assert snapshot([tmp_path]) == states[-1]
