@@ -107,9 +107,11 @@ async function section(index) {
         const width = Math.max(0, ...Array.from(el.getClientRects(), r => r.width))
         if (width > columnWidth + 1) wide.push({ element: el, width })
     }
-    const calls = Array.from(doc.querySelectorAll('a[href]'))
-        .filter(isNoteCall)
-        .map(a => ({ id: a.id, href: view.book.sections[index].resolveHref?.(a.getAttribute('href')) ?? a.getAttribute('href'), label: text(a) }))
+    const calls = []
+    for (const a of Array.from(doc.querySelectorAll('a[href]')).filter(isNoteCall)) {
+        const href = view.book.sections[index].resolveHref?.(a.getAttribute('href')) ?? a.getAttribute('href')
+        calls.push({ id: a.id, href, label: text(a), note: await noteText(href, index, doc) })
+    }
     return {
         href: view.book.sections[index].id, columnWidth, images, calls,
         wide: wide.map(({ element, width }) => ({ what: describe(element), width: Math.round(width) })),
@@ -122,11 +124,12 @@ function describe(el) {
     return el.localName === 'img' ? `${name} “${el.alt}”` : `${name} “${text(el).slice(0, 40)}”`
 }
 
-// The text a note call should show: its target's, as the book has it.
-async function noteText(href) {
+// The text a note call should show: its target's, as the book has it (read from the document
+// shown, when the note is in it, as foliate-js's notes are).
+async function noteText(href, shownIndex, shownDoc) {
     const resolved = view.book.resolveHref(href)
     if (!resolved || resolved.index < 0) return null
-    const doc = await view.book.sections[resolved.index].createDocument()
+    const doc = resolved.index === shownIndex ? shownDoc : await view.book.sections[resolved.index].createDocument()
     const target = resolved.anchor(doc)
     return target?.nodeType ? text(target) : null
 }
@@ -161,4 +164,4 @@ if (params.has('live')) {
     let shown = null
     new EventSource('/events').onmessage = e => shown === null ? shown = e.data : e.data !== shown && location.reload()
 }
-window.folio = { open, goTo, section, noteText, callPoint, shownNote, ready: book ? open(book) : Promise.reject(new Error('no ?book= given')) }
+window.folio = { open, goTo, section, callPoint, shownNote, ready: book ? open(book) : Promise.reject(new Error('no ?book= given')) }
