@@ -37,7 +37,7 @@ def content_type(name: str) -> str:
     return TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-class _Handler(BaseHTTPRequestHandler):
+class StaticHandler(BaseHTTPRequestHandler):
     routes: Mapping[str, Route] = {}
 
     def do_GET(self) -> None:
@@ -60,7 +60,7 @@ class _Handler(BaseHTTPRequestHandler):
         """Quiet: a reader's page asks for dozens of files."""
 
 
-def make_server(routes: Mapping[str, Route], port: int = 0, handler: type[_Handler] = _Handler) -> ThreadingHTTPServer:
+def make_server(routes: Mapping[str, Route], port: int = 0, handler: type[StaticHandler] = StaticHandler) -> ThreadingHTTPServer:
     """A server on 127.0.0.1 (port 0: any free one); longest prefixes are tried first."""
     ordered = dict(sorted(routes.items(), key=lambda item: -len(item[0])))
     bound = type("Handler", (handler,), {"routes": ordered})

@@ -17,7 +17,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
-from ..checks.local_server import Route, _Handler, content_type, make_server
+from ..checks.local_server import Route, StaticHandler, content_type, make_server
 from ..errors import BuildError
 from ..paths import STYLES
 from .watch import snapshot
@@ -127,7 +127,7 @@ def _live(version: int, error: str | None) -> str:
 def serve(preview: Preview, routes: dict[str, Route], port: int) -> ThreadingHTTPServer:
     """A server for the preview: its files, the engine's routes, and the event stream."""
 
-    class Handler(_Handler):
+    class Handler(StaticHandler):
         def do_GET(self) -> None:
             path = unquote(urlsplit(self.path).path)
             if path == "/events":
