@@ -104,6 +104,7 @@ def test_a_word_changed_in_the_source_is_seen_on_the_page(served: tuple[str, Pat
 
 def test_a_source_error_is_shown_on_the_page_until_it_is_fixed(served: tuple[str, Path]) -> None:
     base, work = served
+    _until(f"{base}web/text.html", lambda body: b"Huysmans" in body)
     toml = work / "work.toml"
     good = toml.read_text(encoding="utf-8")
     toml.write_text(good.replace("title =", "titel =", 1), encoding="utf-8")
@@ -112,7 +113,7 @@ def test_a_source_error_is_shown_on_the_page_until_it_is_fixed(served: tuple[str
         assert "work.toml" in page and "[S004]" in page  # the loader's own message, with its code
     finally:
         toml.write_text(good, encoding="utf-8")
-    _until(f"{base}web/text.html", lambda body: b'role="alert"' not in body)
+    _until(f"{base}web/text.html", lambda body: b'role="alert"' not in body and b"Huysmans" in body)
 
 
 def test_serving_a_folder_that_is_no_work_is_a_coded_error(tmp_path: Path) -> None:
@@ -145,3 +146,17 @@ def test_the_watcher_sees_a_file_changed_added_or_removed(tmp_path: Path) -> Non
     states.append(snapshot([tmp_path]))
     assert all(before != after for before, after in itertools.pairwise(states))
     assert snapshot([tmp_path]) == states[-1]
+
+
+def test_a_work_that_never_built_shows_its_error_on_every_page(tmp_path: Path) -> None:
+    from builder.preview.serve import Preview
+
+    work = tmp_path / SLUG
+    shutil.copytree(LETTER, work)
+    (work / "text.md").write_text("no heading\n", encoding="utf-8")
+    preview = Preview(work, pdf=False)
+    preview.build()
+    answer = preview.file("web/text.html")
+    assert answer is not None and b'role="alert"' in answer[0] and b"text.md" in answer[0]
+    assert preview.file(f"book/{SLUG}.epub") is None
+    assert b'role="alert"' in preview.home()[0]

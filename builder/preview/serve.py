@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 from ..checks.local_server import Route, StaticHandler, content_type, make_server
 from ..errors import BuildError
 from ..paths import STYLES
-from .watch import snapshot
+from .watch import Snapshot, snapshot
 
 POLL = 0.5  # seconds between two looks at the files' modification times
 KEEPALIVE = 15.0  # seconds between two comments on an idle event stream
@@ -67,10 +67,9 @@ class Preview:
         except BuildError as error:
             self._publish(error=str(error))
 
-    def watch(self, folders: list[Path]) -> None:
-        """Build, and build again whenever a file under the folders changes, until stopped.
-        One thread builds: a change during a build is seen by the next look."""
-        seen = snapshot(folders)
+    def watch(self, folders: list[Path], seen: Snapshot) -> None:
+        """Build, and build again whenever a file under the folders differs from what was
+        `seen`, until stopped. One thread builds: a change during a build is seen next look."""
         self.build()
         while not self.stopping.wait(POLL):
             now = snapshot(folders)
@@ -88,6 +87,9 @@ class Preview:
         with self.changed:
             data = self.files.get(name)
             version, error = self.version, self.error
+        if data is None and error and name.startswith("web/") and name.endswith(".html"):
+            # No good build yet: the page is the error, and reloads once the source is fixed.
+            data = b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Build failed</title></head><body></body></html>"
         if data is None:
             return None
         if name.endswith(".html"):
@@ -173,7 +175,9 @@ def run(folder: Path, routes: dict[str, Route], port: int, pdf: bool, ready: Cal
     """Build, serve and watch until interrupted."""
     preview = Preview(folder, pdf)
     server = serve(preview, routes, port)
-    threading.Thread(target=preview.watch, args=([folder, STYLES],), daemon=True).start()
+    folders = [folder, STYLES]
+    # Seen before the server says it is ready: any change after that is built.
+    threading.Thread(target=preview.watch, args=(folders, snapshot(folders)), daemon=True).start()
     ready(f"http://127.0.0.1:{server.server_address[1]}/")
     try:
         server.serve_forever()
