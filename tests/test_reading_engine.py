@@ -29,19 +29,23 @@ OPS = "{http://www.idpf.org/2007/ops}type"
 SALUTATION = b'<p class="salutation">Dear Comrade,</p>'
 
 
-def _broken(epub: Path, target: Path, insert: bytes, files: dict[str, bytes]) -> Path:
-    """A copy of a built EPUB with markup put after the salutation and files added (and
-    declared in the package): a book the builder itself would never make."""
+def _broken(epub: Path, target: Path, insert: bytes = b"", files: dict[str, bytes] | None = None, edits: dict[str, tuple[bytes, bytes]] | None = None) -> Path:
+    """A copy of a built EPUB with markup put after the salutation, files added (and declared
+    in the package) and other edits made: a book the builder itself would never make."""
+    files = files or {}
+    edits = dict(edits or {})
+    if insert:
+        edits["EPUB/text.xhtml"] = (SALUTATION, SALUTATION + insert)
+    items = b"".join(f'<item href="{n}" id="extra-{i}" media-type="image/png"/>'.encode() for i, n in enumerate(files))
+    edits.setdefault("EPUB/content.opf", (b'<item href="text.xhtml"', items + b'<item href="text.xhtml"'))
     out = io.BytesIO()
     with zipfile.ZipFile(epub) as source, zipfile.ZipFile(out, "w") as copy:
         for name in source.namelist():
             data = source.read(name)
-            if name == "EPUB/text.xhtml":
-                assert SALUTATION in data
-                data = data.replace(SALUTATION, SALUTATION + insert)
-            if name == "EPUB/content.opf":
-                items = b"".join(f'<item href="{n}" id="extra-{i}" media-type="image/png"/>'.encode() for i, n in enumerate(files))
-                data = data.replace(b"<item href=\"text.xhtml\"", items + b"<item href=\"text.xhtml\"")
+            if name in edits:
+                old, new = edits[name]
+                assert old in data, (name, old)
+                data = data.replace(old, new, 1)
             copy.writestr(name, data)
         for name, data in files.items():
             copy.writestr(f"EPUB/{name}", data)
@@ -80,10 +84,12 @@ def broken(shelf: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
     letter = shelf / f"{SLUG}.epub"
     wide = {"images/work/wide.png": _png(2000, 40)}
     return {
-        "missing note": _broken(letter, folder / "missing-note" / letter.name, MISSING_NOTE, {}),
+        "missing note": _broken(letter, folder / "missing-note" / letter.name, MISSING_NOTE),
         "wide image": _broken(letter, folder / "wide-image" / letter.name, WIDE_IMAGE, wide),
         "shrunk image": _broken(letter, folder / "shrunk-image" / letter.name, SHRUNK_IMAGE, wide),
-        "lost image": _broken(letter, folder / "lost-image" / letter.name, LOST_IMAGE, {}),
+        "lost image": _broken(letter, folder / "lost-image" / letter.name, LOST_IMAGE),
+        "lost place": _broken(letter, folder / "lost-place" / letter.name, edits={"EPUB/nav.xhtml": (b'href="colophon.xhtml#colophon"', b'href="colophon.xhtml#nowhere"')}),
+        "malformed": _broken(letter, folder / "malformed" / letter.name, edits={"EPUB/rights.xhtml": (b"</section>", b"</section></p>")}),
     }
 
 
@@ -173,3 +179,14 @@ def test_the_reader_script_pins_its_packages() -> None:
     script = (ROOT / "scripts" / "reader").read_text(encoding="utf-8")
     assert "foliate-js@1.0.1" in script and "playwright-core@1.65.1" in script
     assert "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1" in script and shutil.which("bash")
+
+
+def test_a_contents_entry_that_misses_its_place_fails(broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]) -> None:
+    book = broken["lost place"]
+    assert _codes(readings, book) == {("phone", "E302"), ("tablet", "E302")}
+    assert all("“Colophon” opens, but its target is not there" in f.message for r in readings[book] for f in r.findings)
+
+
+def test_a_document_the_engine_cannot_parse_fails(broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]) -> None:
+    book = broken["malformed"]
+    assert ("phone", "E301") in _codes(readings, book) and ("tablet", "E301") in _codes(readings, book)

@@ -14,8 +14,9 @@ const { chromium } = await import(pathToFileURL(join(job.modules, 'playwright-co
 // Debian's Chromium, headless, offline, and a fresh profile for this run only.
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync']
-// foliate-js's own words when it cannot load part of a book (it warns and goes on).
-const ENGINE_FAILURES = /Failed to load|Invalid XHTML|Could not (find|resolve|go to)|Failed to extract/
+// foliate-js's own words when it cannot load part of a book (it warns and goes on); for a
+// document that is not well-formed XHTML it warns the browser's parser error.
+const ENGINE_FAILURES = /Failed to load|Invalid XHTML|This page contains the following errors|Could not (find|resolve|go to)|Failed to extract/
 
 const profile = mkdtempSync(join(tmpdir(), 'folio-reader-'))
 const context = await chromium.launchPersistentContext(profile, {
