@@ -159,9 +159,17 @@ async function shownNote(timeout = 3000) {
 
 const params = new URLSearchParams(location.search)
 const book = params.get('book')
-// Under `folio serve`: read the book again when it is rebuilt (the first event is the build shown).
+// Under `folio serve`: read the book again when it is rebuilt (the first event is the build
+// shown), at the place the reader had reached.
 if (params.has('live')) {
     let shown = null
-    new EventSource('/events').onmessage = e => shown === null ? shown = e.data : e.data !== shown && location.reload()
+    new EventSource('/events').onmessage = e => {
+        if (shown === null) shown = e.data
+        else if (e.data !== shown) {
+            const url = new URL(location.href)
+            if (view.lastLocation?.cfi) url.searchParams.set('at', view.lastLocation.cfi)
+            location.replace(url)
+        }
+    }
 }
 window.folio = { open, goTo, section, callPoint, shownNote, ready: book ? open(book) : Promise.reject(new Error('no ?book= given')) }
