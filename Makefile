@@ -1,5 +1,5 @@
 # `make` sets up and builds every edition into dist/; `make test` runs the tests.
-.PHONY: all setup reader build test lint check bench clean
+.PHONY: all setup test-setup reader build test lint check bench clean
 
 all: build
 
@@ -14,8 +14,11 @@ reader:
 build: setup
 	.venv/bin/folio build --all-trims --cover
 
-test: lint
+test: lint test-setup
 	.venv/bin/python -m pytest
+
+test-setup: setup
+	@scripts/setup-tests
 
 lint: setup
 	.venv/bin/ruff check builder tests bench

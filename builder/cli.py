@@ -20,6 +20,7 @@ from .editions.papers import DEFAULT_PAPER, papers
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .importer.assemble import import_work
+from .importer.bounds import limits_from
 from .importer.fetch import DELAY, Fetcher
 from .importer.report import REPORT_FILE
 from .paths import DIST, SOURCE, shown_path
@@ -182,6 +183,21 @@ def merge(
     _conclude(f"{_count(works, 'work')} and {_count(files, 'file')} from {_count(len(shards), 'shard')} merged into {shown_path(dist)}")
 
 
+@release.command("files")
+def release_files_command(
+    dist: Annotated[Path, typer.Argument(help="The release folder.")] = DIST,
+) -> None:
+    """Print the path of every file of a release, one a line: what the manifest lists, the catalogue, the sums and the manifest (for uploading)."""
+    from .release.manifest import MANIFEST, SUMS, listed_files, read_manifest
+    from .release.opds import CATALOGUE
+
+    manifest = read_manifest(dist)
+    if manifest is None:
+        raise BuildError(shown_path(dist / MANIFEST), "missing or not a manifest", hint="build the release first: folio build", code="K001")
+    for name in [*sorted(listed_files(manifest)), CATALOGUE, SUMS, MANIFEST]:
+        out.print(str(dist / name), markup=False)
+
+
 @app.command("import")
 def import_(
     pages: Annotated[list[str], typer.Argument(metavar="PAGE", help="Archive pages: HTML files, plain-text copies (.txt) or http(s) addresses; one contents page imports its whole book.", show_default=False)],
@@ -189,10 +205,11 @@ def import_(
     slug: Annotated[str | None, typer.Option("--slug", help="The work's folder name (default: author, year and title).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing work of the same slug.")] = False,
     cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep fetched pages in, so that a second import asks the server for nothing.", show_default=False)] = None,
-    delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.")] = DELAY,
+    delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.", min=0)] = DELAY,
+    limit: Annotated[list[str] | None, typer.Option("--limit", metavar="NAME=VALUE", help="Change one of the import's bounds, e.g. response_bytes=50000000 (docs/importing-limits.md lists them).", show_default=False)] = None,
 ) -> None:
     """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
-    fetcher = Fetcher(cache, delay)
+    fetcher = Fetcher(cache, delay, limits_from(limit or []))
     try:
         done = import_work(pages, into, slug, force, fetcher)
     finally:

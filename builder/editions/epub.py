@@ -161,6 +161,8 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
     # ebooklib's own "generator" line names the library, not the edition's maker (the
     # contributor with role bkp below).
     book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
+    if listed := calibre_identifier(meta.identifier):
+        book.add_metadata("DC", "identifier", listed, {"id": "calibre-id"})
     book.add_metadata("DC", "title", meta.title, {"id": "title"})
     refine("title", "file-as", _title_file_as(meta.title))
     book.add_metadata("DC", "creator", meta.author, {"id": "author"})
@@ -205,6 +207,17 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
     }.items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def calibre_identifier(identifier: str) -> str | None:
+    """The package identifier again, in a form calibre lists, where it lists it in no form:
+    calibre reads `urn:TYPE:VALUE` as TYPE:VALUE, but takes a uuid for its own library id and
+    lists none, and reads no URL (docs/editions-calibre.md). None where calibre lists it as it is."""
+    if identifier.startswith("urn:uuid:"):
+        return f"{NAME.lower()}:{identifier.removeprefix('urn:uuid:')}"
+    if identifier.startswith(("http://", "https://")):
+        return f"uri:{identifier}"
+    return None
 
 
 def _title_file_as(title: str) -> str:

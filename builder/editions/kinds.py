@@ -70,6 +70,8 @@ class Kind:
     needs: str | None = None  # the kind whose file (of the same trim) is made first and handed to the writer
     selectable: bool = True  # chosen with --format (a print cover comes with --cover instead)
     default: bool = True  # made by `folio build` with no --format
+    with_needed: bool = False  # made whenever the kind it needs is (the catalogue's cover with the EPUB)
+    catalogue: Literal["acquisition", "cover"] = "acquisition"  # in the release's catalogue (release/opds.py): a download, or the entry's cover
     capabilities: Capabilities | None = None  # what its templates may ask; None: not rendered from them
     zipped: bool = False  # a zip (EPUB container): `verify` checks its entry names as an unzipper meets them
 
@@ -93,6 +95,20 @@ def _write_epub(work: Work, variant: Variant, needed: bytes | None) -> bytes:
     return write_epub(work)
 
 
+def _write_kepub(work: Work, variant: Variant, needed: bytes | None) -> bytes:
+    from .kobo import kepub
+
+    assert needed is not None
+    return kepub(needed, work.edition_date)
+
+
+def _write_catalogue_cover(work: Work, variant: Variant, needed: bytes | None) -> bytes:
+    from .catalogue_cover import catalogue_cover
+
+    assert needed is not None
+    return catalogue_cover(needed)
+
+
 def _write_pdf(work: Work, variant: Variant, needed: bytes | None) -> bytes:
     from .pdf import write_pdf
 
@@ -112,6 +128,12 @@ def _check_epub(path: Path, title: str | None = None) -> list[Finding]:
     return epubcheck(path)
 
 
+def _check_png(path: Path, title: str | None = None) -> list[Finding]:
+    from ..checks.images import check_png
+
+    return check_png(path)
+
+
 def _check_pdf(path: Path, title: str | None = None) -> list[Finding]:
     from ..checks.validators import check_pdf
 
@@ -127,6 +149,15 @@ KINDS: dict[str, Kind] = {
         Kind(
             "epub", ".epub", "epub", "application/epub+zip", "EPUB 3, for most e-readers and reading apps",
             _write_epub, _check_epub, ("builder.editions.epub",), capabilities=EPUB, zipped=True,
+        ),
+        Kind(
+            "kepub", ".kepub.epub", "kepub", "application/kepub+zip", "Kobo EPUB, for Kobo e-readers",
+            _write_kepub, _check_epub, ("builder.editions.kobo",), needs="epub", zipped=True,
+        ),
+        Kind(
+            "catalogue-cover", "-cover.png", "png", "image/png", "Cover",
+            _write_catalogue_cover, _check_png, ("builder.editions.catalogue_cover",), needs="epub",
+            selectable=False, default=False, with_needed=True, catalogue="cover",
         ),
         Kind(
             "pdf", ".pdf", "pdf", "application/pdf", "Typeset PDF, to read on a screen or print",

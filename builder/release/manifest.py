@@ -10,6 +10,8 @@ from pathlib import Path
 
 from .. import NAME, __version__
 from ..editions.kinds import KINDS
+from .opds import CATALOGUE, catalogue
+from .opds import MEDIA_TYPE as CATALOGUE_TYPE
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -77,11 +79,16 @@ def updated(manifest: dict | None, built: list[Built], present: set[str], drop: 
 
 
 def release_files(manifest: dict) -> dict[str, bytes]:
-    """manifest.json and SHA256SUMS, as bytes, for a manifest."""
-    lines = sorted(f"{f['sha256']}  {f['name']}\n" for work in manifest["works"].values() for f in work["files"])
+    """manifest.json, SHA256SUMS and the catalogue (release/opds.py), as bytes, for a manifest
+    of works; the manifest lists the catalogue, and the sums every file but the manifest."""
+    works = {"builder": manifest["builder"], "works": manifest["works"]}
+    opds = catalogue(works)
+    listed = works | {"catalogue": {"name": CATALOGUE, "media_type": CATALOGUE_TYPE, "size": len(opds), "sha256": hashlib.sha256(opds).hexdigest()}}
+    lines = sorted(f"{f['sha256']}  {f['name']}\n" for f in [*(f for work in works["works"].values() for f in work["files"]), listed["catalogue"]])
     return {
-        MANIFEST: (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        MANIFEST: (json.dumps(listed, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         SUMS: "".join(lines).encode("ascii"),
+        CATALOGUE: opds,
     }
 
 

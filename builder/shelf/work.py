@@ -55,11 +55,13 @@ class Edition:
 
 def editions(formats: tuple[str, ...], trims: list[str], marks: bool, cover: bool = False, paper: str = DEFAULT_PAPER) -> list[Edition]:
     """The editions to make, each after the one it needs (which is made even if not chosen
-    itself: a cover needs its interior; the Kobo edition its EPUB)."""
+    itself: a cover needs its interior; the Kobo edition its EPUB), and those that come with
+    a kind chosen (the catalogue's cover with the EPUB)."""
     wanted = set(formats) | ({"cover"} if cover else set())
     for name in list(wanted):
         while (name := KINDS[name].needs or "") and name not in wanted:
             wanted.add(name)
+    wanted |= {name for name, kind in KINDS.items() if kind.with_needed and kind.needs in wanted}
     chosen = []
     for name, kind in KINDS.items():  # the registry's order: every kind after those it needs
         if name in wanted:
