@@ -1,10 +1,15 @@
 # `make` sets up and builds every edition into dist/; `make test` runs the tests.
-.PHONY: all setup build test lint check bench clean
+.PHONY: all setup test-setup reader build test lint check bench clean
 
 all: build
 
 setup:
 	@scripts/setup
+
+# The reading engine (Debian's Chromium, foliate-js, playwright-core) for `folio check --reader`,
+# `folio serve` and their tests, which also install it on first use.
+reader:
+	@scripts/reader --install >/dev/null
 
 build: setup
 	.venv/bin/folio build --all-trims --cover
@@ -12,8 +17,11 @@ build: setup
 # Two workers (pytest-xdist); loadgroup keeps tests that share a module's build or layout on one
 # worker (tests/conftest.py). Pytest's own exit status fails the target, "no tests ran" (5) included.
 PYTEST_ARGS ?=
-test: lint
+test: lint test-setup
 	.venv/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+test-setup: setup
+	@scripts/setup-tests
 
 lint: setup
 	.venv/bin/ruff check builder tests bench

@@ -34,6 +34,7 @@ FAMILIES: dict[str, str] = {
     "W": "Warnings: reported, but nothing fails",
     "V": "A release folder (folio verify)",
     "R": "Merging shards (folio release merge)",
+    "K": "A release's files (folio release files)",
     "C": "The command line",
 }
 
@@ -81,10 +82,41 @@ CATALOGUE: dict[str, Entry] = {
     "S047": Entry("a work's text is over the size limit (FOLIO_MAX_TEXT_KB, 1,024 KB by default)", "split it into several works (a volume each), or raise FOLIO_MAX_TEXT_KB on a machine with the time and memory"),
     "S048": Entry("a work has more notes than the limit (FOLIO_MAX_NOTES, 1,000 by default)", "split it into several works, or raise FOLIO_MAX_NOTES on a machine with the time and memory"),
     "S049": Entry("FOLIO_MAX_TEXT_KB or FOLIO_MAX_NOTES is not a whole number above 0", "set it to a number such as the default, or unset it"),
+    # S050–S069: provenance and the source format
+    "S050": Entry("a `[provenance.<stem>]` table in work.toml names no part of the work", "name the table after a part's file without .md, or add that file to parts"),
     # I: folio import
     "I001": Entry("an archive page given as a file cannot be read", "give an archive page as a file or an http(s) address"),
     "I002": Entry("an archive page cannot be fetched, or the server refused it", "check the address and the connection"),
     "I003": Entry("a work with the import's slug already exists", "give another --slug, or --force to replace it"),
+    # I030–I032: books and contents pages
+    "I030": Entry("--book was given a page that is not a contents page linking pages of its own folder", "give the book's contents page (often index.htm) alone, or import the page without --book"),
+    "I031": Entry("none of the pages a contents page links could be read as the book's text", "see the pages named above; import a page on its own, or the contents page with --page"),
+    "I032": Entry("--book and --page were both given", "give one of them, or neither to let the import tell from the page"),
+    # I050–I074: what an import refuses, and its bounds (docs/importing.md)
+    "I050": Entry("the slug is not one plain name", "give --slug in lower-case letters, digits and single hyphens (no '/', '..' or path)"),
+    "I051": Entry("--into names something that is not a folder", "give --into a folder (it is made if missing)"),
+    "I052": Entry("--cache names something that is not a folder", "give --cache a folder (it is made if missing), not a file or a symlink"),
+    "I053": Entry("the import's target is a symlink or a file, not a work's folder", "move it away, or give another --slug; an import replaces only a work it made"),
+    "I054": Entry("a file a person added to the work has a name the new import writes", "rename or move the file, then import again with --force"),
+    "I055": Entry("a page a contents page links is off its host or outside its folder: not fetched", "import that page on its own"),
+    "I056": Entry("a page redirects off the book's host: not followed", "import the page at its new address on its own"),
+    "I057": Entry("an address's name leads to this machine or its network: not fetched", "give a public address of the archive"),
+    "I058": Entry("a page redirects too many times", "import the page at its final address"),
+    "I059": Entry("a server's answer is larger than an import takes", "raise the response_bytes bound (--limit) if the page is really this large"),
+    "I060": Entry("a server took too long to answer, or sent nothing for too long", "try again later; a server this slow cannot be imported from"),
+    "I061": Entry("an import took longer than its time for the whole book", "import the book in parts, or raise the book_seconds bound (--limit)"),
+    "I062": Entry("a contents page links more pages than an import considers: the rest left out (reported)", "import the book in parts, or raise the chapters bound (--limit)"),
+    "I063": Entry("an image has more pixels than an import takes: left out (reported)", "scale the image down and add it by hand"),
+    "I064": Entry("an SVG image that is not static and self-contained: left out (reported)", "embed what it shows in the SVG itself and add it by hand"),
+    "I065": Entry("a cache entry is a symlink, not a regular file, or unreadable: ignored, the page fetched again (reported)", "clear the cache folder"),
+    "I066": Entry("a page is empty: it holds no text", "check the address or the file; save the page again if it was cut off"),
+    "I068": Entry("a page given as a file is not a regular file", "give a page saved as a file"),
+    "I069": Entry("a resource a page names is off its host or outside its folder: not fetched", "add the resource to the work by hand"),
+    "I070": Entry("a server's answer is in an encoding the importer does not read, or is corrupt", "fetch the page another way and import the file"),
+    "I071": Entry("a server broke off its answer", "try again later"),
+    "I072": Entry("the imported work cannot be written", "free space, or give --into a folder you may write in"),
+    "I073": Entry("--limit names no bound an import has, or not a positive number", "give NAME=VALUE with NAME one of the bounds the message lists"),
+    "I074": Entry("none of the chapters a contents page lists could be read", "see why in the lines above; check the address, or try again later"),
     # P001–P006, P010, P011, P020: making an edition
     "P001": Entry("WeasyPrint cannot read a style or a resource", "check styles/ and the text for the resource named"),
     "P002": Entry("a build tried to read a file or address it may not", "a build reads only styles/, the work's folder and the font package"),
@@ -113,6 +145,13 @@ CATALOGUE: dict[str, Entry] = {
     "E101": Entry("W3C EPUBCheck reported a message (its own ID follows)", "a bug in the templates: report it with the work and EPUBCheck's message"),
     "E200": Entry("DAISY Ace could not run, or did not finish in time", "install Node.js (scripts/ace installs Ace); raise FOLIO_CHECK_TIMEOUT on a slow machine"),
     "E201": Entry("DAISY Ace reported an accessibility violation", "a bug in the templates, or a source that says what no checker sees: report it"),
+    # E300–E319: the reading engine (folio check --reader)
+    "E300": Entry("the reading engine could not run", "run scripts/reader --install and read its output"),
+    "E301": Entry("the book does not open in the reading engine, or the engine logs an error", "a bug in the templates: report it with the work and the message"),
+    "E302": Entry("a contents entry does not reach its place in the reading engine", "a bug in the nav or the ids: report it with the work"),
+    "E303": Entry("a note call does not pop up its note in the reading engine", "a bug in the note markup: report it with the work"),
+    "E304": Entry("an image does not load in the reading engine", "check the image file in the work's folder; otherwise report it"),
+    "E305": Entry("something is wider than the page in the reading engine", "a bug in the styles (or a table too wide for a phone): report it with the work"),
     # W: warnings
     "W001": Entry("words of an EPUB's text look foreign but carry no language tag", "tag them in the source, `[word]{lang=fr}`, or list them in the work's allowed-words.txt"),
     # V: a release folder
@@ -127,6 +166,15 @@ CATALOGUE: dict[str, Entry] = {
     "V112": Entry("a file in the release folder is not in the manifest", "rebuild, or remove the file"),
     "V113": Entry("an EPUB is not a readable zip, or an entry's name is absolute, has a backslash or leads out", "rebuild with folio build; never unpack such a file"),
     "V114": Entry("an EPUB has an entry twice", "rebuild with folio build"),
+    # V120–V129: the kinds of file and the catalogue
+    "V120": Entry("the manifest lists a file of no kind this builder makes", "rebuild with folio build"),
+    "V121": Entry("a cover image is not a readable PNG in portrait", "rebuild with folio build"),
+    "V122": Entry("the release's catalog.xml is missing", "rebuild with folio build (the catalogue is written with the manifest)"),
+    "V123": Entry("catalog.xml is not the catalogue the manifest and the sums list", "rebuild with folio build"),
+    "V124": Entry("catalog.xml is not an OPDS catalogue, or links to a file the release lacks or with the wrong media type", "rebuild with folio build"),
+    "V125": Entry("catalog.xml does not say what the manifest says", "rebuild with folio build"),
+    # K001–K019: a release's files (folio release files)
+    "K001": Entry("the release folder has no readable manifest", "build the release first: folio build"),
     # R: folio release merge
     "R001": Entry("a shard's folder has no readable manifest", "give the folders `folio build --shard K/N --out DIR` wrote"),
     "R002": Entry("two shards hold the same work or file", "shards must not overlap: build each with its own --shard K/N of the same N"),
@@ -137,6 +185,10 @@ CATALOGUE: dict[str, Entry] = {
     "C001": Entry("no works found to build", "add a folder with a work.toml under source/"),
     "C002": Entry("no .epub or .pdf files to check", "build first: folio build"),
     "C003": Entry("a path given to check is not an EPUB, a PDF or a folder of them", "give files from dist/"),
+    # C010–C019: folio serve
+    "C010": Entry("folio serve was given a folder that is not a work's (no work.toml)", "name one: folio serve source/<slug>"),
+    "C011": Entry("folio serve cannot serve on the port", "choose another port: folio serve --port 8001"),
+    "C012": Entry("the reading engine for folio serve's preview cannot be installed", "run scripts/reader --install and read its output"),
 }
 
 
