@@ -19,6 +19,7 @@ from ..errors import BuildError
 from ..source.images import media_type
 from ..source.loader import load_work
 from . import book
+from .audit import audit_pages
 from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
 from .header import YEAR, map_header
@@ -38,6 +39,7 @@ class Part:
     text: PageText
     title: str | None = None  # the contents page's words, for a chapter
     href: str | None = None  # the chapter's page, as the contents page links it
+    page: str = ""  # the HTML the part was read from, for the audit
 
 
 @dataclass
@@ -67,7 +69,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
                 report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
                 continue
             report.source.append(where)
-            parts.append(Part(_part_file(chapter.href, 2), parse(served, where, report, chapters=ids), chapter.label, chapter.href))
+            parts.append(Part(_part_file(chapter.href, 2), parse(served, where, report, chapters=ids), chapter.label, chapter.href, served))
         if len(parts) < len(chapters):  # part ids follow the parts that remain
             kept = {str(part.href): f"part-{n}" for n, part in enumerate(parts, start=1)}
             for part in parts:
@@ -78,7 +80,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
             source = first if location == locations[0] else _read(location, fetcher, report)
             report.source.append(location)
             page = parse_text(source, report, _short(location)) if _is_text(location) else parse(source, location, report)
-            parts.append(Part(_part_file(location, len(locations)), page))
+            parts.append(Part(_part_file(location, len(locations)), page, page="" if _is_text(location) else source))
     head = index or parts[0].text
     if chapters:
         report.source.insert(0, locations[0])
@@ -86,6 +88,10 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     slug = slug or _slug(meta, locations[0])
     texts = _markdown_parts(parts, index, report)
     meta["parts"] = [part.file for part in parts]
+    for part in parts if index else []:  # the book's header is its contents page's
+        if shown := [" ".join([f"{f.label}: {f.value}".strip(": "), *f.notes]) for f in part.text.fields]:
+            report.left_out.append(f"{part.href}: its own header, not mapped: {' / '.join(shown)!r}")
+    audit_pages([(part.href or _short(locations[0] if len(parts) == 1 else part.file), part.page, texts[part.file]) for part in parts if part.page], work_toml(meta, comments) + report.text(slug))
     return _write(into, slug, force, meta, comments, texts, [image for part in ([index] if index else []) + [p.text for p in parts] for image in part.images], fetcher, report)
 
 
@@ -176,11 +182,12 @@ def _markdown_parts(parts: list[Part], index: PageText | None, report: Report) -
         notes = []
         relabel = {}
         for label in page.notes:
-            new = label if label not in used else f"{number}-{label}"
+            # "_", not "-": "editor-3_121" is an editor's note to the source format, "editor-3-121" is not.
+            new = label if label not in used else f"{number}_{label}"
             relabel[label] = new
             used.add(new)
         if any(old != new for old, new in relabel.items()):
-            report.guessed.append(f"{part.file}: note labels shared with an earlier part renumbered {number}-…, to keep them unique across the work")
+            report.guessed.append(f"{part.file}: note labels shared with an earlier part renumbered {number}_…, to keep them unique across the work")
         for label, note in page.notes.items():
             new = relabel[label]
             if label not in called:

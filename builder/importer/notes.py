@@ -96,7 +96,8 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
         following = blocks[0].getnext()
         early = order[id(blocks[0])] < last_call
         while (
-            following is not None and following.tag == "p" and id(following) not in starts and following.text_content().strip() and not _is_credit(following)
+            following is not None and id(following) not in starts and following.text_content().strip() and not _is_credit(following)
+            and (following.tag == "p" or (following.tag in ("table", "blockquote") and not _words_after_marker(current)))
             and not any(id(element) in calls for element in following.iter())
             and (not early or (following.get("class") is not None and following.get("class") == blocks[0].get("class")))
         ):
@@ -111,6 +112,13 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
                 current.append(following)
             following = following.getnext()
     return found
+
+
+def _words_after_marker(blocks: list[html.HtmlElement]) -> bool:
+    """Whether a note has words of its own yet: a note whose number stands alone in its
+    paragraph goes on with the table or quotation after it."""
+    text = " ".join(block.text_content() for block in blocks)
+    return bool(re.search(r"\w", re.sub(r"^\s*[\[(]?\s*\w{1,3}\s*[\])]?\.?", "", text)))
 
 
 def _leading_marker(block: html.HtmlElement) -> html.HtmlElement | None:
