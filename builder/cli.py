@@ -189,6 +189,7 @@ def import_(
     force: Annotated[bool, typer.Option("--force", help="Replace an existing work of the same slug.")] = False,
     cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep fetched pages in, so that a second import asks the server for nothing.", show_default=False)] = None,
     delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.")] = DELAY,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero when anything needs a human look (for unattended runs); the import is still written.")] = False,
 ) -> None:
     """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
     fetcher = Fetcher(cache, delay)
@@ -197,6 +198,8 @@ def import_(
     finally:
         fetcher.close()
     out.print(done.report.text(done.folder.name))
+    if strict and (looks := len(dict.fromkeys(done.report.check))):
+        raise BuildError(shown_path(done.folder / REPORT_FILE), f"--strict: {_count(looks, 'item')} under “Needs a human look”; the import is written", hint="read them in the report and set the source right by hand, then import again without --strict or keep the source as it is", code="I012")
     _conclude(f"imported {_count(len(done.parts), 'part')} into {shown_path(done.folder)}; the report is in {shown_path(done.folder / REPORT_FILE)}")
 
 

@@ -12,7 +12,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from builder.source.loader import load_work
-from builder.source.text import render
+from builder.editions.html import render
 
 from .conftest import LETTER, SEED
 

@@ -27,6 +27,7 @@ from .html_page import GONE, PageText, parse
 from .markdown import escape
 from .plaintext import parse_text
 from .report import REPORT_FILE, Report
+from .unseen import repair_unseen
 from .work_toml import work_toml
 
 MEASURE_PX = 1350  # the A5 measure (4.5 in) at 300 dpi
@@ -112,8 +113,8 @@ def _part_file(location: str, count: int) -> str:
 
 def _read(location: str, fetcher: Fetcher, report: Report) -> str:
     fetched = fetcher.get(location)
-    text = decode(fetched.data, _short(location), report)
-    return repair(text, _short(location), report)
+    text = repair_unseen(decode(fetched.data, _short(location), report), _short(location), report, keep_c1=True)
+    return repair_unseen(repair(text, _short(location), report), _short(location), report)
 
 
 def _metadata(head: PageText, parts: list[Part], location: str, report: Report) -> tuple[dict[str, Any], list[str]]:

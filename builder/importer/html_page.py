@@ -72,7 +72,11 @@ def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] 
     for label, call in found.calls.items():
         placeholder = etree.Element("folio-note", label=label)
         placeholder.tail = call.tail
-        call.getparent().replace(call, placeholder)
+        if (words := call.text_content()).strip() and not MARKER.match(words):
+            call.tail = None  # an anchor around words, named by the note's number: the call after them
+            call.addnext(placeholder)
+        else:
+            call.getparent().replace(call, placeholder)
     title, author = page.title(body)  # after the notes: a title may call one
     _captions(body, report, location)
     fields += page.credits_at_end(body)
