@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
-from builder.source.loader import load_work
 from builder.editions.html import render
+from builder.source.loader import load_work
 
 from .conftest import LETTER, SEED
 
