@@ -30,6 +30,8 @@ WORD = re.compile(r"[^\W_]+")
 _INSIDE_WORD = re.compile(r"(?<=[^\W_])[*\\]+(?=[^\W_])")
 _HIDDEN = {"script", "style", "noscript", "template", "head", "title", "iframe", "object", "select", "datalist"}
 _BLOCKS = {"p", "div", "blockquote", "li", "dd", "dt", "td", "th", "center", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "tr", "ul", "ol", "dl", "figure", "figcaption", "caption", "address", "section", "article", "aside", "header", "footer", "nav", "hr", "br", "body", "form", "fieldset", "legend", "main"}
+# The blocks that hold text, counted to say where a loss stands (not lines, rows or lists).
+_COUNTED = {"p", "div", "blockquote", "li", "dd", "dt", "td", "th", "center", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figcaption", "caption", "address", "legend"}
 # Elements whose edges a reader sees as a gap between words: a superscript call "word¹".
 _APART = {"sup", "sub", "img"}
 _NOTES_HEADING = re.compile(r"^\s*(Notes|Footnotes|Endnotes|End ?notes)\s*:?\s*$", re.I)
@@ -59,8 +61,8 @@ class Loss:
     line: int | None
 
     def where(self) -> str:
-        kind = {"p": "paragraph", "li": "list item", "td": "table cell", "th": "table cell", "body": "loose text"}.get(self.tag, f"<{self.tag}> block")
-        return f"{kind} {self.block} of the page" + (f", line {self.line}" if self.line else "")
+        kind = {"p": "paragraph", "li": "list item", "td": "table cell", "th": "table cell", "body": "loose text"}.get(self.tag, "heading" if re.fullmatch(r"h[1-6]", self.tag) else f"<{self.tag}> block")
+        return f"{kind}, block {self.block} of the page" + (f", line {self.line}" if self.line else "")
 
 
 def _local(tag: object) -> str:
@@ -94,7 +96,7 @@ def _walk(body: ElementTree.Element) -> Iterator[tuple[str, int, str]]:
             continue
         if not isinstance(item.tag, str) or name in _HIDDEN or item.get("hidden") is not None:
             continue  # comments, processing instructions (bogus comments to HTML5), hidden content
-        if name in _BLOCKS:
+        if name in _COUNTED:
             counter += 1
             block, tag = counter, name
         if name in _BLOCKS or name in _APART:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree, html
 
+from ..errors import BuildError
 from .fetch import is_address, resolve
 from .header import Field
 from .markdown import escape, escape_line_start, spaces
@@ -50,10 +51,18 @@ class PageText:
 
 
 def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
+    try:
+        return _parse(text, location, report, chapters=chapters)
+    except RecursionError:
+        raise BuildError(_short(location), "the page nests its elements too deep to be read", hint="the page's markup nests hundreds of elements inside each other; save it with its nesting flattened (any HTML tidier does it) and import that file", code="I013") from None
+
+
+def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
     # huge_tree: old pages nest unclosed <font>s past libxml2's default depth, which would cut them short.
     root = html.document_fromstring(text, parser=_PARSER)
     for bad in root.xpath("//script|//style|//noscript|//template|//comment()|//processing-instruction()"):
         _drop_keep_tail(bad)  # what follows a comment mid-sentence is the text's
+    _unnest(root)
     language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     meta_author = next((m.get("content") for m in root.iter("meta") if (m.get("name") or "").lower() == "author"), None)
     body = root.find("body") if root.find("body") is not None else root
@@ -88,6 +97,28 @@ def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] 
         if notes:
             report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
     return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links)
+
+
+def _unnest(root: html.HtmlElement) -> None:
+    """What old HTML leaves open, closed as a browser closes it: <font> carries nothing the
+    source keeps, and a paragraph opened inside a paragraph ends it (400 unclosed
+    `<font><p>` would otherwise nest 800 deep and run together)."""
+    for font in list(root.iter("font")):
+        font.drop_tag()
+    for paragraph in list(root.iter("p")):
+        outer = next((a for a in paragraph.iterancestors() if a.tag == "p"), None)
+        if outer is None:
+            continue
+        rest = html.Element("p")  # what followed the inner paragraph in the outer one
+        rest.text, paragraph.tail = paragraph.tail, None
+        if paragraph.getparent() is outer:
+            for sibling in list(paragraph.itersiblings()):
+                rest.append(sibling)
+        rest.tail, outer.tail = outer.tail, None
+        outer.addnext(paragraph)
+        paragraph.addnext(rest)
+        if not len(rest) and not (rest.text or "").strip():
+            _drop_keep_tail(rest)
 
 
 def _captions(body: html.HtmlElement, report: Report, location: str) -> None:
