@@ -28,6 +28,7 @@ _CLASSES = {"salutation": "salutation", "sig": "closing", "closing": "closing", 
 CREDIT_LINE = re.compile(r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$", re.I)
 # A "file no longer available" notice the archive serves in place of a page.
 _PARSER = html.HTMLParser(huge_tree=True)
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "center", "hr", "figure"}
 GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
 
 
@@ -109,16 +110,28 @@ def _unnest(root: html.HtmlElement) -> None:
         outer = next((a for a in paragraph.iterancestors() if a.tag == "p"), None)
         if outer is None:
             continue
-        rest = html.Element("p")  # what followed the inner paragraph in the outer one
-        rest.text, paragraph.tail = paragraph.tail, None
-        if paragraph.getparent() is outer:
-            for sibling in list(paragraph.itersiblings()):
-                rest.append(sibling)
-        rest.tail, outer.tail = outer.tail, None
-        outer.addnext(paragraph)
-        paragraph.addnext(rest)
-        if not len(rest) and not (rest.text or "").strip():
-            _drop_keep_tail(rest)
+        # The inner paragraph, and what followed it in the outer one, go after the outer one:
+        # blocks as they are, loose words and inline elements as paragraphs of their own.
+        following = list(paragraph.itersiblings()) if paragraph.getparent() is outer else []
+        loose = html.Element("p")
+        loose.text, paragraph.tail = paragraph.tail, None
+        after = [paragraph]
+        for sibling in following:
+            if isinstance(sibling.tag, str) and sibling.tag in _BLOCK_TAGS:
+                after += [loose, sibling]
+                loose = html.Element("p")
+                loose.text, sibling.tail = sibling.tail, None
+            else:
+                loose.append(sibling)
+        after.append(loose)
+        outer_tail, outer.tail = outer.tail, None
+        place = outer
+        for element in after:
+            if element.tag == "p" and element is not paragraph and not len(element) and not (element.text or "").strip():
+                continue  # an empty paragraph of loose words
+            place.addnext(element)
+            place = element
+        place.tail = outer_tail
 
 
 def _captions(body: html.HtmlElement, report: Report, location: str) -> None:
