@@ -1,5 +1,5 @@
 # `make` sets up and builds every edition into dist/; `make test` runs the tests.
-.PHONY: all setup build test lint check bench clean
+.PHONY: all setup test-setup build test lint check bench clean
 
 all: build
 
@@ -9,8 +9,11 @@ setup:
 build: setup
 	.venv/bin/folio build --all-trims --cover
 
-test: lint
+test: lint test-setup
 	.venv/bin/python -m pytest
+
+test-setup: setup
+	@scripts/setup-tests
 
 lint: setup
 	.venv/bin/ruff check builder tests bench

@@ -4,20 +4,23 @@ images, and write the work's folder atomically (a failed import leaves nothing).
 from __future__ import annotations
 
 import re
-import shutil
 import unicodedata
 import uuid
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from lxml import etree
 from PIL import Image as PILImage
 
 from ..errors import BuildError
 from ..source.images import media_type
 from ..source.loader import load_work
+from ..source.svg import svg_problem
 from . import book
 from .audit import audit_pages
 from .decode import decode, repair
@@ -27,9 +30,12 @@ from .html_page import GONE, PageText, parse
 from .markdown import escape
 from .plaintext import parse_text
 from .report import REPORT_FILE, Report
+from .scope import Rule, pages_of
 from .unseen import repair_unseen
+from .work_folder import check_into, check_slug, image_names, staged
 from .work_toml import work_toml
 
+T = TypeVar("T")
 MEASURE_PX = 1350  # the A5 measure (4.5 in) at 300 dpi
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
 
@@ -40,7 +46,8 @@ class Part:
     text: PageText
     title: str | None = None  # the contents page's words, for a chapter
     href: str | None = None  # the chapter's page, as the contents page links it
-    page: str = ""  # the HTML the part was read from, for the audit
+    page: str = ""  # where the page was read, which its images are held to
+    html: str = ""  # the HTML the part was read from, for the audit
 
 
 @dataclass
@@ -51,18 +58,26 @@ class Imported:
 
 
 def import_work(locations: list[str], into: Path, slug: str | None, force: bool, fetcher: Fetcher) -> Imported:
+    if slug is not None:
+        check_slug(slug)
+    check_into(into)
     report = Report()
     first = _read(locations[0], fetcher, report)
     index: PageText | None = None
-    chapters = book.chapters(first, report) if len(locations) == 1 and not _is_text(locations[0]) else []
+    chapters = _parsed(partial(book.chapters, first, report, fetcher.limits.links), locations[0]) if len(locations) == 1 and not _is_text(locations[0]) else []
+    if len(chapters) > fetcher.limits.chapters:
+        report.left_out.append(f"chapters past the first {fetcher.limits.chapters}: {len(chapters) - fetcher.limits.chapters} left out, over the limit of chapters a book may have [I062]")
+        chapters = chapters[: fetcher.limits.chapters]
+    in_book = pages_of(locations[0])
     parts: list[Part] = []
     if chapters:
         ids = {chapter.href: f"part-{number}" for number, chapter in enumerate(chapters, start=1)}
-        index = parse(first, locations[0], report, chapters={})
+        index = _parsed(partial(parse, first, locations[0], report, chapters={}), locations[0])
+        served_pages: dict[str, str] = {}
         for chapter in chapters:
             where = resolve(locations[0], chapter.href)
             try:
-                served = _read(where, fetcher, report)
+                served = _read(where, fetcher, report, in_book)
             except BuildError as error:
                 report.left_out.append(f"{chapter.href}: not served ({error.message}); left out of the book")
                 continue
@@ -70,30 +85,36 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
                 report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
                 continue
             report.source.append(where)
-            parts.append(Part(_part_file(chapter.href, 2), parse(served, where, report, chapters=ids), chapter.label, chapter.href, served))
+            served_pages[where] = served  # read once: the parts are parsed again from it if ids change
+            parts.append(Part(_part_file(chapter.href, 2), _parsed(partial(parse, served, where, report, chapters=ids), where), chapter.label, chapter.href, where, served))
+        if not parts:
+            raise BuildError(locations[0], "none of the chapters the contents page lists could be read", hint="see why in the lines above; check the address, or try again later", code="I074")
         if len(parts) < len(chapters):  # part ids follow the parts that remain
             kept = {str(part.href): f"part-{n}" for n, part in enumerate(parts, start=1)}
             for part in parts:
                 where = resolve(locations[0], str(part.href))
-                part.text = parse(_read(where, fetcher, Report()), where, Report(), chapters=kept)
+                part.text = parse(served_pages[where], where, Report(), chapters=kept)
     else:
         for location in locations:
             source = first if location == locations[0] else _read(location, fetcher, report)
             report.source.append(location)
-            page = parse_text(source, report, _short(location)) if _is_text(location) else parse(source, location, report)
-            parts.append(Part(_part_file(location, len(locations)), page, page="" if _is_text(location) else source))
+            page = parse_text(source, report, _short(location)) if _is_text(location) else _parsed(partial(parse, source, location, report), location)
+            parts.append(Part(_part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source))
     head = index or parts[0].text
     if chapters:
         report.source.insert(0, locations[0])
     meta, comments = _metadata(head, parts, locations[0], report)
     slug = slug or _slug(meta, locations[0])
+    check_slug(slug)
+    pages = ([(index, locations[0])] if index else []) + [(part.text, part.page) for part in parts]
+    images = image_names(pages, fetcher.limits.name_chars, {part.file for part in parts}, report)
     texts = _markdown_parts(parts, index, report)
     meta["parts"] = [part.file for part in parts]
     for part in parts if index else []:  # the book's header is its contents page's
         if shown := [" ".join([f"{f.label}: {f.value}".strip(": "), *f.notes]) for f in part.text.fields]:
             report.left_out.append(f"{part.href}: its own header, not mapped: {' / '.join(shown)!r}")
-    audit_pages([(part.href or _short(locations[0] if len(parts) == 1 else part.file), part.page, texts[part.file]) for part in parts if part.page], work_toml(meta, comments) + report.text(slug))
-    return _write(into, slug, force, meta, comments, texts, [image for part in ([index] if index else []) + [p.text for p in parts] for image in part.images], fetcher, report)
+    audit_pages([(part.href or _short(locations[0] if len(parts) == 1 else part.file), part.html, texts[part.file]) for part in parts if part.html], work_toml(meta, comments) + report.text(slug))
+    return _write(into, slug, force, meta, comments, texts, images, fetcher, report)
 
 
 def _is_text(location: str) -> bool:
@@ -111,10 +132,21 @@ def _part_file(location: str, count: int) -> str:
     return f"{stem}.md"
 
 
-def _read(location: str, fetcher: Fetcher, report: Report) -> str:
-    fetched = fetcher.get(location)
-    text = repair_unseen(decode(fetched.data, _short(location), report), _short(location), report, keep_c1=True)
+def _read(location: str, fetcher: Fetcher, report: Report, rule: Rule | None = None) -> str:
+    fetched = fetcher.get(location, rule)
+    text = decode(fetched.data, _short(location), report)
+    if not text.strip():
+        raise BuildError(location, "the page is empty: it holds no text", hint="check the address or the file; save the page again if it was cut off", code="I066")
+    text = repair_unseen(text, _short(location), report, keep_c1=True)
     return repair_unseen(repair(text, _short(location), report), _short(location), report)
+
+
+def _parsed(read: Callable[[], T], location: str) -> T:
+    """A page's HTML read; one the parser cannot make a document of is a coded error."""
+    try:
+        return read()
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
+        raise BuildError(location, f"the page cannot be read as HTML ({str(error)[:80]})", hint="check that the address or the file is an HTML page", code="I066") from None
 
 
 def _metadata(head: PageText, parts: list[Part], location: str, report: Report) -> tuple[dict[str, Any], list[str]]:
@@ -220,63 +252,75 @@ def _call(relabel: dict[str, str], match: re.Match[str]) -> str:
     return f"[^{relabel.get(match.group(1), match.group(1))}]"
 
 
-def _fetch_images(images: list[Any], folder: Path, fetcher: Fetcher, report: Report, texts: dict[str, str]) -> None:
-    for image in images:
+def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher, report: Report, texts: dict[str, str]) -> None:
+    for image, rule in images:
         target = folder / image.name
-        if target.exists():
-            continue
         try:
-            data = fetcher.get(image.location).data
+            data = fetcher.get(image.location, rule).data
         except BuildError as error:
             data = b""
-            report.check.append(f"image {image.name} could not be fetched ({error.message}); left out")
+            report.check.append(f"image {image.name} could not be fetched ({error.message}); left out [{error.code}]")
         kind = media_type(data) if data else None
-        width = _width(data) if kind not in (None, "image/svg+xml") else 0
-        if kind is None or width is None:
-            if data:
+        problem = _image_problem(data, kind, fetcher.limits.image_pixels)
+        if kind is None or problem:
+            if problem and problem != _UNREADABLE:
+                report.check.append(f"image {image.name}: {problem}; left out")
+            elif data:
                 report.check.append(f"image {image.name} is not a readable JPEG, PNG, GIF or SVG; left out")
             for file, text in texts.items():
-                texts[file] = re.sub(rf"!\[(?:\\.|[^\]\\])*\]\({re.escape(image.name)}\)", "", text)
+                texts[file] = re.sub(rf"!\[(?:\\.|[^\]\\])*\]\({re.escape(image.name)}(?: \"(?:\\.|[^\"\\])*\")?\)", "", text)
             continue
         target.write_bytes(data)
+        width = _size(data)[0] if kind != "image/svg+xml" else 0
         if width and width < MEASURE_PX:
             report.check.append(f"image {image.name}: {width} px wide, too coarse to fill the measure at 300 dpi; printed {width / 300:.1f} in wide")
         report.mapped.append(f"image {image.name} (“{image.alt}”)")
 
 
-def _width(data: bytes) -> int | None:
-    """An image's width in pixels; None if it cannot be read."""
-    try:
-        with PILImage.open(BytesIO(data)) as image:
-            return int(image.size[0])
-    except (OSError, SyntaxError, ValueError):
+_UNREADABLE = "unreadable"
+
+
+def _image_problem(data: bytes, kind: str | None, max_pixels: int) -> str | None:
+    """Why an image may not be kept: an SVG that is not static, a raster image that cannot be
+    read or whose header claims more pixels than the limit (read before any pixel is)."""
+    if kind == "image/svg+xml":
+        problem = svg_problem(data)
+        return f"an SVG that is not static and self-contained: {problem} [I064]" if problem else None
+    if kind is None:
         return None
+    width, height = _size(data)
+    if width is None or height is None:
+        return _UNREADABLE
+    if width * height > max_pixels:
+        return f"{width:,} × {height:,} pixels, more than the {max_pixels:,} an image may have [I063]"
+    return None
 
 
-def _write(into: Path, slug: str, force: bool, meta: dict[str, Any], comments: list[str], texts: dict[str, str], images: list[Any], fetcher: Fetcher, report: Report) -> Imported:
-    target = into / slug
-    if target.exists() and not force:
-        raise BuildError(target, "a work with this slug already exists", hint="give another --slug, or --force to replace it", code="I003")
-    into.mkdir(parents=True, exist_ok=True)
-    staging = into / f".{slug}.importing"
-    shutil.rmtree(staging, ignore_errors=True)
-    folder = staging / slug
-    folder.mkdir(parents=True)
+def _size(data: bytes) -> tuple[int | None, int | None]:
+    """An image's width and height from its header; None if it cannot be read. Pillow's own
+    guard against huge images is an exception of its own: caught here, the size read anyway."""
     try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            limit, PILImage.MAX_IMAGE_PIXELS = PILImage.MAX_IMAGE_PIXELS, None
+            try:
+                with PILImage.open(BytesIO(data)) as image:
+                    return int(image.size[0]), int(image.size[1])
+            finally:
+                PILImage.MAX_IMAGE_PIXELS = limit
+    except (OSError, SyntaxError, ValueError, PILImage.DecompressionBombError):
+        return None, None
+
+
+def _write(into: Path, slug: str, force: bool, meta: dict[str, Any], comments: list[str], texts: dict[str, str], images: list[tuple[Any, Rule]], fetcher: Fetcher, report: Report) -> Imported:
+    with staged(into, slug, force) as stage:
+        folder = stage.folder
         _fetch_images(images, folder, fetcher, report, texts)
         for name, text in texts.items():
             (folder / name).write_text(text, encoding="utf-8")
         (folder / "work.toml").write_text(work_toml(meta, comments), encoding="utf-8")
         load_work(folder)  # the source must build: an import that does not load is not written
+        report.check += fetcher.notes
+        report.mapped += [f"{name}: a file a person added to the work, kept as it was" for name in stage.kept]
         (folder / REPORT_FILE).write_text(report.text(slug), encoding="utf-8")
-        if target.exists():
-            old = into / f".{slug}.replaced"
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
-            folder.rename(target)
-            shutil.rmtree(old)
-        else:
-            folder.rename(target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return Imported(target, report, list(texts))
+    return Imported(into / slug, report, list(texts))

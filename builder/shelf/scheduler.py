@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..editions.kinds import root
 from ..errors import BuildError
 from ..release.manifest import Built
 from .work import Edition, build_work
@@ -42,14 +43,16 @@ Task = tuple[Job, list[Edition]]
 
 
 def tasks(jobs: list[Job], chosen: list[Edition], workers: int) -> list[Task]:
-    """One task per work; or, when there are fewer works than workers, one for the EPUB and
-    one for the PDFs (a print cover is sized from its interior, so they stay together), so
-    that a single work's EPUB and PDF are made at once (the shelf gathers them again)."""
-    epub = [edition for edition in chosen if edition.format == "epub"]
-    rest = [edition for edition in chosen if edition.format != "epub"]
-    if len(jobs) >= workers or not epub or not rest:
+    """One task per work; or, when there are fewer works than workers, one per chain of kinds
+    that are made from one another (the EPUB and its Kobo edition; the PDFs and the print
+    covers sized from them), so that a single work's EPUB and PDF are made at once (the
+    shelf gathers them again)."""
+    groups: dict[str, list[Edition]] = {}
+    for edition in chosen:
+        groups.setdefault(root(edition.kind).name, []).append(edition)
+    if len(jobs) >= workers or len(groups) < 2:
         return [(job, chosen) for job in jobs]
-    return [(job, group) for job in jobs for group in (epub, rest)]
+    return [(job, group) for job in jobs for group in groups.values()]
 
 
 def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]:
@@ -62,7 +65,7 @@ def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]
         return
     context = multiprocessing.get_context("forkserver")
     # The fork server imports the writers once; every worker is forked from it with them loaded.
-    modules = ["builder.shelf.work", "builder.editions.epub"] + (["builder.editions.pdf"] if any(e.format == "pdf" for e in chosen) else [])
+    modules = list(dict.fromkeys(["builder.shelf.work", "builder.editions.epub", *(m for e in chosen for m in e.kind.modules)]))
     context.set_forkserver_preload(modules)
     with context.Pool(workers, initializer=_worker_started, initargs=(modules,)) as pool:  # leaving it terminates the workers
         yield from pool.imap_unordered(_build_job, work)
