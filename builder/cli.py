@@ -14,12 +14,10 @@ import typer
 from rich.console import Console
 
 from . import NAME, __version__
-from .checks.foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
 from .editions.papers import DEFAULT_PAPER, papers
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
-from .importer.assemble import import_work
-from .importer.fetch import DELAY, Fetcher
+from .importer import DELAY
 from .importer.report import REPORT_FILE
 from .paths import DIST, SOURCE, shown_path
 
@@ -191,6 +189,9 @@ def import_(
     delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.")] = DELAY,
 ) -> None:
     """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
+    from .importer.assemble import import_work
+    from .importer.fetch import Fetcher
+
     fetcher = Fetcher(cache, delay)
     try:
         done = import_work(pages, into, slug, force, fetcher)
@@ -236,6 +237,8 @@ def verify(
 
 def _warn_of_untagged_foreign_words(epub: Path) -> None:
     """A warning, not a failure: the dictionary check only guesses (builder/checks/foreign_words.py)."""
+    from .checks.foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
+
     folder = SOURCE / epub.stem
     if words := untagged_foreign_words(epub, allowed_words(folder)):
         listed = ", ".join(f"{word} ({language})" for word, language in sorted(words.items()))

@@ -1,11 +1,13 @@
-"""The fonts a built PDF uses, read back: the writers refuse a stray one, the checks report
-it and any font left unembedded."""
+"""The fonts a PDF uses: the writers refuse a stray one as they write it (from the objects
+about to be written, which costs no read-back), the checks read a built PDF back and report
+a stray one and any font left unembedded."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
+import pydyf
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject
 
@@ -14,7 +16,17 @@ from .fonts import BOOK_FONTS
 
 def stray_fonts(reader: PdfReader) -> set[str]:
     """Fonts that are not the book's own, or are slanted by the renderer for want of an italic."""
-    names = {str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1] for font in _fonts(reader)}
+    return strays(str(font.get("/BaseFont", "")) for font in _fonts(reader))
+
+
+def written_fonts(pdf: pydyf.PDF) -> set[str]:
+    """The base font names of the font dictionaries of a PDF about to be written."""
+    return {str(thing["BaseFont"]) for thing in pdf.objects if isinstance(thing, pydyf.Dictionary) and thing.get("Type") == "/Font" and "BaseFont" in thing}
+
+
+def strays(base_fonts: Iterable[str]) -> set[str]:
+    """Of PDF base font names ("/ABCDEF+Name"), those not the book's own or slanted by the renderer."""
+    names = {name.lstrip("/").split("+", 1)[-1] for name in base_fonts}
     return {name for name in names if not name.startswith(BOOK_FONTS) or name.endswith("Oblique")}
 
 

@@ -14,10 +14,10 @@ import httpx
 
 from .. import NAME, __version__
 from ..errors import BuildError
+from . import DELAY
 
 USER_AGENT = f"{NAME}/{__version__} (importer of the folio-builder project; public-domain editions)"
 TIMEOUT = 30.0
-DELAY = 1.0  # seconds between two requests to the network, whatever the cache holds
 
 
 @dataclass(frozen=True)
