@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,7 +118,10 @@ def shelf(folder: Path, size: int) -> Path:
     source = folder / f"shelf-{size}" / "source"
     for n in range(size):
         original = SHORT_WORKS[n % len(SHORT_WORKS)]
-        shutil.copytree(original, source / f"{original.name}-copy-{n:03}")
+        copy = source / f"{original.name}-copy-{n:03}"
+        shutil.copytree(original, copy)
+        toml = copy / "work.toml"  # each work of a shelf has its own identifier
+        toml.write_text(re.sub(r'identifier = "urn:uuid:[^"]+"', f'identifier = "urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, copy.name)}"', toml.read_text(encoding="utf-8")), encoding="utf-8")
     return source
 
 

@@ -91,7 +91,7 @@ def build(
     """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf); unchanged works are skipped."""
     from .release.shards import in_shard, parse_shard
     from .shelf.build import Report
-    from .shelf.scheduler import cores
+    from .shelf.scheduler import cores, start_fork_server
     from .shelf.work import FORMATS, editions
 
     formats = tuple(format or FORMATS)
@@ -109,13 +109,16 @@ def build(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--shard") from None
     chosen = editions(formats, chosen_trims, print_marks, cover, paper)  # type: ignore[arg-type]
+    jobs = jobs or cores()
+    if jobs > 1 and (not paths or len(paths) > 1 or len({edition.format == "epub" for edition in chosen}) > 1):
+        start_fork_server(chosen)  # several processes will build: their writers load while the works are found
     works = _works(paths)
     if share:
         works = [work for work in works if in_shard(work.name, share)]
     report = Report(works)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        _build_shelf(report, chosen, dist, jobs or cores(), force, whole_shelf=not paths, ours=(lambda slug: in_shard(slug, share)) if share else None)
+        _build_shelf(report, chosen, dist, jobs, force, whole_shelf=not paths, ours=(lambda slug: in_shard(slug, share)) if share else None)
     except KeyboardInterrupt as stop:
         _interrupted(report, dist, "SIGTERM" if isinstance(stop, _Stopped) else "Ctrl-C")
         sys.exit(143 if isinstance(stop, _Stopped) else 130)

@@ -14,6 +14,7 @@ import signal
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from pathlib import Path
 
 from ..errors import BuildError
@@ -61,11 +62,20 @@ def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]
             yield job, _build(job, editions)
         return
     context = multiprocessing.get_context("forkserver")
-    # The fork server imports the writers once; every worker is forked from it with them loaded.
-    modules = ["builder.shelf.work", "builder.editions.epub"] + (["builder.editions.pdf"] if any(e.format == "pdf" for e in chosen) else [])
-    context.set_forkserver_preload(modules)
+    modules = start_fork_server(chosen)
     with context.Pool(workers, initializer=_worker_started, initargs=(modules,)) as pool:  # leaving it terminates the workers
         yield from pool.imap_unordered(_build_job, work)
+
+
+def start_fork_server(chosen: list[Edition]) -> list[str]:
+    """Start the fork server, which imports the writers once (every worker is forked from it
+    with them loaded), and return the modules it imports. Called as a build starts, it imports
+    them (about a second, WeasyPrint's most of it) while this process finds and keys the works;
+    called again, it does nothing."""
+    modules = ["builder.shelf.work", "builder.editions.epub"] + (["builder.editions.pdf"] if any(e.format in ("pdf", "cover") for e in chosen) else [])
+    multiprocessing.set_forkserver_preload(modules)  # the default context's server is the one "forkserver" contexts use
+    forkserver.ensure_running()
+    return modules
 
 
 def _worker_started(modules: list[str]) -> None:
