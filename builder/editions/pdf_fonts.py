@@ -21,7 +21,8 @@ def stray_fonts(reader: PdfReader) -> set[str]:
 
 def written_fonts(pdf: pydyf.PDF) -> set[str]:
     """The base font names of the font dictionaries of a PDF about to be written."""
-    return {str(thing["BaseFont"]) for thing in pdf.objects if isinstance(thing, pydyf.Dictionary) and thing.get("Type") == "/Font" and "BaseFont" in thing}
+    names = (thing["BaseFont"] for thing in pdf.objects if isinstance(thing, pydyf.Dictionary) and thing.get("Type") == "/Font" and "BaseFont" in thing)
+    return {name.decode() if isinstance(name, bytes) else str(name) for name in names}  # WeasyPrint gives bytes
 
 
 def strays(base_fonts: Iterable[str]) -> set[str]:
