@@ -81,3 +81,10 @@ def test_a_face_not_the_books_fails_the_pdf(monkeypatch: pytest.MonkeyPatch) -> 
     with pytest.raises(BuildError) as raised:
         pdf.write_pdf(load_work(LETTER))
     assert raised.value.code == "P004" and "Source-Serif-Pro" in str(raised.value)
+
+
+def test_the_pdf_writer_loads_no_pdf_reader() -> None:
+    """pypdf reads PDFs back for the checks and the print cover; the book's writer needs none."""
+    result = _python("import sys, builder.editions.pdf, builder.editions.epub\nprint('pypdf' in sys.modules)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

@@ -5,13 +5,14 @@ a stray one and any font left unembedded."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydyf
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
 
 from .fonts import BOOK_FONTS
+
+if TYPE_CHECKING:  # pypdf is the checks' (a tenth of a second to load); the writers need none of it
+    from pypdf import PdfReader
 
 
 def stray_fonts(reader: PdfReader) -> set[str]:
@@ -51,4 +52,6 @@ def _fonts(reader: PdfReader) -> Iterator[Any]:
 
 def pdf_dictionary(value: Any) -> Any:
     """A PDF object as a dictionary: resolved if indirect, empty if absent."""
+    from pypdf.generic import DictionaryObject
+
     return value.get_object() if value is not None else DictionaryObject()
