@@ -44,13 +44,14 @@ Task = tuple[Job, list[Edition]]
 
 def tasks(jobs: list[Job], chosen: list[Edition], workers: int) -> list[Task]:
     """One task per work; or, when there are fewer works than workers, one for the EPUB and
-    one for the PDFs (a print cover is sized from its interior, so they stay together), so
-    that a single work's EPUB and PDF are made at once (the shelf gathers them again)."""
-    epub = [edition for edition in chosen if edition.format == "epub"]
-    rest = [edition for edition in chosen if edition.format != "epub"]
-    if len(jobs) >= workers or not epub or not rest:
+    one for each trim's PDF (with its print cover, which is sized from it), so that a single
+    work's EPUB and PDFs are made at once (the shelf gathers them again)."""
+    groups: dict[str, list[Edition]] = {}
+    for edition in chosen:
+        groups.setdefault("epub" if edition.format == "epub" else edition.trim, []).append(edition)
+    if len(jobs) >= workers or len(groups) == 1:
         return [(job, chosen) for job in jobs]
-    return [(job, group) for job in jobs for group in (epub, rest)]
+    return [(job, group) for job in jobs for group in groups.values()]
 
 
 def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]:
