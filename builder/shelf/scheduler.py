@@ -72,8 +72,8 @@ def start_fork_server(chosen: list[Edition]) -> list[str]:
     """Start the fork server, which imports the writers once (every worker is forked from it
     with them loaded), and return the modules it imports. Called as a build starts, it imports
     them (about a second, WeasyPrint's most of it) while this process finds and keys the works;
-    called again, it does nothing."""
-    modules = ["builder.shelf.work", "builder.editions.epub"] + (["builder.editions.pdf"] if any(e.format in ("pdf", "cover") for e in chosen) else [])
+    called again, it does nothing. The source loader is among them: every worker reads works."""
+    modules = ["builder.shelf.work", "builder.source.loader", "builder.editions.epub"] + (["builder.editions.pdf"] if any(e.format in ("pdf", "cover") for e in chosen) else [])
     multiprocessing.set_forkserver_preload(modules)  # the default context's server is the one "forkserver" contexts use
     forkserver.ensure_running()
     return modules
