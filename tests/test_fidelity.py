@@ -11,8 +11,8 @@ import pytest
 from lxml import etree
 from pypdf import PdfReader
 
+from builder.editions.html import render
 from builder.source.loader import load_work
-from builder.source.text import render
 
 from .conftest import LETTER, SEED
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from builder.editions.html import render
 from builder.importer.assemble import import_work
 from builder.importer.fetch import Fetcher
 from builder.importer.header import Field, map_header, names
@@ -16,7 +17,6 @@ from builder.importer.html_page import parse
 from builder.importer.plaintext import parse_text
 from builder.importer.report import Report
 from builder.source.loader import load_work
-from builder.source.text import render
 
 
 def test_header_variants_map_to_credits_and_keep_what_fits_no_key() -> None:
