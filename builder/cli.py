@@ -89,6 +89,7 @@ def build(
     shard: Annotated[str | None, typer.Option("--shard", metavar="K/N", help="Build only the K-th of N shares of the works (by slug), e.g. on one machine of N.", show_default=False)] = None,
 ) -> None:
     """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf); unchanged works are skipped."""
+    from .release.manifest import MANIFEST
     from .release.shards import in_shard, parse_shard
     from .shelf.build import Report
     from .shelf.scheduler import cores, start_fork_server
@@ -110,8 +111,12 @@ def build(
         raise typer.BadParameter(str(error), param_hint="--shard") from None
     chosen = editions(formats, chosen_trims, print_marks, cover, paper)  # type: ignore[arg-type]
     jobs = jobs or cores()
-    if jobs > 1 and (not paths or len(paths) > 1 or len({edition.format == "epub" for edition in chosen}) > 1):
-        start_fork_server(chosen)  # several processes will build: their writers load while the works are found
+    # When every work will be built (--force, or no release yet) by several processes, their
+    # writers load while the works are found and keyed; a build that may find nothing to do
+    # starts no fork server before it knows (its import would only cost).
+    everything = force or not (dist / MANIFEST).is_file()
+    if everything and jobs > 1 and (not paths or len(paths) > 1 or len({edition.format == "epub" for edition in chosen}) > 1):
+        start_fork_server(chosen)
     works = _works(paths)
     if share:
         works = [work for work in works if in_shard(work.name, share)]
