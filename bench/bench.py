@@ -93,7 +93,9 @@ LONG_WORK_LIMITS = {"FOLIO_MAX_TEXT_KB": "8192", "FOLIO_MAX_NOTES": "20000"}
 
 
 def child(case: str, folder: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--case", case, "--work", str(folder)], capture_output=True, text=True, check=True, env=ENV | LONG_WORK_LIMITS)
+    out = subprocess.run([sys.executable, __file__, "--case", case, "--work", str(folder)], capture_output=True, text=True, check=False, env=ENV | LONG_WORK_LIMITS)
+    if out.returncode:
+        raise SystemExit(f"bench: the {case} case of {folder.name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
