@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from . import NAME, __version__
+from .editions.kinds import DEFAULT_FORMATS, FORMATS, kind_of_file
 from .editions.papers import DEFAULT_PAPER, papers
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
@@ -77,7 +78,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 @app.command()
 def build(
     paths: Annotated[list[Path] | None, typer.Argument(help="Work folders to build (default: every folder in source/).", show_default=False)] = None,
-    format: Annotated[list[str] | None, typer.Option("--format", "-f", help="epub or pdf; repeat for both (default: both).", show_default=False)] = None,
+    format: Annotated[list[str] | None, typer.Option("--format", "-f", help=f"Kind of edition, from {', '.join(FORMATS)}; repeat for several (default: {', '.join(DEFAULT_FORMATS)}).", show_default=False)] = None,
     trim: Annotated[list[str] | None, typer.Option("--trim", "-t", help=f"Page size of the PDF, from styles/trims: {', '.join(trims())}; repeat for several.", show_default=DEFAULT_TRIM)] = None,
     all_trims: Annotated[bool, typer.Option("--all-trims", help="Build the PDF in every trim.")] = False,
     print_marks: Annotated[bool, typer.Option("--print-marks", help="Add 3 mm bleed and crop marks to the PDF, for print shops (files end in -print.pdf).")] = False,
@@ -88,14 +89,14 @@ def build(
     force: Annotated[bool, typer.Option("--force", help="Rebuild every work, even those whose inputs are unchanged.")] = False,
     shard: Annotated[str | None, typer.Option("--shard", metavar="K/N", help="Build only the K-th of N shares of the works (by slug), e.g. on one machine of N.", show_default=False)] = None,
 ) -> None:
-    """Build editions into dist/: <slug>.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf); unchanged works are skipped."""
+    """Build editions into dist/: <slug>.epub, <slug>.kepub.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf); unchanged works are skipped."""
     from .release.manifest import MANIFEST
     from .release.shards import in_shard, parse_shard
     from .shelf.build import Report
-    from .shelf.scheduler import cores, start_fork_server
-    from .shelf.work import FORMATS, editions
+    from .shelf.scheduler import Job, cores, start_fork_server, tasks
+    from .shelf.work import editions
 
-    formats = tuple(format or FORMATS)
+    formats = tuple(format or DEFAULT_FORMATS)
     chosen_trims = trims() if all_trims else (trim or [DEFAULT_TRIM])
     for name in formats:
         if name not in FORMATS:
@@ -109,13 +110,13 @@ def build(
         share = parse_shard(shard) if shard else None
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--shard") from None
-    chosen = editions(formats, chosen_trims, print_marks, cover, paper)  # type: ignore[arg-type]
+    chosen = editions(formats, chosen_trims, print_marks, cover, paper)
     jobs = jobs or cores()
     # When every work will be built (--force, or no release yet) by several processes, their
     # writers load while the works are found and keyed; a build that may find nothing to do
     # starts no fork server before it knows (its import would only cost).
     everything = force or not (dist / MANIFEST).is_file()
-    if everything and jobs > 1 and (not paths or len(paths) > 1 or len({edition.format == "epub" for edition in chosen}) > 1):
+    if everything and jobs > 1 and (not paths or len(paths) > 1 or len(tasks([Job(paths[0], None)], chosen, jobs)) > 1):
         start_fork_server(chosen)
     works = _works(paths)
     if share:
@@ -187,6 +188,21 @@ def merge(
     _conclude(f"{_count(works, 'work')} and {_count(files, 'file')} from {_count(len(shards), 'shard')} merged into {shown_path(dist)}")
 
 
+@release.command("files")
+def release_files_command(
+    dist: Annotated[Path, typer.Argument(help="The release folder.")] = DIST,
+) -> None:
+    """Print the path of every file of a release, one a line: what the manifest lists, the catalogue, the sums and the manifest (for uploading)."""
+    from .release.manifest import MANIFEST, SUMS, listed_files, read_manifest
+    from .release.opds import CATALOGUE
+
+    manifest = read_manifest(dist)
+    if manifest is None:
+        raise BuildError(shown_path(dist / MANIFEST), "missing or not a manifest", hint="build the release first: folio build", code="K001")
+    for name in [*sorted(listed_files(manifest)), CATALOGUE, SUMS, MANIFEST]:
+        out.print(str(dist / name), markup=False)
+
+
 @app.command("import")
 def import_(
     pages: Annotated[list[str], typer.Argument(metavar="PAGE", help="Archive pages: HTML files, plain-text copies (.txt) or http(s) addresses; one contents page imports its whole book.", show_default=False)],
@@ -194,39 +210,55 @@ def import_(
     slug: Annotated[str | None, typer.Option("--slug", help="The work's folder name (default: author, year and title).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing work of the same slug.")] = False,
     cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep fetched pages in, so that a second import asks the server for nothing.", show_default=False)] = None,
-    delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.")] = DELAY,
+    delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.", min=0)] = DELAY,
+    limit: Annotated[list[str] | None, typer.Option("--limit", metavar="NAME=VALUE", help="Change one of the import's bounds, e.g. response_bytes=50000000 (docs/importing-limits.md lists them).", show_default=False)] = None,
+    book: Annotated[bool, typer.Option("--book", help="Read the one page given as a book's contents page and import the pages of its folder it links, whatever the page looks like.")] = False,
+    page: Annotated[bool, typer.Option("--page", help="Import a contents page as a single page, not as its book.")] = False,
 ) -> None:
     """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
     from .importer.assemble import import_work
+    from .importer.bounds import limits_from
     from .importer.fetch import Fetcher
 
-    fetcher = Fetcher(cache, delay)
+    if book and page:
+        raise BuildError("folio import", "--book and --page ask for opposite things", hint="give one of them, or neither to let the import tell from the page", code="I032")
+    fetcher = Fetcher(cache, delay, limits_from(limit or []))
     try:
-        done = import_work(pages, into, slug, force, fetcher)
+        done = import_work(pages, into, slug, force, fetcher, "book" if book else "page" if page else "guess")
     finally:
         fetcher.close()
     out.print(done.report.text(done.folder.name))
+    for notice in done.notices:
+        out.print(f"Note: {notice}", markup=False)
     _conclude(f"imported {_count(len(done.parts), 'part')} into {shown_path(done.folder)}; the report is in {shown_path(done.folder / REPORT_FILE)}")
 
 
 @app.command()
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="EPUB and PDF files, or folders of them (default: dist/).", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Editions (EPUB, Kobo EPUB, PDF), or folders of them (default: dist/).", show_default=False)] = None,
     ace: Annotated[bool, typer.Option("--ace/--no-ace", help="Also run DAISY Ace on each EPUB (installs it on first use).")] = False,
+    engine: Annotated[bool, typer.Option("--reader/--no-reader", help="Also read each EPUB in a reading engine (foliate-js in headless Chromium, at a phone's and a tablet's size; installs it on first use).")] = False,
 ) -> None:
-    """Check built editions: EPUBCheck (and DAISY Ace) for EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
+    """Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
+    from .checks import reader
     from .checks import validators as checks
 
     files = sorted(_edition_files(paths or [DIST]))
     if not files:
-        raise BuildError(shown_path((paths or [DIST])[0]), "no .epub or .pdf files to check", hint="build first: folio build", code="C002")
+        raise BuildError(shown_path((paths or [DIST])[0]), "no editions to check", hint="build first: folio build", code="C002")
+    read: dict[str, list[Finding]] = {}
+    if engine:  # one browser reads every book
+        for finding in reader.read_books([path for path in files if reader.readable(path)]):
+            read.setdefault(finding.path, []).append(finding)
     findings = []
     for path in files:
-        found = checks.epubcheck(path) + (checks.ace(path) if ace else []) if path.suffix == ".epub" else checks.check_pdf(path)
+        kind = kind_of_file(path.name)
+        assert kind is not None  # _edition_files keeps only editions
+        found = kind.check(path, None) + (checks.ace(path) if ace and kind.zipped else []) + read.get(shown_path(path), [])
         findings += found
         mark = "[green]ok[/green]" if not found else f"[red]{_count(len(found), 'problem')}[/red]"
         out.print(f"  {shown_path(path)}  {mark}")
-        if path.suffix == ".epub":
+        if kind.name == "epub":
             _warn_of_untagged_foreign_words(path)
     _conclude(f"{_count(len(files), 'file')} checked, {_count(len(findings), 'problem')}", findings=findings)
 
@@ -241,6 +273,35 @@ def verify(
 
     count, findings = release_verify.verify(dist, run_checks=checks_too)
     _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
+
+
+@app.command()
+def serve(
+    work: Annotated[Path | None, typer.Argument(help="The work folder to preview (default: the current folder, if it is one).", show_default=False)] = None,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = 8000,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also make the PDF (a few seconds a build).")] = True,
+) -> None:
+    """Preview a work on 127.0.0.1: its EPUB in a reading engine, its PDF and a web edition, rebuilt when its source or styles/ change."""
+    from .checks.reader import engine_home, engine_routes
+    from .preview.serve import run
+    from .source.sourcefile import resolved
+
+    folder = resolved(work, shown_path(work)) if work else Path.cwd()
+    if not (folder / "work.toml").is_file():
+        raise BuildError(shown_path(folder), "not a work folder (it has no work.toml)", hint="name one: folio serve source/<slug>", code="C010")
+    try:
+        routes = engine_routes(engine_home())
+    except RuntimeError as error:
+        raise BuildError(shown_path(folder), f"the EPUB cannot be previewed: {error}", hint="run scripts/reader --install and read its output", code="C012") from None
+
+    def ready(url: str) -> None:
+        out.print(f"serving {folder.name} at {url} (Ctrl-C stops)")
+        sys.stdout.flush()
+
+    try:
+        run(folder, routes, port, pdf, ready)
+    except OSError as error:
+        raise BuildError(f"127.0.0.1:{port}", f"cannot serve there: {error.strerror or error}", hint="choose another port: folio serve --port 8001", code="C011") from None
 
 
 def _warn_of_untagged_foreign_words(epub: Path) -> None:
@@ -275,11 +336,11 @@ def _edition_files(paths: list[Path]) -> list[Path]:
     found = []
     for path in paths:
         if path.is_dir():
-            found += [p for p in path.iterdir() if p.suffix in {".epub", ".pdf"}]
-        elif path.suffix in {".epub", ".pdf"} and path.exists():
+            found += [p for p in path.iterdir() if p.is_file() and kind_of_file(p.name)]
+        elif kind_of_file(path.name) and path.is_file():
             found.append(path)
         else:
-            raise BuildError(shown_path(path), "not an EPUB, a PDF or a folder of them", hint="give files from dist/", code="C003")
+            raise BuildError(shown_path(path), "not an edition (EPUB, Kobo EPUB, PDF) or a folder of them", hint="give files from dist/", code="C003")
     return found
 
 

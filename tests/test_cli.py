@@ -26,9 +26,10 @@ def test_build_one_format_into_a_chosen_folder(work_copy: Path, tmp_path: Path) 
     dist = tmp_path / "out"
     result = run_cli("build", str(work_copy), "--format", "epub", "--out", str(dist))
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in dist.iterdir()) == sorted([f"{SLUG}.epub", "SHA256SUMS", "manifest.json"])
+    # The EPUB brings the catalogue's cover, which is made from it.
+    assert sorted(p.name for p in dist.iterdir()) == sorted([f"{SLUG}.epub", f"{SLUG}-cover.png", "catalog.xml", "SHA256SUMS", "manifest.json"])
     assert zipfile.ZipFile(dist / f"{SLUG}.epub").testzip() is None
-    assert "1 of 1 work built, 1 file" in result.stdout
+    assert "1 of 1 work built, 2 files" in result.stdout
 
 
 def test_bad_source_fails_cleanly_and_leaves_nothing(work_copy: Path, tmp_path: Path) -> None:

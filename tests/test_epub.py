@@ -62,7 +62,9 @@ def test_package_metadata(opf: etree._Element) -> None:
     def dc(name: str) -> list[str]:
         return opf.xpath(f"//dc:{name}/text()", namespaces=NS)
 
-    assert dc("identifier") == ["urn:uuid:55252c19-f823-5435-9283-456f0242fa04"]
+    # The package identifier, and the same again in the form calibre lists (test_calibre.py)
+    assert dc("identifier") == ["urn:uuid:55252c19-f823-5435-9283-456f0242fa04", "folio:55252c19-f823-5435-9283-456f0242fa04"]
+    assert opf.xpath("//dc:identifier[@id=/opf:package/@unique-identifier]/text()", namespaces=NS) == ["urn:uuid:55252c19-f823-5435-9283-456f0242fa04"]
     assert dc("title") == ["A Letter to Huysmans, Secretary of the International Socialist Bureau"]
     assert dc("language") == ["en"]
     assert dc("creator") == ["V. I.\u00a0Lenin"]

@@ -1,12 +1,14 @@
 """The print cover, read back: a sheet sized from the interior's trim and page count and the
 paper, with bleed, crop marks, spine text only where it fits, fonts embedded, one colour
-space, no soft transparency; and every PDF validated as PDF/UA-1 and PDF/A-2u."""
+space, no soft transparency; and every PDF validated as PDF/UA-1 and PDF/A-2u, works with
+images (JPEG, PNG with transparency) among them."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pypdfium2
@@ -17,7 +19,7 @@ from builder.checks.validators import check_pdf, conformance
 from builder.editions.print_cover import sheet_for, typeset_cover
 from builder.source.loader import load_work
 
-from .conftest import EDITION_EPOCH, LETTER, SLUG, run_cli
+from .conftest import CORPUS, EDITION_EPOCH, LETTER, SLUG, run_cli
 
 MM = 72 / 25.4
 TRIMS_MM = {"a5": (148.0, 210.0), "us-trade": (152.4, 228.6)}
@@ -234,3 +236,69 @@ def test_a_long_title_is_set_smaller_clear_of_the_year(work_copy: Path, tmp_path
     assert "Again" in " ".join(text for *_, text in front)  # the whole title is there
     lowest, size = min(title)
     assert lowest - size / MM > year + 5, (lowest, year)  # its last line stands clear above the year
+
+
+# -- works with images ---------------------------------------------------------------------------
+
+MANIFESTO = CORPUS / "books" / "marx" / "works" / "1848" / "communist-manifesto" / "index.htm"
+
+
+def _letter_with_images(folder: Path) -> Path:
+    """The letter with a JPEG and a PNG with transparency (drawn as an image and a soft mask)."""
+    from PIL import Image, ImageDraw
+
+    work = folder / SLUG
+    shutil.copytree(LETTER, work)
+    photo = Image.new("RGB", (900, 600), (180, 170, 150))
+    ImageDraw.Draw(photo).ellipse((200, 100, 700, 500), fill=(90, 40, 30))
+    photo.save(work / "photo.jpg", quality=80)
+    mark = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+    ImageDraw.Draw(mark).rectangle((100, 100, 500, 500), fill=(20, 60, 120, 200))
+    mark.save(work / "mark.png")
+    text = work / "text.md"
+    text.write_text(
+        text.read_text(encoding="utf-8")
+        + "\n\n![a brown disc on a grey ground](photo.jpg)\n\n![a translucent blue square](mark.png)\n",
+        encoding="utf-8",
+    )
+    return work
+
+
+@pytest.fixture(scope="module")
+def with_images(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Manifesto, imported as a book from the corpus (one JPEG), and the letter with a JPEG
+    and a PNG, built to PDF in two trims by the command line."""
+    sources = tmp_path_factory.mktemp("image-sources")
+    result = run_cli("import", str(MANIFESTO), "--into", str(sources), "--slug", "manifesto")
+    assert result.returncode == 0, result.stderr
+    dist = tmp_path_factory.mktemp("images")
+    result = run_cli(
+        "build", str(sources / "manifesto"), str(_letter_with_images(sources)), "--format", "pdf", "--trim", "a5", "--trim", "letter", "--out", str(dist),
+        env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH},
+    )
+    assert result.returncode == 0, result.stderr
+    return dist
+
+
+def _images(pdf: Path) -> list[dict]:
+    """Every image XObject of a PDF (soft masks included), once each."""
+    reader = PdfReader(pdf)
+    found: dict[int, dict] = {}
+    for page in reader.pages:
+        for reference in (page["/Resources"].get("/XObject") or {}).values():
+            image = reference.get_object()
+            if image.get("/Subtype") == "/Image":
+                found[reference.idnum] = image
+                if "/SMask" in image:
+                    found[image.raw_get("/SMask").idnum] = image["/SMask"].get_object()
+    return list(found.values())
+
+
+@pytest.mark.parametrize("name", ["manifesto.pdf", "manifesto-letter.pdf", f"{SLUG}.pdf", f"{SLUG}-letter.pdf"])
+def test_a_pdf_with_images_is_pdf_ua_and_pdf_a(with_images: Path, name: str) -> None:
+    pdf = with_images / name
+    images = _images(pdf)
+    masks = [image for image in images if image.get("/ColorSpace") == "/DeviceGray"]
+    assert len(images) == (1 if name.startswith("manifesto") else 3) and len(masks) == (0 if name.startswith("manifesto") else 1)
+    assert [image.get("/Interpolate") for image in images] == [False] * len(images)  # PDF/A-2 6.2.8
+    assert [str(finding) for finding in conformance(pdf)] == []

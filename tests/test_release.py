@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import ROOT, SLUG
 
-FILES = [f"{SLUG}.epub", f"{SLUG}.pdf", f"{SLUG}-us-trade.pdf"]
+FILES = [f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}-cover.png", f"{SLUG}.pdf", f"{SLUG}-us-trade.pdf"]
 
 
 def copy_project(target: Path) -> Path:
@@ -47,7 +47,7 @@ def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 def test_two_builds_are_byte_identical(two_builds: tuple[Path, Path]) -> None:
     first, second = two_builds
     names = sorted(p.name for p in first.iterdir())
-    assert names == sorted([*FILES, "SHA256SUMS", "manifest.json"])
+    assert names == sorted([*FILES, "catalog.xml", "SHA256SUMS", "manifest.json"])
     assert names == sorted(p.name for p in second.iterdir())
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes(), f"{name} differs between builds"
@@ -66,7 +66,7 @@ def test_sha256sum_accepts_the_sums(two_builds: tuple[Path, Path]) -> None:
     first, _ = two_builds
     result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=first, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert sorted(line.split(": ")[0] for line in result.stdout.splitlines()) == sorted(FILES)
+    assert sorted(line.split(": ")[0] for line in result.stdout.splitlines()) == sorted([*FILES, "catalog.xml"])
 
 
 def test_manifest_describes_each_file(two_builds: tuple[Path, Path]) -> None:
@@ -81,7 +81,7 @@ def test_manifest_describes_each_file(two_builds: tuple[Path, Path]) -> None:
         assert entry["size"] == (first / entry["name"]).stat().st_size
 
 
-@pytest.mark.parametrize("name", [f"{SLUG}.epub", f"{SLUG}.pdf"])
+@pytest.mark.parametrize("name", [f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}.pdf"])
 def test_verify_catches_a_flipped_byte(two_builds: tuple[Path, Path], tmp_path: Path, name: str) -> None:
     dist = tmp_path / "dist"
     shutil.copytree(two_builds[0], dist)

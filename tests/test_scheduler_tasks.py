@@ -1,5 +1,6 @@
 """How a build's editions are shared among workers: every edition of every work made exactly
-once, a print cover with its own interior, and a single work's trims on different workers."""
+once, each edition in the task of the one it is made from, and a single work's trims on
+different workers."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from builder.editions.kinds import FORMATS, root
 from builder.editions.trims import trims
 from builder.shelf.scheduler import Job, tasks
-from builder.shelf.work import FORMATS, editions
+from builder.shelf.work import editions
 
 
 @given(
@@ -31,11 +33,11 @@ def test_every_edition_once_and_each_cover_with_its_interior(formats: list, chos
         assert made == Counter(chosen)
     for _, group in shared:
         for edition in group:
-            if edition.format == "cover":
-                assert any(other.format == "pdf" and other.trim == edition.trim for other in group[: group.index(edition)])
+            if needs := edition.kind.needs:
+                assert any(other.kind_name == needs and other.variant.trim == edition.variant.trim for other in group[: group.index(edition)])
     if works < workers:
         sizes = {task_job: sum(1 for other, _ in shared if other == task_job) for task_job, _ in shared}
-        expected = len({"epub" if edition.format == "epub" else edition.trim for edition in chosen})
+        expected = len({(root(edition.kind).name, edition.variant.trim) for edition in chosen})
         assert set(sizes.values()) == {expected}
     else:
         assert len(shared) == works
@@ -44,6 +46,6 @@ def test_every_edition_once_and_each_cover_with_its_interior(formats: list, chos
 def test_a_single_work_in_every_trim_has_a_task_per_trim() -> None:
     chosen = editions(("epub", "pdf"), ["a5", "a4"], False, cover=True)
     shared = tasks([Job(Path("book"), None)], chosen, 2)
-    assert [[(edition.format, edition.trim) for edition in group] for _, group in shared] == [
-        [("epub", "a5")], [("pdf", "a5"), ("cover", "a5")], [("pdf", "a4"), ("cover", "a4")],
-    ]
+    pdf_tasks = [[(edition.kind_name, edition.variant.trim) for edition in group] for _, group in shared if group[0].kind_name == "pdf"]
+    assert pdf_tasks == [[("pdf", "a5"), ("cover", "a5")], [("pdf", "a4"), ("cover", "a4")]]
+    assert len(shared) == 3  # and one for the EPUB and what is made from it

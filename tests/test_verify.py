@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from builder.checks import validators as checks
+from builder.release.manifest import release_files
+from builder.release.opds import CATALOGUE
 from builder.release.verify import verify
 
 from .conftest import SLUG, run_cli
@@ -34,9 +36,17 @@ def codes(dist: Path) -> list[str]:
 
 
 def rewrite_manifest(dist: Path, change: object) -> None:
+    """Change the manifest, and the catalogue with it (a catalogue that says other than the
+    manifest is a problem of its own, test_opds.py), leaving the editions' sums as they are."""
     manifest = json.loads((dist / "manifest.json").read_text(encoding="utf-8"))
     change(manifest)  # type: ignore[operator]
+    written = release_files(manifest)
+    manifest["catalogue"] = json.loads(written["manifest.json"])["catalogue"]
     (dist / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    (dist / CATALOGUE).write_bytes(written[CATALOGUE])
+    sums = (dist / "SHA256SUMS").read_text(encoding="ascii").splitlines()
+    line = f"{manifest['catalogue']['sha256']}  {CATALOGUE}"
+    (dist / "SHA256SUMS").write_text("".join(f"{line if row.endswith(f'  {CATALOGUE}') else row}\n" for row in sums), encoding="ascii")
 
 
 def replace_file(dist: Path, name: str, data: bytes) -> None:
@@ -55,7 +65,7 @@ def replace_file(dist: Path, name: str, data: bytes) -> None:
 
 
 def test_a_true_release_folder_has_no_problem(dist: Path) -> None:
-    assert verify(dist, run_checks=False) == (2, [])
+    assert verify(dist, run_checks=False) == (4, [])  # EPUB, Kobo EPUB, PDF, the catalogue's cover
 
 
 @pytest.mark.parametrize("name", ["../../secret.txt", "/etc/passwd", "..", ".", "sub/x.pdf", "C:\\x.pdf", "C:x.pdf", "a\\b.pdf", "x\x00y.pdf", ""])
@@ -64,7 +74,7 @@ def test_names_leading_out_of_the_folder_are_not_read(dist: Path, name: str) -> 
     secret.write_text("TOP SECRET CONTENT")
     rewrite_manifest(dist, lambda m: m["works"][SLUG]["files"].append({"name": name, "format": "pdf", "size": 18, "sha256": "0" * 64}))
     count, findings = verify(dist, run_checks=False)
-    assert [f.code for f in findings] == ["V111"] and count == 2
+    assert [f.code for f in findings] == ["V111"] and count == 4
     assert repr(name) in findings[0].message and "not a plain file name" in findings[0].message
     assert "TOP SECRET" not in str(findings)
 
@@ -165,10 +175,10 @@ def test_verify_and_check_fail_on_their_findings(dist: Path) -> None:
 
 def test_sums_missing_or_malformed(dist: Path) -> None:
     sums = (dist / "SHA256SUMS").read_text(encoding="ascii").splitlines()
-    (dist / "SHA256SUMS").write_text("\n".join([sums[0], "not a sum line", sums[1], sums[1]]) + "\n", encoding="ascii")
+    (dist / "SHA256SUMS").write_text("\n".join([sums[0], "not a sum line", *sums[1:], sums[1]]) + "\n", encoding="ascii")
     findings = verify(dist, run_checks=False)[1]
-    assert [(f.path.rsplit("/", 1)[-1], f.code) for f in findings] == [("SHA256SUMS:2", "V100"), ("SHA256SUMS:4", "V105")]
+    assert [(f.path.rsplit("/", 1)[-1], f.code) for f in findings] == [("SHA256SUMS:2", "V100"), (f"SHA256SUMS:{len(sums) + 2}", "V105")]
     assert "twice" in findings[1].message
     (dist / "SHA256SUMS").unlink()
     findings = verify(dist, run_checks=False)[1]
-    assert [f.code for f in findings] == ["V100", "V104", "V104"] and findings[0].path.endswith("SHA256SUMS")
+    assert [f.code for f in findings] == ["V100", "V104", "V104", "V104", "V104", "V123"] and findings[0].path.endswith("SHA256SUMS")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, run_cli
 
 WORKFLOWS = ROOT / ".github" / "workflows"
 
@@ -29,8 +30,17 @@ def test_workflows_run_the_readme_test_command_with_full_history(name: str) -> N
 
 def test_release_attaches_every_release_file() -> None:
     text = (WORKFLOWS / "release.yml").read_text(encoding="utf-8")
-    for needed in ['tags: ["v*"]', "dist/*.epub", "dist/*.pdf", "dist/SHA256SUMS", "dist/manifest.json", "gh release", "folio verify dist", "contents: write"]:
+    for needed in ['tags: ["v*"]', "folio release files dist", '"${files[@]}"', "gh release", "folio verify dist", "contents: write"]:
         assert needed in text, needed
+    assert "*.epub" not in text and "*.pdf" not in text  # the registry of kinds says what a release holds, not a glob
+
+
+def test_release_files_lists_every_file_of_a_release(built: Path) -> None:
+    result = run_cli("release", "files", str(built))
+    assert result.returncode == 0, result.stderr
+    listed = sorted(Path(line).name for line in result.stdout.splitlines())
+    assert listed == sorted(p.name for p in built.iterdir() if not p.name.startswith("."))
+    assert {"catalog.xml", "SHA256SUMS", "manifest.json"} <= set(listed)
 
 
 def test_release_builds_the_shelf_in_shards_and_merges_them() -> None:

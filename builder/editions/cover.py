@@ -32,7 +32,7 @@ def cache_folder() -> Path:
 
 
 def cover_png(work: Work) -> bytes:
-    first = render_page("cover.html", work, "cover", year=work.meta.work_year or "", step=0)
+    first = render_page("cover.html", work, None, year=work.meta.work_year or "", step=0)
     key = hashlib.sha256(shared_key().encode() + b"\0" + first.encode()).hexdigest()
     cached = cache_folder() / "covers" / f"{key}.png"
     try:
@@ -59,7 +59,7 @@ def _typeset_cover(work: Work, html: str) -> bytes:
     # A long title is set smaller (styles/cover.css, .step-1 …) until it stands clear of the year.
     for step in range(4):
         if step:
-            html = render_page("cover.html", work, "cover", year=work.meta.work_year or "", step=step)
+            html = render_page("cover.html", work, None, year=work.meta.work_year or "", step=step)
         laid_out = layout(html, work, "cover")
         if front_fits(laid_out):
             break

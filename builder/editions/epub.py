@@ -22,6 +22,8 @@ from ..paths import STYLES
 from ..source.images import media_type
 from ..source.model import Part, Work
 from .cover import cover_png
+from .kinds import KINDS
+from .rights import rights_statement
 from .templates import render_page
 
 XHTML = "application/xhtml+xml"
@@ -71,17 +73,17 @@ def write_epub(work: Work) -> bytes:
     files = {value: hrefs[part.id] for part in work.parts for value, _ in part.ids}
 
     book.set_cover("images/cover.png", cover_png(work), create_page=False)
-    cover = _document(work, "cover", "cover.xhtml", render_page("epub/cover.xhtml", work, "epub", image="images/cover.png"))
+    cover = _document(work, "cover", "cover.xhtml", render_page("epub/cover.xhtml", work, KINDS["epub"].capabilities, image="images/cover.png"))
     book.add_item(cover)
     documents = [cover]
     for page in spine:
         html = render_page(
-            "epub/document.xhtml", work, "epub",
+            "epub/document.xhtml", work, KINDS["epub"].capabilities,
             title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs, files=files, images=f"{IMAGES}/",
         )
         documents.append(_document(work, page.key, page.file_name, html))
         book.add_item(documents[-1])
-    nav = _document(work, "nav", "nav.xhtml", render_page("epub/nav.xhtml", work, "epub", hrefs=hrefs), properties=["nav"])
+    nav = _document(work, "nav", "nav.xhtml", render_page("epub/nav.xhtml", work, KINDS["epub"].capabilities, hrefs=hrefs), properties=["nav"])
     book.add_item(nav)
     for name in ("common.css", "epub.css"):
         book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=(STYLES / name).read_bytes()))
@@ -159,6 +161,8 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
     # ebooklib's own "generator" line names the library, not the edition's maker (the
     # contributor with role bkp below).
     book.metadata.get(epub.NAMESPACES["OPF"], {}).pop("generator", None)
+    if listed := calibre_identifier(meta.identifier):
+        book.add_metadata("DC", "identifier", listed, {"id": "calibre-id"})
     book.add_metadata("DC", "title", meta.title, {"id": "title"})
     refine("title", "file-as", _title_file_as(meta.title))
     book.add_metadata("DC", "creator", meta.author, {"id": "author"})
@@ -191,14 +195,7 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
         book.add_metadata("DC", "source", ", ".join(d for d in details if d))
     if meta.archive.page:  # the transcription the text was taken from
         book.add_metadata("DC", "source", meta.archive.page)
-    rights = meta.rights
-    if rights.status == "public-domain":
-        book.add_metadata("DC", "rights", "Public domain. " + (rights.statement or ""))
-    elif rights.status == "unstated":
-        book.add_metadata("DC", "rights", "The source states no licence and no public-domain status.")
-    else:
-        assert rights.licence is not None
-        book.add_metadata("DC", "rights", f"Licensed under the {rights.licence.name}: {rights.licence.url}")
+    book.add_metadata("DC", "rights", rights_statement(meta))
 
     for prop, values in {
         "schema:accessMode": ["textual", "visual"] if work.images else ["textual"],
@@ -210,6 +207,17 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
     }.items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def calibre_identifier(identifier: str) -> str | None:
+    """The package identifier again, in a form calibre lists, where it lists it in no form:
+    calibre reads `urn:TYPE:VALUE` as TYPE:VALUE, but takes a uuid for its own library id and
+    lists none, and reads no URL (docs/editions-calibre.md). None where calibre lists it as it is."""
+    if identifier.startswith("urn:uuid:"):
+        return f"{NAME.lower()}:{identifier.removeprefix('urn:uuid:')}"
+    if identifier.startswith(("http://", "https://")):
+        return f"uri:{identifier}"
+    return None
 
 
 def _title_file_as(title: str) -> str:

@@ -16,6 +16,7 @@ from weasyprint.formatting_structure.boxes import BlockBox
 from ..errors import BuildError
 from ..source.model import Work
 from .fonts import missing_glyphs
+from .kinds import KINDS
 from .pdf_fonts import strays, written_fonts
 from .templates import render_page
 from .trims import DEFAULT_TRIM, trims
@@ -48,7 +49,7 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
     what, options = f"{trim} PDF", _options(work)
     images = work.folder.as_uri() + "/"  # the base of the work's own image files
-    html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=set(), images=images)
+    html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=set(), images=images)
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
             work.folder, f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
@@ -61,7 +62,7 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
         # (weasyprint/note_split.py), but it cannot start there if that page cannot take two
         # of its lines, nor run on past the next page. Such notes are set denser
         # (print.css, .footnote.dense), and if one still does not fit, the build says so.
-        html = render_page("pdf/book.html", work, "pdf", trim=trim, marks=marks, hrefs=None, dense=astray, images=images)
+        html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=astray, images=images)
         document = layout(html, work, what, **options)
         if still := notes_off_their_page(document) | notes_overrunning(document):
             note = next(note for note in work.notes if note.label == sorted(still)[0])

@@ -104,7 +104,7 @@ def typeset_cover(work: Work, sheet: Sheet) -> bytes:
     options: dict[str, Any] = {**ARCHIVAL, "pdf_identifier": work.meta.identifier.encode()}
     # A long title is set smaller (cover.css, .step-1 …) until the front holds it, as on the EPUB's cover.
     for step in range(4):
-        html = render_page("print-cover.html", work, "cover", year=work.meta.work_year or "", step=step, sheet=sheet)
+        html = render_page("print-cover.html", work, None, year=work.meta.work_year or "", step=step, sheet=sheet)
         document = layout(html, work, what, **options)
         if front_fits(document):
             break

@@ -1,23 +1,26 @@
 """The one template layer: a Jinja2 environment over styles/, shared by every edition.
 
-Editions differ only through the `edition` switch the templates read and through their
-stylesheets; there is no per-format copy of a template.
+Editions differ only through their kind's capabilities, which the templates read as
+`features` (editions/kinds.py), and through their stylesheets; there is no per-format copy of
+a template, and no template asks which kind it renders.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it.token import Token
 
 from .. import NAME, __version__
 from ..paths import STYLES
 from ..source.model import Work
 from .html import render
 
-EditionKind = Literal["epub", "pdf", "cover"]
+if TYPE_CHECKING:
+    from .kinds import Capabilities
 
 
 @cache
@@ -32,9 +35,17 @@ def environment() -> Environment:
     )
     env.globals["render"] = render
     env.globals["has_greek"] = _has_greek
+    env.globals["heading_end"] = heading_end
     env.filters["long_date"] = _long_date
     env.filters["hyphenation_language"] = hyphenation_language
     return env
+
+
+def heading_end(tokens: list[Token]) -> int:
+    """Where a part's title heading ends in its tokens: what is set under the title goes there."""
+    if not tokens or tokens[0].type != "heading_open":
+        return 0
+    return next((index + 1 for index, token in enumerate(tokens) if token.type == "heading_close"), 0)
 
 
 def _has_greek(work: Work) -> bool:
@@ -62,7 +73,8 @@ def _long_date(value: datetime) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def render_page(template: str, work: Work, edition: EditionKind, **extra: Any) -> str:
-    """Render one template of styles/templates for a work and an edition."""
-    context = {"work": work, "meta": work.meta, "edition": edition, "builder": {"name": NAME, "version": __version__}, "files": None, "dense": (), "images": ""}
+def render_page(template: str, work: Work, features: Capabilities | None, **extra: Any) -> str:
+    """Render one template of styles/templates for a work, with the capabilities of the kind
+    it is for (None for a page that asks none, such as a cover)."""
+    context = {"work": work, "meta": work.meta, "features": features, "builder": {"name": NAME, "version": __version__}, "files": None, "dense": (), "images": ""}
     return environment().get_template(template).render(context | extra)

@@ -1,5 +1,6 @@
-"""Bytes of a page → text: the encoding it really has (UTF-8 when its bytes are UTF-8, else
-what it declares, as browsers read it), then mojibake repaired by ftfy, and TeX escapes left
+"""Bytes of a page → text: the encoding it really has (a BOM's, UTF-16/32 told by its bytes,
+UTF-8 when its bytes are UTF-8, else what it declares, as browsers read it; one byte that is
+not UTF-8 repaired where it stands), then mojibake repaired by ftfy, and TeX escapes left
 by a transcription (`Franz\\"osische`) composed into the letters they stand for."""
 
 from __future__ import annotations
@@ -12,20 +13,45 @@ import ftfy
 
 from .report import Report
 
-_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+_DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 # Browsers read a page labelled Latin-1 as Windows-1252 (WHATWG Encoding Standard).
 _AS_BROWSERS_READ = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
+# The encodings a page may declare: text encodings of the web, as Python names them (not
+# codecs such as idna, base64 or rot13 that a label could also name).
+_WEB_ENCODING = re.compile(r"^(cp\d{3,5}|iso8859-\d{1,2}|koi8-[ru]|mac-[a-z]+|gb2312|gbk|gb18030|big5(hkscs)?|shift_jis|euc_(jp|kr)|iso2022_jp|tis-620|utf-(8|16|32)(-[lb]e)?)$")
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# A page without a BOM told by how its first "<" is spelled (XML 1.0, appendix F).
+_WIDE = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]+")
 # ftfy's repairs, minus the ones that would change the text's own characters.
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False, normalization=None, unescape_html=False, fix_line_breaks=False, explain=False)
 _TEX = re.compile(r"""\\(["'`^~])\{?([A-Za-z])\}?""")
 _COMBINING = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303"}
+MAX_LISTED = 200  # repairs listed one by one in the report; past that, counted
 
 
 def decode(data: bytes, where: str, report: Report) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
+    """The page's text. UTF-8 unless its bytes say otherwise (a BOM, a wide encoding) or it
+    declares another encoding its bytes are written in; a byte that is not UTF-8 is read as
+    Windows-1252 where it stands, and every such repair is listed in the report."""
+    text = _text(data, where, report)
+    if _CONTROLS.search(text):
+        count = sum(len(m.group(0)) for m in _CONTROLS.finditer(text))
+        text = _CONTROLS.sub("", text)
+        report.repaired.append(f"{where}: {count} control character(s) (NUL and the like), which no text holds, removed")
+    return text
+
+
+def _text(data: bytes, where: str, report: Report) -> str:
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _utf8(data[len(bom) :], where, report) if encoding == "utf-8" else _wide(data[len(bom) :], encoding, where, report)
+    for start, encoding in _WIDE:
+        if data.startswith(start):
+            report.repaired.append(f"{where}: no byte-order mark, but its bytes are {encoding.upper()}; read as such")
+            return _wide(data, encoding, where, report)
     found = _DECLARED.search(data[:4096])
-    declared = found.group(1).decode("ascii").lower() if found else None
+    declared = found.group(1).decode("ascii", "replace").lower() if found else None
     try:
         text = data.decode("utf-8")
         if declared and declared not in ("utf-8", "utf8") and not text.isascii():
@@ -33,12 +59,65 @@ def decode(data: bytes, where: str, report: Report) -> str:
         return text
     except UnicodeDecodeError:
         pass
-    encoding = _AS_BROWSERS_READ.get(declared or "", declared or "cp1252")
+    web: str | None = _web_encoding(_AS_BROWSERS_READ.get(declared or "", declared or "utf-8"))
+    if declared and web is None:
+        report.guessed.append(f"{where}: {declared!r} is not an encoding of web pages; read as UTF-8, each other byte as Windows-1252")
+    if web is None or web.startswith("utf-8"):
+        return _utf8(data, where, report, declared=declared in ("utf-8", "utf8"))
+    if web.startswith(("utf-16", "utf-32")):
+        return _wide(data, web, where, report)
+    text = data.decode(web, errors="replace")
+    if lost := text.count("\ufffd"):
+        report.repaired.append(f"{where}: {lost} byte(s) that {web} does not define, shown as U+FFFD")
+    return text
+
+
+def _web_encoding(name: str) -> str | None:
     try:
-        return data.decode(encoding, errors="replace")
+        found = codecs.lookup(name).name
     except LookupError:
-        report.guessed.append(f"{where}: unknown encoding {declared!r}; read as Windows-1252")
-        return data.decode("cp1252", errors="replace")
+        return None
+    return found if _WEB_ENCODING.match(found) else None
+
+
+def _wide(data: bytes, encoding: str, where: str, report: Report) -> str:
+    text = data.decode(encoding, errors="replace")
+    if "\ufffd" in text:
+        report.repaired.append(f"{where}: {text.count(chr(0xFFFD))} unit(s) that are not {encoding.upper()}, shown as U+FFFD")
+    return text
+
+
+def _utf8(data: bytes, where: str, report: Report, declared: bool = False) -> str:
+    """UTF-8, each byte that is not read as Windows-1252 in its place (the usual mistake: one
+    letter typed in another program); the rest of the page is not read again in any other way."""
+    view = memoryview(data)
+    pieces: list[str] = []
+    repairs: list[str] = []
+    position = 0
+    line, counted = 1, 0  # lines counted up to `counted`, once over the page
+    while True:
+        try:
+            pieces.append(str(view[position:], "utf-8"))
+            break
+        except UnicodeDecodeError as error:
+            pieces.append(str(view[position : position + error.start], "utf-8"))
+            bad = bytes(view[position + error.start : position + error.end])
+            read = bad.decode("cp1252", errors="replace")
+            pieces.append(read)
+            if len(repairs) < MAX_LISTED:
+                line += data.count(b"\n", counted, position + error.start)
+                counted = position + error.start
+                repairs.append(f"{where}: line {line}: {' '.join(f'0x{b:02X}' for b in bad)} is not UTF-8; read as Windows-1252 “{read}”")
+            else:
+                repairs.append("")
+            position += error.end
+    if repairs:
+        said = "declared UTF-8, but" if declared else "read as UTF-8, but"
+        report.repaired.append(f"{where}: {said} {len(repairs)} byte(s) are not UTF-8; each read as Windows-1252 where it stands")
+        report.repaired += [repair for repair in repairs if repair]
+        if len(repairs) > MAX_LISTED:
+            report.repaired.append(f"{where}: and {len(repairs) - MAX_LISTED} more such byte(s), not listed one by one")
+    return "".join(pieces)
 
 
 def repair(text: str, where: str, report: Report) -> str:

@@ -433,11 +433,28 @@ def _is_ordinal(element: html.HtmlElement) -> bool:
 def _is_anchor_list(element: html.HtmlElement) -> bool:
     """A paragraph of links to the page's own anchors and nothing else: its contents list."""
     links = [a for a in element.iter("a") if a.get("href")]
-    outside = element.text_content()
-    for link in links:
-        outside = outside.replace(link.text_content(), "", 1)
+    if len(links) < 2 or not all((a.get("href") or "").startswith("#") for a in links):
+        return False
+    outside = _outside_links(element)
     outside = re.sub(r"\b(Section|Chapter|Part)\s+\w+\s*-?|\b\w{1,4}\.", "", outside)  # the list's numbering
     return len(links) >= 2 and all((a.get("href") or "").startswith("#") for a in links) and not re.search(r"\w", outside)
+
+
+def _outside_links(element: html.HtmlElement) -> str:
+    """The element's text that is not a link's, in one walk (a page may hold 100,000 links)."""
+    pieces: list[str] = []
+    inside = 0
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        is_link = node.tag == "a" and bool(node.get("href"))
+        if event == "start":
+            inside += is_link
+            if not inside and isinstance(node.tag, str) and node.text:
+                pieces.append(node.text)
+        else:
+            inside -= is_link
+            if not inside and node is not element and node.tail:
+                pieces.append(node.tail)
+    return "".join(pieces)
 
 
 def _text(item: object) -> str:

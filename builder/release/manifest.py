@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import NAME, __version__
+from ..editions.kinds import KINDS
+from .opds import CATALOGUE, catalogue
+from .opds import MEDIA_TYPE as CATALOGUE_TYPE
 
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
@@ -26,6 +29,7 @@ class BuiltFile:
     name: str
     data: bytes
     key: str | None
+    kind: str  # its kind in the registry (editions/kinds.py)
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,11 @@ class Built:
     identifier: str
     edition_date: str
     files: list[BuiltFile]
+    # What a reader browsing the release's catalogue reads (release/opds.py)
+    author_sort: str = ""
+    language: str = ""
+    summary: str = ""
+    rights: str = ""
 
 
 def updated(manifest: dict | None, built: list[Built], present: set[str], drop: set[str] = frozenset()) -> dict:  # type: ignore[assignment]
@@ -49,12 +58,14 @@ def updated(manifest: dict | None, built: list[Built], present: set[str], drop: 
     for entry in built:
         previous = {f["name"]: f for f in works.get(entry.slug, {}).get("files", [])}
         for file in entry.files:
+            kind = KINDS[file.kind]
             previous[file.name] = {
-                "name": file.name, "format": file.name.rsplit(".", 1)[-1], "size": len(file.data),
+                "name": file.name, "kind": kind.name, "format": kind.format, "media_type": kind.media_type, "size": len(file.data),
                 "sha256": hashlib.sha256(file.data).hexdigest(), "key": file.key,
             }
         works[entry.slug] = {
-            "title": entry.title, "author": entry.author, "identifier": entry.identifier, "edition_date": entry.edition_date,
+            "title": entry.title, "author": entry.author, "author_sort": entry.author_sort, "identifier": entry.identifier,
+            "language": entry.language, "edition_date": entry.edition_date, "summary": entry.summary, "rights": entry.rights,
             "files": sorted(previous.values(), key=lambda f: f["name"]),
         }
     keep = present | {file.name for entry in built for file in entry.files}
@@ -68,11 +79,16 @@ def updated(manifest: dict | None, built: list[Built], present: set[str], drop: 
 
 
 def release_files(manifest: dict) -> dict[str, bytes]:
-    """manifest.json and SHA256SUMS, as bytes, for a manifest."""
-    lines = sorted(f"{f['sha256']}  {f['name']}\n" for work in manifest["works"].values() for f in work["files"])
+    """manifest.json, SHA256SUMS and the catalogue (release/opds.py), as bytes, for a manifest
+    of works; the manifest lists the catalogue, and the sums every file but the manifest."""
+    works = {"builder": manifest["builder"], "works": manifest["works"]}
+    opds = catalogue(works)
+    listed = works | {"catalogue": {"name": CATALOGUE, "media_type": CATALOGUE_TYPE, "size": len(opds), "sha256": hashlib.sha256(opds).hexdigest()}}
+    lines = sorted(f"{f['sha256']}  {f['name']}\n" for f in [*(f for work in works["works"].values() for f in work["files"]), listed["catalogue"]])
     return {
-        MANIFEST: (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        MANIFEST: (json.dumps(listed, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         SUMS: "".join(lines).encode("ascii"),
+        CATALOGUE: opds,
     }
 
 

@@ -11,6 +11,7 @@ from ..paths import shown_path
 from .commit import Content, clean_stale, commit
 from .lock import release_lock
 from .manifest import MANIFEST, read_manifest, release_files, sha256
+from .opds import CATALOGUE
 
 
 def parse_shard(text: str) -> tuple[int, int]:
@@ -50,7 +51,7 @@ def merge(shards: list[Path], out: Path) -> tuple[int, int]:
             for entry in work["files"]:
                 name = entry["name"]
                 path = shard / name
-                if Path(name).name != name or name in (MANIFEST, "SHA256SUMS") or not path.is_file() or sha256(path) != entry["sha256"]:
+                if Path(name).name != name or name in (MANIFEST, "SHA256SUMS", CATALOGUE) or not path.is_file() or sha256(path) != entry["sha256"]:
                     raise BuildError(shown_path(path), f"missing, or not the file {shown_path(shard / MANIFEST)} lists", hint="download the shard again, or rebuild it", code="R004")
                 if name in sources:
                     raise BuildError(shown_path(path), f"also in {shown_path(sources[name].parent)}", hint="shards must not overlap", code="R002")

@@ -9,16 +9,18 @@ as an unzipper would meet them (zip-slip).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from ..checks import validators as checks
 from ..checks.validators import Finding
+from ..editions.kinds import KINDS, Kind, kind_of_file
 from ..paths import shown_path
 from .manifest import MANIFEST, SUMS, sha256
+from .opds import CATALOGUE, catalogue, opds_links
 
 _DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
@@ -27,9 +29,10 @@ def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
     """Re-hash every file against the manifest and SHA256SUMS, then re-check each edition.
     Returns the number of files verified and the findings (codes V1xx, and the checks')."""
     findings: list[Finding] = []
-    works = _read_manifest(dist, findings)
-    if works is None:
+    manifest = _read_manifest(dist, findings)
+    if manifest is None:
         return 0, findings
+    works: dict[str, Any] = manifest["works"]
     sums = _read_sums(dist, findings)
     count = 0
     listed: set[str] = set()
@@ -53,13 +56,16 @@ def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
                 findings.append(Finding(shown, "V103", f"sha256 {digest[:16]}… does not match the manifest's {entry['sha256'][:16]}…"))
             if sums.get(name) != entry["sha256"]:
                 findings.append(Finding(shown, "V104", f"{SUMS} does not list it with the manifest's sha256"))
-            if path.suffix == ".epub":
+            kind = _kind(entry)
+            if kind is None:
+                findings.append(Finding(shown, "V120", f"of no kind this builder makes ({entry.get('kind')!r}); rebuild with folio build"))
+                continue
+            if kind.zipped:
                 findings += _epub_entry_names(path)
             if run_checks:
-                if path.suffix == ".epub":
-                    findings += checks.epubcheck(path)
-                else:
-                    findings += checks.check_pdf(path, expect_title=work.get("title"))
+                findings += kind.check(path, work.get("title"))
+    findings += _catalogue(dist, manifest, sums)
+    listed.add(CATALOGUE)
     for name in sorted(set(sums) - listed):
         findings.append(Finding(shown_path(dist / SUMS), "V105", f"lists {name!r}, which the manifest does not"))
     for path in sorted(dist.iterdir()):
@@ -68,6 +74,47 @@ def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
         if path.name not in listed | {MANIFEST, SUMS} and not path.name.startswith("."):
             findings.append(Finding(shown_path(path), "V112", "in the release folder but not in the manifest; rebuild, or remove it"))
     return count, findings
+
+
+def _catalogue(dist: Path, manifest: dict[str, Any], sums: dict[str, str]) -> list[Finding]:
+    """The catalogue: listed in the manifest and the sums with its own hash, every link a
+    file of the release with the manifest's media type, and exactly the catalogue the
+    manifest makes (so nothing in it can say other than the manifest does)."""
+    path = dist / CATALOGUE
+    shown = shown_path(path)
+    entry = manifest.get("catalogue")
+    if not path.is_file() or path.is_symlink():
+        return [Finding(shown, "V122", "missing; rebuild with folio build (the catalogue is written with the manifest)")]
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    findings = []
+    if not isinstance(entry, dict) or entry.get("name") != CATALOGUE or entry.get("sha256") != digest or entry.get("size") != len(data):
+        findings.append(Finding(shown, "V123", f"not the catalogue {MANIFEST} lists (sha256 {digest[:16]}…)"))
+    if sums.get(CATALOGUE) != digest:
+        findings.append(Finding(shown, "V123", f"{SUMS} does not list it with its sha256"))
+    try:
+        links = opds_links(data)
+    except ValueError as error:
+        return [*findings, Finding(shown, "V124", f"not an OPDS catalogue: {error}")]
+    files = {f["name"]: f for work in manifest["works"].values() for f in work["files"]}
+    # Each link names a file the manifest lists (whose presence and hash are checked above),
+    # with the media type of its kind.
+    for href, media_type in links:
+        if href not in files:
+            findings.append(Finding(shown, "V124", f"links to {href!r}, which is not a file of the release"))
+        elif media_type != files[href].get("media_type"):
+            findings.append(Finding(shown, "V124", f"links to {href!r} as {media_type}, which the manifest lists as {files[href].get('media_type')}"))
+    if data != catalogue({"builder": manifest.get("builder"), "works": manifest["works"]}):
+        findings.append(Finding(shown, "V125", "does not say what the manifest says; rebuild with folio build"))
+    return findings
+
+
+def _kind(entry: dict[str, Any]) -> Kind | None:
+    """A file's kind: as the manifest records it, or (a manifest from before kinds were
+    recorded) as its name says."""
+    if "kind" in entry:
+        return KINDS.get(entry["kind"]) if isinstance(entry["kind"], str) else None
+    return kind_of_file(entry["name"])
 
 
 def _not_plain(dist: Path, name: str) -> str | None:
@@ -105,7 +152,7 @@ def _epub_entry_names(path: Path) -> list[Finding]:
 
 
 def _read_manifest(dist: Path, findings: list[Finding]) -> dict[str, Any] | None:
-    """The manifest's works, each checked to have the shape `record` writes; None (with a
+    """The manifest, its works each checked to have the shape `record` writes; None (with a
     finding naming the line where there is one) if it cannot be trusted at all."""
     path = dist / MANIFEST
     shown = shown_path(path)
@@ -132,7 +179,7 @@ def _read_manifest(dist: Path, findings: list[Finding]) -> dict[str, Any] | None
             line = next((n for n, row in enumerate(text.splitlines(), 1) if f'"{slug}"' in row), None)
             findings.append(Finding(f"{shown}:{line}" if line else shown, "V110", f"the entry for {slug!r} is not a list of files with name, size and sha256; rebuild with folio build"))
             return None
-    return works
+    return manifest
 
 
 def _is_entry(entry: object) -> bool:

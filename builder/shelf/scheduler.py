@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from multiprocessing import forkserver
 from pathlib import Path
 
+from ..editions.kinds import root
 from ..errors import BuildError
 from ..release.manifest import Built
 from .work import Edition, build_work
@@ -43,13 +44,14 @@ Task = tuple[Job, list[Edition]]
 
 
 def tasks(jobs: list[Job], chosen: list[Edition], workers: int) -> list[Task]:
-    """One task per work; or, when there are fewer works than workers, one for the EPUB and
-    one for each trim's PDF (with its print cover, which is sized from it), so that a single
-    work's EPUB and PDFs are made at once (the shelf gathers them again)."""
-    groups: dict[str, list[Edition]] = {}
+    """One task per work; or, when there are fewer works than workers, one per chain of kinds
+    that are made from one another (the EPUB and its Kobo edition; each trim's PDF and the
+    print cover sized from it), so that a single work's EPUB and PDFs are made at once, every
+    trim on a core of its own (the shelf gathers them again)."""
+    groups: dict[tuple[str, str], list[Edition]] = {}
     for edition in chosen:
-        groups.setdefault("epub" if edition.format == "epub" else edition.trim, []).append(edition)
-    if len(jobs) >= workers or len(groups) == 1:
+        groups.setdefault((root(edition.kind).name, edition.variant.trim), []).append(edition)
+    if len(jobs) >= workers or len(groups) < 2:
         return [(job, chosen) for job in jobs]
     return [(job, group) for job in jobs for group in groups.values()]
 
@@ -73,7 +75,7 @@ def start_fork_server(chosen: list[Edition]) -> list[str]:
     with them loaded), and return the modules it imports. Called as a build starts, it imports
     them (about a second, WeasyPrint's most of it) while this process finds and keys the works;
     called again, it does nothing. The source loader is among them: every worker reads works."""
-    modules = ["builder.shelf.work", "builder.source.loader", "builder.editions.epub"] + (["builder.editions.pdf"] if any(e.format in ("pdf", "cover") for e in chosen) else [])
+    modules = list(dict.fromkeys(["builder.shelf.work", "builder.source.loader", "builder.editions.epub", *(m for e in chosen for m in e.kind.modules)]))
     multiprocessing.set_forkserver_preload(modules)  # the default context's server is the one "forkserver" contexts use
     forkserver.ensure_running()
     return modules

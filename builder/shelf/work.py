@@ -9,11 +9,13 @@ PDF writer's modules.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+from ..editions.kinds import KINDS, Kind, Variant
 from ..editions.papers import DEFAULT_PAPER
+from ..editions.rights import rights_statement
 from ..editions.trims import DEFAULT_TRIM
 from ..release.manifest import Built, BuiltFile
 from .key import edition_key
@@ -21,50 +23,50 @@ from .key import edition_key
 if TYPE_CHECKING:
     from ..source.model import Work
 
-Format = Literal["epub", "pdf", "cover"]
-FORMATS: tuple[Format, ...] = ("epub", "pdf")  # what --format chooses; covers come with --cover
-
-
 @dataclass(frozen=True)
 class Edition:
-    """One file to make: its name in dist/ says the format, the trim and the marks.
-    A print cover is sized from the interior PDF of its trim, made before it in the same build."""
+    """One file to make: a kind of the registry (editions/kinds.py) and the options it takes.
+    A kind that needs another (a print cover its interior, the Kobo edition its EPUB) is made
+    after it in the same build, from its bytes."""
 
-    format: Format
-    trim: str = DEFAULT_TRIM
-    marks: bool = False
-    paper: str = DEFAULT_PAPER  # the cover's
+    kind_name: str
+    variant: Variant = field(default_factory=Variant)
+
+    @classmethod
+    def of(cls, kind: str, trim: str = DEFAULT_TRIM, marks: bool = False, paper: str = DEFAULT_PAPER) -> Edition:
+        return cls(kind, KINDS[kind].variant(trim, marks, paper))
+
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.kind_name]
 
     def file_name(self, slug: str) -> str:
-        if self.format == "epub":
-            return f"{slug}.epub"
-        trim = "" if self.trim == DEFAULT_TRIM else f"-{self.trim}"
-        suffix = "-cover" if self.format == "cover" else "-print" if self.marks else ""
-        return f"{slug}{trim}{suffix}.pdf"
+        return self.kind.file_name(slug, self.variant)
 
     def write(self, work: Work, made: Mapping[Edition, bytes]) -> bytes:
-        if self.format == "cover":
-            from ..editions.print_cover import write_print_cover
-
-            interior = next((data for edition, data in made.items() if edition.format == "pdf" and edition.trim == self.trim), None)
-            if interior is None:
-                raise ValueError(f"the {self.trim} cover is sized from its interior, which must be made first (editions() orders them)")
-            return write_print_cover(work, interior, self.paper)
-        if self.format == "epub":
-            from ..editions.epub import write_epub
-
-            return write_epub(work)
-        from ..editions.pdf import write_pdf
-
-        return write_pdf(work, self.trim, self.marks)
+        source = None
+        if self.kind.needs is not None:
+            # The interior of a cover's trim, with or without crop marks: the same pages.
+            source = next((data for edition, data in made.items() if edition.kind_name == self.kind.needs and edition.variant.trim == self.variant.trim), None)
+            if source is None:
+                raise ValueError(f"a {self.kind.name} edition is made from its {self.kind.needs} edition, which must be made first (editions() orders them)")
+        return self.kind.writer(work, self.variant, source)
 
 
-def editions(formats: tuple[Format, ...], trims: list[str], marks: bool, cover: bool = False, paper: str = DEFAULT_PAPER) -> list[Edition]:
-    chosen = [Edition("epub")] if "epub" in formats else []
-    if "pdf" in formats or cover:  # a cover needs its interior, from the same build
-        chosen += [Edition("pdf", trim, marks) for trim in trims]
-    if cover:
-        chosen += [Edition("cover", trim, paper=paper) for trim in trims]
+def editions(formats: tuple[str, ...], trims: list[str], marks: bool, cover: bool = False, paper: str = DEFAULT_PAPER) -> list[Edition]:
+    """The editions to make, each after the one it needs (which is made even if not chosen
+    itself: a cover needs its interior; the Kobo edition its EPUB), and those that come with
+    a kind chosen (the catalogue's cover with the EPUB)."""
+    wanted = set(formats) | ({"cover"} if cover else set())
+    for name in list(wanted):
+        while (name := KINDS[name].needs or "") and name not in wanted:
+            wanted.add(name)
+    wanted |= {name for name, kind in KINDS.items() if kind.with_needed and kind.needs in wanted}
+    chosen = []
+    for name, kind in KINDS.items():  # the registry's order: every kind after those it needs
+        if name in wanted:
+            for trim in trims if "trim" in kind.options else [DEFAULT_TRIM]:
+                chosen.append(Edition.of(name, trim, marks, paper))
     return chosen
 
 
@@ -79,6 +81,9 @@ def build_work(folder: Path, chosen: list[Edition], key: str | None) -> Built:
     for edition in chosen:
         name = edition.file_name(work.slug)
         made[edition] = edition.write(work, made)
-        files.append(BuiltFile(name, made[edition], edition_key(key, name) if key else None))
+        files.append(BuiltFile(name, made[edition], edition_key(key, name) if key else None, edition.kind_name))
     meta = work.meta
-    return Built(work.slug, meta.title, meta.author, meta.identifier, work.edition_date.strftime("%Y-%m-%dT%H:%M:%SZ"), files)
+    return Built(
+        work.slug, meta.title, meta.author, meta.identifier, work.edition_date.strftime("%Y-%m-%dT%H:%M:%SZ"), files,
+        author_sort=meta.author_sort, language=meta.language, summary=meta.description or "", rights=rights_statement(meta),
+    )

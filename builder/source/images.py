@@ -1,5 +1,5 @@
 """Images a source shows with `![alt](file)`: a JPEG, PNG, GIF or SVG file inside the work's
-folder, checked by its content, not its name; an SVG may not reach for anything outside itself."""
+folder, checked by its content, not its name; an SVG only if it is static (svg.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from ..errors import SourceError
+from .svg import svg_problem
 
 # What each kind of file starts with, and the media type the EPUB declares it as.
 SIGNATURES = {
@@ -16,9 +17,6 @@ SIGNATURES = {
     b"GIF89a": "image/gif",
 }
 _SVG = re.compile(rb"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]", re.S)
-# In an SVG, anything that could fetch: an href not to a fragment, a url() not to a fragment,
-# a stylesheet import, a script.
-_SVG_FETCH = re.compile(rb"""(href\s*=\s*["'](?!#)|url\(\s*["']?(?!#)|@import|<script)""", re.I)
 
 
 def media_type(data: bytes) -> str | None:
@@ -39,6 +37,6 @@ def check_image(src: str, folder: Path, shown: str, line: int) -> str:
     kind = media_type(data)
     if kind is None:
         raise SourceError(shown, f"image {src!r} is not a JPEG, PNG, GIF or SVG file", line=line, hint="convert it to one of these (PNG for drawings, JPEG for photographs)", code="S031")
-    if kind == "image/svg+xml" and _SVG_FETCH.search(data):
-        raise SourceError(shown, f"image {src!r} is an SVG that links to other files or runs scripts", line=line, hint="embed what it shows in the SVG itself; an image may fetch nothing", code="S033")
+    if kind == "image/svg+xml" and (problem := svg_problem(data)):
+        raise SourceError(shown, f"image {src!r} is an SVG that is not static and self-contained: {problem}", line=line, hint="keep to static SVG (shapes, text, gradients, filters; no script, no link out), or convert it to PNG", code="S033")
     return kind

@@ -37,18 +37,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .boxes import lines
-from .upstream_source import source_sha256
+from .upstream_source import fingerprints
 
-__all__ = ["apply", "split_note"]
+__all__ = ["COPIES", "apply", "split_note"]
 
 _EXPECTED_VERSIONS = frozenset({"70.0"})
-# sha256 of inspect.getsource() of each function this module wraps or relies on.
+# sha256 of inspect.getsource() of each function this module wraps (it copies none).
 _EXPECTED_SOURCE_SHA256 = {
-    "page.make_page": "656f183328e8b1b56311a342621442056c067422958dcaf6730acdfb6c7b8971",
-    "LayoutContext._update_footnote_area": "2e317e4b066fb80cb369a41cd6f054a127722f9961c18ef4d6e1eef93673c4c1",
-    "LayoutContext.unlayout_footnote": "c7c223cf4a0fda5451c7da9f5a95603c21dda3f8286000c989b942ca71d58bfc",
-    "LayoutContext.layout_footnote": "5075f64aaae4a32d2ad552f8cc2e73e0bb833b79f9d586d7e23ab041b5fe83bd",
+    "weasyprint.layout.page.make_page": "656f183328e8b1b56311a342621442056c067422958dcaf6730acdfb6c7b8971",
+    "weasyprint.layout.block.block_level_layout": "c1301dde9284e24519ee0432b508d6cd79768018d2564d4066f0fdf103982dd6",
+    "weasyprint.layout.LayoutContext.unlayout_footnote": "c7c223cf4a0fda5451c7da9f5a95603c21dda3f8286000c989b942ca71d58bfc",
+    "weasyprint.layout.LayoutContext._update_footnote_area": "2e317e4b066fb80cb369a41cd6f054a127722f9961c18ef4d6e1eef93673c4c1",
 }
+COPIES: dict[str, Any] = {}  # upstream's name → a copy of it in this module: none
 
 _PATCH_MARKER = "_builder_note_split_patch"
 
@@ -168,18 +169,6 @@ def _make_wrappers(layout: Any, page_module: Any) -> tuple[Callable[..., Any], .
     return make_page, block_level_layout, unlayout_footnote, update_footnote_area
 
 
-def _sources() -> dict[str, str]:
-    from weasyprint import layout
-    from weasyprint.layout import page
-
-    return {
-        "page.make_page": source_sha256(page.make_page),
-        "LayoutContext._update_footnote_area": source_sha256(layout.LayoutContext._update_footnote_area),
-        "LayoutContext.unlayout_footnote": source_sha256(layout.LayoutContext.unlayout_footnote),
-        "LayoutContext.layout_footnote": source_sha256(layout.LayoutContext.layout_footnote),
-    }
-
-
 def apply() -> None:
     """Install the note split into the running WeasyPrint; a no-op if already done.
 
@@ -192,21 +181,23 @@ def apply() -> None:
     if getattr(page.make_page, _PATCH_MARKER, False):
         return
     version = getattr(weasyprint, "__version__", "unknown")
-    found = _sources()
+    found = fingerprints(_EXPECTED_SOURCE_SHA256)
     if version not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
         changed = [name for name, digest in found.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
         raise RuntimeError(
             f"builder/editions/weasyprint/note_split.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, "
             f"found WeasyPrint {version}"
-            + (f" with a different weasyprint.layout.{' and .'.join(changed)}" if changed else "")
+            + (f" with a different {' and '.join(changed)}" if changed else "")
             + ". Re-check the note split against this version: see whether upstream now splits long "
             "footnotes (Kozea/WeasyPrint #1833) and run tests/test_footnote_placement.py without it. "
             "If upstream does, delete this module and its apply() call; if not, port it and update "
             "_EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."
         )
     make_page, block_level_layout, unlayout_footnote, update_footnote_area = _make_wrappers(layout, page)
-    for wrapper in (make_page, block_level_layout, unlayout_footnote, update_footnote_area):
+    originals = (page.make_page, page.block_level_layout, layout.LayoutContext.unlayout_footnote, layout.LayoutContext._update_footnote_area)
+    for wrapper, original in zip((make_page, block_level_layout, unlayout_footnote, update_footnote_area), originals, strict=True):
         setattr(wrapper, _PATCH_MARKER, True)
+        wrapper._builder_original = original  # type: ignore[attr-defined]
     page.make_page = make_page
     page.block_level_layout = block_level_layout
     layout.block_level_layout = block_level_layout  # LayoutContext._update_footnote_area's

@@ -12,6 +12,9 @@ objects before they are written, what PDF/A-2u asks for beyond that:
 - the print flag on every annotation (links);
 - a transparency group with a blending colour space (the sRGB profile) on every page: the
   footnote rule is an SVG drawn as a transparency group;
+- ``/Interpolate false`` on every image and image mask: WeasyPrint writes ``true`` for CSS
+  ``image-rendering: auto`` (the initial value), which PDF/A forbids (PDF/A-2 6.2.8); set here,
+  not in the stylesheets, so that no template or image can make a PDF without it;
 - XMP with both identification schemas (``pdfaid`` part 2, conformance U; ``pdfuaid`` part 1)
   and the PDF/A extension schema that declares ``pdfuaid``, which PDF/A does not predefine;
   ``xmpMM:DocumentID`` and ``InstanceID`` derived from the edition's identifier and its page
@@ -24,10 +27,10 @@ one in 256) reads as ending in CR LF, one byte short of its /Length (PDF/A-2 6.1
 such a stream is ended with CR LF instead. Not reported upstream (CourtBouillon/pydyf)
 at the time of writing.
 
-Both refuse, with ``RuntimeError``, any WeasyPrint or pydyf other than the versions and
-function sources they were written against: an upgrade must be re-checked (run the tests,
-which validate every PDF with page-validation) rather than silently produce files that
-claim a conformance they lack.
+Both refuse, with ``RuntimeError``, any WeasyPrint or pydyf other than the versions they were
+written against, or a pydyf whose stream writer (the one function wrapped here) has another
+source: an upgrade must be re-checked (run the tests, which validate every PDF with
+page-validation) rather than silently produce files that claim a conformance they lack.
 """
 
 from __future__ import annotations
@@ -40,19 +43,17 @@ from xml.etree.ElementTree import Element, SubElement, fromstring, register_name
 
 import pydyf
 
-from .upstream_source import source_sha256
+from .upstream_source import fingerprints
 
-__all__ = ["OPTIONS", "apply", "finisher"]
+__all__ = ["COPIES", "OPTIONS", "apply", "finisher"]
 
 OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "output_intent": "srgb"}
 
 _EXPECTED_VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
-_EXPECTED_SOURCE_SHA256 = {  # sha256 of inspect.getsource(<function>)
-    "weasyprint.pdf.generate_pdf": "626343ef25c396e8521948cadbe2b7544331c161040da80ed4e338fadac3efa9",
-    "weasyprint.pdf.metadata.DocumentMetadata.generate_rdf_metadata": "bc3e78ab24f1a809438159395786cc8b734c87c90f629d2d784742f0136807c5",
-    "weasyprint.pdf.pdfua.pdfua": "b4b53c61f718ca9153d1964253cfe70c12288fa12f60d097d3346687b60b156f",
+_EXPECTED_SOURCE_SHA256 = {  # sha256 of inspect.getsource() of each function wrapped (the finisher wraps none)
     "pydyf.Stream.data": "bdc2bc513f286de7b7a7220a43e6085daa6ed0056d9c04e3c9b5abe40f3ecf81",
 }
+COPIES: dict[str, Any] = {}  # upstream's name → a copy of it in this module: none
 _PATCH_MARKER = "_builder_eol_patch"
 
 NS = {
@@ -67,19 +68,6 @@ for _prefix, _uri in NS.items():
     register_namespace(_prefix, _uri)
 
 
-def _sources() -> dict[str, str]:
-    import weasyprint.pdf
-    from weasyprint.pdf import metadata, pdfua
-
-    functions = {
-        "weasyprint.pdf.generate_pdf": weasyprint.pdf.generate_pdf,
-        "weasyprint.pdf.metadata.DocumentMetadata.generate_rdf_metadata": metadata.DocumentMetadata.generate_rdf_metadata,
-        "weasyprint.pdf.pdfua.pdfua": pdfua.pdfua,
-        "pydyf.Stream.data": getattr(pydyf.Stream.data.fget, "_builder_original", pydyf.Stream.data.fget),  # unpatched
-    }
-    return {name: source_sha256(function) for name, function in functions.items()}
-
-
 def apply() -> None:
     """Check the versions this module was written for, and end streams safely; idempotent."""
     import weasyprint
@@ -87,7 +75,7 @@ def apply() -> None:
     if getattr(pydyf.Stream.data.fget, _PATCH_MARKER, False) and weasyprint.__version__ == _EXPECTED_VERSIONS["weasyprint"]:
         return  # checked and applied already in this process
     found = {"weasyprint": weasyprint.__version__, "pydyf": pydyf.__version__}
-    sources = _sources()
+    sources = fingerprints(_EXPECTED_SOURCE_SHA256)
     if found != _EXPECTED_VERSIONS or sources != _EXPECTED_SOURCE_SHA256:
         changed = [name for name, digest in sources.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
         raise RuntimeError(
@@ -122,6 +110,8 @@ def finisher(identifier: str) -> Callable[[Any, pydyf.PDF], None]:
         pdf.catalog["OutputIntents"][0]["S"] = "/GTS_PDFA1"
         digest = hashlib.sha256(identifier.encode())
         for thing in pdf.objects:
+            if isinstance(thing, pydyf.Stream) and thing.extra.get("Subtype") == "/Image":
+                thing.extra["Interpolate"] = "false"  # PDF/A-2 6.2.8; WeasyPrint sets true for image-rendering: auto
             if not isinstance(thing, pydyf.Dictionary):
                 continue
             if thing.get("Type") == "/Annot":

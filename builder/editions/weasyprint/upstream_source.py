@@ -1,16 +1,52 @@
 """Fingerprints of upstream functions, for the guarded WeasyPrint changes: each refuses to run
-on a WeasyPrint (or pydyf) whose functions are not the ones it was written against."""
+on a WeasyPrint (or pydyf) whose functions are not the ones it copies or wraps."""
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import inspect
+from collections.abc import Callable, Iterable
+from types import FunctionType, ModuleType
 from typing import Any
 
 
+def original(function: Any) -> Any:
+    """The upstream function behind one of our wrappers or patched copies (itself if none)."""
+    return getattr(function, "_builder_original", function)
+
+
+def resolve(name: str) -> Any:
+    """The function a dotted name ("weasyprint.layout.LayoutContext.layout_footnote") names now;
+    a property names its getter."""
+    parts = name.split(".")
+    for split in range(len(parts) - 1, 0, -1):
+        try:
+            found: Any = importlib.import_module(".".join(parts[:split]))
+        except ImportError:
+            continue
+        for attribute in parts[split:]:
+            found = inspect.getattr_static(found, attribute, None) if isinstance(found, type) else getattr(found, attribute, None)
+            found = found.fget if isinstance(found, property) else found
+        return found
+    return None
+
+
 def source_sha256(function: Any) -> str:
-    """sha256 of a function's source, or "unavailable" where Python cannot show it."""
+    """sha256 of an upstream function's source, or "unavailable" where Python cannot show it."""
     try:
-        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
+        return hashlib.sha256(inspect.getsource(original(function)).encode()).hexdigest()
     except (OSError, TypeError):
         return "unavailable"
+
+
+def fingerprints(names: Iterable[str]) -> dict[str, str]:
+    """sha256 of each named upstream function's source, as installed."""
+    return {name: source_sha256(resolve(name)) for name in names}
+
+
+def in_namespace_of(module: ModuleType, copy: Callable[..., Any], **extra: Any) -> Callable[..., Any]:
+    """A copy of one of ``module``'s functions, made to read ``module``'s globals as the original
+    does (plus ``extra``, for what its PATCH blocks call)."""
+    code = copy.__code__
+    return FunctionType(code, {**vars(module), **extra}, code.co_name, copy.__defaults__)
