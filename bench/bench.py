@@ -122,6 +122,10 @@ def long_capital(folder: Path, times: int = 10) -> Path:
         names.append(f"part-{n:02}.md")
         (target / names[-1]).write_text(re.sub(r"\[\^([^\]]+)\]", rf"[^\1-{n}]", text), encoding="utf-8")
     toml = (CAPITAL / "work.toml").read_text(encoding="utf-8").replace('parts = ["text.md"]', f"parts = {json.dumps(names)}")
+    later = re.search(r"^later-notes = (\[.*\])$", toml, re.MULTILINE)  # the rights' list of later notes, relabelled alike
+    if later:
+        labels = [f"{label}-{n}" for n in range(1, times + 1) for label in json.loads(later.group(1))]
+        toml = toml.replace(later.group(0), f"later-notes = {json.dumps(labels)}")
     (target / "work.toml").write_text(toml, encoding="utf-8")
     return target
 
