@@ -6,12 +6,10 @@ the crop marks and the PDF variant.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import lxml.html
 import pydyf
-from pypdf import PdfReader
 from weasyprint import Document
 from weasyprint.formatting_structure.boxes import BlockBox
 
@@ -19,7 +17,7 @@ from ..errors import BuildError
 from ..source.model import Work
 from .fonts import missing_glyphs
 from .kinds import KINDS
-from .pdf_fonts import stray_fonts
+from .pdf_fonts import strays, written_fonts
 from .templates import render_page
 from .trims import DEFAULT_TRIM, trims
 from .weasyprint.boxes import descendants, footnote_area, page_box, text_bottom
@@ -43,8 +41,9 @@ def archival_options(work: Work) -> dict[str, Any]:
 def write_archival(document: Document, work: Work, what: str, bleed: bool) -> bytes:
     """A laid-out document (the book, or its cover) as PDF/A-2u and PDF/UA-1 bytes, with a
     declared bleed if asked for; refused if any of it is set in a font not the book's (P004)."""
-    pdf = write(document, work, what, finisher=_finisher(work, bleed), **archival_options(work))
-    if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
+    fonts: set[str] = set()
+    pdf = write(document, work, what, finisher=_finisher(work, bleed, fonts), **archival_options(work))
+    if stray := strays(fonts):
         raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", code="P004")
     return pdf
 
@@ -107,11 +106,13 @@ def notes_overrunning(document: Document) -> set[str]:
     return labels
 
 
-def _finisher(work: Work, bleed: bool) -> Any:
+def _finisher(work: Work, bleed: bool, fonts: set[str]) -> Any:
+    """`fonts` is filled in with the base font names written."""
     archival = archival_finisher(work.meta.identifier)
 
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         archival(document, pdf)
+        fonts.update(written_fonts(pdf))
         if bleed:
             declare_bleed(document, pdf)
 

@@ -22,6 +22,7 @@ from ..source.images import media_type
 from ..source.loader import load_work
 from ..source.svg import svg_problem
 from . import book
+from .audit import audit_pages
 from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
 from .header import YEAR, map_header
@@ -30,6 +31,7 @@ from .markdown import escape
 from .plaintext import parse_text
 from .report import REPORT_FILE, Report
 from .scope import Rule, pages_of
+from .unseen import repair_unseen
 from .work_folder import check_into, check_slug, image_names, staged
 from .work_toml import work_toml
 
@@ -45,6 +47,7 @@ class Part:
     title: str | None = None  # the contents page's words, for a chapter
     href: str | None = None  # the chapter's page, as the contents page links it
     page: str = ""  # where the page was read, which its images are held to
+    html: str = ""  # the HTML the part was read from, for the audit
 
 
 @dataclass
@@ -91,7 +94,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
             source = first if location == locations[0] else _read(location, fetcher, report)
             report.source.append(location)
             page = parse_text(source, report, _short(location)) if _is_text(location) else _parsed(partial(parse, source, location, report), location)
-            parts.append(Part(_part_file(location, len(locations)), page, page=location))
+            parts.append(Part(_part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source))
     head = index or parts[0].text
     if index is not None:
         report.source.insert(0, locations[0])
@@ -104,6 +107,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     images = image_names(pages, fetcher.limits.name_chars, {part.file for part in parts}, report)
     texts = _markdown_parts(parts, index if front is None else None, report)
     meta["parts"] = [part.file for part in parts]
+    audit_pages([(part.href or _short(locations[0] if len(parts) == 1 else part.file), part.html, texts[part.file]) for part in parts if part.html], work_toml(meta, comments) + report.text(slug))
     done = _write(into, slug, force, meta, comments, texts, images, fetcher, report)
     done.notices = notices
     return done
@@ -138,14 +142,14 @@ def _book_parts(location: str, first: str, found: book.Links, fetcher: Fetcher, 
     front = None
     if own:
         blocks = [block for block in index.blocks if block.startswith("![") and block not in front_page.blocks] + front_page.blocks
-        front = Part("front.md", replace(front_page, blocks=blocks, images=index.images), page=location)
+        front = Part("front.md", replace(front_page, blocks=blocks, images=index.images), page=location, html=front_html)
         report.mapped.append(f"the contents page's own text ({sum(len(b.split()) for b in own)} words), set as the book's front matter in front.md")
     start = 2 if front else 1
     ids = {chapter.href: f"part-{number}" for number, (chapter, *_) in enumerate(kept, start=start)}
     parts = [front] if front else []
     for chapter, where, text, _ in kept:
         report.source.append(where)
-        parts.append(Part(_part_file(chapter.href, 2), parse(text, where, report, chapters=ids), chapter.label, chapter.href, where))
+        parts.append(Part(_part_file(chapter.href, 2), parse(text, where, report, chapters=ids), chapter.label, chapter.href, where, text))
     if front:
         index = replace(index, images=[])  # the front matter holds them
     return index, parts, collection, front
@@ -235,7 +239,8 @@ def _read(location: str, fetcher: Fetcher, report: Report, rule: Rule | None = N
     text = decode(fetched.data, _short(location), report)
     if not text.strip():
         raise BuildError(location, "the page is empty: it holds no text", hint="check the address or the file; save the page again if it was cut off", code="I066")
-    return repair(text, _short(location), report)
+    text = repair_unseen(text, _short(location), report, keep_c1=True)
+    return repair_unseen(repair(text, _short(location), report), _short(location), report)
 
 
 def _parsed(read: Callable[[], T], location: str) -> T:
@@ -312,11 +317,12 @@ def _markdown_parts(parts: list[Part], index: PageText | None, report: Report) -
         notes = []
         relabel = {}
         for label in page.notes:
-            new = label if label not in used else f"{number}-{label}"
+            # "_", not "-": "editor-3_121" is an editor's note to the source format, "editor-3-121" is not.
+            new = label if label not in used else f"{number}_{label}"
             relabel[label] = new
             used.add(new)
         if any(old != new for old, new in relabel.items()):
-            report.guessed.append(f"{part.file}: note labels shared with an earlier part renumbered {number}-…, to keep them unique across the work")
+            report.guessed.append(f"{part.file}: note labels shared with an earlier part renumbered {number}_…, to keep them unique across the work")
         for label, note in page.notes.items():
             new = relabel[label]
             if label not in called:
