@@ -144,7 +144,7 @@ def test_racing_builds_wait_for_each_other(states: tuple[Path, Path, Path]) -> N
     project, old, new = states
     dist = _fresh(project, old, "dist")
     first = start(project, "build", f"source/{SMALL[0]}", "--out", "dist", epoch=NEW)
-    time.sleep(0.3)
+    _wait_for_lock_held_by(project / ".dist.lock", first)
     second = start(project, "build", f"source/{SMALL[0]}", "--out", "dist", epoch=OLD)
     outputs = [first.communicate(timeout=120), second.communicate(timeout=120)]
     assert first.returncode == 0 and second.returncode == 0, outputs
@@ -152,6 +152,17 @@ def test_racing_builds_wait_for_each_other(states: tuple[Path, Path, Path]) -> N
     # The second waited for the first to finish, and then made the letter old again.
     assert set(assert_true_release(dist, [old, new]).values()) == {0}
     assert json.loads((dist / "manifest.json").read_text())["works"].keys() == set(SMALL)
+
+
+def _wait_for_lock_held_by(lock: Path, build: subprocess.Popen[str]) -> None:
+    """Until the build has taken the release folder's lock (its holder writes its pid there):
+    a fixed sleep loses the race on a busy machine."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and build.poll() is None:
+        if lock.is_file() and lock.read_text(encoding="ascii", errors="replace").strip() == str(build.pid):
+            return
+        time.sleep(0.01)
+    raise AssertionError(f"the first build never took the lock (exit {build.poll()})")
 
 
 def _limit_file_size() -> None:
