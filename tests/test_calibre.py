@@ -1,6 +1,6 @@
 """calibre's `ebook-meta` reads our metadata from the EPUB and the Kobo edition: title, author,
 the file-as forms, identifier, language and publisher. (What it ignores, and why, is in
-docs/editions-calibre.md; the test says so too, so that a calibre that starts reading it is
+docs/editions.md, "calibre"; the test says so too, so that a calibre that starts reading it is
 noticed.)"""
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def test_ebook_meta_reads_our_metadata(built: Path, tmp_path: Path, name: str) -
     assert fields["Identifiers"] == "folio:55252c19-f823-5435-9283-456f0242fa04"  # the package's urn:uuid, as calibre lists it
     assert fields["Book Producer"] == "Folio"
     assert fields["Tags"].startswith("Russian Social-Democratic Labour Party")
-    # calibre's EPUB 3 reader reads no dc:rights (docs/editions-calibre.md)
+    # calibre's EPUB 3 reader reads no dc:rights (docs/editions.md, "calibre")
     assert "Rights" not in fields
 
 

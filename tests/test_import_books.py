@@ -415,7 +415,7 @@ def test_provenance_is_validated_strictly(tmp_path: Path, extra: str, code: str,
 
 
 def test_the_documented_provenance_example_is_valid(tmp_path: Path) -> None:
-    doc = (ROOT / "docs" / "source-format-provenance.md").read_text(encoding="utf-8")
+    doc = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8").split("provenance.<part>]`\n", 1)[1]
     example = re.search(r"```toml\n(.*?)```", doc, re.S)
     assert example is not None
     parts_line, tables = example.group(1).split("\n", 1)

@@ -212,7 +212,7 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
 def calibre_identifier(identifier: str) -> str | None:
     """The package identifier again, in a form calibre lists, where it lists it in no form:
     calibre reads `urn:TYPE:VALUE` as TYPE:VALUE, but takes a uuid for its own library id and
-    lists none, and reads no URL (docs/editions-calibre.md). None where calibre lists it as it is."""
+    lists none, and reads no URL (docs/editions.md, "calibre"). None where calibre lists it as it is."""
     if identifier.startswith("urn:uuid:"):
         return f"{NAME.lower()}:{identifier.removeprefix('urn:uuid:')}"
     if identifier.startswith(("http://", "https://")):
