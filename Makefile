@@ -1,10 +1,15 @@
 # `make` sets up and builds every edition into dist/; `make test` runs the tests.
-.PHONY: all setup test-setup build test lint check bench clean
+.PHONY: all setup test-setup reader build test lint check bench clean
 
 all: build
 
 setup:
 	@scripts/setup
+
+# The reading engine (Debian's Chromium, foliate-js, playwright-core) for `folio check --reader`,
+# `folio serve` and their tests, which also install it on first use.
+reader:
+	@scripts/reader --install >/dev/null
 
 build: setup
 	.venv/bin/folio build --all-trims --cover

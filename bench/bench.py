@@ -52,10 +52,11 @@ def floor(html_file: Path, folder: Path) -> None:
 
 
 def final_html(folder: Path, target: Path) -> Path:
+    from builder.editions.kinds import KINDS
     from builder.editions.templates import render_page
     from builder.source.loader import load_work
 
-    target.write_text(render_page("pdf/book.html", load_work(folder), "pdf", trim="a5", marks=False, hrefs=None, dense=set()), encoding="utf-8")
+    target.write_text(render_page("pdf/book.html", load_work(folder), KINDS["pdf"].capabilities, trim="a5", marks=False, hrefs=None, dense=set()), encoding="utf-8")
     return target
 
 
@@ -64,6 +65,7 @@ def run_case(case: str, folder: Path) -> dict[str, float]:
     from weasyprint import HTML
 
     from builder.editions.epub import write_epub
+    from builder.editions.kinds import KINDS
     from builder.editions.pdf import write_pdf
     from builder.editions.templates import render_page
     from builder.editions.weasyprint.fetcher import SandboxedFetcher
@@ -71,7 +73,7 @@ def run_case(case: str, folder: Path) -> dict[str, float]:
     from builder.source.loader import load_work
 
     work = load_work(folder)
-    html = render_page("pdf/book.html", work, "pdf", trim="a5", marks=False, hrefs=None, dense=set())
+    html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim="a5", marks=False, hrefs=None, dense=set())
     start = time.perf_counter()
     if case == "weasyprint":  # WeasyPrint alone on our final HTML: no footnote fix, no checks
         HTML(string=html, base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(folder)).write_pdf(pdf_variant="pdf/ua-1")

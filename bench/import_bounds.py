@@ -22,11 +22,17 @@ ROOT = Path(__file__).resolve().parent.parent
 CHAPTER = b"<html><body><h1>Chapter</h1><p>The words of a chapter.</p></body></html>"
 
 
-def _page_of(size: int) -> Callable[[http.server.BaseHTTPRequestHandler], None]:
+def _page_of(size: int, declared: bool = True) -> Callable[[http.server.BaseHTTPRequestHandler], None]:
+    """A page of size bytes; without a Content-Length, it ends when the server closes."""
+
     def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
         handler.send_response(200)
         handler.send_header("Content-Type", "text/html")
-        handler.send_header("Content-Length", str(size))
+        if declared:
+            handler.send_header("Content-Length", str(size))
+        else:
+            handler.send_header("Connection", "close")
+            handler.close_connection = True
         handler.end_headers()
         block = b"<p>" + b"words " * 10_922 + b"</p>\n"
         sent = 0
@@ -109,6 +115,7 @@ def main() -> None:
     extra = ["--limit", "request_seconds=10"] if quick else []
     _Handler.routes = {
         "/big.htm": _page_of(200 * 1024 * 1024),
+        "/big-unsized.htm": _page_of(200 * 1024 * 1024, declared=False),
         "/bomb.htm": ({"Content-Encoding": "gzip", "Content-Type": "text/html"}, _bomb()),
         "/slow.htm": _trickle,
         "/book/index.htm": ({"Content-Type": "text/html"}, _links(100_000)),
@@ -119,7 +126,7 @@ def main() -> None:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"{'case':<22} {'seconds':>8} {'peak MB':>8} {'exit':>5}  outcome")
     with tempfile.TemporaryDirectory() as folder:
-        for number, (case, path) in enumerate([("200 MB page", "/big.htm"), ("gzip bomb (1 GB)", "/bomb.htm"), ("a byte a second", "/slow.htm"), ("100,000 links", "/book/index.htm")]):
+        for number, (case, path) in enumerate([("200 MB page", "/big.htm"), ("200 MB, no length", "/big-unsized.htm"), ("gzip bomb (1 GB)", "/bomb.htm"), ("a byte a second", "/slow.htm"), ("100,000 links", "/book/index.htm")]):
             seconds, peak, code, last = _run(base + path, Path(folder) / str(number), extra)
             print(f"{case:<22} {seconds:8.1f} {peak:8.0f} {code:5d}  {last}", flush=True)
     server.shutdown()

@@ -207,14 +207,23 @@ def import_(
     cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep fetched pages in, so that a second import asks the server for nothing.", show_default=False)] = None,
     delay: Annotated[float, typer.Option("--delay", help="Seconds to wait between two requests to a server.", min=0)] = DELAY,
     limit: Annotated[list[str] | None, typer.Option("--limit", metavar="NAME=VALUE", help="Change one of the import's bounds, e.g. response_bytes=50000000 (docs/importing-limits.md lists them).", show_default=False)] = None,
+    book: Annotated[bool, typer.Option("--book", help="Read the one page given as a book's contents page and import the pages of its folder it links, whatever the page looks like.")] = False,
+    page: Annotated[bool, typer.Option("--page", help="Import a contents page as a single page, not as its book.")] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero when anything needs a human look (for unattended runs); the import is still written.")] = False,
 ) -> None:
     """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
+    if book and page:
+        raise BuildError("folio import", "--book and --page ask for opposite things", hint="give one of them, or neither to let the import tell from the page", code="I032")
     fetcher = Fetcher(cache, delay, limits_from(limit or []))
     try:
-        done = import_work(pages, into, slug, force, fetcher)
+        done = import_work(pages, into, slug, force, fetcher, "book" if book else "page" if page else "guess")
     finally:
         fetcher.close()
     out.print(done.report.text(done.folder.name))
+    for notice in done.notices:
+        out.print(f"Note: {notice}", markup=False)
+    if strict and (looks := len(dict.fromkeys(done.report.check))):
+        raise BuildError(shown_path(done.folder / REPORT_FILE), f"--strict: {_count(looks, 'item')} under “Needs a human look”; the import is written", hint="read them in the report and set the source right by hand, then import again without --strict or keep the source as it is", code="I012")
     _conclude(f"imported {_count(len(done.parts), 'part')} into {shown_path(done.folder)}; the report is in {shown_path(done.folder / REPORT_FILE)}")
 
 
@@ -222,18 +231,24 @@ def import_(
 def check(
     paths: Annotated[list[Path] | None, typer.Argument(help="Editions (EPUB, Kobo EPUB, PDF), or folders of them (default: dist/).", show_default=False)] = None,
     ace: Annotated[bool, typer.Option("--ace/--no-ace", help="Also run DAISY Ace on each EPUB (installs it on first use).")] = False,
+    engine: Annotated[bool, typer.Option("--reader/--no-reader", help="Also read each EPUB in a reading engine (foliate-js in headless Chromium, at a phone's and a tablet's size; installs it on first use).")] = False,
 ) -> None:
-    """Check built editions: EPUBCheck (and DAISY Ace) for EPUBs and Kobo EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
+    """Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
+    from .checks import reader
     from .checks import validators as checks
 
     files = sorted(_edition_files(paths or [DIST]))
     if not files:
         raise BuildError(shown_path((paths or [DIST])[0]), "no editions to check", hint="build first: folio build", code="C002")
+    read: dict[str, list[Finding]] = {}
+    if engine:  # one browser reads every book
+        for finding in reader.read_books([path for path in files if reader.readable(path)]):
+            read.setdefault(finding.path, []).append(finding)
     findings = []
     for path in files:
         kind = kind_of_file(path.name)
         assert kind is not None  # _edition_files keeps only editions
-        found = kind.check(path, None) + (checks.ace(path) if ace and kind.zipped else [])
+        found = kind.check(path, None) + (checks.ace(path) if ace and kind.zipped else []) + read.get(shown_path(path), [])
         findings += found
         mark = "[green]ok[/green]" if not found else f"[red]{_count(len(found), 'problem')}[/red]"
         out.print(f"  {shown_path(path)}  {mark}")
@@ -252,6 +267,35 @@ def verify(
 
     count, findings = release_verify.verify(dist, run_checks=checks_too)
     _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
+
+
+@app.command()
+def serve(
+    work: Annotated[Path | None, typer.Argument(help="The work folder to preview (default: the current folder, if it is one).", show_default=False)] = None,
+    port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port on 127.0.0.1 (0: any free one).")] = 8000,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also make the PDF (a few seconds a build).")] = True,
+) -> None:
+    """Preview a work on 127.0.0.1: its EPUB in a reading engine, its PDF and a web edition, rebuilt when its source or styles/ change."""
+    from .checks.reader import engine_home, engine_routes
+    from .preview.serve import run
+    from .source.sourcefile import resolved
+
+    folder = resolved(work, shown_path(work)) if work else Path.cwd()
+    if not (folder / "work.toml").is_file():
+        raise BuildError(shown_path(folder), "not a work folder (it has no work.toml)", hint="name one: folio serve source/<slug>", code="C010")
+    try:
+        routes = engine_routes(engine_home())
+    except RuntimeError as error:
+        raise BuildError(shown_path(folder), f"the EPUB cannot be previewed: {error}", hint="run scripts/reader --install and read its output", code="C012") from None
+
+    def ready(url: str) -> None:
+        out.print(f"serving {folder.name} at {url} (Ctrl-C stops)")
+        sys.stdout.flush()
+
+    try:
+        run(folder, routes, port, pdf, ready)
+    except OSError as error:
+        raise BuildError(f"127.0.0.1:{port}", f"cannot serve there: {error.strerror or error}", hint="choose another port: folio serve --port 8001", code="C011") from None
 
 
 def _warn_of_untagged_foreign_words(epub: Path) -> None:

@@ -69,8 +69,12 @@ def files(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+RELEASE_FILES = {"manifest.json", "SHA256SUMS", "catalog.xml"}  # the folder's own, not a work's
+
+
 def digests(folder: Path) -> dict[str, str]:
-    return {name: hashlib.sha256(data).hexdigest() for name, data in files(folder).items() if name.endswith((".epub", ".pdf"))}
+    """The sha256 of every work's file in a release folder (editions and catalogue covers)."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in files(folder).items() if name not in RELEASE_FILES and not name.startswith(".")}
 
 
 def assert_true_release(dist: Path, states: list[Path] = ()) -> dict[str, int]:  # type: ignore[assignment]
@@ -84,6 +88,7 @@ def assert_true_release(dist: Path, states: list[Path] = ()) -> dict[str, int]: 
     present = digests(dist)
     assert listed == present, "manifest and folder disagree"
     sums = dict(reversed(line.split("  ", 1)) for line in (dist / "SHA256SUMS").read_text().splitlines())
+    assert sums.pop("catalog.xml") == hashlib.sha256((dist / "catalog.xml").read_bytes()).hexdigest() == manifest["catalogue"]["sha256"]
     assert sums == listed
     assert not [p.name for p in dist.iterdir() if p.name.startswith(".")], "temporary files in the release folder"
     which = {}

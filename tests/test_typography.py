@@ -167,7 +167,7 @@ def test_epub_namespace_prefixes_are_declared(capital: Built) -> None:
     [(CAPITAL, None), (LETTER, "Secretary of the International Socialist Bureau")],
 )
 def test_cover_subtitle_never_repeats_the_title(source: Path, subtitle: str | None) -> None:
-    cover = html.fromstring(render_page("cover.html", load_work(source), "cover", year="", step=0))
+    cover = html.fromstring(render_page("cover.html", load_work(source), None, year="", step=0))
     found = cover.find_class("subtitle")
     assert [element.text_content() for element in found] == ([subtitle] if subtitle else [])
 

@@ -12,6 +12,7 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markdown_it.token import Token
 
 from .. import NAME, __version__
 from ..paths import STYLES
@@ -34,9 +35,17 @@ def environment() -> Environment:
     )
     env.globals["render"] = render
     env.globals["has_greek"] = _has_greek
+    env.globals["heading_end"] = heading_end
     env.filters["long_date"] = _long_date
     env.filters["hyphenation_language"] = hyphenation_language
     return env
+
+
+def heading_end(tokens: list[Token]) -> int:
+    """Where a part's title heading ends in its tokens: what is set under the title goes there."""
+    if not tokens or tokens[0].type != "heading_open":
+        return 0
+    return next((index + 1 for index, token in enumerate(tokens) if token.type == "heading_close"), 0)
 
 
 def _has_greek(work: Work) -> bool:

@@ -8,11 +8,11 @@ import unicodedata
 import uuid
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from io import BytesIO
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from lxml import etree
 from PIL import Image as PILImage
@@ -22,6 +22,7 @@ from ..source.images import media_type
 from ..source.loader import load_work
 from ..source.svg import svg_problem
 from . import book
+from .audit import audit_pages
 from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
 from .header import YEAR, map_header
@@ -30,6 +31,7 @@ from .markdown import escape
 from .plaintext import parse_text
 from .report import REPORT_FILE, Report
 from .scope import Rule, pages_of
+from .unseen import repair_unseen
 from .work_folder import check_into, check_slug, image_names, staged
 from .work_toml import work_toml
 
@@ -45,6 +47,7 @@ class Part:
     title: str | None = None  # the contents page's words, for a chapter
     href: str | None = None  # the chapter's page, as the contents page links it
     page: str = ""  # where the page was read, which its images are held to
+    html: str = ""  # the HTML the part was read from, for the audit
 
 
 @dataclass
@@ -52,62 +55,168 @@ class Imported:
     folder: Path
     report: Report
     parts: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # for the console: what the person may have meant
 
 
-def import_work(locations: list[str], into: Path, slug: str | None, force: bool, fetcher: Fetcher) -> Imported:
+Mode = Literal["guess", "book", "page"]
+
+
+def import_work(locations: list[str], into: Path, slug: str | None, force: bool, fetcher: Fetcher, mode: Mode = "guess") -> Imported:
+    """Import pages, or one contents page as its book: as the page looks (`guess`), or as
+    `--book` and `--page` say."""
     if slug is not None:
         check_slug(slug)
     check_into(into)
     report = Report()
     first = _read(locations[0], fetcher, report)
-    index: PageText | None = None
-    chapters = _parsed(partial(book.chapters, first, report, fetcher.limits.links), locations[0]) if len(locations) == 1 and not _is_text(locations[0]) else []
-    if len(chapters) > fetcher.limits.chapters:
-        report.left_out.append(f"chapters past the first {fetcher.limits.chapters}: {len(chapters) - fetcher.limits.chapters} left out, over the limit of chapters a book may have [I062]")
-        chapters = chapters[: fetcher.limits.chapters]
-    in_book = pages_of(locations[0])
-    parts: list[Part] = []
-    if chapters:
-        ids = {chapter.href: f"part-{number}" for number, chapter in enumerate(chapters, start=1)}
-        index = _parsed(partial(parse, first, locations[0], report, chapters={}), locations[0])
-        served_pages: dict[str, str] = {}
-        for chapter in chapters:
-            where = resolve(locations[0], chapter.href)
-            try:
-                served = _read(where, fetcher, report, in_book)
-            except BuildError as error:
-                report.left_out.append(f"{chapter.href}: not served ({error.message}); left out of the book")
-                continue
-            if GONE.search(served[:5000]) and len(served) < 8000:
-                report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
-                continue
-            report.source.append(where)
-            served_pages[where] = served  # read once: the parts are parsed again from it if ids change
-            parts.append(Part(_part_file(chapter.href, 2), _parsed(partial(parse, served, where, report, chapters=ids), where), chapter.label, chapter.href, where))
-        if not parts:
-            raise BuildError(locations[0], "none of the chapters the contents page lists could be read", hint="see why in the lines above; check the address, or try again later", code="I074")
-        if len(parts) < len(chapters):  # part ids follow the parts that remain
-            kept = {str(part.href): f"part-{n}" for n, part in enumerate(parts, start=1)}
-            for part in parts:
-                where = resolve(locations[0], str(part.href))
-                part.text = parse(served_pages[where], where, Report(), chapters=kept)
+    single = len(locations) == 1 and not _is_text(locations[0])
+    found = _parsed(partial(book.links, first, _short(locations[0]), fetcher.limits.links), locations[0]) if single else None
+    if found is not None and found.cut_at:
+        report.left_out.append(book.cut_links(found.cut_at))
+    if mode == "book" and found is not None and not found.chapters and found.in_furniture:
+        found = replace(found, chapters=found.in_furniture, other=[o for o in found.other if not any(f"({c.href})" in o for c in found.in_furniture)])
+        report.guessed.append(f"--book: the pages {_short(locations[0])} links in its navigation rows read as the book's chapters")
+    if mode == "book" and (found is None or not found.chapters):
+        raise BuildError(locations[0], "--book needs one contents page that links pages of its own folder" if found is None else "the page links no pages of its own folder to import as the book's chapters", hint="give the book's contents page (often index.htm) alone, or import the page without --book", code="I030")
+    notices: list[str] = []
+    if found is not None and (mode == "book" or (mode == "guess" and found.is_contents)):
+        if mode == "book" and not found.is_contents:
+            report.guessed.append(f"{_short(locations[0])} read as the book's contents page, as --book asks")
+        index, parts, collection, front = _book_parts(locations[0], first, found, fetcher, report)
     else:
+        if found is not None and found.is_contents:
+            notices.append(f"{_short(locations[0])} is a contents page of {len(found.chapters)} pages of its own folder; imported as a single page, as --page asks (without --page its whole book imports)")
+        elif found is not None and found.folder_pages >= 3:
+            notices.append(f"{_short(locations[0])} links {found.folder_pages} pages of its own folder and was imported as a single page; to import the whole book, import its contents page (often index.htm), or give --book to read this page as the contents")
+        report.guessed += notices  # not "needs a human look": a chapter imported alone is no fault
+        index, parts, collection, front = None, [], False, None
         for location in locations:
             source = first if location == locations[0] else _read(location, fetcher, report)
             report.source.append(location)
             page = parse_text(source, report, _short(location)) if _is_text(location) else _parsed(partial(parse, source, location, report), location)
-            parts.append(Part(_part_file(location, len(locations)), page, page=location))
+            parts.append(Part(_part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source))
     head = index or parts[0].text
-    if chapters:
+    if index is not None:
         report.source.insert(0, locations[0])
     meta, comments = _metadata(head, parts, locations[0], report)
+    if index is not None:
+        comments += _part_provenance(parts, meta, collection, report)
     slug = slug or _slug(meta, locations[0])
     check_slug(slug)
     pages = ([(index, locations[0])] if index else []) + [(part.text, part.page) for part in parts]
     images = image_names(pages, fetcher.limits.name_chars, {part.file for part in parts}, report)
-    texts = _markdown_parts(parts, index, report)
+    texts = _markdown_parts(parts, index if front is None else None, report)
     meta["parts"] = [part.file for part in parts]
-    return _write(into, slug, force, meta, comments, texts, images, fetcher, report)
+    audit_pages([(part.href or _short(locations[0] if len(parts) == 1 else part.file), part.html, texts[part.file]) for part in parts if part.html], work_toml(meta, comments) + report.text(slug))
+    done = _write(into, slug, force, meta, comments, texts, images, fetcher, report)
+    done.notices = notices
+    return done
+
+
+def _book_parts(location: str, first: str, found: book.Links, fetcher: Fetcher, report: Report) -> tuple[PageText, list[Part], bool, Part | None]:
+    """The contents page, read; the book's parts, each page fetched once, its own front
+    matter first if it has any; and whether the parts are separate works (a volume)."""
+    index = _parsed(partial(parse, first, location, report, chapters={}), location)
+    report.left_out += [f"contents page link, not the book's text: {item}" for item in found.other]
+    served = _fetch_chapters(location, found.chapters, fetcher, report)
+    if not served:
+        raise BuildError(location, "none of the chapters the contents page lists could be read", hint="see why in the lines above; check the address, or try again later", code="I074")
+    read = [(chapter, where, text, _parsed(partial(parse, text, where, Report()), where)) for chapter, where, text in served]  # a first reading, to tell what each page is
+    collection = book.is_collection(index.fields, [(page.title, page.fields) for *_, page in read])
+    kept: list[tuple[book.Chapter, str, str, PageText]] = []
+    for chapter, where, text, page in read:
+        # In a volume every work has a header and may have an author of its own.
+        if not collection and (reason := book.another_work(page.author, page.fields, index.author)):
+            report.left_out.append(f"{chapter.href}: {reason}; not the book's text")
+            continue
+        kept.append((chapter, where, text, page))
+    if not kept:
+        raise BuildError(location, "none of the pages the contents page links could be read as the book's text", hint="see the pages named above; import a page on its own, or the contents page with --page", code="I031")
+    if collection:
+        report.guessed.append(f"the contents page links {len(kept)} separate works, each with its own header: imported as one volume, a part per work, each with its provenance")
+    front_html, removed = book.front_matter(first, {chapter.href for chapter, *_ in kept})
+    report.left_out += [f"{_short(location)}: the contents list: {text!r}" for text in removed]
+    front_ids = {chapter.href: f"part-{number}" for number, (chapter, *_) in enumerate(kept, start=2)}
+    front_page = _parsed(partial(parse, front_html, location, Report(), chapters=front_ids), location)
+    own = [block for block in front_page.blocks if not block.startswith(("#", "!["))]
+    front = None
+    if own:
+        blocks = [block for block in index.blocks if block.startswith("![") and block not in front_page.blocks] + front_page.blocks
+        front = Part("front.md", replace(front_page, blocks=blocks, images=index.images), page=location, html=front_html)
+        report.mapped.append(f"the contents page's own text ({sum(len(b.split()) for b in own)} words), set as the book's front matter in front.md")
+    start = 2 if front else 1
+    ids = {chapter.href: f"part-{number}" for number, (chapter, *_) in enumerate(kept, start=start)}
+    parts = [front] if front else []
+    for chapter, where, text, _ in kept:
+        report.source.append(where)
+        parts.append(Part(_part_file(chapter.href, 2), parse(text, where, report, chapters=ids), chapter.label, chapter.href, where, text))
+    if front:
+        index = replace(index, images=[])  # the front matter holds them
+    return index, parts, collection, front
+
+
+def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetcher, report: Report) -> list[tuple[book.Chapter, str, str]]:
+    """Each page the contents links, fetched once, in order; a page that is itself the
+    contents of a part of the book (a part's title page listing its chapters) gives way to
+    the pages it lists."""
+    queue = list(chapters)
+    seen = {chapter.href for chapter in chapters} | {_short(location)}
+    served: list[tuple[book.Chapter, str, str]] = []
+    in_book = pages_of(location)
+    while queue:
+        if len(served) == fetcher.limits.chapters:
+            report.left_out.append(f"chapters past the first {fetcher.limits.chapters}: {len(queue)} left out, over the limit of chapters a book may have [I062]")
+            break
+        chapter = queue.pop(0)
+        where = resolve(location, chapter.href)
+        try:
+            text = _read(where, fetcher, report, in_book)
+        except BuildError as error:
+            report.left_out.append(f"{chapter.href}: not served ({error.message}); left out of the book")
+            continue
+        if GONE.search(text[:5000]) and len(text) < 8000:
+            report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
+            continue
+        inner = _parsed(partial(book.links, text, chapter.href, fetcher.limits.links), where)
+        new = [c for c in inner.chapters if c.href not in seen]
+        if inner.is_contents and len(new) >= 2:
+            report.left_out.append(f"{chapter.href}: the contents page of a part of the book ({chapter.label}); its {len(new)} pages imported in its place")
+            seen.update(c.href for c in new)
+            queue[:0] = new
+            continue
+        served.append((chapter, where, text))
+    return served
+
+
+def _part_provenance(parts: list[Part], meta: dict[str, Any], collection: bool, report: Report) -> list[str]:
+    """Each part's own header: in a volume, its provenance, printed at the head of the part;
+    in a book, a chapter's own source kept the same way, and its transcribers and the like
+    joined to the book's credits. Returns the lines that fit no key."""
+    free: list[str] = []
+    provenance: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        if not part.text.fields or part.href is None:
+            continue
+        scratch = Report()
+        mapped = map_header(part.text.fields, scratch)
+        report.mapped += [f"{part.file}: {line}" for line in scratch.mapped]
+        report.check += [f"{part.file}: {line}" for line in scratch.check if "no licence line" not in line]
+        free += [f"{part.file}, from its header, fitting no key: {line}" for line in mapped.free]
+        own: dict[str, Any] = {key: mapped.meta[key] for key in ("written", "first-published", "source") if key in mapped.meta}
+        credits = mapped.meta.get("credits", {})
+        if collection or own:
+            if credits:
+                own["credits"] = credits
+            provenance[Path(part.file).stem] = own
+        else:
+            merged = meta.setdefault("credits", {})
+            for role, people in credits.items():
+                merged[role] = list(dict.fromkeys([*merged.get(role, []), *people]))
+            if credits:
+                report.guessed.append(f"{part.file}: its header's credits joined to the book's")
+    if provenance:
+        meta["provenance"] = provenance
+    return free
 
 
 def _is_text(location: str) -> bool:
@@ -130,7 +239,8 @@ def _read(location: str, fetcher: Fetcher, report: Report, rule: Rule | None = N
     text = decode(fetched.data, _short(location), report)
     if not text.strip():
         raise BuildError(location, "the page is empty: it holds no text", hint="check the address or the file; save the page again if it was cut off", code="I066")
-    return repair(text, _short(location), report)
+    text = repair_unseen(text, _short(location), report, keep_c1=True)
+    return repair_unseen(repair(text, _short(location), report), _short(location), report)
 
 
 def _parsed(read: Callable[[], T], location: str) -> T:
@@ -207,15 +317,17 @@ def _markdown_parts(parts: list[Part], index: PageText | None, report: Report) -
         notes = []
         relabel = {}
         for label in page.notes:
-            new = label if label not in used else f"{number}-{label}"
+            # "_", not "-": "editor-3_121" is an editor's note to the source format, "editor-3-121" is not.
+            new = label if label not in used else f"{number}_{label}"
             relabel[label] = new
             used.add(new)
         if any(old != new for old, new in relabel.items()):
-            report.guessed.append(f"{part.file}: note labels shared with an earlier part renumbered {number}-…, to keep them unique across the work")
+            report.guessed.append(f"{part.file}: note labels shared with an earlier part renumbered {number}_…, to keep them unique across the work")
         for label, note in page.notes.items():
             new = relabel[label]
             if label not in called:
-                new = f"editor-{new}" if not new.startswith("editor") else new
+                # "editor-" and no further hyphen: the source format's mark of an uncalled note
+                new = f"editor-{new.replace('-', '_')}" if not new.startswith("editor") else new
                 report.check.append(f"{part.file}: note {label} is never called; kept as an editor's note on the work ([^{new}])")
             notes.append(f"[^{new}]: {note}")
         for label in called - set(page.notes):

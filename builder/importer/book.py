@@ -1,5 +1,7 @@
 """A book's contents page: the chapter pages it links in its own folder, in order, told apart
-from what it links that is not the book's text (other formats, study guides, other works)."""
+from what it links that is not the book's text (other formats, study guides, other works);
+its own text, which becomes the book's front matter; and whether the pages it links are
+chapters of one work or separate works (a collection, imported as a volume)."""
 
 from __future__ import annotations
 
@@ -11,13 +13,22 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from .bounds import LIMITS
+from .header import Field, is_label
 from .report import Report
 
 _PAGE = re.compile(r"^[\w.-]+\.html?$", re.I)
-_NOT_TEXT = re.compile(r"study guide|guide\.htm|index\.htm|download|audio|\bepub\b|\bpdf\b|\bprc\b|word|german original", re.I)
+_NOT_TEXT = re.compile(r"study guide|guide\.htm|index(-\w+)?\.htm|download|audio|\bepub\b|\bpdf\b|\bprc\b|\bmobi\b|\bword\b|german original|\bas per\b|full table of contents", re.I)
+_GUIDE = re.compile(r"\bstudy guide\b|\breader'?s guide\b", re.I)
 _FURNITURE = {"footer", "title", "pagenote"}
-# A contents page is mostly links: a page with more words of its own is a text that links.
-MAX_OWN_WORDS = 600
+# A contents page is mostly its links: at most this many words of its own per chapter it
+# links (an epigraph and a summary of each chapter fit; a chapter that links the next does not).
+WORDS_PER_LINK = 200
+# Header labels that say where a work comes from (not who transcribed it): a page that has
+# them is a work with a provenance of its own.
+PROVENANCE_LABELS = re.compile(r"^(written|delivered|(first )?(published|printed)|source|publisher|translated|translation)\b", re.I)
+# A page titled as a part of a book ("Chapter One: Commodities", "Preface", "III. Money").
+CHAPTER_TITLE = re.compile(r"^(chapter|part|book|section|preface|introduction|foreword|afterword|appendix|prologue|epilogue|(?:[IVXLC]+|\d+)[.:])(\W|$)", re.I)
+_BLOCKS = {"p", "li", "tr", "table", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "center", "blockquote", "div"}
 
 
 @dataclass(frozen=True)
@@ -26,32 +37,57 @@ class Chapter:
     label: str  # the contents page's words for it
 
 
-def chapters(text: str, report: Report, max_links: int = LIMITS.links) -> list[Chapter]:
-    """The same-folder pages the contents page lists, each once, in order; empty if the page
-    is not a contents page (fewer than two such links, or a text of its own)."""
-    root = html.document_fromstring(text)
+@dataclass(frozen=True)
+class Links:
+    """What a page links in its own folder."""
+
+    chapters: list[Chapter]  # outside the page's furniture, and not other formats or guides
+    other: list[str]  # every other link, as "label (href)", for the report
+    own_words: int  # the words of the page that are not the words of a link
+    folder_pages: int  # every page of its own folder it links, furniture included
+    in_furniture: list[Chapter]  # those of them in its navigation rows, for --book
+    guide: bool = False  # a study guide: it links the chapters it asks questions on
+    cut_at: int = 0  # the number of links considered, where the page has more (I062)
+
+    @property
+    def is_contents(self) -> bool:
+        return not self.guide and len(self.chapters) >= 2 and self.own_words <= WORDS_PER_LINK * len(self.chapters)
+
+
+def _root(text: str) -> html.HtmlElement:
+    return html.document_fromstring(text, parser=html.HTMLParser(huge_tree=True))
+
+
+def links(text: str, own: str | None = None, max_links: int = LIMITS.links) -> Links:
+    """The links of a page, the first `max_links` of them; `own` is the page's own file
+    name, never its own chapter."""
+    root = _root(text)
     found: dict[str, Chapter] = {}
+    furniture: dict[str, Chapter] = {}
     other: list[str] = []
-    links = list(islice(root.iter("a"), max_links + 1))
-    if len(links) > max_links:
-        report.left_out.append(f"links of the contents page past the first {max_links:,}: not considered [I062]")
-    for link in links[:max_links]:
+    folder: set[str] = set()
+    every = list(islice(root.iter("a"), max_links + 1))
+    for link in every[:max_links]:
         href = (link.get("href") or "").strip()
-        label = " ".join(link.text_content().split())
-        file = urlsplit(href).path
-        in_furniture = any(set((a.get("class") or "").split()) & _FURNITURE for a in link.iterancestors())
         if not href or href.startswith("#"):
             continue
-        if _PAGE.match(file) and not in_furniture and not _NOT_TEXT.search(f"{label} {file}"):
-            if file not in found:
-                found[file] = Chapter(file, label)
+        label = " ".join(link.text_content().split())
+        file = urlsplit(href).path
+        if not _PAGE.match(file) or file == own:
+            other.append(f"{label or href} ({href})")
+            continue
+        folder.add(file)
+        in_furniture = any(set((a.get("class") or "").split()) & _FURNITURE for a in link.iterancestors())
+        if not in_furniture and not _NOT_TEXT.search(f"{label} {file}"):
+            found.setdefault(file, Chapter(file, label))
+        elif not _NOT_TEXT.search(f"{label} {file}"):
+            furniture.setdefault(file, Chapter(file, label))
+            other.append(f"{label or href} ({href})")
         else:
             other.append(f"{label or href} ({href})")
     own_words = _own_words(root)
-    if len(found) < 2 or own_words > MAX_OWN_WORDS:
-        return []
-    report.left_out += [f"contents page link, not the book's text: {item}" for item in dict.fromkeys(other)]
-    return list(found.values())
+    titles = " ".join(" ".join(e.text_content().split()) for e in root.xpath("//title|//h1|//h2|//h3"))
+    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found], bool(_GUIDE.search(titles)), max_links if len(every) > max_links else 0)
 
 
 def _own_words(root: html.HtmlElement) -> int:
@@ -71,3 +107,118 @@ def _own_words(root: html.HtmlElement) -> int:
             if not inside and element is not body and element.tail:
                 count += len(element.tail.split())
     return count
+
+
+def chapters(text: str, report: Report, own: str | None = None, max_links: int = LIMITS.links) -> list[Chapter]:
+    """The same-folder pages the contents page lists, each once, in order; empty if the page
+    is not a contents page (fewer than two such links, or a text of its own that links)."""
+    found = links(text, own, max_links)
+    if found.cut_at:
+        report.left_out.append(cut_links(found.cut_at))
+    if not found.is_contents:
+        return []
+    report.left_out += [f"contents page link, not the book's text: {item}" for item in found.other]
+    return found.chapters
+
+
+def cut_links(limit: int) -> str:
+    return f"links of the contents page past the first {limit:,}: not considered [I062]"
+
+
+def front_matter(text: str, chapter_files: set[str]) -> tuple[str, list[str]]:
+    """The contents page's own text: every block that holds a link (the list of chapters, the
+    links to other formats and works) removed, leaving its title, its header and what it says
+    of its own (an epigraph, a note on the edition); and the words of each block removed, for
+    the report. A list of chapters with prose of its own between its links (a summary of each
+    chapter) is the author's text too, and stays, its links becoming links to the parts."""
+    root = _root(text)
+    body = root.find("body")
+    blocks: dict[html.HtmlElement, bool] = {}  # block → whether it links a chapter
+    loose: list[html.HtmlElement] = []
+    for link in root.iter("a"):
+        if not link.get("href"):
+            continue
+        block = next((a for a in link.iterancestors() if a.tag in _BLOCKS and a is not body), None)
+        while block is not None and block.getparent() is not None and block.getparent().tag in ("tr", "tbody", "table", "ul", "ol", "dl"):
+            block = block.getparent()  # a table or list of links goes whole
+        if block is None or block.getparent() is None:
+            continue
+        if _holds_title(block):
+            if not any(is_label(span.text_content().strip().rstrip(":")) for span in block.iterfind(".//span[@class='info']")):
+                loose.append(link)  # a link beside the title: the link alone goes
+            continue
+        blocks[block] = blocks.get(block, False) or urlsplit(link.get("href") or "").path in chapter_files
+    annotated = _prose_between(body, blocks)
+    removed: list[str] = []
+    for block, links_chapter in blocks.items():
+        if (annotated and links_chapter) or block.getparent() is None or any(a in blocks for a in block.iterancestors()):
+            continue
+        if words := " ".join(block.text_content().split()):
+            removed.append(words)
+        block.getparent().remove(block)
+    for link in loose:
+        if link.getparent() is not None:
+            link.drop_tree()
+    return etree.tostring(root, encoding="unicode", method="html"), removed
+
+
+def _prose_between(body: html.HtmlElement | None, blocks: dict[html.HtmlElement, bool]) -> bool:
+    """Whether words outside every block of links stand between the first and the last block
+    that links a chapter."""
+    if body is None:
+        return False
+    seen_chapter, pending = False, False
+    for piece in body.xpath(".//text()"):
+        container = piece.getparent().getparent() if piece.is_tail else piece.getparent()
+        inside = next((a for a in [container, *container.iterancestors()] if a in blocks), None) if container is not None else None
+        if inside is not None and blocks[inside]:
+            if pending:
+                return True
+            seen_chapter = True
+        elif inside is None and seen_chapter and re.search(r"\w", piece):
+            pending = True
+    return False
+
+
+def _holds_title(block: html.HtmlElement) -> bool:
+    """The title and the header block (its licence links) are read from the page, not cut."""
+    return block.find(".//h3[@class='title']") is not None or any(is_label(span.text_content().strip().rstrip(":")) for span in block.iterfind(".//span[@class='info']"))
+
+
+def has_provenance(fields: list[Field]) -> bool:
+    """Whether a page's header says where its text comes from, not only who transcribed it."""
+    return any(PROVENANCE_LABELS.match(item.label.strip()) for item in fields)
+
+
+def surnames(author: str | None) -> set[str]:
+    """"Karl Marx and Frederick Engels" → {"marx", "engels"}."""
+    names = re.split(r"\s+(?:and|&)\s+|,\s+", author or "")
+    return {name.split()[-1].lower().strip(".") for name in names if name.split()}
+
+
+def is_collection(index_fields: list[Field], pages: list[tuple[str, list[Field]]]) -> bool:
+    """Separate works, not chapters of one: most of the pages (title, header fields) have a
+    header of their own and are not titled as chapters, and the contents page says nothing of
+    where a text comes from (a year's letters), or the pages' provenances differ from each
+    other (a volume of collected works)."""
+    if not pages:
+        return False
+    headed = [fields for title, fields in pages if fields]
+    chapters = [title for title, _ in pages if CHAPTER_TITLE.match(re.sub(r"[*\\]", "", title).strip())]
+    if len(headed) * 2 <= len(pages) or len(chapters) * 2 > len(pages):
+        return False
+    if not has_provenance(index_fields):
+        return True
+    provenances = {tuple((f.label, f.value) for f in fields if PROVENANCE_LABELS.match(f.label.strip())) for fields in headed if has_provenance(fields)}
+    return len(provenances) >= 2 and len([f for f in headed if has_provenance(f)]) * 2 > len(pages)
+
+
+def another_work(author: str | None, fields: list[Field], book_author: str | None) -> str | None:
+    """Why a linked page is a work of its own and not the book's text, if it is one: another
+    author and a header that says where it comes from. A foreword or an introduction by
+    another hand that has no provenance of its own stays the book's."""
+    if not author or not book_author or surnames(author) & surnames(book_author):
+        return None
+    if has_provenance(fields):
+        return f"a work of its own, by {author}, with its own header"
+    return None

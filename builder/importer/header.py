@@ -47,16 +47,21 @@ def is_label(label: str) -> bool:
 def names(text: str) -> list[str]:
     """"Zodiac and Brian Baggins", "by Andy Blunden February 2005." → the names alone."""
     text = re.sub(r"^(and corrected.*?\bby\b|by|the late)\s+", "", text.strip(), flags=re.I)
-    text = re.split(r"\s+(?:from the|in cooperation|with|in (?:January|February|March|April|May|June|July|August|September|October|November|December)\b)|,\s*\d|\s+\(|\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\s+\d{4}", text)[0]
+    text = re.split(r"\s+(?:from the|in cooperation|with|in (?:January|February|March|April|May|June|July|August|September|October|November|December)\b)|,\s*\d|\s+\(|\s+in\s+\d{4}|\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\s+\d{4}", text)[0]
     parts = re.split(r"\s+and\s+|\s*&\s*|,\s+", text.strip(" .;,"))
     return [re.sub(r"^the late\s+", "", p, flags=re.I).strip(" .;") for p in parts if p.strip(" .;")]
 
 
+_AUTHOR = re.compile(r"(?:[A-Z]\.\s?)+[A-Z][a-z]+")
+
+
 def printed_source(text: str, report: Report) -> dict[str, Any]:
     """"Lenin Collected Works, Progress Publishers, [1974], Moscow, Volume 17, pages 547-550"."""
-    chunks = [c.strip() for c in re.split(r",\s+", text.strip().rstrip(".;")) if c.strip()]
+    chunks = [c.strip() for c in re.split(r",\s+(?![^()\[\]]*[)\]])", text.strip().rstrip(".;")) if c.strip()]
     if not chunks:
         return {}
+    if len(chunks) > 1 and _AUTHOR.fullmatch(chunks[0]):  # "K. Marx, A Contribution to …": the author, then the title
+        chunks = [chunks[1], *chunks[2:], f"by {chunks[0]}"]
     source: dict[str, Any] = {"title": chunks[0]}
     places, notes = [], []
     for chunk in chunks[1:]:
@@ -99,8 +104,8 @@ def map_header(fields: list[Field], report: Report) -> Mapped:
             continue
         if key in _WRITTEN:
             meta["written"] = value
-        elif key in _PUBLISHED:
-            meta["first-published"] = value
+        elif key in _PUBLISHED:  # a second such field (the original, then the translation) joins the first
+            meta["first-published"] = f"{meta['first-published']}; {value}" if "first-published" in meta else value
         elif key == "source":
             meta["source"] = meta.get("source", {}) | printed_source(value, report)
             if item.notes:
@@ -109,6 +114,10 @@ def map_header(fields: list[Field], report: Report) -> Mapped:
             details = printed_source(f"x, {value}", report)
             details.pop("title")
             meta["source"] = details | meta["source"]
+        elif key in _TRANSLATED and re.fullmatch(r"from (the )?[A-Z][a-z]+", value):
+            free.append(shown)  # a language, not a translator's name
+            report.check.append(f"{item.label}: {value!r} names no translator; kept as a comment in work.toml")
+            continue
         elif key in _TRANSLATED:
             credits.setdefault("translators", []).extend(names(value))
         elif key in _TRANSCRIBED:

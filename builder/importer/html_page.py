@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree, html
 
+from ..errors import BuildError
 from .fetch import is_address, resolve
 from .header import Field
 from .markdown import escape, escape_line_start, spaces
@@ -26,6 +27,8 @@ _DEBRIS_LABELS = re.compile(r"^\s*(README|Download PDF|\[German Original\]|Conte
 _CLASSES = {"salutation": "salutation", "sig": "closing", "closing": "closing", "signed": "signature", "signature": "signature", "date": "dateline", "dateline": "dateline", "address": "dateline"}
 CREDIT_LINE = re.compile(r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$", re.I)
 # A "file no longer available" notice the archive serves in place of a page.
+_PARSER = html.HTMLParser(huge_tree=True)
+_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "center", "hr", "figure"}
 GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
 
 
@@ -49,29 +52,42 @@ class PageText:
 
 
 def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
-    root = html.document_fromstring(text)
-    for bad in root.xpath("//script|//style|//noscript|//comment()|//processing-instruction()"):
-        _drop(bad)
+    try:
+        return _parse(text, location, report, chapters=chapters)
+    except RecursionError:
+        raise BuildError(_short(location), "the page nests its elements too deep to be read", hint="the page's markup nests hundreds of elements inside each other; save it with its nesting flattened (any HTML tidier does it) and import that file", code="I013") from None
+
+
+def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
+    # huge_tree: old pages nest unclosed <font>s past libxml2's default depth, which would cut them short.
+    root = html.document_fromstring(text, parser=_PARSER)
+    for bad in root.xpath("//script|//style|//noscript|//template|//comment()|//processing-instruction()"):
+        _drop_keep_tail(bad)  # what follows a comment mid-sentence is the text's
+    _unnest(root)
     language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
     meta_author = next((m.get("content") for m in root.iter("meta") if (m.get("name") or "").lower() == "author"), None)
     body = root.find("body") if root.find("body") is not None else root
     page = _Converter(location, report, chapters or {})
     images_linked = page.linked_images(body)
     fields = page.header(body)
-    title, author = page.title(body)
     page.drop_debris(body)
     found = find_linked(body)
     report.check += [f"{_short(location)}: {message}" for message in found.dangling]
     notes: dict[str, str] = {}
     for label, blocks in found.notes.items():
         _drop_keep_tail(found.markers[label])
-        notes[label] = "\n\n    ".join(b for b in (page.paragraph(block) for block in blocks) if b)
+        notes[label] = "\n\n    ".join(b.replace("\n", "\n    ") for b in (page.note_block(block) for block in blocks) if b)
         for block in blocks:
             _drop(block)
     for label, call in found.calls.items():
         placeholder = etree.Element("folio-note", label=label)
         placeholder.tail = call.tail
-        call.getparent().replace(call, placeholder)
+        if (words := call.text_content()).strip() and not MARKER.match(words):
+            call.tail = None  # an anchor around words, named by the note's number: the call after them
+            call.addnext(placeholder)
+        else:
+            call.getparent().replace(call, placeholder)
+    title, author = page.title(body)  # after the notes: a title may call one
     _captions(body, report, location)
     fields += page.credits_at_end(body)
     page.levels = sorted({int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()})
@@ -82,6 +98,40 @@ def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] 
         if notes:
             report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
     return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links)
+
+
+def _unnest(root: html.HtmlElement) -> None:
+    """What old HTML leaves open, closed as a browser closes it: <font> carries nothing the
+    source keeps, and a paragraph opened inside a paragraph ends it (400 unclosed
+    `<font><p>` would otherwise nest 800 deep and run together)."""
+    for font in list(root.iter("font")):
+        font.drop_tag()
+    for paragraph in list(root.iter("p")):
+        outer = next((a for a in paragraph.iterancestors() if a.tag == "p"), None)
+        if outer is None:
+            continue
+        # The inner paragraph, and what followed it in the outer one, go after the outer one:
+        # blocks as they are, loose words and inline elements as paragraphs of their own.
+        following = list(paragraph.itersiblings()) if paragraph.getparent() is outer else []
+        loose = html.Element("p")
+        loose.text, paragraph.tail = paragraph.tail, None
+        after = [paragraph]
+        for sibling in following:
+            if isinstance(sibling.tag, str) and sibling.tag in _BLOCK_TAGS:
+                after += [loose, sibling]
+                loose = html.Element("p")
+                loose.text, sibling.tail = sibling.tail, None
+            else:
+                loose.append(sibling)
+        after.append(loose)
+        outer_tail, outer.tail = outer.tail, None
+        place = outer
+        for element in after:
+            if element.tag == "p" and element is not paragraph and not len(element) and not (element.text or "").strip():
+                continue  # an empty paragraph of loose words
+            place.addnext(element)
+            place = element
+        place.tail = outer_tail
 
 
 def _captions(body: html.HtmlElement, report: Report, location: str) -> None:
@@ -171,7 +221,9 @@ class _Converter:
             label_span = next((e for e in line if isinstance(e, html.HtmlElement) and "info" in _classes(e)), None)
             text = spaces("".join(_text(e) for e in line)).strip()
             links = [(" ".join(a.text_content().split()), resolve(self.location, a.get("href")) if is_address(self.location) else a.get("href")) for e in line if isinstance(e, html.HtmlElement) for a in ([e] if e.tag == "a" else e.iter("a")) if a.get("href")]
-            text = re.sub(r"\s*•\s*README\s*$|\s*README\s*$", "", text)
+            if (readme := re.search(r"\s*•\s*README\s*$|\s*README\s*$", text)):
+                self.report.left_out.append(f"{_short(self.location)}: link label in the header: {readme.group().strip()!r}")
+                text = text[: readme.start()]
             if label_span is not None:
                 written = " ".join(label_span.text_content().split())
                 value = text.removeprefix(written).strip()
@@ -194,7 +246,7 @@ class _Converter:
                     match = CREDIT_LINE.match(line)
                     assert match
                     fields.append(Field(match.group(1), match.group(2).strip()))
-                self.report.guessed.append(f"{_short(self.location)}: no header block; credits read from the end of the page")
+                self.report.guessed.append(f"{_short(self.location)}: no header block; credits read from the end of the page: {' / '.join(lines)!r}")
                 _drop(block)
         return fields
 
@@ -225,13 +277,13 @@ class _Converter:
             text = element.text_content()
             if (element.tag == "p" and "title" in classes) or classes & _DEBRIS_CLASSES or element.tag == "hr":
                 if text.strip():
-                    self.report.left_out.append(f"{_short(self.location)}: navigation or page furniture: {' '.join(text.split())[:80]!r}")
+                    self.report.left_out.append(f"{_short(self.location)}: navigation or page furniture: {' '.join(text.split())!r}")
                 (_drop_keep_tail if element.tag == "hr" else _drop)(element)
             elif element.tag == "a" and _DEBRIS_LABELS.match(text):
                 self.report.left_out.append(f"{_short(self.location)}: link label {text.strip()!r}")
                 _drop_keep_tail(element)
             elif element.tag == "p" and _is_anchor_list(element):
-                self.report.left_out.append(f"{_short(self.location)}: the page's own contents list")
+                self.report.left_out.append(f"{_short(self.location)}: the page's own contents list: {' '.join(element.text_content().split())!r}")
                 _drop(element)
         # Leftover separators of dropped links: a bullet or bar alone at a paragraph's end.
         for element in body.iter("p"):
@@ -316,6 +368,14 @@ class _Converter:
         lines = [escape_line_start(line.strip()) for line in text.split(BREAK)]
         text = "\\\n".join(line for line in lines if line)
         return f"{{.{kind}}}\n{text}" if kind else text
+
+    def note_block(self, element: html.HtmlElement) -> str:
+        """A block of a note: a paragraph, or the table or quotation a note goes on with."""
+        if element.tag == "table":
+            return self.table(element)
+        if element.tag == "blockquote":
+            return "\n".join(f"> {line}" if line else ">" for line in "\n\n".join(self.blocks(element)).split("\n"))
+        return self.paragraph(element)
 
     def list(self, element: html.HtmlElement) -> str:
         items = []

@@ -66,7 +66,7 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
         if target is None:
             found.dangling.append(f"the call {text.strip()} has no note on the page; kept as text")
             continue
-        block = _block(target)
+        block = _note_block(target)
         if block is not None and id(block) in claimed and href[1:] in called:
             found.dangling.append(f"the call {text.strip()} is a second call to a note already called (a source calls each note once); kept as text")
             continue
@@ -84,6 +84,13 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
         found.calls[label] = _outer(link)
         found.markers[label] = _outer(marker)
         found.notes[label] = [block]
+    # A note nothing calls whose number links back to an anchor in the text: its call stands
+    # at that anchor.
+    for link in root.iter("a"):
+        if (seeded := _called_by_anchor(link, anchors, found, claimed)) is not None:
+            label, anchor, block = seeded
+            claimed.add(id(block))
+            found.calls[label], found.markers[label], found.notes[label] = anchor, _outer(link), [block]
     # A note runs on over the blocks after it that start no note of their own; a block that
     # starts with a number of its own, called from nowhere, is a note nothing calls.
     # Notes placed before the text run on only over blocks of their own class.
@@ -96,7 +103,8 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
         following = blocks[0].getnext()
         early = order[id(blocks[0])] < last_call
         while (
-            following is not None and following.tag == "p" and id(following) not in starts and following.text_content().strip() and not _is_credit(following)
+            following is not None and id(following) not in starts and following.text_content().strip() and not _is_credit(following)
+            and (following.tag == "p" or (following.tag in ("table", "blockquote") and not _words_after_marker(current)))
             and not any(id(element) in calls for element in following.iter())
             and (not early or (following.get("class") is not None and following.get("class") == blocks[0].get("class")))
         ):
@@ -110,7 +118,47 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
             else:
                 current.append(following)
             following = following.getnext()
+    for label, marker in found.markers.items():
+        if label not in found.calls and marker.tag == "a":
+            anchor = anchors.get((marker.get("href") or "#")[1:])
+            note_blocks = {id(block) for blocks in found.notes.values() for block in blocks}
+            if anchor is not None and not any(id(a) in note_blocks for a in anchor.iterancestors()) and id(anchor) not in note_blocks:
+                found.calls[label] = anchor
     return found
+
+
+def _note_block(target: html.HtmlElement) -> html.HtmlElement | None:
+    """The block a note's anchor names: its own, or, for an empty anchor standing before a
+    paragraph that starts with the note's number (`<a name="1"></a><p><b>[1]</b> …`), that
+    paragraph."""
+    block = _block(target)
+    following = target.getnext()
+    if not target.text_content().strip() and (block is None or block.tag in ("div", "td", "blockquote", "center")) and following is not None and following.tag == "p" and _leading_marker(following) is not None:
+        return following
+    return block
+
+
+def _called_by_anchor(link: html.HtmlElement, anchors: dict[str | None, html.HtmlElement], found: FoundNotes, claimed: set[int]) -> tuple[str, html.HtmlElement, html.HtmlElement] | None:
+    """A note's number linking back to an anchor that no call marks: (label, anchor, block)."""
+    href = link.get("href") or ""
+    text = link.text_content()
+    own = _block(link)
+    if not href.startswith("#") or not MARKER.match(text) or own is None or id(own) in claimed or _leading_marker(own) not in (link, _outer(link)):
+        return None
+    anchor = anchors.get(href[1:])
+    label = label_of(text)
+    if anchor is None or label in found.calls or any(a is own for a in anchor.iterancestors()) or anchor is own:
+        return None
+    if any((a.get("href") or "") == "#" + (anchor.get("name") or anchor.get("id") or "") and a is not link for a in own.iter("a")):
+        return None
+    return label, anchor, own
+
+
+def _words_after_marker(blocks: list[html.HtmlElement]) -> bool:
+    """Whether a note has words of its own yet: a note whose number stands alone in its
+    paragraph goes on with the table or quotation after it."""
+    text = " ".join(block.text_content() for block in blocks)
+    return bool(re.search(r"\w", re.sub(r"^\s*[\[(]?\s*\w{1,3}\s*[\])]?\.?", "", text)))
 
 
 def _leading_marker(block: html.HtmlElement) -> html.HtmlElement | None:

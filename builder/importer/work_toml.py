@@ -1,9 +1,10 @@
 """The work's metadata as `work.toml` text: the keys the loader reads, then, as comments, what
-the page's header said that fits no key."""
+the page's header said that fits no key; last, each part's own provenance, in a volume."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 ORDER = ["title", "subtitle", "short-title", "author", "author-sort", "language", "identifier", "year", "written", "first-published", "description", "subjects", "parts"]
@@ -33,4 +34,11 @@ def work_toml(meta: dict[str, Any], comments: list[str]) -> str:
         if meta.get(table):
             lines += ["", f"[{table}]"]
             lines += [f"{key} = {_value(value)}" for key, value in meta[table].items()]
+    for stem, provenance in meta.get("provenance", {}).items():
+        name = stem if re.fullmatch(r"[A-Za-z0-9_-]+", stem) else json.dumps(stem, ensure_ascii=False)
+        lines += ["", f"[provenance.{name}]"]
+        lines += [f"{key} = {_value(value)}" for key, value in provenance.items() if not isinstance(value, dict)]
+        for table, values in provenance.items():
+            if isinstance(values, dict) and values:
+                lines += [f"[provenance.{name}.{table}]", *(f"{key} = {_value(value)}" for key, value in values.items())]
     return "\n".join(lines) + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SourceError
@@ -39,6 +40,8 @@ def load_work(folder: Path) -> Work:
         # "titlepage.md") can collide with the edition's own files and ids.
         part_id = "text" if len(meta.parts) == 1 else f"part-{len(parts) + 1}"
         part = parse_part(path, shown_path(path), part_id)
+        if (provenance := meta.provenance.get(name.removesuffix(".md"))) is not None:
+            part = replace(part, provenance=provenance)
         for label, note in [*part.notes.items(), *part.editor_notes.items()]:
             if label in seen_labels:
                 raise SourceError(shown_path(path), f"note label [^{label}] is also used in {seen_labels[label]}", line=note.line, hint="note labels must be unique across the work's parts", code="S009")

@@ -117,6 +117,22 @@ class Rights(_Strict):
         return self
 
 
+class Provenance(_Strict):
+    """Where one part of a volume comes from, when its parts are separate works (a year's
+    letters, a volume of collected works): printed at the head of the part and in the colophon."""
+
+    written: Text | None = None
+    first_published: Text | None = None
+    source: PrintedSource | None = None
+    credits: Credits = Credits()
+
+    @model_validator(mode="after")
+    def _says_something(self) -> Provenance:
+        if not (self.written or self.first_published or self.source or any(self.credits.model_dump().values())):
+            raise ValueError("says nothing: give written, first-published, source or credits, or remove the table")
+        return self
+
+
 class Metadata(_Strict):
     title: Text
     subtitle: Text | None = None
@@ -135,6 +151,8 @@ class Metadata(_Strict):
     credits: Credits = Credits()
     archive: Archive
     rights: Rights
+    # Each part's own provenance, by the part's file name without ".md": [provenance.ch01].
+    provenance: dict[str, Provenance] = {}
 
     @property
     def running_title(self) -> str:
@@ -198,7 +216,7 @@ def load_metadata(path: Path, shown: str) -> Metadata:
         raise SourceError(shown, f"not valid TOML: {message}", line=line, hint="see https://toml.io for the syntax", code="S003") from None
     _check_strings(data, (), text, shown)
     try:
-        return Metadata.model_validate(data)
+        meta = Metadata.model_validate(data)
     except ValidationError as errors:
         first = errors.errors()[0]
         loc = tuple(first["loc"])
@@ -216,6 +234,11 @@ def load_metadata(path: Path, shown: str) -> Metadata:
             message += f" (and {more} more problem{'s' if more > 1 else ''})"
         line = key_line(text, loc) if first["type"] != "missing" else key_line(text, loc[:-1])
         raise SourceError(shown, message, line=line, hint=hint, code="S004") from None
+    stems = {name.removesuffix(".md") for name in meta.parts}
+    for stem in meta.provenance:
+        if stem not in stems:
+            raise SourceError(shown, f"[provenance.{stem}] names no part: {stem}.md is not in 'parts'", line=key_line(text, ("provenance", stem)), hint=f"name the table after a part's file without .md ({', '.join(sorted(stems))}), or add {stem}.md to parts", code="S050")
+    return meta
 
 
 def _check_strings(value: object, loc: tuple[str | int, ...], text: str, shown: str) -> None:

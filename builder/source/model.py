@@ -13,7 +13,7 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from .metadata import Metadata
+from .metadata import Metadata, Provenance
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,7 @@ class Part:
     ids: list[tuple[str, int]] = field(default_factory=list)  # every id it sets, notes' included, with its line
     images: list[str] = field(default_factory=list)  # files of the work's folder it shows
     editor_notes: dict[str, Note] = field(default_factory=dict)  # called from nowhere: on the work as a whole
+    provenance: Provenance | None = None  # where the part comes from, in a volume of separate works
 
     @property
     def contents(self) -> list[tuple[Section, list[Section]]]:
