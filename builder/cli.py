@@ -14,14 +14,11 @@ import typer
 from rich.console import Console
 
 from . import NAME, __version__
-from .checks.foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
 from .editions.kinds import DEFAULT_FORMATS, FORMATS, kind_of_file
 from .editions.papers import DEFAULT_PAPER, papers
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
-from .importer.assemble import import_work
-from .importer.bounds import limits_from
-from .importer.fetch import DELAY, Fetcher
+from .importer import DELAY
 from .importer.report import REPORT_FILE
 from .paths import DIST, SOURCE, shown_path
 
@@ -93,9 +90,10 @@ def build(
     shard: Annotated[str | None, typer.Option("--shard", metavar="K/N", help="Build only the K-th of N shares of the works (by slug), e.g. on one machine of N.", show_default=False)] = None,
 ) -> None:
     """Build editions into dist/: <slug>.epub, <slug>.kepub.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf); unchanged works are skipped."""
+    from .release.manifest import MANIFEST
     from .release.shards import in_shard, parse_shard
     from .shelf.build import Report
-    from .shelf.scheduler import cores
+    from .shelf.scheduler import Job, cores, start_fork_server, tasks
     from .shelf.work import editions
 
     formats = tuple(format or DEFAULT_FORMATS)
@@ -113,13 +111,20 @@ def build(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--shard") from None
     chosen = editions(formats, chosen_trims, print_marks, cover, paper)
+    jobs = jobs or cores()
+    # When every work will be built (--force, or no release yet) by several processes, their
+    # writers load while the works are found and keyed; a build that may find nothing to do
+    # starts no fork server before it knows (its import would only cost).
+    everything = force or not (dist / MANIFEST).is_file()
+    if everything and jobs > 1 and (not paths or len(paths) > 1 or len(tasks([Job(paths[0], None)], chosen, jobs)) > 1):
+        start_fork_server(chosen)
     works = _works(paths)
     if share:
         works = [work for work in works if in_shard(work.name, share)]
     report = Report(works)
     signal.signal(signal.SIGTERM, _stop)
     try:
-        _build_shelf(report, chosen, dist, jobs or cores(), force, whole_shelf=not paths, ours=(lambda slug: in_shard(slug, share)) if share else None)
+        _build_shelf(report, chosen, dist, jobs, force, whole_shelf=not paths, ours=(lambda slug: in_shard(slug, share)) if share else None)
     except KeyboardInterrupt as stop:
         _interrupted(report, dist, "SIGTERM" if isinstance(stop, _Stopped) else "Ctrl-C")
         sys.exit(143 if isinstance(stop, _Stopped) else 130)
@@ -212,6 +217,10 @@ def import_(
     strict: Annotated[bool, typer.Option("--strict", help="Exit non-zero when anything needs a human look (for unattended runs); the import is still written.")] = False,
 ) -> None:
     """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
+    from .importer.assemble import import_work
+    from .importer.bounds import limits_from
+    from .importer.fetch import Fetcher
+
     if book and page:
         raise BuildError("folio import", "--book and --page ask for opposite things", hint="give one of them, or neither to let the import tell from the page", code="I032")
     fetcher = Fetcher(cache, delay, limits_from(limit or []))
@@ -300,6 +309,8 @@ def serve(
 
 def _warn_of_untagged_foreign_words(epub: Path) -> None:
     """A warning, not a failure: the dictionary check only guesses (builder/checks/foreign_words.py)."""
+    from .checks.foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
+
     folder = SOURCE / epub.stem
     if words := untagged_foreign_words(epub, allowed_words(folder)):
         listed = ", ".join(f"{word} ({language})" for word, language in sorted(words.items()))

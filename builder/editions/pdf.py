@@ -6,12 +6,10 @@ the crop marks and the PDF variant.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import lxml.html
 import pydyf
-from pypdf import PdfReader
 from weasyprint import Document
 from weasyprint.formatting_structure.boxes import BlockBox
 
@@ -19,7 +17,7 @@ from ..errors import BuildError
 from ..source.model import Work
 from .fonts import missing_glyphs
 from .kinds import KINDS
-from .pdf_fonts import stray_fonts
+from .pdf_fonts import strays, written_fonts
 from .templates import render_page
 from .trims import DEFAULT_TRIM, trims
 from .weasyprint.boxes import descendants, footnote_area, page_box, text_bottom
@@ -33,8 +31,9 @@ BLEED_MM = 3  # what print-on-demand services and print shops ask for
 def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> bytes:
     what, options = f"{trim} PDF", _options(work)
     document = lay_out_pdf(work, trim, marks)
-    pdf = write(document, work, what, finisher=_finisher(work, marks), **options)
-    if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
+    fonts: set[str] = set()
+    pdf = write(document, work, what, finisher=_finisher(work, marks, fonts), **options)
+    if stray := strays(fonts):
         raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="a style asks for a face or a style that styles/fonts.css does not give", code="P004")
     return pdf
 
@@ -101,11 +100,13 @@ def notes_overrunning(document: Document) -> set[str]:
     return labels
 
 
-def _finisher(work: Work, marks: bool) -> Any:
+def _finisher(work: Work, marks: bool, fonts: set[str]) -> Any:
+    """`fonts` is filled in with the base font names written."""
     archival = archival_finisher(work.meta.identifier)
 
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         archival(document, pdf)
+        fonts.update(written_fonts(pdf))
         if marks:
             declare_bleed(document, pdf)
 

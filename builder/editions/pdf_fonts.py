@@ -1,20 +1,34 @@
-"""The fonts a built PDF uses, read back: the writers refuse a stray one, the checks report
-it and any font left unembedded."""
+"""The fonts a PDF uses: the writers refuse a stray one as they write it (from the objects
+about to be written, which costs no read-back), the checks read a built PDF back and report
+a stray one and any font left unembedded."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
-from pypdf import PdfReader
-from pypdf.generic import DictionaryObject
+import pydyf
 
 from .fonts import BOOK_FONTS
+
+if TYPE_CHECKING:  # pypdf is the checks' (a tenth of a second to load); the writers need none of it
+    from pypdf import PdfReader
 
 
 def stray_fonts(reader: PdfReader) -> set[str]:
     """Fonts that are not the book's own, or are slanted by the renderer for want of an italic."""
-    names = {str(font.get("/BaseFont", "")).lstrip("/").split("+", 1)[-1] for font in _fonts(reader)}
+    return strays(str(font.get("/BaseFont", "")) for font in _fonts(reader))
+
+
+def written_fonts(pdf: pydyf.PDF) -> set[str]:
+    """The base font names of the font dictionaries of a PDF about to be written."""
+    names = (thing["BaseFont"] for thing in pdf.objects if isinstance(thing, pydyf.Dictionary) and thing.get("Type") == "/Font" and "BaseFont" in thing)
+    return {name.decode() if isinstance(name, bytes) else str(name) for name in names}  # WeasyPrint gives bytes
+
+
+def strays(base_fonts: Iterable[str]) -> set[str]:
+    """Of PDF base font names ("/ABCDEF+Name"), those not the book's own or slanted by the renderer."""
+    names = {name.lstrip("/").split("+", 1)[-1] for name in base_fonts}
     return {name for name in names if not name.startswith(BOOK_FONTS) or name.endswith("Oblique")}
 
 
@@ -38,4 +52,6 @@ def _fonts(reader: PdfReader) -> Iterator[Any]:
 
 def pdf_dictionary(value: Any) -> Any:
     """A PDF object as a dictionary: resolved if indirect, empty if absent."""
+    from pypdf.generic import DictionaryObject
+
     return value.get_object() if value is not None else DictionaryObject()

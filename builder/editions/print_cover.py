@@ -21,7 +21,7 @@ from ..source.model import Work
 from .cover_front import front_fits
 from .papers import DEFAULT_PAPER, Paper, papers
 from .pdf import BLEED_MM, declare_bleed
-from .pdf_fonts import stray_fonts
+from .pdf_fonts import strays, written_fonts
 from .templates import render_page
 from .weasyprint.pdfa_ua import OPTIONS as ARCHIVAL
 from .weasyprint.pdfa_ua import finisher as archival_finisher
@@ -110,17 +110,19 @@ def typeset_cover(work: Work, sheet: Sheet) -> bytes:
             break
     else:
         raise BuildError(work.folder / "work.toml", "the title is too long for the cover", hint="give the work a short-title", code="P006")
-    pdf = write(document, work, what, finisher=_finisher(work), **options)
-    if stray := stray_fonts(PdfReader(io.BytesIO(pdf))):
+    fonts: set[str] = set()
+    pdf = write(document, work, what, finisher=_finisher(work, fonts), **options)
+    if stray := strays(fonts):
         raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", hint="replace the characters the typefaces lack", code="P004")
     return pdf
 
 
-def _finisher(work: Work) -> Any:
+def _finisher(work: Work, fonts: set[str]) -> Any:
     archival = archival_finisher(work.meta.identifier)
 
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         archival(document, pdf)
         declare_bleed(document, pdf)
+        fonts.update(written_fonts(pdf))
 
     return finish

@@ -12,6 +12,7 @@ import unicodedata
 import ftfy
 
 from .report import Report
+from .unseen import repair_unseen
 
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 # Browsers read a page labelled Latin-1 as Windows-1252 (WHATWG Encoding Standard).
@@ -22,7 +23,6 @@ _WEB_ENCODING = re.compile(r"^(cp\d{3,5}|iso8859-\d{1,2}|koi8-[ru]|mac-[a-z]+|gb
 _BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
 # A page without a BOM told by how its first "<" is spelled (XML 1.0, appendix F).
 _WIDE = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]+")
 # ftfy's repairs, minus the ones that would change the text's own characters.
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False, normalization=None, unescape_html=False, fix_line_breaks=False, explain=False)
 _TEX = re.compile(r"""\\(["'`^~])\{?([A-Za-z])\}?""")
@@ -34,12 +34,9 @@ def decode(data: bytes, where: str, report: Report) -> str:
     """The page's text. UTF-8 unless its bytes say otherwise (a BOM, a wide encoding) or it
     declares another encoding its bytes are written in; a byte that is not UTF-8 is read as
     Windows-1252 where it stands, and every such repair is listed in the report."""
-    text = _text(data, where, report)
-    if _CONTROLS.search(text):
-        count = sum(len(m.group(0)) for m in _CONTROLS.finditer(text))
-        text = _CONTROLS.sub("", text)
-        report.repaired.append(f"{where}: {count} control character(s) (NUL and the like), which no text holds, removed")
-    return text
+    # C0 controls (NUL and the like) go at once, each listed with its line for a human look;
+    # C1 controls stay for the mojibake repair, which reads most as the letters they were.
+    return repair_unseen(_text(data, where, report), where, report, keep_c1=True)
 
 
 def _text(data: bytes, where: str, report: Report) -> str:

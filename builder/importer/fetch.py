@@ -28,13 +28,13 @@ import httpx
 
 from .. import NAME, __version__
 from ..errors import BuildError
+from . import DELAY
 from .bounds import LIMITS, Limits
 from .scope import Rule, connect_addresses, is_address, named, origin
 
 __all__ = ["DELAY", "Fetched", "Fetcher", "is_address", "resolve"]
 
 USER_AGENT = f"{NAME}/{__version__} (importer of the folio-builder project; public-domain editions)"
-DELAY = 1.0  # seconds between two requests to the network, whatever the cache holds
 STEP = 1 << 20  # bytes inflated at a time
 _NETWORK_ERRORS = (httpcore.NetworkError, httpcore.ProtocolError, httpcore.UnsupportedProtocol, ssl.SSLError, OSError)
 

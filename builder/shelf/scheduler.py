@@ -14,6 +14,7 @@ import signal
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from pathlib import Path
 
 from ..editions.kinds import root
@@ -44,12 +45,12 @@ Task = tuple[Job, list[Edition]]
 
 def tasks(jobs: list[Job], chosen: list[Edition], workers: int) -> list[Task]:
     """One task per work; or, when there are fewer works than workers, one per chain of kinds
-    that are made from one another (the EPUB and its Kobo edition; the PDFs and the print
-    covers sized from them), so that a single work's EPUB and PDF are made at once (the
-    shelf gathers them again)."""
-    groups: dict[str, list[Edition]] = {}
+    that are made from one another (the EPUB and its Kobo edition; each trim's PDF and the
+    print cover sized from it), so that a single work's EPUB and PDFs are made at once, every
+    trim on a core of its own (the shelf gathers them again)."""
+    groups: dict[tuple[str, str], list[Edition]] = {}
     for edition in chosen:
-        groups.setdefault(root(edition.kind).name, []).append(edition)
+        groups.setdefault((root(edition.kind).name, edition.variant.trim), []).append(edition)
     if len(jobs) >= workers or len(groups) < 2:
         return [(job, chosen) for job in jobs]
     return [(job, group) for job in jobs for group in groups.values()]
@@ -64,11 +65,20 @@ def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]
             yield job, _build(job, editions)
         return
     context = multiprocessing.get_context("forkserver")
-    # The fork server imports the writers once; every worker is forked from it with them loaded.
-    modules = list(dict.fromkeys(["builder.shelf.work", "builder.editions.epub", *(m for e in chosen for m in e.kind.modules)]))
-    context.set_forkserver_preload(modules)
+    modules = start_fork_server(chosen)
     with context.Pool(workers, initializer=_worker_started, initargs=(modules,)) as pool:  # leaving it terminates the workers
         yield from pool.imap_unordered(_build_job, work)
+
+
+def start_fork_server(chosen: list[Edition]) -> list[str]:
+    """Start the fork server, which imports the writers once (every worker is forked from it
+    with them loaded), and return the modules it imports. Called as a build starts, it imports
+    them (about a second, WeasyPrint's most of it) while this process finds and keys the works;
+    called again, it does nothing. The source loader is among them: every worker reads works."""
+    modules = list(dict.fromkeys(["builder.shelf.work", "builder.source.loader", "builder.editions.epub", *(m for e in chosen for m in e.kind.modules)]))
+    multiprocessing.set_forkserver_preload(modules)  # the default context's server is the one "forkserver" contexts use
+    forkserver.ensure_running()
+    return modules
 
 
 def _worker_started(modules: list[str]) -> None:

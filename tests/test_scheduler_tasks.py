@@ -1,0 +1,51 @@
+"""How a build's editions are shared among workers: every edition of every work made exactly
+once, each edition in the task of the one it is made from, and a single work's trims on
+different workers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder.editions.kinds import FORMATS, root
+from builder.editions.trims import trims
+from builder.shelf.scheduler import Job, tasks
+from builder.shelf.work import editions
+
+
+@given(
+    formats=st.lists(st.sampled_from(FORMATS), min_size=1, unique=True),
+    chosen_trims=st.lists(st.sampled_from(trims()), min_size=1, unique=True),
+    marks=st.booleans(),
+    cover=st.booleans(),
+    works=st.integers(min_value=1, max_value=4),
+    workers=st.integers(min_value=1, max_value=6),
+)
+def test_every_edition_once_and_each_cover_with_its_interior(formats: list, chosen_trims: list[str], marks: bool, cover: bool, works: int, workers: int) -> None:
+    chosen = editions(tuple(formats), chosen_trims, marks, cover)
+    jobs = [Job(Path(f"work-{n}"), None) for n in range(works)]
+    shared = tasks(jobs, chosen, workers)
+    for job in jobs:
+        made = Counter(edition for task_job, group in shared if task_job == job for edition in group)
+        assert made == Counter(chosen)
+    for _, group in shared:
+        for edition in group:
+            if needs := edition.kind.needs:
+                assert any(other.kind_name == needs and other.variant.trim == edition.variant.trim for other in group[: group.index(edition)])
+    if works < workers:
+        sizes = {task_job: sum(1 for other, _ in shared if other == task_job) for task_job, _ in shared}
+        expected = len({(root(edition.kind).name, edition.variant.trim) for edition in chosen})
+        assert set(sizes.values()) == {expected}
+    else:
+        assert len(shared) == works
+
+
+def test_a_single_work_in_every_trim_has_a_task_per_trim() -> None:
+    chosen = editions(("epub", "pdf"), ["a5", "a4"], False, cover=True)
+    shared = tasks([Job(Path("book"), None)], chosen, 2)
+    pdf_tasks = [[(edition.kind_name, edition.variant.trim) for edition in group] for _, group in shared if group[0].kind_name == "pdf"]
+    assert pdf_tasks == [[("pdf", "a5"), ("cover", "a5")], [("pdf", "a4"), ("cover", "a4")]]
+    assert len(shared) == 3  # and one for the EPUB and what is made from it
