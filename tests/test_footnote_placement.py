@@ -17,6 +17,7 @@ next page); with `auto` the tests check that no note is lost and the text is int
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -328,3 +329,77 @@ def test_the_note_split_refuses_a_weasyprint_it_was_not_written_for(monkeypatch:
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RuntimeError, match=r"found WeasyPrint 71\.0"):
         weasyprint_note_split.apply()
+
+
+# -- notes longer than a page ---------------------------------------------------------------------
+
+LONG_CSS = """
+@page { size: A5; margin: 20mm 18mm; @footnote { border-top: 0.5pt solid; margin-top: 4mm; padding-top: 2mm; max-height: 70%; } }
+html { font-family: serif; font-size: 10.5pt; line-height: 1.4; } body { margin: 0; }
+p { text-align: justify; widows: 2; orphans: 2; }
+.footnote { float: footnote; footnote-policy: line; footnote-display: block; font-size: 0.85em; line-height: 1.3; text-align: justify; }
+.footnote::footnote-call { content: attr(data-label); vertical-align: super; font-size: 0.7em; line-height: 0; }
+.footnote::footnote-marker { content: attr(data-label) ". "; }
+"""
+
+
+def _long_notes_html(lead: int, lengths: tuple[int, ...], gap: int) -> str:
+    """Body words b0000x…, and notes of `lengths` words (n<note>w<word>), `gap` words apart."""
+    text, counter = [], 0
+
+    def body(count: int) -> str:
+        nonlocal counter
+        counter += count
+        return " ".join(f"b{number:04d}x" for number in range(counter - count, counter))
+
+    text.append(body(lead))
+    for note, length in enumerate(lengths):
+        words = " ".join(f"n{note}w{word:04d}" for word in range(length))
+        text.append(f'call{note}x<span class="footnote" data-label="{note}">{words}</span> {body(gap)}')
+    text.append(body(300))
+    return f"<html><head><style>{LONG_CSS}</style></head><body><p>{' '.join(text)}</p></body></html>"
+
+
+@pytest.mark.parametrize("lead", [3, 40, 95, 170, 260])
+@pytest.mark.parametrize(("lengths", "gap"), [((1500, 30, 10), 60), ((700, 700, 25), 15), ((900, 5, 5, 400), 4)])
+def test_a_note_longer_than_pages_runs_on_over_as_many_as_it_needs(lead: int, lengths: tuple[int, ...], gap: int) -> None:
+    """Every note opens on its call's page with at least two lines, runs on at the foot of the
+    next pages with at least two lines on each, before any later note, its words in order; the
+    notes take at most their share of a page (max-height: 70%), and running text is on every page."""
+    from builder.editions.weasyprint import note_split
+
+    apply()
+    note_split.apply()
+    document = weasyprint.HTML(string=_long_notes_html(lead, lengths, gap)).render()
+    calls: dict[int, int] = {}
+    seen: list[tuple[int, int]] = []  # (note, word) in reading order
+    pages_of: dict[int, list[int]] = {}
+    for number, page in enumerate(document.pages):
+        root = page_box(page)
+        body = _text(root.children[0])
+        for note in re.findall(r"call(\d+)x", body):
+            calls[int(note)] = number
+        area = next((child for child in root.children if isinstance(child, boxes.FootnoteAreaBox)), None)
+        if area is None or not area.children:
+            continue
+        share = (area.height) / root.height
+        assert share <= 0.7 + 1e-6, f"lead {lead}: page {number + 1}: the notes take {share:.0%}"
+        assert line_boxes(root.children[0]) or number == len(document.pages) - 1, f"lead {lead}: page {number + 1} has no running text"
+        for line in line_boxes(area):
+            for note, word in re.findall(r"n(\d+)w(\d+)", _text(line)):
+                seen.append((int(note), int(word)))
+                pages_of.setdefault(int(note), []).append(number)
+        for note in {note for note, _ in re.findall(r"n(\d+)w(\d+)", _text(area))}:
+            note_lines = [line for line in line_boxes(area) if f"n{note}w" in _text(line)]
+            assert len(note_lines) >= 2 or len(re.findall(rf"n{note}w", _text(area))) == lengths[int(note)], f"lead {lead}: page {number + 1}: one line of note {note}"
+    expected = [(note, word) for note, length in enumerate(lengths) for word in range(length)]
+    assert sorted(seen) == expected, f"lead {lead}: words of notes lost or repeated"
+    for note in range(len(lengths)):
+        assert pages_of[note][0] == calls[note], f"lead {lead}: note {note} opens on page {pages_of[note][0] + 1}, its call on {calls[note] + 1}"
+        assert [word for n, word in seen if n == note] == list(range(lengths[note])), f"lead {lead}: note {note} out of order"
+    # Before any later note: on each page, the rest of an earlier note comes first.
+    for number in sorted(set(page for pages in pages_of.values() for page in pages)):
+        order = [note for note, pages in sorted(pages_of.items()) for page in pages if page == number]
+        assert order == sorted(order)
+    reading = [note for note, _ in seen]
+    assert all(a <= b or pages_of[a][0] != pages_of[b][-1] for a, b in itertools.pairwise(reading)), f"lead {lead}: a later note before an earlier one's rest"

@@ -63,16 +63,16 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
         )
     document = layout(html, work, what, **options)
     if astray := notes_off_their_page(document) | notes_overrunning(document):
-        # A long note starts on its call's page and runs on at the foot of the next
-        # (weasyprint/note_split.py), but it cannot start there if that page cannot take two
-        # of its lines, nor run on past the next page. Such notes are set denser
-        # (print.css, .footnote.dense), and if one still does not fit, the build says so.
+        # A long note starts on its call's page and runs on at the foot of as many pages as
+        # it needs (weasyprint/note_split.py), but it cannot start there if that page cannot
+        # take two of its lines. Such notes are set denser (print.css, .footnote.dense), and
+        # if one still does not start on its call's page, the build says so.
         html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=astray, images=images)
         document = layout(html, work, what, **options)
         if still := notes_off_their_page(document) | notes_overrunning(document):
             note = next(note for note in work.notes if note.label == sorted(still)[0])
             part = next(part for part in work.parts if note.label in part.notes)
-            raise BuildError(part.path, f"{what}: note [^{note.label}] is too long to stand on the page of its call and the next", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
+            raise BuildError(part.path, f"{what}: note [^{note.label}] cannot start on the page of its call (no room there for two of its lines)", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
     return document
 
 
@@ -93,8 +93,7 @@ def notes_off_their_page(document: Document) -> set[str]:
 
 def notes_overrunning(document: Document) -> set[str]:
     """Labels of the notes in a footnote area that rises above its page's text block or
-    over the page's last line of text: a note that runs on and is still too long for the
-    next page."""
+    over the page's last line of text: notes that did not keep to their share of the page."""
     labels: set[str] = set()
     for page in document.pages:
         box = page_box(page)
