@@ -149,7 +149,7 @@ def test_a_malformed_manifest_does_not_stop_a_build(work_copy: Path, tmp_path: P
     dist.mkdir()
     (dist / "manifest.json").write_bytes(manifest.encode("utf-8", "surrogateescape"))
     work = load_work(work_copy)
-    built = Built(SLUG, work.meta.title, work.meta.author, work.meta.identifier, "2023-11-14T22:13:20Z", [BuiltFile(f"{SLUG}.epub", b"an edition", None)])
+    built = Built(SLUG, work.meta.title, work.meta.author, work.meta.identifier, "2023-11-14T22:13:20Z", [BuiltFile(f"{SLUG}.epub", b"an edition", None, "epub")])
     new = updated(read_manifest(dist), [built], present={"manifest.json"})
     assert SLUG in release_files(new)[MANIFEST].decode("utf-8")
 

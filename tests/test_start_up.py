@@ -51,8 +51,7 @@ def test_weasyprint_loads_its_libraries_without_searching_for_them() -> None:
 def letter_written() -> tuple[set[str], bytes]:
     work = load_work(LETTER)
     fonts: set[str] = set()
-    options = pdf._options(work)
-    data = write(pdf.lay_out_pdf(work), work, "A5 PDF", finisher=pdf._finisher(work, False, fonts), **options)
+    data = write(pdf.lay_out_pdf(work), work, "A5 PDF", finisher=pdf._finisher(work, False, fonts), **pdf.archival_options(work))
     return fonts, data
 
 
