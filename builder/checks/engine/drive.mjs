@@ -33,6 +33,12 @@ try {
 }
 process.stdout.write(JSON.stringify({ results }) + '\n')
 
+// foliate-js 1.0.1's own race, not the book's: its paginator's ResizeObserver can fire for a
+// view whose element is already gone when the reader moves to another section (seen once in
+// about ten runs of Capital at the tablet size). Only that exact error is passed over.
+const ENGINE_RACE = error => /Cannot destructure property 'style' of 'el' as it is null/.test(String(error.message))
+    && /paginator\.js/.test(String(error.stack)) && /#observer/.test(String(error.stack))
+
 async function read(book, size) {
     const findings = []
     const checked = { toc: 0, sections: 0, images: 0, notes: 0 }
@@ -44,7 +50,9 @@ async function read(book, size) {
         if (message.type() === 'error' || (message.type() === 'warning' && ENGINE_FAILURES.test(text)))
             found('console', message.location()?.url?.split('/').pop() ?? '', `${message.type()}: ${text.slice(0, 300)}`)
     })
-    page.on('pageerror', error => found('console', '', `uncaught: ${String(error.stack ?? error).slice(0, 600)}`))
+    page.on('pageerror', error => {
+        if (!ENGINE_RACE(error)) found('console', '', `uncaught: ${String(error.stack ?? error).slice(0, 600)}`)
+    })
     try {
         await page.goto(`${job.base}/engine/reader.html?book=${encodeURIComponent(book.url)}`)
         const opened = await page.evaluate(() => folio.ready)
