@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -128,10 +129,25 @@ def _module_fixture_group(item: pytest.Item) -> str | None:
         return None
     module = item.nodeid.split("::", 1)[0]
     parametrized = [each for each in scoped if "=" in each]
-    return f"{module}[{','.join(parametrized)}]" if parametrized else module
+    return f"{module}:{','.join(parametrized)}" if parametrized else module
 
 
+# First, before pytest-xdist's own hook turns each group into a suffix of the test's id (which
+# its scheduler reads only where it follows the last "]": hence no brackets in a group's name).
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("xdist_group") is None and (group := _module_fixture_group(item)):
             item.add_marker(pytest.mark.xdist_group(group))
+
+
+def _release(number: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in number.split(".")[:2] if part.isdigit())
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop the run, not just slow it, where xdist cannot group: pytest 9.2 keeps test ids that
+    xdist 3.8 can no longer suffix with their group (pytest-dev/pytest-xdist#1386), and every
+    module's build or layout would be made once per worker."""
+    if config.getoption("dist", "no") == "loadgroup" and pytest.version_tuple[:2] >= (9, 2) and _release(version("pytest-xdist")) <= (3, 8):
+        pytest.exit(f"pytest {pytest.__version__} breaks pytest-xdist {version('pytest-xdist')}'s loadgroup (pytest-dev/pytest-xdist#1386): install the versions constraints.txt pins", returncode=4)

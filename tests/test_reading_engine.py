@@ -66,6 +66,8 @@ MISSING_NOTE = b'<p>Here.<a href="#note-99" id="noteref-99" class="noteref" epub
 WIDE_IMAGE = b'<p><img src="images/work/wide.png" alt="A wide rule" style="min-width: 2000px"/></p>'
 SHRUNK_IMAGE = b'<p><img src="images/work/wide.png" alt="A wide rule"/></p>'
 LOST_IMAGE = b'<p><img src="images/work/lost.png" alt="A lost picture"/></p>'
+# An uncaught error in the page while the engine reads: reported, and the books after it read.
+THROWING_SCRIPT = b'<script>throw new Error("a script of the book fails")</script>'
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +86,7 @@ def broken(shelf: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
     letter = shelf / f"{SLUG}.epub"
     wide = {"images/work/wide.png": _png(2000, 40)}
     return {
+        "throwing script": _broken(letter, folder / "throwing-script" / letter.name, THROWING_SCRIPT),
         "missing note": _broken(letter, folder / "missing-note" / letter.name, MISSING_NOTE),
         "wide image": _broken(letter, folder / "wide-image" / letter.name, WIDE_IMAGE, wide),
         "shrunk image": _broken(letter, folder / "shrunk-image" / letter.name, SHRUNK_IMAGE, wide),
@@ -161,6 +164,15 @@ def test_an_image_that_does_not_load_fails(broken: dict[str, Path], readings: di
     assert any("A lost picture" in f.message for r in readings[book] for f in r.findings)
 
 
+def test_an_error_thrown_in_the_page_is_the_books_finding(broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]) -> None:
+    """Reported at each size as the book's own error; the engine goes on to the next book."""
+    book = broken["throwing script"]
+    assert _codes(readings, book) == {("phone", "E301"), ("tablet", "E301")}
+    assert all("uncaught" in f.message and "a script of the book fails" in f.message for r in readings[book] for f in r.findings)
+    after = list(broken.values())[1:]
+    assert all([r.size for r in readings[path]] == [size.name for size in reader.SIZES] for path in after)
+
+
 def test_an_engine_that_cannot_run_is_one_finding_per_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script = tmp_path / "reader"
     script.write_text("#!/bin/sh\necho 'no network' >&2\nexit 1\n", encoding="utf-8")
@@ -190,3 +202,13 @@ def test_a_contents_entry_that_misses_its_place_fails(broken: dict[str, Path], r
 def test_a_document_the_engine_cannot_parse_fails(broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]) -> None:
     book = broken["malformed"]
     assert ("phone", "E301") in _codes(readings, book) and ("tablet", "E301") in _codes(readings, book)
+
+
+def test_an_engine_that_stops_is_reported_by_its_error_line() -> None:
+    """Node prints the failing line, a caret, the error, then the stack: the error is kept."""
+    stack = "".join(f"    at frame{n} (node:internal/timers:{n}:1)\n" for n in range(12))
+    output = f"file:///e/drive.mjs:53\n  if (!RACE(error)) found()\n       ^\n\nReferenceError: Cannot access 'RACE' before initialization\n{stack}\nNode.js v20.20.2\n"
+    message = reader._failure(output)
+    assert message.startswith("ReferenceError: Cannot access 'RACE' before initialization … ")
+    assert message.endswith("Node.js v20.20.2") and len(message) <= 600
+    assert reader._failure("no network") == "no network"

@@ -4,12 +4,15 @@ reading engine's page, foliate-js and the books, for the engine check and for `f
 from __future__ import annotations
 
 import mimetypes
+import socket
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 # Types a browser insists on (module scripts) or that Python's table may lack.
@@ -60,11 +63,19 @@ class StaticHandler(BaseHTTPRequestHandler):
         """Quiet: a reader's page asks for dozens of files."""
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A browser that moves on (or closes) mid-download is no error of the server's."""
+
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def make_server(routes: Mapping[str, Route], port: int = 0, handler: type[StaticHandler] = StaticHandler) -> ThreadingHTTPServer:
     """A server on 127.0.0.1 (port 0: any free one); longest prefixes are tried first."""
     ordered = dict(sorted(routes.items(), key=lambda item: -len(item[0])))
     bound = type("Handler", (handler,), {"routes": ordered})
-    server = ThreadingHTTPServer(("127.0.0.1", port), bound)
+    server = QuietServer(("127.0.0.1", port), bound)
     server.daemon_threads = True
     return server
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -119,4 +120,13 @@ def _drive(home: Path, paths: list[Path], sizes: tuple[Size, ...]) -> list[dict]
     try:
         return json.loads(result.stdout.strip().splitlines()[-1])["results"]
     except (json.JSONDecodeError, IndexError, KeyError):
-        raise RuntimeError(f"the reading engine did not report: {(result.stdout + result.stderr).strip()[-500:]}") from None
+        raise RuntimeError(f"the reading engine did not report: {_failure(result.stdout + result.stderr)}") from None
+
+
+def _failure(output: str) -> str:
+    """What a failed engine printed, cut short: the error's own line first (Node prints the
+    failing source line and a caret above it, and the stack below), then the last lines."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    named = next((line for line in lines if re.match(r"^\w*(Error|Exception)\b", line)), "")
+    tail = " / ".join(lines[-4:])
+    return f"{named} … {tail}"[:600] if named and named not in tail else tail[-600:]

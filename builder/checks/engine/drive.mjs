@@ -18,6 +18,12 @@ const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', 
 // document that is not well-formed XHTML it warns the browser's parser error.
 const ENGINE_FAILURES = /Failed to load|Invalid XHTML|This page contains the following errors|Could not (find|resolve|go to)|Failed to extract/
 
+// foliate-js 1.0.1's own race, not the book's: its paginator's ResizeObserver can fire for a
+// view whose element is already gone when the reader moves to another section (seen once in
+// about ten runs of Capital at the tablet size). Only that exact error is passed over.
+const ENGINE_RACE = error => /Cannot destructure property 'style' of 'el' as it is null/.test(String(error.message))
+    && /paginator\.js/.test(String(error.stack)) && /#observer/.test(String(error.stack))
+
 const profile = mkdtempSync(join(tmpdir(), 'folio-reader-'))
 const context = await chromium.launchPersistentContext(profile, {
     executablePath: job.chromium, headless: true, args: FLAGS, ignoreDefaultArgs: ['--enable-automation'],
@@ -33,18 +39,11 @@ try {
 }
 process.stdout.write(JSON.stringify({ results }) + '\n')
 
-// foliate-js 1.0.1's own race, not the book's: its paginator's ResizeObserver can fire for a
-// view whose element is already gone when the reader moves to another section (seen once in
-// about ten runs of Capital at the tablet size). Only that exact error is passed over.
-const ENGINE_RACE = error => /Cannot destructure property 'style' of 'el' as it is null/.test(String(error.message))
-    && /paginator\.js/.test(String(error.stack)) && /#observer/.test(String(error.stack))
-
 async function read(book, size) {
     const findings = []
     const checked = { toc: 0, sections: 0, images: 0, notes: 0 }
     const found = (check, where, message) => findings.push({ check, where, message })
     const page = await context.newPage()
-    await page.setViewportSize({ width: size.width, height: size.height })
     page.on('console', message => {
         const text = message.text()
         if (message.type() === 'error' || (message.type() === 'warning' && ENGINE_FAILURES.test(text)))
@@ -54,6 +53,7 @@ async function read(book, size) {
         if (!ENGINE_RACE(error)) found('console', '', `uncaught: ${String(error.stack ?? error).slice(0, 600)}`)
     })
     try {
+        await page.setViewportSize({ width: size.width, height: size.height })
         await page.goto(`${job.base}/engine/reader.html?book=${encodeURIComponent(book.url)}`)
         const opened = await page.evaluate(() => folio.ready)
         if (!opened.toc.length) found('toc', '', 'the engine finds no contents')
@@ -78,7 +78,8 @@ async function read(book, size) {
     } catch (error) {
         found('open', '', `the book could not be read: ${String(error).split('\n')[0].slice(0, 300)}`)
     } finally {
-        await page.close()
+        // A page the browser has already lost is no reason to lose the other books' readings.
+        await page.close().catch(() => {})
     }
     return { findings, checked }
 }
