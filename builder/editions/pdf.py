@@ -6,6 +6,7 @@ the crop marks and the PDF variant.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import lxml.html
@@ -28,8 +29,36 @@ from .weasyprint.typeset import layout, write
 BLEED_MM = 3  # what print-on-demand services and print shops ask for
 
 
-def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> bytes:
+RUNS_FROM_WORDS = 60_000  # a book this long is laid out in runs of parts, one per core (long_pdf.py)
+
+
+def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False, runs: int | None = None) -> bytes:
+    """The print edition as PDF bytes; a long book of several parts laid out in ``runs``
+    processes at once (by default one per core), a shorter one in this process."""
+    if runs is None:
+        # Two runs a core: runs of whole parts are seldom of one length, and the one that ends
+        # last sets the time.
+        runs = min(2 * len(os.sched_getaffinity(0)), len(work.parts)) if work.words >= RUNS_FROM_WORDS and len(os.sched_getaffinity(0)) > 1 else 1
+    if runs > 1 and len(work.parts) > 1:
+        return _write_in_runs(work, trim, marks, min(runs, len(work.parts)))
     return write_archival(lay_out_pdf(work, trim, marks), work, f"{trim} PDF", bleed=marks)
+
+
+def _write_in_runs(work: Work, trim: str, marks: bool, runs: int) -> bytes:
+    from .long_pdf import Denser, write_in_runs
+
+    what, options = f"{trim} PDF", archival_options(work)
+    images = work.folder.as_uri() + "/"
+
+    def render(dense: set[str]) -> str:
+        return render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=dense, images=images)
+
+    html = render(set())
+    _refuse_missing_glyphs(work, what, html)
+    try:
+        return write_in_runs(render, runs, work, what, options, lambda document: notes_off_their_page(document) | notes_overrunning(document), lambda document: write_archival(document, work, what, bleed=marks))
+    except Denser as still:
+        raise _note_astray(work, what, still.labels) from None
 
 
 def archival_options(work: Work) -> dict[str, Any]:
@@ -55,12 +84,7 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
     what, options = f"{trim} PDF", archival_options(work)
     images = work.folder.as_uri() + "/"  # the base of the work's own image files
     html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=set(), images=images)
-    if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
-        raise BuildError(
-            work.folder, f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
-            hint="replace the characters, or add a typeface that has them to styles/fonts.css and builder/fonts.py",
-            code="P003",
-        )
+    _refuse_missing_glyphs(work, what, html)
     document = layout(html, work, what, **options)
     if astray := notes_off_their_page(document) | notes_overrunning(document):
         # A long note starts on its call's page and runs on at the foot of as many pages as
@@ -70,10 +94,23 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
         html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=astray, images=images)
         document = layout(html, work, what, **options)
         if still := notes_off_their_page(document) | notes_overrunning(document):
-            note = next(note for note in work.notes if note.label == sorted(still)[0])
-            part = next(part for part in work.parts if note.label in part.notes)
-            raise BuildError(part.path, f"{what}: note [^{note.label}] cannot start on the page of its call (no room there for two of its lines)", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
+            raise _note_astray(work, what, still)
     return document
+
+
+def _refuse_missing_glyphs(work: Work, what: str, html: str) -> None:
+    if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
+        raise BuildError(
+            work.folder, f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
+            hint="replace the characters, or add a typeface that has them to styles/fonts.css and builder/fonts.py",
+            code="P003",
+        )
+
+
+def _note_astray(work: Work, what: str, labels: set[str]) -> BuildError:
+    note = next(note for note in work.notes if note.label == sorted(labels)[0])
+    part = next(part for part in work.parts if note.label in part.notes)
+    return BuildError(part.path, f"{what}: note [^{note.label}] cannot start on the page of its call (no room there for two of its lines)", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
 
 
 def notes_off_their_page(document: Document) -> set[str]:

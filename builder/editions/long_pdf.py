@@ -1,0 +1,189 @@
+"""A long book's PDF on every core: its parts laid out in runs, a process each, then joined.
+
+The book's HTML (the same template as one layout) is cut at its parts: the front matter (title
+page, rights, contents), and runs of whole parts balanced by length, the last with the colophon;
+each keeps the head and the running heads. Each run is laid out in a forked process
+(weasyprint/parts.py pauses it before its folios), and reports its page count and the pages
+of the anchors the contents page lists. This process then lays out the front matter with
+those numbers written in, tells each run its first folio, and joins the runs' PDFs
+(pdf_merge.py). A part opens on a recto in one layout as here, so the pages are the same.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import pickle
+from collections.abc import Callable
+from multiprocessing import Pipe
+from multiprocessing.connection import Connection
+from typing import Any
+
+import lxml.html
+
+from ..errors import BuildError
+from ..source.model import Work
+from .weasyprint.parts import anchor_pages, as_document, deferred_folios
+from .weasyprint.typeset import layout
+
+Render = Callable[[set[str]], str]  # the notes to set denser → the book's HTML
+
+
+class Denser(Exception):
+    def __init__(self, labels: set[str]) -> None:
+        self.labels = labels
+
+
+def split(html: str, runs: int) -> tuple[str, list[str], set[str]]:
+    """The front matter's HTML, the runs' HTML, and the ids the contents page links to."""
+    root = lxml.html.fromstring(html)
+    body = root.find("body")
+    children = list(body)
+    parts = [child for child in children if "part" in (child.get("class") or "").split() and child.tag == "section"]
+    first, last = children.index(parts[0]), children.index(parts[-1])
+    keep, back = children[:first], children[last + 1 :]
+    running = [child for child in keep if (child.get("class") or "").startswith("running-")]
+    front = [child for child in keep if child not in running]
+    wanted = {a.get("href")[1:] for a in root.iterfind(".//nav[@id='toc']//a") if (a.get("href") or "").startswith("#")}
+    sizes = [len(lxml.html.tostring(part)) for part in parts]
+    groups: list[list[Any]] = []
+    share, total = sum(sizes) / runs, 0
+    for part, size in zip(parts, sizes, strict=True):
+        if not groups or (total >= share * len(groups) and len(groups) < runs):
+            groups.append([])
+        groups[-1].append(part)
+        total += size
+    groups[-1].extend(back)
+
+    def document(elements: list[Any]) -> str:
+        page = copy.deepcopy(root)
+        new_body = page.find("body")
+        for child in list(new_body):
+            new_body.remove(child)
+        for element in running + elements:
+            new_body.append(copy.deepcopy(element))
+        return "<!DOCTYPE html>\n" + lxml.html.tostring(page, encoding="unicode")
+
+    return document(front), [document(group) for group in groups], wanted
+
+
+def front_matter(html: str, folios: dict[str, int]) -> str:
+    """The front matter with the contents page's numbers written in, and a stand-in anchor for
+    each entry (the merge points the links at the runs' own)."""
+    root = lxml.html.fromstring(html)
+    for a in root.iterfind(".//nav[@id='toc']//a"):
+        target = (a.get("href") or "#")[1:]
+        a.set("data-folio", str(folios.get(target, 0)))
+        a.set("id", target)
+    style = lxml.html.fromstring('<style>.toc a::after { content: leader(". ") attr(data-folio); }</style>')
+    root.find("head").append(style)
+    return "<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="unicode")
+
+
+def lay_out_run(connection: Connection, render: Render, index: int, runs: int, work: Work, what: str, options: dict[str, Any], check: Callable[[Any], set[str]], write: Callable[[Any], bytes]) -> None:
+    """A forked process's work: lay out run ``index``, report, take its offset, write its PDF."""
+    try:
+        dense: set[str] = set()
+        while True:
+            _, documents, wanted = split(render(dense), runs)
+
+            def ask(pages: list[Any], wanted: set[str] = wanted) -> int:
+                if astray := check(as_document(pages)):
+                    raise Denser(astray)
+                connection.send(("laid", len(pages), anchor_pages(pages, wanted)))
+                offset: int = connection.recv()
+                return offset
+
+            try:
+                with deferred_folios(ask):
+                    document = layout(documents[index], work, what, **options)
+                    document.pages  # noqa: B018  (laid out in full)
+                break
+            except Denser as denser:
+                if dense:
+                    connection.send(("astray", denser.labels))
+                    return
+                dense = denser.labels
+        connection.send(("pdf", write(document)))
+    except BuildError as error:
+        connection.send(("error", pickle.dumps(error)))
+    except BaseException as error:  # a bug: the parent reports it
+        connection.send(("bug", f"{type(error).__name__}: {error}"))
+    finally:
+        connection.close()
+
+
+def write_in_runs(render: Render, runs: int, work: Work, what: str, options: dict[str, Any], check: Callable[[Any], set[str]], write: Callable[[Any], bytes]) -> bytes:
+    """The book's PDF from ``runs`` processes laid out at once, joined in this one."""
+    from .pdf_merge import merge
+
+    children: list[tuple[int, Connection]] = []
+    try:
+        for index in range(runs):
+            ours, theirs = Pipe()
+            pid = os.fork()
+            if pid == 0:  # the run's process: it never returns into the caller's code
+                ours.close()
+                try:
+                    lay_out_run(theirs, render, index, runs, work, what, options, check, write)
+                finally:
+                    os._exit(0)
+            theirs.close()
+            children.append((pid, ours))
+        html, _, _ = split(render(set()), runs)
+        front_pages = len(layout(front_matter(html, {}), work, what, **options).pages)
+        laid = [_receive(connection, work, what) for _, connection in children]
+        for _ in range(3):  # the numbers' widths could, in theory, move a contents line onto a new page
+            starts, folios = _starts(front_pages, [count for count, _ in laid], [anchors for _, anchors in laid])
+            front = layout(front_matter(html, folios), work, what, **options)
+            if len(front.pages) == front_pages:
+                break
+            front_pages = len(front.pages)
+        else:
+            raise BuildError(work.folder, f"{what}: the contents page does not settle on a number of pages", code="P050")
+        for (_, connection), start in zip(children, starts, strict=True):
+            connection.send(start - 1)
+        files = [write(front)] + [_receive_pdf(connection, work, what) for _, connection in children]
+    finally:
+        for pid, connection in children:
+            connection.close()
+            os.waitpid(pid, 0)
+    ends = [front_pages] + [start + count - 1 for start, (count, _) in zip(starts, laid, strict=True)]
+    return merge(files, [end % 2 == 1 for end in ends[:-1]] + [False])
+
+
+def _starts(front_pages: int, counts: list[int], anchors: list[dict[str, int]]) -> tuple[list[int], dict[str, int]]:
+    """Each run's first page (a recto: odd) and the book's page of every anchor."""
+    starts: list[int] = []
+    folios: dict[str, int] = {}
+    page = front_pages + 1
+    for count, found in zip(counts, anchors, strict=True):
+        page += 1 - page % 2  # to the next recto
+        starts.append(page)
+        folios |= {name: page - 1 + number for name, number in found.items()}
+        page += count
+    return starts, folios
+
+
+def _receive(connection: Connection, work: Work, what: str) -> tuple[int, dict[str, int]]:
+    message = _message(connection, work, what)
+    if message[0] == "astray":
+        raise Denser(message[1])
+    return message[1], message[2]
+
+
+def _receive_pdf(connection: Connection, work: Work, what: str) -> bytes:
+    data: bytes = _message(connection, work, what)[1]
+    return data
+
+
+def _message(connection: Connection, work: Work, what: str) -> tuple[Any, ...]:
+    try:
+        message: tuple[Any, ...] = connection.recv()
+    except EOFError:
+        raise BuildError(work.folder, f"{what}: a process laying out part of the book ended without a word (out of memory?)", code="P051") from None
+    if message[0] == "error":
+        raise pickle.loads(message[1])
+    if message[0] == "bug":
+        raise RuntimeError(f"{what}: laying out part of the book: {message[1]}")
+    return message
