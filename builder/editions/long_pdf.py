@@ -80,6 +80,16 @@ def front_matter(html: str, folios: dict[str, int]) -> str:
     return "<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="unicode")
 
 
+def blank_leaf(html: str) -> str:
+    """A page with nothing on it but what the book's every page has (crop marks, if any)."""
+    root = lxml.html.fromstring(html)
+    body = root.find("body")
+    for child in list(body):
+        body.remove(child)
+    body.append(lxml.html.fromstring('<div style="page: front"></div>'))
+    return "<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="unicode")
+
+
 def lay_out_run(connection: Connection, render: Render, index: int, runs: int, work: Work, what: str, options: dict[str, Any], check: Callable[[Any], set[str]], write: Callable[[Any], bytes]) -> None:
     """A forked process's work: lay out run ``index``, report, take its offset, write its PDF."""
     try:
@@ -132,6 +142,7 @@ def write_in_runs(render: Render, runs: int, work: Work, what: str, options: dic
             children.append((pid, ours))
         html, _, _ = split(render(set()), runs)
         front_pages = len(layout(front_matter(html, {}), work, what, **options).pages)
+        blank = write(layout(blank_leaf(html), work, what, **options))  # while the runs are laid out
         laid = [_receive(connection, work, what) for _, connection in children]
         for _ in range(3):  # the numbers' widths could, in theory, move a contents line onto a new page
             starts, folios = _starts(front_pages, [count for count, _ in laid], [anchors for _, anchors in laid])
@@ -149,7 +160,7 @@ def write_in_runs(render: Render, runs: int, work: Work, what: str, options: dic
             connection.close()
             os.waitpid(pid, 0)
     ends = [front_pages] + [start + count - 1 for start, (count, _) in zip(starts, laid, strict=True)]
-    return merge(files, [end % 2 == 1 for end in ends[:-1]] + [False])
+    return merge(files, [end % 2 == 1 for end in ends[:-1]] + [False], blank)
 
 
 def _starts(front_pages: int, counts: list[int], anchors: list[dict[str, int]]) -> tuple[list[int], dict[str, int]]:

@@ -28,16 +28,18 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
 
-def merge(files: list[bytes], blank_after: list[bool]) -> bytes:
-    """One PDF of the files' pages in order; ``blank_after[i]``: a blank page after file i."""
+def merge(files: list[bytes], blank_after: list[bool], blank: bytes) -> bytes:
+    """One PDF of the files' pages in order; ``blank_after[i]``: a blank page after file i, a
+    copy of ``blank``'s first page (laid out by WeasyPrint as the book's, crop marks and all)."""
     sources = [Pdf.open(io.BytesIO(data)) for data in files]
     target = sources[0]
+    leaf = Pdf.open(io.BytesIO(blank))  # kept open while its page is copied
+    template = target.copy_foreign(leaf.pages[0].obj)
     document = _document_element(target)
     nums = _parent_tree(target)
     next_key = max((key for key, _ in nums), default=-1) + 1
     names = dict(_names(target))
     outline: list[Any] = list(_outline_items(target))
-    template = target.pages[0]
     if blank_after[0]:
         _add_blank(target, template)
     for index, source in enumerate(sources[1:], start=1):
@@ -147,9 +149,7 @@ def _link_outline(pdf: Pdf, items: list[Any]) -> None:
 
 
 def _add_blank(pdf: Pdf, template: Any) -> None:
-    """A blank page of the book's size: what WeasyPrint leaves before a part opening on a recto."""
-    page = Dictionary(Type=Name.Page, MediaBox=template.obj.MediaBox, Resources=Dictionary(), Contents=pdf.make_stream(b""))
-    for box in ("/TrimBox", "/BleedBox", "/Group"):
-        if box in template.obj:
-            page[box] = template.obj[box]
-    pdf.pages.append(pikepdf.Page(pdf.make_indirect(page)))
+    """A blank page, as one layout leaves before a part opening on a recto: the template's
+    drawing (nothing, or crop marks), with no part in the structure tree."""
+    skip = {"/Parent", "/StructParents", "/Annots"}
+    pdf.pages.append(pikepdf.Page(pdf.make_indirect(Dictionary({key: template[key] for key in template if key not in skip}))))
