@@ -112,6 +112,7 @@ def build(
         raise typer.BadParameter(str(error), param_hint="--shard") from None
     chosen = editions(formats, chosen_trims, print_marks, cover, paper)
     jobs = jobs or cores()
+    os.environ["FOLIO_JOBS"] = str(jobs)  # for a long book's PDF, laid out in runs on as many cores (editions/pdf.py)
     # When every work will be built (--force, or no release yet) by several processes, their
     # writers load while the works are found and keyed; a build that may find nothing to do
     # starts no fork server before it knows (its import would only cost).

@@ -6,8 +6,10 @@ structure tree, PDF/UA-1 and PDF/A-2u, the same bytes from run to run."""
 from __future__ import annotations
 
 import io
+import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pikepdf
@@ -19,7 +21,9 @@ from pypdf import PdfReader
 from builder.checks.validators import conformance
 from builder.editions.long_pdf import _starts, split
 from builder.editions.pdf import write_pdf
+from builder.errors import BuildError
 from builder.source.loader import load_work
+from builder.source.model import Work
 
 LETTER = Path(__file__).resolve().parent.parent / "source" / "lenin-1912-letter-to-huysmans"
 SENTENCE = "The workers of every country read this line, and the next, in the order it was set."
@@ -55,16 +59,16 @@ def _pages(data: bytes) -> list[str]:
     return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
-def _outline(data: bytes) -> list[tuple[int, str, int]]:
+def _outline(data: bytes) -> list[tuple[int, str, int | None]]:
     reader = PdfReader(io.BytesIO(data))
-    found: list[tuple[int, str, int]] = []
+    found: list[tuple[int, str, int | None]] = []
 
     def walk(items: list, depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)
             else:
-                found.append((depth, item.title, reader.get_destination_page_number(item)))
+                found.append((depth, str(item.title), reader.get_destination_page_number(item)))
 
     walk(reader.outline, 0)
     return found
@@ -74,7 +78,7 @@ def _links(data: bytes) -> list[tuple[int, str, int]]:
     """Each link as (page, destination name, page it leads to)."""
     pdf = pikepdf.open(io.BytesIO(data))
     names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
-    page_of = {page.objgen: number for number, page in enumerate(pdf.pages)}
+    page_of: dict[Any, int] = {page.objgen: number for number, page in enumerate(pdf.pages)}
     return [
         (number, str(annotation.Dest), page_of[names[str(annotation.Dest)][0].objgen])
         for number, page in enumerate(pdf.pages)
@@ -174,10 +178,68 @@ def test_runs_open_on_rectos_after_the_pages_before(front: int, counts: list[int
 def test_split_keeps_every_part_once_in_order(lengths: list[int], runs: int) -> None:
     parts = "".join(f'<section class="part" id="p{n}"><p>{"x " * length}</p></section>' for n, length in enumerate(lengths))
     html = f'<html><head><title>t</title></head><body><div class="running-title">r</div><nav id="toc"><a href="#p0">p</a></nav>{parts}<section id="colophon"></section></body></html>'
-    front, documents, wanted = split(html, runs)
+    front, documents, wanted, counts = split(html, runs)
     order = [f"p{n}" for n in range(len(lengths))]
     seen = [element.get("id") for document in documents for element in lxml.html.fromstring(document).iterfind(".//section")]
     assert seen == [*order, "colophon"]
-    assert 1 <= len(documents) <= runs
+    assert 1 <= len(documents) <= runs and sum(counts) == len(lengths) and all(counts)
+    assert split(html.replace("x ", "xx "), runs, counts)[3] == counts  # cut again as the first time
     assert all('class="running-title"' in document for document in documents)
     assert "<section" not in front and 'id="toc"' in front and wanted == {"p0"}
+
+
+def _no_children_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _book(tmp_path_factory.mktemp("small"), [3, 3, 3])
+
+
+def test_a_run_that_fails_fails_the_build_with_its_code(small_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.editions import long_pdf
+
+    real, parent = long_pdf.layout, os.getpid()
+
+    def layout(html: str, work: Work, what: str, **options: object) -> object:
+        if os.getpid() != parent and "Part 2," in html:
+            raise BuildError(work.folder, f"{what}: WeasyPrint: a resource is missing", code="P001")
+        return real(html, work, what, **options)
+
+    monkeypatch.setattr(long_pdf, "layout", layout)
+    with pytest.raises(BuildError) as failure:
+        write_pdf(load_work(small_book), "a5", runs=3)
+    assert failure.value.code == "P001"
+    assert _no_children_left()
+
+
+def test_a_run_that_dies_is_named(small_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.editions import long_pdf
+
+    real, parent = long_pdf.layout, os.getpid()
+
+    def layout(html: str, work: Work, what: str, **options: object) -> object:
+        if os.getpid() != parent and "Part 3," in html:
+            os._exit(9)  # as the kernel's out-of-memory killer would end it
+        return real(html, work, what, **options)
+
+    monkeypatch.setattr(long_pdf, "layout", layout)
+    with pytest.raises(BuildError) as failure:
+        write_pdf(load_work(small_book), "a5", runs=3)
+    assert failure.value.code == "P051"
+    assert _no_children_left()
+
+
+def test_refuses_another_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    import weasyprint
+
+    from builder.editions.weasyprint.parts import deferred_folios
+
+    monkeypatch.setattr(weasyprint, "__version__", "71.0")
+    with pytest.raises(RuntimeError, match=r"parts\.py was written for WeasyPrint 70\.0"), deferred_folios(lambda pages: 0):
+        pass

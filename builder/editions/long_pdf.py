@@ -14,7 +14,9 @@ from __future__ import annotations
 import copy
 import os
 import pickle
+import signal
 from collections.abc import Callable
+from dataclasses import dataclass
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any
@@ -34,8 +36,10 @@ class Denser(Exception):
         self.labels = labels
 
 
-def split(html: str, runs: int) -> tuple[str, list[str], set[str]]:
-    """The front matter's HTML, the runs' HTML, and the ids the contents page links to."""
+def split(html: str, runs: int, counts: list[int] | None = None) -> tuple[str, list[str], set[str], list[int]]:
+    """The front matter's HTML, the runs' HTML (at most ``runs``, of parts about as long), the
+    ids the contents page links to, and how many parts each run has; given ``counts``, the
+    parts are cut into runs of so many."""
     root = lxml.html.fromstring(html)
     body = root.find("body")
     children = list(body)
@@ -46,14 +50,15 @@ def split(html: str, runs: int) -> tuple[str, list[str], set[str]]:
     front = [child for child in keep if child not in running]
     wanted = {a.get("href")[1:] for a in root.iterfind(".//nav[@id='toc']//a") if (a.get("href") or "").startswith("#")}
     sizes = [len(lxml.html.tostring(part)) for part in parts]
-    groups: list[list[Any]] = []
-    share, total = sum(sizes) / runs, 0
-    for part, size in zip(parts, sizes, strict=True):
-        if not groups or (total >= share * len(groups) and len(groups) < runs):
-            groups.append([])
-        groups[-1].append(part)
-        total += size
-    groups[-1].extend(back)
+    if counts is None:
+        counts, share, total = [], sum(sizes) / runs, 0
+        for size in sizes:
+            if not counts or (total >= share * len(counts) and len(counts) < runs):
+                counts.append(0)
+            counts[-1] += 1
+            total += size
+    groups = [parts[sum(counts[:n]) : sum(counts[: n + 1])] for n in range(len(counts))]
+    groups[-1] = groups[-1] + back
 
     def document(elements: list[Any]) -> str:
         page = copy.deepcopy(root)
@@ -64,7 +69,7 @@ def split(html: str, runs: int) -> tuple[str, list[str], set[str]]:
             new_body.append(copy.deepcopy(element))
         return "<!DOCTYPE html>\n" + lxml.html.tostring(page, encoding="unicode")
 
-    return document(front), [document(group) for group in groups], wanted
+    return document(front), [document(group) for group in groups], wanted, counts
 
 
 def front_matter(html: str, folios: dict[str, int]) -> str:
@@ -90,15 +95,14 @@ def blank_leaf(html: str) -> str:
     return "<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="unicode")
 
 
-def lay_out_run(connection: Connection, render: Render, index: int, runs: int, work: Work, what: str, options: dict[str, Any], check: Callable[[Any], set[str]], write: Callable[[Any], bytes]) -> None:
+def lay_out_run(connection: Connection, book: Book, index: int) -> None:
     """A forked process's work: lay out run ``index``, report, take its offset, write its PDF."""
     try:
-        dense: set[str] = set()
+        documents, wanted, dense = book.documents, book.wanted, set[str]()
         while True:
-            _, documents, wanted = split(render(dense), runs)
 
             def ask(pages: list[Any], wanted: set[str] = wanted) -> int:
-                if astray := check(as_document(pages)):
+                if astray := book.check(as_document(pages)):
                     raise Denser(astray)
                 connection.send(("laid", len(pages), anchor_pages(pages, wanted)))
                 offset: int = connection.recv()
@@ -106,15 +110,16 @@ def lay_out_run(connection: Connection, render: Render, index: int, runs: int, w
 
             try:
                 with deferred_folios(ask):
-                    document = layout(documents[index], work, what, **options)
+                    document = layout(documents[index], book.work, book.what, **book.options)
                     document.pages  # noqa: B018  (laid out in full)
                 break
             except Denser as denser:
                 if dense:
                     connection.send(("astray", denser.labels))
                     return
-                dense = denser.labels
-        connection.send(("pdf", write(document)))
+                dense = denser.labels  # set denser, as one layout does (pdf.py)
+                _, documents, wanted, _ = split(book.render(dense), len(book.documents), book.counts)
+        connection.send(("pdf", book.write(document)))
     except BuildError as error:
         connection.send(("error", pickle.dumps(error)))
     except BaseException as error:  # a bug: the parent reports it
@@ -123,30 +128,50 @@ def lay_out_run(connection: Connection, render: Render, index: int, runs: int, w
         connection.close()
 
 
-def write_in_runs(render: Render, runs: int, work: Work, what: str, options: dict[str, Any], check: Callable[[Any], set[str]], write: Callable[[Any], bytes]) -> bytes:
-    """The book's PDF from ``runs`` processes laid out at once, joined in this one."""
+@dataclass(frozen=True)
+class Book:
+    """A book to lay out in runs, and how: its HTML cut up, and the edition's own steps."""
+
+    work: Work
+    what: str
+    options: dict[str, Any]
+    render: Render
+    check: Callable[[Any], set[str]]  # laid-out pages → the notes not on their call's page
+    write: Callable[[Any], bytes]  # a laid-out document → its PDF
+    front: str
+    documents: list[str]
+    wanted: set[str]
+    counts: list[int]  # parts in each run
+
+
+def write_in_runs(work: Work, what: str, options: dict[str, Any], render: Render, check: Callable[[Any], set[str]], write: Callable[[Any], bytes], runs: int) -> bytes:
+    """The book's PDF from at most ``runs`` processes laid out at once, joined in this one."""
     from .pdf_merge import merge
 
+    html = render(set())
+    book = Book(work, what, options, render, check, write, *split(html, runs))
     children: list[tuple[int, Connection]] = []
     try:
-        for index in range(runs):
+        for index in range(len(book.documents)):
             ours, theirs = Pipe()
             pid = os.fork()
             if pid == 0:  # the run's process: it never returns into the caller's code
                 ours.close()
                 try:
-                    lay_out_run(theirs, render, index, runs, work, what, options, check, write)
+                    lay_out_run(theirs, book, index)
                 finally:
                     os._exit(0)
             theirs.close()
             children.append((pid, ours))
-        html, _, _ = split(render(set()), runs)
-        front_pages = len(layout(front_matter(html, {}), work, what, **options).pages)
-        blank = write(layout(blank_leaf(html), work, what, **options))  # while the runs are laid out
+        # While the runs are laid out: the front matter's length, and a blank page.
+        front_pages = len(layout(front_matter(book.front, {}), work, what, **options).pages)
+        blank = write(layout(blank_leaf(html), work, what, **options))
         laid = [_receive(connection, work, what) for _, connection in children]
         for _ in range(3):  # the numbers' widths could, in theory, move a contents line onto a new page
             starts, folios = _starts(front_pages, [count for count, _ in laid], [anchors for _, anchors in laid])
-            front = layout(front_matter(html, folios), work, what, **options)
+            if lost := book.wanted - set(folios):  # the contents page would point at itself
+                raise RuntimeError(f"{what}: no run laid out the contents page's {', '.join(sorted(lost)[:3])}")
+            front = layout(front_matter(book.front, folios), work, what, **options)
             if len(front.pages) == front_pages:
                 break
             front_pages = len(front.pages)
@@ -155,6 +180,10 @@ def write_in_runs(render: Render, runs: int, work: Work, what: str, options: dic
         for (_, connection), start in zip(children, starts, strict=True):
             connection.send(start - 1)
         files = [write(front)] + [_receive_pdf(connection, work, what) for _, connection in children]
+    except BaseException:
+        for pid, _ in children:  # a run still laying out would finish first: stop it
+            os.kill(pid, signal.SIGKILL)
+        raise
     finally:
         for pid, connection in children:
             connection.close()

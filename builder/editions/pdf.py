@@ -29,7 +29,8 @@ from .weasyprint.typeset import layout, write
 BLEED_MM = 3  # what print-on-demand services and print shops ask for
 
 
-RUNS_FROM_WORDS = 60_000  # a book this long is laid out in runs of parts, one per core (long_pdf.py)
+RUNS_FROM_WORDS = 60_000  # a book this long is laid out in runs of parts, on every core (long_pdf.py)
+JOBS = "FOLIO_JOBS"  # the build's --jobs, which the command line passes down to its workers
 
 
 def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False, runs: int | None = None) -> bytes:
@@ -38,7 +39,8 @@ def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False, runs: i
     if runs is None:
         # Two runs a core: runs of whole parts are seldom of one length, and the one that ends
         # last sets the time.
-        runs = min(2 * len(os.sched_getaffinity(0)), len(work.parts)) if work.words >= RUNS_FROM_WORDS and len(os.sched_getaffinity(0)) > 1 else 1
+        cores = int(os.environ.get(JOBS) or 0) or len(os.sched_getaffinity(0))
+        runs = min(2 * cores, len(work.parts)) if work.words >= RUNS_FROM_WORDS and cores > 1 else 1
     if runs > 1 and len(work.parts) > 1:
         return _write_in_runs(work, trim, marks, min(runs, len(work.parts)))
     return write_archival(lay_out_pdf(work, trim, marks), work, f"{trim} PDF", bleed=marks)
@@ -56,7 +58,10 @@ def _write_in_runs(work: Work, trim: str, marks: bool, runs: int) -> bytes:
     html = render(set())
     _refuse_missing_glyphs(work, what, html)
     try:
-        return write_in_runs(render, runs, work, what, options, lambda document: notes_off_their_page(document) | notes_overrunning(document), lambda document: write_archival(document, work, what, bleed=marks))
+        return write_in_runs(
+            work, what, options, lambda dense: render(dense) if dense else html, lambda document: notes_off_their_page(document) | notes_overrunning(document),
+            lambda document: write_archival(document, work, what, bleed=marks), runs,
+        )
     except Denser as still:
         raise _note_astray(work, what, still.labels) from None
 

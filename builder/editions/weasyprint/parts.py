@@ -10,6 +10,9 @@ the two: it hands over the run's page count and the pages of the anchors the con
 asks for, waits for the run's first folio, and sets every page's ``page`` counter from it
 before WeasyPrint draws the margin boxes. One layout per run, with WeasyPrint drawing every
 folio and head.
+
+Guarded like the other changes (docs/architecture.md): it relies on how ``layout_document``
+calls the two functions it wraps, and refuses, with ``RuntimeError``, any other WeasyPrint.
 """
 
 from __future__ import annotations
@@ -19,9 +22,18 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
 
+import weasyprint
 import weasyprint.layout
 
 from .boxes import descendants
+from .upstream_source import fingerprints
+
+_EXPECTED_VERSIONS = frozenset({"70.0"})
+_EXPECTED_SOURCE_SHA256 = {  # the function whose order of work this relies on, and the two it wraps
+    "weasyprint.layout.layout_document": "a5cbf437e99caf7293e7ed2289278048bca734f7ead2e947b4e24e4a3a536dbc",
+    "weasyprint.layout.page.make_all_pages": "b5e4034894841caa9581fa5d33338c71a7d8948be65618d358ab4b946f367edb",
+    "weasyprint.layout.page.make_margin_boxes": "4a2d2e301eb3bc47c2812d1502d4d6ce3b65922a76e69fb45c11a5ae353198a7",
+}
 
 Ask = Callable[[list[Any]], int]  # the run's page boxes, laid out → the number of the page before its first
 
@@ -30,6 +42,14 @@ Ask = Callable[[list[Any]], int]  # the run's page boxes, laid out → the numbe
 def deferred_folios(ask: Ask) -> Iterator[None]:
     """While active, a layout stops once its pages are made and before their margin boxes,
     calls ``ask`` with the page boxes, and numbers its pages from the offset ``ask`` returns."""
+    found = fingerprints(_EXPECTED_SOURCE_SHA256)
+    if weasyprint.__version__ not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
+        raise RuntimeError(
+            f"builder/editions/weasyprint/parts.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, found {weasyprint.__version__}"
+            f" with {', '.join(name for name in found if found[name] != _EXPECTED_SOURCE_SHA256[name]) or 'the same sources'}."
+            " Check that layout_document still makes every page before any margin box, and that a page's"
+            " counters are still page_maker[n][3][1]; run tests/test_parallel_pdf.py, then update the fingerprints."
+        )
     original_pages, original_margins = weasyprint.layout.make_all_pages, weasyprint.layout.make_margin_boxes
     laid: list[Any] = []
     offset: list[int] = []
