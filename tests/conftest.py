@@ -113,32 +113,36 @@ def work_copy(tmp_path: Path) -> Path:
 
 
 def _module_fixture_group(item: pytest.Item) -> str | None:
-    """The tests of a module that read one of its module-scoped fixtures (a build, a layout)
+    """The tests of a module that read one of its own costly fixtures (module-scoped, or
+    session-scoped but defined in the module: a build, a layout, the reading engine's run)
     share a group, one per parameter of such a fixture, so that xdist's loadgroup makes each
     value once, on one worker, and spreads the values over the workers."""
     infos = getattr(item, "_fixtureinfo", None)
     if infos is None:
         return None
+    module = item.nodeid.split("::", 1)[0]
     indices = getattr(getattr(item, "callspec", None), "indices", {})
     scoped = []
     for name in item.fixturenames:
         definitions = infos.name2fixturedefs.get(name) or ()
-        if definitions and definitions[-1].scope == "module":
+        if definitions and (definitions[-1].scope == "module" or (definitions[-1].scope == "session" and definitions[-1].baseid == module)):
             scoped.append(f"{name}={indices[name]}" if name in indices else name)
     if not scoped:
         return None
-    module = item.nodeid.split("::", 1)[0]
     parametrized = [each for each in scoped if "=" in each]
     return f"{module}:{','.join(parametrized)}" if parametrized else module
 
 
 # First, before pytest-xdist's own hook turns each group into a suffix of the test's id (which
 # its scheduler reads only where it follows the last "]": hence no brackets in a group's name).
+# Slow tests (marked so) go first: xdist hands out groups in the order collected, and the
+# longest, started last, would keep one worker busy while the other sits idle.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("xdist_group") is None and (group := _module_fixture_group(item)):
             item.add_marker(pytest.mark.xdist_group(group))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def _release(number: str) -> tuple[int, ...]:

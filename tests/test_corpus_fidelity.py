@@ -19,6 +19,8 @@ from builder.checks import validators as checks
 from .conftest import CORPUS, SEED
 from .test_fidelity import dehyphenated_words, is_subsequence, words
 
+pytestmark = pytest.mark.slow  # whole books and every validator: scheduled first
+
 NS = {"x": "http://www.w3.org/1999/xhtml"}
 NOTE = re.compile(r"^\[(\d+)\] (.*)$")  # a note as the copied page prints it: "[1] The notes on…"
 # A note in a page's "Footnotes" list, numbered or lettered: "1. Karl Marx…", "26a. In…", "A. The…", "Note. This…"

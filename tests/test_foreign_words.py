@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.checks.foreign_words import untagged_foreign_words
+from builder.checks.foreign_words import allowed_words, untagged_foreign_words
 
 from .conftest import ROOT, SLUG, run_cli
 
@@ -26,10 +26,10 @@ def epubs(built_shelf: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_every_work_tags_its_foreign_phrases(epubs: Path) -> None:
-    result = run_cli("check", str(epubs))
-    assert result.returncode == 0, result.stderr
-    assert "W001" not in result.stderr, result.stderr
+@pytest.mark.parametrize("work", WORKS, ids=[work.name for work in WORKS])
+def test_every_work_tags_its_foreign_phrases(epubs: Path, work: Path) -> None:
+    """The dictionary check `folio check` runs (its warning, W001, is tested below): no guess."""
+    assert untagged_foreign_words(epubs / f"{work.name}.epub", allowed_words(work)) == {}
 
 
 def test_capital_tags_latin_french_german_and_italian(epubs: Path) -> None:

@@ -38,6 +38,8 @@ from builder.source.metadata import load_metadata
 
 from .conftest import CORPUS, EDITION_EPOCH, ROOT, run_cli
 
+pytestmark = pytest.mark.slow  # whole books and every validator: scheduled first
+
 BOOKS = CORPUS / "books"
 # Each book of the corpus: its contents page, and the parts it must import as, in order: every
 # page the contents links that is served and is the book's text.
