@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import copy
 import os
-import pickle
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from typing import Any
@@ -121,7 +120,8 @@ def lay_out_run(connection: Connection, book: Book, index: int) -> None:
                 _, documents, wanted, _ = split(book.render(dense), len(book.documents), book.counts)
         connection.send(("pdf", book.write(document)))
     except BuildError as error:
-        connection.send(("error", pickle.dumps(error)))
+        # BuildError does not pickle (its code is keyword-only): send its class and fields
+        connection.send(("error", type(error), {field.name: getattr(error, field.name) for field in fields(error)}))
     except BaseException as error:  # a bug: the parent reports it
         connection.send(("bug", f"{type(error).__name__}: {error}"))
     finally:
@@ -223,7 +223,7 @@ def _message(connection: Connection, work: Work, what: str) -> tuple[Any, ...]:
     except EOFError:
         raise BuildError(work.folder, f"{what}: a process laying out part of the book ended without a word (out of memory?)", code="P051") from None
     if message[0] == "error":
-        raise pickle.loads(message[1])
+        raise message[1](**message[2])
     if message[0] == "bug":
         raise RuntimeError(f"{what}: laying out part of the book: {message[1]}")
     return message
