@@ -85,7 +85,7 @@ def build(
     cover: Annotated[bool, typer.Option("--cover", help="Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): <slug>-cover.pdf.")] = False,
     paper: Annotated[str, typer.Option("--paper", help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.")] = DEFAULT_PAPER,
     dist: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions to.")] = DIST,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Works built at once (default: the number of cores).", show_default=False)] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Works built at once, and the cores a long book's PDF is laid out on (default: the number of cores).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every work, even those whose inputs are unchanged.")] = False,
     shard: Annotated[str | None, typer.Option("--shard", metavar="K/N", help="Build only the K-th of N shares of the works (by slug), e.g. on one machine of N.", show_default=False)] = None,
 ) -> None:

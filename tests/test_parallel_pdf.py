@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from builder.checks.validators import conformance
 from builder.editions.long_pdf import _starts, split
-from builder.editions.pdf import write_pdf
+from builder.editions.pdf import JOBS, write_pdf
 from builder.errors import BuildError
 from builder.source.loader import load_work
 from builder.source.model import Work
@@ -112,9 +112,21 @@ def _structure(data: bytes) -> list[str]:
 
 @pytest.fixture(scope="module", params=[[40, 25, 33], [31, 31, 31, 12]], ids=["three-parts", "four-parts"])
 def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, bytes, bytes]:
-    """One layout, and two builds in runs: the same work each time."""
+    """One layout; runs laid out at once (as with --jobs 2); and runs laid out one after
+    another (--jobs 1): the same work each time."""
     work = load_work(_book(tmp_path_factory.mktemp("book"), request.param))
-    return write_pdf(work, "a5", runs=1), write_pdf(work, "a5", runs=2), write_pdf(work, "a5", runs=2)
+    jobs = os.environ.get(JOBS)
+    try:
+        os.environ[JOBS] = "2"
+        at_once = write_pdf(work, "a5", runs=3)
+        os.environ[JOBS] = "1"
+        one_after_another = write_pdf(work, "a5", runs=3)
+    finally:
+        if jobs is None:
+            del os.environ[JOBS]
+        else:
+            os.environ[JOBS] = jobs
+    return write_pdf(work, "a5", runs=1), at_once, one_after_another
 
 
 def test_same_pages_and_text_as_one_layout(book: tuple[bytes, bytes, bytes]) -> None:
@@ -153,9 +165,14 @@ def test_one_structure_tree(book: tuple[bytes, bytes, bytes]) -> None:
     assert [item for item in merged if item != "page:"] == [item for item in _structure(single) if item != "page:"]
 
 
-def test_byte_identical_from_run_to_run(book: tuple[bytes, bytes, bytes]) -> None:
-    _, runs, again = book
-    assert runs == again
+def test_the_same_bytes_at_once_or_one_after_another(book: tuple[bytes, bytes, bytes]) -> None:
+    _, at_once, one_after_another = book
+    assert at_once == one_after_another  # and so whatever the machine's cores or the --jobs
+
+
+def test_byte_identical_from_build_to_build(small_book: Path) -> None:
+    work = load_work(small_book)
+    assert write_pdf(work, "a5", runs=3) == write_pdf(work, "a5", runs=3)
 
 
 def test_pdf_ua_and_pdf_a(book: tuple[bytes, bytes, bytes], tmp_path: Path) -> None:
@@ -212,6 +229,7 @@ def test_a_run_that_fails_fails_the_build_with_its_code(small_book: Path, monkey
         return real(html, work, what, **options)
 
     monkeypatch.setattr(long_pdf, "layout", layout)
+    monkeypatch.setenv(JOBS, "2")  # the runs in processes of their own, on any machine
     with pytest.raises(BuildError) as failure:
         write_pdf(load_work(small_book), "a5", runs=3)
     assert failure.value.code == "P001"
@@ -229,6 +247,7 @@ def test_a_run_that_dies_is_named(small_book: Path, monkeypatch: pytest.MonkeyPa
         return real(html, work, what, **options)
 
     monkeypatch.setattr(long_pdf, "layout", layout)
+    monkeypatch.setenv(JOBS, "2")  # the runs in processes of their own, on any machine
     with pytest.raises(BuildError) as failure:
         write_pdf(load_work(small_book), "a5", runs=3)
     assert failure.value.code == "P051"

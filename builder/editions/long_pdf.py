@@ -94,31 +94,43 @@ def blank_leaf(html: str) -> str:
     return "<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="unicode")
 
 
-def lay_out_run(connection: Connection, book: Book, index: int) -> None:
-    """A forked process's work: lay out run ``index``, report, take its offset, write its PDF."""
+Report = Callable[[int, dict[str, int]], int]  # a run's page count and anchors' pages → its offset
+
+
+def lay_out_run(book: Book, index: int, report: Report) -> bytes:
+    """Lay out run ``index``, ``report`` its pages to learn its first folio, and write its PDF."""
+    documents, wanted, dense = book.documents, book.wanted, set[str]()
+    while True:
+
+        def ask(pages: list[Any], wanted: set[str] = wanted) -> int:
+            if astray := book.check(as_document(pages)):
+                raise Denser(astray)
+            return report(len(pages), anchor_pages(pages, wanted))
+
+        try:
+            with deferred_folios(ask):
+                document = layout(documents[index], book.work, book.what, **book.options)
+                document.pages  # noqa: B018  (laid out in full)
+            return book.write(document)
+        except Denser as denser:
+            if dense:
+                raise
+            dense = denser.labels  # set denser, as one layout does (pdf.py)
+            _, documents, wanted, _ = split(book.render(dense), len(book.documents), book.counts)
+
+
+def _run_in_child(connection: Connection, book: Book, index: int) -> None:
+    """A forked process's work: one run, its pages reported to the parent and its offset taken."""
+
+    def report(count: int, anchors: dict[str, int]) -> int:
+        connection.send(("laid", count, anchors))
+        offset: int = connection.recv()
+        return offset
+
     try:
-        documents, wanted, dense = book.documents, book.wanted, set[str]()
-        while True:
-
-            def ask(pages: list[Any], wanted: set[str] = wanted) -> int:
-                if astray := book.check(as_document(pages)):
-                    raise Denser(astray)
-                connection.send(("laid", len(pages), anchor_pages(pages, wanted)))
-                offset: int = connection.recv()
-                return offset
-
-            try:
-                with deferred_folios(ask):
-                    document = layout(documents[index], book.work, book.what, **book.options)
-                    document.pages  # noqa: B018  (laid out in full)
-                break
-            except Denser as denser:
-                if dense:
-                    connection.send(("astray", denser.labels))
-                    return
-                dense = denser.labels  # set denser, as one layout does (pdf.py)
-                _, documents, wanted, _ = split(book.render(dense), len(book.documents), book.counts)
-        connection.send(("pdf", book.write(document)))
+        connection.send(("pdf", lay_out_run(book, index, report)))
+    except Denser as denser:
+        connection.send(("astray", denser.labels))
     except BuildError as error:
         # BuildError does not pickle (its code is keyword-only): send its class and fields
         connection.send(("error", type(error), {field.name: getattr(error, field.name) for field in fields(error)}))
@@ -144,42 +156,68 @@ class Book:
     counts: list[int]  # parts in each run
 
 
-def write_in_runs(work: Work, what: str, options: dict[str, Any], render: Render, check: Callable[[Any], set[str]], write: Callable[[Any], bytes], runs: int) -> bytes:
-    """The book's PDF from at most ``runs`` processes laid out at once, joined in this one."""
+class Unsettled(Exception):
+    """The contents page, its numbers written in, is not as long as it was laid out before them:
+    the runs' folios are off by its difference (the caller lays the book out in one)."""
+
+
+def write_in_runs(work: Work, what: str, options: dict[str, Any], render: Render, check: Callable[[Any], set[str]], write: Callable[[Any], bytes], runs: int, at_once: bool) -> bytes:
+    """The book's PDF from at most ``runs`` runs, laid out in as many processes at once if
+    ``at_once``, else one after another in this one: the same bytes either way."""
     from .pdf_merge import merge
 
     html = render(set())
     book = Book(work, what, options, render, check, write, *split(html, runs))
-    children: list[tuple[int, Connection]] = []
+    if at_once:
+        children = [_fork(book, index) for index in range(len(book.documents))]
+    # While the runs are laid out: the front matter's length (its numbers not yet known), a blank page.
+    front_pages = len(layout(front_matter(book.front, {}), work, what, **options).pages)
+    blank = write(layout(blank_leaf(html), work, what, **options))
+    counts: list[int] = []
+    anchors: list[dict[str, int]] = []
+
+    def offset(count: int, found: dict[str, int]) -> int:
+        counts.append(count)
+        anchors.append(found)
+        return _starts(front_pages, counts, anchors)[0][-1] - 1
+
+    if at_once:
+        files = _from_children(children, offset, work, what)
+    else:
+        files = [lay_out_run(book, index, offset) for index in range(len(book.documents))]
+    starts, folios = _starts(front_pages, counts, anchors)
+    if lost := book.wanted - set(folios):  # the contents page would point at itself
+        raise RuntimeError(f"{what}: no run laid out the contents page's {', '.join(sorted(lost)[:3])}")
+    front = layout(front_matter(book.front, folios), work, what, **options)
+    if len(front.pages) != front_pages:
+        raise Unsettled
+    ends = [front_pages] + [start + count - 1 for start, count in zip(starts, counts, strict=True)]
+    return merge([write(front), *files], [end % 2 == 1 for end in ends[:-1]] + [False], blank)
+
+
+def _fork(book: Book, index: int) -> tuple[int, Connection]:
+    ours, theirs = Pipe()
+    pid = os.fork()
+    if pid == 0:  # the run's process: it never returns into the caller's code
+        ours.close()
+        try:
+            _run_in_child(theirs, book, index)
+        finally:
+            os._exit(0)
+    theirs.close()
+    return pid, ours
+
+
+def _from_children(children: list[tuple[int, Connection]], offset: Report, work: Work, what: str) -> list[bytes]:
+    """The runs' PDFs. A run's first folio needs only the runs before it: each is told its
+    own as soon as it reports, and goes on to its folios and its PDF while later ones lay out."""
     try:
-        for index in range(len(book.documents)):
-            ours, theirs = Pipe()
-            pid = os.fork()
-            if pid == 0:  # the run's process: it never returns into the caller's code
-                ours.close()
-                try:
-                    lay_out_run(theirs, book, index)
-                finally:
-                    os._exit(0)
-            theirs.close()
-            children.append((pid, ours))
-        # While the runs are laid out: the front matter's length, and a blank page.
-        front_pages = len(layout(front_matter(book.front, {}), work, what, **options).pages)
-        blank = write(layout(blank_leaf(html), work, what, **options))
-        laid = [_receive(connection, work, what) for _, connection in children]
-        for _ in range(3):  # the numbers' widths could, in theory, move a contents line onto a new page
-            starts, folios = _starts(front_pages, [count for count, _ in laid], [anchors for _, anchors in laid])
-            if lost := book.wanted - set(folios):  # the contents page would point at itself
-                raise RuntimeError(f"{what}: no run laid out the contents page's {', '.join(sorted(lost)[:3])}")
-            front = layout(front_matter(book.front, folios), work, what, **options)
-            if len(front.pages) == front_pages:
-                break
-            front_pages = len(front.pages)
-        else:
-            raise BuildError(work.folder, f"{what}: the contents page does not settle on a number of pages", code="P050")
-        for (_, connection), start in zip(children, starts, strict=True):
-            connection.send(start - 1)
-        files = [write(front)] + [_receive_pdf(connection, work, what) for _, connection in children]
+        for _, connection in children:
+            message = _message(connection, work, what)
+            if message[0] == "astray":
+                raise Denser(message[1])
+            connection.send(offset(message[1], message[2]))
+        return [_receive_pdf(connection, work, what) for _, connection in children]
     except BaseException:
         for pid, _ in children:  # a run still laying out would finish first: stop it
             os.kill(pid, signal.SIGKILL)
@@ -188,8 +226,6 @@ def write_in_runs(work: Work, what: str, options: dict[str, Any], render: Render
         for pid, connection in children:
             connection.close()
             os.waitpid(pid, 0)
-    ends = [front_pages] + [start + count - 1 for start, (count, _) in zip(starts, laid, strict=True)]
-    return merge(files, [end % 2 == 1 for end in ends[:-1]] + [False], blank)
 
 
 def _starts(front_pages: int, counts: list[int], anchors: list[dict[str, int]]) -> tuple[list[int], dict[str, int]]:
@@ -203,13 +239,6 @@ def _starts(front_pages: int, counts: list[int], anchors: list[dict[str, int]]) 
         folios |= {name: page - 1 + number for name, number in found.items()}
         page += count
     return starts, folios
-
-
-def _receive(connection: Connection, work: Work, what: str) -> tuple[int, dict[str, int]]:
-    message = _message(connection, work, what)
-    if message[0] == "astray":
-        raise Denser(message[1])
-    return message[1], message[2]
 
 
 def _receive_pdf(connection: Connection, work: Work, what: str) -> bytes:

@@ -18,6 +18,7 @@ from ..errors import BuildError
 from ..source.model import Work
 from .fonts import missing_glyphs
 from .kinds import KINDS
+from .long_pdf import Unsettled
 from .pdf_fonts import strays, written_fonts
 from .templates import render_page
 from .trims import DEFAULT_TRIM, trims
@@ -30,19 +31,22 @@ BLEED_MM = 3  # what print-on-demand services and print shops ask for
 
 
 RUNS_FROM_WORDS = 60_000  # a book this long is laid out in runs of parts, on every core (long_pdf.py)
+RUNS = 4  # the runs of such a book: a number of the work's, never of the machine's, so its bytes are too
 JOBS = "FOLIO_JOBS"  # the build's --jobs, which the command line passes down to its workers
 
 
 def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False, runs: int | None = None) -> bytes:
-    """The print edition as PDF bytes; a long book of several parts laid out in ``runs``
-    processes at once (by default one per core), a shorter one in this process."""
+    """The print edition as PDF bytes. A long book of several parts is laid out in ``runs``
+    runs of parts (by default RUNS), at once on as many cores as the build's --jobs gives;
+    the bytes depend on neither the cores nor the jobs, only on the work."""
     if runs is None:
-        # Two runs a core: runs of whole parts are seldom of one length, and the one that ends
-        # last sets the time.
-        cores = int(os.environ.get(JOBS) or 0) or len(os.sched_getaffinity(0))
-        runs = min(2 * cores, len(work.parts)) if work.words >= RUNS_FROM_WORDS and cores > 1 else 1
-    if runs > 1 and len(work.parts) > 1:
-        return _write_in_runs(work, trim, marks, min(runs, len(work.parts)))
+        runs = RUNS if work.words >= RUNS_FROM_WORDS else 1
+    runs = min(runs, len(work.parts))
+    if runs > 1:
+        try:
+            return _write_in_runs(work, trim, marks, runs)
+        except Unsettled:
+            pass  # the contents page's numbers changed its length (never seen): one layout, as before
     return write_archival(lay_out_pdf(work, trim, marks), work, f"{trim} PDF", bleed=marks)
 
 
@@ -57,10 +61,11 @@ def _write_in_runs(work: Work, trim: str, marks: bool, runs: int) -> bytes:
 
     html = render(set())
     _refuse_missing_glyphs(work, what, html)
+    at_once = (int(os.environ.get(JOBS) or 0) or len(os.sched_getaffinity(0))) > 1
     try:
         return write_in_runs(
             work, what, options, lambda dense: render(dense) if dense else html, lambda document: notes_off_their_page(document) | notes_overrunning(document),
-            lambda document: write_archival(document, work, what, bleed=marks), runs,
+            lambda document: write_archival(document, work, what, bleed=marks), runs, at_once,
         )
     except Denser as still:
         raise _note_astray(work, what, still.labels) from None
