@@ -262,3 +262,17 @@ def test_refuses_another_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
     with pytest.raises(RuntimeError, match=r"parts\.py was written for WeasyPrint 70\.0"), deferred_folios(lambda pages: 0):
         pass
+
+
+def test_a_contents_page_that_grows_with_its_numbers_falls_back_to_one_layout(small_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.editions import long_pdf
+
+    real = long_pdf.front_matter
+
+    def front_matter(html: str, folios: dict[str, int]) -> str:
+        grown = html.replace("</nav>", '</nav><p style="break-before: page">a page more</p>') if folios else html
+        return real(grown, folios)
+
+    monkeypatch.setattr(long_pdf, "front_matter", front_matter)
+    work = load_work(small_book)
+    assert write_pdf(work, "a5", runs=3) == write_pdf(work, "a5", runs=1)
