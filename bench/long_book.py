@@ -3,7 +3,7 @@
 0.6 of the CPU time, peak memory at most 1 GB, and (the builder's own bar) the same bytes.
 
 The book is Capital's chapter 15 from the corpus, repeated (bench/limits.py) and each copy cut
-at its middle section into two parts: 6 parts, ~1,160 KB, ~600 A5 pages. Memory is the peak of
+at its middle section into two parts: 8 parts, 1,160 KB, ~600 A5 pages. Memory is the peak of
 the proportional set size summed over the build's processes (the runs are forked and share
 pages until they write). Wall time says little on a busy machine: run it on a quiet one.
 
@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from limits import _CALL, _DEFINITION, ROOT, book_work  # a script beside it
@@ -69,8 +71,8 @@ def _pss_kb(pid: int) -> int:
         return 0
 
 
-def measure(work: Path, out: Path, jobs: int) -> tuple[float, float, float, str]:
-    """Wall seconds, CPU seconds (the build and its runs), peak PSS in MB, and the PDF's sha256."""
+def measure(work: Path, out: Path, jobs: int) -> tuple[float, float, float, str, int]:
+    """Wall seconds, CPU seconds (the build and its runs), peak PSS in MB, the PDF's sha256 and pages."""
     env = os.environ | {"SOURCE_DATE_EPOCH": "1700000000"}
     before = os.times()
     start = time.monotonic()
@@ -85,7 +87,7 @@ def measure(work: Path, out: Path, jobs: int) -> tuple[float, float, float, str]
     if process.returncode:
         sys.exit(f"the build with --jobs {jobs} failed ({process.returncode})")
     pdf = next(out.glob("*.pdf"))
-    return wall, cpu, peak / 1024, hashlib.sha256(pdf.read_bytes()).hexdigest()
+    return wall, cpu, peak / 1024, hashlib.sha256(pdf.read_bytes()).hexdigest(), len(PdfReader(pdf).pages)
 
 
 def main() -> None:
@@ -95,9 +97,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = halves(book_work(Path(folder), str(args.kb)))
         results = {jobs: measure(work, Path(folder) / f"out-{jobs}", jobs) for jobs in (1, 2)}
-        for jobs, (wall, cpu, peak, _) in results.items():
-            print(f"--jobs {jobs}: wall {wall:.1f} s, CPU {cpu:.1f} s, wall/CPU {wall / cpu:.2f}, peak memory {peak:,.0f} MB")
-        wall, cpu, peak, digest = results[2]
+        for jobs, (wall, cpu, peak, _, pages) in results.items():
+            print(f"--jobs {jobs}: {pages} pages, wall {wall:.1f} s, CPU {cpu:.1f} s, wall/CPU {wall / cpu:.2f}, peak memory {peak:,.0f} MB")
+        wall, cpu, peak, digest, _ = results[2]
         print(f"targets on two cores: wall/CPU {wall / cpu:.2f} (at most 0.60: {'met' if wall / cpu <= 0.6 else 'missed'}), peak {peak:,.0f} MB (at most 1,024: {'met' if peak <= 1024 else 'missed'})")
         print(f"the same PDF with --jobs 1 and 2: {'yes' if digest == results[1][3] else 'NO'}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
