@@ -276,3 +276,20 @@ def test_a_contents_page_that_grows_with_its_numbers_falls_back_to_one_layout(sm
     monkeypatch.setattr(long_pdf, "front_matter", front_matter)
     work = load_work(small_book)
     assert write_pdf(work, "a5", runs=3) == write_pdf(work, "a5", runs=1)
+
+
+def test_a_front_matter_that_fails_stops_the_runs(small_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.editions import long_pdf
+
+    real, parent = long_pdf.layout, os.getpid()
+
+    def layout(html: str, work: Work, what: str, **options: object) -> object:
+        if os.getpid() == parent and 'id="toc"' in html:
+            raise BuildError(work.folder, f"{what}: WeasyPrint: a resource is missing", code="P001")
+        return real(html, work, what, **options)
+
+    monkeypatch.setattr(long_pdf, "layout", layout)
+    monkeypatch.setenv(JOBS, "2")
+    with pytest.raises(BuildError, match="a resource is missing"):
+        write_pdf(load_work(small_book), "a5", runs=3)
+    assert _no_children_left()

@@ -2,11 +2,13 @@
 
 The book's HTML (the same template as one layout) is cut at its parts: the front matter (title
 page, rights, contents), and runs of whole parts balanced by length, the last with the colophon;
-each keeps the head and the running heads. Each run is laid out in a forked process
-(weasyprint/parts.py pauses it before its folios), and reports its page count and the pages
-of the anchors the contents page lists. This process then lays out the front matter with
-those numbers written in, tells each run its first folio, and joins the runs' PDFs
-(pdf_merge.py). A part opens on a recto in one layout as here, so the pages are the same.
+each keeps the head and the running heads. Each run is laid out in a forked process (or, with
+one job, one after another in this one: the same bytes), paused before its folios
+(weasyprint/parts.py) to report its page count and the pages of the anchors the contents page
+lists, and told its first folio as soon as the runs before it have reported. This process
+lays out the front matter meanwhile, for its length, and last with the page numbers written
+in, and joins the PDFs (pdf_merge.py). A part opens on a recto in one layout as here, so the
+pages are the same.
 """
 
 from __future__ import annotations
@@ -168,23 +170,31 @@ def write_in_runs(work: Work, what: str, options: dict[str, Any], render: Render
 
     html = render(set())
     book = Book(work, what, options, render, check, write, *split(html, runs))
-    if at_once:
-        children = [_fork(book, index) for index in range(len(book.documents))]
-    # While the runs are laid out: the front matter's length (its numbers not yet known), a blank page.
-    front_pages = len(layout(front_matter(book.front, {}), work, what, **options).pages)
-    blank = write(layout(blank_leaf(html), work, what, **options))
+    children = [_fork(book, index) for index in range(len(book.documents))] if at_once else []
     counts: list[int] = []
     anchors: list[dict[str, int]] = []
+    try:
+        # While the runs are laid out: the front matter's length (its numbers not yet known), a blank page.
+        front_pages = len(layout(front_matter(book.front, {}), work, what, **options).pages)
+        blank = write(layout(blank_leaf(html), work, what, **options))
 
-    def offset(count: int, found: dict[str, int]) -> int:
-        counts.append(count)
-        anchors.append(found)
-        return _starts(front_pages, counts, anchors)[0][-1] - 1
+        def offset(count: int, found: dict[str, int]) -> int:
+            counts.append(count)
+            anchors.append(found)
+            return _starts(front_pages, counts, anchors)[0][-1] - 1
 
-    if at_once:
-        files = _from_children(children, offset, work, what)
-    else:
-        files = [lay_out_run(book, index, offset) for index in range(len(book.documents))]
+        if at_once:
+            files = _from_children(children, offset, work, what)
+        else:
+            files = [lay_out_run(book, index, offset) for index in range(len(book.documents))]
+    except BaseException:
+        for pid, _ in children:  # a run still laying out would finish first: stop it
+            os.kill(pid, signal.SIGKILL)
+        raise
+    finally:
+        for pid, connection in children:
+            connection.close()
+            os.waitpid(pid, 0)
     starts, folios = _starts(front_pages, counts, anchors)
     if lost := book.wanted - set(folios):  # the contents page would point at itself
         raise RuntimeError(f"{what}: no run laid out the contents page's {', '.join(sorted(lost)[:3])}")
@@ -211,21 +221,12 @@ def _fork(book: Book, index: int) -> tuple[int, Connection]:
 def _from_children(children: list[tuple[int, Connection]], offset: Report, work: Work, what: str) -> list[bytes]:
     """The runs' PDFs. A run's first folio needs only the runs before it: each is told its
     own as soon as it reports, and goes on to its folios and its PDF while later ones lay out."""
-    try:
-        for _, connection in children:
-            message = _message(connection, work, what)
-            if message[0] == "astray":
-                raise Denser(message[1])
-            connection.send(offset(message[1], message[2]))
-        return [_receive_pdf(connection, work, what) for _, connection in children]
-    except BaseException:
-        for pid, _ in children:  # a run still laying out would finish first: stop it
-            os.kill(pid, signal.SIGKILL)
-        raise
-    finally:
-        for pid, connection in children:
-            connection.close()
-            os.waitpid(pid, 0)
+    for _, connection in children:
+        message = _message(connection, work, what)
+        if message[0] == "astray":
+            raise Denser(message[1])
+        connection.send(offset(message[1], message[2]))
+    return [_receive_pdf(connection, work, what) for _, connection in children]
 
 
 def _starts(front_pages: int, counts: list[int], anchors: list[dict[str, int]]) -> tuple[list[int], dict[str, int]]:
