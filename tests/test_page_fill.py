@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from pypdf import PdfReader
 from weasyprint import Document
 
 from builder.editions.html import render
@@ -31,7 +30,7 @@ from builder.source.model import Work
 
 from .conftest import CORPUS, ROOT, run_cli
 from .test_fidelity import is_subsequence
-from .test_pdf import sized_pieces
+from .test_pdf import sized_pages
 
 CHAPTER_1 = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
 CHAPTER_15_PAGE = CORPUS / "books" / "marx" / "works" / "1867-c1" / "ch15.htm"
@@ -132,10 +131,9 @@ def _laid_notes(document: Document) -> dict[str, list[tuple[int, str]]]:
 def test_every_note_opens_on_its_calls_page_and_runs_on_in_order(laid: Laid) -> None:
     assert notes_off_their_page(laid.document) == set()
     assert notes_overrunning(laid.document) == set()
-    reader = PdfReader(laid.pdf)
     calls: dict[str, list[int]] = {}
     opens: dict[str, int] = {}  # the page of a note's first line: its label, a full stop, a space
-    pages = [sized_pieces(page) for page in reader.pages]
+    pages = sized_pages(laid.pdf)
     body_size = Counter(round(size, 1) for pieces in pages for size, _ in pieces).most_common(1)[0][0]
     labels = {note.label for note in laid.work.notes}
     for number, pieces in enumerate(pages):

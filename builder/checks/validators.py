@@ -23,6 +23,7 @@ from pypdf import PdfReader
 
 from ..editions.pdf_fonts import pdf_dictionary, stray_fonts, unembedded_fonts
 from ..paths import ROOT, shown_path
+from . import epubcheck_service
 
 ACE_SCRIPT = ROOT / "scripts" / "ace"
 # Every external checker runs with a timeout, so that a hung Java or Chromium cannot hang
@@ -65,6 +66,12 @@ def epubcheck_report(path: Path) -> dict:
     java = shutil.which("java")
     if java is None:
         raise RuntimeError("EPUBCheck needs Java 17 or newer; install it (Debian: default-jre-headless)")
+    try:  # one Java VM for every book this process checks
+        return json.loads(epubcheck_service.report(java, EPUBCHECK, path, timeout()))
+    except TimeoutError:
+        raise RuntimeError(f"EPUBCheck did not finish within {timeout():g} s (FOLIO_CHECK_TIMEOUT); it was stopped") from None
+    except epubcheck_service.Unavailable:
+        pass
     # C1 only: EPUBCheck is a short run, and the JIT's later tiers only slow its start.
     result = run_checker([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], "EPUBCheck")
     try:
