@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import zipfile
 from importlib.metadata import version
 from pathlib import Path
@@ -46,18 +47,48 @@ def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str) -> Path:
     """`folio build ARGS --out DIR`, dated EDITION_EPOCH, made once per test run whichever
     worker asks first; the others wait on the lock and read the same folder (or the same failure)."""
-    folder = _shared_folder(tmp_path_factory) / "shared-builds"
+    done = _build_once(_shared_folder(tmp_path_factory) / "shared-builds", name, args)
+    assert done["returncode"] == 0, done["stderr"]
+    return done["out"]
+
+
+def _build_once(folder: Path, name: str, args: tuple[str, ...], started: list[subprocess.Popen[str]] | None = None) -> dict:
+    """The build's status, made by this process if no other made it first (under the lock);
+    `started` receives the build's process, for a caller that may have to stop it."""
     folder.mkdir(exist_ok=True)
     out, status = folder / name, folder / f"{name}.json"
     with (folder / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not status.exists():
             shutil.rmtree(out, ignore_errors=True)
-            result = run_cli("build", *args, "--out", str(out), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
-            status.write_text(json.dumps({"returncode": result.returncode, "stderr": result.stderr}), encoding="utf-8")
-        done = json.loads(status.read_text(encoding="utf-8"))
-    assert done["returncode"] == 0, done["stderr"]
-    return out
+            command = [sys.executable, "-m", "builder", "build", *args, "--out", str(out)]
+            process = subprocess.Popen(command, cwd=ROOT, env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            if started is not None:
+                started.append(process)
+            _, stderr = process.communicate()
+            if process.returncode < 0:  # stopped at the end of a run that never needed it
+                return {"returncode": process.returncode, "stderr": "stopped", "out": out}
+            status.write_text(json.dumps({"returncode": process.returncode, "stderr": stderr}), encoding="utf-8")
+        return json.loads(status.read_text(encoding="utf-8")) | {"out": out}
+
+
+# The shelf, which most test files read, is begun by xdist's controller as the run starts, so
+# that neither worker sits waiting on its lock while the other builds it.
+_EARLY: list[subprocess.Popen[str]] = []
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if os.environ.get("PYTEST_XDIST_WORKER") or not session.config.getoption("numprocesses", None) or os.environ.get("FOLIO_TESTS_BUILT"):
+        return
+    folder = session.config._tmp_path_factory.getbasetemp() / "shared-builds"  # type: ignore[attr-defined]  # the workers' shared folder
+    threading.Thread(target=_build_once, args=(folder, "shelf", (), _EARLY), daemon=True).start()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    for process in _EARLY:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
 
 
 @pytest.fixture(scope="session")
