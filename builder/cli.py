@@ -85,7 +85,7 @@ def build(
     cover: Annotated[bool, typer.Option("--cover", help="Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): <slug>-cover.pdf.")] = False,
     paper: Annotated[str, typer.Option("--paper", help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.")] = DEFAULT_PAPER,
     dist: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions to.")] = DIST,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Works built at once (default: the number of cores).", show_default=False)] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Works built at once, and the cores a long book's PDF is laid out on (default: the number of cores).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every work, even those whose inputs are unchanged.")] = False,
     shard: Annotated[str | None, typer.Option("--shard", metavar="K/N", help="Build only the K-th of N shares of the works (by slug), e.g. on one machine of N.", show_default=False)] = None,
 ) -> None:
@@ -112,6 +112,7 @@ def build(
         raise typer.BadParameter(str(error), param_hint="--shard") from None
     chosen = editions(formats, chosen_trims, print_marks, cover, paper)
     jobs = jobs or cores()
+    os.environ["FOLIO_JOBS"] = str(jobs)  # for a long book's PDF, laid out in runs on as many cores (editions/pdf.py)
     # When every work will be built (--force, or no release yet) by several processes, their
     # writers load while the works are found and keyed; a build that may find nothing to do
     # starts no fork server before it knows (its import would only cost).

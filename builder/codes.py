@@ -132,6 +132,8 @@ CATALOGUE: dict[str, Entry] = {
     "P010": Entry("an EPUB content document is not well-formed XHTML", "a bug: report it with the source that caused it"),
     "P011": Entry("an EPUB content document has an id twice", "rename the id in the text"),
     "P020": Entry("an edition, the manifest or a temporary file cannot be written: the disk is full, or the folder read-only", "free some disk space, make the output folder writable, or choose another with --out"),
+    # P051: a long book laid out in runs of parts at once
+    "P051": Entry("a process laying out part of a long book ended without handing back its pages (out of memory, or killed)", "free memory, or build with --jobs 1"),
     # P030–P033: a PDF's conformance
     "P030": Entry("a PDF fails a PDF/UA-1 rule (the rule's ID follows)", "a bug in the templates or styles: report it with the work and the rule"),
     "P031": Entry("a PDF fails a PDF/A-2u rule (the rule's ID follows)", "a bug in the templates or styles: report it with the work and the rule"),

@@ -6,6 +6,7 @@ the crop marks and the PDF variant.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import lxml.html
@@ -17,6 +18,7 @@ from ..errors import BuildError
 from ..source.model import Work
 from .fonts import missing_glyphs
 from .kinds import KINDS
+from .long_pdf import Unsettled
 from .pdf_fonts import strays, written_fonts
 from .templates import render_page
 from .trims import DEFAULT_TRIM, trims
@@ -28,8 +30,45 @@ from .weasyprint.typeset import layout, write
 BLEED_MM = 3  # what print-on-demand services and print shops ask for
 
 
-def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> bytes:
+RUNS_FROM_WORDS = 60_000  # a book this long is laid out in runs of parts, on every core (long_pdf.py)
+RUNS = 4  # the runs of such a book: a number of the work's, never of the machine's, so its bytes are too
+JOBS = "FOLIO_JOBS"  # the build's --jobs, which the command line passes down to its workers
+
+
+def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False, runs: int | None = None) -> bytes:
+    """The print edition as PDF bytes. A long book of several parts is laid out in ``runs``
+    runs of parts (by default RUNS), at once on as many cores as the build's --jobs gives;
+    the bytes depend on neither the cores nor the jobs, only on the work."""
+    if runs is None:
+        runs = RUNS if work.words >= RUNS_FROM_WORDS else 1
+    runs = min(runs, len(work.parts))
+    if runs > 1:
+        try:
+            return _write_in_runs(work, trim, marks, runs)
+        except Unsettled:
+            pass  # the contents page's numbers changed its length (never seen): one layout, as before
     return write_archival(lay_out_pdf(work, trim, marks), work, f"{trim} PDF", bleed=marks)
+
+
+def _write_in_runs(work: Work, trim: str, marks: bool, runs: int) -> bytes:
+    from .long_pdf import Denser, write_in_runs
+
+    what, options = f"{trim} PDF", archival_options(work)
+    images = work.folder.as_uri() + "/"
+
+    def render(dense: set[str]) -> str:
+        return render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=dense, images=images)
+
+    html = render(set())
+    _refuse_missing_glyphs(work, what, html)
+    at_once = (int(os.environ.get(JOBS) or 0) or len(os.sched_getaffinity(0))) > 1
+    try:
+        return write_in_runs(
+            work, what, options, lambda dense: render(dense) if dense else html, lambda document: notes_off_their_page(document) | notes_overrunning(document),
+            lambda document: write_archival(document, work, what, bleed=marks), runs, at_once,
+        )
+    except Denser as still:
+        raise _note_astray(work, what, still.labels) from None
 
 
 def archival_options(work: Work) -> dict[str, Any]:
@@ -55,12 +94,7 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
     what, options = f"{trim} PDF", archival_options(work)
     images = work.folder.as_uri() + "/"  # the base of the work's own image files
     html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=set(), images=images)
-    if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
-        raise BuildError(
-            work.folder, f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
-            hint="replace the characters, or add a typeface that has them to styles/fonts.css and builder/fonts.py",
-            code="P003",
-        )
+    _refuse_missing_glyphs(work, what, html)
     document = layout(html, work, what, **options)
     if astray := notes_off_their_page(document) | notes_overrunning(document):
         # A long note starts on its call's page and runs on at the foot of as many pages as
@@ -70,10 +104,23 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
         html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=astray, images=images)
         document = layout(html, work, what, **options)
         if still := notes_off_their_page(document) | notes_overrunning(document):
-            note = next(note for note in work.notes if note.label == sorted(still)[0])
-            part = next(part for part in work.parts if note.label in part.notes)
-            raise BuildError(part.path, f"{what}: note [^{note.label}] cannot start on the page of its call (no room there for two of its lines)", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
+            raise _note_astray(work, what, still)
     return document
+
+
+def _refuse_missing_glyphs(work: Work, what: str, html: str) -> None:
+    if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
+        raise BuildError(
+            work.folder, f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
+            hint="replace the characters, or add a typeface that has them to styles/fonts.css and builder/fonts.py",
+            code="P003",
+        )
+
+
+def _note_astray(work: Work, what: str, labels: set[str]) -> BuildError:
+    note = next(note for note in work.notes if note.label == sorted(labels)[0])
+    part = next(part for part in work.parts if note.label in part.notes)
+    return BuildError(part.path, f"{what}: note [^{note.label}] cannot start on the page of its call (no room there for two of its lines)", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
 
 
 def notes_off_their_page(document: Document) -> set[str]:

@@ -1,0 +1,155 @@
+"""Tagged PDFs of one book, laid out in runs, joined into one PDF/UA-1 and PDF/A-2u file.
+
+The first file (the front matter) gives the catalog: its metadata, output intent, language and
+viewer preferences are the book's. From every file come its pages in order, and what refers
+to them, which general merge tools drop:
+
+- the structure tree: each run's top-level elements join the first file's document element,
+  in order, and each run's parent tree (the number tree from a page's ``StructParents`` and
+  an annotation's ``StructParent`` to the elements) is renumbered past the ones before it;
+- the named destinations (every anchor; links and note calls go through them), one sorted
+  name tree, a later file's name winning over a stand-in of the front matter's;
+- the outline (bookmarks), the runs' trees one after another;
+- a blank page where a run ended on a recto, as one layout would have left before the next
+  part (which opens on a recto).
+
+Objects are copied with qpdf's foreign-object copier, which copies each object once per
+source file, so that a structure element's ``/Pg`` is the very page copied with the pages.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from itertools import pairwise
+from typing import Any
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, Pdf
+
+
+def merge(files: list[bytes], blank_after: list[bool], blank: bytes) -> bytes:
+    """One PDF of the files' pages in order; ``blank_after[i]``: a blank page after file i, a
+    copy of ``blank``'s first page (laid out by WeasyPrint as the book's, crop marks and all)."""
+    sources = [Pdf.open(io.BytesIO(data)) for data in files]
+    target = sources[0]
+    leaf = Pdf.open(io.BytesIO(blank))  # kept open while its page is copied
+    template = target.copy_foreign(leaf.pages[0].obj)
+    document = _document_element(target)
+    nums = _parent_tree(target)
+    next_key = max((key for key, _ in nums), default=-1) + 1
+    names = dict(_names(target))
+    outline: list[Any] = list(_outline_items(target))
+    if blank_after[0]:
+        _add_blank(target, template)
+    for index, source in enumerate(sources[1:], start=1):
+        base = next_key
+        first_page = len(target.pages)
+        for page in source.pages:
+            target.pages.append(page)
+        for page in target.pages[first_page:]:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + base
+            for annotation in page.obj.get("/Annots", []):
+                if "/StructParent" in annotation:
+                    annotation.StructParent = int(annotation.StructParent) + base
+        for key, value in _parent_tree(source):
+            nums.append((key + base, _copy(target, value)))
+            next_key = max(next_key, key + base + 1)
+        for element in _document_element(source).K:
+            copied = _copy(target, element)
+            copied.P = document
+            document.K.append(copied)
+        for name, destination in _names(source):
+            names[name] = _copy(target, destination)
+        outline.extend(_copy(target, item) for item in _outline_items(source))
+        if blank_after[index]:
+            _add_blank(target, template)
+    root = target.Root.StructTreeRoot
+    root.ParentTree = target.make_indirect(Dictionary(Nums=Array([item for key, value in sorted(nums, key=lambda kv: kv[0]) for item in (key, value)])))
+    root.ParentTreeNextKey = next_key
+    target.Root.Names.Dests = target.make_indirect(Dictionary(Names=Array([item for name in sorted(names, key=lambda n: n.encode()) for item in (pikepdf.String(name), names[name])])))
+    _link_outline(target, outline)
+    _end_streams_safely(target)
+    out = io.BytesIO()
+    # Streams are written as they are (WeasyPrint compressed them): recompressing one could
+    # make it end in CR again.
+    target.save(
+        out, deterministic_id=True, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        object_stream_mode=pikepdf.ObjectStreamMode.preserve,
+    )
+    return out.getvalue()
+
+
+def _end_streams_safely(pdf: Pdf) -> None:
+    """qpdf ends a stream's data with LF before ``endstream``; after data ending in CR, that
+    reads as a CR LF end of line, one byte short of the stream's /Length (PDF/A-2 6.1.7.1).
+    Such a stream (about one in 256) is wrapped in ASCIIHex, whose data ends with ``>``."""
+    for thing in pdf.objects:
+        if isinstance(thing, pikepdf.Stream) and thing.read_raw_bytes().endswith(b"\r"):
+            filters = thing.get("/Filter")
+            chain = [Name.ASCIIHexDecode] + ([] if filters is None else list(filters) if isinstance(filters, Array) else [filters])
+            parms = thing.get("/DecodeParms")
+            kept = None if parms is None else [None] + (list(parms) if isinstance(parms, Array) else [parms])
+            raw = thing.read_raw_bytes().hex().encode() + b">"
+            thing.write(raw, filter=Array(chain), decode_parms=None if kept is None else Array(kept))
+
+
+def _copy(target: Pdf, thing: Any) -> Any:
+    """A foreign object in the target: indirect ones by qpdf's copier, direct ones rebuilt."""
+    if isinstance(thing, pikepdf.Object) and thing.is_indirect:
+        return target.copy_foreign(thing)
+    if isinstance(thing, Array):
+        return Array([_copy(target, item) for item in thing])
+    if isinstance(thing, Dictionary):
+        return Dictionary({key: _copy(target, value) for key, value in thing.items()})
+    return thing
+
+
+def _document_element(pdf: Pdf) -> Any:
+    kids = pdf.Root.StructTreeRoot.K
+    return kids[0] if isinstance(kids, Array) else kids
+
+
+def _parent_tree(pdf: Pdf) -> list[tuple[int, Any]]:
+    return [(int(key), value) for key, value in pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree).items()]
+
+
+def _names(pdf: Pdf) -> Iterator[tuple[str, Any]]:
+    if "/Names" in pdf.Root and "/Dests" in pdf.Root.Names:
+        for name, destination in pikepdf.NameTree(pdf.Root.Names.Dests).items():
+            yield str(name), destination
+
+
+def _outline_items(pdf: Pdf) -> Iterator[Any]:
+    """The outline's top-level items, each with its subtree."""
+    if "/Outlines" not in pdf.Root:
+        return
+    item = pdf.Root.Outlines.get("/First")
+    while item is not None:
+        yield item
+        item = item.get("/Next")
+
+
+def _link_outline(pdf: Pdf, items: list[Any]) -> None:
+    """One outline whose top level is the items in order: their chains relinked, the count open."""
+    if not items:
+        return
+    outlines = pdf.Root.Outlines
+    for previous, item in pairwise(items):
+        previous.Next, item.Prev = item, previous
+    if "/Prev" in items[0]:
+        del items[0].Prev
+    if "/Next" in items[-1]:
+        del items[-1].Next
+    for item in items:
+        item.Parent = outlines
+    outlines.First, outlines.Last = items[0], items[-1]
+    outlines.Count = len(items) + sum(max(int(item.get("/Count", 0)), 0) for item in items)
+
+
+def _add_blank(pdf: Pdf, template: Any) -> None:
+    """A blank page, as one layout leaves before a part opening on a recto: the template's
+    drawing (nothing, or crop marks), with no part in the structure tree."""
+    skip = {"/Parent", "/StructParents", "/Annots"}
+    pdf.pages.append(pikepdf.Page(pdf.make_indirect(Dictionary({key: template[key] for key in template if key not in skip}))))
