@@ -302,3 +302,22 @@ def test_a_pdf_with_images_is_pdf_ua_and_pdf_a(with_images: Path, name: str) -> 
     assert len(images) == (1 if name.startswith("manifesto") else 3) and len(masks) == (0 if name.startswith("manifesto") else 1)
     assert [image.get("/Interpolate") for image in images] == [False] * len(images)  # PDF/A-2 6.2.8
     assert [str(finding) for finding in conformance(pdf)] == []
+
+
+@pytest.mark.parametrize(
+    ("rights", "printed"),
+    [
+        ('status = "unstated"', "No licence stated."),
+        ('status = "licensed"\n\n[rights.licence]\nname = "CC BY-SA 4.0"\nurl = "https://creativecommons.org/licenses/by-sa/4.0/"', "CC BY-SA 4.0."),
+    ],
+    ids=["unstated", "licensed"],
+)
+def test_the_back_says_the_rights_of_any_work(work_copy: Path, tmp_path: Path, rights: str, printed: str) -> None:
+    """Every status a source may give (an import of a book often says "unstated"), in words."""
+    toml = work_copy / "work.toml"
+    text = toml.read_text(encoding="utf-8")
+    start = text.index("[rights]\n")
+    end = text.find("\n[", start + 1)
+    toml.write_text(text[:start] + f"[rights]\n{rights}\n" + (text[end:] if end != -1 else ""), encoding="utf-8")
+    (page,) = PdfReader(_write(tmp_path / "cover.pdf", typeset_cover(load_work(work_copy), sheet_for(104, TRIMS_MM["a5"], "white")))).pages
+    assert printed in " ".join(page.extract_text().split())
