@@ -75,3 +75,16 @@ def test_where_the_service_cannot_run_the_command_line_checks(epub_path: Path, t
     findings = checks.epubcheck(broken)
     assert findings and {f.code for f in findings} == {"E101"} and any("RSC-007" in f.message for f in findings)
     assert (str(fake / "java"), EPUBCHECK) in epubcheck_service._unavailable
+
+
+def test_any_file_name_is_one_job_for_the_service(epub_path: Path, tmp_path: Path) -> None:
+    """A tab or a line break in a folder's name neither splits a job nor throws the next
+    book's report off; a missing file is EPUBCheck's own finding."""
+    books = []
+    for name in ("a\tb", "c\nd", "e f+%20é"):
+        (tmp_path / name).mkdir()
+        books.append(shutil.copy(epub_path, tmp_path / name / "book.epub"))
+    broken = _broken(epub_path, tmp_path / "broken.epub")
+    assert [checks.epubcheck(Path(book)) for book in books] == [[], [], []]
+    assert "RSC-007" in " ".join(f.message for f in checks.epubcheck(broken))
+    assert [f.message.split(":")[0] for f in checks.epubcheck(tmp_path / "missing.epub")] == ["EPUBCheck fatal PKG-018"]

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
+from urllib.parse import quote
 
 SOURCE = Path(__file__).resolve().parent / "java" / "EpubcheckService.java"
 
@@ -79,14 +80,14 @@ def report(java: str, jar: str, book: Path, limit: float) -> str:
         out = Path(work) / "report.json"
         assert service.process.stdin is not None
         try:
-            service.process.stdin.write(f"{book.resolve()}\t{out}\n".encode())
+            service.process.stdin.write(f"{quote(str(book.resolve()))}\t{quote(str(out))}\n".encode())
             service.process.stdin.flush()
             answer = service.answer(deadline)
         except (TimeoutError, EOFError, BrokenPipeError):
             del _services[key]
             service.stop()
             raise TimeoutError from None
-        if answer != "done":
+        if answer != "done" or not out.is_file():
             raise RuntimeError(f"EPUBCheck could not check the book: {answer.removeprefix('failed ')[:300]}")
         return out.read_text(encoding="utf-8")
 

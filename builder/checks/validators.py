@@ -67,17 +67,17 @@ def epubcheck_report(path: Path) -> dict:
     if java is None:
         raise RuntimeError("EPUBCheck needs Java 17 or newer; install it (Debian: default-jre-headless)")
     try:  # one Java VM for every book this process checks
-        return json.loads(epubcheck_service.report(java, EPUBCHECK, path, timeout()))
+        report, problem = epubcheck_service.report(java, EPUBCHECK, path, timeout()), "its report is not JSON"
     except TimeoutError:
         raise RuntimeError(f"EPUBCheck did not finish within {timeout():g} s (FOLIO_CHECK_TIMEOUT); it was stopped") from None
     except epubcheck_service.Unavailable:
-        pass
-    # C1 only: EPUBCheck is a short run, and the JIT's later tiers only slow its start.
-    result = run_checker([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], "EPUBCheck")
+        # C1 only: EPUBCheck is a short run, and the JIT's later tiers only slow its start.
+        result = run_checker([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], "EPUBCheck")
+        report, problem = result.stdout, result.stderr.strip()[:300]
     try:
-        return json.loads(result.stdout)
+        return json.loads(report)
     except json.JSONDecodeError:
-        raise RuntimeError(f"EPUBCheck did not run: {result.stderr.strip()[:300]}") from None
+        raise RuntimeError(f"EPUBCheck did not run: {problem}") from None
 
 
 def epubcheck(path: Path) -> list[Finding]:
