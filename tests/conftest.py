@@ -31,8 +31,13 @@ CORPUS = DATA / "corpus"  # archive pages and books, copied byte for byte (see i
 SEED = DATA / "texts" / "lenin-1912-letter-to-huysmans.txt"  # the archive page as copied
 
 
+def cli(*args: str) -> list[str]:
+    """The command line `folio ARGS` run from the checkout's own code."""
+    return [sys.executable, "-m", "builder", *args]
+
+
 def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, capture_output=True, text=True, env=env, check=False)
+    return subprocess.run(cli(*args), cwd=cwd, capture_output=True, text=True, env=env, check=False)
 
 
 EDITION_EPOCH = "1700000000"  # 14 November 2023, 22:13:20 UTC: the date the tests' editions carry
@@ -61,8 +66,7 @@ def _build_once(folder: Path, name: str, args: tuple[str, ...], started: list[su
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not status.exists():
             shutil.rmtree(out, ignore_errors=True)
-            command = [sys.executable, "-m", "builder", "build", *args, "--out", str(out)]
-            process = subprocess.Popen(command, cwd=ROOT, env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            process = subprocess.Popen(cli("build", *args, "--out", str(out)), cwd=ROOT, env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             if started is not None:
                 started.append(process)
             _, stderr = process.communicate()
