@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -216,41 +217,35 @@ def small_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _book(tmp_path_factory.mktemp("small"), [3, 3, 3])
 
 
-def test_a_run_that_fails_fails_the_build_with_its_code(small_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _fail_with_its_code(work: Work, what: str) -> None:
+    raise BuildError(work.folder, f"{what}: WeasyPrint: a resource is missing", code="P001")
+
+
+def _die(work: Work, what: str) -> None:
+    os._exit(9)  # as the kernel's out-of-memory killer would end it
+
+
+@pytest.mark.parametrize(
+    ("part", "end", "code"),
+    [("Part 2,", _fail_with_its_code, "P001"), ("Part 3,", _die, "P051")],
+    ids=["a run that fails fails the build with its code", "a run that dies is named"],
+)
+def test_a_run_that_stops_stops_the_build(small_book: Path, monkeypatch: pytest.MonkeyPatch, part: str, end: Callable[[Work, str], None], code: str) -> None:
     before = _children()
     from builder.editions import long_pdf
 
     real, parent = long_pdf.layout, os.getpid()
 
     def layout(html: str, work: Work, what: str, **options: object) -> object:
-        if os.getpid() != parent and "Part 2," in html:
-            raise BuildError(work.folder, f"{what}: WeasyPrint: a resource is missing", code="P001")
+        if os.getpid() != parent and part in html:
+            end(work, what)
         return real(html, work, what, **options)
 
     monkeypatch.setattr(long_pdf, "layout", layout)
     monkeypatch.setenv(JOBS, "2")  # the runs in processes of their own, on any machine
     with pytest.raises(BuildError) as failure:
         write_pdf(load_work(small_book), "a5", runs=3)
-    assert failure.value.code == "P001"
-    assert _children() <= before
-
-
-def test_a_run_that_dies_is_named(small_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = _children()
-    from builder.editions import long_pdf
-
-    real, parent = long_pdf.layout, os.getpid()
-
-    def layout(html: str, work: Work, what: str, **options: object) -> object:
-        if os.getpid() != parent and "Part 3," in html:
-            os._exit(9)  # as the kernel's out-of-memory killer would end it
-        return real(html, work, what, **options)
-
-    monkeypatch.setattr(long_pdf, "layout", layout)
-    monkeypatch.setenv(JOBS, "2")  # the runs in processes of their own, on any machine
-    with pytest.raises(BuildError) as failure:
-        write_pdf(load_work(small_book), "a5", runs=3)
-    assert failure.value.code == "P051"
+    assert failure.value.code == code
     assert _children() <= before
 
 
