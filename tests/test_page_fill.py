@@ -28,9 +28,9 @@ from builder.editions.weasyprint.page_fill import MINIMUM_FILL, running_text_fil
 from builder.source.loader import load_work
 from builder.source.model import Work
 
+from . import pdf_text
 from .conftest import CORPUS, ROOT, run_cli
 from .test_fidelity import is_subsequence
-from .test_pdf import sized_pages
 
 CHAPTER_1 = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
 CHAPTER_15_PAGE = CORPUS / "books" / "marx" / "works" / "1867-c1" / "ch15.htm"
@@ -133,7 +133,7 @@ def test_every_note_opens_on_its_calls_page_and_runs_on_in_order(laid: Laid) -> 
     assert notes_overrunning(laid.document) == set()
     calls: dict[str, list[int]] = {}
     opens: dict[str, int] = {}  # the page of a note's first line: its label, a full stop, a space
-    pages = sized_pages(laid.pdf)
+    pages = [[(piece.size, piece.text) for piece in page] for page in pdf_text.pieces(laid.pdf)]
     body_size = Counter(round(size, 1) for pieces in pages for size, _ in pieces).most_common(1)[0][0]
     labels = {note.label for note in laid.work.notes}
     for number, pieces in enumerate(pages):

@@ -4,11 +4,8 @@ folios, contents), metadata, tags, bookmarks, trims and print marks."""
 
 from __future__ import annotations
 
-import ctypes
 from pathlib import Path
 
-import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_raw
 import pytest
 from pypdf import PdfReader
 
@@ -16,6 +13,7 @@ from builder.checks.validators import check_pdf
 from builder.source.loader import load_work
 
 from .conftest import LETTER, SLUG, run_cli
+from .pdf_text import Piece, pieces
 from .test_fidelity import dehyphenated_words, is_subsequence
 
 MM = 72 / 25.4
@@ -31,25 +29,6 @@ def sized_pieces(page) -> list[tuple[float, str]]:
 
     page.extract_text(visitor_text=visit)
     return pieces
-
-
-def sized_pages(path: Path) -> list[list[tuple[float, str]]]:
-    """sized_pieces for every page of a PDF, read by PDFium (a long book in a second, not in
-    half a minute): one piece a text object. PDFium gives a hyphen that ends a line as U+0002."""
-    pages = []
-    for page in pdfium.PdfDocument(path):
-        textpage = page.get_textpage()
-        pieces = []
-        for obj in page.get_objects(filter=[pdfium_raw.FPDF_PAGEOBJ_TEXT]):
-            length = pdfium_raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
-            buffer = ctypes.create_string_buffer(length)
-            pdfium_raw.FPDFTextObj_GetText(obj.raw, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(pdfium_raw.FPDF_WCHAR)), length)
-            size = ctypes.c_float()
-            pdfium_raw.FPDFTextObj_GetFontSize(obj.raw, ctypes.byref(size))
-            if text := buffer.raw[: length - 2].decode("utf-16-le").replace("\x02", "-").strip():
-                pieces.append((size.value * abs(obj.get_matrix().d), text))
-        pages.append(pieces)
-    return pages
 
 
 def lines_with_y(page) -> list[tuple[float, str]]:
@@ -222,36 +201,31 @@ def test_characters_the_typefaces_lack_fail_the_build(work_copy: Path, tmp_path:
 
 
 @pytest.fixture(scope="module")
-def capital(built_shelf: Path) -> PdfReader:
-    """Capital, chapter 1: 68 pages, 40 notes, some of them longer than half a page."""
-    return PdfReader(built_shelf / "marx-1867-capital-v1-ch01-commodities.pdf")
+def capital(built_shelf: Path) -> list[list[Piece]]:
+    """Capital, chapter 1: 68 pages, 40 notes, some of them longer than half a page; its pieces
+    of text, read once."""
+    return pieces(built_shelf / "marx-1867-capital-v1-ch01-commodities.pdf")
 
 
-def test_every_note_of_a_long_work_is_on_its_call_page(capital: PdfReader) -> None:
+def test_every_note_of_a_long_work_is_on_its_call_page(capital: list[list[Piece]]) -> None:
     """Read back: a call is set at 0.7 of the text size; a note opens with its label and a
     full stop, smaller than the text. Every call's note must open on the call's own page."""
     calls: dict[str, int] = {}
     opens: dict[str, list[int]] = {}
-    for number, page in enumerate(capital.pages):
-        for size, text in sized_pieces(page):
-            if 7.2 < size < 7.5:
-                calls.setdefault(text, number)
-            elif size < 9 and text.endswith(".") and " " not in text:
-                opens.setdefault(text[:-1], []).append(number)
+    for number, page in enumerate(capital):
+        for piece in page:
+            if 7.2 < piece.size < 7.5:
+                calls.setdefault(piece.text, number)
+            elif piece.size < 9 and piece.text.endswith(".") and " " not in piece.text:
+                opens.setdefault(piece.text[:-1], []).append(number)
     assert len(calls) == 40
     astray = {label: (page + 1, [p + 1 for p in opens.get(label, [])]) for label, page in calls.items() if page not in opens.get(label, [])}
     assert astray == {}, f"notes not on their call's page (call page, note pages): {astray}"
 
 
-def test_greek_is_set_in_one_greek_face(capital: PdfReader) -> None:
-    greek_fonts = set()
-    for page in capital.pages:
-        def visit(text: str, cm, tm, font, size) -> None:
-            if font is not None and any(0x1F00 <= ord(c) <= 0x1FFF for c in text):
-                greek_fonts.add(str(font["/BaseFont"]).split("+")[-1])
-
-        page.extract_text(visitor_text=visit)
-    assert greek_fonts == {"GFS-Didot"}
+def test_greek_is_set_in_one_greek_face(capital: list[list[Piece]]) -> None:
+    greek = {piece.face for page in capital for piece in page if any(0x1F00 <= ord(c) <= 0x1FFF for c in piece.text)}
+    assert greek == {"GFS-Didot"}
 
 
 def test_a_note_taller_than_a_page_runs_on_over_the_pages_it_needs(work_copy: Path, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ from builder.editions.templates import render_page
 from builder.source.loader import load_work
 
 from .conftest import LETTER, ROOT, run_cli
+from .pdf_text import pieces
 from .test_pdf import lines_with_y, sized_pieces
 
 CAPITAL = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
@@ -31,13 +32,19 @@ NCX = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
 class Built:
     epub: dict[str, bytes]
     pdf: PdfReader
+    texts: list[str]  # each page's text as pypdf extracts it, once (Capital's 68 pages take seconds)
+
+
+def _texts(pdf: PdfReader) -> list[str]:
+    return [page.extract_text() for page in pdf.pages]
 
 
 def _build(source: Path, out: Path) -> Built:
     """The work's editions from the session's shelf (conftest.py), dated EDITION_EPOCH."""
     with zipfile.ZipFile(out / f"{source.name}.epub") as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
-    return Built(files, PdfReader(out / f"{source.name}.pdf"))
+    pdf = PdfReader(out / f"{source.name}.pdf")
+    return Built(files, pdf, _texts(pdf))
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +77,7 @@ def test_nav_ncx_and_contents_page_list_divisions_under_their_section(capital: B
     point = next(p for p in ncx.iterfind(".//n:navPoint", NCX) if p.findtext("n:navLabel/n:text", namespaces=NCX) == DIVISION)
     assert point.getparent().findtext("n:navLabel/n:text", namespaces=NCX).startswith("SECTION 3")
 
-    contents = next(page for page in capital.pdf.pages if page.extract_text().lstrip().lower().startswith("contents"))
+    contents = capital.pdf.pages[next(number for number, text in enumerate(capital.texts) if text.lstrip().lower().startswith("contents"))]
     lefts = {text.split(" .")[0]: x for x, text in _lines_with_x(contents)}
     section_x = next(x for text, x in lefts.items() if text.startswith("SECTION 3"))
     division_x = next(x for text, x in lefts.items() if text.startswith("A. Elementary"))
@@ -89,7 +96,7 @@ def _lines_with_x(page) -> list[tuple[float, str]]:
 
 
 def test_a_short_text_has_no_contents_page(theses: Built) -> None:
-    assert not any(page.extract_text().lstrip().lower().startswith("contents") for page in theses.pdf.pages)
+    assert not any(text.lstrip().lower().startswith("contents") for text in theses.texts)
 
 
 # -- hyphenation ---------------------------------------------------------------------------
@@ -97,8 +104,8 @@ def test_a_short_text_has_no_contents_page(theses: Built) -> None:
 
 def test_hyphenation_follows_the_region_and_leaves_three_letters(capital: Built) -> None:
     breaks = []
-    for page in capital.pdf.pages:  # within a page: a page turn puts the folio between the pieces
-        breaks += re.findall(r"([^\W\d_]+)[-\u2010]\n([^\W\d_]+)", page.extract_text())
+    for text in capital.texts:  # within a page: a page turn puts the folio between the pieces
+        breaks += re.findall(r"([^\W\d_]+)[-\u2010]\n([^\W\d_]+)", text)
     assert len(breaks) > 50
     british = [f"{a}-{b}" for a, b in breaks if (a, b) in {("act", "ive"), ("dir", "ectly"), ("commodit", "ies"), ("com", "mod")}]
     assert not british, f"British patterns for a text declared 'en': {british}"
@@ -112,7 +119,7 @@ def test_hyphenation_follows_the_region_and_leaves_three_letters(capital: Built)
 def test_a_note_call_follows_its_word_with_no_space(capital: Built) -> None:
     chapter = next(data for name, data in capital.epub.items() if name.endswith(".xhtml") and b"table-turning" in data)
     assert re.search(rb"ever was\.<a [^>]*noteref", chapter), "the EPUB's call 26a"
-    text = "\n".join(page.extract_text() for page in capital.pdf.pages)
+    text = "\n".join(capital.texts)
     assert "ever was.26a" in text and "ever was. 26a" not in text
 
 
@@ -173,18 +180,18 @@ def test_cover_subtitle_never_repeats_the_title(source: Path, subtitle: str | No
 # -- front matter, page count, colophon ----------------------------------------------------
 
 
-def test_front_matter_headings_are_set_one_way(capital: Built) -> None:
+def test_front_matter_headings_are_set_one_way(built_shelf: Path) -> None:
     heads = {}
-    for page in capital.pdf.pages:
-        for size, text in sized_pieces(page):
-            if text.lower() in ("rights", "contents", "colophon") and text.lower() not in heads:
-                heads[text.lower()] = round(size, 1)
+    for page in pieces(built_shelf / f"{CAPITAL.name}.pdf"):
+        for piece in page:
+            if piece.text.lower() in ("rights", "contents", "colophon") and piece.text.lower() not in heads:
+                heads[piece.text.lower()] = round(piece.size, 1)
     assert set(heads) == {"rights", "contents", "colophon"} and len(set(heads.values())) == 1, heads
 
 
 def test_rights_sit_small_at_the_foot_of_the_verso(capital: Built) -> None:
     verso = capital.pdf.pages[1]
-    assert "public domain" in verso.extract_text()
+    assert "public domain" in capital.texts[1]
     height = float(verso.mediabox.height)
     assert max(y for y, _ in lines_with_y(verso)) < height / 2  # all of it in the lower half
     body_size = round(max(size for size, text in sized_pieces(capital.pdf.pages[5]) if len(text) > 40), 1)
@@ -192,17 +199,16 @@ def test_rights_sit_small_at_the_foot_of_the_verso(capital: Built) -> None:
 
 
 def test_every_print_edition_has_an_even_number_of_pages_and_blank_pages_are_blank(capital: Built, theses: Built, pdf_path: Path) -> None:
-    for reader in (capital.pdf, theses.pdf, PdfReader(pdf_path)):  # the letter had nine
-        pages = reader.pages
+    for pages in (capital.texts, theses.texts, _texts(PdfReader(pdf_path))):  # the letter had nine
         assert len(pages) % 2 == 0, len(pages)
-        assert "Colophon" in pages[-1].extract_text()
+        assert "Colophon" in pages[-1]
         # A page added to make the count even carries nothing: no running head, no folio.
         furniture = re.compile(r"(Karl Marx|V\. I\. Lenin|Capital I, Chapter 1: Commodities|Theses On Feuerbach|A Letter to Huysmans|\d+|\s)+")
-        assert not [number + 1 for number, page in enumerate(pages) if (text := page.extract_text().strip()) and furniture.fullmatch(text)]
+        assert not [number + 1 for number, page in enumerate(pages) if (text := page.strip()) and furniture.fullmatch(text)]
 
 
 def test_colophon_lines_read_as_sentences(theses: Built) -> None:
-    colophon = theses.pdf.pages[-1].extract_text().replace("\n", " ")
+    colophon = theses.texts[-1].replace("\n", " ")
     assert "Written by Marx in the Spring of 1845" in colophon
     assert "First published as an appendix to" in colophon
     assert "Written: " not in colophon and "published: " not in colophon
@@ -238,7 +244,7 @@ def test_package_gives_file_as_names_and_the_transcription_page(capital: Built, 
 def test_rights_page_names_notes_that_are_not_public_domain(capital: Built) -> None:
     rights = "".join(etree.fromstring(_file(capital, "rights.xhtml")).itertext())
     assert "notes A, 26a and Note are later than it" in rights and "Fowkes" in rights
-    verso = capital.pdf.pages[1].extract_text().replace("\n", " ")
+    verso = capital.texts[1].replace("\n", " ")
     assert "26a and Note are later" in verso
 
 
@@ -260,12 +266,12 @@ def _address_pattern(url: str) -> str:
 
 def test_addresses_print_one_way_and_break_only_after_a_slash(capital: Built, theses: Built) -> None:
     licence = "https://www.marxists.org/admin/legal/cc/by-sa.htm"
-    for reader, addresses in (
-        (capital.pdf, ["https://creativecommons.org/publicdomain/zero/1.0/", "https://www.marxists.org/archive/marx/works/1867-c1/ch01.htm"]),
-        (theses.pdf, [licence, "https://www.marxists.org/archive/marx/works/1845/theses/theses.htm"]),
+    for built, addresses in (
+        (capital, ["https://creativecommons.org/publicdomain/zero/1.0/", "https://www.marxists.org/archive/marx/works/1867-c1/ch01.htm"]),
+        (theses, [licence, "https://www.marxists.org/archive/marx/works/1845/theses/theses.htm"]),
     ):
-        text = "\n".join(page.extract_text() for page in reader.pages)
+        text = "\n".join(built.texts)
         for url in addresses:
             assert re.search(_address_pattern(url), text), f"{url} is broken elsewhere than after a slash, or missing"
-    rights = theses.pdf.pages[1].extract_text()
+    rights = theses.texts[1]
     assert re.search("Creative Commons ShareAlike License <" + _address_pattern(licence) + ">", rights.replace(" \n", "\n"))

@@ -43,6 +43,8 @@ class Size:
 
 # A small phone held upright, and a tablet: the screens where width runs out first.
 SIZES = (Size("phone", 360, 640), Size("tablet", 800, 1280))
+# Pages read at once in the one browser (one page at a time keeps it on about one core).
+PARALLEL = 2
 CODES = {"open": "E301", "console": "E301", "toc": "E302", "note": "E303", "image": "E304", "wide": "E305"}
 
 
@@ -112,6 +114,7 @@ def _drive(home: Path, paths: list[Path], sizes: tuple[Size, ...]) -> list[dict]
             "base": base,
             "books": [{"name": str(number), "url": f"{base}/books/{number}/{quote(path.name)}"} for number, path in enumerate(paths)],
             "sizes": [{"name": size.name, "width": size.width, "height": size.height} for size in sizes],
+            "parallel": PARALLEL,
         }
         job_file = Path(work) / "job.json"
         job_file.write_text(json.dumps(job), encoding="utf-8")

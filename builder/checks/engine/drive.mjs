@@ -1,7 +1,7 @@
 // Reads books in foliate-js (reader.html) in Debian's headless Chromium, as a reader would, and
 // prints what went wrong as JSON. One browser for every book and size.
 //
-//   node drive.mjs JOB.json      JOB: {chromium, modules, base, books: [{name, url}], sizes: [{name, width, height}]}
+//   node drive.mjs JOB.json      JOB: {chromium, modules, base, books: [{name, url}], sizes: [{name, width, height}], parallel}
 // Prints {"results": [{book, size, findings: [{check, where, message}], checked: {toc, sections, images, notes}}]}.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,11 +28,20 @@ const profile = mkdtempSync(join(tmpdir(), 'folio-reader-'))
 const context = await chromium.launchPersistentContext(profile, {
     executablePath: job.chromium, headless: true, args: FLAGS, ignoreDefaultArgs: ['--enable-automation'],
 })
-const results = []
+// Each book at each size in a page of its own, `job.parallel` pages at a time: one page at a time
+// keeps the browser's processes on about one core.
+const readings = job.books.flatMap(book => job.sizes.map(size => ({ book, size })))
+const results = new Array(readings.length)
+let next = 0
+async function reader() {
+    while (next < readings.length) {
+        const index = next++
+        const { book, size } = readings[index]
+        results[index] = { book: book.name, size: size.name, ...await read(book, size) }
+    }
+}
 try {
-    for (const book of job.books)
-        for (const size of job.sizes)
-            results.push({ book: book.name, size: size.name, ...await read(book, size) })
+    await Promise.all(Array.from({ length: Math.max(1, job.parallel ?? 1) }, reader))
 } finally {
     await context.close()
     rmSync(profile, { recursive: true, force: true })
