@@ -8,7 +8,9 @@ pytest_collection_modifyitems)."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
+import io
 import json
 import os
 import shutil
@@ -18,6 +20,7 @@ import threading
 import zipfile
 from importlib.metadata import version
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
@@ -38,6 +41,22 @@ def cli(*args: str) -> list[str]:
 
 def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(cli(*args), cwd=cwd, capture_output=True, text=True, env=env, check=False)
+
+
+def run_here(*args: str) -> subprocess.CompletedProcess[str]:
+    """`folio ARGS` run by the command line's own entry point in this process, its output
+    captured: for `folio check`, whose EPUBCheck is then the Java VM this process has already
+    started (a command of its own starts one, about ten seconds of CPU)."""
+    from builder import cli as folio
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), mock.patch.object(sys, "argv", ["folio", *args]):
+        try:
+            folio.run()
+            code = 0
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    return subprocess.CompletedProcess(["folio", *args], code, stdout.getvalue(), stderr.getvalue())
 
 
 EDITION_EPOCH = "1700000000"  # 14 November 2023, 22:13:20 UTC: the date the tests' editions carry

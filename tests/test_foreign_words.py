@@ -12,7 +12,7 @@ import pytest
 
 from builder.checks.foreign_words import allowed_words, untagged_foreign_words
 
-from .conftest import ROOT, SLUG, run_cli
+from .conftest import ROOT, SLUG, run_cli, run_here
 
 WORKS = sorted(path for path in (ROOT / "source").iterdir() if (path / "work.toml").is_file())
 
@@ -44,7 +44,7 @@ def test_an_untagged_phrase_is_named_in_a_warning(work_copy: Path, tmp_path: Pat
     text = work_copy / "text.md"
     text.write_text(text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full, pour encourager les autres."), encoding="utf-8")
     assert run_cli("build", str(work_copy), "--format", "epub", "--out", str(tmp_path)).returncode == 0
-    result = run_cli("check", str(tmp_path / f"{SLUG}.epub"))
+    result = run_here("check", str(tmp_path / f"{SLUG}.epub"))
     assert result.returncode == 0  # a guess warns; it does not fail the check
     assert "encourager (fr)" in result.stderr and "[W001]" in result.stderr
     tagged = {"encourager", "autres"} & set(untagged_foreign_words(tmp_path / f"{SLUG}.epub"))

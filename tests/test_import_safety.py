@@ -36,7 +36,7 @@ from builder.importer.report import Report
 from builder.importer.work_folder import check_slug
 from builder.source.svg import svg_problem
 
-from .conftest import run_cli
+from .conftest import run_cli, run_here
 
 HEAD = "<html lang='en'><head><title>{t}</title></head><body><h1>{t}</h1><p class='information'><span class='info'>Written:</span> 1900;<br><span class='info'>Public Domain:</span> Marxists Internet Archive (2001).</p>"
 CONTENTS = HEAD.format(t="A Book") + "<p><a href='ch1.htm'>One</a><br><a href='ch2.htm'>Two</a></p></body></html>"
@@ -650,7 +650,7 @@ def test_the_epub_of_an_imported_static_svg_passes_epubcheck(tmp_path: Path) -> 
     assert (done.folder / "plan.svg").exists()
     built = run_cli("build", str(done.folder), "--format", "epub", "--out", str(tmp_path / "dist"), env=os.environ | {"SOURCE_DATE_EPOCH": "1700000000"})
     assert built.returncode == 0, built.stderr
-    checked = run_cli("check", str(tmp_path / "dist"))
+    checked = run_here("check", str(tmp_path / "dist"))
     assert checked.returncode == 0 and "0 problems" in checked.stdout, checked.stdout + checked.stderr
 
 

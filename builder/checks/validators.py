@@ -146,8 +146,8 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
     shown = shown_path(path)
     try:
         reader = PdfReader(path, strict=True)
-        pages = reader.pages
-        text = "\n".join(page.extract_text() for page in pages)
+        len(reader.pages)
+        text = pdf_text(path)
     except Exception as error:  # a damaged file raises many kinds of error; each is a finding
         return [Finding(shown, "P100", f"cannot be read as a PDF: {error}")]
     findings = []
@@ -175,6 +175,18 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
     if not reader.outline:
         findings.append(Finding(shown, "P105", "no bookmarks"))
     return findings + conformance(path) + (cover_fit(path) if path.name.endswith("-cover.pdf") else [])
+
+
+def pdf_text(path: Path) -> str:
+    """The text of every page, as PDFium reads it back (pypdf takes twenty times as long:
+    six seconds for Capital's 68 pages)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(path)
+    try:
+        return "\n".join(page.get_textpage().get_text_range().replace("\r\n", "\n") for page in document)
+    finally:
+        document.close()
 
 
 def cover_fit(path: Path) -> list[Finding]:
