@@ -254,11 +254,13 @@ def check(
     if engine:  # one browser reads every book
         for finding in reader.read_books([path for path in files if reader.readable(path)]):
             read.setdefault(finding.path, []).append(finding)
+    # One run of Ace, one browser, for every EPUB-like file.
+    aced = checks.ace_books([path for path in files if (kind := kind_of_file(path.name)) and kind.zipped]) if ace else {}
     findings = []
     for path in files:
         kind = kind_of_file(path.name)
         assert kind is not None  # _edition_files keeps only editions
-        found = kind.check(path, None) + (checks.ace(path) if ace and kind.zipped else []) + read.get(shown_path(path), [])
+        found = kind.check(path, None) + aced.get(path, []) + read.get(shown_path(path), [])
         findings += found
         mark = "[green]ok[/green]" if not found else f"[red]{_count(len(found), 'problem')}[/red]"
         out.print(f"  {shown_path(path)}  {mark}")

@@ -123,6 +123,21 @@ def built_shelf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def ace_on_shelf(built_shelf: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """DAISY Ace's violations on each EPUB of the shelf, by file name: every book in one run of
+    Ace, once per test run whichever worker asks first (about five seconds of CPU a book)."""
+    status = _shared_folder(tmp_path_factory) / "shared-builds" / "ace-on-shelf.json"
+    status.parent.mkdir(exist_ok=True)
+    with (status.parent / f"{status.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not status.exists():
+            books = sorted(built_shelf.glob("*.epub"))
+            found = checks.ace_books([book for book in books if not book.name.endswith(".kepub.epub")])
+            status.write_text(json.dumps({path.name: [str(finding) for finding in findings] for path, findings in found.items()}), encoding="utf-8")
+        return json.loads(status.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """dist/ for the letter alone: its EPUB and A5 PDF (tests of a release folder count its files)."""
     if reuse := os.environ.get("FOLIO_TESTS_BUILT"):

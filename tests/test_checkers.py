@@ -10,15 +10,21 @@ import pytest
 
 from builder.checks import validators as checks
 
-# A stand-in for scripts/ace: counts its runs, crashes (writes no report) on the runs listed
-# in CRASH, and otherwise writes a report with VIOLATIONS assertions.
+# A stand-in for scripts/ace: logs each run's files, crashes (writes no report) on the runs
+# listed in CRASH, leaves out the report of a file named "flaky…" on its first run, and
+# otherwise writes each file's report, with VIOLATIONS assertions, under $ACE_REPORTS/<n>/.
 FAKE_ACE = """#!/bin/sh
 [ "$1" = "--install" ] && exit 0
-echo run >> "{log}"
+echo "$*" >> "{log}"
 runs=$(wc -l < "{log}")
 case " {crash} " in *" $runs "*) echo "Chromium crashed" >&2; exit 2;; esac
-mkdir -p "$ACE_REPORTS/$(basename "$1")"
-echo '{report}' > "$ACE_REPORTS/$(basename "$1")/report.json"
+n=0
+for book in "$@"; do
+  case "$book" in *flaky*) if [ "$runs" = 1 ]; then n=$((n+1)); continue; fi;; esac
+  mkdir -p "$ACE_REPORTS/$n"
+  echo '{report}' > "$ACE_REPORTS/$n/report.json"
+  n=$((n+1))
+done
 """
 VIOLATION = {"earl:test": {"earl:impact": "serious", "dct:title": "page-title"}}
 
@@ -47,6 +53,16 @@ def test_ace_retries_a_crash_once_and_never_a_finding(tmp_path: Path, monkeypatc
     assert len(log.read_text().splitlines()) == runs
     if found == ["E200"]:
         assert "Chromium crashed" in findings[0].message
+
+
+def test_ace_checks_many_books_in_one_run_and_retries_only_those_it_missed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = fake_ace(tmp_path, monkeypatch, [], 1)
+    books = [tmp_path / name for name in ("a.epub", "flaky.epub", "c.epub")]
+    for book in books:
+        book.write_bytes(b"PK")
+    found = checks.ace_books(books)
+    assert {book.name: [f.code for f in findings] for book, findings in found.items()} == {"a.epub": ["E201"], "flaky.epub": ["E201"], "c.epub": ["E201"]}
+    assert log.read_text().splitlines() == [" ".join(map(str, books)), str(books[1])]
 
 
 def test_the_ace_script_pins_one_version() -> None:

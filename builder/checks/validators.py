@@ -109,18 +109,28 @@ def _install_ace() -> None:
 
 
 def ace(path: Path) -> list[Finding]:
-    """DAISY Ace, through scripts/ace (which installs it on first use): every violation.
+    """DAISY Ace, through scripts/ace (which installs it on first use): every violation."""
+    return ace_books([path])[path]
+
+
+def ace_books(paths: list[Path]) -> dict[Path, list[Finding]]:
+    """Each file's Ace violations, every file checked in one run of Ace (one browser).
 
     Ace's headless Chromium now and then crashes on a file it checks fine the next time;
-    such a crash (no report written) is retried once. A violation is never retried."""
-    shown = shown_path(path)
+    a file with no report is checked once more. A violation is never retried."""
     try:
         _install_ace()
-        report, output = _ace_once(path)
-        if report is None:
-            report, output = _ace_once(path)
+        reports, output = _ace_once(paths)
+        if missing := [path for path in paths if reports.get(path) is None]:
+            again, output = _ace_once(missing)
+            reports |= again
     except RuntimeError as error:
-        return [Finding(shown, "E200", str(error))]
+        return {path: [Finding(shown_path(path), "E200", str(error))] for path in paths}
+    return {path: _violations(path, reports.get(path), output) for path in paths}
+
+
+def _violations(path: Path, report: dict | None, output: str) -> list[Finding]:
+    shown = shown_path(path)
     if report is None:
         return [Finding(shown, "E200", f"Ace could not check the file (twice): {output}")]
     findings = []
@@ -132,13 +142,15 @@ def ace(path: Path) -> list[Finding]:
     return findings
 
 
-def _ace_once(path: Path) -> tuple[dict | None, str]:
-    """Ace's report on a file (None if it wrote none), and the end of its output."""
+def _ace_once(paths: list[Path]) -> tuple[dict[Path, dict | None], str]:
+    """Ace's report on each file (None where it wrote none), and the end of its output."""
     with tempfile.TemporaryDirectory() as reports:
-        result = run_checker([str(ACE_SCRIPT), str(path)], "Ace", env=os.environ | {"ACE_REPORTS": reports})
-        report_file = Path(reports) / path.name / "report.json"
-        report = json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists() else None
-    return report, (result.stdout + result.stderr).strip()[-500:]
+        result = run_checker([str(ACE_SCRIPT), *map(str, paths)], "Ace", env=os.environ | {"ACE_REPORTS": reports}, timeout_factor=max(1, len(paths) // 4))
+        found = {}
+        for number, path in enumerate(paths):
+            report_file = Path(reports) / str(number) / "report.json"
+            found[path] = json.loads(report_file.read_text(encoding="utf-8")) if report_file.exists() else None
+    return found, (result.stdout + result.stderr).strip()[-500:]
 
 
 def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: str | None = None) -> list[Finding]:
