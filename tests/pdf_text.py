@@ -21,10 +21,11 @@ class Piece:
 
 
 def page_texts(pdf: Path | bytes) -> list[str]:
-    """Each page's text in reading order, lines ending in "\\n"."""
+    """Each page's text in reading order, lines ending in "\\n" (PDFium joins a word
+    hyphenated at a line's end with U+FFFE: it comes back as printed, "-" and a new line)."""
     document = pdfium.PdfDocument(pdf)
     try:
-        return [page.get_textpage().get_text_range().replace("\r\n", "\n") for page in document]
+        return [page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "-\n") for page in document]
     finally:
         document.close()
 
