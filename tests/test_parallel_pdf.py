@@ -9,6 +9,7 @@ import io
 import os
 import shutil
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,10 @@ def _book(folder: Path, lengths: list[int]) -> Path:
     return target
 
 
-def _pages(data: bytes) -> list[str]:
-    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+@cache
+def _pages(data: bytes) -> tuple[str, ...]:
+    """Each page's text, extracted once per PDF (the tests compare the same three PDFs)."""
+    return tuple(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
 def _outline(data: bytes) -> list[tuple[int, str, int | None]]:
