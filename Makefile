@@ -16,9 +16,14 @@ build: setup
 
 # Two workers (pytest-xdist); loadgroup keeps tests that share a module's build or layout on one
 # worker (tests/conftest.py). Pytest's own exit status fails the target, "no tests ran" (5) included.
+# The lint runs beside the tests (mypy holds one core for several seconds on a fresh clone) and
+# prints when they end; its failure fails the target too.
 PYTEST_ARGS ?=
-test: lint test-setup
-	.venv/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+test: test-setup
+	@lint=$$(mktemp); $(MAKE) --no-print-directory lint >"$$lint" 2>&1 & linting=$$!; \
+	.venv/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS); tested=$$?; \
+	wait $$linting; linted=$$?; cat "$$lint"; rm -f "$$lint"; \
+	if [ $$linted -ne 0 ]; then echo "lint failed" >&2; exit $$linted; fi; exit $$tested
 
 test-setup: setup
 	@scripts/setup-tests
