@@ -4,11 +4,14 @@ and a hung checker stopped by its timeout (see also test_verify)."""
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from builder.checks import validators as checks
+
+from .conftest import SLUG, run_here
 
 # A stand-in for scripts/ace: logs each run's files, crashes (writes no report) on the runs
 # listed in CRASH, leaves out the report of a file named "flaky…" on its first run, and
@@ -68,3 +71,18 @@ def test_ace_checks_many_books_in_one_run_and_retries_only_those_it_missed(tmp_p
 def test_the_ace_script_pins_one_version() -> None:
     script = checks.ACE_SCRIPT.read_text(encoding="utf-8")
     assert "ace_version=1.4.6" in script and '"@daisy/ace@$ace_version"' in script and "@daisy/ace@1 " not in script
+
+
+def test_check_runs_ace_once_for_every_epub(built_shelf: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`folio check --ace` gives every EPUB to one run of Ace, and reports each one's findings."""
+    log = fake_ace(tmp_path, monkeypatch, [], 1)
+    books = tmp_path / "books"
+    books.mkdir()
+    names = [f"{SLUG}.epub", "marx-1845-theses-on-feuerbach.epub"]
+    for name in names:
+        shutil.copy(built_shelf / name, books / name)
+    result = run_here("check", "--ace", str(books))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert [line.count("[E201]") for line in result.stderr.splitlines() if "[E201]" in line] == [1, 1]
+    assert all(name in result.stderr for name in names)
+    assert len(log.read_text().splitlines()) == 1
