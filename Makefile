@@ -20,7 +20,7 @@ build: setup
 # prints when they end; its failure fails the target too.
 PYTEST_ARGS ?=
 test: test-setup
-	@lint=$$(mktemp); $(MAKE) --no-print-directory lint >"$$lint" 2>&1 & linting=$$!; \
+	@lint=$$(mktemp); { $(LINT); } >"$$lint" 2>&1 & linting=$$!; \
 	.venv/bin/python -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS); tested=$$?; \
 	wait $$linting; linted=$$?; cat "$$lint"; rm -f "$$lint"; \
 	if [ $$linted -ne 0 ]; then echo "lint failed" >&2; exit $$linted; fi; exit $$tested
@@ -28,9 +28,9 @@ test: test-setup
 test-setup: setup
 	@scripts/setup-tests
 
+LINT = .venv/bin/ruff check builder tests bench && .venv/bin/mypy
 lint: setup
-	.venv/bin/ruff check builder tests bench
-	.venv/bin/mypy
+	$(LINT)
 
 check: build
 	.venv/bin/folio check
