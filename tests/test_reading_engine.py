@@ -100,7 +100,7 @@ def readings(shelf: Path, broken: dict[str, Path]) -> dict[Path, list[reader.Rea
     found: dict[Path, list[reader.Reading]] = {}
     at_every_size = [book for book in books if _sizes(book) == reader.SIZES]
     at_the_phones = [book for book in books if _sizes(book) != reader.SIZES] + list(broken.values())
-    for reading in reader.readings(at_every_size) + reader.readings(at_the_phones, BROKEN_SIZES):
+    for reading in reader.readings(at_every_size + at_the_phones, at=dict.fromkeys(at_the_phones, BROKEN_SIZES)):
         found.setdefault(reading.path, []).append(reading)
     return found
 

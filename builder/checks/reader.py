@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -86,12 +87,12 @@ def read_books(paths: list[Path], sizes: tuple[Size, ...] = SIZES) -> list[Findi
     return [finding for reading in readings(paths, sizes) for finding in reading.findings]
 
 
-def readings(paths: list[Path], sizes: tuple[Size, ...] = SIZES) -> list[Reading]:
-    """Each book read at each size, in one browser."""
+def readings(paths: list[Path], sizes: tuple[Size, ...] = SIZES, at: Mapping[Path, tuple[Size, ...]] | None = None) -> list[Reading]:
+    """Each book read at each size (or at the sizes `at` gives it), in one browser."""
     if not paths:
         return []
     try:
-        results = _drive(engine_home(), paths, sizes)
+        results = _drive(engine_home(), paths, sizes, at or {})
     except RuntimeError as error:
         return [Reading(path, "", [Finding(shown_path(path), "E300", str(error))], {}) for path in paths]
     done = []
@@ -105,25 +106,28 @@ def readings(paths: list[Path], sizes: tuple[Size, ...] = SIZES) -> list[Reading
     return done
 
 
-def _drive(home: Path, paths: list[Path], sizes: tuple[Size, ...]) -> list[dict]:
+def _drive(home: Path, paths: list[Path], sizes: tuple[Size, ...], at: Mapping[Path, tuple[Size, ...]]) -> list[dict]:
     books = {f"/books/{number}/": folder_route(path.parent) for number, path in enumerate(paths)}
     with serving(engine_routes(home) | books) as base, tempfile.TemporaryDirectory() as work:
         job = {
             "chromium": CHROMIUM,
             "modules": str(home / "node_modules"),
             "base": base,
-            "books": [{"name": str(number), "url": f"{base}/books/{number}/{quote(path.name)}"} for number, path in enumerate(paths)],
-            "sizes": [{"name": size.name, "width": size.width, "height": size.height} for size in sizes],
+            "books": [{"name": str(number), "url": f"{base}/books/{number}/{quote(path.name)}", "sizes": _sizes(at.get(path, sizes))} for number, path in enumerate(paths)],
             "parallel": PARALLEL,
         }
         job_file = Path(work) / "job.json"
         job_file.write_text(json.dumps(job), encoding="utf-8")
         # A book takes a few seconds a size; the timeout grows with the shelf.
-        result = run_checker(["node", str(ENGINE / "drive.mjs"), str(job_file)], "The reading engine", timeout_factor=max(1, len(paths) * len(sizes) // 8))
+        result = run_checker(["node", str(ENGINE / "drive.mjs"), str(job_file)], "The reading engine", timeout_factor=max(1, sum(len(at.get(path, sizes)) for path in paths) // 8))
     try:
         return json.loads(result.stdout.strip().splitlines()[-1])["results"]
     except (json.JSONDecodeError, IndexError, KeyError):
         raise RuntimeError(f"the reading engine did not report: {_failure(result.stdout + result.stderr)}") from None
+
+
+def _sizes(sizes: tuple[Size, ...]) -> list[dict]:
+    return [{"name": size.name, "width": size.width, "height": size.height} for size in sizes]
 
 
 def _failure(output: str) -> str:

@@ -1,7 +1,7 @@
 // Reads books in foliate-js (reader.html) in Debian's headless Chromium, as a reader would, and
-// prints what went wrong as JSON. One browser for every book and size.
+// prints what went wrong as JSON. One browser for every book, at each of its sizes.
 //
-//   node drive.mjs JOB.json      JOB: {chromium, modules, base, books: [{name, url}], sizes: [{name, width, height}], parallel}
+//   node drive.mjs JOB.json      JOB: {chromium, modules, base, books: [{name, url, sizes: [{name, width, height}]}], parallel}
 // Prints {"results": [{book, size, findings: [{check, where, message}], checked: {toc, sections, images, notes}}]}.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -30,7 +30,7 @@ const context = await chromium.launchPersistentContext(profile, {
 })
 // Each book at each size in a page of its own, `job.parallel` pages at a time: one page at a time
 // keeps the browser's processes on about one core.
-const readings = job.books.flatMap(book => job.sizes.map(size => ({ book, size })))
+const readings = job.books.flatMap(book => book.sizes.map(size => ({ book, size })))
 const results = new Array(readings.length)
 let next = 0
 async function reader() {
