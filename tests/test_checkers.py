@@ -86,3 +86,44 @@ def test_check_runs_ace_once_for_every_epub(built_shelf: Path, tmp_path: Path, m
     assert [line.count("[E201]") for line in result.stderr.splitlines() if "[E201]" in line] == [1, 1]
     assert all(name in result.stderr for name in names)
     assert len(log.read_text().splitlines()) == 1
+
+
+# Ace's own packages as scripts/ace-batch.cjs calls them, faked in a cache folder: each book's
+# report names the book, so that a report given to the wrong file is seen.
+FAKE_ACE_PACKAGES = {
+    "package.json": "{}",
+    "node_modules/@daisy/ace/package.json": '{"version": "1.4.6"}',
+    "node_modules/.bin/ace-puppeteer": "",
+    "node_modules/@daisy/ace-logger/index.js": "module.exports = { initLogger() {} }",
+    "node_modules/@daisy/ace-axe-runner-puppeteer/index.js": "module.exports = { launched: 0, async launch() { this.launched++ }, async close() {} }",
+    "node_modules/@daisy/ace-core/index.js": """
+const fs = require('fs'), path = require('path')
+module.exports = async (epub, options, runner) => {
+    await runner.launch()
+    if (epub.includes('broken')) throw new Error('not an EPUB')
+    fs.mkdirSync(options.outdir, { recursive: true })
+    const url = path.basename(epub) + ' launched ' + require('@daisy/ace-axe-runner-puppeteer').launched
+    fs.writeFileSync(path.join(options.outdir, 'report.json'), JSON.stringify({ assertions: [{ 'earl:testSubject': { url }, assertions: [{ 'earl:test': { 'earl:impact': 'minor', 'dct:title': 'named' } }] }] }))
+}""",
+}
+
+
+def test_the_ace_script_numbers_each_report_by_its_argument(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A missing file or a book Ace cannot check gets no report, and shifts nobody else's; the
+    browser is launched once for all of them."""
+    cache = tmp_path / "ace-home"
+    for name, text in FAKE_ACE_PACKAGES.items():
+        (cache / name).parent.mkdir(parents=True, exist_ok=True)
+        (cache / name).write_text(text, encoding="utf-8")
+    (cache / "node_modules/.bin/ace-puppeteer").chmod(0o755)  # else scripts/ace installs the real Ace
+    monkeypatch.setenv("ACE_HOME", str(cache))
+    monkeypatch.setenv("CHROMIUM", shutil.which("true") or "/bin/true")
+    books = [tmp_path / name for name in ("a.epub", "missing.epub", "broken.epub", "d e.epub")]
+    for book in books:
+        if book.name != "missing.epub":
+            book.write_bytes(b"PK")
+    found = checks.ace_books(books)
+    assert [f.message for f in found[books[0]]] == ["Ace minor: named in a.epub launched 1"]
+    assert [f.message for f in found[books[3]]] == ["Ace minor: named in d e.epub launched 1"]
+    assert [f.code for f in found[books[1]]] == [f.code for f in found[books[2]]] == ["E200"]
+    assert "broken.epub: Ace could not check it: not an EPUB" in found[books[2]][0].message
