@@ -1,7 +1,8 @@
-"""PDFs read back by PDFium: each page's text, and its pieces of text with their size and face.
+"""PDFs read back by PDFium: each page's pieces of text with their size and face (a PDF's
+text is builder.checks.validators.pdf_text, which `folio check` reads too).
 
 PDFium reads Capital's chapter 1 (68 pages) in a fifth of a second, pypdf's text extraction in
-nearly five; the tests read hundreds of pages, so every long read-back goes through here."""
+nearly five; the tests read hundreds of pages, so every long read-back goes through PDFium."""
 
 from __future__ import annotations
 
@@ -18,16 +19,6 @@ class Piece:
     size: float  # in points, as set on the page (the font's size times the text matrix's scale)
     text: str
     face: str  # the font's base name, its subset prefix dropped: "SourceSerif4-Regular"
-
-
-def page_texts(pdf: Path | bytes) -> list[str]:
-    """Each page's text in reading order, lines ending in "\\n" (PDFium joins a word
-    hyphenated at a line's end with U+FFFE: it comes back as printed, "-" and a new line)."""
-    document = pdfium.PdfDocument(pdf)
-    try:
-        return [page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "-\n") for page in document]
-    finally:
-        document.close()
 
 
 def pieces(pdf: Path | bytes) -> list[list[Piece]]:

@@ -16,7 +16,6 @@ from lxml import etree
 from builder.checks import validators as checks
 
 from .conftest import CORPUS, SEED
-from .pdf_text import page_texts
 from .test_fidelity import dehyphenated_words, is_subsequence, words
 
 pytestmark = pytest.mark.slow  # whole books and every validator: scheduled first
@@ -173,7 +172,7 @@ def edition(request: pytest.FixtureRequest, built_shelf: Path, ace_on_shelf: dic
     dist = built_shelf
     with zipfile.ZipFile(dist / f"{page.slug}.epub") as archive:
         files = {name: archive.read(name) for name in archive.namelist()}
-    pdf_text = "\n".join(page_texts(dist / f"{page.slug}.pdf"))
+    pdf_text = checks.pdf_text(dist / f"{page.slug}.pdf")
     epub = dist / f"{page.slug}.epub"
     found = checks.epubcheck(epub) + checks.check_pdf(dist / f"{page.slug}.pdf")
     problems = [str(f) for f in found] + ace_on_shelf[epub.name]

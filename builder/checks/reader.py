@@ -108,18 +108,19 @@ def readings(paths: list[Path], sizes: tuple[Size, ...] = SIZES, at: Mapping[Pat
 
 def _drive(home: Path, paths: list[Path], sizes: tuple[Size, ...], at: Mapping[Path, tuple[Size, ...]]) -> list[dict]:
     books = {f"/books/{number}/": folder_route(path.parent) for number, path in enumerate(paths)}
+    each = [at.get(path, sizes) for path in paths]
     with serving(engine_routes(home) | books) as base, tempfile.TemporaryDirectory() as work:
         job = {
             "chromium": CHROMIUM,
             "modules": str(home / "node_modules"),
             "base": base,
-            "books": [{"name": str(number), "url": f"{base}/books/{number}/{quote(path.name)}", "sizes": _sizes(at.get(path, sizes))} for number, path in enumerate(paths)],
+            "books": [{"name": str(number), "url": f"{base}/books/{number}/{quote(path.name)}", "sizes": _sizes(each[number])} for number, path in enumerate(paths)],
             "parallel": PARALLEL,
         }
         job_file = Path(work) / "job.json"
         job_file.write_text(json.dumps(job), encoding="utf-8")
         # A book takes a few seconds a size; the timeout grows with the shelf.
-        result = run_checker(["node", str(ENGINE / "drive.mjs"), str(job_file)], "The reading engine", timeout_factor=max(1, sum(len(at.get(path, sizes)) for path in paths) // 8))
+        result = run_checker(["node", str(ENGINE / "drive.mjs"), str(job_file)], "The reading engine", timeout_factor=max(1, sum(map(len, each)) // 8))
     try:
         return json.loads(result.stdout.strip().splitlines()[-1])["results"]
     except (json.JSONDecodeError, IndexError, KeyError):

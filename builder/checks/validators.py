@@ -190,8 +190,8 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
 
 
 def pdf_text(path: Path) -> str:
-    """The text of every page, as PDFium reads it back (pypdf takes twenty times as long:
-    six seconds for Capital's 68 pages). PDFium joins a word hyphenated at a line's end with
+    """The text of every page, as PDFium reads it back (pypdf takes twenty times as long: six
+    seconds for Capital's 68 pages). PDFium joins a word hyphenated at a line's end with
     U+FFFE; it is given back as the page prints it, a hyphen and a new line."""
     import pypdfium2
 
