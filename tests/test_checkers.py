@@ -3,10 +3,13 @@ and a hung checker stopped by its timeout (see also test_verify)."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import shutil
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from builder.checks import validators as checks
@@ -127,3 +130,21 @@ def test_the_ace_script_numbers_each_report_by_its_argument(tmp_path: Path, monk
     assert [f.message for f in found[books[3]]] == ["Ace minor: named in d e.epub launched 1"]
     assert [f.code for f in found[books[1]]] == [f.code for f in found[books[2]]] == ["E200"]
     assert "broken.epub: Ace could not check it: not an EPUB" in found[books[2]][0].message
+
+
+def test_a_pdf_damaged_where_its_fonts_are_is_a_finding_not_a_crash(built_shelf: Path, tmp_path: Path) -> None:
+    """Its text still reads back (PDFium), but a font it points at is not there: P100, and a
+    cover beside a damaged interior is measured as unmeasurable (P033), not a traceback."""
+    plain = io.BytesIO()  # the objects out of their streams, where a reference can be edited
+    with pikepdf.open(built_shelf / f"{SLUG}.pdf") as pdf:
+        pdf.save(plain, object_stream_mode=pikepdf.ObjectStreamMode.disable)
+    data = plain.getvalue()
+    reference = re.search(rb"/FontDescriptor (\d+) 0 R", data)
+    assert reference
+    damaged = tmp_path / f"{SLUG}.pdf"
+    damaged.write_bytes(data[: reference.start()] + reference.group(0).replace(b" 0 R", b" 1 R") + data[reference.end() :])
+    assert [f.code for f in checks.check_pdf(damaged)] == ["P100"]
+    cover = tmp_path / f"{SLUG}-cover.pdf"
+    damaged.write_bytes(data[: len(data) // 2])
+    shutil.copy(built_shelf / f"{SLUG}.pdf", cover)  # a readable PDF where the cover should be
+    assert "P033" in [f.code for f in checks.cover_fit(cover)]

@@ -157,11 +157,15 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
     """Read a PDF back: text on its pages, every font embedded, metadata, tags, bookmarks."""
     shown = shown_path(path)
     try:
-        reader = PdfReader(path, strict=True)
-        len(reader.pages)
-        text = pdf_text(path)
-    except Exception as error:  # a damaged file raises many kinds of error; each is a finding
+        found = _read_back(path, shown, expect_text, expect_title)
+    except Exception as error:  # a damaged file raises many kinds of error, wherever it is read; each is a finding
         return [Finding(shown, "P100", f"cannot be read as a PDF: {error}")]
+    return found + conformance(path) + (cover_fit(path) if path.name.endswith("-cover.pdf") else [])
+
+
+def _read_back(path: Path, shown: str, expect_text: list[str] | None, expect_title: str | None) -> list[Finding]:
+    reader = PdfReader(path, strict=True)
+    text = pdf_text(path)
     findings = []
     if not text.strip():
         findings.append(Finding(shown, "P101", "no text can be read from the pages"))
@@ -186,7 +190,7 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
         findings.append(Finding(shown, "P104", "viewers are not told to show the title (DisplayDocTitle)"))
     if not reader.outline:
         findings.append(Finding(shown, "P105", "no bookmarks"))
-    return findings + conformance(path) + (cover_fit(path) if path.name.endswith("-cover.pdf") else [])
+    return findings
 
 
 def pdf_text(path: Path) -> str:
@@ -210,7 +214,10 @@ def cover_fit(path: Path) -> list[Finding]:
     interior = next((p for p in (path.with_name(f"{stem}.pdf"), path.with_name(f"{stem}-print.pdf")) if p.is_file()), None)
     if interior is None:
         return []  # a cover on its own has nothing to be measured against
-    problem = misfit(path.read_bytes(), interior.read_bytes())
+    try:
+        problem = misfit(path.read_bytes(), interior.read_bytes())
+    except Exception as error:  # either PDF damaged: the interior's own check names its damage
+        problem = f"cannot be measured against {interior.name}: {error}"
     return [Finding(shown_path(path), "P033", problem)] if problem else []
 
 
