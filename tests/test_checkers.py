@@ -121,13 +121,15 @@ def test_the_ace_script_numbers_each_report_by_its_argument(tmp_path: Path, monk
     (cache / "node_modules/.bin/ace-puppeteer").chmod(0o755)  # else scripts/ace installs the real Ace
     monkeypatch.setenv("ACE_HOME", str(cache))
     monkeypatch.setenv("CHROMIUM", shutil.which("true") or "/bin/true")
-    books = [tmp_path / name for name in ("a.epub", "missing.epub", "broken.epub", "d e.epub")]
+    monkeypatch.chdir(tmp_path)  # `folio check --ace .` gives names as they are, "-x.epub" too
+    books = [tmp_path / "a.epub", tmp_path / "missing.epub", tmp_path / "broken.epub", tmp_path / "d e\n.epub", Path("-x.epub")]
     for book in books:
         if book.name != "missing.epub":
             book.write_bytes(b"PK")
     found = checks.ace_books(books)
     assert [f.message for f in found[books[0]]] == ["Ace minor: named in a.epub launched 1"]
-    assert [f.message for f in found[books[3]]] == ["Ace minor: named in d e.epub launched 1"]
+    assert [f.message for f in found[books[3]]] == ["Ace minor: named in d e\n.epub launched 1"]
+    assert [f.message for f in found[books[4]]] == ["Ace minor: named in -x.epub launched 1"]
     assert [f.code for f in found[books[1]]] == [f.code for f in found[books[2]]] == ["E200"]
     assert "broken.epub: Ace could not check it: not an EPUB" in found[books[2]][0].message
 
