@@ -83,6 +83,8 @@ CATALOGUE: dict[str, Entry] = {
     "S048": Entry("a work has more notes than the limit (FOLIO_MAX_NOTES, 8,000 by default)", "split it into several works, or raise FOLIO_MAX_NOTES on a machine with the time and memory"),
     "S049": Entry("FOLIO_MAX_TEXT_KB or FOLIO_MAX_NOTES is not a whole number above 0", "set it to a number such as the default, or unset it"),
     # S050–S069: provenance and the source format
+    "S055": Entry("a `{{page …}}` the page-marker parser cannot read", "write `{{page 29}}`: two braces, `page`, one space, the page's number as the printed source has it (letters and digits, up to 12), two braces"),
+    "S056": Entry("the text marks pages of a printed source, but work.toml names no printed source", "add a `[source]` table to work.toml (title, volume, publisher, year), or remove the `{{page …}}` markers"),
     "S050": Entry("a `[provenance.<stem>]` table in work.toml names no part of the work", "name the table after a part's file without .md, or add that file to parts"),
     # I: folio import
     "I001": Entry("an archive page given as a file cannot be read", "give an archive page as a file or an http(s) address"),

@@ -29,6 +29,9 @@ CREDIT_LINE = re.compile(r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proo
 # A "file no longer available" notice the archive serves in place of a page.
 _PARSER = html.HTMLParser(huge_tree=True)
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "center", "hr", "figure"}
+# A page of the printed edition begins: Lenin's Collected Works mark each in a comment,
+# `<!-- vol=19 pg=029 src=v19pp77 type= -->`; kept as the source's `{{page 29}}`.
+_PRINTED_PAGE = re.compile(r"^\s*vol=\s*\w+\s+pg=\s*0*([A-Za-z0-9]{1,12})\b")
 GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
 
 
@@ -61,6 +64,7 @@ def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] 
 def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
     # huge_tree: old pages nest unclosed <font>s past libxml2's default depth, which would cut them short.
     root = html.document_fromstring(text, parser=_PARSER)
+    _printed_pages(root, report, location)
     for bad in root.xpath("//script|//style|//noscript|//template|//comment()|//processing-instruction()"):
         _drop_keep_tail(bad)  # what follows a comment mid-sentence is the text's
     _unnest(root)
@@ -75,6 +79,7 @@ def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str]
     report.check += [f"{_short(location)}: {message}" for message in found.dangling]
     notes: dict[str, str] = {}
     for label, blocks in found.notes.items():
+        _page_into_note(blocks[0])
         _drop_keep_tail(found.markers[label])
         notes[label] = "\n\n    ".join(b.replace("\n", "\n    ") for b in (page.note_block(block) for block in blocks) if b)
         for block in blocks:
@@ -98,6 +103,29 @@ def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str]
         if notes:
             report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
     return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links)
+
+
+def _printed_pages(root: html.HtmlElement, report: Report, location: str) -> None:
+    """Comments that say where a page of the printed edition begins become page markers."""
+    labels = []
+    for comment in root.xpath("//comment()"):
+        if (page := _PRINTED_PAGE.match(comment.text or "")) and comment.getparent() is not None:
+            marker = etree.Element("folio-page", label=page.group(1).lstrip("0") or "0")
+            marker.tail = comment.tail
+            comment.getparent().replace(comment, marker)
+            labels.append(marker.get("label"))
+    if labels:
+        report.mapped.append(f"{_short(location)}: the printed edition's pages, marked where each begins: {', '.join(labels)}")
+
+
+def _page_into_note(block: html.HtmlElement) -> None:
+    """A page marker right before a note (its page began with the note) goes into it."""
+    before = block.getprevious()
+    if before is not None and before.tag == "folio-page" and not (before.tail or "").strip():
+        before.getparent().remove(before)
+        before.tail = block.text
+        block.text = None
+        block.insert(0, before)
 
 
 def _unnest(root: html.HtmlElement) -> None:
@@ -451,6 +479,8 @@ class _Converter:
         tag = child.tag
         if tag == "folio-note":
             return f"\x00[^{child.get('label')}]{tail}"
+        if tag == "folio-page":
+            return f"{{{{page {child.get('label')}}}}}{tail}"
         if tag == "br":
             return BREAK + tail.lstrip()
         if tag == "img":

@@ -11,6 +11,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -18,6 +19,7 @@ from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
 from ..errors import SourceError
+from ..paths import shown_path
 from .images import check_image
 from .model import Note, Part, Section
 from .sourcefile import read_source
@@ -37,6 +39,10 @@ _NOTE_LABEL = re.compile(r"\[\^([^\]\n]*)\]")
 # `{#id}`, `{.class}` or `{key=…}` left as text where the attrs plugin reads attributes (at the
 # start of a line, or right after a `[span]`): an attribute it could not read.
 _UNREAD_ATTRIBUTES = re.compile(r"(?:^|\])\{\s*(?:[#.][^\s{}]|[A-Za-z][\w-]*=)[^{}]*\}")
+# A page of the printed source begins here: `{{page 29}}` (docs/authoring.md, "Pages of the
+# printed source"). The label is the page's number as the source prints it (29, xii, 463a).
+PAGE_BREAK = re.compile(r"\{\{page ([A-Za-z0-9]{1,12})\}\}")
+_PAGE_LIKE = re.compile(r"\{\{\s*page\b[^}]*\}?\}?", re.I)
 # How deeply block quotations, lists, emphasis, links and spans may nest. markdown-it drops
 # the text below its own limit (maxNesting) without a word; ours is far inside it, so that
 # nothing is ever dropped and a source nested deeper is refused with its line.
@@ -65,7 +71,19 @@ def _markdown() -> MarkdownIt:
     md.use(attrs_plugin, spans=True)
     md.use(sub_plugin)  # H~2~O
     md.use(superscript_plugin)  # 2^nd^
+    md.inline.ruler.before("text", "page_break", _page_break)
     return md
+
+
+def _page_break(state: StateInline, silent: bool) -> bool:
+    """`{{page 29}}`: where a page of the printed source begins, as a token of its own."""
+    if not state.src.startswith("{{page ", state.pos) or not (found := PAGE_BREAK.match(state.src, state.pos)):
+        return False
+    if not silent:
+        token = state.push("page_break", "", 0)
+        token.meta = {"label": found.group(1)}
+    state.pos = found.end()
+    return True
 
 
 MD = _markdown()
@@ -80,7 +98,14 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     source = read_source(path, shown, inside=path.parent, missing=missing)
     _check_note_labels(source, shown)
     tokens = _figures(_close_up_note_calls(_drop_empty_table_heads(MD.parse(source, {}))))
+    for token in tokens:  # each page marker knows its line, for an error that names it
+        for child in token.children or []:
+            if child.type == "page_break":
+                child.meta["line"] = _line(token)
     body, definitions = _split_notes(tokens, shown)
+    body = _page_breaks_into_blocks(body)
+    for _, note_tokens in definitions.values():
+        note_tokens[:] = _page_breaks_into_blocks(note_tokens)
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":
         raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
     title = plain_text(body[1])
@@ -187,6 +212,67 @@ def _figures(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def _page_breaks_into_blocks(tokens: list[Token]) -> list[Token]:
+    """A paragraph of nothing but page markers (`{{page 29}}` on a line of its own, between
+    blocks) marks where the next block begins: its markers go to the start of that block's
+    text (or, at the end, to the end of the last block's) rather than making an empty paragraph."""
+    kept: list[Token] = []
+    waiting: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "paragraph_open" and index + 2 < len(tokens) and _only_page_breaks(tokens[index + 1]) and tokens[index + 2].type == "paragraph_close":
+            waiting += [child for child in tokens[index + 1].children or [] if child.type == "page_break"]
+            index += 3
+            continue
+        if token.type == "inline" and waiting:
+            token.children = [*waiting, *(token.children or [])]
+            waiting = []
+        kept.append(token)
+        index += 1
+    if waiting:
+        last = next((token for token in reversed(kept) if token.type == "inline"), None)
+        if last is None:  # nothing but markers: keep them as they were written
+            return tokens
+        last.children = [*(last.children or []), *waiting]
+    return kept
+
+
+def _only_page_breaks(inline: Token) -> bool:
+    children = inline.children or []
+    return inline.type == "inline" and any(c.type == "page_break" for c in children) and all(
+        c.type == "page_break" or (c.type in ("text", "softbreak") and not c.content.strip()) for c in children
+    )
+
+
+def name_page_breaks(parts: list[Part], source_named: bool) -> None:
+    """Give each page marker of a work its id, `page-29`, in reading order; a page marked
+    again (a chapter that begins on the page the last one ended on) gets `page-29-2`. Pages
+    are a printed source's: a part that marks them must have one named in work.toml."""
+    seen: dict[str, int] = {}
+    for part in parts:
+        if not source_named and not (part.provenance and part.provenance.source) and (found := part_page_breaks(part)):
+            raise SourceError(
+                shown_path(part.path), f"the text marks page {found[0].meta['label']} of a printed source, but work.toml names no printed source", line=found[0].meta["line"],
+                hint="add a [source] table to work.toml (title, volume, publisher, year), or remove the {{page …}} markers", code="S056",
+            )
+        for token in part_page_breaks(part):
+            label = token.meta["label"]
+            seen[label] = seen.get(label, 0) + 1
+            token.attrSet("id", f"page-{label}" + (f"-{seen[label]}" if seen[label] > 1 else ""))
+
+
+def page_breaks(tokens: list[Token]) -> list[Token]:
+    """The page markers of a token stream, in order."""
+    return [child for token in tokens for child in token.children or [] if child.type == "page_break"]
+
+
+def part_page_breaks(part: Part) -> list[Token]:
+    """A part's page markers in the order its pages set them: its text, its editor's notes,
+    then its notes."""
+    return [token for stream in [part.tokens, *(n.tokens for n in part.editor_notes.values()), *(n.tokens for n in part.notes.values())] for token in page_breaks(stream)]
+
+
 def _split_notes(tokens: list[Token], shown: str) -> tuple[list[Token], dict[str, tuple[Note, list[Token]]]]:
     """Separate the note definitions (left in place by the plugin) from the running text."""
     body: list[Token] = []
@@ -247,6 +333,8 @@ def _check_tokens(tokens: list[Token], shown: str, images: list[str], folder: Pa
                     images.append(src)
             if each.type in _CODE:
                 raise SourceError(shown, f"{_CODE[each.type]}: a book of this kind sets no code", line=line, hint=_CODE_HINT[each.type], code="S041")
+            if each.type == "text" and (page := _PAGE_LIKE.search(each.content)) and not PAGE_BREAK.fullmatch(page.group()):
+                raise SourceError(shown, f"{page.group()!r} is not a page marker the parser can read", line=line, hint="write {{page 29}}: two braces, 'page', one space and the page's number as the source prints it (letters and digits, up to 12), two braces", code="S055")
             if each.type == "text" and (unread := _UNREAD_ATTRIBUTES.search(each.content)):
                 raise SourceError(shown, f"{unread.group().lstrip(']')} is not an attribute the parser can read", line=line, hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} or {lang=xx}, on the line before a block or right after a [span]", code="S045")
             if _container(each):
