@@ -19,6 +19,7 @@ from lxml import etree
 from builder.checks import reader
 from builder.checks import validators as checks
 from builder.editions.epub import write_epub
+from builder.editions.html import render
 from builder.editions.pdf import write_pdf
 from builder.editions.web import write_web
 from builder.errors import SourceError
@@ -188,6 +189,8 @@ def test_every_marker_is_read_in_order_and_no_word_is_lost(tmp_path: Path, marke
     part = parse_part(tmp_path / "text.md", "text.md", "text")
     assert [token.meta["label"] for token in page_breaks(part.tokens)] == labels
     assert [word for token in part.tokens if token.type == "inline" for word in plain_text(token).split()] == words
+    # a marker stands in the one space between two words, never beside a second one
+    assert "  " not in re.sub(r"<[^>]+>", "", render(part.tokens))
     # no paragraph is left holding nothing but markers
     assert all(any(child.type != "page_break" and child.content.strip() for child in token.children or []) for token in part.tokens if token.type == "inline")
 

@@ -25,7 +25,8 @@ def _render_page_break(self: Any, tokens: Sequence[Token], idx: int, options: An
     label, page_id = token.meta["label"], str(token.attrGet("id") or "")
     if env.get("page_break") is not None:
         return str(env["page_break"](label, page_id))
-    return str(Markup('<span id="{}" class="page-break" role="doc-pagebreak" aria-label="{}"></span>').format(page_id, label))
+    named = Markup(' id="{}"').format(page_id) if page_id else ""
+    return str(Markup('<span{} class="page-break" role="doc-pagebreak" aria-label="{}"></span>').format(named, label))
 
 
 def _render_link(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:

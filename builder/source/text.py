@@ -103,9 +103,9 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
             if child.type == "page_break":
                 child.meta["line"] = _line(token)
     body, definitions = _split_notes(tokens, shown)
-    body = _page_breaks_into_blocks(body)
+    body = _close_up_page_breaks(_page_breaks_into_blocks(body))
     for _, note_tokens in definitions.values():
-        note_tokens[:] = _page_breaks_into_blocks(note_tokens)
+        note_tokens[:] = _close_up_page_breaks(_page_breaks_into_blocks(note_tokens))
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":
         raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
     title = plain_text(body[1])
@@ -236,6 +236,20 @@ def _page_breaks_into_blocks(tokens: list[Token]) -> list[Token]:
             return tokens
         last.children = [*(last.children or []), *waiting]
     return kept
+
+
+def _close_up_page_breaks(tokens: list[Token]) -> list[Token]:
+    """A page marker between two words (`an {{page 30}} alliance`) stands in one space, not
+    two: the space after it goes, as does one after a marker that starts a block."""
+    for token in tokens:
+        children = token.children or []
+        for index, child in enumerate(children):
+            if child.type != "page_break" or index + 1 >= len(children) or children[index + 1].type != "text":
+                continue
+            before = children[index - 1] if index else None
+            if before is None or before.type in ("softbreak", "hardbreak", "page_break") or (before.type == "text" and before.content[-1:].isspace()):
+                children[index + 1].content = children[index + 1].content.lstrip(" ")
+    return tokens
 
 
 def _only_page_breaks(inline: Token) -> bool:
