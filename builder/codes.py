@@ -142,6 +142,16 @@ CATALOGUE: dict[str, Entry] = {
     "P032": Entry("the PDF/UA and PDF/A validator cannot read the file", "rebuild the file; if it persists, report it"),
     "P033": Entry("a print cover is not sized for the interior beside it (trim or page count)", "build the interior and its cover in one run: folio build --trim T --cover"),
     # P100–P106: a PDF read back
+    # P060–P069: a printer's files (folio build --printer)
+    "P060": Entry("an image of the text is in colour, and a printer's grey interior cannot carry it", "convert the work's images to greyscale for print"),
+    "P061": Entry("the interior has fewer pages than the printer prints", "choose a smaller trim or another printer (--printer generic), or print the work in a volume with others"),
+    "P062": Entry("a printer's file is not PDF/X as its printer asks, or lacks its output intent", "rebuild it with folio build --printer; if it persists, report it"),
+    "P063": Entry("a page of a printer's file has no TrimBox or BleedBox, or its boxes or sizes disagree", "rebuild it with folio build --printer; if it persists, report it"),
+    "P064": Entry("RGB colour in a printer's file, where grey (the interior) or CMYK (the cover) is asked", "rebuild it; convert RGB images to greyscale or CMYK"),
+    "P065": Entry("a font in a printer's file is not embedded", "rebuild it; if it persists, report it"),
+    "P066": Entry("a printer's interior has fewer pages than the printer prints, an odd count, or a last page that is not blank where the printer asks for one", "rebuild it with folio build --printer; choose another trim or printer for a short work"),
+    "P067": Entry("a KDP interior has bookmarks, links or annotations", "rebuild it with folio build --printer kdp"),
+    "P068": Entry("a printer's cover is not its printer's size for the interior beside it", "build the interior and its cover in one run with folio build --printer"),
     "P100": Entry("a file cannot be read as a PDF", "rebuild it with folio build"),
     "P101": Entry("a PDF's text cannot be read back, or lacks text it must carry", "rebuild it; if it persists, report it"),
     "P102": Entry("a font in a PDF is not embedded", "rebuild it; if it persists, report it"),

@@ -10,9 +10,11 @@ cover's (cover-front.html, cover.css); the file is PDF/A-2u and PDF/UA-1 like th
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pypdf import PdfReader
+from weasyprint import Document
 
 from ..errors import BuildError
 from ..source.model import Work
@@ -40,10 +42,12 @@ class Sheet:
     pages: int  # the interior's page count, made even: a printer binds leaves
     paper: Paper
     bleed: float = BLEED_MM
+    extra: float = 0.0  # added to the spine, whatever the pages (a printer's formula: Lulu's 0.06 in)
+    spine_text_from: int = 0  # fewer pages, and the spine carries no text (a printer's rule: KDP's 80)
 
     @property
     def spine(self) -> float:
-        return round(self.pages * self.paper.per_page_mm, 3)
+        return round(self.pages * self.paper.per_page_mm + self.extra, 3)
 
     @property
     def width(self) -> float:
@@ -55,7 +59,7 @@ class Sheet:
 
     @property
     def spine_text(self) -> bool:
-        return (self.spine - 2 * SPINE_MARGIN_MM) * MM >= SPINE_TEXT_PT[0]
+        return self.pages >= self.spine_text_from and (self.spine - 2 * SPINE_MARGIN_MM) * MM >= SPINE_TEXT_PT[0]
 
     @property
     def spine_text_pt(self) -> float:
@@ -94,7 +98,8 @@ def write_print_cover(work: Work, interior: bytes, paper: str = DEFAULT_PAPER) -
     return typeset_cover(work, sheet_for(pages, trim, paper))
 
 
-def typeset_cover(work: Work, sheet: Sheet) -> bytes:
+def typeset_cover(work: Work, sheet: Sheet, write: Callable[[Document], bytes] | None = None) -> bytes:
+    """The cover on `sheet`, written as PDF/A-2u and PDF/UA-1, or by `write` (a printer's PDF/X)."""
     what = f"print cover ({sheet.width:g} × {sheet.height:g} mm)"
     options = archival_options(work)
     # A long title is set smaller (cover.css, .step-1 …) until the front holds it, as on the EPUB's cover.
@@ -105,4 +110,6 @@ def typeset_cover(work: Work, sheet: Sheet) -> bytes:
             break
     else:
         raise BuildError(work.folder / "work.toml", "the title is too long for the cover", hint="give the work a short-title", code="P006")
+    if write is not None:
+        return write(document)
     return write_archival(document, work, what, bleed=True)  # the ground colour runs into the bleed
