@@ -129,7 +129,7 @@ def _interior(reader: Any, printer: Printer) -> list[str]:
     if pages < printer.min_pages:
         found.append(f"the book has {pages} pages; {printer.service} prints {printer.min_pages} or more")
     if any("/Annots" in page for page in reader.pages):
-        found.append(("KDP: the interior has links or annotations" if printer.bare else "PDF/X: links or annotations on the pages"))
+        found.append("KDP: the interior has links or annotations" if printer.bare else "PDF/X: links or annotations on the pages")
     if printer.bare and "/Outlines" in reader.root_object:
         found.append("KDP: the interior has bookmarks")
     if printer.last_page_blank:
