@@ -131,7 +131,7 @@ def declared_kind(module: str) -> Kind:
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id == "KIND" for target in node.targets):
             code = compile(ast.Expression(node.value), spec.origin, "eval")
-            kind = eval(code, {"__builtins__": {}}, dict(_DECLARATION_NAMES))  # noqa: S307 (the builder's own source, with only the names above)
+            kind = eval(code, {"__builtins__": {}}, dict(_DECLARATION_NAMES))
             if not isinstance(kind, Kind):
                 raise TypeError(f"{spec.origin}: KIND is not a Kind")
             return replace(kind, module=module)
