@@ -14,19 +14,18 @@ import re
 import subprocess
 import sys
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from hypothesis import given
 from hypothesis import strategies as st
 
 from builder.checks.kinds import check_of
 from builder.editions.capabilities import Capabilities
 from builder.editions.kinds import DEFAULT_FORMATS, FORMATS, KINDS, WRITERS, RenderContext, kind_of_file
-from builder.editions.zips import reproducible_zip
 from builder.editions.trims import trims
+from builder.editions.zips import reproducible_zip
 from builder.paths import STYLES
 from builder.shelf.work import editions
 
@@ -81,9 +80,9 @@ def test_the_one_zip_writer_is_reproducible_with_or_without_a_mimetype(entries: 
                 archive.writestr(zipfile.ZipInfo(name, date_time=when.timetuple()[:6]), data)
         return out.getvalue()
 
-    edition = datetime(2024, 5, 1, 12, 0, 7, tzinfo=timezone.utc)
-    once = reproducible_zip(zipped(entries, datetime(2020, 1, 1, tzinfo=timezone.utc)), edition)
-    assert once == reproducible_zip(zipped(entries, datetime(2023, 3, 3, tzinfo=timezone.utc)), edition)  # the clock left out
+    edition = datetime(2024, 5, 1, 12, 0, 7, tzinfo=UTC)
+    once = reproducible_zip(zipped(entries, datetime(2020, 1, 1, tzinfo=UTC)), edition)
+    assert once == reproducible_zip(zipped(entries, datetime(2023, 3, 3, tzinfo=UTC)), edition)  # the clock left out
     with zipfile.ZipFile(io.BytesIO(once)) as archive:
         infos = archive.infolist()
         names = [info.filename for info in infos]
