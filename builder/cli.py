@@ -75,10 +75,13 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise _Stopped
 
 
-@app.command(help=(
-    f"Build editions into dist/: {', '.join(KINDS[name].file_name('<slug>') for name in DEFAULT_FORMATS)} and the PDF's other trims"
-    f" ({KINDS[PRINT_COVER].file_name('<slug>')} with --cover); unchanged works are skipped."
-))
+def _default_files() -> str:
+    """The files `folio build` makes, as the registry names them: "<slug>.epub, …, <slug>.pdf or <slug>-<trim>.pdf"."""
+    kinds = [KINDS[name] for name in DEFAULT_FORMATS]
+    return ", ".join(kind.file_name("<slug>") + (f" or {kind.file_name('<slug>', kind.variant(trim='<trim>'))}" if "trim" in kind.options else "") for kind in kinds)
+
+
+@app.command(help=f"Build editions into dist/: {_default_files()} (and {KINDS[PRINT_COVER].file_name('<slug>')} with --cover); unchanged works are skipped.")
 def build(
     paths: Annotated[list[Path] | None, typer.Argument(help="Work folders to build (default: every folder in source/).", show_default=False)] = None,
     format: Annotated[list[str] | None, typer.Option("--format", "-f", help=f"Kind of edition, from {', '.join(FORMATS)}; repeat for several (default: {', '.join(DEFAULT_FORMATS)}).", show_default=False)] = None,
