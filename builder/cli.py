@@ -76,7 +76,7 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 
 def _default_files() -> str:
-    """The files `folio build` makes, as the registry names them: "<slug>.epub, …, <slug>.pdf or <slug>-<trim>.pdf"."""
+    """The files `folio build` makes, as the registry names them (a kind that takes trims, in each)."""
     kinds = [KINDS[name] for name in DEFAULT_FORMATS]
     return ", ".join(kind.file_name("<slug>") + (f" or {kind.file_name('<slug>', kind.variant(trim='<trim>'))}" if "trim" in kind.options else "") for kind in kinds)
 
