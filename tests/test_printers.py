@@ -22,7 +22,7 @@ from builder.checks.printers import check_printer_pdf
 from builder.editions import printers
 from builder.editions.papers import Paper
 from builder.editions.pdf import write_pdf
-from builder.editions.print_cover import Sheet
+from builder.editions.cover_sheet import Sheet
 from builder.errors import BuildError
 from builder.source.loader import load_work
 

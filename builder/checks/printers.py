@@ -148,7 +148,7 @@ def _draws(reader: Any, page: Any) -> bool:
 
 
 def _cover(reader: Any, printer: Printer, interior: Any) -> list[str]:
-    from ..editions.print_cover import Sheet
+    from ..editions.cover_sheet import Sheet
     from ..editions.printers import IN_MM
 
     pages = len(interior.pages)
