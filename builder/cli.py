@@ -14,8 +14,9 @@ import typer
 from rich.console import Console
 
 from . import NAME, __version__
-from .editions.kinds import DEFAULT_FORMATS, FORMATS, KINDS, MARKS, PRINT_COVER, kind_of_file
+from .editions.kinds import DEFAULT_FORMATS, FORMATS, KINDS, MARKS, PRINT_COVER, PRINTER, Variant, kind_of_file
 from .editions.papers import DEFAULT_PAPER, papers
+from .editions.printers import PRINTERS
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .importer import DELAY
@@ -90,6 +91,7 @@ def build(
     print_marks: Annotated[bool, typer.Option("--print-marks", help=f"Add 3 mm bleed and crop marks to the PDF, for print shops (files end in {', '.join(MARKS + kind.suffix for kind in KINDS.values() if 'marks' in kind.options)}).")] = False,
     cover: Annotated[bool, typer.Option("--cover", help=f"Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): {KINDS[PRINT_COVER].file_name('<slug>')}.")] = False,
     paper: Annotated[str, typer.Option("--paper", help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.")] = DEFAULT_PAPER,
+    printer: Annotated[list[str] | None, typer.Option("--printer", help=f"Also make the interior and the cover a print-on-demand service asks for (PDF/X, its spine, its checks), for each trim: {', '.join(PRINTERS)}; repeat for several: {', '.join(kind.file_name('<slug>', Variant(printer='<printer>')) for kind in KINDS.values() if PRINTER in kind.options)}.", show_default=False)] = None,
     dist: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions to.")] = DIST,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Works built at once, and the cores a long book's PDF is laid out on (default: the number of cores).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every work, even those whose inputs are unchanged.")] = False,
@@ -116,7 +118,10 @@ def build(
         share = parse_shard(shard) if shard else None
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--shard") from None
-    chosen = editions(formats, chosen_trims, print_marks, cover, paper)
+    for name in printer or []:
+        if name not in PRINTERS:
+            raise typer.BadParameter(f"{name!r} is not a printer; choose from {', '.join(PRINTERS)}", param_hint="--printer")
+    chosen = editions(formats, chosen_trims, print_marks, cover, paper, tuple(dict.fromkeys(printer or [])))
     jobs = jobs or cores()
     # When every work will be built (--force, or no release yet) by several processes, their
     # writers load while the works are found and keyed; a build that may find nothing to do

@@ -20,13 +20,14 @@ from PIL import Image, ImageCms
 
 from builder.checks.printers import check_printer_pdf
 from builder.editions import printers
+from builder.editions.cover_sheet import Sheet
+from builder.editions.kinds import KINDS, PRINTER, Variant
 from builder.editions.papers import Paper
 from builder.editions.pdf import write_pdf
-from builder.editions.cover_sheet import Sheet
 from builder.errors import BuildError
 from builder.source.loader import load_work
 
-from .conftest import EDITION_EPOCH, LETTER, ROOT
+from .conftest import EDITION_EPOCH, LETTER, ROOT, run_cli, run_here
 
 pytestmark = pytest.mark.slow  # a 34-page book laid out for four printers
 IN = 72  # PDF points in an inch
@@ -48,19 +49,30 @@ def _long_letter(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
-    """Each printer's interior and cover of the long letter, by printer."""
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`folio build --printer` for every printer: the long letter's us-trade PDF, and each
+    printer's interior and cover beside it."""
     folder = tmp_path_factory.mktemp("printers")
-    made = {}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("SOURCE_DATE_EPOCH", EDITION_EPOCH)
-        work = load_work(_long_letter(folder))
-        for name in printers.PRINTERS:
-            interior = printers.write_interior(work, TRIM, name)
-            (folder / f"{name}.pdf").write_bytes(interior)
-            (folder / f"{name}-cover.pdf").write_bytes(printers.write_cover(work, interior, "white", name))
-            made[name] = (folder / f"{name}.pdf", folder / f"{name}-cover.pdf")
-    return made
+    work = _long_letter(folder)
+    printers_chosen = [option for name in printers.PRINTERS for option in ("--printer", name)]
+    result = run_cli("build", str(work), "--format", "pdf", "--trim", TRIM, *printers_chosen, "--out", str(folder / "dist"), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
+    assert result.returncode == 0, result.stderr
+    return folder / "dist"
+
+
+@pytest.fixture(scope="module")
+def books(built: Path) -> dict[str, tuple[Path, Path]]:
+    """Each printer's interior and cover, by printer, found by their kinds' file names."""
+    interior, cover = (kind for kind in KINDS.values() if PRINTER in kind.options)
+    slug = LETTER.name
+    return {name: (built / interior.file_name(slug, Variant(trim=TRIM, printer=name)), built / cover.file_name(slug, Variant(trim=TRIM, printer=name))) for name in printers.PRINTERS}
+
+
+def test_folio_check_reads_each_printers_files_with_its_checks(built: Path, books: dict[str, tuple[Path, Path]]) -> None:
+    result = run_here("check", str(built))
+    assert result.returncode == 0, result.stdout + result.stderr
+    for interior, cover in books.values():
+        assert f"{interior.name}  ok" in result.stdout and f"{cover.name}  ok" in result.stdout
 
 
 @pytest.mark.parametrize("name", list(printers.PRINTERS))
@@ -154,7 +166,7 @@ def test_the_same_bytes_in_another_time_zone_and_hash_seed(books: dict[str, tupl
         "work = load_work(Path(sys.argv[1])); interior = printers.write_interior(work, 'us-trade', 'kdp')\n"
         "Path(sys.argv[2]).write_bytes(interior); Path(sys.argv[3]).write_bytes(printers.write_cover(work, interior, 'white', 'kdp'))\n"
     )
-    work = books["kdp"][0].parent / LETTER.name
+    work = books["kdp"][0].parent.parent / LETTER.name
     env = os.environ | {"TZ": "Pacific/Auckland", "PYTHONHASHSEED": "7", "SOURCE_DATE_EPOCH": EDITION_EPOCH, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", script, str(work), str(tmp_path / "i.pdf"), str(tmp_path / "c.pdf")], env=env, cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr

@@ -19,6 +19,35 @@ _PAINTING = {b"Tj", b"TJ", b"'", b'"', b"f", b"F", b"f*", b"S", b"s", b"B", b"B*
 MM = 72 / 25.4
 
 
+def check_printer_interior(path: Path, expect_title: str | None = None) -> list[Finding]:
+    """A printer's interior as built, its printer named in its file name (before the suffix)."""
+    from ..editions.kinds import kind_of_file
+
+    kind = kind_of_file(path.name)
+    printer = path.name.removesuffix(kind.suffix if kind else ".pdf").rsplit("-", 1)[-1]
+    if printer not in PRINTERS:
+        return [Finding(shown_path(path), "P062", f"the file name names no printer ({', '.join(PRINTERS)})")]
+    return check_printer_pdf(path, printer)
+
+
+def check_printer_cover(path: Path, expect_title: str | None = None) -> list[Finding]:
+    """A printer's cover as built, beside the interior it is made from (the same stem: the
+    slug, the trim and the printer)."""
+    from ..editions.kinds import KINDS, kind_of_file
+
+    kind = kind_of_file(path.name)
+    if kind is None or kind.needs is None:
+        return [Finding(shown_path(path), "P068", "not named as a printer's cover")]
+    stem = path.name.removesuffix(kind.suffix)
+    printer = stem.rsplit("-", 1)[-1]
+    interior = path.with_name(stem + KINDS[kind.needs].suffix)
+    if printer not in PRINTERS:
+        return [Finding(shown_path(path), "P062", f"the file name names no printer ({', '.join(PRINTERS)})")]
+    if not interior.is_file():
+        return [Finding(shown_path(path), "P068", f"no interior beside the cover to measure it by ({interior.name})")]
+    return check_printer_pdf(path, printer, interior)
+
+
 def check_printer_pdf(path: Path, printer: str, interior: Path | None = None) -> list[Finding]:
     """Check a printer's interior (`interior` None) or cover (beside its `interior`)."""
     from pypdf import PdfReader

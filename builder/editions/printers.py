@@ -31,14 +31,15 @@ import struct
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pydyf
 
 from ..errors import BuildError
-from ..source.model import Work
 from .papers import DEFAULT_PAPER, Paper, papers
-from .weasyprint.upstream_source import fingerprints
+
+if TYPE_CHECKING:  # the command line reads PRINTERS for its help: nothing heavier than pydyf
+    from ..source.model import Work
 
 IN_MM = 25.4
 Variant = Literal["pdf/x-4", "pdf/x-1a"]
@@ -148,6 +149,8 @@ _RGB = re.compile(rb"^(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)$")
 def check_upstream() -> None:
     """Refuse a WeasyPrint or pydyf other than the one the finisher was written for."""
     import weasyprint
+
+    from .weasyprint.upstream_source import fingerprints
 
     found = {"weasyprint": weasyprint.__version__, "pydyf": pydyf.__version__}
     sources = fingerprints(_EXPECTED_SOURCE_SHA256)
