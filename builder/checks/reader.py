@@ -23,11 +23,11 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
-from ..paths import ROOT, shown_path
+from ..paths import SCRIPTS, shown_path
 from .local_server import folder_route, serving
 from .validators import Finding, run_checker
 
-READER_SCRIPT = ROOT / "scripts" / "reader"
+READER_SCRIPT = SCRIPTS / "reader"
 ENGINE = Path(__file__).resolve().parent / "engine"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # The file names of the editions a reading engine opens: the EPUB, and the Kobo edition (an

@@ -22,10 +22,10 @@ from page import PageError, ValidationProfile, validate_pdf
 from pypdf import PdfReader
 
 from ..editions.pdf_fonts import pdf_dictionary, stray_fonts, unembedded_fonts
-from ..paths import ROOT, shown_path
+from ..paths import SCRIPTS, shown_path
 from . import epubcheck_service
 
-ACE_SCRIPT = ROOT / "scripts" / "ace"
+ACE_SCRIPT = SCRIPTS / "ace"
 # Every external checker runs with a timeout, so that a hung Java or Chromium cannot hang
 # `check` or `verify`: FOLIO_CHECK_TIMEOUT seconds (default 300, ample for a book of 20 MB).
 DEFAULT_TIMEOUT = 300
