@@ -324,6 +324,23 @@ def serve(
         raise BuildError(f"127.0.0.1:{port}", f"cannot serve there: {error.strerror or error}", hint="choose another port: folio serve --port 8001", code="C011") from None
 
 
+@app.command()
+def new(
+    name: Annotated[Path, typer.Argument(help="The folder to make (it must not exist, or be empty).", show_default=False)],
+    folio: Annotated[str | None, typer.Option("--folio", metavar="OWNER/NAME[@REF]", help="The GitHub repository of Folio whose release workflow the shelf's calls, and which it installs (default: the one this Folio was installed from with pip install git+https://github.com/…; without either, no workflow is written).", show_default=False)] = None,
+) -> None:
+    """Start a shelf of your own: folio.toml, source/ with an example work, .gitignore, a README and a release workflow."""
+    from .new import EXAMPLE, installed_origin, new_shelf, parse_origin
+
+    origin = parse_origin(folio) if folio else installed_origin()
+    written = new_shelf(name, origin)
+    for path in written:
+        out.print(f"  {shown_path(path)}", markup=False)
+    if origin is None:
+        err.print("no release workflow written: give the GitHub repository of Folio it should call, folio new NAME --folio OWNER/NAME@REF", markup=False)
+    _conclude(f"started {shown_path(name)} with the example work source/{EXAMPLE}; now: cd {shown_path(name)} && folio build")
+
+
 def _warn_of_untagged_foreign_words(epub: Path) -> None:
     """A warning, not a failure: the dictionary check only guesses (builder/checks/foreign_words.py)."""
     from .checks.foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
