@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from builder.editions.kinds import DEFAULT_FORMATS, FORMATS, KINDS, Capabilities, kind_of_file
 from builder.editions.trims import trims
-from builder.paths import STYLES
+from builder.paths import BUILTIN_STYLES as STYLES
 from builder.shelf.work import editions
 
 
