@@ -68,8 +68,11 @@ _chosen: list[Path] = []  # the --project option, once the command line is read
 
 
 def choose_project(folder: Path | None) -> None:
-    """Record the command line's --project (before anything asks for the project)."""
-    _chosen[:] = [folder] if folder is not None else []
+    """Record the command line's --project (before anything asks for the project), and pass
+    it on to the processes the command starts (a build's workers) as FOLIO_PROJECT."""
+    _chosen[:] = [folder.absolute()] if folder is not None else []
+    if folder is not None:
+        os.environ[PROJECT_VARIABLE] = str(folder.absolute())
     project.cache_clear()
     style_folders.cache_clear()
 

@@ -118,9 +118,13 @@ def test_a_project_named_elsewhere_is_said_with_the_folders_own_source(tmp_path:
     assert f"folio: the project is {there} (named by FOLIO_PROJECT): the build reads {there}/source, writes {there}/dist" in result.stderr
     assert "(not source, this folder's own)" in result.stderr
     assert (there / "dist" / f"{SLUG}.epub").is_file() and not (here / "dist").exists()
-    option = _folio(here, "--project", str(there), "build", "--format", "epub", "--jobs", "1")
-    assert option.returncode == 0 and "1 up to date" in option.stdout, option.stderr
+    (there / "styles").mkdir()
+    (there / "styles" / "epub.css").write_text("/* there */\n", encoding="utf-8")
+    # the EPUB and the PDF made by two workers, which learn the project from the command line too
+    option = _folio(here, "--project", str(there), "build", "--format", "epub", "--format", "pdf", "--jobs", "2")
+    assert option.returncode == 0 and "1 of 1 work built" in option.stdout, option.stderr
     assert f"folio: the project is {there} (named by --project)" in option.stderr
+    assert zipfile.ZipFile(there / "dist" / f"{SLUG}.epub").read("EPUB/css/epub.css") == b"/* there */\n"
 
 
 def test_a_folder_with_no_project_is_told_how_to_start_one(tmp_path: Path) -> None:
