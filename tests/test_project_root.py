@@ -154,3 +154,28 @@ def test_folio_new_writes_a_shelf_and_refuses_a_folder_with_files(tmp_path: Path
     assert "no release workflow written" in bare.stderr
     wrong = run_cli("new", str(tmp_path / "wrong"), "--folio", "not-a-repository")
     assert wrong.returncode == 1 and "[C013]" in wrong.stderr
+
+
+@pytest.mark.parametrize(
+    ("recorded", "workflow"),
+    [
+        ({"url": "https://github.com/someone/folio.git", "vcs_info": {"vcs": "git", "requested_revision": "v3", "commit_id": "abc"}}, "someone/folio/.github/workflows/shelf-release.yml@v3"),
+        ({"url": "https://github.com/someone/folio", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}, "someone/folio/.github/workflows/shelf-release.yml@abc123"),
+        ({"url": "file:///home/someone/folio", "dir_info": {"editable": True}}, None),
+        (None, None),
+    ],
+)
+def test_a_shelf_calls_the_folio_it_was_installed_from(recorded: dict | None, workflow: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pip records where a package came from (direct_url.json): a GitHub address is the
+    repository and ref the new shelf's workflow calls; anything else names none."""
+    import json
+
+    from builder import new
+
+    class Installed:
+        def read_text(self, name: str) -> str | None:
+            return json.dumps(recorded) if recorded is not None and name == "direct_url.json" else None
+
+    monkeypatch.setattr(new.metadata, "distribution", lambda name: Installed())
+    origin = new.installed_origin()
+    assert (origin.workflow if origin else None) == workflow
