@@ -51,3 +51,16 @@ class SourceErrors(SourceError):
 
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem a check found in a built file, with its catalogued code (builder/codes.py).
+    Here, not in the checks, so that any stage can name one without loading a checker."""
+
+    path: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.code}]"
