@@ -5,6 +5,7 @@ not the current folder's; Folio's own repository is a project whose styles are F
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -147,6 +148,11 @@ def test_folio_new_writes_a_shelf_and_refuses_a_folder_with_files(tmp_path: Path
     actionlint = shutil.which("actionlint") or str(ROOT / ".venv" / "bin" / "actionlint")
     linted = subprocess.run([actionlint, "-no-color", str(shelf / ".github" / "workflows" / "release.yml")], capture_output=True, text=True, check=False)
     assert linted.returncode == 0, linted.stdout
+    # it passes the reusable workflow exactly the inputs that workflow declares
+    reusable = (ROOT / ".github" / "workflows" / "shelf-release.yml").read_text(encoding="utf-8")
+    declared = re.findall(r"^      ([\w-]+):\n        description:", reusable, re.M)
+    assert "workflow_call:" in reusable and declared == ["folio-repository", "folio-ref"]
+    assert re.findall(r"^      ([\w-]+): ", workflow.split("with:", 1)[1], re.M) == declared
     again = run_cli("new", str(shelf))
     assert again.returncode == 1 and "already exists and is not empty [C014]" in again.stderr
     bare = run_cli("new", str(tmp_path / "bare"))
