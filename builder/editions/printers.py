@@ -104,13 +104,19 @@ def printer(name: str) -> Printer:
 
 # -- writing ----------------------------------------------------------------------------------
 
+# The last interior laid out, kept for the next printer's file of the same work and trim: a
+# build for several printers lays the book out once (writing a PDF leaves the pages as they were).
+_LAID_OUT: list[tuple[Work, str, Any]] = []
+
 def write_interior(work: Work, trim: str, name: str) -> bytes:
     """The interior for printer `name`: the print edition's pages, as PDF/X."""
     from .pdf import lay_out_pdf
     from .weasyprint.typeset import write
 
     chosen = printer(name)
-    document = lay_out_pdf(work, trim)
+    if not (_LAID_OUT and _LAID_OUT[0][0] is work and _LAID_OUT[0][1] == trim):
+        _LAID_OUT[:] = [(work, trim, lay_out_pdf(work, trim))]
+    document = _LAID_OUT[0][2]
     pages = len(document.pages)
     if pages < chosen.min_pages:
         raise BuildError(
