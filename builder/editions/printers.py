@@ -108,6 +108,7 @@ def printer(name: str) -> Printer:
 # build for several printers lays the book out once (writing a PDF leaves the pages as they were).
 _LAID_OUT: list[tuple[Work, str, Any]] = []
 
+
 def write_interior(work: Work, trim: str, name: str) -> bytes:
     """The interior for printer `name`: the print edition's pages, as PDF/X."""
     from .pdf import lay_out_pdf
@@ -129,7 +130,8 @@ def write_interior(work: Work, trim: str, name: str) -> bytes:
 
 def write_cover(work: Work, interior: bytes, paper: str, name: str) -> bytes:
     """The cover for printer `name`, sized from its interior `interior` by its spine formula."""
-    from .print_cover import Sheet, interior_measures, typeset_cover
+    from .cover_sheet import Sheet, interior_measures
+    from .print_cover import typeset_cover
     from .weasyprint.typeset import write
 
     chosen = printer(name)
@@ -187,9 +189,10 @@ def finisher(work: Work, variant: Variant, colour: Literal["grey", "cmyk"], prin
         images = []
         for thing in pdf.objects:
             if isinstance(thing, pydyf.Stream):
-                thing.stream = [_device_colour(item, colour) for item in thing.stream]
                 if thing.extra.get("Subtype") == "/Image":
                     images.append(thing)
+                    continue
+                thing.stream = [_device_colour(item, colour) for item in thing.stream]
                 group = thing.extra.get("Group")
                 if isinstance(group, pydyf.Dictionary):
                     if variant == "pdf/x-1a":  # PDF/X-1a has no transparency; the groups WeasyPrint draws in are opaque
