@@ -9,8 +9,7 @@ import pytest
 
 from builder.errors import SourceError
 from builder.source.loader import load_work
-
-from .conftest import LETTER
+from tests.conftest import LETTER
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -13,8 +13,7 @@ import pikepdf
 import pytest
 
 from builder.checks import validators as checks
-
-from .conftest import SLUG, run_here
+from tests.conftest import SLUG, run_here
 
 # A stand-in for scripts/ace: logs each run's files, crashes (writes no report) on the runs
 # listed in CRASH, leaves out the report of a file named "flaky…" on its first run, and

@@ -12,8 +12,7 @@ import pytest
 
 from builder import fingerprint
 from builder.shelf import key as build_key
-
-from .shelf_project import NEW, OLD, WORKS, assert_true_release, files, folio, make_project
+from tests.shelf_project import NEW, OLD, WORKS, assert_true_release, files, folio, make_project
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +75,7 @@ def test_a_shard_is_stable_whatever_else_is_on_the_shelf() -> None:
         assert sum(in_shard(slug, (k, 4)) for k in range(1, 5)) == 1
     assert {slug: next(k for k in (1, 2, 3) if in_shard(slug, (k, 3))) for slug in WORKS} == dict(zip(WORKS, [3, 2, 1, 2], strict=True))
     for bad_shard in ("4/3", "0/2", "1", "a/b"):
-        bad = folio(Path(__file__).parent.parent, "build", "--shard", bad_shard)
+        bad = folio(Path(__file__).resolve().parents[2], "build", "--shard", bad_shard)
         assert bad.returncode == 2 and "not K/N" in bad.stderr
 
 
@@ -116,7 +115,7 @@ def test_incremental_builds(shelf: tuple[Path, Path]) -> None:
         assert WORKS[0] not in (dist / "SHA256SUMS").read_text() and WORKS[0] not in (dist / "manifest.json").read_text()
         assert_true_release(dist)
     finally:
-        shutil.copytree(Path(__file__).parent.parent / "source" / WORKS[0], project / "source" / WORKS[0])
+        shutil.copytree(Path(__file__).resolve().parents[2] / "source" / WORKS[0], project / "source" / WORKS[0])
 
     css = project / "styles" / "common.css"
     style = css.read_text(encoding="utf-8")

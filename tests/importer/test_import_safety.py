@@ -35,8 +35,7 @@ from builder.importer.fetch import Fetcher
 from builder.importer.report import Report
 from builder.importer.work_folder import check_slug
 from builder.source.svg import svg_problem
-
-from .conftest import run_cli, run_here
+from tests.conftest import run_cli, run_here
 
 HEAD = "<html lang='en'><head><title>{t}</title></head><body><h1>{t}</h1><p class='information'><span class='info'>Written:</span> 1900;<br><span class='info'>Public Domain:</span> Marxists Internet Archive (2001).</p>"
 CONTENTS = HEAD.format(t="A Book") + "<p><a href='ch1.htm'>One</a><br><a href='ch2.htm'>Two</a></p></body></html>"
@@ -659,7 +658,7 @@ def test_an_import_killed_while_it_writes_leaves_a_staging_folder_the_next_impor
     site.pages["/page.htm"] = (200, {}, chapter("A Page", "<p><img src='slow.png' alt='a plate'></p>"))
     site.pages["/slow.png"] = _trickle(head=False)  # the image is fetched into the staging folder, slowly
     into = tmp_path / "source"
-    process = subprocess.Popen([sys.executable, "-m", "builder", "import", site.base + "page.htm", "--into", str(into), "--slug", "a-page", "--delay", "0"], cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen([sys.executable, "-m", "builder", "import", site.base + "page.htm", "--into", str(into), "--slug", "a-page", "--delay", "0"], cwd=Path(__file__).resolve().parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     staging = into / f".a-page.{process.pid}.importing"
     for _ in range(200):  # at most 20 s
         if staging.exists():

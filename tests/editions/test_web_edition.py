@@ -10,9 +10,8 @@ from lxml import html
 from builder.editions.web import write_web
 from builder.errors import BuildError
 from builder.source.loader import load_work
-
-from .conftest import LETTER, ROOT
-from .test_properties import Source, sources, words_of
+from tests.conftest import LETTER, ROOT
+from tests.test_properties import Source, sources, words_of
 
 
 def test_a_page_per_part_with_every_note_and_no_reading_system_semantics() -> None:

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from builder.editions.epub import calibre_identifier
-
-from .conftest import SLUG
+from tests.conftest import SLUG
 
 
 def ebook_meta(path: Path) -> dict[str, str]:

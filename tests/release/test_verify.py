@@ -17,8 +17,7 @@ from builder.checks import validators as checks
 from builder.release.manifest import release_files
 from builder.release.opds import CATALOGUE
 from builder.release.verify import verify
-
-from .conftest import SLUG, run_cli
+from tests.conftest import SLUG, run_cli
 
 EPUB, PDF = f"{SLUG}.epub", f"{SLUG}.pdf"
 

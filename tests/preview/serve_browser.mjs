@@ -1,4 +1,4 @@
-// For tests/test_serve.py: watch a `folio serve` page in Debian's headless Chromium while the
+// For tests/preview/test_serve.py: watch a `folio serve` page in Debian's headless Chromium while the
 // test edits the source. Prints "shown BEFORE" once the web edition and the EPUB in the reader
 // show BEFORE, then waits for both to show AFTER (they reload by themselves), taps the first
 // note call on the web page, takes a screenshot, and prints "shown AFTER".

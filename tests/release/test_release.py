@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SLUG
+from tests.conftest import ROOT, SLUG
 
 FILES = [f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}-cover.png", f"{SLUG}.pdf", f"{SLUG}-us-trade.pdf"]
 

@@ -11,10 +11,9 @@ from pypdf import PdfReader
 
 from builder.checks.validators import check_pdf
 from builder.source.loader import load_work
-
-from .conftest import LETTER, SLUG, run_cli
-from .pdf_text import Piece, pieces
-from .test_fidelity import dehyphenated_words, is_subsequence
+from tests.conftest import LETTER, SLUG, run_cli
+from tests.pdf_text import Piece, pieces
+from tests.test_fidelity import dehyphenated_words, is_subsequence
 
 MM = 72 / 25.4
 

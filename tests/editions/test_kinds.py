@@ -29,7 +29,7 @@ from builder.editions.zips import reproducible_zip
 from builder.paths import STYLES
 from builder.shelf.work import editions
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_no_template_asks_which_kind_it_renders() -> None:

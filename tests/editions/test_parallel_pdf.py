@@ -27,7 +27,7 @@ from builder.errors import BuildError
 from builder.source.loader import load_work
 from builder.source.model import Work
 
-LETTER = Path(__file__).resolve().parent.parent / "source" / "lenin-1912-letter-to-huysmans"
+LETTER = Path(__file__).resolve().parents[2] / "source" / "lenin-1912-letter-to-huysmans"
 SENTENCE = "The workers of every country read this line, and the next, in the order it was set."
 
 

@@ -16,8 +16,7 @@ from lxml import etree
 
 from builder.checks import validators as checks
 from builder.editions.kobo import XHTML_NS, fragments, kepub, spine_documents, transform_document
-
-from .conftest import SLUG
+from tests.conftest import SLUG
 
 NS = {"x": XHTML_NS, "epub": "http://www.idpf.org/2007/ops"}
 WHEN = datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)

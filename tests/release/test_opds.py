@@ -16,8 +16,7 @@ from builder.editions.kinds import KINDS
 from builder.release.manifest import release_files
 from builder.release.opds import ACQUISITION, CATALOGUE, IMAGE, MEDIA_TYPE, THUMBNAIL, catalogue, opds_links
 from builder.release.verify import verify
-
-from .conftest import SLUG
+from tests.conftest import SLUG
 
 ATOM = {"a": "http://www.w3.org/2005/Atom", "dcterms": "http://purl.org/dc/terms/"}
 

@@ -35,8 +35,7 @@ from builder.importer.header import Field
 from builder.importer.report import Report
 from builder.source.loader import load_work
 from builder.source.metadata import load_metadata
-
-from .conftest import CORPUS, EDITION_EPOCH, ROOT, run_cli
+from tests.conftest import CORPUS, EDITION_EPOCH, ROOT, run_cli
 
 pytestmark = pytest.mark.slow  # whole books and every validator: scheduled first
 

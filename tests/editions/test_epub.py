@@ -13,8 +13,7 @@ from lxml import etree
 from PIL import Image
 
 from builder.checks.validators import ace_available
-
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 NS = {
     "x": "http://www.w3.org/1999/xhtml",
@@ -157,8 +156,7 @@ def test_daisy_ace_reports_no_violations(ace_on_shelf: dict[str, list[str]], epu
 
 def test_links_between_parts_point_at_the_right_file(work_copy: Path, tmp_path: Path) -> None:
     from builder.checks.validators import epubcheck
-
-    from .conftest import SLUG, run_cli
+    from tests.conftest import SLUG, run_cli
 
     (work_copy / "second.md").write_text("# A second part\n\nSee [the resolution](#resolution) and [note 1](#note-1).\n", encoding="utf-8")
     text = work_copy / "text.md"

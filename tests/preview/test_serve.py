@@ -81,7 +81,7 @@ def test_a_word_changed_in_the_source_is_seen_on_the_page(served: tuple[str, Pat
     _until(f"{base}web/text.html", lambda body: BEFORE.encode() in body)
     shot = tmp_path / "serve.png"
     browser = subprocess.Popen(
-        ["node", str(ROOT / "tests" / "serve_browser.mjs"), reader.CHROMIUM, str(reader.engine_home() / "node_modules"), base, f"/book/{SLUG}.epub", BEFORE, AFTER, str(shot)],
+        ["node", str(ROOT / "tests" / "preview" / "serve_browser.mjs"), reader.CHROMIUM, str(reader.engine_home() / "node_modules"), base, f"/book/{SLUG}.epub", BEFORE, AFTER, str(shot)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert browser.stdout is not None

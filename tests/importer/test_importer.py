@@ -31,9 +31,8 @@ from builder.importer.html_page import parse
 from builder.importer.report import Report
 from builder.source.loader import load_work
 from builder.source.text import plain_text
-
-from .conftest import CORPUS, EDITION_EPOCH, ROOT, SEED, run_cli
-from .test_fidelity import contains_run, dehyphenated_words, is_subsequence, seed_sections, words_by_size
+from tests.conftest import CORPUS, EDITION_EPOCH, ROOT, SEED, run_cli
+from tests.test_fidelity import contains_run, dehyphenated_words, is_subsequence, seed_sections, words_by_size
 
 LETTER_TXT = SEED
 

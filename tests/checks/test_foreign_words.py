@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 
 from builder.checks.foreign_words import allowed_words, untagged_foreign_words
-
-from .conftest import ROOT, SLUG, run_cli, run_here
+from tests.conftest import ROOT, SLUG, run_cli, run_here
 
 WORKS = sorted(path for path in (ROOT / "source").iterdir() if (path / "work.toml").is_file())
 

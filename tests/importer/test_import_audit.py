@@ -19,8 +19,7 @@ from builder.importer.fetch import Fetcher
 from builder.importer.report import REPORT_FILE, Report
 from builder.importer.unseen import repair_unseen
 from builder.source.loader import load_work
-
-from .conftest import CORPUS, run_cli
+from tests.conftest import CORPUS, run_cli
 
 HEADER = """<p class="information"><span class="info">Written:</span> 1913<br />
 <span class="info">Source:</span> Collected Works, Progress Publishers, Moscow, Volume 19<br />

@@ -18,8 +18,7 @@ from pypdf import PdfReader
 from builder.checks.validators import check_pdf, check_print_cover, conformance
 from builder.editions.print_cover import sheet_for, typeset_cover
 from builder.source.loader import load_work
-
-from .conftest import CORPUS, EDITION_EPOCH, LETTER, SLUG, run_cli
+from tests.conftest import CORPUS, EDITION_EPOCH, LETTER, SLUG, run_cli
 
 MM = 72 / 25.4
 TRIMS_MM = {"a5": (148.0, 210.0), "us-trade": (152.4, 228.6)}
