@@ -328,7 +328,7 @@ def test_no_page_stops_short(policy: str) -> None:
     a book (three calls in two lines, a one-line note after an eight-line one): where a
     one-line note cannot fit under a long one already on the page, its call's line moves on,
     and with it, by orphans, its paragraph's first line; one layout then stops at 68 %. Hence
-    a lower bar here than the book's MINIMUM_FILL, which tests/test_page_fill.py holds Capital to."""
+    a lower bar here than the book's MINIMUM_FILL, which tests/editions/weasyprint/test_page_fill.py holds Capital to."""
     bar = MINIMUM_FILL - 0.1
     problems = [
         f"{layout.describe()}: " + ", ".join(f"page {number} filled {fill:.0%}" for number, fill in enumerate(layout.fills, start=1) if fill < bar)
