@@ -22,7 +22,7 @@ from builder.editions.weasyprint.fetcher import ForbiddenResource, SandboxedFetc
 from builder.errors import SourceError
 from builder.source.edition_date import edition_date
 from builder.source.loader import load_work
-from tests.source.test_loader import edit
+from tests.support.source_edits import edit
 
 from .conftest import ROOT
 

@@ -12,34 +12,10 @@ from pypdf import PdfReader
 from builder.checks.validators import check_pdf
 from builder.source.loader import load_work
 from tests.conftest import LETTER, SLUG, run_cli
-from tests.pdf_text import Piece, pieces
-from tests.test_fidelity import dehyphenated_words, is_subsequence
+from tests.support.pdf_text import Piece, lines_with_y, pieces
+from tests.support.words import dehyphenated_words, is_subsequence
 
 MM = 72 / 25.4
-
-
-def sized_pieces(page) -> list[tuple[float, str]]:
-    """(size in points, text) for each piece of text on a page."""
-    pieces: list[tuple[float, str]] = []
-
-    def visit(text: str, cm, tm, font, size) -> None:
-        if text.strip():
-            pieces.append((size * tm[3] * cm[3], text.strip()))
-
-    page.extract_text(visitor_text=visit)
-    return pieces
-
-
-def lines_with_y(page) -> list[tuple[float, str]]:
-    """(baseline height from the foot of the page, text) for each piece of text on a page."""
-    found: list[tuple[float, str]] = []
-
-    def visit(text: str, cm, tm, font, size) -> None:
-        if text.strip():
-            found.append((tm[5] * cm[3] + cm[5], text.strip()))
-
-    page.extract_text(visitor_text=visit)
-    return found
 
 
 @pytest.fixture(scope="module")

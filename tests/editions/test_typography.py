@@ -18,8 +18,7 @@ from pypdf import PdfReader
 from builder.editions.templates import render_page
 from builder.source.loader import load_work
 from tests.conftest import LETTER, ROOT, run_cli
-from tests.editions.test_pdf import lines_with_y, sized_pieces
-from tests.pdf_text import pieces
+from tests.support.pdf_text import lines_with_y, pieces, sized_pieces
 
 CAPITAL = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
 THESES = ROOT / "source" / "marx-1845-theses-on-feuerbach"

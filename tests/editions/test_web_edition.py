@@ -11,7 +11,8 @@ from builder.editions.web import write_web
 from builder.errors import BuildError
 from builder.source.loader import load_work
 from tests.conftest import LETTER, ROOT
-from tests.test_properties import Source, sources, words_of
+from tests.support.generated import Source, sources
+from tests.support.words import words_of
 
 
 def test_a_page_per_part_with_every_note_and_no_reading_system_semantics() -> None:

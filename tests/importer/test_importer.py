@@ -32,7 +32,7 @@ from builder.importer.report import Report
 from builder.source.loader import load_work
 from builder.source.text import plain_text
 from tests.conftest import CORPUS, EDITION_EPOCH, ROOT, SEED, run_cli
-from tests.test_fidelity import contains_run, dehyphenated_words, is_subsequence, seed_sections, words_by_size
+from tests.support.words import contains_run, dehyphenated_words, is_subsequence, seed_sections, words_by_size
 
 LETTER_TXT = SEED
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from builder.release import commit as committing
-from tests.shelf_project import NEW, OLD, assert_true_release, folio, make_project, start
+from tests.support.shelf_project import NEW, OLD, assert_true_release, folio, make_project, start
 
 SMALL = ["lenin-1912-letter-to-huysmans", "lenin-1913-big-achievement-of-the-chinese-republic"]
 

@@ -12,7 +12,7 @@ import pytest
 
 from builder import fingerprint
 from builder.shelf import key as build_key
-from tests.shelf_project import NEW, OLD, WORKS, assert_true_release, files, folio, make_project
+from tests.support.shelf_project import NEW, OLD, WORKS, assert_true_release, files, folio, make_project
 
 
 @pytest.fixture(scope="module")

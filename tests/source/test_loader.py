@@ -10,16 +10,7 @@ import pytest
 from builder.errors import SourceError
 from builder.source.loader import load_work
 from tests.conftest import LETTER
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def line_of(path: Path, fragment: str) -> int:
-    return next(n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if fragment in line)
+from tests.support.source_edits import edit, line_of
 
 
 def test_the_letter_loads_into_the_model() -> None:

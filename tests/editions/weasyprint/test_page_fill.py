@@ -28,9 +28,9 @@ from builder.editions.weasyprint.boxes import descendants, footnote_area, lines,
 from builder.editions.weasyprint.page_fill import MINIMUM_FILL, running_text_fills
 from builder.source.loader import load_work
 from builder.source.model import Work
-from tests import pdf_text
 from tests.conftest import CORPUS, ROOT, run_cli
-from tests.test_fidelity import is_subsequence
+from tests.support import pdf_text
+from tests.support.words import is_subsequence
 
 CHAPTER_1 = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
 CHAPTER_15_PAGE = CORPUS / "books" / "marx" / "works" / "1867-c1" / "ch15.htm"

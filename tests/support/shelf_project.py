@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .conftest import ROOT
+from tests.conftest import ROOT
 
 # Small works, so that whole builds stay quick; Capital is left out.
 WORKS = [

@@ -2,7 +2,8 @@
 text is builder.checks.validators.pdf_text, which `folio check` reads too).
 
 PDFium reads Capital's chapter 1 (68 pages) in a fifth of a second, pypdf's text extraction in
-nearly five; the tests read hundreds of pages, so every long read-back goes through PDFium."""
+nearly five; the tests read hundreds of pages, so every long read-back goes through PDFium.
+A page pypdf has already opened is read by `sized_pieces` and `lines_with_y`."""
 
 from __future__ import annotations
 
@@ -54,3 +55,28 @@ def _face(obj: pdfium.PdfObject) -> str:
     buffer = ctypes.create_string_buffer(length)
     pdfium_raw.FPDFFont_GetBaseFontName(font, buffer, length)
     return buffer.value.decode("latin-1").split("+")[-1]
+
+
+# pypdf's reading of one page, for the few tests that read a page's pieces where they stand.
+def sized_pieces(page) -> list[tuple[float, str]]:
+    """(size in points, text) for each piece of text on a page."""
+    pieces: list[tuple[float, str]] = []
+
+    def visit(text: str, cm, tm, font, size) -> None:
+        if text.strip():
+            pieces.append((size * tm[3] * cm[3], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return pieces
+
+
+def lines_with_y(page) -> list[tuple[float, str]]:
+    """(baseline height from the foot of the page, text) for each piece of text on a page."""
+    found: list[tuple[float, str]] = []
+
+    def visit(text: str, cm, tm, font, size) -> None:
+        if text.strip():
+            found.append((tm[5] * cm[3] + cm[5], text.strip()))
+
+    page.extract_text(visitor_text=visit)
+    return found
