@@ -22,7 +22,7 @@ from builder.editions.fonts import missing_glyphs
 from builder.editions.papers import DEFAULT_PAPER, papers
 from builder.editions.pdf_fonts import stray_fonts, strays, unembedded_fonts, written_fonts
 from builder.editions.rights import rights_statement
-from builder.paths import STYLES
+from builder.paths import BUILTIN_STYLES as STYLES
 from builder.source.loader import load_work
 from builder.source.metadata import load_metadata
 from tests.conftest import LETTER

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builder.errors import SourceError
-from builder.paths import STYLES
+from builder.paths import BUILTIN_STYLES as STYLES
 from builder.source.edition_date import edition_date
 from builder.source.folders import find_works
 from builder.source.images import check_image, media_type

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from builder.editions.weasyprint.fetcher import ForbiddenResource, SandboxedFetcher, package_file
 from builder.editions.weasyprint.typeset import layout, typeset, write
 from builder.errors import BuildError
-from builder.paths import STYLES
+from builder.paths import BUILTIN_STYLES as STYLES
 from builder.source.loader import load_work
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082")
