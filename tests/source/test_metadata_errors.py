@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from builder.errors import SourceError, SourceErrors
 from builder.source.metadata import Metadata, load_metadata
 
-from .conftest import LETTER, run_here
+from tests.conftest import LETTER, run_here
 
 GOOD = """title = "A Title"
 author = "A. Author"
