@@ -27,9 +27,8 @@ from builder.importer.assemble import import_work
 from builder.importer.fetch import Fetcher
 from builder.source.loader import load_work
 from builder.source.text import page_breaks, parse_part, part_page_breaks, plain_text
-
-from .conftest import CORPUS, ROOT
-from .pdf_text import _text as object_text
+from tests.conftest import CORPUS, ROOT
+from tests.support.pdf_text import _text as object_text
 
 LENIN = sorted(path.stem for path in CORPUS.glob("lenin-*.html"))
 # How the archive's Collected Works mark where a printed page begins.

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pikepdf
@@ -19,15 +20,13 @@ import pytest
 from PIL import Image, ImageCms
 
 from builder.checks.printers import check_printer_pdf
-from builder.editions import printers
+from builder.editions import printer_cover, printer_interior, printers
 from builder.editions.cover_sheet import Sheet
 from builder.editions.kinds import KINDS, PRINTER, Variant
 from builder.editions.papers import Paper
-from builder.editions.pdf import write_pdf
 from builder.errors import BuildError
 from builder.source.loader import load_work
-
-from .conftest import EDITION_EPOCH, LETTER, ROOT, run_cli, run_here
+from tests.conftest import EDITION_EPOCH, LETTER, ROOT, run_cli, run_here
 
 pytestmark = pytest.mark.slow  # a 34-page book laid out for four printers
 IN = 72  # PDF points in an inch
@@ -140,14 +139,9 @@ def test_a_book_under_the_printers_minimum_is_refused(monkeypatch: pytest.Monkey
     assert raised.value.code == "P061" and "24 pages or more" in str(raised.value)
 
 
-def test_the_checks_catch_what_a_printer_refuses(books: dict[str, tuple[Path, Path]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The archival PDF (sRGB, tagged, 4 pages) is no KDP interior; an Ingram interior that
-    lost its blank pages, and a KDP one given bookmarks back, are caught too."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EDITION_EPOCH)
-    archival = tmp_path / "archival.pdf"
-    archival.write_bytes(write_pdf(load_work(LETTER), TRIM))
-    codes = {finding.code for finding in check_printer_pdf(archival, "kdp")}
-    assert {"P062", "P064", "P066"} <= codes
+def test_the_checks_catch_what_a_printer_refuses(books: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
+    """An Ingram interior that lost its blank pages, a KDP one given bookmarks back, and a
+    KDP cover taken for Lulu's are caught."""
     with pikepdf.open(books["ingram"][0]) as pdf:
         del pdf.pages[-1]
         pdf.save(tmp_path / "ingram.pdf")
@@ -174,6 +168,14 @@ def test_the_same_bytes_in_another_time_zone_and_hash_seed(books: dict[str, tupl
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "i.pdf").read_bytes() == books["generic"][0].read_bytes()
     assert (tmp_path / "c.pdf").read_bytes() == books["generic"][1].read_bytes()
+
+
+def test_the_printers_kinds_take_a_printer_and_the_cover_needs_the_interior() -> None:
+    assert KINDS[printer_interior.KIND.name] == replace(printer_interior.KIND, module=printer_interior.__name__)
+    assert printer_cover.KIND.needs == printer_interior.KIND.name
+    assert all(PRINTER in kind.options for kind in (printer_interior.KIND, printer_cover.KIND))
+    names = {kind.file_name("x", Variant(trim=TRIM, printer=name)) for kind in (printer_interior.KIND, printer_cover.KIND) for name in printers.PRINTERS}
+    assert len(names) == 2 * len(printers.PRINTERS) and all(f"-{TRIM}-" in name for name in names)
 
 
 def test_the_grey_profile_is_a_monochrome_printer_profile() -> None:
