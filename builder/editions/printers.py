@@ -168,7 +168,7 @@ def check_upstream() -> None:
             f"builder/editions/printers.py was written for {_EXPECTED_VERSIONS}, found {found}"
             + (f" with a different {', '.join(changed)}" if changed else "")
             + ". See whether WeasyPrint now writes a PDF/X DocumentID that is not random (Kozea/WeasyPrint #640);"
-            " re-check the finisher against the new sources, run tests/test_printers.py, and update"
+            " re-check the finisher against the new sources, run tests/editions/test_printers.py, and update"
             " _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."
         )
 
