@@ -8,7 +8,8 @@ to them, which general merge tools drop:
   in order, and each run's parent tree (the number tree from a page's ``StructParents`` and
   an annotation's ``StructParent`` to the elements) is renumbered past the ones before it;
 - the named destinations (every anchor; links and note calls go through them), one sorted
-  name tree, a later file's name winning over a stand-in of the front matter's;
+  name tree of the anchors the files hold, without the stand-ins a file was given for the
+  targets of its links that another file holds (the contents page's, a cross-reference's);
 - the outline (bookmarks), the runs' trees one after another;
 - a blank page where a run ended on a recto, as one layout would have left before the next
   part (which opens on a recto).
@@ -28,9 +29,10 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
 
-def merge(files: list[bytes], blank_after: list[bool], blank: bytes) -> bytes:
+def merge(files: list[bytes], blank_after: list[bool], blank: bytes, stand_ins: list[set[str]]) -> bytes:
     """One PDF of the files' pages in order; ``blank_after[i]``: a blank page after file i, a
-    copy of ``blank``'s first page (laid out by WeasyPrint as the book's, crop marks and all)."""
+    copy of ``blank``'s first page (laid out by WeasyPrint as the book's, crop marks and all);
+    ``stand_ins[i]``: the names file i holds only as stand-ins for another file's anchors."""
     sources = [Pdf.open(io.BytesIO(data)) for data in files]
     target = sources[0]
     leaf = Pdf.open(io.BytesIO(blank))  # kept open while its page is copied
@@ -38,7 +40,7 @@ def merge(files: list[bytes], blank_after: list[bool], blank: bytes) -> bytes:
     document = _document_element(target)
     nums = _parent_tree(target)
     next_key = max((key for key, _ in nums), default=-1) + 1
-    names = dict(_names(target))
+    names = {name: destination for name, destination in _names(target) if name not in stand_ins[0]}
     outline: list[Any] = list(_outline_items(target))
     if blank_after[0]:
         _add_blank(target, template)
@@ -61,7 +63,8 @@ def merge(files: list[bytes], blank_after: list[bool], blank: bytes) -> bytes:
             copied.P = document
             document.K.append(copied)
         for name, destination in _names(source):
-            names[name] = _copy(target, destination)
+            if name not in stand_ins[index]:
+                names[name] = _copy(target, destination)
         outline.extend(_copy(target, item) for item in _outline_items(source))
         if blank_after[index]:
             _add_blank(target, template)
