@@ -6,12 +6,14 @@ links to the same pages, as one layout of the book."""
 
 from __future__ import annotations
 
+import io
 import os
 import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pikepdf
 import pypdfium2
 import pytest
 from PIL import Image
@@ -110,6 +112,13 @@ def test_an_imported_book_in_runs_has_one_layouts_pages_and_links(tmp_path: Path
     path = tmp_path / "book.pdf"
     path.write_bytes(runs)
     assert conformance(path) == []
+    if parts == 30:  # each run has font subsets of its own; all else within a fifth of one layout
+        assert len(runs) - _font_bytes(runs) <= 1.2 * (len(single) - _font_bytes(single))
+
+
+def _font_bytes(data: bytes) -> int:
+    pdf = pikepdf.open(io.BytesIO(data))
+    return sum(len(thing.read_raw_bytes()) for thing in pdf.objects if isinstance(thing, pikepdf.Stream) and ("/Length1" in thing or thing.get("/Subtype") == pikepdf.Name.OpenType))
 
 
 @pytest.mark.slow
@@ -125,7 +134,13 @@ def test_capital_imported_whole_in_runs_has_one_layouts_pages(tmp_path: Path, tw
     assert len(work.parts) == 6
     single, runs = write_pdf(work, "a5", runs=1), write_pdf(work, "a5")  # a long book: in runs by itself
     assert len(_pages(single)) > 300
-    assert _pages(runs) == _pages(single)
+    # Letter case aside: WeasyPrint maps a glyph to the first character it set it for, and the
+    # small capitals of a heading (h5) share glyphs with capitals, so that one layout reads
+    # "partiCular" where a run, its glyphs first met in other words, reads "particular".
+    assert [page.casefold() for page in _pages(runs)] == [page.casefold() for page in _pages(single)]
     assert _links(runs) == _links(single)
-    assert len(runs) <= 1.2 * len(single)
+    assert len(runs) <= 1.2 * len(single)  # the runs' objects in object streams, as one layout's
+    path = tmp_path / "capital.pdf"
+    path.write_bytes(runs)
+    assert conformance(path) == []
     shutil.rmtree(tmp_path / "capital")
