@@ -234,17 +234,20 @@ def section_c(rounds: int, sizes: list[int], scratch: Path) -> list[str]:
 
 
 def whole_process(command: list[str]) -> tuple[float, float]:
-    """A command's wall time and the peak memory (MB) of its largest process, in a child that
-    runs it alone, so that no other child's peak is counted."""
-    script = (
-        "import resource, subprocess, sys, time, json\n"
-        "start = time.perf_counter()\n"
-        "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
-        "print(json.dumps([time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024]))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", script, *command], cwd=ROOT, env=ENV | {"FOLIO_CACHE": tempfile.mkdtemp(prefix="folio-cache-")}, capture_output=True, text=True, check=True)
-    seconds, peak = json.loads(out.stdout)
-    return float(seconds), float(peak)
+    """A command's wall time and the peak memory (MB) of all its processes together
+    (proportional set size, sampled: the workers are forked and share pages)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from long_book import _pss_kb, _tree
+
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=ENV | {"FOLIO_CACHE": tempfile.mkdtemp(prefix="folio-cache-")}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)))
+        time.sleep(0.1)
+    if process.returncode:
+        raise SystemExit(f"bench: {' '.join(command[:4])} … failed ({process.returncode})")
+    return time.perf_counter() - start, peak / 1024
 
 
 def section_e(sizes: list[int], scratch: Path) -> list[str]:
