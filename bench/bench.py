@@ -52,7 +52,7 @@ def floor(html_file: Path, folder: Path) -> None:
     from weasyprint import HTML
 
     from builder.editions.weasyprint.fetcher import SandboxedFetcher
-    from builder.paths import STYLES
+    from builder.paths import BUILTIN_STYLES as STYLES
 
     HTML(string=html_file.read_text(encoding="utf-8"), base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(folder)).write_pdf(pdf_variant="pdf/ua-1")
 
@@ -75,7 +75,7 @@ def run_case(case: str, folder: Path) -> dict[str, float]:
     from builder.editions.pdf import write_pdf
     from builder.editions.templates import render_page
     from builder.editions.weasyprint.fetcher import SandboxedFetcher
-    from builder.paths import STYLES
+    from builder.paths import BUILTIN_STYLES as STYLES
     from builder.source.loader import load_work
 
     work = load_work(folder)
