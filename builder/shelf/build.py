@@ -15,7 +15,7 @@ from ..release.commit import clean_stale, commit, signals_held
 from ..release.lock import release_lock
 from ..release.manifest import Built
 from . import scheduler
-from .key import edition_key, work_key
+from .key import edition_key, work_keys
 from .work import Edition
 
 
@@ -57,8 +57,9 @@ def build_shelf(
             events.cleaned(stale)
         current = manifest.read_manifest(dist) if dist.is_dir() else None
         todo = []
+        keys = work_keys(report.works)  # several at once: each waits on git and the disk
         for folder in report.works:
-            key = work_key(folder)
+            key = keys[folder]
             if not force and key and _up_to_date(dist, current, folder.name, key, chosen):
                 report.up_to_date.append(folder.name)
             else:
