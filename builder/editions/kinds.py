@@ -36,10 +36,11 @@ MARKS = "-print"  # in the file name of a variant with crop marks and bleed
 PRINT_COVER = "cover"  # the kind `folio build --cover` adds (print_cover.py)
 
 # The writer modules, each declaring one kind, in the order the registry lists them: a kind
-# after the kind it needs (the Kobo edition after the EPUB, a print cover after its interior).
+# after the kind it needs (the Kobo and Kindle editions after the EPUB, a print cover after its interior).
 WRITERS = (
     "builder.editions.epub",
     "builder.editions.kobo",
+    "builder.editions.kindle",
     "builder.editions.catalogue_cover",
     "builder.editions.pdf",
     "builder.editions.print_cover",
