@@ -182,7 +182,7 @@ def test_one_work_on_two_workers_makes_its_editions_at_once_and_the_same(shelf: 
     single = files(project / "single")
     assert {n: d for n, d in single.items() if n.startswith(WORKS[0])} == {n: d for n, d in files(serial).items() if n.startswith(WORKS[0])}
     # Made in two tasks (the EPUB and what is made from it; the PDF), gathered in the registry's order
-    made = [f"{WORKS[0]}.epub", f"{WORKS[0]}.kepub.epub", f"{WORKS[0]}-cover.png", f"{WORKS[0]}.pdf"]
+    made = [f"{WORKS[0]}.epub", f"{WORKS[0]}.kepub.epub", f"{WORKS[0]}.azw3", f"{WORKS[0]}-cover.png", f"{WORKS[0]}.pdf"]
     assert [line.split()[0].rsplit("/", 1)[-1] for line in result.stdout.splitlines() if "bytes" in line] == made
 
 
