@@ -1,5 +1,5 @@
 """The Kindle edition's check: the AZW3 read back, its metadata from its EXTH header and its
-text by calibre (`ebook-convert x.azw3 x.txt`), against the EPUB it was made from, beside it.
+text by calibre (`ebook-convert` to plain text), against the EPUB it was made from, beside it.
 
 The text is compared without white space (calibre's text output lays paragraphs, lines and
 the spaces between inline elements out its own way, which is not what is checked): each
@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import shutil
 import subprocess
 import tempfile
 import zipfile
@@ -65,9 +66,9 @@ def read_back(path: Path) -> str:
     """The AZW3's text as calibre reads it; RuntimeError if it cannot."""
     with tempfile.TemporaryDirectory(prefix="folio-kindle-check-") as folder:
         home = Path(folder)
-        (home / "book.azw3").write_bytes(path.read_bytes())
+        shutil.copyfile(path, home / path.name)
         try:
-            result = calibre(["book.azw3", "book.txt"], home)
+            result = calibre([path.name, "book.txt"], home)
         except FileNotFoundError:
             raise RuntimeError("calibre's ebook-convert, which reads it back, is not installed (scripts/setup installs it)") from None
         except subprocess.TimeoutExpired:

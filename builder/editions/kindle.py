@@ -51,7 +51,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import BuildError
-from .kinds import Kind, RenderContext
+from .kinds import KINDS, Kind, RenderContext
 from .zips import reproducible_zip
 
 KIND = Kind(
@@ -303,15 +303,16 @@ def azw3(epub: bytes, book: uuid.UUID, when: datetime, where: Path) -> bytes:
     build. `where` names the work in an error."""
     with tempfile.TemporaryDirectory(prefix="folio-kindle-") as folder:
         home = Path(folder)
-        (home / "book.epub").write_bytes(epub)
+        source, target = KINDS[KIND.needs or ""].file_name("book"), KIND.file_name("book")  # calibre reads the formats from the names
+        (home / source).write_bytes(epub)
         (home / "metadata.opf").write_text(_metadata_opf(book), encoding="utf-8")
         try:
-            result = calibre(["book.epub", "book.azw3", "--read-metadata-from-opf", "metadata.opf"], home, int(when.timestamp()))
+            result = calibre([source, target, "--read-metadata-from-opf", "metadata.opf"], home, int(when.timestamp()))
         except FileNotFoundError:
             raise BuildError(where, f"the Kindle edition needs calibre's {CONVERT}, which is not installed", code="P070") from None
         except subprocess.TimeoutExpired:
             raise BuildError(where, f"calibre's {CONVERT} did not convert the EPUB to AZW3 within {TIMEOUT} s; it was stopped", code="P071") from None
-        out = home / "book.azw3"
+        out = home / target
         if result.returncode != 0 or not out.is_file():
             said = (result.stderr or result.stdout).strip().splitlines()[-3:]
             raise BuildError(where, f"calibre's {CONVERT} could not convert the EPUB to AZW3 (exit {result.returncode}): {' / '.join(said)}", code="P071")
