@@ -65,7 +65,7 @@ def replace_file(dist: Path, name: str, data: bytes) -> None:
 
 
 def test_a_true_release_folder_has_no_problem(dist: Path) -> None:
-    assert verify(dist, run_checks=False) == (4, [])  # EPUB, Kobo EPUB, PDF, the catalogue's cover
+    assert verify(dist, run_checks=False) == (5, [])  # EPUB, Kobo EPUB, Kindle AZW3, PDF, the catalogue's cover
 
 
 @pytest.mark.parametrize("name", ["../../secret.txt", "/etc/passwd", "..", ".", "sub/x.pdf", "C:\\x.pdf", "C:x.pdf", "a\\b.pdf", "x\x00y.pdf", ""])
