@@ -26,7 +26,7 @@ from builder.editions.capabilities import Capabilities
 from builder.editions.kinds import DEFAULT_FORMATS, FORMATS, KINDS, WRITERS, RenderContext, kind_of_file
 from builder.editions.trims import trims
 from builder.editions.zips import reproducible_zip
-from builder.paths import STYLES
+from builder.paths import BUILTIN_STYLES as STYLES
 from builder.shelf.work import editions
 
 ROOT = Path(__file__).resolve().parent.parent
