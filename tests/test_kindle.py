@@ -69,7 +69,7 @@ def documents(draw: st.DrawFn) -> tuple[bytes, int]:
     paragraphs = draw(st.lists(_WORDS, min_size=1, max_size=4))
     notes = draw(st.lists(st.tuples(st.lists(_WORDS, min_size=1, max_size=3), st.integers(0, 3)), max_size=4))
     body = [f'<p epub:type="bridgehead">{text}</p>' for text in paragraphs]
-    for number, (pieces, place) in enumerate(notes, 1):
+    for number in range(1, len(notes) + 1):
         body[0] += f' <a href="#note-{number}" id="noteref-{number}" class="noteref" epub:type="noteref" role="doc-noteref">{number}</a>'
     asides = []
     for number, (pieces, place) in enumerate(notes, 1):
