@@ -25,7 +25,9 @@ It then writes two values no option sets, which `_settle` overwrites, checking t
 layout first: the PalmDB header's creation and modification times (the clock: the edition's
 date instead) and the MOBI header's unique id (`random.randint`: the uuid's first 32 bits
 instead). The pubdate it writes is the EPUB's `dc:date`, the edition's date, in UTC whatever
-the time zone.
+the time zone. And calibre orders a book's stylesheets and images as a set of objects hashed
+by address gives them, differently from run to run: it is run through a launcher that has it
+take them in the order of their names (`_LAUNCHER`).
 
 calibre runs as a subprocess in a temporary folder that is its home and configuration folder,
 with a timeout, in UTC and the C locale, and with every proxy pointed at a closed local port:
@@ -319,13 +321,57 @@ def azw3(epub: bytes, book: uuid.UUID, when: datetime, where: Path) -> bytes:
         return _settle(out.read_bytes(), book, when, where)
 
 
+# calibre keeps a book's files in a set of objects hashed by their address (its
+# `calibre.ebooks.oeb.base.Manifest`), and writes stylesheets and images in the order the set
+# gives, which changes from run to run (a book with two stylesheets came out in two orders).
+# calibre is run through this launcher, which has the set gone through in the order of the
+# files' names: one of the orders calibre could have taken anyway. If calibre's Manifest is no
+# longer such a set, the launcher changes nothing (and tests/test_kindle.py's rebuilds fail).
+_LAUNCHER = """
+import importlib.machinery, runpy, sys
+
+class Stable:
+    def find_spec(self, name, path, target=None):
+        if name != "calibre.ebooks.oeb.base":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            manifest = module.Manifest
+            if isinstance(getattr(manifest(None), "items", None), set):
+                manifest.__iter__ = lambda self: iter(sorted(self.items, key=lambda item: item.href))
+                manifest.values = lambda self: sorted(self.items, key=lambda item: item.href)
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, Stable())
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def _command(convert: str) -> list[str]:
+    """How to run calibre's `ebook-convert`: through the launcher, by the Python its script
+    names (Debian's and most distributions' calibre); a calibre of another make (its own
+    installer's binary) as it is."""
+    with open(convert, "rb") as script:
+        first = script.readline(200)
+    interpreter = first[2:].decode("utf-8", "replace").strip() if first.startswith(b"#!") else ""
+    if "python" in Path(interpreter.split(" ")[0]).name and shutil.which(interpreter.split(" ")[0]):
+        return [*interpreter.split(" "), "-c", _LAUNCHER, convert]
+    return [convert]
+
+
 def calibre(arguments: list[str], folder: Path, epoch: int = 0) -> subprocess.CompletedProcess[str]:
     """`ebook-convert ARGUMENTS` run in `folder`, which is its home, configuration and temporary
     folder, in UTC and the C locale, every proxy a closed local port, stopped after TIMEOUT
     seconds (subprocess.TimeoutExpired). FileNotFoundError if calibre is not installed."""
-    convert = shutil.which(CONVERT)
-    if convert is None:
+    found = shutil.which(CONVERT)
+    if found is None:
         raise FileNotFoundError(CONVERT)
+    convert = _command(found)
     closed = "http://127.0.0.1:9"  # the discard port: nothing listens, so a request fails at once
     env = {
         "PATH": os.environ.get("PATH", os.defpath), "HOME": str(folder), "CALIBRE_CONFIG_DIRECTORY": str(folder / "config"),
@@ -333,7 +379,7 @@ def calibre(arguments: list[str], folder: Path, epoch: int = 0) -> subprocess.Co
         "SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0", "QT_QPA_PLATFORM": "offscreen",
         "http_proxy": closed, "https_proxy": closed, "all_proxy": closed, "HTTP_PROXY": closed, "HTTPS_PROXY": closed, "ALL_PROXY": closed,
     }
-    return subprocess.run([convert, *arguments], cwd=folder, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    return subprocess.run([*convert, *arguments], cwd=folder, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
 
 
 def _metadata_opf(book: uuid.UUID) -> str:
