@@ -262,11 +262,11 @@ def import_(
 
 @app.command()
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Editions (EPUB, Kobo EPUB, PDF), or folders of them (default: dist/).", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Editions (EPUB, Kobo EPUB, Kindle AZW3, PDF), or folders of them (default: dist/).", show_default=False)] = None,
     ace: Annotated[bool, typer.Option("--ace/--no-ace", help="Also run DAISY Ace on each EPUB (installs it on first use).")] = False,
     engine: Annotated[bool, typer.Option("--reader/--no-reader", help="Also read each EPUB in a reading engine (foliate-js in headless Chromium, at a phone's and a tablet's size; installs it on first use).")] = False,
 ) -> None:
-    """Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
+    """Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; the text read back for Kindle AZW3s; text, fonts, metadata, tags and bookmarks for PDFs."""
     from .checks import reader
     from .checks import validators as checks
     from .checks.kinds import check as check_file
@@ -402,7 +402,7 @@ def _edition_files(paths: list[Path]) -> list[Path]:
         elif kind_of_file(path.name) and path.is_file():
             found.append(path)
         else:
-            raise BuildError(shown_path(path), "not an edition (EPUB, Kobo EPUB, PDF) or a folder of them", hint="give files from dist/", code="C003")
+            raise BuildError(shown_path(path), "not an edition (EPUB, Kobo EPUB, Kindle AZW3, PDF) or a folder of them", hint="give files from dist/", code="C003")
     return found
 
 

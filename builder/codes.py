@@ -29,7 +29,7 @@ class UnknownCode(ValueError):
 FAMILIES: dict[str, str] = {
     "S": "A work's source (`source/<slug>/`: work.toml, the Markdown, its images)",
     "I": "Importing archive pages (folio import)",
-    "P": "Making an edition, and reading a PDF back",
+    "P": "Making an edition, and reading a PDF or an AZW3 back",
     "E": "The external checkers: W3C EPUBCheck and DAISY Ace",
     "W": "Warnings: reported, but nothing fails",
     "V": "A release folder (folio verify)",
@@ -134,6 +134,9 @@ CATALOGUE: dict[str, Entry] = {
     "P010": Entry("an EPUB content document is not well-formed XHTML", "a bug: report it with the source that caused it"),
     "P011": Entry("an EPUB content document has an id twice", "rename the id in the text"),
     "P020": Entry("an edition, the manifest or a temporary file cannot be written: the disk is full, or the folder read-only", "free some disk space, make the output folder writable, or choose another with --out"),
+    # P070, P071: the Kindle edition, converted by calibre
+    "P070": Entry("the Kindle edition (AZW3) needs calibre's ebook-convert, which is not installed", "run scripts/setup (Debian: apt-get install calibre), or build without it: folio build --format epub --format pdf"),
+    "P071": Entry("calibre's ebook-convert could not convert the EPUB to AZW3, or wrote a file of a shape this builder does not know", "read calibre's message; if it persists, report it with the work and calibre's version (ebook-convert --version)"),
     # P051: a long book laid out in runs of parts at once
     "P051": Entry("a process laying out part of a long book ended without handing back its pages (out of memory, or killed)", "free memory, or build with --jobs 1"),
     # P030–P033: a PDF's conformance
@@ -159,6 +162,10 @@ CATALOGUE: dict[str, Entry] = {
     "P104": Entry("a PDF is not tagged, or does not ask viewers to show its title", "rebuild it; if it persists, report it"),
     "P105": Entry("a PDF has no bookmarks", "rebuild it; if it persists, report it"),
     "P106": Entry("a PDF is set partly in a font that is not one of the book's typefaces", "replace the characters the typefaces lack, or correct the style that asks for the face"),
+    # P170–P172: a Kindle edition (AZW3) read back
+    "P170": Entry("an AZW3 cannot be read back (calibre cannot convert it to text, or it is not a MOBI file)", "rebuild it with folio build; if it persists, report it"),
+    "P171": Entry("an AZW3's text, read back, lacks words or a note of the EPUB it was made from", "rebuild it; if it persists, report it with the work"),
+    "P172": Entry("an AZW3's metadata (title, language, identifier) is missing or wrong", "rebuild it; if it persists, report it"),
     # E: the external checkers
     "E100": Entry("W3C EPUBCheck could not run, or did not finish in time", "install Java 17 or newer; raise FOLIO_CHECK_TIMEOUT on a slow machine"),
     "E101": Entry("W3C EPUBCheck reported a message (its own ID follows)", "a bug in the templates: report it with the work and EPUBCheck's message"),

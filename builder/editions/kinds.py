@@ -37,10 +37,11 @@ PRINT_COVER = "cover"  # the kind `folio build --cover` adds (print_cover.py)
 PRINTER = "printer"  # the option of the kinds `folio build --printer` adds (printer_interior.py, printer_cover.py)
 
 # The writer modules, each declaring one kind, in the order the registry lists them: a kind
-# after the kind it needs (the Kobo edition after the EPUB, a print cover after its interior).
+# after the kind it needs (the Kobo and Kindle editions after the EPUB, a print cover after its interior).
 WRITERS = (
     "builder.editions.epub",
     "builder.editions.kobo",
+    "builder.editions.kindle",
     "builder.editions.catalogue_cover",
     "builder.editions.pdf",
     "builder.editions.print_cover",
