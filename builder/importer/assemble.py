@@ -19,9 +19,10 @@ from PIL import Image as PILImage
 
 from ..errors import BuildError
 from ..source.images import media_type
+from ..source.lint import lint_work
 from ..source.loader import load_work
 from ..source.svg import svg_problem
-from . import book
+from . import book, typography
 from .audit import audit_pages
 from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
@@ -105,6 +106,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     pages = ([(index, locations[0])] if index else []) + [(part.text, part.page) for part in parts]
     images = image_names(pages, fetcher.limits.name_chars, {part.file for part in parts}, report)
     texts = _markdown_parts(parts, index if front is None else None, report, meta["author"], (meta["title"], [index.title, *book.headings(index.blocks)], collection) if index is not None else None)
+    texts = typography.settle(texts, report)
     meta["parts"] = [part.file for part in parts]
     audit_pages([(part.href or _short(locations[0] if len(parts) == 1 else part.file), part.html, texts[part.file]) for part in parts if part.html], work_toml(meta, comments) + report.text(slug))
     done = _write(into, slug, force, meta, comments, texts, images, fetcher, report)
@@ -307,6 +309,7 @@ def _markdown_parts(parts: list[Part], index: PageText | None, report: Report, a
     for number, part in enumerate(parts, start=1):
         page = part.text
         heading, blocks = book.chapter_heading(part.title, page.title, tidied[part.file], shape if part.href else None, report.left_out, part.file)
+        blocks = book.unheaded(blocks, report.mapped, part.file)
         if number == 1 and index is not None:
             blocks = [block for block in index.blocks if block.startswith("![")] + blocks
             if any(block.startswith("![") for block in index.blocks):
@@ -421,7 +424,8 @@ def _write(into: Path, slug: str, force: bool, meta: dict[str, Any], comments: l
         for name, text in texts.items():
             (folder / name).write_text(text, encoding="utf-8")
         (folder / "work.toml").write_text(work_toml(meta, comments), encoding="utf-8")
-        load_work(folder)  # the source must build: an import that does not load is not written
+        work = load_work(folder)  # the source must build: an import that does not load is not written
+        report.check += [f"lint: {finding.short()}" for finding in lint_work(work)]
         report.check += fetcher.notes
         report.mapped += [f"{name}: a file a person added to the work, kept as it was" for name in stage.kept]
         (folder / REPORT_FILE).write_text(report.text(slug), encoding="utf-8")

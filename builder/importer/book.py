@@ -15,7 +15,7 @@ from lxml import etree, html
 
 from .bounds import LIMITS
 from .header import Field, is_label
-from .markdown import escape
+from .markdown import escape, escape_line_start
 from .report import Report
 
 _PAGE = re.compile(r"^[\w.-]+\.html?$", re.I)
@@ -251,12 +251,14 @@ def words(markdown: str) -> str:
 
 def same_title(label: str, title: str) -> bool:
     """Whether a contents page's words for a chapter name the page's own title: the same
-    words once numbering is set aside, or most of them ("What are wages?" and "What are
-    Wages? How are they Determined?"; "wage-labor" and "Wage-Labour")."""
+    words once numbering is set aside, or most of the shorter's ("What are wages?" and "What
+    are Wages? How are they Determined?"; "wage-labor" and "Wage-Labour")."""
     short = words(_NUMBERING.sub("", re.sub(r"\\(.)", r"\1", label).strip())).split()
     long = words(_NUMBERING.sub("", re.sub(r"\\(.)", r"\1", title).strip())).split()
     if not short or not long:
         return False
+    if len(short) > len(long):
+        short, long = long, short
     found = sum(1 for word in short if word in long or get_close_matches(word, long, n=1, cutoff=0.8))
     return found * 4 >= len(short) * 3
 
@@ -373,4 +375,17 @@ def tidy(blocks: list[str], author: str, left_out: list[str], mapped: list[str],
             left_out.append(f"{where}: the heading {_heading(dropped)[1]!r}, with nothing after it to the part's end")  # type: ignore[index]
     while out and out[0] == "***":
         out.pop(0)
+    return out
+
+
+def unheaded(blocks: list[str], mapped: list[str], where: str) -> list[str]:
+    """A heading that heads nothing (the next block a heading of its rank or higher: "Part I:
+    Commodities and Money" above "Section 1", a label such as "Abstract") set as a paragraph,
+    its words kept where they stood."""
+    out = list(blocks)
+    for index, block in enumerate(out[:-1]):
+        found, following = _heading(block), _heading(out[index + 1])
+        if found is not None and following is not None and following[0] <= found[0] and "[^" not in found[1]:
+            out[index] = escape_line_start(found[1])
+            mapped.append(f"{where}: the heading {found[1]!r}, which heads nothing, set as a paragraph")
     return out
