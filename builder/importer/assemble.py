@@ -26,7 +26,7 @@ from . import book, typography
 from .audit import audit_pages
 from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
-from .header import YEAR, map_header
+from .header import YEAR, map_header, seen_author
 from .html_page import GONE, PageText, parse
 from .plaintext import parse_text
 from .report import REPORT_FILE, Report
@@ -258,7 +258,7 @@ def _metadata(head: PageText, parts: list[Part], location: str, report: Report) 
     title = re.sub(r"\x00\[\^[^\]]+\]", "", head.title)
     title = re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*^~]", "", title)).strip()  # the words, without their markup
     meta["title"] = title
-    author = head.author
+    author = seen_author(head.author, book.leading_headings(head.blocks), head.meta_author, report)
     if not author:
         report.check.append("the page names no author; 'author' is set to “Unknown” until a person sets it")
         author = "Unknown"

@@ -307,6 +307,11 @@ def shape(heads: list[tuple[str, list[str]]], title: str, author: str, contents:
     return Shape(repeated, words(title), words(author))
 
 
+def leading_headings(blocks: list[str]) -> list[str]:
+    """The words of the headings a page opens with, before its first other block."""
+    return [_heading(blocks[index])[1] for index in _leading(blocks)]  # type: ignore[index]
+
+
 def headings(blocks: list[str]) -> list[str]:
     """The words of a page's headings."""
     return [found[1] for block in blocks if (found := _heading(block)) is not None]

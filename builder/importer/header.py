@@ -194,3 +194,30 @@ def _rights(key: str, item: Field, meta: dict[str, Any], report: Report) -> None
         report.guessed.append(f"licence address {licence[1]!r} is relative and the page was read from a file: taken as {url}")
     meta["rights"] = {"status": "licensed", "licence": {"name": licence[0], "url": url}} | ({"statement": statement} if statement else {})
     report.mapped.append(f"{item.label}: {value} (licensed: {licence[0]}, never public domain)")
+
+
+# A name as a page shows it above or below its title: "V. I. Lenin", "Karl Marx", "by Frederick
+# Engels", "Rosa Luxemburg"; two to five words, each capitalised or an initial.
+_NAME = re.compile(r"^(?:by\s+)?((?:(?:[A-Z]\.\s?)+|[A-Z][\w'’-]+\s)(?:(?:[A-Z]\.\s?|(?:von|van|de|der|du|la|le)\s|[A-Z][\w'’-]+\s?)){1,4})$")
+
+
+def seen_author(shown: str | None, headings: list[str], hidden: str | None, report: Report) -> str | None:
+    """The author a reader sees: the name the page shows beside its title (`shown`), else the
+    first of its leading headings that is a name; the hidden <meta name="author"> only where
+    the page shows none. One that names someone else is reported, not used."""
+    plain = [re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_]", "", heading)).strip() for heading in headings]
+    # A heading is taken for a name only where it cannot be a title: with initials ("V. I.
+    # Lenin"), after "by", or naming the hidden author's person.
+    names = (found for heading in plain if (found := _NAME.match(heading)))
+    named = (found.group(1).strip() for found in names if re.search(r"\b[A-Z]\.", found.group(1)) or found.group().startswith("by ") or (hidden and _same_person(found.group(1), hidden)))
+    visible = shown if shown and shown != hidden else next(named, None)
+    if visible is None:
+        return hidden
+    if hidden and not _same_person(visible, hidden):
+        report.check.append(f"the page's hidden author tag names {hidden!r}, but the page shows {visible!r}: {visible!r} used")
+    return visible
+
+
+def _same_person(one: str, other: str) -> bool:
+    surnames = {name.split()[-1].lower().strip(".") for name in re.split(r"\s+(?:and|&)\s+|,\s+", one) if name.split()}
+    return any(word.lower().strip(".,") in surnames for word in other.split())

@@ -49,6 +49,7 @@ class PageText:
     notes: dict[str, str]
     images: list[Image] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)  # placeholder → file it links to (books)
+    meta_author: str | None = None  # the hidden <meta name="author">, which a reader never sees
 
 
 def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
@@ -97,7 +98,7 @@ def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str]
         blocks, notes = find_written(blocks)
         if notes:
             report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
-    return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links)
+    return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links, meta_author=meta_author)
 
 
 def _unnest(root: html.HtmlElement) -> None:
