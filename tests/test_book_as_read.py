@@ -156,3 +156,54 @@ def test_headings_that_are_not_the_text_s_are_tidied() -> None:
     assert book.tidy(blocks, "V. I. Lenin", report.left_out, report.mapped, "text.md") == ["{.dateline}\nLondon, August 5, 1890", "Words.", "***", "More.", "***", "Last."]
     assert len(report.left_out) == 3 and "Translator's notes:" in report.left_out[-1]
     assert book.unheaded(["### Part I", "## Section 1", "Words."], report.mapped, "ch01.md") == ["Part I", "## Section 1", "Words."]
+
+
+# -- in print: a section break keeps with the text after it ------------------------------------
+
+
+def _rules_at_the_foot(pdf: Path) -> list[int]:
+    """The pages whose last thing above the folio is a rule (a section break): its text ends
+    above the rule."""
+    import pypdfium2
+    import pypdfium2.raw as raw
+
+    lone = []
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for number, page in enumerate(document, start=1):
+            rules, text = [], []
+            for obj in page.get_objects():
+                left, bottom, right, top = obj.get_bounds()
+                if obj.type == raw.FPDF_PAGEOBJ_PATH and top - bottom < 3 and right - left > 20:
+                    rules.append(bottom)
+                elif obj.type == raw.FPDF_PAGEOBJ_TEXT and bottom > 60:  # above the folio
+                    text.append(bottom)
+            if text and any(rule < min(text) for rule in rules):
+                lone.append(number)
+    finally:
+        document.close()
+    return lone
+
+
+def test_a_section_break_never_stands_alone_at_a_page_s_foot(tmp_path: Path) -> None:
+    """Twelve parts of generated paragraphs with a break after every fourth: without the print
+    stylesheet's rule eight breaks fall at a page's foot; with it, none."""
+    import random
+
+    chance = random.Random(3)
+    folder = tmp_path / "breaks"
+    folder.mkdir()
+    files = []
+    for k in range(1, 13):
+        blocks = [f"# Part {k}"]
+        for i in range(8 + k):
+            blocks.append(" ".join(chance.choice(WORDS) for _ in range(chance.randint(30, 80))).capitalize() + ".")
+            if i % 4 == 3:
+                blocks.append("***")
+        blocks.append(" ".join(chance.choice(WORDS) for _ in range(chance.choice([8, 15, 30]))).capitalize() + ".")
+        (folder / f"p{k}.md").write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+        files.append(f'"p{k}.md"')
+    (folder / "work.toml").write_text(f'title = "Breaks"\nauthor = "Ann Smith"\nauthor-sort = "Smith, Ann"\nlanguage = "en"\nidentifier = "urn:uuid:00000000-0000-4000-8000-000000000002"\nparts = [{", ".join(files)}]\n\n[archive]\nname = "Marxists Internet Archive"\n\n[rights]\nstatus = "public-domain"\n', encoding="utf-8")
+    result = run_cli("build", str(folder), "--format", "pdf", "--out", str(tmp_path / "dist"), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
+    assert result.returncode == 0, result.stderr
+    assert _rules_at_the_foot(tmp_path / "dist" / "breaks.pdf") == []
