@@ -26,7 +26,7 @@ from . import book, typography
 from .audit import audit_pages
 from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
-from .header import YEAR, map_header, seen_author
+from .header import YEAR, map_header, seen_author, year_check
 from .html_page import GONE, PageText, parse
 from .plaintext import parse_text
 from .report import REPORT_FILE, Report
@@ -282,8 +282,7 @@ def _metadata(head: PageText, parts: list[Part], location: str, report: Report) 
         meta["archive"].setdefault("url", re.sub(r"^(https?://[^/]+/).*$", r"\1", location))
     if "source" in meta and "title" not in meta["source"]:
         meta.pop("source")
-    if "year" not in meta and not any(YEAR.search(meta.get(k, "")) for k in ("written", "first-published")):
-        report.check.append("no year of writing or publication on the page")
+    report.check += year_check(meta, head.fields, head.blocks)
     return meta, [f"From the page's header, fitting no key: {line}" for line in mapped.free]
 
 

@@ -354,6 +354,10 @@ def tidy(blocks: list[str], author: str, left_out: list[str], mapped: list[str],
     folded_author = words(author)
     for block in blocks:
         found = _heading(block)
+        if (cells := _one_column(block)) is not None:
+            mapped.append(f"{where}: a table of one column (a boxed note) set as {len(cells)} paragraph(s)")
+            out += [escape_line_start(cell) for cell in cells]
+            continue
         if found is None:
             out.append("***" if BREAK_LINE.match(re.sub(r"\\(.)", r"\1", block).strip()) and "\n" not in block else block)
             continue
@@ -394,3 +398,12 @@ def unheaded(blocks: list[str], mapped: list[str], where: str) -> list[str]:
             out[index] = escape_line_start(found[1])
             mapped.append(f"{where}: the heading {found[1]!r}, which heads nothing, set as a paragraph")
     return out
+
+
+def _one_column(block: str) -> list[str] | None:
+    """A Markdown table of one column (a page's boxed note): its cells' text; None for any
+    other block."""
+    lines = block.split("\n")
+    if len(lines) < 2 or not all(line.startswith("| ") and line.endswith(" |") and len(re.findall(r"(?<!\\)\|", line)) == 2 for line in lines):
+        return None
+    return [cell for line in lines if (cell := line[2:-2].strip()) and cell != "---"]

@@ -22,6 +22,12 @@ class Field:
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, absolute address)
     notes: list[str] = field(default_factory=list)  # lines without a label that follow it
 
+    def __post_init__(self) -> None:
+        # `<span class="info">Source</span>: …`: the colon outside the label's span.
+        self.label = self.label.strip().rstrip(":").strip()
+        if self.label and self.value.startswith(":"):
+            self.value = self.value[1:].strip()
+
 
 def _key(label: str) -> str:
     return re.sub(r"[^a-z]+", " ", label.lower()).strip()
@@ -221,3 +227,42 @@ def seen_author(shown: str | None, headings: list[str], hidden: str | None, repo
 def _same_person(one: str, other: str) -> bool:
     surnames = {name.split()[-1].lower().strip(".") for name in re.split(r"\s+(?:and|&)\s+|,\s+", one) if name.split()}
     return any(word.lower().strip(".,") in surnames for word in other.split())
+
+
+def info_label(text: str, tail: str | None) -> bool:
+    """Whether a `<span class="info">` is a header label: "Written:", or "Source" with the
+    colon after the span."""
+    text = text.strip()
+    return text.endswith(":") or (is_label(text) and (tail or "").lstrip().startswith(":"))
+
+
+_FROM = re.compile(r"^(?:From|Source)\s*:?\s+(.+?)(?:[,;.]\s*|\s+)((?:Transcribed|Transcription|Marked up|HTML|Html|Proofread|Proofed)\b.*)?$", re.S)
+_CREDIT = re.compile(r"^(Transcribed(?: (?:&|and) marked up)?|Transcription(?:/Markup)?|Marked up|HTML Markup|Html Markup|Proofread|Proofed)(?: by)?\s*:?\s*(.+?)\.?$", re.I)
+
+
+def info_fields(line: str) -> list[Field]:
+    """A header written as one line: "From Lenin Collected Works, Volume 21, Transcribed &
+    marked up by Joe Smith." → Source and Transcription/Markup; [] for any other line."""
+    found = _FROM.match(line.strip())
+    if found is None:
+        return []
+    fields = [Field("Source", found.group(1).strip(" ,;"))]
+    for credit in re.split(r"[,;]\s+|\.\s+(?=Transcri|Marked|HTML|Html|Proof)", found.group(2) or ""):
+        if (match := _CREDIT.match(credit.strip())) is not None:
+            label = "Transcription/Markup" if re.search(r"marked up|markup", match.group(1), re.I) and match.group(1).lower().startswith("transcri") else match.group(1)
+            fields.append(Field(label, match.group(2).strip()))
+    return fields
+
+
+def year_check(meta: dict[str, Any], fields: list[Field], blocks: list[str]) -> list[str]:
+    """What the report says of a work with no year of writing or publication in its header's
+    Written or First published: never that the page has none when it prints one."""
+    if "year" in meta or any(YEAR.search(str(meta.get(key, ""))) for key in ("written", "first-published")):
+        return []
+    for item in fields:
+        if years := YEAR.findall(" ".join([item.value, *item.notes])):
+            return [f"no Written or First published field with a year; the header's {item.label or 'line'} prints {years[0]}: set 'year' (or 'written') in work.toml if it is the work's"]
+    for block in blocks[:6]:
+        if years := YEAR.findall(block):
+            return [f"the header names no year of writing or publication; the page's text prints {years[0]} near its start: set 'year' (or 'written') in work.toml if it is the work's"]
+    return ["no year of writing or publication on the page"]

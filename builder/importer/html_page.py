@@ -14,7 +14,7 @@ from lxml import etree, html
 
 from ..errors import BuildError
 from .fetch import is_address, resolve
-from .header import Field
+from .header import Field, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, STOPS, find_linked, find_written
 from .report import Report
@@ -213,10 +213,10 @@ class _Converter:
         return found
 
     def header(self, body: html.HtmlElement) -> list[Field]:
-        label = next((s for s in body.iter("span") if "info" in _classes(s) and s.text_content().strip().endswith(":")), None)
+        label = next((s for s in body.iter("span") if "info" in _classes(s) and info_label(s.text_content(), s.tail)), None)
         block = next((a for a in label.iterancestors() if a.tag in ("p", "div")), None) if label is not None else None
         if block is None:
-            return []
+            return self.info_line(body)
         fields: list[Field] = []
         for line in _lines(block):
             label_span = next((e for e in line if isinstance(e, html.HtmlElement) and "info" in _classes(e)), None)
@@ -235,6 +235,15 @@ class _Converter:
                 fields.append(Field("", text, links))
         _drop(block)
         return fields
+
+    def info_line(self, body: html.HtmlElement) -> list[Field]:
+        """A header written as one line of class "info": "From …, Transcribed & marked up by …"."""
+        for block in body.iter("p", "div"):
+            if _classes(block) & {"info", "information"} and (fields := info_fields(" ".join(block.text_content().split()))):
+                self.report.mapped.append(f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, read as {', '.join(f.label for f in fields)}")
+                _drop(block)
+                return fields
+        return []
 
     def credits_at_end(self, body: html.HtmlElement) -> list[Field]:
         """A page with no header block may give its credits after the text."""
