@@ -103,3 +103,16 @@ def test_a_note_shows_its_source_number_or_its_place_never_a_label(tmp_path: Pat
 def test_a_mark_is_never_a_label_made_unique(label: str) -> None:
     mark = note_mark(label)
     assert mark is None or ("_" not in mark and len(mark) <= 6)
+
+
+def test_folio_check_lints_the_works_whose_editions_it_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder import cli
+
+    shelf = tmp_path / "source"
+    shelf.mkdir()
+    _work(shelf, "# One\n\nWords.\n\n## Notes\n")
+    _work(shelf, TEXT, name="the-book-two")  # its editions not checked
+    monkeypatch.setattr(cli, "SOURCE", shelf)
+    found = cli._lint_sources_of([tmp_path / "the-book.epub", tmp_path / "the-book-a4.pdf"])
+    assert [(finding.code, finding.path) for finding in found] == [("L003", f"{shelf / 'the-book' / 'p1.md'}:5")]
+    assert cli._lint_sources_of([tmp_path / "the-book-two.epub"]) == []
