@@ -152,9 +152,9 @@ def test_a_chapter_s_title_and_the_contents_words_for_it_are_set_once(label: str
 
 def test_headings_that_are_not_the_text_s_are_tidied() -> None:
     report = Report()
-    blocks = ["## MIA > Archive > Lenin", "## V. I. Lenin", "## London, August 5, 1890", "Words.", "## \\* \\* \\*", "More.", "\\* \\* \\*", "Last.", "## Translator's notes:"]
+    blocks = ["## MIA > Archive > Lenin", "## Contents", "## V. I. Lenin", "## London, August 5, 1890", "Words.", "## \\* \\* \\*", "More.", "\\* \\* \\*", "Last.", "## Translator's notes:"]
     assert book.tidy(blocks, "V. I. Lenin", report.left_out, report.mapped, "text.md") == ["{.dateline}\nLondon, August 5, 1890", "Words.", "***", "More.", "***", "Last."]
-    assert len(report.left_out) == 3 and "Translator's notes:" in report.left_out[-1]
+    assert len(report.left_out) == 4 and "Translator's notes:" in report.left_out[-1]
     assert book.unheaded(["### Part I", "## Section 1", "Words."], report.mapped, "ch01.md") == ["Part I", "## Section 1", "Words."]
 
 

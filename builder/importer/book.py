@@ -347,8 +347,8 @@ def chapter_heading(label: str | None, page_title: str, blocks: list[str], book:
 
 
 def tidy(blocks: list[str], author: str, left_out: list[str], mapped: list[str], where: str) -> list[str]:
-    """Headings that are not the text's headings: the breadcrumb and the author's name left
-    out, a date line set as a date line, a row of asterisks as a section break, a heading with
+    """Headings that are not the text's headings: the breadcrumb, a "Contents" heading and
+    the author's name left out, a date line set as a date line, a row of asterisks as a section break, a heading with
     no words dropped, and headings with nothing after them to the part's end left out."""
     out: list[str] = []
     folded_author = words(author)
@@ -369,6 +369,8 @@ def tidy(blocks: list[str], author: str, left_out: list[str], mapped: list[str],
             out.append("***")
         elif not words(text):
             left_out.append(f"{where}: a heading with no words ({plain!r})")
+        elif re.fullmatch(r"(?:table of )?contents:?", plain.strip(), re.I):
+            left_out.append(f"{where}: the heading {plain!r}, over a contents list the editions make their own")
         elif BREADCRUMB.match(plain):
             left_out.append(f"{where}: navigation or page furniture: {plain!r}")
         elif folded_author and words(text) in (folded_author, f"by {folded_author}"):
