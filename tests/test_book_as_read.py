@@ -77,7 +77,7 @@ def test_a_book_repeating_its_title_at_each_chapter_head_imports_one_heading_per
         assert [note.number for note in part.notes.values()] == [str(k) for k in range(1, called + 1)]
         assert ("\n***\n" in part.path.read_text(encoding="utf-8")) == (style["breaks"] and len(parts[work.parts.index(part)][1]) > 1)
     assert lint(done.folder) == []
-    assert "which the book repeats at the head of its chapters" in (done.folder / "import-report.md").read_text(encoding="utf-8")
+    assert "a heading the book repeats at the head of its chapters: 'Karl Marx'" in (done.folder / "import-report.md").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +134,7 @@ def test_furniture_is_what_the_book_repeats_not_a_heading_every_chapter_has() ->
     shape = book.shape(heads, "Karl Marx", "V. I. Lenin", ["Karl Marx", "A Sketch"], collection=False)
     assert shape.repeated == {"karl marx", "a sketch"}
     left: list[str] = []
-    assert book.chapter_heading("Dialectics", "Karl Marx", heads[0][1], shape, left, "ch01.md") == ("Dialectics", ["Words."])
+    assert book.chapter_heading("Dialectics", "Karl Marx", heads[0][1], shape, book.listing(left, "ch01.md")) == ("Dialectics", ["Words."])
     assert len(left) == 2
 
 
@@ -153,7 +153,7 @@ def test_a_chapter_s_title_and_the_contents_words_for_it_are_set_once(label: str
 def test_headings_that_are_not_the_text_s_are_tidied() -> None:
     report = Report()
     blocks = ["## MIA > Archive > Lenin", "## Contents", "## V. I. Lenin", "## London, August 5, 1890", "Words.", "## \\* \\* \\*", "More.", "\\* \\* \\*", "Last.", "## Translator's notes:"]
-    assert book.tidy(blocks, "V. I. Lenin", report.left_out, report.mapped, "text.md") == ["{.dateline}\nLondon, August 5, 1890", "Words.", "***", "More.", "***", "Last."]
+    assert book.tidy(blocks, "V. I. Lenin", book.listing(report.left_out, "text.md"), report.mapped, "text.md") == ["{.dateline}\nLondon, August 5, 1890", "Words.", "***", "More.", "***", "Last."]
     assert len(report.left_out) == 4 and "Translator's notes:" in report.left_out[-1]
     assert book.unheaded(["### Part I", "## Section 1", "Words."], report.mapped, "ch01.md") == ["Part I", "## Section 1", "Words."]
 

@@ -8,6 +8,8 @@ gives in the slug, no claim that the page has no year when it prints one, and no
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -66,3 +68,25 @@ def test_a_page_in_any_of_the_archive_s_shapes_imports_clean(tmp_path_factory: p
     if furniture:
         assert f"{{.dateline}}\nMoscow, {MONTHS[year % 5]} 3, {year}" in text
     assert lint(done.folder) == []
+
+
+# -- quotes and dashes set as the rest of the text sets them -----------------------------------
+
+pieces = st.lists(st.sampled_from(['"', "'", "--", "---", "—", "“", "”", "’", "\\.", "\\-", "[^4_1]", "](https://a.org/\"x\")", "{lang=de}", "| --- |", " ", "word", "Marx's", "1\\."]), max_size=30).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces)
+def test_quotes_are_set_as_the_text_sets_them_and_nothing_else_changes(text: str) -> None:
+    from builder.importer.report import Report
+    from builder.importer.typography import settle
+
+    done = settle({"text.md": text}, Report())["text.md"]
+    held = ["\\.", "\\-", "[^4_1]", "](https://a.org/\"x\")", "{lang=de}", "---"]
+    assert all(done.count(piece) >= text.count(piece) for piece in held if piece != "---")
+    assert done.count("---") == text.count("---")  # a run of hyphens is no dash typed
+    if re.search(r"[“”‘’]", text):
+        assert '"' not in re.sub(r"\]\([^)]*\)", "", done)
+    else:
+        assert done.count('"') == text.count('"')
+    assert re.sub(r"[\"'“”‘’—-]", "", done) == re.sub(r"[\"'“”‘’—-]", "", text)  # the words untouched

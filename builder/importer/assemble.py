@@ -303,11 +303,11 @@ def _slug(meta: dict[str, Any], location: str) -> str:
 def _markdown_parts(parts: list[Part], index: PageText | None, report: Report, author: str = "", in_book: tuple[str, list[str], bool] | None = None) -> dict[str, str]:
     texts = {}
     used: set[str] = set()
-    tidied = {part.file: book.tidy(list(part.text.blocks), author, report.left_out, report.mapped, part.file) for part in parts}
+    tidied = {part.file: book.tidy(list(part.text.blocks), author, book.listing(report.left_out, part.file), report.mapped, part.file) for part in parts}
     shape = book.shape([(p.text.title, tidied[p.file]) for p in parts if p.href], in_book[0], author, in_book[1], in_book[2]) if in_book else None
     for number, part in enumerate(parts, start=1):
         page = part.text
-        heading, blocks = book.chapter_heading(part.title, page.title, tidied[part.file], shape if part.href else None, report.left_out, part.file)
+        heading, blocks = book.chapter_heading(part.title, page.title, tidied[part.file], shape if part.href else None, book.listing(report.left_out, part.file))
         blocks = book.unheaded(blocks, report.mapped, part.file)
         if number == 1 and index is not None:
             blocks = [block for block in index.blocks if block.startswith("![")] + blocks

@@ -6,6 +6,7 @@ chapters of one work or separate works (a collection, imported as a volume)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import get_close_matches
 from itertools import islice
@@ -229,6 +230,14 @@ def another_work(author: str | None, fields: list[Field], book_author: str | Non
 # -- a book's parts as a reader sees them ----------------------------------------------------
 
 _HEADING = re.compile(r"^(#{1,6}) (.*)$", re.S)
+# Where a run of a page's words left out goes: (the words, why), for the report.
+Leave = Callable[[str, str], None]
+
+
+def listing(left_out: list[str], where: str) -> Leave:
+    """A `Leave` that quotes each run in the report's "Left out", with its page."""
+    return lambda words, reason: left_out.append(f"{where}: {reason}: {words!r}")
+
 # A chapter's own numbering, set aside when a contents page's words are matched with the
 # page's title ("II: Proletarians and Communists", "Chapter Two. Proletarians and Communists").
 _NUMBERING = re.compile(r"^(?:(?:chapter|part|book|section|letter)\s+[\w-]+|[IVXLC]+|\d+)\s*[.:—–-]?\s+", re.I)
@@ -317,19 +326,19 @@ def headings(blocks: list[str]) -> list[str]:
     return [found[1] for block in blocks if (found := _heading(block)) is not None]
 
 
-def chapter_heading(label: str | None, page_title: str, blocks: list[str], book: Shape | None, left_out: list[str], where: str) -> tuple[str, list[str]]:
+def chapter_heading(label: str | None, page_title: str, blocks: list[str], book: Shape | None, leave: Leave) -> tuple[str, list[str]]:
     """A part's heading, set once, and its blocks: the book's title, author and the headings
-    every chapter repeats left out (each quoted in `left_out`); the contents page's words and
+    every chapter repeats left out (each given to `leave`); the contents page's words and
     the page's title that name one chapter set as one heading, the page's own words kept."""
     blocks = list(blocks)
     if book is not None:
         for index in reversed(_leading(blocks)):
             text = _heading(blocks[index])[1]  # type: ignore[index]
             if book.furniture(text):
-                left_out.append(f"{where}: the heading {words(text) and text!r}, which the book repeats at the head of its chapters")
+                leave(text, "a heading the book repeats at the head of its chapters")
                 del blocks[index]
         if book.furniture(page_title):
-            left_out.append(f"{where}: the heading {page_title!r}, which the book repeats at the head of its chapters")
+            leave(page_title, "a heading the book repeats at the head of its chapters")
             page_title = ""
     if label is None:
         return (page_title or "Untitled"), blocks
@@ -346,7 +355,7 @@ def chapter_heading(label: str | None, page_title: str, blocks: list[str], book:
     return heading, blocks
 
 
-def tidy(blocks: list[str], author: str, left_out: list[str], mapped: list[str], where: str) -> list[str]:
+def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where: str) -> list[str]:
     """Headings that are not the text's headings: the breadcrumb, a "Contents" heading and
     the author's name left out, a date line set as a date line, a row of asterisks as a section break, a heading with
     no words dropped, and headings with nothing after them to the part's end left out."""
@@ -368,13 +377,13 @@ def tidy(blocks: list[str], author: str, left_out: list[str], mapped: list[str],
         elif BREAK_LINE.match(plain):
             out.append("***")
         elif not words(text):
-            left_out.append(f"{where}: a heading with no words ({plain!r})")
+            leave(plain, "a heading with no words")
         elif re.fullmatch(r"(?:table of )?contents:?", plain.strip(), re.I):
-            left_out.append(f"{where}: the heading {plain!r}, over a contents list the editions make their own")
+            leave(plain, "the heading over a contents list the editions make their own")
         elif BREADCRUMB.match(plain):
-            left_out.append(f"{where}: navigation or page furniture: {plain!r}")
+            leave(plain, "navigation or page furniture")
         elif folded_author and words(text) in (folded_author, f"by {folded_author}"):
-            left_out.append(f"{where}: the author's name {plain!r} set as a heading; the title page names the author")
+            leave(plain, "the author's name set as a heading; the title page names the author")
         elif DATE_LINE.match(plain):
             mapped.append(f"{where}: the heading {plain!r} set as a date line")
             out.append(f"{{.dateline}}\n{text}")
@@ -383,7 +392,7 @@ def tidy(blocks: list[str], author: str, left_out: list[str], mapped: list[str],
     while out and (_heading(out[-1]) is not None or out[-1] == "***"):
         dropped = out.pop()
         if dropped != "***":
-            left_out.append(f"{where}: the heading {_heading(dropped)[1]!r}, with nothing after it to the part's end")  # type: ignore[index]
+            leave(_heading(dropped)[1], "a heading with nothing after it to the part's end")  # type: ignore[index]
     while out and out[0] == "***":
         out.pop(0)
     return out
