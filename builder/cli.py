@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 from . import NAME, __version__
-from .editions.kinds import DEFAULT_FORMATS, FORMATS, kind_of_file
+from .editions.kinds import DEFAULT_FORMATS, FORMATS, KINDS, MARKS, PRINT_COVER, kind_of_file
 from .editions.papers import DEFAULT_PAPER, papers
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
@@ -23,7 +23,7 @@ from .importer.report import REPORT_FILE
 from .paths import DIST, SOURCE, shown_path
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help and --version start fast
-    from .checks.validators import Finding
+    from .errors import Finding
     from .shelf.build import Report
 
 app = typer.Typer(
@@ -75,21 +75,27 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise _Stopped
 
 
-@app.command()
+def _default_files() -> str:
+    """The files `folio build` makes, as the registry names them (a kind that takes trims, in each)."""
+    kinds = [KINDS[name] for name in DEFAULT_FORMATS]
+    return ", ".join(kind.file_name("<slug>") + (f" or {kind.file_name('<slug>', kind.variant(trim='<trim>'))}" if "trim" in kind.options else "") for kind in kinds)
+
+
+@app.command(help=f"Build editions into dist/: {_default_files()} (and {KINDS[PRINT_COVER].file_name('<slug>')} with --cover); unchanged works are skipped.")
 def build(
     paths: Annotated[list[Path] | None, typer.Argument(help="Work folders to build (default: every folder in source/).", show_default=False)] = None,
     format: Annotated[list[str] | None, typer.Option("--format", "-f", help=f"Kind of edition, from {', '.join(FORMATS)}; repeat for several (default: {', '.join(DEFAULT_FORMATS)}).", show_default=False)] = None,
     trim: Annotated[list[str] | None, typer.Option("--trim", "-t", help=f"Page size of the PDF, from styles/trims: {', '.join(trims())}; repeat for several.", show_default=DEFAULT_TRIM)] = None,
     all_trims: Annotated[bool, typer.Option("--all-trims", help="Build the PDF in every trim.")] = False,
-    print_marks: Annotated[bool, typer.Option("--print-marks", help="Add 3 mm bleed and crop marks to the PDF, for print shops (files end in -print.pdf).")] = False,
-    cover: Annotated[bool, typer.Option("--cover", help="Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): <slug>-cover.pdf.")] = False,
+    print_marks: Annotated[bool, typer.Option("--print-marks", help=f"Add 3 mm bleed and crop marks to the PDF, for print shops (files end in {', '.join(MARKS + kind.suffix for kind in KINDS.values() if 'marks' in kind.options)}).")] = False,
+    cover: Annotated[bool, typer.Option("--cover", help=f"Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): {KINDS[PRINT_COVER].file_name('<slug>')}.")] = False,
     paper: Annotated[str, typer.Option("--paper", help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.")] = DEFAULT_PAPER,
     dist: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions to.")] = DIST,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Works built at once, and the cores a long book's PDF is laid out on (default: the number of cores).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every work, even those whose inputs are unchanged.")] = False,
     shard: Annotated[str | None, typer.Option("--shard", metavar="K/N", help="Build only the K-th of N shares of the works (by slug), e.g. on one machine of N.", show_default=False)] = None,
 ) -> None:
-    """Build editions into dist/: <slug>.epub, <slug>.kepub.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf); unchanged works are skipped."""
+    """Build editions into dist/; unchanged works are skipped."""
     from .release.manifest import MANIFEST
     from .release.shards import in_shard, parse_shard
     from .shelf.build import Report
@@ -112,7 +118,6 @@ def build(
         raise typer.BadParameter(str(error), param_hint="--shard") from None
     chosen = editions(formats, chosen_trims, print_marks, cover, paper)
     jobs = jobs or cores()
-    os.environ["FOLIO_JOBS"] = str(jobs)  # for a long book's PDF, laid out in runs on as many cores (editions/pdf.py)
     # When every work will be built (--force, or no release yet) by several processes, their
     # writers load while the works are found and keyed; a build that may find nothing to do
     # starts no fork server before it knows (its import would only cost).
@@ -246,6 +251,7 @@ def check(
     """Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
     from .checks import reader
     from .checks import validators as checks
+    from .checks.kinds import check as check_file
 
     files = sorted(_edition_files(paths or [DIST]))
     if not files:
@@ -260,20 +266,19 @@ def check(
     for path in files:
         kind = kind_of_file(path.name)
         assert kind is not None  # _edition_files keeps only editions
-        found = kind.check(path, None) + aced.get(path, []) + read.get(shown_path(path), [])
+        found = check_file(kind, path) + aced.get(path, []) + read.get(shown_path(path), [])
         findings += found
         mark = "[green]ok[/green]" if not found else f"[red]{_count(len(found), 'problem')}[/red]"
         out.print(f"  {shown_path(path)}  {mark}")
-        if kind.name == "epub":
-            _warn_of_untagged_foreign_words(path)
+        if kind.capabilities is not None and kind.capabilities.reading_system:  # its text tagged with languages for a reading system
+            _warn_of_untagged_foreign_words(path, path.name.removesuffix(kind.suffix))
     findings += _lint_sources_of(files)
     _conclude(f"{_count(len(files), 'file')} checked, {_count(len(findings), 'problem')}", findings=findings)
 
 
 def _lint_sources_of(files: list[Path]) -> list[Finding]:
     """`folio lint` on the works of source/ whose editions are checked."""
-    from .checks.validators import Finding
-    from .errors import SourceError
+    from .errors import Finding, SourceError
     from .source.folders import find_works
     from .source.lint import lint
 
@@ -355,11 +360,11 @@ def serve(
         raise BuildError(f"127.0.0.1:{port}", f"cannot serve there: {error.strerror or error}", hint="choose another port: folio serve --port 8001", code="C011") from None
 
 
-def _warn_of_untagged_foreign_words(epub: Path) -> None:
+def _warn_of_untagged_foreign_words(epub: Path, slug: str) -> None:
     """A warning, not a failure: the dictionary check only guesses (builder/checks/foreign_words.py)."""
     from .checks.foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
 
-    folder = SOURCE / epub.stem
+    folder = SOURCE / slug
     if words := untagged_foreign_words(epub, allowed_words(folder)):
         listed = ", ".join(f"{word} ({language})" for word, language in sorted(words.items()))
         err.print(

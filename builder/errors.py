@@ -38,3 +38,16 @@ class BuildError(Exception):
 
 class SourceError(BuildError):
     """The source folder of a work is malformed (metadata, text, notes)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem a check found in a built file, with its catalogued code (builder/codes.py).
+    Here, not in the checks, so that any stage can name one without loading a checker."""
+
+    path: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.code}]"

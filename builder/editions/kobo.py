@@ -27,7 +27,13 @@ from datetime import datetime
 from lxml import etree
 
 from ..paths import STYLES
-from .epub import normalise_epub_zip
+from .kinds import Kind, RenderContext
+from .zips import reproducible_zip
+
+KIND = Kind(
+    name="kepub", suffix=".kepub.epub", format="kepub", media_type="application/kepub+zip", title="Kobo EPUB, for Kobo e-readers",
+    check="builder.checks.validators:epubcheck", needs="epub", zipped=True,
+)
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 _OPF_NS = {"opf": "http://www.idpf.org/2007/opf"}
@@ -42,6 +48,11 @@ _PARAGRAPHS = {"p", "ol", "ul", "table"}  # each starts a new P in the span ids
 _VERBATIM = {"script", "style", "pre", "audio", "video", "svg", "math"}  # text kept as it is
 
 
+def make(context: RenderContext) -> bytes:
+    """One file of this kind (the registry's writer: kinds.py)."""
+    return kepub(context.made_from, context.work.edition_date)
+
+
 def kepub(epub: bytes, when: datetime) -> bytes:
     """The Kobo edition of an EPUB made by epub.py."""
     source = zipfile.ZipFile(io.BytesIO(epub))
@@ -51,7 +62,7 @@ def kepub(epub: bytes, when: datetime) -> bytes:
         for name in source.namelist():
             data = source.read(name)
             target.writestr(name, transform_document(data) if name in spine else data)
-    return normalise_epub_zip(out.getvalue(), when)
+    return reproducible_zip(out.getvalue(), when)
 
 
 def spine_documents(archive: zipfile.ZipFile) -> list[str]:

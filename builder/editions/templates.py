@@ -1,7 +1,7 @@
 """The one template layer: a Jinja2 environment over styles/, shared by every edition.
 
 Editions differ only through their kind's capabilities, which the templates read as
-`features` (editions/kinds.py), and through their stylesheets; there is no per-format copy of
+`features` (editions/capabilities.py), and through their stylesheets; there is no per-format copy of
 a template, and no template asks which kind it renders.
 """
 
@@ -20,7 +20,7 @@ from ..source.model import Work
 from .html import render
 
 if TYPE_CHECKING:
-    from .kinds import Capabilities
+    from .capabilities import Capabilities
 
 
 @cache

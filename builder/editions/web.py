@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ..paths import STYLES
 from ..source.model import Work
-from .kinds import Capabilities
+from .capabilities import Capabilities
 from .templates import render_page
 
 WEB = Capabilities(notes="pop-up", links="live", reading_system=False, typeface="reader's", rights_before_contents=False)
