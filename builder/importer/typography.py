@@ -17,7 +17,7 @@ _ELISION = re.compile(r"‘(?=\d\d\b)")  # ’48, not ‘48
 # What SmartyPants must not touch: the source format's escapes (it reads `\.` and `\-` as its
 # own), a run of three hyphens or more (a table's delimiter row, in a quotation too; a blank
 # left in the text: only "--" is a dash typed), a note's label, a link's address, an attribute block.
-_KEEP = re.compile(r"\\.|-{3,}|\[\^[^\]]*\]|\]\([^)]*\)|\{[.#][^}]*\}|\{lang=[^}]*\}")
+_KEEP = re.compile(r"(?:\\?-){3,}|\\.|\[\^[^\]]*\]|\]\([^)]*\)|\{[.#][^}]*\}|\{lang=[^}]*\}")
 
 
 def settle(texts: dict[str, str], report: Report) -> dict[str, str]:
