@@ -19,7 +19,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("release", ("builder.release.*",)),
     ("shelf", ("builder.shelf.*",)),
     ("preview", ("builder.preview.*",)),
-    ("cli", ("builder.cli", "builder.__main__")),
+    ("cli", ("builder.cli", "builder.__main__", "builder.new.*")),  # new: `folio new`, a shelf's template
 )
 
 

@@ -25,11 +25,11 @@ from urllib.parse import quote
 
 from ..editions.kinds import kind_of_file
 from ..errors import Finding
-from ..paths import ROOT, shown_path
+from ..paths import SCRIPTS, shown_path
 from .local_server import folder_route, serving
 from .validators import run_checker
 
-READER_SCRIPT = ROOT / "scripts" / "reader"
+READER_SCRIPT = SCRIPTS / "reader"
 ENGINE = Path(__file__).resolve().parent / "engine"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 

@@ -22,10 +22,10 @@ from pypdf import PdfReader
 
 from ..editions.pdf_fonts import pdf_dictionary, stray_fonts, unembedded_fonts
 from ..errors import Finding
-from ..paths import ROOT, shown_path
+from ..paths import SCRIPTS, shown_path
 from . import epubcheck_service
 
-ACE_SCRIPT = ROOT / "scripts" / "ace"
+ACE_SCRIPT = SCRIPTS / "ace"
 # Every external checker runs with a timeout, so that a hung Java or Chromium cannot hang
 # `check` or `verify`: FOLIO_CHECK_TIMEOUT seconds (default 300, ample for a book of 20 MB).
 DEFAULT_TIMEOUT = 300
@@ -82,7 +82,7 @@ def epubcheck(path: Path, expect_title: str | None = None) -> list[Finding]:
     for message in report.get("messages", []):
         if message["severity"] not in {"FATAL", "ERROR", "WARNING"}:
             continue
-        where = ", ".join(f"{loc.get('path')}:{loc.get('line')}" for loc in message.get("locations", [])[:3])
+        where = ", ".join(f"{loc.get('path')}:{loc.get('line')}" for loc in message.get("locations", []))  # every place it names
         findings.append(Finding(shown, "E101", f"EPUBCheck {message['severity'].lower()} {message['ID']}: {message['message']} ({where})"))
     return findings
 

@@ -16,7 +16,7 @@ from lxml import etree
 
 from .. import NAME
 from ..errors import BuildError
-from ..paths import STYLES
+from ..paths import style_file
 from ..source.images import media_type
 from ..source.model import Part, Work
 from .capabilities import Capabilities
@@ -97,7 +97,7 @@ def write_epub(work: Work) -> bytes:
     nav = _document(work, "nav", "nav.xhtml", render_page("epub/nav.xhtml", work, KIND.capabilities, hrefs=hrefs), properties=["nav"])
     book.add_item(nav)
     for name in ("common.css", "epub.css"):
-        book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=(STYLES / name).read_bytes()))
+        book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=style_file(name).read_bytes()))
     for number, name in enumerate(work.images, start=1):
         data = (work.folder / name).read_bytes()
         book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=f"{IMAGES}/{name}", media_type=media_type(data) or "", content=data))

@@ -26,7 +26,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from ..paths import STYLES
+from ..paths import style_file
 from .kinds import Kind, RenderContext
 from .zips import reproducible_zip
 
@@ -38,7 +38,7 @@ KIND = Kind(
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 _OPF_NS = {"opf": "http://www.idpf.org/2007/opf"}
 _CONTAINER_NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container"}
-STYLE_FILE = STYLES / "kobo.css"
+STYLE_FILE = "kobo.css"  # under styles/
 
 # A sentence fragment ends after . ! ? or :, a closing quote or ellipsis, and the spaces
 # that follow; what is left after the last such end is a fragment too.
@@ -83,7 +83,7 @@ def transform_document(data: bytes) -> bytes:
     head, body = root.find(f"{{{XHTML_NS}}}head"), root.find(f"{{{XHTML_NS}}}body")
     assert head is not None and body is not None, "epub.py writes every document with a head and a body"
     style = etree.SubElement(head, f"{{{XHTML_NS}}}style", {"type": "text/css", "class": "kobostylehacks"})
-    style.text = _CSS_COMMENT.sub("", STYLE_FILE.read_text(encoding="utf-8")).strip()  # the rules, not our notes on them
+    style.text = _CSS_COMMENT.sub("", style_file(STYLE_FILE).read_text(encoding="utf-8")).strip()  # the rules, not our notes on them
     style.tail = "\n"
     _wrap_body(body)
     _Spans().element(body)

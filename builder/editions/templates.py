@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it.token import Token
 
 from .. import NAME, __version__
-from ..paths import STYLES
+from ..paths import style_folders
 from ..source.model import Work
 from .html import render
 
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(STYLES / "templates"),
+        loader=FileSystemLoader([folder / "templates" for folder in style_folders()]),  # the project's first
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,  # a misspelt field in a template fails the build
         trim_blocks=True,

@@ -21,7 +21,7 @@ from urllib.parse import quote, unquote, urlsplit
 from ..checks.local_server import Route, StaticHandler, content_type, make_server
 from ..editions.kinds import KINDS, Kind, RenderContext
 from ..errors import BuildError
-from ..paths import STYLES
+from ..paths import style_folders
 from .watch import Snapshot, snapshot
 
 POLL = 0.5  # seconds between two looks at the files' modification times
@@ -185,7 +185,7 @@ def run(folder: Path, routes: dict[str, Route], port: int, pdf: bool, ready: Cal
     """Build, serve and watch until interrupted."""
     preview = Preview(folder, pdf)
     server = serve(preview, routes, port)
-    folders = [folder, STYLES]
+    folders = [folder, *style_folders()]
     # Seen before the server says it is ready: any change after that is built.
     threading.Thread(target=preview.watch, args=(folders, snapshot(folders)), daemon=True).start()
     ready(f"http://127.0.0.1:{server.server_address[1]}/")
