@@ -296,11 +296,12 @@ def _lint_sources_of(files: list[Path]) -> list[Finding]:
     from .source.folders import find_works
     from .source.lint import lint
 
-    slugs = sorted((folder.name for folder in find_works(SOURCE)), key=len, reverse=True) if SOURCE.is_dir() else []
+    source = project().source
+    slugs = sorted((folder.name for folder in find_works(source)), key=len, reverse=True) if source.is_dir() else []
     found: list[Finding] = []
     for slug in sorted({next((s for s in slugs if path.name.startswith((f"{s}.", f"{s}-"))), "") for path in files} - {""}):
         try:
-            found += [Finding(finding.where(), finding.code, finding.message) for finding in lint(SOURCE / slug)]
+            found += [Finding(finding.where(), finding.code, finding.message) for finding in lint(source / slug)]
         except SourceError:
             continue  # its build says what is wrong with it
     return found

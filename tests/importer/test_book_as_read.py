@@ -24,7 +24,6 @@ from builder.importer.fetch import Fetcher
 from builder.importer.report import Report
 from builder.source.lint import lint
 from builder.source.loader import load_work
-
 from tests.conftest import EDITION_EPOCH, run_cli
 
 NS = {"x": "http://www.w3.org/1999/xhtml"}

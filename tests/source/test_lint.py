@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from builder.source.lint import lint
 from builder.source.loader import load_work
 from builder.source.text import note_mark
-
 from tests.conftest import ROOT, run_here
 
 WORK = """title = "The Book"
@@ -104,15 +103,3 @@ def test_a_mark_is_never_a_label_made_unique(label: str) -> None:
     mark = note_mark(label)
     assert mark is None or ("_" not in mark and len(mark) <= 6)
 
-
-def test_folio_check_lints_the_works_whose_editions_it_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from builder import cli
-
-    shelf = tmp_path / "source"
-    shelf.mkdir()
-    _work(shelf, "# One\n\nWords.\n\n## Notes\n")
-    _work(shelf, TEXT, name="the-book-two")  # its editions not checked
-    monkeypatch.setattr(cli, "SOURCE", shelf)
-    found = cli._lint_sources_of([tmp_path / "the-book.epub", tmp_path / "the-book-a4.pdf"])
-    assert [(finding.code, finding.path) for finding in found] == [("L003", f"{shelf / 'the-book' / 'p1.md'}:5")]
-    assert cli._lint_sources_of([tmp_path / "the-book-two.epub"]) == []
