@@ -259,10 +259,10 @@ def year_check(meta: dict[str, Any], fields: list[Field], blocks: list[str]) -> 
     Written or First published: never that the page has none when it prints one."""
     if "year" in meta or any(YEAR.search(str(meta.get(key, ""))) for key in ("written", "first-published")):
         return []
+    credits = _TRANSLATED | _TRANSCRIBED | _MARKUP | _BOTH | _PROOFREAD | {"public domain", "copyleft", "online version"}
     for item in fields:
-        if years := YEAR.findall(" ".join([item.value, *item.notes])):
+        if _key(item.label) not in credits and (years := YEAR.findall(" ".join([item.value, *item.notes]))):
             return [f"no Written or First published field with a year; the header's {item.label or 'line'} prints {years[0]}: set 'year' (or 'written') in work.toml if it is the work's"]
-    for block in blocks[:6]:
-        if years := YEAR.findall(block):
-            return [f"the header names no year of writing or publication; the page's text prints {years[0]} near its start: set 'year' (or 'written') in work.toml if it is the work's"]
+    if years := YEAR.findall(" ".join(blocks)):
+        return [f"the header names no year of writing or publication; the page's text prints years (the first, {years[0]}): set 'year' (or 'written') in work.toml to the work's"]
     return ["no year of writing or publication on the page"]

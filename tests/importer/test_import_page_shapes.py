@@ -90,3 +90,14 @@ def test_quotes_are_set_as_the_text_sets_them_and_nothing_else_changes(text: str
     else:
         assert done.count('"') == text.count('"')
     assert re.sub(r"[\"'“”‘’—-]", "", done) == re.sub(r"[\"'“”‘’—-]", "", text)  # the words untouched
+
+
+def test_the_report_never_says_a_page_has_no_year_when_it_prints_one() -> None:
+    from builder.importer.header import Field, year_check
+
+    credits = [Field("Transcribed", "Zodiac, 1993")]
+    assert year_check({"written": "Spring 1845"}, credits, []) == []
+    said = year_check({}, credits, ["Part I", "In 1867 the first edition"])
+    assert len(said) == 1 and "prints years (the first, 1867)" in said[0] and "1993" not in said[0]  # a transcriber's year is not the work's
+    assert "Source prints 1919" in year_check({}, [Field("Source", "The Call, May 1919")], [])[0]
+    assert year_check({}, credits, ["No year here."]) == ["no year of writing or publication on the page"]
