@@ -266,3 +266,16 @@ def year_check(meta: dict[str, Any], fields: list[Field], blocks: list[str]) -> 
     if years := YEAR.findall(" ".join(blocks)):
         return [f"the header names no year of writing or publication; the page's text prints years (the first, {years[0]}): set 'year' (or 'written') in work.toml to the work's"]
     return ["no year of writing or publication on the page"]
+
+
+_FACT = re.compile(r"^([A-Z][\w /&-]{1,40}?)\s*:\s*(.*)$")
+
+
+def fact_lines(lines: list[str]) -> list[Field]:
+    """A box of publication facts: two lines or more, every one of them "Label: value" with a
+    label the header knows ("Written: 1914", "Source: …"); [] for any other block."""
+    lines = [line for line in lines if line]
+    found = [_FACT.match(line) for line in lines]
+    if len(lines) < 2 or not all(match is not None and is_label(match.group(1)) for match in found):
+        return []
+    return [Field(match.group(1), match.group(2).rstrip(";").strip()) for match in found if match is not None]

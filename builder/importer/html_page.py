@@ -14,7 +14,7 @@ from lxml import etree, html
 
 from ..errors import BuildError
 from .fetch import is_address, resolve
-from .header import Field, info_fields, info_label
+from .header import Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, STOPS, find_linked, find_written
 from .report import Report
@@ -237,11 +237,18 @@ class _Converter:
         return fields
 
     def info_line(self, body: html.HtmlElement) -> list[Field]:
-        """A header written as one line of class "info": "From …, Transcribed & marked up by …"."""
-        for block in body.iter("p", "div"):
+        """A header written otherwise: one line of class "info" ("From …, Transcribed & marked
+        up by …"), or a box of publication facts, each line a label the header knows
+        ("<b>Written:</b> 1914<br><b>Source:</b> …"), which is the work's provenance, not its text."""
+        for block in body.iter("p", "div", "td"):
             if _classes(block) & {"info", "information"} and (fields := info_fields(" ".join(block.text_content().split()))):
                 self.report.mapped.append(f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, read as {', '.join(f.label for f in fields)}")
                 _drop(block)
+                return fields
+            if block.find(".//p") is None and block.find(".//td") is None and (fields := fact_lines([spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)])):
+                self.report.mapped.append(f"{_short(self.location)}: a box of publication facts, read as the header ({', '.join(f.label for f in fields)})")
+                box = next((a for a in block.iterancestors() if a.tag == "table"), block) if block.tag == "td" else block
+                _drop(box)
                 return fields
         return []
 

@@ -1,6 +1,6 @@
 """Single pages in the shapes the archive writes them, generated: the header in each of its
 styles (labels with the colon inside or outside their span, a one-line "From …, Transcribed &
-marked up by …"), a hidden author tag naming someone else, the breadcrumb, the author and a
+marked up by …", a box of publication facts), a hidden author tag naming someone else, the breadcrumb, the author and a
 date line set as headings, a boxed note of one cell, asterisks between sections. Each imports
 with its header mapped and out of the text, the author the page shows, the year the header
 gives in the slug, no claim that the page has no year when it prints one, and nothing for
@@ -29,12 +29,14 @@ def _header(style: str, year: int) -> str:
         return f'<p class="information"><span class="info">Written:</span> {MONTHS[year % 5]} {year}<br><span class="info">Source:</span> Collected Works, Progress Publishers, Moscow, Volume 21<br><span class="info">Transcription/Markup:</span> Joe Smith</p>'
     if style == "outside":
         return f'<p class="information"><span class="info">Written</span>: {MONTHS[year % 5]} {year}<br><span class="info">Source</span>: Collected Works, Progress Publishers, Moscow, Volume 21<br><span class="info">Transcription/Markup</span>: Joe Smith</p>'
+    if style == "box":
+        return f'<table border="1"><tr><td><b>Written:</b> {MONTHS[year % 5]} {year}<br><b>Source:</b> Collected Works, Progress Publishers, Moscow, Volume 21<br><b>Transcription/Markup:</b> Joe Smith</td></tr></table>'
     return f'<p class="info">From Collected Works, Volume 21, {MONTHS[year % 5]} {year}, Transcribed &amp; marked up by Joe Smith.</p>'
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    style=st.sampled_from(["inside", "outside", "line"]),
+    style=st.sampled_from(["inside", "outside", "line", "box"]),
     year=st.integers(min_value=1848, max_value=1923),
     paragraphs=st.lists(words, min_size=2, max_size=4),
     hidden=st.sampled_from([None, "Lenin", "Rosa Luxemburg"]),
