@@ -291,7 +291,52 @@ def check(
         out.print(f"  {escape(shown_path(path))}  {mark}")
         if kind.capabilities is not None and kind.capabilities.reading_system:  # its text tagged with languages for a reading system
             _warn_of_untagged_foreign_words(path, path.name.removesuffix(kind.suffix))
+    findings += _lint_sources_of(files)
     _conclude(f"{_count(len(files), 'file')} checked, {_count(len(findings), 'problem')}", findings=findings)
+
+
+def _lint_sources_of(files: list[Path]) -> list[Finding]:
+    """`folio lint` on the works of source/ whose editions are checked."""
+    from .errors import Finding, SourceError
+    from .source.folders import find_works
+    from .source.lint import lint
+
+    source = project().source
+    slugs = sorted((folder.name for folder in find_works(source)), key=len, reverse=True) if source.is_dir() else []
+    found: list[Finding] = []
+    for slug in sorted({next((s for s in slugs if path.name.startswith((f"{s}.", f"{s}-"))), "") for path in files} - {""}):
+        try:
+            found += [Finding(finding.where(), finding.code, finding.message) for finding in lint(source / slug)]
+        except SourceError:
+            continue  # its build says what is wrong with it
+    return found
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Work folders to lint (default: every folder in source/).", show_default=False)] = None,
+) -> None:
+    """Lint sources: what a reader would still catch in a work that builds (codes L001–L010, docs/errors.md)."""
+    from .errors import SourceError
+    from .source.lint import lint as lint_folder
+
+    works = _works(paths)
+    count = 0
+    for folder in works:
+        try:
+            findings = lint_folder(folder)
+        except SourceError as error:
+            err.print(f"[red]error:[/red] {error}", soft_wrap=True)
+            count += 1
+            continue
+        for finding in findings:
+            err.print(f"[yellow]lint:[/yellow] {finding}", soft_wrap=True)
+        count += len(findings)
+    summary = f"{_count(len(works), 'work')} linted, {_count(count, 'finding')}"
+    if count:
+        err.print(f"[red]{summary}[/red]")
+        raise typer.Exit(1)
+    out.print(summary)
 
 
 @app.command()

@@ -31,6 +31,7 @@ FAMILIES: dict[str, str] = {
     "I": "Importing archive pages (folio import)",
     "P": "Making an edition, and reading a PDF or an AZW3 back",
     "E": "The external checkers: W3C EPUBCheck and DAISY Ace",
+    "L": "Lint: what a reader would catch in a source that builds (folio lint, every import's report, folio check)",
     "W": "Warnings: reported, but nothing fails",
     "V": "A release folder (folio verify)",
     "R": "Merging shards (folio release merge)",
@@ -179,6 +180,17 @@ CATALOGUE: dict[str, Entry] = {
     "E304": Entry("an image does not load in the reading engine", "check the image file in the work's folder; otherwise report it"),
     "E305": Entry("something is wider than the page in the reading engine", "a bug in the styles (or a table too wide for a phone): report it with the work"),
     # W: warnings
+    # L001–L010: folio lint (builder/source/lint.py)
+    "L001": Entry("text reads as a note's call that no note answers: a label such as 4_1, or a bracketed number", "make it a note's call `[^1]` with its note, or, if the page prints it so, leave it and check the page"),
+    "L002": Entry("a heading inside a part repeats the book's title", "delete the heading: the title page and the running heads give the book's title"),
+    "L003": Entry("a heading has nothing under it (an empty section)", "delete the heading, or move it to the text it heads"),
+    "L004": Entry("the contents would list one entry twice: two parts with one title, or a heading repeating its part's title", "delete the repeated heading, or give each part its own title"),
+    "L005": Entry("a part has no running text, only its headings", "join the part to the next one, or delete it"),
+    "L006": Entry("a straight quote or apostrophe where the text otherwise sets typographic ones", "set it as the text does: “ ” for quotations, ’ for apostrophes"),
+    "L007": Entry("`--` where the text otherwise sets dashes", "set it as the text does: — or –"),
+    "L008": Entry("a heading that is not the text's: the archive's navigation, the author's name or a date line", "delete it (the title page names the author), or set a date line as `{.dateline}` paragraph"),
+    "L009": Entry("a row of asterisks set as a heading or a paragraph", "write a section break: a line `***`"),
+    "L010": Entry("a table of one column (a boxed note set as a table)", "make it a paragraph, a quotation or a note"),
     "W001": Entry("words of an EPUB's text look foreign but carry no language tag", "tag them in the source, `[word]{lang=fr}`, or list them in the work's allowed-words.txt"),
     # V: a release folder
     "V100": Entry("the release's manifest.json or SHA256SUMS is missing, or a sums line is malformed", "rebuild with folio build"),

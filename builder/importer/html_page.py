@@ -14,7 +14,7 @@ from lxml import etree, html
 
 from ..errors import BuildError
 from .fetch import is_address, resolve
-from .header import Field
+from .header import Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, STOPS, find_linked, find_written
 from .report import Report
@@ -52,6 +52,7 @@ class PageText:
     notes: dict[str, str]
     images: list[Image] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)  # placeholder → file it links to (books)
+    meta_author: str | None = None  # the hidden <meta name="author">, which a reader never sees
 
 
 def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
@@ -102,7 +103,7 @@ def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str]
         blocks, notes = find_written(blocks)
         if notes:
             report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
-    return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links)
+    return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links, meta_author=meta_author)
 
 
 def _printed_pages(root: html.HtmlElement, report: Report, location: str) -> None:
@@ -240,10 +241,10 @@ class _Converter:
         return found
 
     def header(self, body: html.HtmlElement) -> list[Field]:
-        label = next((s for s in body.iter("span") if "info" in _classes(s) and s.text_content().strip().endswith(":")), None)
+        label = next((s for s in body.iter("span") if "info" in _classes(s) and info_label(s.text_content(), s.tail)), None)
         block = next((a for a in label.iterancestors() if a.tag in ("p", "div")), None) if label is not None else None
         if block is None:
-            return []
+            return self.info_line(body)
         fields: list[Field] = []
         for line in _lines(block):
             label_span = next((e for e in line if isinstance(e, html.HtmlElement) and "info" in _classes(e)), None)
@@ -262,6 +263,22 @@ class _Converter:
                 fields.append(Field("", text, links))
         _drop(block)
         return fields
+
+    def info_line(self, body: html.HtmlElement) -> list[Field]:
+        """A header written otherwise: one line of class "info" ("From …, Transcribed & marked
+        up by …"), or a box of publication facts, each line a label the header knows
+        ("<b>Written:</b> 1914<br><b>Source:</b> …"), which is the work's provenance, not its text."""
+        for block in body.iter("p", "div", "td"):
+            if _classes(block) & {"info", "information"} and (fields := info_fields(" ".join(block.text_content().split()))):
+                self.report.mapped.append(f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, read as {', '.join(f.label for f in fields)}")
+                _drop(block)
+                return fields
+            if block.find(".//p") is None and block.find(".//td") is None and (fields := fact_lines([spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)])):
+                self.report.mapped.append(f"{_short(self.location)}: a box of publication facts, read as the header ({', '.join(f.label for f in fields)})")
+                box = next((a for a in block.iterancestors() if a.tag == "table"), block) if block.tag == "td" else block
+                _drop(box)
+                return fields
+        return []
 
     def credits_at_end(self, body: html.HtmlElement) -> list[Field]:
         """A page with no header block may give its credits after the text."""

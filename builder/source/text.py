@@ -7,6 +7,7 @@ Parsing makes the token stream of the model and validates it; rendering those to
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -130,13 +131,39 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     links = _check_tokens(body, shown, images, path.parent)
     for _, note_tokens in definitions.values():
         links += _check_tokens(note_tokens, shown, images, path.parent)
-    notes = {label: definitions[label][0] for label in calls}  # in the order they are called
+    notes = note_numbers({label: definitions[label][0] for label in calls})  # in the order they are called
     editor_notes = {label: note for label, (note, _) in definitions.items() if EDITOR_NOTE.match(label)}
     sections = _sections(body, part_id, shown)  # gives headings their ids: collect them after
     # Ids set inside notes are the work's ids too: checked, and linked to, like the others.
     every_note = [*notes.values(), *editor_notes.values()]
     ids = _collect_ids(body) + [(note.id, note.line) for note in every_note] + [found for note in every_note for found in _collect_ids(note.tokens)]
     return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=sections, ids=ids, images=images, editor_notes=editor_notes)
+
+
+# What a reader may see as a note's number: the source's own ("12", "26a", "A", "*", the
+# archive's "note"), once a prefix that keeps a label unique across the work ("4_" of "4_12")
+# is set aside.
+_MARK = re.compile(r"^(?:[A-Za-z0-9-]*_)?(\d{1,4}[a-z]{0,2}|[A-Za-z]|(?:star)+|note)$")
+
+
+def note_mark(label: str) -> str | None:
+    """The number a note's label shows, if it is one a reader would expect: `[^4_12]` → "12",
+    `[^star]` → "*"; None for a name (`[^abroad]`)."""
+    found = _MARK.match(label)
+    if found is None:
+        return None
+    mark = found.group(1)
+    return "*" * (len(mark) // 4) if mark.startswith("star") else mark
+
+
+def note_numbers(notes: dict[str, Note]) -> dict[str, Note]:
+    """Each note of a part (in call order) with the number its call shows: the source's own
+    where every note of the part has one and no two share it, else 1, 2, 3… in call order, so
+    that no edition prints a label made for uniqueness or a name."""
+    marks = [note_mark(label) for label in notes]
+    if None in marks or len(set(marks)) < len(marks):
+        marks = [str(number) for number in range(1, len(notes) + 1)]
+    return {label: replace(note, number=str(mark)) for (label, note), mark in zip(notes.items(), marks, strict=True)}
 
 
 def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
