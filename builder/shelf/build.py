@@ -1,12 +1,15 @@
 """A shelf build: which works need building, building them on every core, and committing
-each work's editions with the updated manifest and sums, under the release folder's lock."""
+the works' editions with the updated manifest and sums (a few works a commit: `_Batch`),
+under the release folder's lock."""
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import ClassVar
 
 from ..errors import BuildError
 from ..paths import shown_path
@@ -73,19 +76,77 @@ def build_shelf(
         events.started(len(todo))
         tasks = scheduler.tasks(todo, chosen, jobs)
         parts: dict[Path, list[Built | scheduler.Failure]] = {}
-        for job, part in scheduler.run(tasks, jobs):
-            parts.setdefault(job.folder, []).append(part)
-            if len(parts[job.folder]) < sum(1 for task in tasks if task[0] == job):
-                continue  # another edition of this work is still being made
-            result = _gather(parts.pop(job.folder), chosen)
-            with signals_held():  # so that an interrupted build's report says what was committed
+        batch = _Batch(current)
+        try:
+            for job, part in scheduler.run(tasks, jobs):
+                parts.setdefault(job.folder, []).append(part)
+                if len(parts[job.folder]) < sum(1 for task in tasks if task[0] == job):
+                    continue  # another edition of this work is still being made
+                result = _gather(parts.pop(job.folder), chosen)
                 if isinstance(result, Built):
-                    current = _commit(dist, current, [result], set())
-                    report.built.append(result)
+                    batch.add(result)
                 else:
-                    report.failures.append(result)
-                report.pending.remove(job.folder.name)
-            events.done(job.folder.name)
+                    with signals_held():
+                        report.failures.append(result)
+                        report.pending.remove(job.folder.name)
+                if batch.due():
+                    batch.commit(dist, report)
+                events.done(job.folder.name)
+        except BaseException:
+            # Ctrl-C, SIGTERM or a bug: what was built is committed before the build stops,
+            # unless the commit itself is what failed (a full disk would only fail again).
+            if batch.works and not batch.failed:
+                batch.commit(dist, report)
+            raise
+        if batch.works:
+            batch.commit(dist, report)
+
+
+@dataclass
+class _Batch:
+    """Works built and not yet committed. A commit costs in proportion to the whole release
+    (it links every file into the next state and writes the manifest, sums and catalogue of
+    every work), so committing each work makes a shelf cost the square of its size. Works
+    are committed together: when as many wait as half the works the release lists (each
+    commit's cost shared by a share of the release: a shelf is linear), when `EVERY`
+    seconds have passed since the last commit (a killed build loses no more than that, and
+    commits take at most 1/`SHARE` of the time), and at the end or when the build is stopped."""
+
+    current: dict | None
+    works: list[Built] = field(default_factory=list)
+    last: float = field(default_factory=time.monotonic)
+    cost: float = 0.0  # seconds the last commit took
+    failed: bool = False
+    commits: int = 0
+
+    EVERY: ClassVar[float] = 5.0
+    SHARE: ClassVar[float] = 20.0
+
+    def add(self, built: Built) -> None:
+        self.works.append(built)
+
+    def due(self) -> bool:
+        listed = len((self.current or {}).get("works", {}))
+        waited = time.monotonic() - self.last
+        return bool(self.works) and (2 * len(self.works) >= listed or waited >= max(self.EVERY, self.SHARE * self.cost))
+
+    def commit(self, dist: Path, report: Report) -> None:
+        """Commit the waiting works in one step, and say so in the report (signals held, so
+        that the report never lags what dist/ holds)."""
+        start = time.monotonic()
+        with signals_held():
+            try:
+                self.current = _commit(dist, self.current, self.works, set())
+            except BaseException:
+                self.failed = True
+                raise
+            report.built.extend(self.works)
+            for built in self.works:
+                report.pending.remove(built.slug)
+            self.works = []
+            self.commits += 1
+        self.last = time.monotonic()
+        self.cost = self.last - start
 
 
 def _gather(parts: list[Built | scheduler.Failure], chosen: list[Edition]) -> Built | scheduler.Failure:
