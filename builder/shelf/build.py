@@ -18,7 +18,7 @@ from ..release.commit import clean_stale, commit, signals_held
 from ..release.lock import release_lock
 from ..release.manifest import Built
 from . import scheduler
-from .key import edition_key, work_keys
+from .key import edition_key, shelf_keys
 from .work import Edition
 
 
@@ -60,13 +60,13 @@ def build_shelf(
             events.cleaned(stale)
         current = manifest.read_manifest(dist) if dist.is_dir() else None
         todo = []
-        keys = work_keys(report.works)  # several at once: each waits on git and the disk
+        keys = shelf_keys(report.works)  # several at once: each waits on git and the disk
         for folder in report.works:
-            key = keys[folder]
+            key = keys[folder].key
             if not force and key and _up_to_date(dist, current, folder.name, key, chosen):
                 report.up_to_date.append(folder.name)
             else:
-                todo.append(scheduler.Job(folder, key, jobs))
+                todo.append(scheduler.Job(folder, key, jobs, keys[folder].date))
         selected = {folder.name for folder in report.works}
         drop = {slug for slug in (current or {}).get("works", {}) if slug not in selected and ours(slug)} if whole_shelf else set()
         report.pending = [job.folder.name for job in todo]

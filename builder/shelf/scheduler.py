@@ -14,6 +14,7 @@ import signal
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from multiprocessing import forkserver
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class Job:
     folder: Path
     key: str | None
     jobs: int = 1  # the build's --jobs, handed to the writers (a long book's PDF is laid out on as many cores)
+    date: datetime | None = None  # the edition's date, as keying found it (None: the loader finds it)
 
 
 @dataclass(frozen=True)
@@ -96,7 +98,7 @@ def _build_job(args: Task) -> tuple[Job, Built | Failure]:
 
 def _build(job: Job, chosen: list[Edition]) -> Built | Failure:
     try:
-        return build_work(job.folder, chosen, job.key, job.jobs)
+        return build_work(job.folder, chosen, job.key, job.jobs, job.date)
     except BuildError as error:
         return Failure(job.folder, str(error))
     except OSError as error:

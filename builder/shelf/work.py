@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -75,12 +76,13 @@ def editions(formats: tuple[str, ...], trims: list[str], marks: bool, cover: boo
     return chosen
 
 
-def build_work(folder: Path, chosen: list[Edition], key: str | None, jobs: int = 1) -> Built:
+def build_work(folder: Path, chosen: list[Edition], key: str | None, jobs: int = 1, date: datetime | None = None) -> Built:
     """Make the chosen editions of one work, all in memory: a work whose PDF fails has no
-    new EPUB either. `jobs` is the cores the build may use (a long book's PDF is laid out on them)."""
+    new EPUB either. `jobs` is the cores the build may use (a long book's PDF is laid out on
+    them); `date`, the edition's date when the key was made with it (git is not asked again)."""
     from ..source.loader import load_work
 
-    work = load_work(folder)
+    work = load_work(folder, date)
     made: dict[Edition, bytes] = {}
     files = []
     for edition in chosen:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
 from ..errors import SourceError
@@ -22,7 +23,9 @@ RESERVED_IDS = {"text", "title-page", "colophon", "colophon-heading", "rights", 
 RESERVED_PREFIXES = ("note-", "noteref-", "part-", "text-", "page-")
 
 
-def load_work(folder: Path) -> Work:
+def load_work(folder: Path, dated: datetime | None = None) -> Work:
+    """The work in `folder`; `dated`: its edition's date, if already found (a shelf's keys
+    find it), else it is found here (builder/source/edition_date.py)."""
     folder = resolved(folder, shown_path(folder))
     if not folder.is_dir():
         raise SourceError(shown_path(folder), "not a folder", hint="give the path of a work's folder under source/", code="S000")
@@ -65,7 +68,7 @@ def load_work(folder: Path) -> Work:
     for label in meta.rights.later_notes:
         if label not in seen_labels:
             raise SourceError(shown_path(folder / "work.toml"), f"[rights] later-notes names note [^{label}], which the text does not have", hint="list the labels of notes the text calls, as in [^26a]", code="S025")
-    date = edition_date(folder, project().styles, meta.archive.year)
+    date = dated or edition_date(folder, project().styles, meta.archive.year)
     return Work(slug=slug, folder=folder, meta=meta, parts=parts, edition_date=date)
 
 

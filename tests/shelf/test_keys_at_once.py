@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.shelf.key import work_key, work_keys
+from builder.shelf.key import keyed, work_key, work_keys
 from tests.conftest import ROOT
 
 
@@ -35,3 +35,21 @@ def test_keys_at_once_are_the_keys_one_after_another(tmp_path: Path, monkeypatch
     assert list(keys.values()) == [work_key(work) for work in works]
     if epoch is None:  # the copies' own dates: keys of their own
         assert len(set(keys.values())) == len(works)
+
+
+def test_a_work_is_dated_once_by_its_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The date a work's key was made with is the date its loader gives (so the worker takes
+    it and asks git no more: one `git log` a work per build, the key's)."""
+    from builder.source import edition_date
+    from builder.source.loader import load_work
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    works = sorted(path for path in (ROOT / "source").iterdir() if (path / "work.toml").is_file())
+    dates = {work: keyed(work).date for work in works}
+    assert all(dates[work] == load_work(work).edition_date for work in works)
+
+    def no_git(*args: object) -> None:
+        raise AssertionError("git asked again for a date the key found")
+
+    monkeypatch.setattr(edition_date, "_last_commit", no_git)
+    assert all(load_work(work, dates[work]).edition_date == dates[work] for work in works)
