@@ -12,11 +12,13 @@ mean much; absolute times depend on the machine).
      time, and peak memory, with its parts laid out in runs on both cores
   E. shelves of generated works (100 and 1,000 by default), built cold and again with nothing
      changed: time and peak memory per work, which should not grow with the shelf
+  F. the parent's own work per work (keying aside): the shelf build with workers that hand
+     back the letter's editions at once, so that only planning and committing are timed
 
 Each section ends with the targets of issue 25, met or missed; the load average is printed
 with the results, since a shared machine's figures mean little without it.
 
-    .venv/bin/python bench/bench.py [--rounds 3] [--shelf 1,20] [--long-kb 1160] [--generated 100,1000] [--skip A,B,C,D,E]
+    .venv/bin/python bench/bench.py [--rounds 3] [--shelf 1,20] [--long-kb 1160] [--generated 100,1000] [--parent 100,1000,3000] [--skip A,B,C,D,E,F]
 """
 
 from __future__ import annotations
@@ -274,6 +276,62 @@ def section_e(sizes: list[int], scratch: Path) -> list[str]:
     return rows
 
 
+def parent_case(size: int, editions_folder: Path, scratch: Path) -> dict[str, float]:
+    """In this (fresh) process: build_shelf of `size` works whose workers hand back, at once,
+    the letter's editions (each work's own bytes): the parent's planning and commits alone."""
+    from builder.release.manifest import Built, BuiltFile
+    from builder.shelf import build as shelf_build
+    from builder.shelf.build import Report, build_shelf
+    from builder.shelf.key import Keyed
+    from builder.shelf.work import editions
+
+    chosen = editions(("epub", "kepub", "azw3", "pdf"), ["a5"], False)
+    made = {edition.kind_name: (edition.file_name(LETTER.name), (editions_folder / edition.file_name(LETTER.name)).read_bytes()) for edition in chosen}
+
+    def run(tasks: list, workers: int):  # type: ignore[no-untyped-def]
+        for job, _ in tasks:
+            slug = job.folder.name
+            files = [BuiltFile(name.replace(LETTER.name, slug), data + slug.encode(), "key", kind) for kind, (name, data) in made.items()]
+            yield job, Built(slug, f"Work {slug}", "A. Writer", f"urn:uuid:{slug}", "2023-11-14T22:13:20Z", files)
+
+    commits = [0]
+    real = shelf_build._commit
+
+    def counted(*args):  # type: ignore[no-untyped-def]
+        commits[0] += 1
+        return real(*args)
+
+    shelf_build.scheduler.run = run  # type: ignore[assignment]
+    shelf_build.shelf_keys = lambda folders: {folder: Keyed("key", None) for folder in folders}  # type: ignore[assignment]
+    shelf_build._commit = counted  # type: ignore[assignment]
+    works = [scratch / "source" / f"work-{n:05}" for n in range(size)]
+    start, cpu = time.perf_counter(), time.process_time()
+    build_shelf(Report(works), chosen, scratch / "dist", jobs=2, force=False, whole_shelf=True)
+    return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu, "commits": commits[0]}
+
+
+def section_f(sizes: list[int], scratch: Path) -> list[str]:
+    """The parent's planning and commits per work (bench/bench.py parent_case), which should
+    not grow with the shelf."""
+    editions_folder = scratch / "letter-editions"
+    subprocess.run([*FOLIO, "build", str(LETTER), "--out", str(editions_folder), "-j1"], cwd=ROOT, env=ENV, check=True, capture_output=True)
+    rows = ["F. the parent's own work: a shelf whose workers hand back the letter's editions at once",
+            f"   {'works':>6} {'wall s':>7} {'ms/work':>8} {'CPU ms/work':>12} {'commits':>8}"]
+    per_work = []
+    for size in sizes:
+        folder = Path(tempfile.mkdtemp(dir=scratch))
+        out = subprocess.run([sys.executable, __file__, "--parent-case", str(size), "--work", str(editions_folder), "--scratch", str(folder)], capture_output=True, text=True, check=False, env=ENV)
+        if out.returncode:
+            raise SystemExit(f"bench: the parent case of {size} works failed:\n{out.stderr[-3000:]}")
+        result = json.loads(out.stdout.strip().splitlines()[-1])
+        shutil.rmtree(folder)
+        per_work.append(result["cpu_seconds"] / size)
+        rows.append(f"   {size:>6} {result['seconds']:7.2f} {1000 * result['seconds'] / size:8.1f} {1000 * result['cpu_seconds'] / size:12.1f} {result['commits']:>8}")
+    if len(per_work) > 1:
+        rows.append(f"   CPU per work, largest shelf against smallest: {per_work[-1] / per_work[0]:.2f}× (1.00 = linear)   {verdict(per_work[-1] / per_work[0], LINEAR)}")
+    return rows
+
+
 def section_d(kb: int, scratch: Path) -> list[str]:
     """A ~600-page book's PDF with --jobs 1 and 2 (bench/long_book.py): its runs on both cores."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -298,13 +356,19 @@ def main() -> None:
     parser.add_argument("--shelf", default="1,20", help="shelf sizes for C (the target is for 20)")
     parser.add_argument("--long-kb", type=int, default=1160, help="KB of text of D's long book (1,160: about 600 A5 pages)")
     parser.add_argument("--generated", default="100,1000", help="shelf sizes for E, generated works")
+    parser.add_argument("--parent", default="100,1000,3000", help="shelf sizes for F")
     parser.add_argument("--skip", default="", help="sections to leave out, e.g. C,D")
+    parser.add_argument("--parent-case", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--scratch", help=argparse.SUPPRESS)
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--floor", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor:
         floor(Path(args.floor), Path(args.work))
+        return
+    if args.parent_case:
+        print(json.dumps(parent_case(args.parent_case, Path(args.work), Path(args.scratch))))
         return
     if args.case:
         print(json.dumps(run_case(args.case, Path(args.work))))
@@ -318,6 +382,7 @@ def main() -> None:
             ("C", lambda: section_c(args.rounds, [int(n) for n in args.shelf.split(",")], scratch)),
             ("D", lambda: section_d(args.long_kb, scratch)),
             ("E", lambda: section_e([int(n) for n in args.generated.split(",")], scratch)),
+            ("F", lambda: section_f([int(n) for n in args.parent.split(",")], scratch)),
         ]
         print(f"started with {load()}\n", flush=True)
         for name, run in sections:
