@@ -89,8 +89,7 @@ CATALOGUE: dict[str, Entry] = {
     "I002": Entry("an archive page cannot be fetched, or the server refused it", "check the address and the connection"),
     "I003": Entry("a work with the import's slug already exists", "give another --slug, or --force to replace it"),
     # I010–I029: the import's audit of itself
-    "I010": Entry("words a browser shows on the page are missing from the import", "the page has a construct the importer does not read: report the page, and copy the words named by hand"),
-    "I011": Entry("a note-like thing on the page became no note, no editor's note and no line of the report", "the page writes its notes in a way the importer does not read: report the page"),
+    "I010": Entry("words a browser shows on the page are missing from the import even once the importer put back what it could not place", "a fault of the importer: report the page, and copy the words named by hand"),
     "I012": Entry("with --strict, the import left something under \"Needs a human look\"", "read them in the report and set the source right by hand"),
     "I013": Entry("the page is nested too deep for the converter to read", "save it with its nesting flattened (any HTML tidier does it) and import that file"),
     # I030–I032: books and contents pages
