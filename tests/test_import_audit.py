@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from builder.errors import BuildError
 from builder.importer import html_page
 from builder.importer.assemble import import_work
 from builder.importer.audit import audit, lost_words, readable_words, words_of
@@ -220,11 +219,13 @@ def test_labels_renumbered_across_parts_stay_editor_notes_when_uncalled(tmp_path
     assert list(work.parts[1].editor_notes) == ["editor-2_1"]
 
 
-CORPUS_PAGES = sorted(CORPUS.glob("*.html")) + sorted((CORPUS / "books").rglob("*.htm"))
+CORPUS_PAGES = sorted(CORPUS.glob("*.html")) + sorted(CORPUS.glob("*.txt")) + sorted((CORPUS / "books").rglob("*.htm"))
 
 
 @pytest.mark.parametrize("page", CORPUS_PAGES, ids=lambda page: str(page.relative_to(CORPUS)))
 def test_every_corpus_page_imports_with_nothing_lost(page: Path, tmp_path: Path) -> None:
-    """Each page alone, and each contents page with its book: the audit runs inside the import."""
+    """Each page alone, and each contents page with its book: the audit runs inside the import,
+    and finds nothing the mapping could not place."""
     done = import_work([str(page)], tmp_path, "work", True, Fetcher(None, 0))
     assert load_work(done.folder).parts
+    assert not [line for line in done.report.check if "could not place" in line]

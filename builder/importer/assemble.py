@@ -151,9 +151,8 @@ def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, re
     that cannot be had or read is named in the report, and the rest of the book imports."""
     index = parse_page(first, location, report, chapters={})
     page = _short(location)
-    for item in found.other:
-        label, _, href = item.rpartition(" (")
-        report.ledger.leave_out(page, label or item, f"contents page link ({href or item}, not the book's text")
+    for item in found.other:  # "label (href)"
+        report.ledger.leave_out(page, item, "contents page link, not the book's text")
     served = _fetch_chapters(location, found.chapters, fetcher, report)
     if not served:
         raise BuildError(location, "none of the chapters the contents page lists could be read", hint="see why in the lines above; check the address, or try again later", code="I074")
@@ -210,6 +209,10 @@ def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetche
         where = resolve(location, chapter.href)
         try:
             text = read_page(where, fetcher, report, in_book, html_only=True)
+        except BuildError as error:
+            report.left_out.append(f"{chapter.href}: not served ({error.message}); left out of the book [{error.code}]")
+            continue
+        try:
             if GONE.search(text[:5000]) and len(text) < 8000:
                 report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
                 continue
@@ -222,7 +225,7 @@ def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetche
                 continue
             served.append((chapter, where, text, parse_page(text, where, Report())))
         except BuildError as error:
-            report.left_out.append(f"{chapter.href}: not read ({error.message}) [{error.code}]; left out of the book")
+            report.left_out.append(f"{chapter.href}: served, but not readable as a page ({error.message}) [{error.code}]; left out of the book")
             report.check.append(f"{chapter.href}: a page the contents lists could not be read ({error.message}) [{error.code}]; the rest of the book imported without it")
     return served
 

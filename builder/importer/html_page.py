@@ -95,8 +95,11 @@ def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str]
     blocks = page.blocks(body)
     blocks += [f"![{escape(image.alt)}]({image.name})" for image in images_linked]
     if not notes:
+        before = blocks
         blocks, notes = find_written(blocks)
         if notes:
+            heading = before[len(blocks)]
+            report.ledger.leave_out(_short(location), heading.lstrip("# "), "the heading over the notes, its notes now set as notes")
             report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
     return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links)
 

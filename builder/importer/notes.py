@@ -183,13 +183,20 @@ NOTES_HEADING = re.compile(r"^#+ (Notes|Footnotes|Endnotes)$")
 
 def find_written(blocks: list[str]) -> tuple[list[str], dict[str, str]]:
     """Notes written out at the end of the page without links, and the "[1]" calls that
-    answer them; a bracketed number no note answers stays as it is."""
-    start = next((i for i, block in enumerate(blocks) if NOTES_HEADING.match(block)), None)
-    if start is None:
-        return blocks, {}
+    answer them; a bracketed number no note answers stays as it is. The notes section is the
+    last "Notes" heading with only notes after it (an earlier one may head text)."""
+    for start in reversed([i for i, block in enumerate(blocks) if NOTES_HEADING.match(block)]):
+        if notes := _written_notes(blocks[start + 1 :]):
+            body = [_WRITTEN_CALL.sub(lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes else m.group(0), block) for block in blocks[:start]]
+            return body, notes
+    return blocks, {}
+
+
+def _written_notes(blocks: list[str]) -> dict[str, str]:
+    """The notes of a section's blocks, or none if a block is neither a note nor its sequel."""
     notes: dict[str, str] = {}
     current: str | None = None
-    for block in blocks[start + 1 :]:
+    for block in blocks:
         if match := _WRITTEN_NOTE.match(block):
             current = next(g for g in match.groups()[:5] if g)
             current = "note" if current == "Note" else current
@@ -197,8 +204,5 @@ def find_written(blocks: list[str]) -> tuple[list[str], dict[str, str]]:
         elif current is not None and not block.startswith("#"):
             notes[current] += "\n\n    " + block
         else:
-            return blocks, {}  # not a notes section after all
-    if not notes:
-        return blocks, {}
-    body = [_WRITTEN_CALL.sub(lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes else m.group(0), block) for block in blocks[:start]]
-    return body, notes
+            return {}  # not a notes section after all
+    return notes
