@@ -415,6 +415,8 @@ class _Converter:
                 _drop_keep_tail(table)
             beside = [spaces(self.inline(cell).replace(BREAK, " ")).strip() for cell in element.iter("td", "th")]
             return "\n\n".join([*inner, *(escape_line_start(text) for text in beside if text)])
+        caption = next((c for c in element if c.tag == "caption"), None)
+        title = spaces(self.inline(caption).replace(BREAK, " ")).strip() if caption is not None else ""
         rows = []
         head = False
         for row in element.iter("tr"):
@@ -429,13 +431,14 @@ class _Converter:
                 rows.append(cells)
                 head = head or (len(rows) == 1 and all(c.tag == "th" for c in row if c.tag in ("td", "th")))
         if not rows:
-            return ""
+            return escape_line_start(title)
         width = max(len(r) for r in rows)
         rows = [r + [""] * (width - len(r)) for r in rows]
         lines = [rows[0]] if head else [[""] * width]
         lines.append(["---"] * width)
         lines += rows[1:] if head else rows
-        return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+        table = "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+        return f"{escape_line_start(title)}\n\n{table}" if title else table  # its caption, a paragraph above it
 
     def img(self, element: html.HtmlElement) -> str:
         src = element.get("src") or ""
