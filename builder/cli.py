@@ -52,7 +52,9 @@ def main(
     """Build EPUB 3 and typeset PDF editions of public-domain texts."""
 
 
-def _works(paths: list[Path] | None) -> list[Path]:
+def _works(paths: list[Path] | None) -> tuple[list[Path], list[tuple[Path, BuildError]]]:
+    """The works to build, and those of them that fail before any is built (an identifier
+    another work has), each with its error: they fail, the others build."""
     from .source.folders import find_works
     from .source.loader import check_distinct
     from .source.sourcefile import resolved
@@ -63,8 +65,7 @@ def _works(paths: list[Path] | None) -> list[Path]:
     # A work of source/ is held to the identifiers of all of source/; a copy elsewhere only to
     # the works built with it.
     in_source = any(work.parent == SOURCE.resolve() for work in works)
-    check_distinct(works, find_works(SOURCE) if in_source else [])
-    return works
+    return works, list(check_distinct(works, find_works(SOURCE) if in_source else []))
 
 
 class _Stopped(KeyboardInterrupt):
@@ -93,7 +94,7 @@ def build(
     from .release.manifest import MANIFEST
     from .release.shards import in_shard, parse_shard
     from .shelf.build import Report
-    from .shelf.scheduler import Job, cores, start_fork_server, tasks
+    from .shelf.scheduler import Failure, Job, cores, start_fork_server, tasks
     from .shelf.work import editions
 
     formats = tuple(format or DEFAULT_FORMATS)
@@ -119,10 +120,11 @@ def build(
     everything = force or not (dist / MANIFEST).is_file()
     if everything and jobs > 1 and (not paths or len(paths) > 1 or len(tasks([Job(paths[0], None)], chosen, jobs)) > 1):
         start_fork_server(chosen)
-    works = _works(paths)
+    works, clashes = _works(paths)
     if share:
         works = [work for work in works if in_shard(work.name, share)]
     report = Report(works)
+    report.failures += [Failure(folder, str(error)) for folder, error in clashes if folder in works]  # the others build
     signal.signal(signal.SIGTERM, _stop)
     try:
         _build_shelf(report, chosen, dist, jobs, force, whole_shelf=not paths, ours=(lambda slug: in_shard(slug, share)) if share else None)

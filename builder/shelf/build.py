@@ -57,7 +57,10 @@ def build_shelf(
             events.cleaned(stale)
         current = manifest.read_manifest(dist) if dist.is_dir() else None
         todo = []
+        failed = {failure.folder for failure in report.failures}  # found before the build: not built, the others are
         for folder in report.works:
+            if folder in failed:
+                continue
             key = work_key(folder)
             if not force and key and _up_to_date(dist, current, folder.name, key, chosen):
                 report.up_to_date.append(folder.name)
