@@ -317,3 +317,15 @@ def test_the_steps_are_named_in_import_work() -> None:
     for step in steps:
         assert getattr(assemble, step).__doc__
         assert step in (assemble.import_work.__doc__ or "")
+
+
+def test_write_work_writes_a_folder_that_loads_or_nothing(tmp_path: Path) -> None:
+    from builder.errors import BuildError
+    from builder.importer.assemble import write_work
+
+    meta = {"title": "T", "author": "A", "author-sort": "A", "language": "en", "identifier": identifier("t.html", "x"), "rights": {"status": "unstated"}, "archive": {"name": "An archive"}, "parts": ["text.md"]}
+    done = write_work(tmp_path, "t", False, meta, [], {"text.md": "# T\n\nwords\n"}, [], Fetcher(None, 0), Report())
+    assert sorted(p.name for p in done.folder.iterdir()) == [REPORT_FILE, "text.md", "work.toml"] and load_work(done.folder).parts
+    with pytest.raises(BuildError):
+        write_work(tmp_path, "u", False, meta, [], {"text.md": "no title\n"}, [], Fetcher(None, 0), Report())  # would not load (S011)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["t"]  # nothing left of the refused one
