@@ -234,20 +234,21 @@ def audit_parts(parts: list[Part], texts: dict[str, str], report: Report) -> dic
     """Each part read from HTML audited against its page (`audit.audit`, against the part's
     Markdown and the ledger of what the mapping left out or moved): a run of the page's words
     found in neither is kept verbatim where it stood (`kept.reinstate`) and named under "Needs
-    a human look"; the part is then audited again, and must lose nothing (if it does, the
-    importer is at fault: I010)."""
+    a human look"; the part is then audited again, and must lose nothing (if it does after
+    three rounds, the importer is at fault: I010)."""
     out = dict(texts)
     for part in parts:
         if not part.html:
             continue
         page = page_name(part.page)
-        losses = audit(part.html, out[part.file], report.ledger.words(page))
-        if not losses:
-            continue
-        out[part.file], lines = reinstate(out[part.file], losses)
-        for loss in losses:
-            report.ledger.move(page, loss.shown, "kept verbatim after the block it stood in")
-        report.check += [f"{part.href or page}: {line}" for line in lines]
+        for _ in range(3):  # a run put back may pair the page's words anew: look again
+            losses = audit(part.html, out[part.file], report.ledger.words(page))
+            if not losses:
+                break
+            out[part.file], lines = reinstate(out[part.file], losses)
+            for loss in losses:
+                report.ledger.move(page, loss.shown, "kept verbatim after the block it stood in")
+            report.check += [f"{part.href or page}: {line}" for line in lines]
         if left := audit(part.html, out[part.file], report.ledger.words(page)):
             shown = "; ".join(f"“{' '.join(loss.words[:12])}” ({loss.where()})" for loss in left[:3])
             raise BuildError(part.href or page, f"the import lost {len(left)} run(s) of the page's words even once they were put back: {shown}", hint="this is a fault of the importer: report the page, and copy the words into the source by hand", code="I010")

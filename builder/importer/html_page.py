@@ -499,7 +499,7 @@ class _Converter:
             if target and target in self.chapters and ":" not in target:
                 return f"{lead}[{stripped}](#{self.chapters[target]}){trail}{tail}"
             return inner + tail
-        if tag == "span" and (lang := child.get("lang")):
+        if tag == "span" and (lang := child.get("lang")) and not stripped.startswith("^"):  # "[^" would read as a note's call
             return f"{lead}[{stripped}]{{lang={lang}}}{trail}{tail}"
         return inner + tail
 
