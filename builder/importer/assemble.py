@@ -27,7 +27,7 @@ from .audit import audit
 from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
 from .header import YEAR, map_header
-from .html_page import GONE, PageText, page_name, parse
+from .html_page import BREAK, GONE, PageText, page_name, parse
 from .kept import reinstate
 from .markdown import escape
 from .plaintext import parse_text
@@ -432,7 +432,8 @@ def write_parts(parts: list[Part], index: PageText | None, report: Report) -> di
         text = re.sub(r"[ \t]*\x00", "", text)
         text = re.sub(r"[ \t]+(\[\^)", r"\1", text)
         report.mapped.append(f"{part.file}: {_shape(blocks)}, {len(notes)} note(s)")
-        texts[part.file] = text + ("\n\n" + "\n\n".join(re.sub(r"[ \t]+(\[\^)", r"\1", n.replace("\x00", "")) for n in notes) if notes else "") + "\n"
+        written = text + ("\n\n" + "\n\n".join(re.sub(r"[ \t]+(\[\^)", r"\1", n.replace("\x00", "")) for n in notes) if notes else "") + "\n"
+        texts[part.file] = written.replace(BREAK, " ")  # a line break where the format has none (a cell, a heading): a space, never U+0001
     return texts
 
 
