@@ -14,14 +14,14 @@ from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-from .weasyprint.fetcher import package_file
-
 # As PDF files name them (PostScript names, without the subset tag).
 BOOK_FONTS = ("Source-Serif-Pro", "GFS-Didot")
 
 
 @cache
 def _covered() -> frozenset[int]:
+    from .weasyprint.fetcher import package_file  # here: the checks read BOOK_FONTS without loading WeasyPrint
+
     files: list[Path | str] = [
         package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf")
         for style in ("Regular", "It", "Semibold", "Bold")

@@ -23,7 +23,7 @@ from ..source.images import media_type
 from ..source.loader import load_work
 from ..source.svg import svg_problem
 from . import book
-from .audit import audit
+from .audit import audit, quote
 from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
 from .header import YEAR, map_header
@@ -250,7 +250,7 @@ def audit_parts(parts: list[Part], texts: dict[str, str], report: Report) -> dic
                 report.ledger.move(page, loss.shown, "kept verbatim after the block it stood in")
             report.check += [f"{part.href or page}: {line}" for line in lines]
         if left := audit(part.html, out[part.file], report.ledger.words(page)):
-            shown = "; ".join(f"“{' '.join(loss.words[:12])}” ({loss.where()})" for loss in left[:3])
+            shown = "; ".join(f"“{quote(loss.words)}” ({loss.where()})" for loss in left)  # every one: said whole
             raise BuildError(part.href or page, f"the import lost {len(left)} run(s) of the page's words even once they were put back: {shown}", hint="this is a fault of the importer: report the page, and copy the words into the source by hand", code="I010")
     return out
 

@@ -234,5 +234,6 @@ def audit(page: str, markdown: str, ledger_words: str) -> list[Loss]:
     return lost_words(page, markdown, elsewhere=ledger_words)
 
 
-def _quote(words: list[str]) -> str:
+def quote(words: list[str]) -> str:
+    """A run of words as the report quotes it: its first words."""
     return " ".join(words[:QUOTED_WORDS]) + (" …" if len(words) > QUOTED_WORDS else "")

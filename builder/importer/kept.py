@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .audit import QUOTED_WORDS, Loss, words_of
+from .audit import Loss, quote, words_of
 from .markdown import escape, escape_line_start
 
 _BLOCK_GAP = re.compile(r"\n{2,}")
@@ -38,8 +38,7 @@ def reinstate(markdown: str, losses: list[Loss]) -> tuple[str, list[str]]:
         else:
             block, became = text, "kept as a paragraph where it stood" + (" (a heading's words, set as a paragraph)" if loss.kind() == "heading" else "")
         inserts.setdefault(max(after, 0), []).append(block)
-        shown = (loss.shown or " ".join(loss.words)).split()
-        quoted = " ".join(shown[:QUOTED_WORDS]) + (" …" if len(shown) > QUOTED_WORDS else "")
+        quoted = quote((loss.shown or " ".join(loss.words)).split())
         lines.append(f"“{quoted}” ({loss.where()}): the importer could not place it; {became}")
     out: list[str] = []
     for index, block in enumerate(blocks):
