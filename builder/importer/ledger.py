@@ -7,7 +7,7 @@ here, never guessed again by the audit."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 
@@ -32,6 +32,10 @@ class Ledger:
         """A run of the page's words set elsewhere than where the page has it."""
         if words.strip():
             self.entries.append(Entry(page, " ".join(words.split()), where, moved=True))
+
+    def leaver(self, page: str) -> Callable[[str, str], None]:
+        """`leave_out` for one page: (the words, why), for a step that drops runs as it goes."""
+        return lambda words, reason: self.leave_out(page, words, reason)
 
     def of(self, page: str) -> Iterator[Entry]:
         return (entry for entry in self.entries if entry.page == page)

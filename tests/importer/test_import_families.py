@@ -306,7 +306,7 @@ def test_the_ledger_is_what_the_report_leaves_out() -> None:
     ledger = Ledger()
     ledger.leave_out("p.html", "Works  Index", "navigation or page furniture")
     ledger.move("p.html", "Written: 1913", "header field, mapped to work.toml")
-    ledger.leave_out("q.html", "other", "link label")
+    ledger.leaver("q.html")("other", "link label")
     assert ledger.words("p.html") == "Works Index\nWritten: 1913"
     assert ledger.left_out() == ["p.html: navigation or page furniture: 'Works Index'", "q.html: link label: 'other'"]
 
