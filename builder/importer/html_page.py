@@ -487,6 +487,8 @@ class _Converter:
             return f"{lead}*{stripped}*{trail}{tail}"
         if tag in ("strong", "b"):
             return f"{lead}**{stripped}**{trail}{tail}"
+        if tag in ("sup", "sub") and re.search(f"[\n{BREAK}]|\\]\\{{", stripped):
+            return inner + tail  # blocks, lines or a language inside: the words, set on the line
         if tag == "sup":
             if MARKER.match(child.text_content()) and not _is_ordinal(child):
                 return inner + tail  # a note's call, linked or not: its number, not a superscript
@@ -499,7 +501,8 @@ class _Converter:
             if target and target in self.chapters and ":" not in target:
                 return f"{lead}[{stripped}](#{self.chapters[target]}){trail}{tail}"
             return inner + tail
-        if tag == "span" and (lang := child.get("lang")) and not stripped.startswith("^"):  # "[^" would read as a note's call
+        # Not round "^…" ("[^" reads as a note's call) nor round a line break (a span is one line).
+        if tag == "span" and (lang := child.get("lang")) and not stripped.startswith("^") and not re.search(f"[\n{BREAK}]", stripped):
             return f"{lead}[{stripped}]{{lang={lang}}}{trail}{tail}"
         return inner + tail
 
