@@ -8,14 +8,15 @@ mean much; absolute times depend on the machine).
   B. our PDF writer against WeasyPrint alone on the same HTML, in one process, imports aside
   C. a shelf of 1, 10 and 100 works (copies of source/'s short works under new slugs), on 1
      and 2 workers: cold, and again with nothing changed
-  D. a work ten times Capital's chapter 1 (about 700 A5 pages): time and peak memory of our
-     PDF writer against WeasyPrint alone, to show the cost grows linearly with length, and its
-     wall time against its CPU time (a layout on every core would bring it under 0.6)
+  D. a ~600-page book's PDF (bench/long_book.py) with --jobs 1 and 2: wall time against CPU
+     time, and peak memory, with its parts laid out in runs on both cores
+  E. shelves of generated works (100 and 1,000 by default), built cold and again with nothing
+     changed: time and peak memory per work, which should not grow with the shelf
 
-Each section ends with the targets of issue 18, met or missed; the load average is printed
+Each section ends with the targets of issue 25, met or missed; the load average is printed
 with the results, since a shared machine's figures mean little without it.
 
-    .venv/bin/python bench/bench.py [--rounds 3] [--shelf 1,10,100] [--skip A,B,C,D]
+    .venv/bin/python bench/bench.py [--rounds 3] [--shelf 1,20] [--long-kb 1160] [--generated 100,1000] [--skip A,B,C,D,E]
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def floor(html_file: Path, folder: Path) -> None:
     from weasyprint import HTML
 
     from builder.editions.weasyprint.fetcher import SandboxedFetcher
-    from builder.paths import STYLES
+    from builder.paths import BUILTIN_STYLES as STYLES
 
     HTML(string=html_file.read_text(encoding="utf-8"), base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(folder)).write_pdf(pdf_variant="pdf/ua-1")
 
@@ -74,7 +75,7 @@ def run_case(case: str, folder: Path) -> dict[str, float]:
     from builder.editions.pdf import write_pdf
     from builder.editions.templates import render_page
     from builder.editions.weasyprint.fetcher import SandboxedFetcher
-    from builder.paths import STYLES
+    from builder.paths import BUILTIN_STYLES as STYLES
     from builder.source.loader import load_work
 
     work = load_work(folder)
@@ -90,12 +91,8 @@ def run_case(case: str, folder: Path) -> dict[str, float]:
     return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu, "peak_mb": usage.ru_maxrss / 1024}
 
 
-# The long work of D is over the default limits of a work's size (builder/source/limits.py).
-LONG_WORK_LIMITS = {"FOLIO_MAX_TEXT_KB": "8192", "FOLIO_MAX_NOTES": "20000"}
-
-
 def child(case: str, folder: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--case", case, "--work", str(folder)], capture_output=True, text=True, check=False, env=ENV | LONG_WORK_LIMITS)
+    out = subprocess.run([sys.executable, __file__, "--case", case, "--work", str(folder)], capture_output=True, text=True, check=False, env=ENV)
     if out.returncode:
         raise SystemExit(f"bench: the {case} case of {folder.name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -112,24 +109,6 @@ def timed(command: list[str], cwd: Path = ROOT, cache: Path | None = None) -> fl
 
 # --- the works ----------------------------------------------------------------------------
 
-def long_capital(folder: Path, times: int = 10) -> Path:
-    """Capital's chapter 1 ten times over, as ten parts (notes relabelled to stay unique)."""
-    target = folder / "capital-ten-times"
-    target.mkdir()
-    text = (CAPITAL / "text.md").read_text(encoding="utf-8")
-    names = []
-    for n in range(1, times + 1):
-        names.append(f"part-{n:02}.md")
-        (target / names[-1]).write_text(re.sub(r"\[\^([^\]]+)\]", rf"[^\1-{n}]", text), encoding="utf-8")
-    toml = (CAPITAL / "work.toml").read_text(encoding="utf-8").replace('parts = ["text.md"]', f"parts = {json.dumps(names)}")
-    later = re.search(r"^later-notes = (\[.*\])$", toml, re.MULTILINE)  # the rights' list of later notes, relabelled alike
-    if later:
-        labels = [f"{label}-{n}" for n in range(1, times + 1) for label in json.loads(later.group(1))]
-        toml = toml.replace(later.group(0), f"later-notes = {json.dumps(labels)}")
-    (target / "work.toml").write_text(toml, encoding="utf-8")
-    return target
-
-
 def shelf(folder: Path, size: int) -> Path:
     """source/ for a shelf of `size` works: copies of the short works under new slugs."""
     source = folder / f"shelf-{size}" / "source"
@@ -139,6 +118,25 @@ def shelf(folder: Path, size: int) -> Path:
         shutil.copytree(original, copy)
         toml = copy / "work.toml"  # each work of a shelf has its own identifier
         toml.write_text(re.sub(r'identifier = "urn:uuid:[^"]+"', f'identifier = "urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, copy.name)}"', toml.read_text(encoding="utf-8")), encoding="utf-8")
+    return source
+
+
+def generated_shelf(folder: Path, size: int) -> Path:
+    """source/ for a shelf of `size` generated works: a short text each (three paragraphs, a
+    section and a note), each its own identifier."""
+    source = folder / f"generated-{size}" / "source"
+    words = ["the", "of", "labour", "value", "commodity", "money", "production", "workers", "wage", "price", "market", "society", "history", "class", "struggle"]
+    for n in range(size):
+        work = source / f"generated-work-{n:05}"
+        work.mkdir(parents=True)
+        paragraph = " ".join(words[(n + i) % len(words)] for i in range(60)).capitalize() + "."
+        (work / "text.md").write_text(f"# Work {n}\n\n{paragraph}[^1]\n\n## A section\n\n{paragraph}\n\n{paragraph}\n\n[^1]: A note of work {n}.\n", encoding="utf-8")
+        (work / "work.toml").write_text(
+            f'title = "Generated Work {n}"\nauthor = "A. Writer"\nauthor-sort = "Writer, A."\nlanguage = "en"\n'
+            f'identifier = "urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, work.name)}"\nparts = ["text.md"]\n\n'
+            '[archive]\nname = "Bench Archive"\nyear = 2026\n\n[rights]\nstatus = "public-domain"\n',
+            encoding="utf-8",
+        )
     return source
 
 
@@ -154,9 +152,9 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-# Issue 18's targets: the whole build against Pandoc's two commands, a shelf's speed-up on
+# Issue 25's targets: the whole build against Pandoc's two commands, a shelf's speed-up on
 # two workers, and a long book's wall time against its CPU time and its peak memory.
-TARGETS = {"letter": 1.2, "capital ch.1": 1.3}
+TARGETS = {"letter": 1.2, "capital ch.1": 1.2}
 SHELF_TARGET = (20, 1.7)
 LONG_BOOK_WALL_PER_CPU, LONG_BOOK_PEAK_MB = 0.6, 1024
 
@@ -235,20 +233,60 @@ def section_c(rounds: int, sizes: list[int], scratch: Path) -> list[str]:
     return rows
 
 
-def section_d(scratch: Path) -> list[str]:
-    folder = long_capital(scratch)
-    rows = ["D. Capital's chapter 1 ten times (about 700 A5 pages), one round",
-            f"   {'case':<14} {'s':>8} {'peak MB':>8} {'time ratio':>11} {'memory ratio':>13}"]
-    results = {case: child(case, folder) for case in ("weasyprint", "pdf-writer")}
-    base = results["weasyprint"]
-    for case, result in results.items():
-        rows.append(f"   {case:<14} {result['seconds']:8.1f} {result['peak_mb']:8.0f} {result['seconds'] / base['seconds']:11.2f} {result['peak_mb'] / base['peak_mb']:13.2f}")
-    one = child("weasyprint", CAPITAL)
-    rows.append(f"   ten times the text: {base['seconds'] / one['seconds']:.1f} times WeasyPrint's time, {base['peak_mb'] / one['peak_mb']:.1f} times its memory")
-    ours = results["pdf-writer"]
-    rows.append(f"   our PDF writer: wall / CPU {ours['seconds'] / ours['cpu_seconds']:.2f}, {verdict(ours['seconds'] / ours['cpu_seconds'], LONG_BOOK_WALL_PER_CPU)}"
-                " (the layout runs on one core: a layout part by part on every core is not built yet)")
-    rows.append(f"   our PDF writer: peak {ours['peak_mb']:.0f} MB, {verdict(ours['peak_mb'], LONG_BOOK_PEAK_MB)}")
+def whole_process(command: list[str]) -> tuple[float, float]:
+    """A command's wall time and the peak memory (MB) of all its processes together
+    (proportional set size, sampled: the workers are forked and share pages)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from long_book import _pss_kb, _tree
+
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, env=ENV | {"FOLIO_CACHE": tempfile.mkdtemp(prefix="folio-cache-")}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)))
+        time.sleep(0.1)
+    if process.returncode:
+        raise SystemExit(f"bench: {' '.join(command[:4])} … failed ({process.returncode})")
+    return time.perf_counter() - start, peak / 1024
+
+
+def section_e(sizes: list[int], scratch: Path) -> list[str]:
+    """Generated shelves built (EPUB and A5 PDF, on every core), then built again with nothing
+    changed: time and peak memory per work, which should not grow with the shelf."""
+    rows = ["E. a shelf of generated works: `folio build` cold, then again with nothing changed (every core)",
+            f"   {'works':>6} {'cold s':>8} {'s/work':>7} {'peak MB':>8} {'unchanged s':>12} {'ms/work':>8} {'peak MB':>8}"]
+    per_work: list[tuple[float, float]] = []
+    for size in sizes:
+        source = generated_shelf(scratch, size)
+        out = scratch / f"dist-generated-{size}"
+        command = [*FOLIO, "build", *map(str, sorted(source.iterdir())), "--out", str(out)]
+        cold, cold_peak = whole_process(command)
+        again, again_peak = whole_process(command)
+        per_work.append((cold / size, again / size))
+        rows.append(f"   {size:>6} {cold:8.1f} {cold / size:7.2f} {cold_peak:8.0f} {again:12.2f} {1000 * again / size:8.1f} {again_peak:8.0f}")
+        shutil.rmtree(source.parent)
+        shutil.rmtree(out)
+    if len(per_work) > 1:
+        (small_cold, small_again), (large_cold, large_again) = per_work[0], per_work[-1]
+        rows.append(f"   per work, largest shelf against smallest: cold {large_cold / small_cold:.2f}×, unchanged {large_again / small_again:.2f}× (1.00 = linear)")
+    return rows
+
+
+def section_d(kb: int, scratch: Path) -> list[str]:
+    """A ~600-page book's PDF with --jobs 1 and 2 (bench/long_book.py): its runs on both cores."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from limits import book_work
+    from long_book import halves, measure
+
+    work = halves(book_work(scratch / "long", str(kb)))
+    rows = [f"D. a long book ({kb:,} KB of Capital ch. 15 repeated, in parts), `folio build -f pdf`",
+            f"   {'jobs':>4} {'pages':>6} {'wall s':>7} {'CPU s':>7} {'wall/CPU':>9} {'peak MB':>8}"]
+    results = {jobs: measure(work, scratch / f"long-out-{jobs}", jobs) for jobs in (1, 2)}
+    for jobs, (wall, cpu, peak, _, pages) in results.items():
+        rows.append(f"   {jobs:>4} {pages:>6} {wall:7.1f} {cpu:7.1f} {wall / cpu:9.2f} {peak:8.0f}")
+    wall, cpu, peak, digest, _ = results[2]
+    rows.append(f"   on 2 cores: wall/CPU {wall / cpu:.2f}, {verdict(wall / cpu, LONG_BOOK_WALL_PER_CPU)}; peak {peak:.0f} MB, {verdict(peak, LONG_BOOK_PEAK_MB)}")
+    rows.append(f"   the same PDF with --jobs 1 and 2: {'yes' if digest == results[1][3] else 'NO'}")
     return rows
 
 
@@ -256,6 +294,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--shelf", default="1,20", help="shelf sizes for C (the target is for 20)")
+    parser.add_argument("--long-kb", type=int, default=1160, help="KB of text of D's long book (1,160: about 600 A5 pages)")
+    parser.add_argument("--generated", default="100,1000", help="shelf sizes for E, generated works")
     parser.add_argument("--skip", default="", help="sections to leave out, e.g. C,D")
     parser.add_argument("--case", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
@@ -274,7 +314,8 @@ def main() -> None:
             ("A", lambda: section_a(args.rounds, scratch)),
             ("B", lambda: section_b(args.rounds, scratch)),
             ("C", lambda: section_c(args.rounds, [int(n) for n in args.shelf.split(",")], scratch)),
-            ("D", lambda: section_d(scratch)),
+            ("D", lambda: section_d(args.long_kb, scratch)),
+            ("E", lambda: section_e([int(n) for n in args.generated.split(",")], scratch)),
         ]
         print(f"started with {load()}\n", flush=True)
         for name, run in sections:

@@ -18,8 +18,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from . import NAME, __version__
-from .editions.kinds import DEFAULT_FORMATS, FORMATS, KINDS, MARKS, PRINT_COVER, kind_of_file
+from .editions.kinds import DEFAULT_FORMATS, FORMATS, KINDS, MARKS, PRINT_COVER, PRINTER, Variant, kind_of_file
 from .editions.papers import DEFAULT_PAPER, papers
+from .editions.printers import PRINTERS
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .importer import DELAY
@@ -100,6 +101,7 @@ def build(
     print_marks: Annotated[bool, typer.Option("--print-marks", help=f"Add 3 mm bleed and crop marks to the PDF, for print shops (files end in {', '.join(MARKS + kind.suffix for kind in KINDS.values() if 'marks' in kind.options)}).")] = False,
     cover: Annotated[bool, typer.Option("--cover", help=f"Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): {KINDS[PRINT_COVER].file_name('<slug>')}.")] = False,
     paper: Annotated[str, typer.Option("--paper", help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.")] = DEFAULT_PAPER,
+    printer: Annotated[list[str] | None, typer.Option("--printer", help=f"Also make the interior and the cover a print-on-demand service asks for (PDF/X, its spine, its checks), for each trim: {', '.join(PRINTERS)}; repeat for several: {', '.join(kind.file_name('<slug>', Variant(printer='<printer>')) for kind in KINDS.values() if PRINTER in kind.options)}.", show_default=False)] = None,
     dist: Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write the editions to.", show_default="the project's dist/")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Works built at once, and the cores a long book's PDF is laid out on (default: the number of cores).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every work, even those whose inputs are unchanged.")] = False,
@@ -126,7 +128,10 @@ def build(
         share = parse_shard(shard) if shard else None
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--shard") from None
-    chosen = editions(formats, chosen_trims, print_marks, cover, paper)
+    for name in printer or []:
+        if name not in PRINTERS:
+            raise typer.BadParameter(f"{name!r} is not a printer; choose from {', '.join(PRINTERS)}", param_hint="--printer")
+    chosen = editions(formats, chosen_trims, print_marks, cover, paper, tuple(dict.fromkeys(printer or [])))
     dist = dist or project().dist
     _say_which_source(bool(paths))
     jobs = jobs or cores()
@@ -259,11 +264,11 @@ def import_(
 
 @app.command()
 def check(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Editions (EPUB, Kobo EPUB, PDF), or folders of them (default: dist/).", show_default=False)] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Editions (EPUB, Kobo EPUB, Kindle AZW3, PDF), or folders of them (default: dist/).", show_default=False)] = None,
     ace: Annotated[bool, typer.Option("--ace/--no-ace", help="Also run DAISY Ace on each EPUB (installs it on first use).")] = False,
     engine: Annotated[bool, typer.Option("--reader/--no-reader", help="Also read each EPUB in a reading engine (foliate-js in headless Chromium, at a phone's and a tablet's size; installs it on first use).")] = False,
 ) -> None:
-    """Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
+    """Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; the text read back for Kindle AZW3s; text, fonts, metadata, tags and bookmarks for PDFs."""
     from .checks import reader
     from .checks import validators as checks
     from .checks.kinds import check as check_file
@@ -288,7 +293,52 @@ def check(
         out.print(f"  {escape(shown_path(path))}  {mark}")
         if kind.capabilities is not None and kind.capabilities.reading_system:  # its text tagged with languages for a reading system
             _warn_of_untagged_foreign_words(path, path.name.removesuffix(kind.suffix))
+    findings += _lint_sources_of(files)
     _conclude(f"{_count(len(files), 'file')} checked, {_count(len(findings), 'problem')}", findings=findings)
+
+
+def _lint_sources_of(files: list[Path]) -> list[Finding]:
+    """`folio lint` on the works of source/ whose editions are checked."""
+    from .errors import Finding, SourceError
+    from .source.folders import find_works
+    from .source.lint import lint
+
+    source = project().source
+    slugs = sorted((folder.name for folder in find_works(source)), key=len, reverse=True) if source.is_dir() else []
+    found: list[Finding] = []
+    for slug in sorted({next((s for s in slugs if path.name.startswith((f"{s}.", f"{s}-"))), "") for path in files} - {""}):
+        try:
+            found += [Finding(finding.where(), finding.code, finding.message) for finding in lint(source / slug)]
+        except SourceError:
+            continue  # its build says what is wrong with it
+    return found
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Work folders to lint (default: every folder in source/).", show_default=False)] = None,
+) -> None:
+    """Lint sources: what a reader would still catch in a work that builds (codes L001–L010, docs/errors.md)."""
+    from .errors import SourceError
+    from .source.lint import lint as lint_folder
+
+    works, _ = _works(paths)  # two works with one identifier: each still linted (folio build says which fails)
+    count = 0
+    for folder in works:
+        try:
+            findings = lint_folder(folder)
+        except SourceError as error:
+            err.print(f"[red]error:[/red] {error}", soft_wrap=True)
+            count += 1
+            continue
+        for finding in findings:
+            err.print(f"[yellow]lint:[/yellow] {finding}", soft_wrap=True)
+        count += len(findings)
+    summary = f"{_count(len(works), 'work')} linted, {_count(count, 'finding')}"
+    if count:
+        err.print(f"[red]{summary}[/red]")
+        raise typer.Exit(1)
+    out.print(summary)
 
 
 @app.command()
@@ -399,7 +449,7 @@ def _edition_files(paths: list[Path]) -> list[Path]:
         elif kind_of_file(path.name) and path.is_file():
             found.append(path)
         else:
-            raise BuildError(shown_path(path), "not an edition (EPUB, Kobo EPUB, PDF) or a folder of them", hint="give files from dist/", code="C003")
+            raise BuildError(shown_path(path), "not an edition (EPUB, Kobo EPUB, Kindle AZW3, PDF) or a folder of them", hint="give files from dist/", code="C003")
     return found
 
 

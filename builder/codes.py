@@ -29,8 +29,9 @@ class UnknownCode(ValueError):
 FAMILIES: dict[str, str] = {
     "S": "A work's source (`source/<slug>/`: work.toml, the Markdown, its images)",
     "I": "Importing archive pages (folio import)",
-    "P": "Making an edition, and reading a PDF back",
+    "P": "Making an edition, and reading a PDF or an AZW3 back",
     "E": "The external checkers: W3C EPUBCheck and DAISY Ace",
+    "L": "Lint: what a reader would catch in a source that builds (folio lint, every import's report, folio check)",
     "W": "Warnings: reported, but nothing fails",
     "V": "A release folder (folio verify)",
     "R": "Merging shards (folio release merge)",
@@ -83,6 +84,8 @@ CATALOGUE: dict[str, Entry] = {
     "S048": Entry("a work has more notes than the limit (FOLIO_MAX_NOTES, 8,000 by default)", "split it into several works, or raise FOLIO_MAX_NOTES on a machine with the time and memory"),
     "S049": Entry("FOLIO_MAX_TEXT_KB or FOLIO_MAX_NOTES is not a whole number above 0", "set it to a number such as the default, or unset it"),
     # S050–S069: provenance and the source format
+    "S055": Entry("a `{{page …}}` the page-marker parser cannot read", "write `{{page 29}}`: two braces, `page`, one space, the page's number as the printed source has it (letters and digits, up to 12), two braces"),
+    "S056": Entry("the text marks pages of a printed source, but work.toml names no printed source", "add a `[source]` table to work.toml (title, volume, publisher, year), or remove the `{{page …}}` markers"),
     "S050": Entry("a `[provenance.<stem>]` table in work.toml names no part of the work", "name the table after a part's file without .md, or add that file to parts"),
     # I: folio import
     "I001": Entry("an archive page given as a file cannot be read", "give an archive page as a file or an http(s) address"),
@@ -131,6 +134,9 @@ CATALOGUE: dict[str, Entry] = {
     "P010": Entry("an EPUB content document is not well-formed XHTML", "a bug: report it with the source that caused it"),
     "P011": Entry("an EPUB content document has an id twice", "rename the id in the text"),
     "P020": Entry("an edition, the manifest or a temporary file cannot be written: the disk is full, or the folder read-only", "free some disk space, make the output folder writable, or choose another with --out"),
+    # P070, P071: the Kindle edition, converted by calibre
+    "P070": Entry("the Kindle edition (AZW3) needs calibre's ebook-convert, which is not installed", "run scripts/setup (Debian: apt-get install calibre), or build without it: folio build --format epub --format pdf"),
+    "P071": Entry("calibre's ebook-convert could not convert the EPUB to AZW3, or wrote a file of a shape this builder does not know", "read calibre's message; if it persists, report it with the work and calibre's version (ebook-convert --version)"),
     # P051: a long book laid out in runs of parts at once
     "P051": Entry("a process laying out part of a long book ended without handing back its pages (out of memory, or killed)", "free memory, or build with --jobs 1"),
     # P030–P033: a PDF's conformance
@@ -139,6 +145,16 @@ CATALOGUE: dict[str, Entry] = {
     "P032": Entry("the PDF/UA and PDF/A validator cannot read the file", "rebuild the file; if it persists, report it"),
     "P033": Entry("a print cover is not sized for the interior beside it (trim or page count)", "build the interior and its cover in one run: folio build --trim T --cover"),
     # P100–P106: a PDF read back
+    # P060–P069: a printer's files (folio build --printer)
+    "P060": Entry("an image of the text is in colour, and a printer's grey interior cannot carry it", "convert the work's images to greyscale for print"),
+    "P061": Entry("the interior has fewer pages than the printer prints", "choose a smaller trim or another printer (--printer generic), or print the work in a volume with others"),
+    "P062": Entry("a printer's file is not PDF/X as its printer asks, or lacks its output intent", "rebuild it with folio build --printer; if it persists, report it"),
+    "P063": Entry("a page of a printer's file has no TrimBox or BleedBox, or its boxes or sizes disagree", "rebuild it with folio build --printer; if it persists, report it"),
+    "P064": Entry("RGB colour in a printer's file, where grey (the interior) or CMYK (the cover) is asked", "rebuild it; convert RGB images to greyscale or CMYK"),
+    "P065": Entry("a font in a printer's file is not embedded", "rebuild it; if it persists, report it"),
+    "P066": Entry("a printer's interior has fewer pages than the printer prints, an odd count, or a last page that is not blank where the printer asks for one", "rebuild it with folio build --printer; choose another trim or printer for a short work"),
+    "P067": Entry("a KDP interior has bookmarks, links or annotations", "rebuild it with folio build --printer kdp"),
+    "P068": Entry("a printer's cover is not its printer's size for the interior beside it", "build the interior and its cover in one run with folio build --printer"),
     "P100": Entry("a file cannot be read as a PDF", "rebuild it with folio build"),
     "P101": Entry("a PDF's text cannot be read back, or lacks text it must carry", "rebuild it; if it persists, report it"),
     "P102": Entry("a font in a PDF is not embedded", "rebuild it; if it persists, report it"),
@@ -146,6 +162,10 @@ CATALOGUE: dict[str, Entry] = {
     "P104": Entry("a PDF is not tagged, or does not ask viewers to show its title", "rebuild it; if it persists, report it"),
     "P105": Entry("a PDF has no bookmarks", "rebuild it; if it persists, report it"),
     "P106": Entry("a PDF is set partly in a font that is not one of the book's typefaces", "replace the characters the typefaces lack, or correct the style that asks for the face"),
+    # P170–P172: a Kindle edition (AZW3) read back
+    "P170": Entry("an AZW3 cannot be read back (calibre cannot convert it to text, or it is not a MOBI file)", "rebuild it with folio build; if it persists, report it"),
+    "P171": Entry("an AZW3's text, read back, lacks words or a note of the EPUB it was made from", "rebuild it; if it persists, report it with the work"),
+    "P172": Entry("an AZW3's metadata (title, language, identifier) is missing or wrong", "rebuild it; if it persists, report it"),
     # E: the external checkers
     "E100": Entry("W3C EPUBCheck could not run, or did not finish in time", "install Java 17 or newer; raise FOLIO_CHECK_TIMEOUT on a slow machine"),
     "E101": Entry("W3C EPUBCheck reported a message (its own ID follows)", "a bug in the templates: report it with the work and EPUBCheck's message"),
@@ -159,6 +179,17 @@ CATALOGUE: dict[str, Entry] = {
     "E304": Entry("an image does not load in the reading engine", "check the image file in the work's folder; otherwise report it"),
     "E305": Entry("something is wider than the page in the reading engine", "a bug in the styles (or a table too wide for a phone): report it with the work"),
     # W: warnings
+    # L001–L010: folio lint (builder/source/lint.py)
+    "L001": Entry("text reads as a note's call that no note answers: a label such as 4_1, or a bracketed number", "make it a note's call `[^1]` with its note, or, if the page prints it so, leave it and check the page"),
+    "L002": Entry("a heading inside a part repeats the book's title", "delete the heading: the title page and the running heads give the book's title"),
+    "L003": Entry("a heading has nothing under it (an empty section)", "delete the heading, or move it to the text it heads"),
+    "L004": Entry("the contents would list one entry twice: two parts with one title, or a heading repeating its part's title", "delete the repeated heading, or give each part its own title"),
+    "L005": Entry("a part has no running text, only its headings", "join the part to the next one, or delete it"),
+    "L006": Entry("a straight quote or apostrophe where the text otherwise sets typographic ones", "set it as the text does: “ ” for quotations, ’ for apostrophes"),
+    "L007": Entry("`--` where the text otherwise sets dashes", "set it as the text does: — or –"),
+    "L008": Entry("a heading that is not the text's: the archive's navigation, the author's name or a date line", "delete it (the title page names the author), or set a date line as `{.dateline}` paragraph"),
+    "L009": Entry("a row of asterisks set as a heading or a paragraph", "write a section break: a line `***`"),
+    "L010": Entry("a table of one column (a boxed note set as a table)", "make it a paragraph, a quotation or a note"),
     "W001": Entry("words of an EPUB's text look foreign but carry no language tag", "tag them in the source, `[word]{lang=fr}`, or list them in the work's allowed-words.txt"),
     # V: a release folder
     "V100": Entry("the release's manifest.json or SHA256SUMS is missing, or a sums line is malformed", "rebuild with folio build"),

@@ -91,3 +91,27 @@ def test_a_work_whose_pdf_fails_writes_no_epub_either(work_copy: Path, tmp_path:
     result = run_cli("build", str(work_copy), "--out", str(dist))
     assert result.returncode == 1 and "[P003]" in result.stderr
     assert not dist.exists() or not any(dist.glob("*.epub"))
+
+
+def test_folio_check_lints_the_works_of_the_project_whose_editions_it_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`folio check` adds `folio lint`'s findings on the works whose editions it checks (each
+    slug told from a longer one it begins), and none for works it does not check."""
+    import shutil
+
+    from builder import cli
+    from builder.paths import project
+
+    from .conftest import LETTER
+
+    for name, extra in (("a-letter", "\n## Notes\n"), ("a-letter-two", "")):
+        shutil.copytree(LETTER, tmp_path / "source" / name)
+        text = tmp_path / "source" / name / "text.md"
+        text.write_text(text.read_text(encoding="utf-8").split("\n[^", 1)[0].rstrip() + "\n" + extra + "\n[^" + text.read_text(encoding="utf-8").split("\n[^", 1)[1], encoding="utf-8")
+    monkeypatch.setenv("FOLIO_PROJECT", str(tmp_path))
+    project.cache_clear()
+    try:
+        found = cli._lint_sources_of([tmp_path / "a-letter.epub", tmp_path / "a-letter-a4.pdf"])
+        assert [finding.code for finding in found] == ["L003"] and "a-letter/text.md:" in found[0].path
+        assert cli._lint_sources_of([tmp_path / "a-letter-two.epub"]) == []
+    finally:
+        project.cache_clear()

@@ -33,10 +33,12 @@ class Sheet:
     pages: int  # the interior's page count, made even: a printer binds leaves
     paper: Paper
     bleed: float = BLEED_MM
+    extra: float = 0.0  # added to the spine, whatever the pages (a printer's formula: Lulu's 0.06 in)
+    spine_text_from: int = 0  # fewer pages, and the spine carries no text (a printer's rule: KDP's 80)
 
     @property
     def spine(self) -> float:
-        return round(self.pages * self.paper.per_page_mm, 3)
+        return round(self.pages * self.paper.per_page_mm + self.extra, 3)
 
     @property
     def width(self) -> float:
@@ -48,7 +50,7 @@ class Sheet:
 
     @property
     def spine_text(self) -> bool:
-        return (self.spine - 2 * SPINE_MARGIN_MM) * MM >= SPINE_TEXT_PT[0]
+        return self.pages >= self.spine_text_from and (self.spine - 2 * SPINE_MARGIN_MM) * MM >= SPINE_TEXT_PT[0]
 
     @property
     def spine_text_pt(self) -> float:

@@ -18,7 +18,9 @@ from .. import NAME
 from ..errors import BuildError
 from ..paths import style_file
 from ..source.images import media_type
+from ..source.metadata import PrintedSource
 from ..source.model import Part, Work
+from ..source.text import part_page_breaks
 from .capabilities import Capabilities
 from .cover import cover_png
 from .kinds import Kind, RenderContext
@@ -75,7 +77,7 @@ def write_epub(work: Work) -> bytes:
     book.set_identifier(meta.identifier)
     book.title = meta.title  # the NCX's title; dc:title is written with its file-as below
     book.set_language(meta.language)
-    _package_metadata(book, work)
+    _package_metadata(book, work, paginated=any(part_page_breaks(part) for part in work.parts))
 
     spine = pages(work)
     hrefs = {page.key: page.file_name for page in spine} | {"cover": "cover.xhtml"}
@@ -87,6 +89,7 @@ def write_epub(work: Work) -> bytes:
     cover = _document(work, "cover", "cover.xhtml", render_page("epub/cover.xhtml", work, KIND.capabilities, image="images/cover.png"))
     book.add_item(cover)
     documents = [cover]
+    page_list: list[tuple[str, str]] = []  # (href, label) of each page of the printed source, in reading order
     for page in spine:
         html = render_page(
             "epub/document.xhtml", work, KIND.capabilities,
@@ -94,7 +97,8 @@ def write_epub(work: Work) -> bytes:
         )
         documents.append(_document(work, page.key, page.file_name, html))
         book.add_item(documents[-1])
-    nav = _document(work, "nav", "nav.xhtml", render_page("epub/nav.xhtml", work, KIND.capabilities, hrefs=hrefs), properties=["nav"])
+        page_list += [(f"{page.file_name}#{element.get('id')}", element.get("aria-label") or "") for element in _page_breaks(documents[-1])]
+    nav = _document(work, "nav", "nav.xhtml", render_page("epub/nav.xhtml", work, KIND.capabilities, hrefs=hrefs, page_list=page_list), properties=["nav"])
     book.add_item(nav)
     for name in ("common.css", "epub.css"):
         book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=style_file(name).read_bytes()))
@@ -162,7 +166,27 @@ def _document(work: Work, uid: str, file_name: str, html: str, properties: list[
     return item
 
 
-def _package_metadata(book: epub.EpubBook, work: Work) -> None:
+def _page_breaks(document: epub.EpubItem) -> list[Any]:
+    """The page breaks of a content document, in its order: what the page list leads to."""
+    tree = etree.fromstring(document.content)
+    return list(tree.iterfind(".//{*}span[@role='doc-pagebreak']"))
+
+
+def source_line(source: PrintedSource) -> str:
+    """The printed source in one line: its title, publisher, place, year, volume and pages."""
+    details = [source.title, source.publisher, source.place, source.year, source.volume and f"volume {source.volume}", source.pages and f"pages {source.pages}"]
+    return ", ".join(str(d) for d in details if d)
+
+
+def page_break_sources(work: Work) -> list[str]:
+    """The printed sources whose pages the text marks: the work's, or (in a volume of
+    separate works that names none) each marked part's own."""
+    if work.meta.source:
+        return [source_line(work.meta.source)]
+    return list(dict.fromkeys(source_line(part.provenance.source) for part in work.parts if part.provenance and part.provenance.source and part_page_breaks(part)))
+
+
+def _package_metadata(book: epub.EpubBook, work: Work, paginated: bool = False) -> None:
     meta = work.meta
 
     def refine(target: str, prop: str, value: str, scheme: str | None = None) -> None:
@@ -201,9 +225,7 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
     for subject in meta.subjects:
         book.add_metadata("DC", "subject", subject)
     if meta.source:
-        source = meta.source
-        details = [source.title, source.publisher, source.place, source.year, source.volume and f"volume {source.volume}", source.pages and f"pages {source.pages}"]
-        book.add_metadata("DC", "source", ", ".join(d for d in details if d))
+        book.add_metadata("DC", "source", source_line(meta.source))
     if meta.archive.page:  # the transcription the text was taken from
         book.add_metadata("DC", "source", meta.archive.page)
     book.add_metadata("DC", "rights", rights_statement(meta))
@@ -211,10 +233,12 @@ def _package_metadata(book: epub.EpubBook, work: Work) -> None:
     for prop, values in {
         "schema:accessMode": ["textual", "visual"] if work.images else ["textual"],
         "schema:accessModeSufficient": ["textual"],
-        "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "displayTransformability"],
+        "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "displayTransformability", *(["pageBreakMarkers", "pageNavigation"] if paginated else [])],
         "schema:accessibilityHazard": ["none"],
         "schema:accessibilitySummary": [ACCESSIBILITY_SUMMARY],
         "dcterms:conformsTo": ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"],
+        # Which printed edition the page breaks and the page list follow (EPUB Accessibility 1.1).
+        "pageBreakSource": page_break_sources(work) if paginated else [],
     }.items():
         for value in values:
             book.add_metadata(None, "meta", value, {"property": prop})

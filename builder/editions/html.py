@@ -18,6 +18,17 @@ def _render_note_call(self: Any, tokens: Sequence[Token], idx: int, options: Any
     return str(env["note_call"](env["notes"][tokens[idx].meta["label"]]))
 
 
+def _render_page_break(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    """Where a page of the printed source begins, written by the templates' macro: a page
+    break a reading system lists, a number in a printed page's margin."""
+    token = tokens[idx]
+    label, page_id = token.meta["label"], str(token.attrGet("id") or "")
+    if env.get("page_break") is not None:
+        return str(env["page_break"](label, page_id))
+    named = Markup(' id="{}"').format(page_id) if page_id else ""
+    return str(Markup('<span{} class="page-break" role="doc-pagebreak" aria-label="{}"></span>').format(named, label))
+
+
 def _render_link(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
     """A link to an id of the work points at the file that holds it (EPUB parts are files)."""
     token = tokens[idx]
@@ -37,11 +48,11 @@ def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
 
 
 def _renderer() -> RendererHTML:
-    """The parser's renderer (with its plugins' rules), and the three rules of our own."""
+    """The parser's renderer (with its plugins' rules), and the rules of our own."""
     assert isinstance(MD.renderer, RendererHTML)
     renderer = RendererHTML()
     renderer.rules = dict(MD.renderer.rules)
-    for name, rule in {"footnote_ref": _render_note_call, "link_open": _render_link, "image": _render_image}.items():
+    for name, rule in {"footnote_ref": _render_note_call, "page_break": _render_page_break, "link_open": _render_link, "image": _render_image}.items():
         renderer.rules[name] = rule.__get__(renderer)
     return renderer
 
@@ -58,6 +69,7 @@ def render(
     lead: Markup | None = None,
     files: dict[str, str] | None = None,
     images: str | None = None,
+    page_break: Callable[[str, str], Markup] | None = None,
 ) -> Markup:
     """Render tokens to XHTML for a template.
 
@@ -65,9 +77,11 @@ def render(
     elements as spans, for a note that must sit inside its paragraph (a printed page's
     footnote floats from its call); `lead` is markup set at the start of the first block
     (a note's number, linking back to its call); `files` maps ids to the file that holds
-    them, where the edition has several; `images` is where the edition keeps the work's images.
+    them, where the edition has several; `images` is where the edition keeps the work's images;
+    `page_break` is the template macro that marks where a page of the printed source begins
+    (given its label and id).
     """
-    env = {"notes": notes or {}, "note_call": note_call, "files": files, "images": images}
+    env = {"notes": notes or {}, "note_call": note_call, "files": files, "images": images, "page_break": page_break}
     if lead is not None:
         tokens = _with_lead(tokens, lead)
     if phrasing:

@@ -31,18 +31,22 @@ from .trims import DEFAULT_TRIM
 if TYPE_CHECKING:
     from ..source.model import Work
 
-Option = Literal["trim", "marks", "paper"]
+Option = Literal["trim", "marks", "paper", "printer"]
 MARKS = "-print"  # in the file name of a variant with crop marks and bleed
 PRINT_COVER = "cover"  # the kind `folio build --cover` adds (print_cover.py)
+PRINTER = "printer"  # the option of the kinds `folio build --printer` adds (printer_interior.py, printer_cover.py)
 
 # The writer modules, each declaring one kind, in the order the registry lists them: a kind
-# after the kind it needs (the Kobo edition after the EPUB, a print cover after its interior).
+# after the kind it needs (the Kobo and Kindle editions after the EPUB, a print cover after its interior).
 WRITERS = (
     "builder.editions.epub",
     "builder.editions.kobo",
+    "builder.editions.kindle",
     "builder.editions.catalogue_cover",
     "builder.editions.pdf",
     "builder.editions.print_cover",
+    "builder.editions.printer_interior",
+    "builder.editions.printer_cover",
 )
 
 
@@ -54,6 +58,7 @@ class Variant:
     trim: str = DEFAULT_TRIM
     marks: bool = False
     paper: str = DEFAULT_PAPER
+    printer: str = ""  # the print-on-demand service a printer's file is for (editions/printers.py)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,14 +110,16 @@ class Kind:
     def file_name(self, slug: str, variant: Variant = Variant()) -> str:
         trim = f"-{variant.trim}" if "trim" in self.options and variant.trim != DEFAULT_TRIM else ""
         marks = MARKS if "marks" in self.options and variant.marks else ""
-        return f"{slug}{trim}{marks}{self.suffix}"
+        printer = f"-{variant.printer}" if "printer" in self.options and variant.printer else ""
+        return f"{slug}{trim}{marks}{printer}{self.suffix}"
 
-    def variant(self, trim: str = DEFAULT_TRIM, marks: bool = False, paper: str = DEFAULT_PAPER) -> Variant:
+    def variant(self, trim: str = DEFAULT_TRIM, marks: bool = False, paper: str = DEFAULT_PAPER, printer: str = "") -> Variant:
         """The variant of this kind for the options given, keeping only those it takes."""
         return Variant(
             trim if "trim" in self.options else DEFAULT_TRIM,
             marks if "marks" in self.options else False,
             paper if "paper" in self.options else DEFAULT_PAPER,
+            printer if "printer" in self.options else "",
         )
 
 

@@ -26,7 +26,7 @@ import lxml.html
 
 from ..errors import BuildError
 from ..source.model import Work
-from .weasyprint.parts import anchor_pages, as_document, deferred_folios
+from .weasyprint.parts import anchor_pages, as_document, deferred_folios, stand_in_anchors
 from .weasyprint.typeset import layout
 
 Render = Callable[[set[str]], str]  # the notes to set denser → the book's HTML
@@ -74,13 +74,10 @@ def split(html: str, runs: int, counts: list[int] | None = None) -> tuple[str, l
 
 
 def front_matter(html: str, folios: dict[str, int]) -> str:
-    """The front matter with the contents page's numbers written in, and a stand-in anchor for
-    each entry (the merge points the links at the runs' own)."""
+    """The front matter with the contents page's numbers written in."""
     root = lxml.html.fromstring(html)
     for a in root.iterfind(".//nav[@id='toc']//a"):
-        target = (a.get("href") or "#")[1:]
-        a.set("data-folio", str(folios.get(target, 0)))
-        a.set("id", target)
+        a.set("data-folio", str(folios.get((a.get("href") or "#")[1:], 0)))
     style = lxml.html.fromstring('<style>.toc a::after { content: leader(". ") attr(data-folio); }</style>')
     root.find("head").append(style)
     return "<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="unicode")
@@ -96,10 +93,30 @@ def blank_leaf(html: str) -> str:
     return "<!DOCTYPE html>\n" + lxml.html.tostring(root, encoding="unicode")
 
 
+def ids(html: str) -> set[str]:
+    """Every id of the book: what a link from one run may find in another."""
+    return {name for name in lxml.html.fromstring(html).xpath("//@id")}
+
+
 Report = Callable[[int, dict[str, int]], int]  # a run's page count and anchors' pages → its offset
 
 
-def lay_out_run(book: Book, index: int, report: Report) -> bytes:
+@dataclass(frozen=True)
+class Laid:
+    """A part of the book written: its PDF, the anchors it holds, and the stand-ins it was given
+    for the ids its links point to in other parts (weasyprint/parts.py)."""
+
+    pdf: bytes
+    held: set[str]
+    stand_ins: set[str]
+
+
+def written(book: Book, document: Any) -> Laid:
+    held, stand_ins = stand_in_anchors(document, book.ids)
+    return Laid(book.write(document), held, stand_ins)
+
+
+def lay_out_run(book: Book, index: int, report: Report) -> Laid:
     """Lay out run ``index``, ``report`` its pages to learn its first folio, and write its PDF."""
     documents, wanted, dense = book.documents, book.wanted, set[str]()
     while True:
@@ -113,7 +130,7 @@ def lay_out_run(book: Book, index: int, report: Report) -> bytes:
             with deferred_folios(ask):
                 document = layout(documents[index], book.work, book.what, **book.options)
                 document.pages  # noqa: B018  (laid out in full)
-            return book.write(document)
+            return written(book, document)
         except Denser as denser:
             if dense:
                 raise
@@ -156,6 +173,7 @@ class Book:
     documents: list[str]
     wanted: set[str]
     counts: list[int]  # parts in each run
+    ids: set[str]  # every id of the book
 
 
 class Unsettled(Exception):
@@ -169,7 +187,7 @@ def write_in_runs(work: Work, what: str, options: dict[str, Any], render: Render
     from .pdf_merge import merge
 
     html = render(set())
-    book = Book(work, what, options, render, check, write, *split(html, runs))
+    book = Book(work, what, options, render, check, write, *split(html, runs), ids(html))
     children = [_fork(book, index) for index in range(len(book.documents))] if at_once else []
     counts: list[int] = []
     anchors: list[dict[str, int]] = []
@@ -201,8 +219,12 @@ def write_in_runs(work: Work, what: str, options: dict[str, Any], render: Render
     front = layout(front_matter(book.front, folios), work, what, **options)
     if len(front.pages) != front_pages:
         raise Unsettled
+    laid = [written(book, front), *files]
+    if nowhere := set().union(*(part.stand_ins for part in laid)) - set().union(*(part.held for part in laid)):
+        # an id of the book no part laid out (hidden, say): as one layout would say it
+        raise BuildError(work.folder, f"{what}: WeasyPrint: No anchor #{sorted(nowhere)[0]} for internal URI reference", hint="check styles/ and the text for the resource named", code="P001")
     ends = [front_pages] + [start + count - 1 for start, count in zip(starts, counts, strict=True)]
-    return merge([write(front), *files], [end % 2 == 1 for end in ends[:-1]] + [False], blank)
+    return merge([part.pdf for part in laid], [end % 2 == 1 for end in ends[:-1]] + [False], blank, [part.stand_ins for part in laid])
 
 
 def _fork(book: Book, index: int) -> tuple[int, Connection]:
@@ -218,7 +240,7 @@ def _fork(book: Book, index: int) -> tuple[int, Connection]:
     return pid, ours
 
 
-def _from_children(children: list[tuple[int, Connection]], offset: Report, work: Work, what: str) -> list[bytes]:
+def _from_children(children: list[tuple[int, Connection]], offset: Report, work: Work, what: str) -> list[Laid]:
     """The runs' PDFs. A run's first folio needs only the runs before it: each is told its
     own as soon as it reports, and goes on to its folios and its PDF while later ones lay out."""
     for _, connection in children:
@@ -242,9 +264,9 @@ def _starts(front_pages: int, counts: list[int], anchors: list[dict[str, int]]) 
     return starts, folios
 
 
-def _receive_pdf(connection: Connection, work: Work, what: str) -> bytes:
-    data: bytes = _message(connection, work, what)[1]
-    return data
+def _receive_pdf(connection: Connection, work: Work, what: str) -> Laid:
+    laid: Laid = _message(connection, work, what)[1]
+    return laid
 
 
 def _message(connection: Connection, work: Work, what: str) -> tuple[Any, ...]:

@@ -8,18 +8,22 @@ to them, which general merge tools drop:
   in order, and each run's parent tree (the number tree from a page's ``StructParents`` and
   an annotation's ``StructParent`` to the elements) is renumbered past the ones before it;
 - the named destinations (every anchor; links and note calls go through them), one sorted
-  name tree, a later file's name winning over a stand-in of the front matter's;
+  name tree of the anchors the files hold, without the stand-ins a file was given for the
+  targets of its links that another file holds (the contents page's, a cross-reference's);
 - the outline (bookmarks), the runs' trees one after another;
 - a blank page where a run ended on a recto, as one layout would have left before the next
   part (which opens on a recto).
 
 Objects are copied with qpdf's foreign-object copier, which copies each object once per
-source file, so that a structure element's ``/Pg`` is the very page copied with the pages.
+source file, so that a structure element's ``/Pg`` is the very page copied with the pages, and
+written into compressed object streams, with no stream's data ending in CR (``save``).
 """
 
 from __future__ import annotations
 
 import io
+import re
+import zlib
 from collections.abc import Iterator
 from itertools import pairwise
 from typing import Any
@@ -28,9 +32,10 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, Pdf
 
 
-def merge(files: list[bytes], blank_after: list[bool], blank: bytes) -> bytes:
+def merge(files: list[bytes], blank_after: list[bool], blank: bytes, stand_ins: list[set[str]]) -> bytes:
     """One PDF of the files' pages in order; ``blank_after[i]``: a blank page after file i, a
-    copy of ``blank``'s first page (laid out by WeasyPrint as the book's, crop marks and all)."""
+    copy of ``blank``'s first page (laid out by WeasyPrint as the book's, crop marks and all);
+    ``stand_ins[i]``: the names file i holds only as stand-ins for another file's anchors."""
     sources = [Pdf.open(io.BytesIO(data)) for data in files]
     target = sources[0]
     leaf = Pdf.open(io.BytesIO(blank))  # kept open while its page is copied
@@ -38,7 +43,7 @@ def merge(files: list[bytes], blank_after: list[bool], blank: bytes) -> bytes:
     document = _document_element(target)
     nums = _parent_tree(target)
     next_key = max((key for key, _ in nums), default=-1) + 1
-    names = dict(_names(target))
+    names = {name: destination for name, destination in _names(target) if name not in stand_ins[0]}
     outline: list[Any] = list(_outline_items(target))
     if blank_after[0]:
         _add_blank(target, template)
@@ -61,7 +66,8 @@ def merge(files: list[bytes], blank_after: list[bool], blank: bytes) -> bytes:
             copied.P = document
             document.K.append(copied)
         for name, destination in _names(source):
-            names[name] = _copy(target, destination)
+            if name not in stand_ins[index]:
+                names[name] = _copy(target, destination)
         outline.extend(_copy(target, item) for item in _outline_items(source))
         if blank_after[index]:
             _add_blank(target, template)
@@ -70,21 +76,112 @@ def merge(files: list[bytes], blank_after: list[bool], blank: bytes) -> bytes:
     root.ParentTreeNextKey = next_key
     target.Root.Names.Dests = target.make_indirect(Dictionary(Names=Array([item for name in sorted(names, key=lambda n: n.encode()) for item in (pikepdf.String(name), names[name])])))
     _link_outline(target, outline)
-    _end_streams_safely(target)
+    return save(target)
+
+
+_MOST_PASSES = 8  # each pass mends what ends in CR; one in 256 streams does, so two passes are the rule
+
+
+def save(pdf: Pdf) -> bytes:
+    """The PDF written with its objects in compressed object streams, the size of one layout's
+    file, and no stream's data ending in CR (PDF/A-2 6.1.7.1).
+
+    qpdf writes LF before ``endstream``; after data ending in CR a validator reads CR LF, the end
+    of line, and finds the stream one byte short of its /Length. A Flate stream's last byte is
+    that of the Adler-32 of its decoded data, so no other compression mends it: what ends in CR
+    is changed, once written, without changing its meaning (``_mend``), and the file written
+    again, its objects in the same object streams, until nothing does. Should that not settle,
+    the objects are written outside object streams, a file about 2.5 times the size."""
+    data = _write(pdf, pikepdf.ObjectStreamMode.generate)
+    for _ in range(_MOST_PASSES):
+        ending = _ending_in_cr(data)
+        if not ending:
+            return data
+        again = Pdf.open(io.BytesIO(data))
+        if not all(_mend(again, number) for number in ending):
+            break
+        data = _write(again, pikepdf.ObjectStreamMode.preserve)
+    _end_streams_safely(pdf)
+    data = _write(pdf, pikepdf.ObjectStreamMode.preserve, compress=False)
+    if _ending_in_cr(data):
+        raise RuntimeError("a joined PDF has a stream ending in CR that could not be mended (PDF/A-2 6.1.7.1)")
+    return data
+
+
+def _write(pdf: Pdf, mode: pikepdf.ObjectStreamMode, compress: bool = True) -> bytes:
+    """Streams written as they are (WeasyPrint compressed them; qpdf leaves a Flate stream's
+    data alone), object streams compressed unless ``compress`` is off."""
     out = io.BytesIO()
-    # Streams are written as they are (WeasyPrint compressed them): recompressing one could
-    # make it end in CR again.
-    target.save(
-        out, deterministic_id=True, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
-        object_stream_mode=pikepdf.ObjectStreamMode.preserve,
-    )
+    pdf.save(out, deterministic_id=True, compress_streams=compress, stream_decode_level=pikepdf.StreamDecodeLevel.none, object_stream_mode=mode)
     return out.getvalue()
 
 
+_CR_END = re.compile(rb"\r\nendstream")
+_OBJECT = re.compile(rb"(\d+) (\d+) obj\s*<<")
+
+
+def _ending_in_cr(data: bytes) -> list[tuple[int, int]]:
+    """The objects (number, generation) of the streams whose data ends in CR, found in the
+    file as qpdf writes it: CR, then the LF it puts before ``endstream``."""
+    found = []
+    for match in _CR_END.finditer(data):
+        heads = list(_OBJECT.finditer(data, max(0, data.rfind(b" obj", 0, match.start()) - 24), match.start()))
+        found.append((int(heads[-1][1]), int(heads[-1][2])) if heads else (0, 0))  # (0, 0): none told
+    return found
+
+
+def _mend(pdf: Pdf, objgen: tuple[int, int]) -> bool:
+    """Change the stream ``objgen`` (or, for an object stream or the cross-reference stream,
+    one structure element it holds or that the file has) without changing its meaning, so
+    that it no longer ends in CR once written; False if there is nothing to change."""
+    thing = pdf.get_object(objgen) if objgen[0] else None
+    if not isinstance(thing, pikepdf.Stream) or not thing.read_raw_bytes().endswith(b"\r"):
+        return False  # not told apart in the file's bytes (binary data that reads as " obj")
+    kind = thing.get("/Type")
+    if kind == Name.ObjStm:
+        header = thing.read_bytes()[: int(thing.First)].split()
+        members: Iterator[Any] = (pdf.get_object(int(number), 0) for number in header[::2])
+    elif kind == Name.XRef:
+        members = _elements(pdf)  # any change moves the offsets it lists
+    else:
+        return _reencode(thing)
+    for member in members:
+        if isinstance(member, Dictionary) and "/S" in member and "/P" in member and "/R" not in member:
+            member.R = 0  # a structure element's revision number, 0 by default
+            return True
+    return False
+
+
+def _elements(pdf: Pdf) -> Iterator[Any]:
+    pending = [pdf.Root.StructTreeRoot.K]
+    while pending:
+        kids = pending.pop()
+        for kid in kids if isinstance(kids, Array) else [kids]:
+            if isinstance(kid, Dictionary) and "/S" in kid:
+                yield kid
+                if "/K" in kid:
+                    pending.append(kid.K)
+
+
+def _reencode(stream: pikepdf.Stream) -> bool:
+    """A stream's data compressed anew with a PNG predictor over one row, the row's filter
+    "Up" (the row above the first is zeros: the data decodes unchanged), so that the Adler-32
+    the data ends with counts the filter's byte and ends in another byte. A stream with
+    decoding parameters of its own is left alone (False)."""
+    if "/DecodeParms" in stream or stream.get("/Filter") not in (None, Name.FlateDecode):
+        return False
+    data = stream.read_bytes()
+    encoded = zlib.compress(b"\x02" + data)
+    if encoded.endswith(b"\r"):
+        return False
+    stream.write(encoded, filter=Name.FlateDecode, decode_parms=Dictionary(Predictor=12, Columns=max(len(data), 1)))
+    return True
+
+
 def _end_streams_safely(pdf: Pdf) -> None:
-    """qpdf ends a stream's data with LF before ``endstream``; after data ending in CR, that
-    reads as a CR LF end of line, one byte short of the stream's /Length (PDF/A-2 6.1.7.1).
-    Such a stream (about one in 256) is wrapped in ASCIIHex, whose data ends with ``>``."""
+    """For a file written with its streams as they are, objects outside object streams
+    (``save``'s last resort): a stream ending in CR (about one in 256) is wrapped in ASCIIHex,
+    whose data ends with ``>``."""
     for thing in pdf.objects:
         if isinstance(thing, pikepdf.Stream) and thing.read_raw_bytes().endswith(b"\r"):
             filters = thing.get("/Filter")

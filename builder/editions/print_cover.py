@@ -9,6 +9,10 @@ cover's (cover-front.html, cover.css); the file is PDF/A-2u and PDF/UA-1 like th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from weasyprint import Document
+
 from ..errors import BuildError
 from ..source.model import Work
 from .cover_front import front_fits
@@ -36,7 +40,8 @@ def write_print_cover(work: Work, interior: bytes, paper: str = DEFAULT_PAPER) -
     return typeset_cover(work, sheet_for(pages, trim, paper))
 
 
-def typeset_cover(work: Work, sheet: Sheet) -> bytes:
+def typeset_cover(work: Work, sheet: Sheet, write: Callable[[Document], bytes] | None = None) -> bytes:
+    """The cover on `sheet`, written as PDF/A-2u and PDF/UA-1, or by `write` (a printer's PDF/X)."""
     what = f"print cover ({sheet.width:g} × {sheet.height:g} mm)"
     options = archival_options(work)
     # A long title is set smaller (cover.css, .step-1 …) until the front holds it, as on the EPUB's cover.
@@ -47,4 +52,6 @@ def typeset_cover(work: Work, sheet: Sheet) -> bytes:
             break
     else:
         raise BuildError(work.folder / "work.toml", "the title is too long for the cover", hint="give the work a short-title", code="P006")
+    if write is not None:
+        return write(document)
     return write_archival(document, work, what, bleed=True)  # the ground colour runs into the bleed

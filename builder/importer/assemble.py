@@ -20,16 +20,16 @@ from PIL import Image as PILImage
 
 from ..errors import BuildError
 from ..source.images import media_type
+from ..source.lint import lint_work
 from ..source.loader import load_work
 from ..source.svg import svg_problem
-from . import book
+from . import book, typography
 from .audit import audit, quote
 from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
-from .header import YEAR, map_header
+from .header import YEAR, map_header, seen_author, year_check
 from .html_page import BREAK, GONE, PageText, page_name, parse
 from .kept import reinstate
-from .markdown import escape
 from .plaintext import parse_text
 from .report import REPORT_FILE, Report
 from .scope import Rule, pages_of
@@ -68,9 +68,10 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     `--book` and `--page` say), in named steps: each page fetched and decoded (`read_page`),
     told a book or a page (`find_book`), its parts read (`read_book`, `read_pages`), the header
     mapped (`map_metadata`), the parts written as Markdown with their notes (`write_parts`),
-    each audited against its page, what it lost kept where it stood (`audit_parts`), and the
-    folder written once it loads (`write_work`). A part of a page the importer cannot read is
-    kept and named, never a reason to refuse the page."""
+    quotes and dashes set (`typography.settle`), each part audited against its page, what it
+    lost kept where it stood (`audit_parts`), and the folder written once it loads
+    (`write_work`). A part of a page the importer cannot read is kept and named, never a
+    reason to refuse the page."""
     if slug is not None:
         check_slug(slug)
     check_into(into)
@@ -96,7 +97,9 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     check_slug(slug)
     pages = ([(index, locations[0])] if index else []) + [(part.text, part.page) for part in parts]
     images = image_names(pages, fetcher.limits.name_chars, {part.file for part in parts}, report)
-    texts = audit_parts(parts, write_parts(parts, index if front is None else None, report), report)
+    in_book = (meta["title"], [index.title, *book.headings(index.blocks)], collection) if index is not None else None
+    texts = typography.settle(write_parts(parts, index if front is None else None, report, meta["author"], in_book), report)
+    texts = audit_parts(parts, texts, report)
     meta["parts"] = [part.file for part in parts]
     done = write_work(into, slug, force, meta, comments, texts, images, fetcher, report)
     done.notices = notices
@@ -337,7 +340,7 @@ def map_metadata(head: PageText, parts: list[Part], location: str, page: str, re
     title = re.sub(r"\x00\[\^[^\]]+\]", "", head.title)
     title = re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*^~]", "", title)).strip()  # the words, without their markup
     meta["title"] = title
-    author = head.author
+    author = seen_author(head.author, book.leading_headings(head.blocks), head.meta_author, report)
     if not author:
         report.check.append("the page names no author; 'author' is set to “Unknown” until a person sets it")
         author = "Unknown"
@@ -361,8 +364,7 @@ def map_metadata(head: PageText, parts: list[Part], location: str, page: str, re
         meta["archive"].setdefault("url", re.sub(r"^(https?://[^/]+/).*$", r"\1", location))
     if "source" in meta and "title" not in meta["source"]:
         meta.pop("source")
-    if "year" not in meta and not any(YEAR.search(meta.get(k, "")) for k in ("written", "first-published")):
-        report.check.append("no year of writing or publication on the page")
+    report.check += year_check(meta, head.fields, head.blocks)
     return meta, [f"From the page's header, fitting no key: {line}" for line in mapped.free]
 
 
@@ -376,31 +378,33 @@ def identifier(location: str, page: str) -> str:
 
 
 def _slug(meta: dict[str, Any], location: str) -> str:
-    """Author, year and title: the year the archive files the work under, else the first the
-    header names."""
+    """Author, year and title. The year is the header's (written, then first published):
+    the year the archive files the work under is taken only where the header names it too
+    (the Manifesto, written 1847 and filed under 1848, when it was published), or names none."""
     surname = meta["author-sort"].split(",")[0] if meta["author"] != "Unknown" else ""
     filed = re.findall(r"/(1[5-9]\d\d|20\d\d)/", location) if is_address(location) else []
-    years = filed or YEAR.findall(" ".join(str(meta.get(k, "")) for k in ("written", "first-published")))
+    named = YEAR.findall(str(meta.get("written", ""))) + YEAR.findall(str(meta.get("first-published", "")))
+    years = [year for year in filed if year in named] or named or filed
     words = f"{surname} {years[0] if years else ''} {meta['title']}".translate(_GERMAN)
     ascii_words = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode().lower()
     slug = "-".join(re.findall(r"[a-z0-9]+", ascii_words))
     return slug[:70].rsplit("-", 1)[0] if len(slug) > 70 else slug
 
 
-def write_parts(parts: list[Part], index: PageText | None, report: Report) -> dict[str, str]:
-    """Each part's Markdown: its title, its blocks (a chapter's own title under the contents
-    page's words for it; the contents page's images at the head of the first part when it has
-    no front matter), and its notes, their labels made unique across the work, a note nothing
-    calls kept as an editor's note, a call with no note kept as text."""
+def write_parts(parts: list[Part], index: PageText | None, report: Report, author: str = "", in_book: tuple[str, list[str], bool] | None = None) -> dict[str, str]:
+    """Each part's Markdown: its title, set once, and its blocks, the headings that are not
+    the text's (the book's repeated furniture, the breadcrumb, the author's name) left out into
+    the ledger (`book.tidy`, `book.chapter_heading`); the contents page's images at the head of
+    the first part when it has no front matter; and its notes, their labels made unique across
+    the work, a note nothing calls kept as an editor's note, a call with no note kept as text."""
     texts = {}
     used: set[str] = set()
+    tidied = {part.file: book.tidy(list(part.text.blocks), author, report.ledger.leaver(page_name(part.page) if part.html else part.file), report.mapped, part.file) for part in parts}
+    shape = book.shape([(p.text.title, tidied[p.file]) for p in parts if p.href], in_book[0], author, in_book[1], in_book[2]) if in_book else None
     for number, part in enumerate(parts, start=1):
         page = part.text
-        blocks = list(page.blocks)
-        heading = page.title
-        if part.title is not None and part.title != re.sub(r"\\(.)", r"\1", page.title):
-            heading = escape(part.title)  # the contents page's words; the page's own title follows
-            blocks.insert(0, f"## {page.title}")
+        heading, blocks = book.chapter_heading(part.title, page.title, tidied[part.file], shape if part.href else None, report.ledger.leaver(page_name(part.page) if part.html else part.file))
+        blocks = book.unheaded(blocks, report.mapped, part.file)
         if number == 1 and index is not None:
             blocks = [block for block in index.blocks if block.startswith("![")] + blocks
             if any(block.startswith("![") for block in index.blocks):
@@ -518,7 +522,8 @@ def write_work(into: Path, slug: str, force: bool, meta: dict[str, Any], comment
         for name, text in texts.items():
             (folder / name).write_text(text, encoding="utf-8")
         (folder / "work.toml").write_text(work_toml(meta, comments), encoding="utf-8")
-        load_work(folder)  # the source must build: an import that does not load is not written
+        work = load_work(folder)  # the source must build: an import that does not load is not written
+        report.check += [f"lint: {finding.short()}" for finding in lint_work(work)]
         report.check += fetcher.notes
         report.mapped += [f"{name}: a file a person added to the work, kept as it was" for name in stage.kept]
         (folder / REPORT_FILE).write_text(report.text(slug), encoding="utf-8")

@@ -26,6 +26,8 @@ import tinyhtml5
 WORD = re.compile(r"[^\W_]+")
 # Markup Markdown puts inside a word (`wor**d**`, `a\*b`): not a word boundary on the page.
 _INSIDE_WORD = re.compile(r"(?<=[^\W_])[*\\]+(?=[^\W_])")
+# A page marker the import wrote (`{{page 29}}`, from a comment of the page): not the page's words.
+_PAGE_MARKER = re.compile(r"\{\{page [A-Za-z0-9]{1,12}\}\}")
 _HIDDEN = {"script", "style", "noscript", "template", "head", "title", "iframe", "object", "select", "datalist"}
 _BLOCKS = {"p", "div", "blockquote", "li", "dd", "dt", "td", "th", "center", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "tr", "ul", "ol", "dl", "figure", "figcaption", "caption", "address", "section", "article", "aside", "header", "footer", "nav", "hr", "br", "body", "form", "fieldset", "legend", "main"}
 # The blocks that hold text, counted to say where a loss stands (not lines, rows or lists).
@@ -70,7 +72,7 @@ def _norm(text: str) -> str:
 
 def words_of(text: str) -> list[str]:
     """The words of written output (Markdown, TOML, the report), as the audit compares them."""
-    return WORD.findall(_INSIDE_WORD.sub("", _norm(text)))
+    return WORD.findall(_INSIDE_WORD.sub("", _norm(_PAGE_MARKER.sub(" ", text))))
 
 
 def _walk(body: ElementTree.Element) -> Iterator[tuple[str, int, str]]:

@@ -6,7 +6,9 @@ chapters of one work or separate works (a collection, imported as a volume)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from difflib import get_close_matches
 from itertools import islice
 from urllib.parse import urlsplit
 
@@ -14,6 +16,7 @@ from lxml import etree, html
 
 from .bounds import LIMITS
 from .header import Field, is_label
+from .markdown import escape, escape_line_start
 from .report import Report
 
 _PAGE = re.compile(r"^[\w.-]+\.html?$", re.I)
@@ -222,3 +225,196 @@ def another_work(author: str | None, fields: list[Field], book_author: str | Non
     if has_provenance(fields):
         return f"a work of its own, by {author}, with its own header"
     return None
+
+
+# -- a book's parts as a reader sees them ----------------------------------------------------
+
+_HEADING = re.compile(r"^(#{1,6}) (.*)$", re.S)
+# Where a run of a page's words left out goes: (the words, why), for the report.
+Leave = Callable[[str, str], None]
+
+
+def listing(left_out: list[str], where: str) -> Leave:
+    """A `Leave` that quotes each run in the report's "Left out", with its page."""
+    return lambda words, reason: left_out.append(f"{where}: {reason}: {words!r}")
+
+# A chapter's own numbering, set aside when a contents page's words are matched with the
+# page's title ("II: Proletarians and Communists", "Chapter Two. Proletarians and Communists").
+_NUMBERING = re.compile(r"^(?:(?:chapter|part|book|section|letter)\s+[\w-]+|[IVXLC]+|\d+)\s*[.:—–-]?\s+", re.I)
+_MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
+# A date line: "London, August 5, 1890", "5 August 1890", "Folkestone, near Dover August 21, 1890", "1919".
+DATE_LINE = re.compile(rf"^(?:[\w .'’-]{{1,40}},\s*)?(?:[\w .'’-]{{0,30}}\s)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}}|(?:{_MONTHS}),?\s+\d{{4}})\.?$", re.I)
+# The archive's breadcrumb ("MIA > Archive > Lenin > 1914", "MIA: Marxists: Marx & Engels: Library").
+BREADCRUMB = re.compile(r"^(?:MIA|Marxists(?: Internet Archive)?)\s*[>:»/|]", re.I)
+# A row of asterisks or a dinkus: the source's section break.
+BREAK_LINE = re.compile(r"^(?:[*⁂·•]\s*){1,5}$")
+
+
+def words(markdown: str) -> str:
+    """A heading's or paragraph's words, its markup, escapes and note calls set aside, folded
+    for comparing."""
+    text = re.sub(r"\x00?\[\^[^\]]+\]", "", markdown)
+    text = re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_^~]", "", text))
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def same_title(label: str, title: str) -> bool:
+    """Whether a contents page's words for a chapter name the page's own title: the same
+    words once numbering is set aside, or most of the shorter's ("What are wages?" and "What
+    are Wages? How are they Determined?"; "wage-labor" and "Wage-Labour")."""
+    short = words(_NUMBERING.sub("", re.sub(r"\\(.)", r"\1", label).strip())).split()
+    long = words(_NUMBERING.sub("", re.sub(r"\\(.)", r"\1", title).strip())).split()
+    if not short or not long:
+        return False
+    if len(short) > len(long):
+        short, long = long, short
+    found = sum(1 for word in short if word in long or get_close_matches(word, long, n=1, cutoff=0.8))
+    return found * 4 >= len(short) * 3
+
+
+def _heading(block: str) -> tuple[int, str] | None:
+    found = _HEADING.match(block)
+    return (len(found.group(1)), found.group(2)) if found else None
+
+
+def _leading(blocks: list[str]) -> list[int]:
+    """The indexes of the headings a part's text opens with, before its first other block."""
+    out = []
+    for index, block in enumerate(blocks):
+        if _heading(block) is None:
+            break
+        out.append(index)
+    return out
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What a book repeats at the head of its chapters: its own title and author, and the
+    headings of its contents page (a subtitle) found at the head of at least two chapters
+    and of half of them."""
+
+    repeated: frozenset[str]
+    title: str
+    author: str
+
+    def furniture(self, text: str) -> bool:
+        folded = words(text)
+        return bool(folded) and "[^" not in text and (folded in self.repeated or folded in (self.title, self.author, f"by {self.author}"))
+
+
+def shape(heads: list[tuple[str, list[str]]], title: str, author: str, contents: list[str], collection: bool) -> Shape:
+    """`heads`: each chapter's title and Markdown blocks; `contents`: the contents page's
+    title and headings. In a volume of separate works only the book's title and author are
+    furniture: a heading the works share is each one's own."""
+    counts: dict[str, int] = {}
+    for page_title, blocks in heads:
+        seen = {words(page_title)} | {words(_heading(blocks[i])[1]) for i in _leading(blocks)}  # type: ignore[index]
+        for folded in seen - {""}:
+            counts[folded] = counts.get(folded, 0) + 1
+    own = {words(text) for text in contents}
+    repeated = frozenset() if collection else frozenset(k for k, n in counts.items() if n >= 2 and n * 2 >= len(heads) and k in own)
+    return Shape(repeated, words(title), words(author))
+
+
+def leading_headings(blocks: list[str]) -> list[str]:
+    """The words of the headings a page opens with, before its first other block."""
+    return [_heading(blocks[index])[1] for index in _leading(blocks)]  # type: ignore[index]
+
+
+def headings(blocks: list[str]) -> list[str]:
+    """The words of a page's headings."""
+    return [found[1] for block in blocks if (found := _heading(block)) is not None]
+
+
+def chapter_heading(label: str | None, page_title: str, blocks: list[str], book: Shape | None, leave: Leave) -> tuple[str, list[str]]:
+    """A part's heading, set once, and its blocks: the book's title, author and the headings
+    every chapter repeats left out (each given to `leave`); the contents page's words and
+    the page's title that name one chapter set as one heading, the page's own words kept."""
+    blocks = list(blocks)
+    if book is not None:
+        for index in reversed(_leading(blocks)):
+            text = _heading(blocks[index])[1]  # type: ignore[index]
+            if book.furniture(text):
+                leave(text, "a heading the book repeats at the head of its chapters")
+                del blocks[index]
+        if book.furniture(page_title):
+            leave(page_title, "a heading the book repeats at the head of its chapters")
+            page_title = ""
+    if label is None:
+        return (page_title or "Untitled"), blocks
+    if page_title and same_title(label, page_title):
+        return page_title, blocks
+    heading = escape(label)
+    for index in _leading(blocks):
+        if same_title(label, _heading(blocks[index])[1]):  # type: ignore[index]
+            heading = _heading(blocks[index])[1]  # type: ignore[index]
+            del blocks[index]
+            break
+    if page_title:
+        blocks.insert(0, f"## {page_title}")
+    return heading, blocks
+
+
+def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where: str) -> list[str]:
+    """Headings that are not the text's headings: the breadcrumb, a "Contents" heading and
+    the author's name left out, a date line set as a date line, a row of asterisks as a section break, a heading with
+    no words dropped, and headings with nothing after them to the part's end left out."""
+    out: list[str] = []
+    folded_author = words(author)
+    for block in blocks:
+        found = _heading(block)
+        if (cells := _one_column(block)) is not None:
+            mapped.append(f"{where}: a table of one column (a boxed note) set as {len(cells)} paragraph(s)")
+            out += [escape_line_start(cell) for cell in cells]
+            continue
+        if found is None:
+            out.append("***" if BREAK_LINE.match(re.sub(r"\\(.)", r"\1", block).strip()) and "\n" not in block else block)
+            continue
+        text = found[1].strip()
+        plain = re.sub(r"\\(.)", r"\1", text)
+        if "[^" in text:
+            out.append(block)
+        elif BREAK_LINE.match(plain):
+            out.append("***")
+        elif not words(text):
+            leave(plain, "a heading with no words")
+        elif re.fullmatch(r"(?:table of )?contents:?", plain.strip(), re.I):
+            leave(plain, "the heading over a contents list the editions make their own")
+        elif BREADCRUMB.match(plain):
+            leave(plain, "navigation or page furniture")
+        elif folded_author and words(text) in (folded_author, f"by {folded_author}"):
+            leave(plain, "the author's name set as a heading; the title page names the author")
+        elif DATE_LINE.match(plain):
+            mapped.append(f"{where}: the heading {plain!r} set as a date line")
+            out.append(f"{{.dateline}}\n{text}")
+        else:
+            out.append(block)
+    while out and (_heading(out[-1]) is not None or out[-1] == "***"):
+        dropped = out.pop()
+        if dropped != "***":
+            leave(_heading(dropped)[1], "a heading with nothing after it to the part's end")  # type: ignore[index]
+    while out and out[0] == "***":
+        out.pop(0)
+    return out
+
+
+def unheaded(blocks: list[str], mapped: list[str], where: str) -> list[str]:
+    """A heading that heads nothing (the next block a heading of its rank or higher: "Part I:
+    Commodities and Money" above "Section 1", a label such as "Abstract") set as a paragraph,
+    its words kept where they stood."""
+    out = list(blocks)
+    for index, block in enumerate(out[:-1]):
+        found, following = _heading(block), _heading(out[index + 1])
+        if found is not None and following is not None and following[0] <= found[0] and "[^" not in found[1]:
+            out[index] = escape_line_start(found[1])
+            mapped.append(f"{where}: the heading {found[1]!r}, which heads nothing, set as a paragraph")
+    return out
+
+
+def _one_column(block: str) -> list[str] | None:
+    """A Markdown table of one column (a page's boxed note): its cells' text; None for any
+    other block."""
+    lines = block.split("\n")
+    if len(lines) < 2 or not all(line.startswith("| ") and line.endswith(" |") and len(re.findall(r"(?<!\\)\|", line)) == 2 for line in lines):
+        return None
+    return [cell for line in lines if (cell := line[2:-2].strip()) and cell != "---"]

@@ -22,6 +22,12 @@ class Field:
     links: list[tuple[str, str]] = field(default_factory=list)  # (text, absolute address)
     notes: list[str] = field(default_factory=list)  # lines without a label that follow it
 
+    def __post_init__(self) -> None:
+        # `<span class="info">Source</span>: …`: the colon outside the label's span.
+        self.label = self.label.strip().rstrip(":").strip()
+        if self.label and self.value.startswith(":"):
+            self.value = self.value[1:].strip()
+
 
 def _key(label: str) -> str:
     return re.sub(r"[^a-z]+", " ", label.lower()).strip()
@@ -194,3 +200,82 @@ def _rights(key: str, item: Field, meta: dict[str, Any], report: Report) -> None
         report.guessed.append(f"licence address {licence[1]!r} is relative and the page was read from a file: taken as {url}")
     meta["rights"] = {"status": "licensed", "licence": {"name": licence[0], "url": url}} | ({"statement": statement} if statement else {})
     report.mapped.append(f"{item.label}: {value} (licensed: {licence[0]}, never public domain)")
+
+
+# A name as a page shows it above or below its title: "V. I. Lenin", "Karl Marx", "by Frederick
+# Engels", "Rosa Luxemburg"; two to five words, each capitalised or an initial.
+_NAME = re.compile(r"^(?:by\s+)?((?:(?:[A-Z]\.\s?)+|[A-Z][\w'’-]+\s)(?:(?:[A-Z]\.\s?|(?:von|van|de|der|du|la|le)\s|[A-Z][\w'’-]+\s?)){1,4})$")
+
+
+def seen_author(shown: str | None, headings: list[str], hidden: str | None, report: Report) -> str | None:
+    """The author a reader sees: the name the page shows beside its title (`shown`), else the
+    first of its leading headings that is a name; the hidden <meta name="author"> only where
+    the page shows none. One that names someone else is reported, not used."""
+    plain = [re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_]", "", heading)).strip() for heading in headings]
+    # A heading is taken for a name only where it cannot be a title: with initials ("V. I.
+    # Lenin"), after "by", or naming the hidden author's person.
+    names = (found for heading in plain if (found := _NAME.match(heading)))
+    named = (found.group(1).strip() for found in names if re.search(r"\b[A-Z]\.", found.group(1)) or found.group().startswith("by ") or (hidden and _same_person(found.group(1), hidden)))
+    visible = shown if shown and shown != hidden else next(named, None)
+    if visible is None:
+        return hidden
+    if hidden and not _same_person(visible, hidden):
+        report.check.append(f"the page's hidden author tag names {hidden!r}, but the page shows {visible!r}: {visible!r} used")
+    return visible
+
+
+def _same_person(one: str, other: str) -> bool:
+    surnames = {name.split()[-1].lower().strip(".") for name in re.split(r"\s+(?:and|&)\s+|,\s+", one) if name.split()}
+    return any(word.lower().strip(".,") in surnames for word in other.split())
+
+
+def info_label(text: str, tail: str | None) -> bool:
+    """Whether a `<span class="info">` is a header label: "Written:", or "Source" with the
+    colon after the span."""
+    text = text.strip()
+    return text.endswith(":") or (is_label(text) and (tail or "").lstrip().startswith(":"))
+
+
+_FROM = re.compile(r"^(?:From|Source)\s*:?\s+(.+?)(?:[,;.]\s*|\s+)((?:Transcribed|Transcription|Marked up|HTML|Html|Proofread|Proofed)\b.*)?$", re.S)
+_CREDIT = re.compile(r"^(Transcribed(?: (?:&|and) marked up)?|Transcription(?:/Markup)?|Marked up|HTML Markup|Html Markup|Proofread|Proofed)(?: by)?\s*:?\s*(.+?)\.?$", re.I)
+
+
+def info_fields(line: str) -> list[Field]:
+    """A header written as one line: "From Lenin Collected Works, Volume 21, Transcribed &
+    marked up by Joe Smith." → Source and Transcription/Markup; [] for any other line."""
+    found = _FROM.match(line.strip())
+    if found is None:
+        return []
+    fields = [Field("Source", found.group(1).strip(" ,;"))]
+    for credit in re.split(r"[,;]\s+|\.\s+(?=Transcri|Marked|HTML|Html|Proof)", found.group(2) or ""):
+        if (match := _CREDIT.match(credit.strip())) is not None:
+            label = "Transcription/Markup" if re.search(r"marked up|markup", match.group(1), re.I) and match.group(1).lower().startswith("transcri") else match.group(1)
+            fields.append(Field(label, match.group(2).strip()))
+    return fields
+
+
+def year_check(meta: dict[str, Any], fields: list[Field], blocks: list[str]) -> list[str]:
+    """What the report says of a work with no year of writing or publication in its header's
+    Written or First published: never that the page has none when it prints one."""
+    if "year" in meta or any(YEAR.search(str(meta.get(key, ""))) for key in ("written", "first-published")):
+        return []
+    credits = _TRANSLATED | _TRANSCRIBED | _MARKUP | _BOTH | _PROOFREAD | {"public domain", "copyleft", "online version"}
+    for item in fields:
+        if _key(item.label) not in credits and (years := YEAR.findall(" ".join([item.value, *item.notes]))):
+            return [f"no Written or First published field with a year; the header's {item.label or 'line'} prints {years[0]}: set 'year' (or 'written') in work.toml if it is the work's"]
+    if years := YEAR.findall(" ".join(blocks)):
+        return [f"the header names no year of writing or publication; the page's text prints years (the first, {years[0]}): set 'year' (or 'written') in work.toml to the work's"]
+    return ["no year of writing or publication on the page"]
+
+
+_FACT = re.compile(r"^([A-Z][\w /&-]{1,40}?)\s*:\s*(.*)$")
+
+
+def fact_lines(lines: list[str]) -> list[Field]:
+    """A box of publication facts: two lines or more, every one of them "Label: value" with a
+    label the header knows ("Written: 1914", "Source: …"); [] for any other block."""
+    lines = [line for line in lines if line]
+    found = [_FACT.match(line) for line in lines]
+    if len(lines) < 2 or not all(match is not None and is_label(match.group(1)) for match in found):
+        return []
+    return [Field(match.group(1), match.group(2).rstrip(";").strip()) for match in found if match is not None]

@@ -15,7 +15,7 @@ from lxml import etree, html
 from ..errors import BuildError
 from ..source.text import MD, plain_text
 from .fetch import is_address, resolve
-from .header import Field
+from .header import Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, STOPS, find_linked, find_written
 from .report import Report
@@ -30,6 +30,9 @@ CREDIT_LINE = re.compile(r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proo
 # A "file no longer available" notice the archive serves in place of a page.
 _PARSER = html.HTMLParser(huge_tree=True)
 _BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "center", "hr", "figure"}
+# A page of the printed edition begins: Lenin's Collected Works mark each in a comment,
+# `<!-- vol=19 pg=029 src=v19pp77 type= -->`; kept as the source's `{{page 29}}`.
+_PRINTED_PAGE = re.compile(r"^\s*vol=\s*\w+\s+pg=\s*0*([A-Za-z0-9]{1,12})\b")
 GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
 
 
@@ -50,6 +53,7 @@ class PageText:
     notes: dict[str, str]
     images: list[Image] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)  # placeholder → file it links to (books)
+    meta_author: str | None = None  # the hidden <meta name="author">, which a reader never sees
 
 
 def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
@@ -62,6 +66,7 @@ def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] 
 def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
     # huge_tree: old pages nest unclosed <font>s past libxml2's default depth, which would cut them short.
     root = html.document_fromstring(text, parser=_PARSER)
+    _printed_pages(root, report, location)
     for bad in root.xpath("//script|//style|//noscript|//template|//comment()|//processing-instruction()"):
         _drop_keep_tail(bad)  # what follows a comment mid-sentence is the text's
     _unnest(root)
@@ -76,6 +81,7 @@ def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str]
     report.check += [f"{_short(location)}: {message}" for message in found.dangling]
     notes: dict[str, str] = {}
     for label, blocks in found.notes.items():
+        _page_into_note(blocks[0])
         _drop_keep_tail(found.markers[label])
         notes[label] = "\n\n    ".join(b.replace("\n", "\n    ") for b in (page.note_block(block) for block in blocks) if b)
         for block in blocks:
@@ -101,7 +107,30 @@ def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str]
             heading = before[len(blocks)]
             report.ledger.leave_out(_short(location), heading.lstrip("# "), "the heading over the notes, its notes now set as notes")
             report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
-    return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links)
+    return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links, meta_author=meta_author)
+
+
+def _printed_pages(root: html.HtmlElement, report: Report, location: str) -> None:
+    """Comments that say where a page of the printed edition begins become page markers."""
+    labels = []
+    for comment in root.xpath("//comment()"):
+        if (page := _PRINTED_PAGE.match(comment.text or "")) and comment.getparent() is not None:
+            marker = etree.Element("folio-page", label=page.group(1).lstrip("0") or "0")
+            marker.tail = comment.tail
+            comment.getparent().replace(comment, marker)
+            labels.append(marker.get("label"))
+    if labels:
+        report.mapped.append(f"{_short(location)}: the printed edition's pages, marked where each begins: {', '.join(labels)}")
+
+
+def _page_into_note(block: html.HtmlElement) -> None:
+    """A page marker right before a note (its page began with the note) goes into it."""
+    before = block.getprevious()
+    if before is not None and before.tag == "folio-page" and not (before.tail or "").strip():
+        before.getparent().remove(before)
+        before.tail = block.text
+        block.text = None
+        block.insert(0, before)
 
 
 def _unnest(root: html.HtmlElement) -> None:
@@ -221,10 +250,10 @@ class _Converter:
         return found
 
     def header(self, body: html.HtmlElement) -> list[Field]:
-        label = next((s for s in body.iter("span") if "info" in _classes(s) and s.text_content().strip().endswith(":")), None)
+        label = next((s for s in body.iter("span") if "info" in _classes(s) and info_label(s.text_content(), s.tail)), None)
         block = next((a for a in label.iterancestors() if a.tag in ("p", "div")), None) if label is not None else None
         if block is None:
-            return []
+            return self.info_line(body)
         fields: list[Field] = []
         for line in _lines(block):
             label_span = next((e for e in line if isinstance(e, html.HtmlElement) and "info" in _classes(e)), None)
@@ -244,6 +273,22 @@ class _Converter:
                 fields.append(Field("", text, links))
         _drop(block)
         return fields
+
+    def info_line(self, body: html.HtmlElement) -> list[Field]:
+        """A header written otherwise: one line of class "info" ("From …, Transcribed & marked
+        up by …"), or a box of publication facts, each line a label the header knows
+        ("<b>Written:</b> 1914<br><b>Source:</b> …"), which is the work's provenance, not its text."""
+        for block in body.iter("p", "div", "td"):
+            if _classes(block) & {"info", "information"} and (fields := info_fields(" ".join(block.text_content().split()))):
+                self.report.mapped.append(f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, read as {', '.join(f.label for f in fields)}")
+                _drop(block)
+                return fields
+            if block.find(".//p") is None and block.find(".//td") is None and (fields := fact_lines([spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)])):
+                self.report.mapped.append(f"{_short(self.location)}: a box of publication facts, read as the header ({', '.join(f.label for f in fields)})")
+                box = next((a for a in block.iterancestors() if a.tag == "table"), block) if block.tag == "td" else block
+                _drop(box)
+                return fields
+        return []
 
     def credits_at_end(self, body: html.HtmlElement) -> list[Field]:
         """A page with no header block may give its credits after the text."""
@@ -474,6 +519,8 @@ class _Converter:
         tag = child.tag
         if tag == "folio-note":
             return f"\x00[^{child.get('label')}]{tail}"
+        if tag == "folio-page":
+            return f"{{{{page {child.get('label')}}}}}{tail}"
         if tag == "br":
             return BREAK + tail.lstrip()
         if tag == "img":

@@ -15,7 +15,7 @@ from ..release.commit import clean_stale, commit, signals_held
 from ..release.lock import release_lock
 from ..release.manifest import Built
 from . import scheduler
-from .key import edition_key, work_key
+from .key import edition_key, work_keys
 from .work import Edition
 
 
@@ -58,10 +58,11 @@ def build_shelf(
         current = manifest.read_manifest(dist) if dist.is_dir() else None
         todo = []
         failed = {failure.folder for failure in report.failures}  # found before the build: not built, the others are
+        keys = work_keys([folder for folder in report.works if folder not in failed])  # several at once: each waits on git and the disk
         for folder in report.works:
             if folder in failed:
                 continue
-            key = work_key(folder)
+            key = keys[folder]
             if not force and key and _up_to_date(dist, current, folder.name, key, chosen):
                 report.up_to_date.append(folder.name)
             else:

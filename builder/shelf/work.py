@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..editions.kinds import KINDS, PRINT_COVER, Kind, RenderContext, Variant
+from ..editions.kinds import KINDS, PRINT_COVER, PRINTER, Kind, RenderContext, Variant
 from ..editions.papers import DEFAULT_PAPER
 from ..editions.rights import rights_statement
 from ..editions.trims import DEFAULT_TRIM
@@ -33,8 +33,8 @@ class Edition:
     variant: Variant = field(default_factory=Variant)
 
     @classmethod
-    def of(cls, kind: str, trim: str = DEFAULT_TRIM, marks: bool = False, paper: str = DEFAULT_PAPER) -> Edition:
-        return cls(kind, KINDS[kind].variant(trim, marks, paper))
+    def of(cls, kind: str, trim: str = DEFAULT_TRIM, marks: bool = False, paper: str = DEFAULT_PAPER, printer: str = "") -> Edition:
+        return cls(kind, KINDS[kind].variant(trim, marks, paper, printer))
 
     @property
     def kind(self) -> Kind:
@@ -47,17 +47,21 @@ class Edition:
         source = None
         if self.kind.needs is not None:
             # The interior of a cover's trim, with or without crop marks: the same pages.
-            source = next((data for edition, data in made.items() if edition.kind_name == self.kind.needs and edition.variant.trim == self.variant.trim), None)
+            source = next(
+                (data for edition, data in made.items() if edition.kind_name == self.kind.needs and edition.variant.trim == self.variant.trim and edition.variant.printer == self.variant.printer),
+                None,
+            )
             if source is None:
                 raise ValueError(f"a {self.kind.name} edition is made from its {self.kind.needs} edition, which must be made first (editions() orders them)")
         return self.kind.writer(RenderContext(work=work, variant=self.variant, needed=source, jobs=jobs))
 
 
-def editions(formats: tuple[str, ...], trims: list[str], marks: bool, cover: bool = False, paper: str = DEFAULT_PAPER) -> list[Edition]:
+def editions(formats: tuple[str, ...], trims: list[str], marks: bool, cover: bool = False, paper: str = DEFAULT_PAPER, printers: tuple[str, ...] = ()) -> list[Edition]:
     """The editions to make, each after the one it needs (which is made even if not chosen
     itself: a cover needs its interior; the Kobo edition its EPUB), and those that come with
-    a kind chosen (the catalogue's cover with the EPUB)."""
-    wanted = set(formats) | ({PRINT_COVER} if cover else set())
+    a kind chosen (the catalogue's cover with the EPUB); with `printers`, each printer's
+    interior and cover (the kinds that take a printer)."""
+    wanted = set(formats) | ({PRINT_COVER} if cover else set()) | ({name for name, kind in KINDS.items() if PRINTER in kind.options} if printers else set())
     for name in list(wanted):
         while (name := KINDS[name].needs or "") and name not in wanted:
             wanted.add(name)
@@ -66,7 +70,8 @@ def editions(formats: tuple[str, ...], trims: list[str], marks: bool, cover: boo
     for name, kind in KINDS.items():  # the registry's order: every kind after those it needs
         if name in wanted:
             for trim in trims if "trim" in kind.options else [DEFAULT_TRIM]:
-                chosen.append(Edition.of(name, trim, marks, paper))
+                for printer in printers if PRINTER in kind.options else [""]:
+                    chosen.append(Edition.of(name, trim, marks, paper, printer))
     return chosen
 
 

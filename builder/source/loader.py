@@ -14,12 +14,12 @@ from .limits import check_notes, check_size
 from .metadata import key_line, load_metadata
 from .model import Part, Work
 from .sourcefile import resolved
-from .text import parse_part, valid_id
+from .text import name_page_breaks, parse_part, valid_id
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 # Ids the templates give to their own elements; a source must not take them.
 RESERVED_IDS = {"text", "title-page", "colophon", "colophon-heading", "rights", "rights-heading", "toc", "toc-heading", "cover", "landmarks", "landmarks-heading"}
-RESERVED_PREFIXES = ("note-", "noteref-", "part-", "text-")
+RESERVED_PREFIXES = ("note-", "noteref-", "part-", "text-", "page-")
 
 
 def load_work(folder: Path) -> Work:
@@ -51,12 +51,13 @@ def load_work(folder: Path) -> Work:
             if not valid_id(value):
                 raise SourceError(shown_path(path), f"id {value!r} is not a valid id", line=line, hint="start ids with a letter; use letters, digits, '-' or '_'", code="S006")
             if value not in generated and (value in RESERVED_IDS or value.startswith(RESERVED_PREFIXES)):
-                raise SourceError(shown_path(path), f"id {value!r} is reserved for the edition's own pages", line=line, hint="choose another id (not 'text…', 'part-…', 'note-…', 'noteref-…')", code="S007")
+                raise SourceError(shown_path(path), f"id {value!r} is reserved for the edition's own pages", line=line, hint="choose another id (not 'text…', 'part-…', 'note-…', 'noteref-…', 'page-…')", code="S007")
             if value in seen_ids:
                 raise SourceError(shown_path(path), f"id {value!r} is used twice (also in {seen_ids[value]})", line=line, hint="ids must be unique across the work", code="S008")
             seen_ids[value] = shown_path(path)
         parts.append(part)
     check_notes(len(seen_labels), shown_path(folder))
+    name_page_breaks(parts, meta.source is not None)
     for part in parts:
         for target, line in part.links:
             if target not in seen_ids:

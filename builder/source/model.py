@@ -18,11 +18,14 @@ from .metadata import Metadata, Provenance
 
 @dataclass(frozen=True)
 class Note:
-    """A note as the source numbers it (`[^1]` keeps the number 1)."""
+    """A note: `label` is the source's id for it (unique across the work), `number` what a
+    reader sees at its call and at its head (see `text.note_numbers`: `[^1]` and `[^4_1]`
+    both show 1, `[^abroad]` its place in the part)."""
 
     label: str
     tokens: list[Token] = field(repr=False)
     line: int
+    number: str = ""
 
     @property
     def id(self) -> str:

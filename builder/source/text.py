@@ -7,10 +7,12 @@ Parsing makes the token stream of the model and validates it; rendering those to
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -18,6 +20,7 @@ from mdit_py_plugins.subscript import sub_plugin
 from mdit_py_plugins.superscript import superscript_plugin
 
 from ..errors import SourceError
+from ..paths import shown_path
 from .images import check_image
 from .model import Note, Part, Section
 from .sourcefile import read_source
@@ -37,6 +40,10 @@ _NOTE_LABEL = re.compile(r"\[\^([^\]\n]*)\]")
 # `{#id}`, `{.class}` or `{key=…}` left as text where the attrs plugin reads attributes (at the
 # start of a line, or right after a `[span]`): an attribute it could not read.
 _UNREAD_ATTRIBUTES = re.compile(r"(?:^|\])\{\s*(?:[#.][^\s{}]|[A-Za-z][\w-]*=)[^{}]*\}")
+# A page of the printed source begins here: `{{page 29}}` (docs/authoring.md, "Pages of the
+# printed source"). The label is the page's number as the source prints it (29, xii, 463a).
+PAGE_BREAK = re.compile(r"\{\{page ([A-Za-z0-9]{1,12})\}\}")
+_PAGE_LIKE = re.compile(r"\{\{\s*page\b[^}]*\}?\}?", re.I)
 # How deeply block quotations, lists, emphasis, links and spans may nest. markdown-it drops
 # the text below its own limit (maxNesting) without a word; ours is far inside it, so that
 # nothing is ever dropped and a source nested deeper is refused with its line.
@@ -65,7 +72,19 @@ def _markdown() -> MarkdownIt:
     md.use(attrs_plugin, spans=True)
     md.use(sub_plugin)  # H~2~O
     md.use(superscript_plugin)  # 2^nd^
+    md.inline.ruler.before("text", "page_break", _page_break)
     return md
+
+
+def _page_break(state: StateInline, silent: bool) -> bool:
+    """`{{page 29}}`: where a page of the printed source begins, as a token of its own."""
+    if not state.src.startswith("{{page ", state.pos) or not (found := PAGE_BREAK.match(state.src, state.pos)):
+        return False
+    if not silent:
+        token = state.push("page_break", "", 0)
+        token.meta = {"label": found.group(1)}
+    state.pos = found.end()
+    return True
 
 
 MD = _markdown()
@@ -80,7 +99,14 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     source = read_source(path, shown, inside=path.parent, missing=missing)
     _check_note_labels(source, shown)
     tokens = _figures(_close_up_note_calls(_drop_empty_table_heads(MD.parse(source, {}))))
+    for token in tokens:  # each page marker knows its line, for an error that names it
+        for child in token.children or []:
+            if child.type == "page_break":
+                child.meta["line"] = _line(token)
     body, definitions = _split_notes(tokens, shown)
+    body = _close_up_page_breaks(_page_breaks_into_blocks(body))
+    for _, note_tokens in definitions.values():
+        note_tokens[:] = _close_up_page_breaks(_page_breaks_into_blocks(note_tokens))
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":
         raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
     title = plain_text(body[1])
@@ -105,13 +131,39 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     links = _check_tokens(body, shown, images, path.parent)
     for _, note_tokens in definitions.values():
         links += _check_tokens(note_tokens, shown, images, path.parent)
-    notes = {label: definitions[label][0] for label in calls}  # in the order they are called
+    notes = note_numbers({label: definitions[label][0] for label in calls})  # in the order they are called
     editor_notes = {label: note for label, (note, _) in definitions.items() if EDITOR_NOTE.match(label)}
     sections = _sections(body, part_id, shown)  # gives headings their ids: collect them after
     # Ids set inside notes are the work's ids too: checked, and linked to, like the others.
     every_note = [*notes.values(), *editor_notes.values()]
     ids = _collect_ids(body) + [(note.id, note.line) for note in every_note] + [found for note in every_note for found in _collect_ids(note.tokens)]
     return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=sections, ids=ids, images=images, editor_notes=editor_notes)
+
+
+# What a reader may see as a note's number: the source's own ("12", "26a", "A", "*", the
+# archive's "note"), once a prefix that keeps a label unique across the work ("4_" of "4_12")
+# is set aside.
+_MARK = re.compile(r"^(?:[A-Za-z0-9-]*_)?(\d{1,4}[a-z]{0,2}|[A-Za-z]|(?:star)+|note)$")
+
+
+def note_mark(label: str) -> str | None:
+    """The number a note's label shows, if it is one a reader would expect: `[^4_12]` → "12",
+    `[^star]` → "*"; None for a name (`[^abroad]`)."""
+    found = _MARK.match(label)
+    if found is None:
+        return None
+    mark = found.group(1)
+    return "*" * (len(mark) // 4) if mark.startswith("star") else mark
+
+
+def note_numbers(notes: dict[str, Note]) -> dict[str, Note]:
+    """Each note of a part (in call order) with the number its call shows: the source's own
+    where every note of the part has one and no two share it, else 1, 2, 3… in call order, so
+    that no edition prints a label made for uniqueness or a name."""
+    marks = [note_mark(label) for label in notes]
+    if None in marks or len(set(marks)) < len(marks):
+        marks = [str(number) for number in range(1, len(notes) + 1)]
+    return {label: replace(note, number=str(mark)) for (label, note), mark in zip(notes.items(), marks, strict=True)}
 
 
 def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
@@ -187,6 +239,81 @@ def _figures(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+def _page_breaks_into_blocks(tokens: list[Token]) -> list[Token]:
+    """A paragraph of nothing but page markers (`{{page 29}}` on a line of its own, between
+    blocks) marks where the next block begins: its markers go to the start of that block's
+    text (or, at the end, to the end of the last block's) rather than making an empty paragraph."""
+    kept: list[Token] = []
+    waiting: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        if token.type == "paragraph_open" and index + 2 < len(tokens) and _only_page_breaks(tokens[index + 1]) and tokens[index + 2].type == "paragraph_close":
+            waiting += [child for child in tokens[index + 1].children or [] if child.type == "page_break"]
+            index += 3
+            continue
+        if token.type == "inline" and waiting:
+            token.children = [*waiting, *(token.children or [])]
+            waiting = []
+        kept.append(token)
+        index += 1
+    if waiting:
+        last = next((token for token in reversed(kept) if token.type == "inline"), None)
+        if last is None:  # nothing but markers: keep them as they were written
+            return tokens
+        last.children = [*(last.children or []), *waiting]
+    return kept
+
+
+def _close_up_page_breaks(tokens: list[Token]) -> list[Token]:
+    """A page marker between two words (`an {{page 30}} alliance`) stands in one space, not
+    two: the space after it goes, as does one after a marker that starts a block."""
+    for token in tokens:
+        children = token.children or []
+        for index, child in enumerate(children):
+            if child.type != "page_break" or index + 1 >= len(children) or children[index + 1].type != "text":
+                continue
+            before = children[index - 1] if index else None
+            if before is None or before.type in ("softbreak", "hardbreak", "page_break") or (before.type == "text" and before.content[-1:].isspace()):
+                children[index + 1].content = children[index + 1].content.lstrip(" ")
+    return tokens
+
+
+def _only_page_breaks(inline: Token) -> bool:
+    children = inline.children or []
+    return inline.type == "inline" and any(c.type == "page_break" for c in children) and all(
+        c.type == "page_break" or (c.type in ("text", "softbreak") and not c.content.strip()) for c in children
+    )
+
+
+def name_page_breaks(parts: list[Part], source_named: bool) -> None:
+    """Give each page marker of a work its id, `page-29`, in reading order; a page marked
+    again (a chapter that begins on the page the last one ended on) gets `page-29-2`. Pages
+    are a printed source's: a part that marks them must have one named in work.toml."""
+    seen: dict[str, int] = {}
+    for part in parts:
+        if not source_named and not (part.provenance and part.provenance.source) and (found := part_page_breaks(part)):
+            raise SourceError(
+                shown_path(part.path), f"the text marks page {found[0].meta['label']} of a printed source, but work.toml names no printed source", line=found[0].meta["line"],
+                hint="add a [source] table to work.toml (title, volume, publisher, year), or remove the {{page …}} markers", code="S056",
+            )
+        for token in part_page_breaks(part):
+            label = token.meta["label"]
+            seen[label] = seen.get(label, 0) + 1
+            token.attrSet("id", f"page-{label}" + (f"-{seen[label]}" if seen[label] > 1 else ""))
+
+
+def page_breaks(tokens: list[Token]) -> list[Token]:
+    """The page markers of a token stream, in order."""
+    return [child for token in tokens for child in token.children or [] if child.type == "page_break"]
+
+
+def part_page_breaks(part: Part) -> list[Token]:
+    """A part's page markers in the order its pages set them: its text, its editor's notes,
+    then its notes."""
+    return [token for stream in [part.tokens, *(n.tokens for n in part.editor_notes.values()), *(n.tokens for n in part.notes.values())] for token in page_breaks(stream)]
+
+
 def _split_notes(tokens: list[Token], shown: str) -> tuple[list[Token], dict[str, tuple[Note, list[Token]]]]:
     """Separate the note definitions (left in place by the plugin) from the running text."""
     body: list[Token] = []
@@ -247,6 +374,8 @@ def _check_tokens(tokens: list[Token], shown: str, images: list[str], folder: Pa
                     images.append(src)
             if each.type in _CODE:
                 raise SourceError(shown, f"{_CODE[each.type]}: a book of this kind sets no code", line=line, hint=_CODE_HINT[each.type], code="S041")
+            if each.type == "text" and (page := _PAGE_LIKE.search(each.content)) and not PAGE_BREAK.fullmatch(page.group()):
+                raise SourceError(shown, f"{page.group()!r} is not a page marker the parser can read", line=line, hint="write {{page 29}}: two braces, 'page', one space and the page's number as the source prints it (letters and digits, up to 12), two braces", code="S055")
             if each.type == "text" and (unread := _UNREAD_ATTRIBUTES.search(each.content)):
                 raise SourceError(shown, f"{unread.group().lstrip(']')} is not an attribute the parser can read", line=line, hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} or {lang=xx}, on the line before a block or right after a [span]", code="S045")
             if _container(each):

@@ -16,7 +16,7 @@ from typing import Any
 import lxml.html
 import pikepdf
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
@@ -306,3 +306,51 @@ def test_a_stream_ending_in_cr_is_kept_whole(data: bytes) -> None:
     for stream, held in zip(again.Root.Things, (ending, ending + b"\r"), strict=True):
         assert not stream.read_raw_bytes().endswith(b"\r")
         assert stream.read_bytes() == held
+
+
+
+def _elements_pdf(count: int) -> pikepdf.Pdf:
+    """A PDF with a structure tree of ``count`` elements, enough for object streams."""
+    pdf = pikepdf.new()
+    root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    document = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Document, P=root))
+    document.K = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.P, P=document, K=n, Alt=pikepdf.String(f"element {n}"))) for n in range(count)])
+    root.K = document
+    pdf.Root.StructTreeRoot = root
+    return pdf
+
+
+@settings(max_examples=4, deadline=None)
+@given(st.binary(min_size=1, max_size=200))
+def test_the_joined_file_has_object_streams_and_no_stream_ending_in_cr(data: bytes) -> None:
+    """The join writes its objects in compressed object streams (the size of one layout's file);
+    qpdf writes LF before endstream, so that data ending in CR reads as ending in CR LF, a byte
+    short (PDF/A-2 6.1.7.1): whatever ends so, an object stream, the cross-reference stream or
+    a stream of the book, is changed without changing its meaning, and written again."""
+    import zlib
+
+    from builder.editions.pdf_merge import _ending_in_cr, _write, save
+
+    pdf = _elements_pdf(150)
+    # a stream whose compressed form ends in CR (the last byte is the Adler-32's), another not compressed
+    ending = next(data + n.to_bytes(2, "big") for n in range(2**16) if zlib.compress(data + n.to_bytes(2, "big"))[-1] == 0x0D)
+    raw = pikepdf.Stream(pdf, zlib.compress(ending))
+    raw.Filter = pikepdf.Name.FlateDecode
+    pdf.Root.Things = pikepdf.Array([pdf.make_indirect(raw), pdf.make_indirect(pikepdf.Stream(pdf, ending + b"\r"))])
+    first = pdf.Root.StructTreeRoot.K.K[0]
+    for extra in range(256):  # and an object stream ending in CR: a text whose bytes add up to one sum in 256
+        first.Alt = pikepdf.String("element 0 " + "".join(chr(32 + min(94, max(0, extra - 94 * n))) for n in range(3)))
+        written = _write(pdf, pikepdf.ObjectStreamMode.generate)
+        read = pikepdf.open(io.BytesIO(written))
+        if any(read.get_object(objgen).get("/Type") == pikepdf.Name.ObjStm for objgen in _ending_in_cr(written)):
+            break
+    else:
+        raise AssertionError("no object stream ending in CR could be made")
+    elements = [(str(e.S), int(e.K), str(e.Alt)) for e in pdf.Root.StructTreeRoot.K.K]
+    written = save(pdf)
+    assert b"\r\nendstream" not in written and b"/ObjStm" in written
+    again = pikepdf.open(io.BytesIO(written))
+    for stream, held in zip(again.Root.Things, (ending, ending + b"\r"), strict=True):
+        assert stream.read_bytes() == held
+    assert [(str(e.S), int(e.K), str(e.Alt)) for e in again.Root.StructTreeRoot.K.K] == elements
+    assert {int(e.get("/R", 0)) for e in again.Root.StructTreeRoot.K.K} == {0}

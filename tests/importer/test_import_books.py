@@ -33,6 +33,7 @@ from builder.importer.assemble import import_work
 from builder.importer.fetch import Fetcher
 from builder.importer.header import Field
 from builder.importer.report import Report
+from builder.source.lint import lint_work
 from builder.source.loader import load_work
 from builder.source.metadata import load_metadata
 from tests.conftest import CORPUS, EDITION_EPOCH, ROOT, run_cli
@@ -129,6 +130,17 @@ def test_every_book_of_the_corpus_imports_every_page_it_links_that_is_served(imp
 
 
 @pytest.mark.parametrize("slug", EXPECTED)
+def test_every_imported_book_reads_as_a_book_and_is_lint_clean(imported: tuple[Path, dict[str, Counter[str]]], slug: str) -> None:
+    """Each part's title set once (never the book's title again inside it), and nothing for
+    `folio lint` to find, in the work or in its report."""
+    into, _ = imported
+    work = load_work(into / slug)
+    assert lint_work(work) == [] and "lint: " not in _report(into, slug)
+    for part in work.parts:
+        assert not {section.title for section in part.sections} & {part.title, work.meta.title}, (part.path.name, part.sections)
+
+
+@pytest.mark.parametrize("slug", EXPECTED)
 def test_each_page_is_fetched_once(imported: tuple[Path, dict[str, Counter[str]]], slug: str) -> None:
     _, requests = imported
     assert requests[slug], "the import asked the server for nothing"
@@ -176,7 +188,7 @@ def test_collections_import_as_volumes_with_each_work_s_provenance(imported: tup
     assert said == "First published by Der sozialistische Akademiker, Berlin, October 1, 1895. Source: Historical Materialism (Marx, Engels, Lenin), pages 294 - 296. Progress Publishers, 1972. Transcription and markup by Brian Baggins."
     colophon = pages["EPUB/colophon.xhtml"]
     listed = [" ".join("".join(div.itertext()).split()) for div in colophon.iterfind(".//x:div[@class='part-provenance']", NS)]
-    assert len(listed) == 4 and listed[2] == f"Engels to Joseph Bloch {said}"
+    assert len(listed) == 4 and listed[2] == f"Engels to J. Bloch In Königsberg {said}"  # the letter's own title, set once
     assert listed[3].endswith("Translated by Donna Torr. Transcription and markup by Sally Ryan.")
     # A book's chapters have no such block.
     assert not any(page.find(".//x:div[@class='provenance']", NS) is not None for page in _xhtml(epubs / "capital.epub").values())

@@ -48,7 +48,7 @@ def test_the_catalogue_lists_every_edition_with_its_media_type_and_the_cover(bui
     assert (entry.findtext("a:rights", namespaces=ATOM) or "").startswith("Public domain.")
     links = {(link.get("rel"), link.get("href")): link for link in entry.findall("a:link", ATOM)}
     downloads = {href: link.get("type") for (rel, href), link in links.items() if rel == ACQUISITION}
-    assert downloads == {f"{SLUG}.epub": "application/epub+zip", f"{SLUG}.kepub.epub": "application/kepub+zip", f"{SLUG}.pdf": "application/pdf"}
+    assert downloads == {f"{SLUG}.epub": "application/epub+zip", f"{SLUG}.kepub.epub": "application/kepub+zip", f"{SLUG}.azw3": "application/vnd.amazon.ebook", f"{SLUG}.pdf": "application/pdf"}
     for (rel, href), link in links.items():
         assert (built / href).is_file()  # relative to the catalogue: the folder can be served from anywhere
         if rel == ACQUISITION:

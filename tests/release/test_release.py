@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, SLUG
 
-FILES = [f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}-cover.png", f"{SLUG}.pdf", f"{SLUG}-us-trade.pdf"]
+FILES = [f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}.azw3", f"{SLUG}-cover.png", f"{SLUG}.pdf", f"{SLUG}-us-trade.pdf"]
 
 
 def copy_project(target: Path) -> Path:
@@ -81,7 +81,7 @@ def test_manifest_describes_each_file(two_builds: tuple[Path, Path]) -> None:
         assert entry["size"] == (first / entry["name"]).stat().st_size
 
 
-@pytest.mark.parametrize("name", [f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}.pdf"])
+@pytest.mark.parametrize("name", [f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}.azw3", f"{SLUG}.pdf"])
 def test_verify_catches_a_flipped_byte(two_builds: tuple[Path, Path], tmp_path: Path, name: str) -> None:
     dist = tmp_path / "dist"
     shutil.copytree(two_builds[0], dist)

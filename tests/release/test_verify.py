@@ -30,6 +30,11 @@ def dist(built: Path, tmp_path: Path) -> Path:
     return target
 
 
+def listed(dist: Path) -> int:
+    """How many editions the release's manifest lists (every kind the registry makes by default)."""
+    return len(json.loads((dist / "manifest.json").read_text(encoding="utf-8"))["works"][SLUG]["files"])
+
+
 def codes(dist: Path) -> list[str]:
     return sorted(finding.code for finding in verify(dist, run_checks=False)[1])
 
@@ -64,16 +69,17 @@ def replace_file(dist: Path, name: str, data: bytes) -> None:
 
 
 def test_a_true_release_folder_has_no_problem(dist: Path) -> None:
-    assert verify(dist, run_checks=False) == (4, [])  # EPUB, Kobo EPUB, PDF, the catalogue's cover
+    assert verify(dist, run_checks=False) == (listed(dist), [])  # EPUB, Kobo EPUB, Kindle AZW3, PDF, the catalogue's cover
 
 
 @pytest.mark.parametrize("name", ["../../secret.txt", "/etc/passwd", "..", ".", "sub/x.pdf", "C:\\x.pdf", "C:x.pdf", "a\\b.pdf", "x\x00y.pdf", ""])
 def test_names_leading_out_of_the_folder_are_not_read(dist: Path, name: str) -> None:
     secret = dist.parent.parent / "secret.txt"
     secret.write_text("TOP SECRET CONTENT")
+    editions = listed(dist)
     rewrite_manifest(dist, lambda m: m["works"][SLUG]["files"].append({"name": name, "format": "pdf", "size": 18, "sha256": "0" * 64}))
     count, findings = verify(dist, run_checks=False)
-    assert [f.code for f in findings] == ["V111"] and count == 4
+    assert [f.code for f in findings] == ["V111"] and count == editions
     assert repr(name) in findings[0].message and "not a plain file name" in findings[0].message
     assert "TOP SECRET" not in str(findings)
 
@@ -180,4 +186,4 @@ def test_sums_missing_or_malformed(dist: Path) -> None:
     assert "twice" in findings[1].message
     (dist / "SHA256SUMS").unlink()
     findings = verify(dist, run_checks=False)[1]
-    assert [f.code for f in findings] == ["V100", "V104", "V104", "V104", "V104", "V123"] and findings[0].path.endswith("SHA256SUMS")
+    assert [f.code for f in findings] == ["V100", *["V104"] * listed(dist), "V123"] and findings[0].path.endswith("SHA256SUMS")

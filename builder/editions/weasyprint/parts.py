@@ -83,6 +83,22 @@ def as_document(pages: list[Any]) -> Any:
     return SimpleNamespace(pages=[SimpleNamespace(_page_box=page) for page in pages])
 
 
+def stand_in_anchors(document: Any, elsewhere: set[str]) -> tuple[set[str], set[str]]:
+    """The ids this part of the book holds, and those its links point to that another part
+    holds (``elsewhere``: every id of the book), each given a stand-in anchor on the first
+    page so that WeasyPrint writes the link (``Page.anchors`` and ``Page.links`` are its public
+    attributes): the join drops the stand-ins and keeps the real anchors, so that the link, a
+    named destination, leads where one layout's does. A link to an id the book does not have
+    is left to WeasyPrint, which refuses it as in one layout."""
+    held = {name for page in document.pages for name in page.anchors}
+    targets = {target for page in document.pages for kind, target, *_ in page.links if kind == "internal"}
+    stand_ins = (targets - held) & elsewhere
+    if document.pages:
+        for name in sorted(stand_ins):
+            document.pages[0].anchors[name] = (0, 0, 0, 0)
+    return held, stand_ins
+
+
 def anchor_pages(pages: list[Any], wanted: set[str]) -> dict[str, int]:
     """The 1-based page of the run on which each wanted id first appears."""
     found: dict[str, int] = {}

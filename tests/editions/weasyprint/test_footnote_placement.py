@@ -47,9 +47,11 @@ ON_LINE = pytest.mark.xdist_group("footnote-placement-line")
 ON_AUTO = pytest.mark.xdist_group("footnote-placement-auto")
 POLICIES = [pytest.param("line", marks=ON_LINE), pytest.param("auto", marks=ON_AUTO)]
 
+# The sweeps were laid out in DejaVu Serif, which fontconfig took for `serif` until the
+# typefaces for other scripts (Noto) came: named, so that a machine's other fonts move no line.
 CSS = """
 @page { size: A5; margin: 20mm 18mm; @footnote { border-top: 0.5pt solid; } }
-html { font-family: serif; font-size: 10.5pt; line-height: 1.4; }
+html { font-family: "DejaVu Serif"; font-size: 10.5pt; line-height: 1.4; }
 body { margin: 0; }
 p { text-align: justify; widows: 2; orphans: 2; }
 .footnote {
@@ -360,7 +362,7 @@ def test_the_note_split_refuses_a_weasyprint_it_was_not_written_for(monkeypatch:
 
 LONG_CSS = """
 @page { size: A5; margin: 20mm 18mm; @footnote { border-top: 0.5pt solid; margin-top: 4mm; padding-top: 2mm; max-height: 70%; } }
-html { font-family: serif; font-size: 10.5pt; line-height: 1.4; } body { margin: 0; }
+html { font-family: "DejaVu Serif"; font-size: 10.5pt; line-height: 1.4; } body { margin: 0; }
 p { text-align: justify; widows: 2; orphans: 2; }
 .footnote { float: footnote; footnote-policy: line; footnote-display: block; font-size: 0.85em; line-height: 1.3; text-align: justify; }
 .footnote::footnote-call { content: attr(data-label); vertical-align: super; font-size: 0.7em; line-height: 0; }
