@@ -281,11 +281,13 @@ class _Converter:
         for block in body.iter("p", "div", "td"):
             if _classes(block) & {"info", "information"} and (fields := info_fields(" ".join(block.text_content().split()))):
                 self.report.mapped.append(f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, read as {', '.join(f.label for f in fields)}")
+                self.report.ledger.move(self.page, shown_text(block), "the header line, mapped to work.toml")
                 _drop(block)
                 return fields
             if block.find(".//p") is None and block.find(".//td") is None and (fields := fact_lines([spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)])):
                 self.report.mapped.append(f"{_short(self.location)}: a box of publication facts, read as the header ({', '.join(f.label for f in fields)})")
                 box = next((a for a in block.iterancestors() if a.tag == "table"), block) if block.tag == "td" else block
+                self.report.ledger.move(self.page, shown_text(box), "a box of publication facts, mapped to work.toml")
                 _drop(box)
                 return fields
         return []

@@ -142,7 +142,7 @@ def test_the_audit_finds_a_word_the_mapping_drops() -> None:
 def test_a_run_the_mapping_drops_is_kept_where_it_stood_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The importer's old bug, put back: a comment dropped with the words after it. The page
     imports all the same, the words kept verbatim after their paragraph and named."""
-    page = f"<html><body><h1>Title</h1>{HEADER}<p>as represented by German <!-- vol=19 pg=024 --> philosophy, English political economy</p><p>The next paragraph.</p></body></html>"
+    page = f"<html><body><h1>Title</h1>{HEADER}<p>as represented by German <!-- an editor's comment --> philosophy, English political economy</p><p>The next paragraph.</p></body></html>"
     assert "German philosophy, English political economy" in (_import(page, tmp_path) / "text.md").read_text(encoding="utf-8")
     monkeypatch.setattr(html_page, "_drop_keep_tail", html_page._drop)
     folder = _import(page, tmp_path)

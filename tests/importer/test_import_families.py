@@ -213,7 +213,7 @@ def _book(tmp_path: Path) -> Path:
 <p><a href="ch1.htm">One</a><br><a href="ch2.htm">Two</a><br><a href="ch3.htm">Three</a><br><a href="ch4.htm">Four</a></p></body></html>""", encoding="utf-8")
     (folder / "ch1.htm").write_text(CHAPTER.format(title="One", text="the first chapter's words"), encoding="utf-8")
     # ch2.htm is not served
-    (folder / "ch3.htm").write_text(CHAPTER.format(title="Three", text="as represented by German <!-- vol=19 pg=024 --> philosophy, English political economy"), encoding="utf-8")
+    (folder / "ch3.htm").write_text(CHAPTER.format(title="Three", text="as represented by German <!-- an editor's comment --> philosophy, English political economy"), encoding="utf-8")
     (folder / "ch4.htm").write_text("<html><body>" + "<div>" * 5000 + "too deep</body></html>", encoding="utf-8")
     return folder / "index.htm"
 
