@@ -6,34 +6,34 @@ box: either way a book that depends on where it was built. The PDF writer refuse
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import unicodedata
 from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
+from ..fingerprint import system_faces, typefaces
 from .weasyprint.fetcher import package_file
 
-# As PDF files name them (PostScript names, without the subset tag).
-BOOK_FONTS = ("Source-Serif-Pro", "GFS-Didot")
+# As PDF files name them (the family, its spaces as hyphens, without the subset tag): Source
+# Serif Pro from its package, the others Debian's (styles/typefaces.toml).
+BOOK_FONTS = ("Source-Serif-Pro", *(typeface["family"].replace(" ", "-") for typeface in typefaces()))
 
 
 @cache
 def _covered() -> frozenset[int]:
-    files: list[Path | str] = [
-        package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf")
+    faces: list[tuple[Path | str, int]] = [
+        (package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf"), 0)
         for style in ("Regular", "It", "Semibold", "Bold")
     ]
-    fc_match = shutil.which("fc-match")
-    if fc_match:  # GFS Didot is a system font (Debian's fonts-gfs-didot): ask fontconfig, as Pango does
-        found = subprocess.run([fc_match, "--format=%{file}", "GFS Didot"], capture_output=True, text=True, check=False, timeout=60).stdout
-        if "GFSDidot" in found:
-            files.append(found)
+    seen: set[Path] = set()
+    for path in system_faces().values():
+        if path not in seen:  # the CJK faces share a collection; its first font has their characters
+            seen.add(path)
+            faces.append((path, 0))
     points: set[int] = set()
-    for path in files:
-        points.update(TTFont(path, lazy=True).getBestCmap())
+    for path, number in faces:
+        points.update(TTFont(path, lazy=True, fontNumber=number).getBestCmap())
     return frozenset(points)
 
 
