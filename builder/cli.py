@@ -134,6 +134,7 @@ def build(
     for entry in report.built:
         for file in entry.files:
             out.print(f"  {shown_path(dist / file.name)}  {len(file.data):,} bytes")
+    _warn_of_english_furniture(works)
     failed = len(report.failures)
     summary = f"{len(works) - failed} of {_count(len(works), 'work')} built, {_count(len(report.written), 'file')} in {shown_path(dist)}"
     summary += f"; {len(report.up_to_date)} up to date" if report.up_to_date else ""
@@ -308,6 +309,21 @@ def serve(
         run(folder, routes, port, pdf, ready)
     except OSError as error:
         raise BuildError(f"127.0.0.1:{port}", f"cannot serve there: {error.strerror or error}", hint="choose another port: folio serve --port 8001", code="C011") from None
+
+
+def _warn_of_english_furniture(works: list[Path]) -> None:
+    """A warning for each work whose language styles/furniture.toml has no words for (W002)."""
+    import tomllib
+
+    from .editions.languages import fallback_warning
+
+    for folder in works:
+        try:
+            language = str(tomllib.loads((folder / "work.toml").read_text(encoding="utf-8")).get("language", "en"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # the build has said what is wrong with it
+        if warning := fallback_warning(language, shown_path(folder)):
+            err.print(warning, soft_wrap=True, markup=False)
 
 
 def _warn_of_untagged_foreign_words(epub: Path) -> None:

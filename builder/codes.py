@@ -161,6 +161,7 @@ CATALOGUE: dict[str, Entry] = {
     "E305": Entry("something is wider than the page in the reading engine", "a bug in the styles (or a table too wide for a phone): report it with the work"),
     # W: warnings
     "W001": Entry("words of an EPUB's text look foreign but carry no language tag", "tag them in the source, `[word]{lang=fr}`, or list them in the work's allowed-words.txt"),
+    "W002": Entry("the work's language has no words in styles/furniture.toml: its contents, colophon and rights page are set in English", "add a section for the language to styles/furniture.toml, with every key of [en]"),
     # V: a release folder
     "V100": Entry("the release's manifest.json or SHA256SUMS is missing, or a sums line is malformed", "rebuild with folio build"),
     "V101": Entry("a file the manifest lists is missing", "rebuild with folio build, or download the release again"),

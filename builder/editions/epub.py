@@ -23,6 +23,7 @@ from ..source.images import media_type
 from ..source.model import Part, Work
 from .cover import cover_png
 from .kinds import KINDS
+from .languages import Words, direction
 from .rights import rights_statement
 from .templates import render_page
 
@@ -49,11 +50,12 @@ class Page:
 
 def pages(work: Work) -> list[Page]:
     """The spine, in reading order: title page, text, colophon, rights page (after the cover)."""
+    words = Words(work.meta.language)
     return [
-        Page("title-page", "titlepage.xhtml", "Title page", "sections/titlepage.html", "frontmatter"),
+        Page("title-page", "titlepage.xhtml", words("title_page"), "sections/titlepage.html", "frontmatter"),
         *(Page(part.id, f"{part.id}.xhtml", part.title, "sections/part.html", "bodymatter") for part in work.parts),
-        Page("colophon", "colophon.xhtml", "Colophon", "sections/colophon.html", "backmatter"),
-        Page("rights", "rights.xhtml", "Rights", "sections/rights.html", "backmatter"),
+        Page("colophon", "colophon.xhtml", words("colophon"), "sections/colophon.html", "backmatter"),
+        Page("rights", "rights.xhtml", words("rights"), "sections/rights.html", "backmatter"),
     ]
 
 
@@ -64,6 +66,8 @@ def write_epub(work: Work) -> bytes:
     book.set_identifier(meta.identifier)
     book.title = meta.title  # the NCX's title; dc:title is written with its file-as below
     book.set_language(meta.language)
+    if direction(meta.language) == "rtl":  # dir on <package>, page-progression-direction on the spine
+        book.set_direction("rtl")
     _package_metadata(book, work)
 
     spine = pages(work)
@@ -93,13 +97,14 @@ def write_epub(work: Work) -> bytes:
     book.add_item(epub.EpubNcx())
 
     book.spine = documents
+    words = Words(meta.language)
     book.toc = [_toc_entry(part, hrefs[part.id]) for part in work.parts] + [
-        epub.Link("colophon.xhtml", "Colophon", "colophon"),
-        epub.Link("rights.xhtml", "Rights", "rights"),
+        epub.Link("colophon.xhtml", str(words("colophon")), "colophon"),
+        epub.Link("rights.xhtml", str(words("rights")), "rights"),
     ]
     book.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-        {"type": "title-page", "href": "titlepage.xhtml", "title": "Title page"},
+        {"type": "cover", "href": "cover.xhtml", "title": str(words("cover"))},
+        {"type": "title-page", "href": "titlepage.xhtml", "title": str(words("title_page"))},
         {"type": "text", "href": hrefs[work.parts[0].id], "title": work.parts[0].title},
     ]
     out = io.BytesIO()
@@ -108,6 +113,7 @@ def write_epub(work: Work) -> bytes:
         "epub3_pages": False,  # else every element with an id and epub:type becomes a bogus page
         "epub3_landmark": False,  # our nav template writes the landmarks
         "raise_exceptions": True,
+        "package_direction": True,  # `dir` on <package> as on the spine, for a right-to-left book only
     }
     writer = _Writer(out, book, options)
     writer.process()

@@ -19,7 +19,7 @@ from ..source.model import Work
 from .fonts import missing_glyphs
 from .kinds import KINDS
 from .long_pdf import Unsettled
-from .pdf_fonts import strays, written_fonts
+from .pdf_fonts import fill_empty_mappings, strays, written_fonts
 from .templates import render_page
 from .trims import DEFAULT_TRIM, trims
 from .weasyprint.boxes import descendants, footnote_area, page_box, text_bottom
@@ -158,6 +158,7 @@ def _finisher(work: Work, bleed: bool, fonts: set[str]) -> Any:
 
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         archival(document, pdf)
+        fill_empty_mappings(pdf)
         fonts.update(written_fonts(pdf))
         if bleed:
             declare_bleed(document, pdf)
