@@ -84,9 +84,9 @@ def system_faces() -> dict[str, Path]:
     if not fc_list:
         return {}
     listing = subprocess.run([fc_list, "--format=%{fullname}\t%{family}\t%{file}\n"], capture_output=True, text=True, check=False, timeout=60).stdout
-    faces = [(line.split("\t") + ["", ""])[:3] for line in sorted(listing.splitlines())]
+    faces = [[*line.split("\t"), "", ""][:3] for line in sorted(listing.splitlines())]
     files: dict[str, Path] = {}
-    for fullnames, _, file in faces:  # a full name first ("Noto Serif Bold"), as local() means one
+    for fullnames, _, file in faces:  # a full name first ("Noto Serif Bold"), as the table gives them
         for name in fullnames.split(","):
             files.setdefault(name, Path(file))
     for _, families, file in sorted(faces, key=lambda face: "Regular" not in face[0]):  # else a family's regular face

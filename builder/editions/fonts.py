@@ -22,18 +22,14 @@ BOOK_FONTS = ("Source-Serif-Pro", *(typeface["family"].replace(" ", "-") for typ
 
 @cache
 def _covered() -> frozenset[int]:
-    faces: list[tuple[Path | str, int]] = [
-        (package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf"), 0)
-        for style in ("Regular", "It", "Semibold", "Bold")
+    files: list[Path] = [
+        package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf") for style in ("Regular", "It", "Semibold", "Bold")
     ]
-    seen: set[Path] = set()
-    for path in system_faces().values():
-        if path not in seen:  # the CJK faces share a collection; its first font has their characters
-            seen.add(path)
-            faces.append((path, 0))
+    files += dict.fromkeys(system_faces().values())  # the CJK faces share a collection file
     points: set[int] = set()
-    for path, number in faces:
-        points.update(TTFont(path, lazy=True, fontNumber=number).getBestCmap())
+    for file in files:
+        # A collection's first font (Noto Serif CJK JP) has every character of its others.
+        points.update(TTFont(file, lazy=True, fontNumber=0).getBestCmap())
     return frozenset(points)
 
 
