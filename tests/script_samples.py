@@ -65,5 +65,16 @@ def write_sample(sample: Sample, folder: Path, number: int) -> Path:
         encoding="utf-8",
     )
     first, second = sample.paragraphs
-    (folder / "text.md").write_text(f"# {sample.title}\n\n{first}[^1]\n\n{second}\n\n[^1]: {sample.note}\n", encoding="utf-8")
+    (folder / "text.md").write_text(f"# {sample.title}\n\n{broken_line(first)}[^1]\n\n{second}\n\n[^1]: {sample.note}\n", encoding="utf-8")
     return folder
+
+
+def broken_line(paragraph: str) -> str:
+    """The paragraph as a source line broken in its middle: at a space, or, in a script with no
+    spaces, between two characters (outside its emphasis)."""
+    middle = len(paragraph) // 2
+    if " " in paragraph:
+        at = min((i for i, c in enumerate(paragraph) if c == " "), key=lambda i: abs(i - middle))
+        return paragraph[:at] + "\n" + paragraph[at + 1 :]
+    at = next(i for i in range(middle, len(paragraph)) if paragraph[i - 1] != "*" and paragraph[i] != "*" and paragraph[:i].count("*") % 2 == 0)
+    return paragraph[:at] + "\n" + paragraph[at:]

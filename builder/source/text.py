@@ -19,6 +19,7 @@ from mdit_py_plugins.superscript import superscript_plugin
 
 from ..errors import SourceError
 from .images import check_image
+from .line_joins import join_wide_lines
 from .model import Note, Part, Section
 from .sourcefile import read_source
 
@@ -65,6 +66,7 @@ def _markdown() -> MarkdownIt:
     md.use(attrs_plugin, spans=True)
     md.use(sub_plugin)  # H~2~O
     md.use(superscript_plugin)  # 2^nd^
+    md.core.ruler.push("join_wide_lines", join_wide_lines)  # no space where a Chinese or Japanese line breaks
     return md
 
 
