@@ -87,13 +87,17 @@ def test_the_pdf_reads_back_in_order(sample: Sample, texts: dict[str, str]) -> N
     """The running text and the note, every word in order (in Chinese and Japanese, which put no
     spaces between words, every character)."""
     text = texts[sample.slug]
-    if sample.language in CJK:
+    if sample.language in CJK:  # and no line opens on a closing mark or ends on an opening one
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        assert not [line for line in lines if line[0] in "，。、；：！？）」』”’》〉"], sample.slug
+        assert not [line for line in lines if line[-1] in "（「『“‘《〈"], sample.slug
         squeezed = "".join(text.split())
         for paragraph in (*sample.paragraphs, sample.note):
             assert paragraph.replace("*", "").replace(" ", "") in squeezed
         return
     words = [re.sub(r"(?<=\D)\d+$", "", word) for word in text.split()]  # a note's call, run into the word it follows
-    expected = [KNOWN_MISREADS.get(sample.slug, {}).get(word, word) for word in sample.words()]
+    # A zero-width (non-)joiner has no glyph, so no text in the PDF: the word is read back without it.
+    expected = [KNOWN_MISREADS.get(sample.slug, {}).get(word, word).replace("\u200c", "").replace("\u200d", "") for word in sample.words()]
     if sample.rtl:  # PDFium turns a left-to-right run inside a right-to-left line about: its words are compared as a set
         latin = {word for word in expected if re.fullmatch(r"[A-Za-z0-9.]+", word)}
         assert latin <= set(words)
@@ -132,7 +136,7 @@ def test_the_epub_says_its_language_and_direction(sample: Sample, shelf: tuple[P
 
 def test_a_right_to_left_print_cover_has_its_front_on_the_left(shelf: tuple[Path, str]) -> None:
     """Bound on the right, the sheet runs front, spine, back from the left (left to right: back,
-    spine, front)."""
+    spine, front): the back's provenance line, which names the archive, is on the right."""
     import pypdfium2
 
     for sample in SAMPLES:
@@ -140,19 +144,21 @@ def test_a_right_to_left_print_cover_has_its_front_on_the_left(shelf: tuple[Path
         try:
             page = cover[0]
             text = page.get_textpage()
-            found = text.search(sample.author).get_next() or text.search(sample.author[::-1]).get_next()
+            found = text.search("Marxists").get_next()
             assert found is not None, sample.slug
-            on_the_left = text.get_charbox(found[0])[0] < page.get_width() / 2
+            back_on_the_right = text.get_charbox(found[0])[0] > page.get_width() / 2
         finally:
             cover.close()
-        assert on_the_left == sample.rtl, sample.slug
+        assert back_on_the_right == sample.rtl, sample.slug
 
 
 def test_a_right_to_left_pdf_mirrors_its_margins(shelf: tuple[Path, str]) -> None:
-    """Page 3 opens the text on a recto: in a left-to-right book a right-hand page, its wider
-    (inner) margin at the left; in a right-to-left book a left-hand page, the inner margin at the right."""
+    """Page 3 opens the text on a recto, whose inner margin is the A5 trim's 20 mm: in a
+    left-to-right book a right-hand page, the text's left edge 20 mm in; in a right-to-left book a
+    left-hand page, the text's right edge 20 mm in (its lines start there)."""
     import pypdfium2
 
+    inner = 20 * 72 / 25.4
     for sample in SAMPLES:
         document = pypdfium2.PdfDocument(shelf[0] / f"{sample.slug}.pdf")
         try:
@@ -162,7 +168,7 @@ def test_a_right_to_left_pdf_mirrors_its_margins(shelf: tuple[Path, str]) -> Non
             left, right = min(b[0] for b in boxes), page.get_width() - max(b[2] for b in boxes)
         finally:
             document.close()
-        assert (right > left) == sample.rtl, f"{sample.slug}: margins {left:.0f} (left) and {right:.0f} (right)"
+        assert abs((right if sample.rtl else left) - inner) < 3, f"{sample.slug}: margins {left:.0f} (left) and {right:.0f} (right)"
 
 
 def test_the_furniture_is_in_the_works_language_or_said_to_be_english(shelf: tuple[Path, str]) -> None:
@@ -209,7 +215,8 @@ PAGES = [
     ("russkij", "ru", "cp1251", None, ("Написано", "Источник"), "Учение Маркса вызывает к себе во всем цивилизованном мире величайшую вражду и ненависть всей буржуазной науки."),
     ("russkij", "ru", "koi8-r", "windows-1251", ("Написано", "Источник"), "Учение Маркса вызывает к себе во всем цивилизованном мире величайшую вражду и ненависть всей буржуазной науки."),
     ("arabic", "ar", "cp1256", None, ("كتب", "المصدر"), "تثير تعاليم ماركس في العالم المتمدن كله أشد العداء والكره من جانب العلم البرجوازي كله."),
-    ("farsi", "fa", "cp1256", "iso-8859-1", ("نوشته شده", "منبع"), "آموزش مارکس در سراسر جهان متمدن دشمنی و کینه بزرگی را برمی انگیزد."),
+    # Windows-1256 has no Persian yeh: Persian pages in it write the Arabic one.
+    ("farsi", "fa", "cp1256", "iso-8859-1", ("نوشته شده", "منبع"), "آموزش مارکس در سراسر جهان متمدن دشمني و کينه بزرگي را برمي انگيزد."),
     ("polski", "pl", "iso8859-2", None, ("Napisane", "Źródło"), "Nauka Marksa wywołuje w całym cywilizowanym świecie największą wrogość i nienawiść całej nauki burżuazyjnej."),
     ("espanol", "es", "cp1252", "iso-8859-1", ("Escrito", "Fuente"), "La doctrina de Marx suscita en todo el mundo civilizado la mayor hostilidad y el odio de toda la ciencia burguesa."),
     ("deutsch", "de", "utf-8", "iso-8859-1", ("Geschrieben", "Quelle"), "Die Lehre von Marx ruft in der ganzen zivilisierten Welt die größte Feindschaft und den Haß der gesamten bürgerlichen Wissenschaft hervor."),

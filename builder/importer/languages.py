@@ -67,6 +67,10 @@ HEADER_LABELS = {
     "scritto": "written", "pubblicato": "published", "prima pubblicazione": "first published", "prima edizione": "first published",
     "fonte traduzione": "source", "traduzione": "translated", "tradotto da": "translated by", "trascrizione": "transcription",
     "trascritto": "transcribed", "pubblico dominio": "public domain", "edizione html": "html markup",
+    # Polish
+    "napisane": "written", "napisano": "written", "opublikowane": "published", "pierwsze wydanie": "first published",
+    "źródło": "source", "tłumaczenie": "translated", "przekład": "translated", "transkrypcja": "transcription",
+    "domena publiczna": "public domain",
     # Russian
     "написано": "written", "написана": "written", "опубликовано": "published", "впервые опубликовано": "first published",
     "впервые напечатано": "first published", "источник": "source", "перевод": "translated", "переведено": "translated",
