@@ -9,6 +9,7 @@ it is the book's own face for the script; right-to-left books read right to left
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -264,3 +265,28 @@ def test_the_sections_and_labels_are_read() -> None:
     assert section_language("https://www.marxists.org/archive/lenin/chinese/x.htm") is None  # sections are top folders
     assert english_label("Fonte-traduzione") == "source" and english_label("Pubblico Dominio") == "public domain"
     assert english_label("来源") == "source" and english_label("Übersetzt von") == "translated by"
+
+
+def test_an_epub_embeds_a_face_only_for_polytonic_greek(shelf: tuple[Path, str]) -> None:
+    """Reading systems have faces for every other script; polytonic Greek gets GFS Didot, subset
+    to its characters, within the stated size, for its `lang="grc"` passages."""
+    from fontTools.ttLib import TTFont
+
+    from builder.editions.epub_fonts import MAX_BYTES
+
+    for sample in SAMPLES:
+        with zipfile.ZipFile(shelf[0] / f"{sample.slug}.epub") as book:
+            fonts = {name: book.read(name) for name in book.namelist() if name.endswith(".woff2")}
+            package = book.read("EPUB/content.opf").decode()
+        if sample.language != "grc":
+            assert fonts == {}, sample.slug
+            continue
+        assert sorted(fonts) == ["EPUB/fonts/GFSDidot.woff2", "EPUB/fonts/GFSDidotItalic.woff2"]
+        for data in fonts.values():
+            assert len(data) <= MAX_BYTES
+
+
+            cmap = TTFont(io.BytesIO(data)).getBestCmap()
+            assert {ord(c) for c in "".join(sample.words()) if "\u1f00" <= c <= "\u1fff"} <= set(cmap)
+            assert len(cmap) < 250  # a subset, not the face (GFS Didot has 1,104 characters)
+        assert 'media-type="font/woff2"' in package

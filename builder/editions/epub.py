@@ -22,6 +22,7 @@ from ..paths import STYLES
 from ..source.images import media_type
 from ..source.model import Part, Work
 from .cover import cover_png
+from .epub_fonts import CSS_FILE, embedded_faces
 from .kinds import KINDS
 from .languages import Words, direction
 from .rights import rights_statement
@@ -70,6 +71,7 @@ def write_epub(work: Work) -> bytes:
         book.set_direction("rtl")
     _package_metadata(book, work)
 
+    faces, font_css = embedded_faces(work)
     spine = pages(work)
     hrefs = {page.key: page.file_name for page in spine} | {"cover": "cover.xhtml"}
     parts = {part.id: part for part in work.parts}
@@ -83,7 +85,7 @@ def write_epub(work: Work) -> bytes:
     for page in spine:
         html = render_page(
             "epub/document.xhtml", work, KINDS["epub"].capabilities,
-            title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs, files=files, images=f"{IMAGES}/",
+            title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs, files=files, images=f"{IMAGES}/", fonts_css=bool(font_css),
         )
         documents.append(_document(work, page.key, page.file_name, html))
         book.add_item(documents[-1])
@@ -91,6 +93,10 @@ def write_epub(work: Work) -> bytes:
     book.add_item(nav)
     for name in ("common.css", "epub.css"):
         book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=(STYLES / name).read_bytes()))
+    for number, face in enumerate(faces, start=1):  # only a face reading systems lack (epub_fonts.py)
+        book.add_item(epub.EpubItem(uid=f"font-{number}", file_name=face.file_name, media_type="font/woff2", content=face.data))
+    if font_css:
+        book.add_item(epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=font_css.encode()))
     for number, name in enumerate(work.images, start=1):
         data = (work.folder / name).read_bytes()
         book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=f"{IMAGES}/{name}", media_type=media_type(data) or "", content=data))
