@@ -103,4 +103,8 @@ def typeface_credit(language: str, greek: bool, words: Words) -> Markup:
         return credit + words("face_and", script=words("greek"), face=words("gfs_didot")) if greek else credit
     if family == "GFS Didot":
         return words("gfs_didot")
+    if family == "Noto Serif CJK":  # one family, a face for each region's forms (scripts.css)
+        tag = language.lower()
+        region = "JP" if tag.startswith("ja") else "KR" if tag.startswith("ko") else "TC" if tag.split("-")[-1] in ("hant", "tw", "hk", "mo") else "SC"
+        family = f"{family} {region}"
     return Markup.escape(family)
