@@ -125,7 +125,7 @@ CATALOGUE: dict[str, Entry] = {
     # P001–P006, P010, P011, P020: making an edition
     "P001": Entry("WeasyPrint cannot read a style or a resource", "check styles/ and the text for the resource named"),
     "P002": Entry("a build tried to read a file or address it may not", "a build reads only styles/, the work's folder and the font package"),
-    "P003": Entry("the book's typefaces have no glyph for characters in the text", "replace the characters, or add a typeface that has them to styles/fonts.css and builder/editions/fonts.py"),
+    "P003": Entry("the book's typefaces have no glyph for characters in the text", "replace the characters, or add a typeface that has them to styles/typefaces.toml and styles/scripts.css"),
     "P004": Entry("a PDF is set partly in a font that is not one of the book's typefaces", "a style asks for a face or a style that styles/fonts.css does not give: correct the style, or replace the characters the typefaces lack"),
     "P005": Entry("a note cannot start on the page of its call: no room there for two of its lines", "shorten or split the note, or choose a larger trim"),
     "P006": Entry("the title is too long for the cover", "give the work a short-title in work.toml"),
