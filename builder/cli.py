@@ -1,4 +1,7 @@
-"""The command line: `folio build`, `folio check` (also `python -m builder …`)."""
+"""The command line: `folio build`, `folio check` (also `python -m builder …`).
+
+Every message is printed as written: what it quotes (a pattern, a value, a path) is escaped
+from the console's markup, which would otherwise take `[a-z]` for a style."""
 
 from __future__ import annotations
 
@@ -12,18 +15,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from . import NAME, __version__
-from .editions.kinds import DEFAULT_FORMATS, FORMATS, kind_of_file
+from .editions.kinds import DEFAULT_FORMATS, FORMATS, KINDS, MARKS, PRINT_COVER, kind_of_file
 from .editions.papers import DEFAULT_PAPER, papers
 from .editions.trims import DEFAULT_TRIM, trims
 from .errors import BuildError
 from .importer import DELAY
 from .importer.report import REPORT_FILE
-from .paths import DIST, SOURCE, shown_path
+from .paths import choose_project, project, shown_path
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help and --version start fast
-    from .checks.validators import Finding
+    from .errors import Finding
     from .shelf.build import Report
 
 app = typer.Typer(
@@ -48,8 +52,11 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    project_folder: Annotated[Path | None, typer.Option("--project", help="The project to work on: the folder holding source/ (and dist/, and a styles/ of overrides). Default: FOLIO_PROJECT, else the nearest folder upward with folio.toml or source/, else the current folder.", show_default=False)] = None,
 ) -> None:
     """Build EPUB 3 and typeset PDF editions of public-domain texts."""
+    choose_project(project_folder)
+    papers.cache_clear()  # read for the help text before --project was known
 
 
 def _works(paths: list[Path] | None) -> list[Path]:
@@ -57,13 +64,15 @@ def _works(paths: list[Path] | None) -> list[Path]:
     from .source.loader import check_distinct
     from .source.sourcefile import resolved
 
-    works = list(dict.fromkeys(resolved(path, shown_path(path)) for path in paths)) if paths else find_works(SOURCE)
+    source = project().source
+    works = list(dict.fromkeys(resolved(path, shown_path(path)) for path in paths)) if paths else find_works(source)
     if not works:
-        raise BuildError(shown_path(SOURCE), "no works found", hint="add a folder with a work.toml under source/", code="C001")
+        hint = "add a folder with a work.toml under source/" if source.is_dir() else "run folio in a project (a folder with source/ or folio.toml), name one with --project, or start one: folio new NAME"
+        raise BuildError(shown_path(source), "no works found", hint=hint, code="C001")
     # A work of source/ is held to the identifiers of all of source/; a copy elsewhere only to
     # the works built with it.
-    in_source = any(work.parent == SOURCE.resolve() for work in works)
-    check_distinct(works, find_works(SOURCE) if in_source else [])
+    in_source = any(work.parent == source.resolve() for work in works)
+    check_distinct(works, find_works(source) if in_source else [])
     return works
 
 
@@ -75,21 +84,27 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise _Stopped
 
 
-@app.command()
+def _default_files() -> str:
+    """The files `folio build` makes, as the registry names them (a kind that takes trims, in each)."""
+    kinds = [KINDS[name] for name in DEFAULT_FORMATS]
+    return ", ".join(kind.file_name("<slug>") + (f" or {kind.file_name('<slug>', kind.variant(trim='<trim>'))}" if "trim" in kind.options else "") for kind in kinds)
+
+
+@app.command(help=f"Build editions into dist/: {_default_files()} (and {KINDS[PRINT_COVER].file_name('<slug>')} with --cover); unchanged works are skipped.")
 def build(
     paths: Annotated[list[Path] | None, typer.Argument(help="Work folders to build (default: every folder in source/).", show_default=False)] = None,
     format: Annotated[list[str] | None, typer.Option("--format", "-f", help=f"Kind of edition, from {', '.join(FORMATS)}; repeat for several (default: {', '.join(DEFAULT_FORMATS)}).", show_default=False)] = None,
     trim: Annotated[list[str] | None, typer.Option("--trim", "-t", help=f"Page size of the PDF, from styles/trims: {', '.join(trims())}; repeat for several.", show_default=DEFAULT_TRIM)] = None,
     all_trims: Annotated[bool, typer.Option("--all-trims", help="Build the PDF in every trim.")] = False,
-    print_marks: Annotated[bool, typer.Option("--print-marks", help="Add 3 mm bleed and crop marks to the PDF, for print shops (files end in -print.pdf).")] = False,
-    cover: Annotated[bool, typer.Option("--cover", help="Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): <slug>-cover.pdf.")] = False,
+    print_marks: Annotated[bool, typer.Option("--print-marks", help=f"Add 3 mm bleed and crop marks to the PDF, for print shops (files end in {', '.join(MARKS + kind.suffix for kind in KINDS.values() if 'marks' in kind.options)}).")] = False,
+    cover: Annotated[bool, typer.Option("--cover", help=f"Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): {KINDS[PRINT_COVER].file_name('<slug>')}.")] = False,
     paper: Annotated[str, typer.Option("--paper", help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.")] = DEFAULT_PAPER,
-    dist: Annotated[Path, typer.Option("--out", "-o", help="Folder to write the editions to.")] = DIST,
+    dist: Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write the editions to.", show_default="the project's dist/")] = None,
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Works built at once, and the cores a long book's PDF is laid out on (default: the number of cores).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild every work, even those whose inputs are unchanged.")] = False,
     shard: Annotated[str | None, typer.Option("--shard", metavar="K/N", help="Build only the K-th of N shares of the works (by slug), e.g. on one machine of N.", show_default=False)] = None,
 ) -> None:
-    """Build editions into dist/: <slug>.epub, <slug>.kepub.epub, <slug>.pdf and <slug>-<trim>.pdf (and <slug>-cover.pdf); unchanged works are skipped."""
+    """Build editions into dist/; unchanged works are skipped."""
     from .release.manifest import MANIFEST
     from .release.shards import in_shard, parse_shard
     from .shelf.build import Report
@@ -111,8 +126,9 @@ def build(
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--shard") from None
     chosen = editions(formats, chosen_trims, print_marks, cover, paper)
+    dist = dist or project().dist
+    _say_which_source(bool(paths))
     jobs = jobs or cores()
-    os.environ["FOLIO_JOBS"] = str(jobs)  # for a long book's PDF, laid out in runs on as many cores (editions/pdf.py)
     # When every work will be built (--force, or no release yet) by several processes, their
     # writers load while the works are found and keyed; a build that may find nothing to do
     # starts no fork server before it knows (its import would only cost).
@@ -130,17 +146,17 @@ def build(
         _interrupted(report, dist, "SIGTERM" if isinstance(stop, _Stopped) else "Ctrl-C")
         sys.exit(143 if isinstance(stop, _Stopped) else 130)
     for failure in report.failures:
-        err.print(f"[red]{'internal error' if failure.bug else 'error'}:[/red] {failure.message}", soft_wrap=True)
+        err.print(f"[red]{'internal error' if failure.bug else 'error'}:[/red] {escape(failure.message)}", soft_wrap=True)
     for entry in report.built:
         for file in entry.files:
-            out.print(f"  {shown_path(dist / file.name)}  {len(file.data):,} bytes")
+            out.print(f"  {shown_path(dist / file.name)}  {len(file.data):,} bytes", markup=False)
     _warn_of_english_furniture(works)
     failed = len(report.failures)
     summary = f"{len(works) - failed} of {_count(len(works), 'work')} built, {_count(len(report.written), 'file')} in {shown_path(dist)}"
     summary += f"; {len(report.up_to_date)} up to date" if report.up_to_date else ""
     summary += f"; {_count(len(report.removed), 'work')} no longer in source/ removed" if report.removed else ""
     if any(failure.bug for failure in report.failures):
-        err.print(f"[red]{summary}; {failed} failed[/red]")
+        err.print(f"[red]{escape(summary)}; {failed} failed[/red]")
         err.print("an internal error is a bug in the builder; run again with FOLIO_DEBUG=1 for the traceback, and report it")
         sys.exit(70)
     _conclude(summary + (f"; {failed} failed" if failed else ""), failed=bool(failed))
@@ -158,7 +174,7 @@ def _build_shelf(report: Report, chosen: list, dist: Path, jobs: int, force: boo
     ) as progress:
         task = progress.add_task("building", total=None)
         events = Events(
-            waiting=lambda message: err.print(message),
+            waiting=lambda message: err.print(message, markup=False),
             cleaned=lambda stale: err.print(f"removed {_count(len(stale), 'temporary file')} an interrupted build left"),
             started=lambda total: progress.update(task, total=total),
             done=lambda slug: progress.update(task, description=slug, advance=1),
@@ -169,11 +185,11 @@ def _build_shelf(report: Report, chosen: list, dist: Path, jobs: int, force: boo
 def _interrupted(report: Report, dist: Path, how: str) -> None:
     """Say what a stopped build wrote and what it did not; dist/ holds whole commits only."""
     done = [entry.slug for entry in report.built]
-    err.print(f"[red]interrupted ({how}).[/red] {shown_path(dist)} is consistent: its manifest and sums list exactly its files.")
+    err.print(f"[red]interrupted ({how}).[/red] {escape(shown_path(dist))} is consistent: its manifest and sums list exactly its files.")
     if done:
-        err.print(f"  written, with their sums: {', '.join(done)}")
+        err.print(f"  written, with their sums: {', '.join(done)}", markup=False)
     if report.pending:
-        err.print(f"  not written (its previous editions, if any, are kept): {', '.join(report.pending)}")
+        err.print(f"  not written (its previous editions, if any, are kept): {', '.join(report.pending)}", markup=False)
     if not done:
         err.print("  nothing was written")
 
@@ -181,23 +197,25 @@ def _interrupted(report: Report, dist: Path, how: str) -> None:
 @release.command("merge")
 def merge(
     shards: Annotated[list[Path], typer.Argument(help="Release folders of the shards (`folio build --shard K/N --out DIR`).", show_default=False)],
-    dist: Annotated[Path, typer.Option("--out", "-o", help="The release folder to make.")] = DIST,
+    dist: Annotated[Path | None, typer.Option("--out", "-o", help="The release folder to make.", show_default="the project's dist/")] = None,
 ) -> None:
     """Join the shards' editions, manifests and sums into one release folder."""
     from .release.shards import merge as merge_shards
 
+    dist = dist or project().dist
     works, files = merge_shards(shards, dist)
     _conclude(f"{_count(works, 'work')} and {_count(files, 'file')} from {_count(len(shards), 'shard')} merged into {shown_path(dist)}")
 
 
 @release.command("files")
 def release_files_command(
-    dist: Annotated[Path, typer.Argument(help="The release folder.")] = DIST,
+    dist: Annotated[Path | None, typer.Argument(help="The release folder.", show_default="the project's dist/")] = None,
 ) -> None:
     """Print the path of every file of a release, one a line: what the manifest lists, the catalogue, the sums and the manifest (for uploading)."""
     from .release.manifest import MANIFEST, SUMS, listed_files, read_manifest
     from .release.opds import CATALOGUE
 
+    dist = dist or project().dist
     manifest = read_manifest(dist)
     if manifest is None:
         raise BuildError(shown_path(dist / MANIFEST), "missing or not a manifest", hint="build the release first: folio build", code="K001")
@@ -208,7 +226,7 @@ def release_files_command(
 @app.command("import")
 def import_(
     pages: Annotated[list[str], typer.Argument(metavar="PAGE", help="Archive pages: HTML files, plain-text copies (.txt) or http(s) addresses; one contents page imports its whole book.", show_default=False)],
-    into: Annotated[Path, typer.Option("--into", help="Folder to write the work's source folder into.", show_default="source/")] = SOURCE,
+    into: Annotated[Path | None, typer.Option("--into", help="Folder to write the work's source folder into.", show_default="the project's source/")] = None,
     slug: Annotated[str | None, typer.Option("--slug", help="The work's folder name (default: author, year and title).", show_default=False)] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace an existing work of the same slug.")] = False,
     cache: Annotated[Path | None, typer.Option("--cache", help="Folder to keep fetched pages in, so that a second import asks the server for nothing.", show_default=False)] = None,
@@ -227,10 +245,10 @@ def import_(
         raise BuildError("folio import", "--book and --page ask for opposite things", hint="give one of them, or neither to let the import tell from the page", code="I032")
     fetcher = Fetcher(cache, delay, limits_from(limit or []))
     try:
-        done = import_work(pages, into, slug, force, fetcher, "book" if book else "page" if page else "guess")
+        done = import_work(pages, into or project().source, slug, force, fetcher, "book" if book else "page" if page else "guess")
     finally:
         fetcher.close()
-    out.print(done.report.text(done.folder.name))
+    out.print(done.report.text(done.folder.name), markup=False)
     for notice in done.notices:
         out.print(f"Note: {notice}", markup=False)
     if strict and (looks := len(dict.fromkeys(done.report.check))):
@@ -247,10 +265,12 @@ def check(
     """Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; text, fonts, metadata, tags and bookmarks for PDFs."""
     from .checks import reader
     from .checks import validators as checks
+    from .checks.kinds import check as check_file
 
-    files = sorted(_edition_files(paths or [DIST]))
+    paths = paths or [project().dist]
+    files = sorted(_edition_files(paths))
     if not files:
-        raise BuildError(shown_path((paths or [DIST])[0]), "no editions to check", hint="build first: folio build", code="C002")
+        raise BuildError(shown_path(paths[0]), "no editions to check", hint="build first: folio build", code="C002")
     read: dict[str, list[Finding]] = {}
     if engine:  # one browser reads every book
         for finding in reader.read_books([path for path in files if reader.readable(path)]):
@@ -261,24 +281,24 @@ def check(
     for path in files:
         kind = kind_of_file(path.name)
         assert kind is not None  # _edition_files keeps only editions
-        found = kind.check(path, None) + aced.get(path, []) + read.get(shown_path(path), [])
+        found = check_file(kind, path) + aced.get(path, []) + read.get(shown_path(path), [])
         findings += found
         mark = "[green]ok[/green]" if not found else f"[red]{_count(len(found), 'problem')}[/red]"
-        out.print(f"  {shown_path(path)}  {mark}")
-        if kind.name == "epub":
-            _warn_of_untagged_foreign_words(path)
+        out.print(f"  {escape(shown_path(path))}  {mark}")
+        if kind.capabilities is not None and kind.capabilities.reading_system:  # its text tagged with languages for a reading system
+            _warn_of_untagged_foreign_words(path, path.name.removesuffix(kind.suffix))
     _conclude(f"{_count(len(files), 'file')} checked, {_count(len(findings), 'problem')}", findings=findings)
 
 
 @app.command()
 def verify(
-    dist: Annotated[Path, typer.Argument(help="The folder with manifest.json and SHA256SUMS.")] = DIST,
+    dist: Annotated[Path | None, typer.Argument(help="The folder with manifest.json and SHA256SUMS.", show_default="the project's dist/")] = None,
     checks_too: Annotated[bool, typer.Option("--checks/--no-checks", help="Also re-check each edition (EPUBCheck; the PDF read back).")] = True,
 ) -> None:
     """Verify a release folder: every file against manifest.json and SHA256SUMS, and each edition re-checked."""
     from .release import verify as release_verify
 
-    count, findings = release_verify.verify(dist, run_checks=checks_too)
+    count, findings = release_verify.verify(dist or project().dist, run_checks=checks_too)
     _conclude(f"{_count(count, 'file')} verified, {_count(len(findings), 'problem')}", findings=findings, failed=not count)
 
 
@@ -302,13 +322,30 @@ def serve(
         raise BuildError(shown_path(folder), f"the EPUB cannot be previewed: {error}", hint="run scripts/reader --install and read its output", code="C012") from None
 
     def ready(url: str) -> None:
-        out.print(f"serving {folder.name} at {url} (Ctrl-C stops)")
+        out.print(f"serving {folder.name} at {url} (Ctrl-C stops)", markup=False)
         sys.stdout.flush()
 
     try:
         run(folder, routes, port, pdf, ready)
     except OSError as error:
         raise BuildError(f"127.0.0.1:{port}", f"cannot serve there: {error.strerror or error}", hint="choose another port: folio serve --port 8001", code="C011") from None
+
+
+@app.command()
+def new(
+    name: Annotated[Path, typer.Argument(help="The folder to make (it must not exist, or be empty).", show_default=False)],
+    folio: Annotated[str | None, typer.Option("--folio", metavar="OWNER/NAME[@REF]", help="The GitHub repository of Folio whose release workflow the shelf's calls, and which it installs (default: the one this Folio was installed from with pip install git+https://github.com/…; without either, no workflow is written).", show_default=False)] = None,
+) -> None:
+    """Start a shelf of your own: folio.toml, source/ with an example work, .gitignore, a README and a release workflow."""
+    from .new import EXAMPLE, installed_origin, new_shelf, parse_origin
+
+    origin = parse_origin(folio) if folio else installed_origin()
+    written = new_shelf(name, origin)
+    for path in written:
+        out.print(f"  {shown_path(path)}", markup=False)
+    if origin is None:
+        err.print("no release workflow written: give the GitHub repository of Folio it should call, folio new NAME --folio OWNER/NAME@REF", markup=False)
+    _conclude(f"started {shown_path(name)} with the example work source/{EXAMPLE}; now: cd {shown_path(name)} && folio build")
 
 
 def _warn_of_english_furniture(works: list[Path]) -> None:
@@ -326,11 +363,11 @@ def _warn_of_english_furniture(works: list[Path]) -> None:
             err.print(warning, soft_wrap=True, markup=False)
 
 
-def _warn_of_untagged_foreign_words(epub: Path) -> None:
+def _warn_of_untagged_foreign_words(epub: Path, slug: str) -> None:
     """A warning, not a failure: the dictionary check only guesses (builder/checks/foreign_words.py)."""
     from .checks.foreign_words import ALLOW_LIST, allowed_words, untagged_foreign_words
 
-    folder = SOURCE / epub.stem
+    folder = project().source / slug
     if words := untagged_foreign_words(epub, allowed_words(folder)):
         listed = ", ".join(f"{word} ({language})" for word, language in sorted(words.items()))
         err.print(
@@ -340,6 +377,20 @@ def _warn_of_untagged_foreign_words(epub: Path) -> None:
         )
 
 
+def _say_which_source(named_works: bool) -> None:
+    """Say which project a build works on when it is not the current folder's (found upward,
+    or named elsewhere by FOLIO_PROJECT or --project), so that nobody builds another shelf
+    unawares."""
+    here, chosen = Path.cwd().resolve(), project()
+    if chosen.root.resolve() == here:
+        return
+    reading = "" if named_works else f"reads {escape(shown_path(chosen.source))}, "
+    how = {"option": "named by --project", "environment": "named by FOLIO_PROJECT"}.get(chosen.found_by, "found upward from here")
+    err.print(f"folio: the project is {escape(shown_path(chosen.root))} ({how}): the build {reading}writes {escape(shown_path(chosen.dist))}")
+    if chosen.found_by in ("option", "environment") and (here / "source").is_dir():
+        err.print(f"  (not {escape(shown_path(here / 'source'))}, this folder's own)")
+
+
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
@@ -347,11 +398,11 @@ def _count(number: int, noun: str) -> str:
 def _conclude(summary: str, findings: Sequence[Finding] = (), failed: bool = False) -> None:
     """Print the findings and the one-line summary; exit 1 if anything failed."""
     for finding in findings:
-        err.print(f"[red]error:[/red] {finding}")
+        err.print(f"[red]error:[/red] {escape(str(finding))}")
     if failed or findings:
-        err.print(f"[red]{summary}[/red]")
+        err.print(f"[red]{escape(summary)}[/red]")
         raise typer.Exit(1)
-    out.print(summary)
+    out.print(summary, markup=False)
 
 
 def _edition_files(paths: list[Path]) -> list[Path]:
@@ -371,7 +422,7 @@ def run() -> None:
     try:
         app()
     except BuildError as error:
-        err.print(f"[red]error:[/red] {error}", soft_wrap=True)
+        err.print(f"[red]error:[/red] {escape(str(error))}", soft_wrap=True)
         sys.exit(1)
     except KeyboardInterrupt:
         err.print("interrupted")
@@ -379,6 +430,6 @@ def run() -> None:
     except Exception as error:  # a bug, not bad input: one line, and the traceback on request
         if os.environ.get("FOLIO_DEBUG"):
             raise
-        err.print(f"[red]internal error:[/red] {type(error).__name__}: {error}", soft_wrap=True)
+        err.print(f"[red]internal error:[/red] {type(error).__name__}: {escape(str(error))}", soft_wrap=True)
         err.print("this is a bug in the builder; run again with FOLIO_DEBUG=1 for the traceback, and report it")
         sys.exit(70)

@@ -197,6 +197,8 @@ CATALOGUE: dict[str, Entry] = {
     "C010": Entry("folio serve was given a folder that is not a work's (no work.toml)", "name one: folio serve source/<slug>"),
     "C011": Entry("folio serve cannot serve on the port", "choose another port: folio serve --port 8001"),
     "C012": Entry("the reading engine for folio serve's preview cannot be installed", "run scripts/reader --install and read its output"),
+    "C013": Entry("folio new was given a --folio that is not a GitHub repository", "name it as OWNER/NAME or OWNER/NAME@REF, e.g. --folio someone/folio@v1"),
+    "C014": Entry("folio new was given a folder that already has files in it", "name a new folder: folio new NAME"),
 }
 
 

@@ -38,3 +38,29 @@ class BuildError(Exception):
 
 class SourceError(BuildError):
     """The source folder of a work is malformed (metadata, text, notes)."""
+
+
+class SourceErrors(SourceError):
+    """Several problems of one source file, each with its own line and fix, told at once (so
+    that a person mends them in one go). Its fields are the first problem's."""
+
+    def __init__(self, problems: list[SourceError]) -> None:
+        first = problems[0]
+        super().__init__(first.path, first.message, first.line, first.hint, code=first.code)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem a check found in a built file, with its catalogued code (builder/codes.py).
+    Here, not in the checks, so that any stage can name one without loading a checker."""
+
+    path: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message} [{self.code}]"

@@ -1,5 +1,5 @@
 """The build's fingerprint: everything beyond a work's own source that shapes an edition's
-bytes (the builder's code, styles/, the typefaces' files, the pinned dependencies' versions,
+bytes (the builder's code, its styles and a project's styles/ overriding them, the typefaces' files, the pinned dependencies' versions,
 Python's, zlib's, Pango's and HarfBuzz's). The shelf's keys and the cover cache start from it.
 It is computed without importing the writers, so that a build with nothing to do is quick.
 """
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .paths import ROOT, STYLES
+from .paths import PACKAGE, style_file, style_folders
 
 FONT_PACKAGE = "font_source_serif_pro"
 SYSTEM_LIBRARIES = {"libpango-1.0.so.0": "pango_version_string", "libharfbuzz.so.0": "hb_version_string"}
@@ -44,9 +44,12 @@ def hash_tree(digest: hashlib._Hash, root: Path) -> None:
 def shared_key() -> str:
     """The part of every work's key that is the same for the whole shelf."""
     digest = hashlib.sha256(f"folio {__version__}\0python {sys.version}\0zlib {zlib.ZLIB_RUNTIME_VERSION}\0".encode())
-    hash_tree(digest, ROOT / "builder")
-    digest.update(b"\0styles\0")
-    hash_tree(digest, STYLES)
+    hash_tree(digest, PACKAGE)
+    # Folio's styles, and a project's own styles/ that override them file by file: a change
+    # to either rebuilds. (In a wheel Folio's are inside the package, and hashed twice.)
+    for folder in reversed(style_folders()):
+        digest.update(b"\0styles\0")
+        hash_tree(digest, folder)
     digest.update(b"\0fonts\0")
     for font in _font_files():
         digest.update(font.name.encode() + b"\0" + hashlib.sha256(font.read_bytes()).digest())
@@ -70,7 +73,7 @@ def _font_files() -> list[Path]:
 @cache
 def typefaces() -> list[dict[str, Any]]:
     """styles/typefaces.toml: the system typefaces the print edition sets the other scripts in."""
-    with (STYLES / "typefaces.toml").open("rb") as table:
+    with style_file("typefaces.toml").open("rb") as table:
         return list(tomllib.load(table)["typeface"])
 
 

@@ -22,7 +22,7 @@ from pypdf import PdfReader
 
 from builder.checks.validators import conformance
 from builder.editions.long_pdf import _starts, split
-from builder.editions.pdf import JOBS, write_pdf
+from builder.editions.pdf import write_pdf
 from builder.errors import BuildError
 from builder.source.loader import load_work
 from builder.source.model import Work
@@ -119,17 +119,8 @@ def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     """One layout; runs laid out at once (as with --jobs 2); and runs laid out one after
     another (--jobs 1): the same work each time."""
     work = load_work(_book(tmp_path_factory.mktemp("book"), request.param))
-    jobs = os.environ.get(JOBS)
-    try:
-        os.environ[JOBS] = "2"
-        at_once = write_pdf(work, "a5", runs=3)
-        os.environ[JOBS] = "1"
-        one_after_another = write_pdf(work, "a5", runs=3)
-    finally:
-        if jobs is None:
-            del os.environ[JOBS]
-        else:
-            os.environ[JOBS] = jobs
+    at_once = write_pdf(work, "a5", runs=3, jobs=2)
+    one_after_another = write_pdf(work, "a5", runs=3, jobs=1)
     return write_pdf(work, "a5", runs=1), at_once, one_after_another
 
 
@@ -245,9 +236,8 @@ def test_a_run_that_stops_stops_the_build(small_book: Path, monkeypatch: pytest.
         return real(html, work, what, **options)
 
     monkeypatch.setattr(long_pdf, "layout", layout)
-    monkeypatch.setenv(JOBS, "2")  # the runs in processes of their own, on any machine
     with pytest.raises(BuildError) as failure:
-        write_pdf(load_work(small_book), "a5", runs=3)
+        write_pdf(load_work(small_book), "a5", runs=3, jobs=2)
     assert failure.value.code == code
     assert _children() <= before
 
@@ -288,9 +278,8 @@ def test_a_front_matter_that_fails_stops_the_runs(small_book: Path, monkeypatch:
         return real(html, work, what, **options)
 
     monkeypatch.setattr(long_pdf, "layout", layout)
-    monkeypatch.setenv(JOBS, "2")
     with pytest.raises(BuildError, match="a resource is missing"):
-        write_pdf(load_work(small_book), "a5", runs=3)
+        write_pdf(load_work(small_book), "a5", runs=3, jobs=2)
     assert _children() <= before
 
 

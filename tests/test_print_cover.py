@@ -15,7 +15,7 @@ import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from builder.checks.validators import check_pdf, conformance
+from builder.checks.validators import check_pdf, check_print_cover, conformance
 from builder.editions.print_cover import sheet_for, typeset_cover
 from builder.source.loader import load_work
 
@@ -69,7 +69,7 @@ def test_the_sheet_is_sized_from_the_book_and_the_paper(paper: str, trim: str, r
 def test_check_finds_a_cover_that_does_not_fit_its_interior(white: Path, tmp_path: Path) -> None:
     (tmp_path / f"{SLUG}.pdf").write_bytes((white / f"{SLUG}.pdf").read_bytes())
     (tmp_path / f"{SLUG}-cover.pdf").write_bytes((white / f"{SLUG}-us-trade-cover.pdf").read_bytes())
-    findings = check_pdf(tmp_path / f"{SLUG}-cover.pdf")
+    findings = check_print_cover(tmp_path / f"{SLUG}-cover.pdf")
     assert [f.code for f in findings] == ["P033"]
     assert "not sized for the 8-page interior beside it (296.46 × 210 mm on white paper or 296.51 × 210 mm on cream paper)" in findings[0].message
 

@@ -14,7 +14,7 @@ from builder.checks.validators import epubcheck
 from builder.editions.weasyprint.fetcher import ForbiddenResource, SandboxedFetcher
 from builder.editions.weasyprint.typeset import typeset
 from builder.errors import BuildError
-from builder.paths import STYLES
+from builder.paths import BUILTIN_STYLES as STYLES
 from builder.source.loader import load_work
 
 from .conftest import SLUG, run_cli

@@ -169,7 +169,7 @@ def test_the_key_covers_what_shapes_an_edition(tmp_path: Path, monkeypatch: pyte
     assert {name for name, _ in fingerprint._dependency_versions()} >= {"weasyprint", "pydyf", "ebooklib", "fonttools", "pyphen"}
     assert any(font.name.startswith("SourceSerifPro") for font in fingerprint._font_files())
     fingerprint.shared_key.cache_clear()
-    monkeypatch.setattr(fingerprint, "STYLES", project / "styles")
+    monkeypatch.setattr(fingerprint, "style_folders", lambda: (project / "styles",))
     (project / "styles" / "common.css").write_text("p {}", encoding="utf-8")
     assert fingerprint.shared_key() != shared  # styles/
     fingerprint.shared_key.cache_clear()

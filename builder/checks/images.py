@@ -6,11 +6,11 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from ..errors import Finding
 from ..paths import shown_path
-from .validators import Finding
 
 
-def check_png(path: Path) -> list[Finding]:
+def check_png(path: Path, expect_title: str | None = None) -> list[Finding]:
     """A PNG that decodes whole, in colour, and is taller than wide (a book's cover)."""
     try:
         with Image.open(path) as image:

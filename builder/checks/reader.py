@@ -23,16 +23,15 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
-from ..paths import ROOT, shown_path
+from ..editions.kinds import kind_of_file
+from ..errors import Finding
+from ..paths import SCRIPTS, shown_path
 from .local_server import folder_route, serving
-from .validators import Finding, run_checker
+from .validators import run_checker
 
-READER_SCRIPT = ROOT / "scripts" / "reader"
+READER_SCRIPT = SCRIPTS / "reader"
 ENGINE = Path(__file__).resolve().parent / "engine"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# The file names of the editions a reading engine opens: the EPUB, and the Kobo edition (an
-# EPUB too) when it is built. Extend it for any further EPUB-like kind.
-READABLE = (".kepub.epub", ".epub")
 
 
 @dataclass(frozen=True)
@@ -50,7 +49,9 @@ CODES = {"open": "E301", "console": "E301", "toc": "E302", "note": "E303", "imag
 
 
 def readable(path: Path) -> bool:
-    return path.name.endswith(READABLE)
+    """A file the reading engine opens: one of a zipped kind of the registry (an EPUB container:
+    the EPUB, the Kobo edition)."""
+    return (kind := kind_of_file(path.name)) is not None and kind.zipped
 
 
 def available() -> bool:

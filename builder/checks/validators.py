@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,10 +21,11 @@ from page import PageError, ValidationProfile, validate_pdf
 from pypdf import PdfReader
 
 from ..editions.pdf_fonts import pdf_dictionary, stray_fonts, unembedded_fonts
-from ..paths import ROOT, shown_path
+from ..errors import Finding
+from ..paths import SCRIPTS, shown_path
 from . import epubcheck_service
 
-ACE_SCRIPT = ROOT / "scripts" / "ace"
+ACE_SCRIPT = SCRIPTS / "ace"
 # Every external checker runs with a timeout, so that a hung Java or Chromium cannot hang
 # `check` or `verify`: FOLIO_CHECK_TIMEOUT seconds (default 300, ample for a book of 20 MB).
 DEFAULT_TIMEOUT = 300
@@ -49,16 +49,6 @@ def run_checker(command: list[str], what: str, env: dict[str, str] | None = None
         raise RuntimeError(f"{what} could not start: {error}") from None
 
 
-@dataclass(frozen=True)
-class Finding:
-    path: str
-    code: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message} [{self.code}]"
-
-
 def epubcheck_report(path: Path) -> dict:
     """W3C EPUBCheck's JSON report on a file (EPUBCheck as bundled by the `epubcheck` package)."""
     from epubcheck.const import EPUBCHECK
@@ -80,8 +70,9 @@ def epubcheck_report(path: Path) -> dict:
         raise RuntimeError(f"EPUBCheck did not run: {problem}") from None
 
 
-def epubcheck(path: Path) -> list[Finding]:
-    """Every fatal, error and warning EPUBCheck reports."""
+def epubcheck(path: Path, expect_title: str | None = None) -> list[Finding]:
+    """Every fatal, error and warning EPUBCheck reports (the title is EPUBCheck's to compare
+    with the package's own: `expect_title` is there for the signature every kind's check has)."""
     shown = shown_path(path)
     try:
         report = epubcheck_report(path)
@@ -91,7 +82,7 @@ def epubcheck(path: Path) -> list[Finding]:
     for message in report.get("messages", []):
         if message["severity"] not in {"FATAL", "ERROR", "WARNING"}:
             continue
-        where = ", ".join(f"{loc.get('path')}:{loc.get('line')}" for loc in message.get("locations", [])[:3])
+        where = ", ".join(f"{loc.get('path')}:{loc.get('line')}" for loc in message.get("locations", []))  # every place it names
         findings.append(Finding(shown, "E101", f"EPUBCheck {message['severity'].lower()} {message['ID']}: {message['message']} ({where})"))
     return findings
 
@@ -160,7 +151,7 @@ def check_pdf(path: Path, expect_text: list[str] | None = None, expect_title: st
         found = _read_back(path, shown, expect_text, expect_title)
     except Exception as error:  # a damaged file raises many kinds of error, wherever it is read; each is a finding
         return [Finding(shown, "P100", f"cannot be read as a PDF: {error}")]
-    return found + conformance(path) + (cover_fit(path) if path.name.endswith("-cover.pdf") else [])
+    return found + conformance(path)
 
 
 def _read_back(path: Path, shown: str, expect_text: list[str] | None, expect_title: str | None) -> list[Finding]:
@@ -206,12 +197,23 @@ def pdf_text(path: Path) -> str:
         document.close()
 
 
-def cover_fit(path: Path) -> list[Finding]:
-    """A print cover next to its interior, as in dist/: sized for its trim and page count (P033)."""
-    from ..editions.print_cover import misfit  # imported here: the editions use these checks
+def check_print_cover(path: Path, expect_title: str | None = None) -> list[Finding]:
+    """A print cover is a PDF read back like the interior, and sized for the interior beside it."""
+    return check_pdf(path, expect_title=expect_title) + cover_fit(path)
 
-    stem = path.name.removesuffix("-cover.pdf")
-    interior = next((p for p in (path.with_name(f"{stem}.pdf"), path.with_name(f"{stem}-print.pdf")) if p.is_file()), None)
+
+def cover_fit(path: Path) -> list[Finding]:
+    """A print cover next to its interior, as in dist/: sized for its trim and page count (P033).
+    Measured with pypdf (editions/cover_sheet.py): checking a cover loads no writer."""
+    from ..editions.cover_sheet import misfit
+    from ..editions.kinds import KINDS, kind_of_file
+
+    cover = kind_of_file(path.name)
+    if cover is None or cover.needs is None:
+        return []
+    stem, made_from = path.name.removesuffix(cover.suffix), KINDS[cover.needs]  # "<slug>-<trim>", the interior's kind
+    names = (made_from.file_name(stem, made_from.variant(marks=marks)) for marks in (False, True))
+    interior = next((p for p in map(path.with_name, names) if p.is_file()), None)
     if interior is None:
         return []  # a cover on its own has nothing to be measured against
     try:

@@ -15,8 +15,20 @@ import zipfile
 from lxml import etree
 from PIL import Image
 
+from .kinds import Kind, RenderContext
+
+KIND = Kind(
+    name="catalogue-cover", suffix="-cover.png", format="png", media_type="image/png", title="Cover",
+    check="builder.checks.images:check_png", needs="epub", selectable=False, default=False, with_needed=True, catalogue="cover",
+)
+
 WIDTH = 400  # px; the EPUB's is 1600 × 2560
 _NS = {"opf": "http://www.idpf.org/2007/opf", "c": "urn:oasis:names:tc:opendocument:xmlns:container"}
+
+
+def make(context: RenderContext) -> bytes:
+    """One file of this kind (the registry's writer: kinds.py)."""
+    return catalogue_cover(context.made_from)
 
 
 def epub_cover(epub: bytes) -> bytes:

@@ -7,10 +7,8 @@ writes them byte for byte; ebooklib writes the package document, the NCX and the
 from __future__ import annotations
 
 import io
-import zipfile
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from ebooklib import epub
@@ -18,15 +16,23 @@ from lxml import etree
 
 from .. import NAME
 from ..errors import BuildError
-from ..paths import STYLES
+from ..paths import style_file
 from ..source.images import media_type
 from ..source.model import Part, Work
+from .capabilities import Capabilities
 from .cover import cover_png
 from .epub_fonts import CSS_FILE, embedded_faces
-from .kinds import KINDS
+from .kinds import Kind, RenderContext
 from .languages import Words, direction
 from .rights import rights_statement
 from .templates import render_page
+from .zips import reproducible_zip
+
+KIND = Kind(
+    name="epub", suffix=".epub", format="epub", media_type="application/epub+zip", title="EPUB 3, for most e-readers and reading apps",
+    check="builder.checks.validators:epubcheck", zipped=True,
+    capabilities=Capabilities(notes="pop-up", links="live", reading_system=True, typeface="reader's", rights_before_contents=False),
+)
 
 XHTML = "application/xhtml+xml"
 IMAGES = "images/work"  # the work's own images; the cover is images/cover.png
@@ -60,6 +66,11 @@ def pages(work: Work) -> list[Page]:
     ]
 
 
+def make(context: RenderContext) -> bytes:
+    """One file of this kind (the registry's writer: kinds.py)."""
+    return write_epub(context.work)
+
+
 def write_epub(work: Work) -> bytes:
     meta = work.meta
     book = epub.EpubBook()
@@ -79,20 +90,20 @@ def write_epub(work: Work) -> bytes:
     files = {value: hrefs[part.id] for part in work.parts for value, _ in part.ids}
 
     book.set_cover("images/cover.png", cover_png(work), create_page=False)
-    cover = _document(work, "cover", "cover.xhtml", render_page("epub/cover.xhtml", work, KINDS["epub"].capabilities, image="images/cover.png"))
+    cover = _document(work, "cover", "cover.xhtml", render_page("epub/cover.xhtml", work, KIND.capabilities, image="images/cover.png"))
     book.add_item(cover)
     documents = [cover]
     for page in spine:
         html = render_page(
-            "epub/document.xhtml", work, KINDS["epub"].capabilities,
+            "epub/document.xhtml", work, KIND.capabilities,
             title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs, files=files, images=f"{IMAGES}/", fonts_css=bool(font_css),
         )
         documents.append(_document(work, page.key, page.file_name, html))
         book.add_item(documents[-1])
-    nav = _document(work, "nav", "nav.xhtml", render_page("epub/nav.xhtml", work, KINDS["epub"].capabilities, hrefs=hrefs), properties=["nav"])
+    nav = _document(work, "nav", "nav.xhtml", render_page("epub/nav.xhtml", work, KIND.capabilities, hrefs=hrefs), properties=["nav"])
     book.add_item(nav)
     for name in ("common.css", "epub.css"):
-        book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=(STYLES / name).read_bytes()))
+        book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=style_file(name).read_bytes()))
     for number, face in enumerate(faces, start=1):  # only a face reading systems lack (epub_fonts.py)
         book.add_item(epub.EpubItem(uid=f"font-{number}", file_name=face.file_name, media_type="font/woff2", content=face.data))
     if font_css:
@@ -124,7 +135,7 @@ def write_epub(work: Work) -> bytes:
     writer = _Writer(out, book, options)
     writer.process()
     writer.write()
-    return normalise_epub_zip(out.getvalue(), work.edition_date)
+    return reproducible_zip(out.getvalue(), work.edition_date)
 
 
 def _toc_entry(part: Part, file_name: str) -> epub.Link | tuple[epub.Section, list[Any]]:
@@ -243,28 +254,3 @@ def _name_file_as(name: str) -> str:
     author's comes from work.toml's author-sort; credits give names only.)"""
     given, _, family = name.rpartition(" ")
     return f"{family}, {given}" if given else name
-
-
-def normalise_epub_zip(data: bytes, when: datetime) -> bytes:
-    """Rewrite an EPUB's zip with fixed timestamps and attributes, `mimetype` first and stored.
-
-    ebooklib stamps each entry with the build time and the platform's defaults; this makes
-    the archive a function of its contents and the edition's date alone.
-    """
-    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second // 2 * 2)
-    source = zipfile.ZipFile(io.BytesIO(data))
-    names = source.namelist()
-    order = ["mimetype"] + [name for name in names if name != "mimetype"]
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=stamp)
-            info.create_system = 3  # Unix, whatever the build machine
-            info.external_attr = 0o100644 << 16
-            if name == "mimetype":
-                info.compress_type = zipfile.ZIP_STORED
-                target.writestr(info, source.read(name))
-            else:
-                info.compress_type = zipfile.ZIP_DEFLATED
-                target.writestr(info, source.read(name), compresslevel=9)
-    return out.getvalue()

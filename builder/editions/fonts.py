@@ -13,7 +13,6 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from ..fingerprint import system_faces, typefaces
-from .weasyprint.fetcher import package_file
 
 # As PDF files name them (the family, its spaces as hyphens, without the subset tag): Source
 # Serif Pro from its package, the others Debian's (styles/typefaces.toml).
@@ -22,6 +21,8 @@ BOOK_FONTS = ("Source-Serif-Pro", *(typeface["family"].replace(" ", "-") for typ
 
 @cache
 def _covered() -> frozenset[int]:
+    from .weasyprint.fetcher import package_file  # here: the checks read BOOK_FONTS without loading WeasyPrint
+
     files: list[Path] = [
         package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf") for style in ("Regular", "It", "Semibold", "Bold")
     ]

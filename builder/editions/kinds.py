@@ -1,42 +1,49 @@
-"""The registry of edition kinds: every kind of file a build makes, in one table.
+"""The registry of edition kinds: every kind of file a build makes, gathered from the writer
+modules, each of which declares its own (`KIND = Kind(...)`) beside its `make(context)`.
 
 The build (shelf/work.py), the scheduler, `folio build --format`, `folio check`, `folio
-verify`, the manifest and the release workflow read this table and nothing else to learn
-what a kind is called, what its file is named, how it is written and checked, which options
-it takes and which kind it is made from. The templates never see a kind's name: they read
-its `Capabilities` (notes that pop up or sit at the foot, links live or printed …).
+verify`, the preview, the reading engine, the manifest, the catalogue and the release workflow
+read this registry and nothing else to learn what a kind is called, what its file is named,
+how it is written and checked, which options it takes and which kind it is made from. The
+templates never see a kind's name: they read its `Capabilities` (capabilities.py).
 
-A new kind is a writer module, its templates and CSS, one `Kind` below and its tests.
-Writers are imported only when a file of their kind is made or checked, so that importing
-this module (the command line's --help, the manifest) stays cheap.
+A new kind is a writer module named in WRITERS, its templates and CSS, its check, and its
+tests. The declarations are read from the writer modules' source without running them, so
+that listing the kinds (`folio --help`, `folio check`, the manifest) loads no writer: a PDF's
+writer brings WeasyPrint, a second of start-up. A writer module is imported only when a file
+of its kind is made (`Kind.writer`), and a check only when one is checked (checks/kinds.py).
 """
 
 from __future__ import annotations
 
+import ast
+import importlib
+import importlib.util
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .capabilities import Capabilities
 from .papers import DEFAULT_PAPER
 from .trims import DEFAULT_TRIM
 
 if TYPE_CHECKING:
-    from ..checks.validators import Finding
     from ..source.model import Work
 
 Option = Literal["trim", "marks", "paper"]
+MARKS = "-print"  # in the file name of a variant with crop marks and bleed
+PRINT_COVER = "cover"  # the kind `folio build --cover` adds (print_cover.py)
 
-
-@dataclass(frozen=True)
-class Capabilities:
-    """What a kind's pages can do, which is all the templates may ask of it."""
-
-    notes: Literal["pop-up", "foot"]  # a call links to a note a reading system pops up, or the note floats to the page's foot
-    links: Literal["live", "printed"]  # a link is followed, or its address is printed to be typed in
-    reading_system: bool  # epub:type semantics (pop-ups, landmarks) for an EPUB reading system
-    typeface: Literal["reader's", "ours"]  # the text is set in the reader's own typeface, or in ours
-    rights_before_contents: bool  # the rights stand on the title's verso (paper), not after the text
+# The writer modules, each declaring one kind, in the order the registry lists them: a kind
+# after the kind it needs (the Kobo edition after the EPUB, a print cover after its interior).
+WRITERS = (
+    "builder.editions.epub",
+    "builder.editions.kobo",
+    "builder.editions.catalogue_cover",
+    "builder.editions.pdf",
+    "builder.editions.print_cover",
+)
 
 
 @dataclass(frozen=True)
@@ -49,23 +56,36 @@ class Variant:
     paper: str = DEFAULT_PAPER
 
 
-# A writer makes one file of its kind from the work, its variant, and the file of the kind
-# it needs made first (None for a kind that needs none). Each imports its module when called.
-Writer = Callable[["Work", Variant, "bytes | None"], bytes]
-# A check reads a built file back; `title` is the manifest's, when there is one.
-Check = Callable[[Path, "str | None"], "list[Finding]"]
+@dataclass(frozen=True, kw_only=True)
+class RenderContext:
+    """Everything a writer is handed to make one file of its kind."""
+
+    work: Work
+    variant: Variant
+    needed: bytes | None = None  # the file of the kind this one is made from (Kind.needs), made first
+    jobs: int = 1  # the cores this build may use at once (a long book's PDF is laid out in runs on them)
+
+    @property
+    def made_from(self) -> bytes:
+        """The file this one is made from; a kind that needs none has none."""
+        if self.needed is None:
+            raise ValueError(f"{self.work.slug}: no file was handed to a writer of a kind made from another")
+        return self.needed
 
 
-@dataclass(frozen=True)
+Writer = Callable[[RenderContext], bytes]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Kind:
+    """One kind of file a build makes, as its writer module declares it."""
+
     name: str  # as `--format` and the manifest's "kind" name it
     suffix: str  # how its file names end, after the slug and the options
     format: str  # the file format, as the manifest's "format" records it
-    media_type: str  # for the catalogue's acquisition links
+    media_type: str  # for the catalogue's acquisition links and the preview
     title: str  # what it is, for a reader choosing a file in the catalogue
-    writer: Writer
-    check: Check
-    modules: tuple[str, ...]  # what the writer imports: loaded once per worker process
+    check: str  # "module:function" of the checks stage that reads a built file back (checks/kinds.py)
     options: frozenset[Option] = frozenset()
     needs: str | None = None  # the kind whose file (of the same trim) is made first and handed to the writer
     selectable: bool = True  # chosen with --format (a print cover comes with --cover instead)
@@ -73,11 +93,18 @@ class Kind:
     with_needed: bool = False  # made whenever the kind it needs is (the catalogue's cover with the EPUB)
     catalogue: Literal["acquisition", "cover"] = "acquisition"  # in the release's catalogue (release/opds.py): a download, or the entry's cover
     capabilities: Capabilities | None = None  # what its templates may ask; None: not rendered from them
-    zipped: bool = False  # a zip (EPUB container): `verify` checks its entry names as an unzipper meets them
+    zipped: bool = False  # a zip (an EPUB container): read in the reading engine, and `verify` checks its entry names
+    module: str = field(default="")  # the writer module that declares it, filled in by the registry
+
+    @property
+    def writer(self) -> Writer:
+        """The writer module's `make`, imported now (and WeasyPrint with it, for a PDF)."""
+        make: Writer = importlib.import_module(self.module).make
+        return make
 
     def file_name(self, slug: str, variant: Variant = Variant()) -> str:
         trim = f"-{variant.trim}" if "trim" in self.options and variant.trim != DEFAULT_TRIM else ""
-        marks = "-print" if "marks" in self.options and variant.marks else ""
+        marks = MARKS if "marks" in self.options and variant.marks else ""
         return f"{slug}{trim}{marks}{self.suffix}"
 
     def variant(self, trim: str = DEFAULT_TRIM, marks: bool = False, paper: str = DEFAULT_PAPER) -> Variant:
@@ -89,88 +116,29 @@ class Kind:
         )
 
 
-def _write_epub(work: Work, variant: Variant, needed: bytes | None) -> bytes:
-    from .epub import write_epub
-
-    return write_epub(work)
+# What a declaration may use: literals, and these.
+_DECLARATION_NAMES = {"Kind": Kind, "Capabilities": Capabilities, "frozenset": frozenset}
 
 
-def _write_kepub(work: Work, variant: Variant, needed: bytes | None) -> bytes:
-    from .kobo import kepub
-
-    assert needed is not None
-    return kepub(needed, work.edition_date)
-
-
-def _write_catalogue_cover(work: Work, variant: Variant, needed: bytes | None) -> bytes:
-    from .catalogue_cover import catalogue_cover
-
-    assert needed is not None
-    return catalogue_cover(needed)
-
-
-def _write_pdf(work: Work, variant: Variant, needed: bytes | None) -> bytes:
-    from .pdf import write_pdf
-
-    return write_pdf(work, variant.trim, variant.marks)
+def declared_kind(module: str) -> Kind:
+    """The kind a writer module declares (`KIND = Kind(...)` at its top level), read from its
+    source without running the module; the module's own KIND, once imported, is equal to it
+    (tests/test_kinds.py)."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or spec.origin is None:
+        raise LookupError(f"no writer module {module}")
+    tree = ast.parse(Path(spec.origin).read_bytes(), spec.origin)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id == "KIND" for target in node.targets):
+            code = compile(ast.Expression(node.value), spec.origin, "eval")
+            kind = eval(code, {"__builtins__": {}}, dict(_DECLARATION_NAMES))
+            if not isinstance(kind, Kind):
+                raise TypeError(f"{spec.origin}: KIND is not a Kind")
+            return replace(kind, module=module)
+    raise LookupError(f"{spec.origin} declares no KIND = Kind(...)")
 
 
-def _write_print_cover(work: Work, variant: Variant, needed: bytes | None) -> bytes:
-    from .print_cover import write_print_cover
-
-    assert needed is not None
-    return write_print_cover(work, needed, variant.paper)
-
-
-def _check_epub(path: Path, title: str | None = None) -> list[Finding]:
-    from ..checks.validators import epubcheck
-
-    return epubcheck(path)
-
-
-def _check_png(path: Path, title: str | None = None) -> list[Finding]:
-    from ..checks.images import check_png
-
-    return check_png(path)
-
-
-def _check_pdf(path: Path, title: str | None = None) -> list[Finding]:
-    from ..checks.validators import check_pdf
-
-    return check_pdf(path, expect_title=title)
-
-
-EPUB = Capabilities(notes="pop-up", links="live", reading_system=True, typeface="reader's", rights_before_contents=False)
-PRINT = Capabilities(notes="foot", links="printed", reading_system=False, typeface="ours", rights_before_contents=True)
-
-KINDS: dict[str, Kind] = {
-    kind.name: kind
-    for kind in (
-        Kind(
-            "epub", ".epub", "epub", "application/epub+zip", "EPUB 3, for most e-readers and reading apps",
-            _write_epub, _check_epub, ("builder.editions.epub",), capabilities=EPUB, zipped=True,
-        ),
-        Kind(
-            "kepub", ".kepub.epub", "kepub", "application/kepub+zip", "Kobo EPUB, for Kobo e-readers",
-            _write_kepub, _check_epub, ("builder.editions.kobo",), needs="epub", zipped=True,
-        ),
-        Kind(
-            "catalogue-cover", "-cover.png", "png", "image/png", "Cover",
-            _write_catalogue_cover, _check_png, ("builder.editions.catalogue_cover",), needs="epub",
-            selectable=False, default=False, with_needed=True, catalogue="cover",
-        ),
-        Kind(
-            "pdf", ".pdf", "pdf", "application/pdf", "Typeset PDF, to read on a screen or print",
-            _write_pdf, _check_pdf, ("builder.editions.pdf",), options=frozenset({"trim", "marks"}), capabilities=PRINT,
-        ),
-        Kind(
-            "cover", "-cover.pdf", "pdf", "application/pdf", "Print cover: back, spine and front on one sheet",
-            _write_print_cover, _check_pdf, ("builder.editions.print_cover",), options=frozenset({"trim", "paper"}), needs="pdf",
-            selectable=False, default=False,
-        ),
-    )
-}
-
+KINDS: dict[str, Kind] = {kind.name: kind for kind in map(declared_kind, WRITERS)}
 FORMATS: tuple[str, ...] = tuple(name for name, kind in KINDS.items() if kind.selectable)  # what --format chooses
 DEFAULT_FORMATS: tuple[str, ...] = tuple(name for name in FORMATS if KINDS[name].default)
 

@@ -26,13 +26,19 @@ from datetime import datetime
 
 from lxml import etree
 
-from ..paths import STYLES
-from .epub import normalise_epub_zip
+from ..paths import style_file
+from .kinds import Kind, RenderContext
+from .zips import reproducible_zip
+
+KIND = Kind(
+    name="kepub", suffix=".kepub.epub", format="kepub", media_type="application/kepub+zip", title="Kobo EPUB, for Kobo e-readers",
+    check="builder.checks.validators:epubcheck", needs="epub", zipped=True,
+)
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 _OPF_NS = {"opf": "http://www.idpf.org/2007/opf"}
 _CONTAINER_NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container"}
-STYLE_FILE = STYLES / "kobo.css"
+STYLE_FILE = "kobo.css"  # under styles/
 
 # A sentence fragment ends after . ! ? or :, a closing quote or ellipsis, and the spaces
 # that follow; what is left after the last such end is a fragment too.
@@ -40,6 +46,11 @@ _SENTENCE = re.compile(r".*?[.!?:]['\"”’“…]?\s*", re.DOTALL)
 _CSS_COMMENT = re.compile(r"/\*.*?\*/\s*", re.DOTALL)
 _PARAGRAPHS = {"p", "ol", "ul", "table"}  # each starts a new P in the span ids
 _VERBATIM = {"script", "style", "pre", "audio", "video", "svg", "math"}  # text kept as it is
+
+
+def make(context: RenderContext) -> bytes:
+    """One file of this kind (the registry's writer: kinds.py)."""
+    return kepub(context.made_from, context.work.edition_date)
 
 
 def kepub(epub: bytes, when: datetime) -> bytes:
@@ -51,7 +62,7 @@ def kepub(epub: bytes, when: datetime) -> bytes:
         for name in source.namelist():
             data = source.read(name)
             target.writestr(name, transform_document(data) if name in spine else data)
-    return normalise_epub_zip(out.getvalue(), when)
+    return reproducible_zip(out.getvalue(), when)
 
 
 def spine_documents(archive: zipfile.ZipFile) -> list[str]:
@@ -72,7 +83,7 @@ def transform_document(data: bytes) -> bytes:
     head, body = root.find(f"{{{XHTML_NS}}}head"), root.find(f"{{{XHTML_NS}}}body")
     assert head is not None and body is not None, "epub.py writes every document with a head and a body"
     style = etree.SubElement(head, f"{{{XHTML_NS}}}style", {"type": "text/css", "class": "kobostylehacks"})
-    style.text = _CSS_COMMENT.sub("", STYLE_FILE.read_text(encoding="utf-8")).strip()  # the rules, not our notes on them
+    style.text = _CSS_COMMENT.sub("", style_file(STYLE_FILE).read_text(encoding="utf-8")).strip()  # the rules, not our notes on them
     style.tail = "\n"
     _wrap_body(body)
     _Spans().element(body)

@@ -15,9 +15,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..paths import STYLES
+from ..paths import style_file
 
-FURNITURE = STYLES / "furniture.toml"
+FURNITURE = "furniture.toml"  # under styles/, a project's own copy first
 FALLBACK = "en"
 
 # Scripts written right to left, and the languages written in one of them unless the tag names
@@ -37,7 +37,7 @@ def direction(language: str) -> str:
 
 @cache
 def _table() -> dict[str, dict[str, Any]]:
-    with FURNITURE.open("rb") as file:
+    with style_file(FURNITURE).open("rb") as file:
         return tomllib.load(file)
 
 

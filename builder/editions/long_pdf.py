@@ -197,7 +197,7 @@ def write_in_runs(work: Work, what: str, options: dict[str, Any], render: Render
             os.waitpid(pid, 0)
     starts, folios = _starts(front_pages, counts, anchors)
     if lost := book.wanted - set(folios):  # the contents page would point at itself
-        raise RuntimeError(f"{what}: no run laid out the contents page's {', '.join(sorted(lost)[:3])}")
+        raise RuntimeError(f"{what}: no run laid out the contents page's {', '.join(sorted(lost))}")
     front = layout(front_matter(book.front, folios), work, what, **options)
     if len(front.pages) != front_pages:
         raise Unsettled

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 
-from ..paths import STYLES
+from ..paths import style_file
 
 DEFAULT_PAPER = "white"
 
@@ -21,5 +21,5 @@ class Paper:
 @cache
 def papers() -> dict[str, Paper]:
     """The papers styles/papers.toml describes, by key."""
-    table = tomllib.loads((STYLES / "papers.toml").read_text(encoding="utf-8"))
+    table = tomllib.loads(style_file("papers.toml").read_text(encoding="utf-8"))
     return {key: Paper(entry["name"], float(entry["per-page-mm"])) for key, entry in table.items()}

@@ -16,52 +16,59 @@ from weasyprint.formatting_structure.boxes import BlockBox
 
 from ..errors import BuildError
 from ..source.model import Work
+from .capabilities import Capabilities
 from .fonts import missing_glyphs
-from .kinds import KINDS
+from .kinds import Kind, RenderContext
 from .long_pdf import Unsettled
 from .pdf_fonts import fill_empty_mappings, strays, written_fonts
 from .templates import render_page
-from .trims import DEFAULT_TRIM, trims
+from .trims import BLEED_MM, DEFAULT_TRIM, trims
 from .weasyprint.boxes import descendants, footnote_area, page_box, text_bottom
 from .weasyprint.pdfa_ua import OPTIONS as ARCHIVAL
 from .weasyprint.pdfa_ua import finisher as archival_finisher
 from .weasyprint.typeset import layout, write
 
-BLEED_MM = 3  # what print-on-demand services and print shops ask for
-
+KIND = Kind(
+    name="pdf", suffix=".pdf", format="pdf", media_type="application/pdf", title="Typeset PDF, to read on a screen or print",
+    check="builder.checks.validators:check_pdf", options=frozenset({"trim", "marks"}),
+    capabilities=Capabilities(notes="foot", links="printed", reading_system=False, typeface="ours", rights_before_contents=True),
+)
 
 RUNS_FROM_WORDS = 60_000  # a book this long is laid out in runs of parts, on every core (long_pdf.py)
 RUNS = 4  # the runs of such a book: a number of the work's, never of the machine's, so its bytes are too
-JOBS = "FOLIO_JOBS"  # the build's --jobs, which the command line passes down to its workers
 
 
-def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False, runs: int | None = None) -> bytes:
+def make(context: RenderContext) -> bytes:
+    """One file of this kind (the registry's writer: kinds.py)."""
+    return write_pdf(context.work, context.variant.trim, context.variant.marks, jobs=context.jobs)
+
+
+def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False, runs: int | None = None, jobs: int | None = None) -> bytes:
     """The print edition as PDF bytes. A long book of several parts is laid out in ``runs``
-    runs of parts (by default RUNS), at once on as many cores as the build's --jobs gives;
-    the bytes depend on neither the cores nor the jobs, only on the work."""
+    runs of parts (by default RUNS), at once if ``jobs`` (by default the cores there are) is
+    more than one; the bytes depend on neither the cores nor the jobs, only on the work."""
     if runs is None:
         runs = RUNS if work.words >= RUNS_FROM_WORDS else 1
     runs = min(runs, len(work.parts))
     if runs > 1:
         try:
-            return _write_in_runs(work, trim, marks, runs)
+            return _write_in_runs(work, trim, marks, runs, (jobs or len(os.sched_getaffinity(0))) > 1)
         except Unsettled:
             pass  # the contents page's numbers changed its length (never seen): one layout, as before
     return write_archival(lay_out_pdf(work, trim, marks), work, f"{trim} PDF", bleed=marks)
 
 
-def _write_in_runs(work: Work, trim: str, marks: bool, runs: int) -> bytes:
+def _write_in_runs(work: Work, trim: str, marks: bool, runs: int, at_once: bool) -> bytes:
     from .long_pdf import Denser, write_in_runs
 
     what, options = f"{trim} PDF", archival_options(work)
     images = work.folder.as_uri() + "/"
 
     def render(dense: set[str]) -> str:
-        return render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=dense, images=images)
+        return render_page("pdf/book.html", work, KIND.capabilities, trim=trim, marks=marks, hrefs=None, dense=dense, images=images)
 
     html = render(set())
     _refuse_missing_glyphs(work, what, html)
-    at_once = (int(os.environ.get(JOBS) or 0) or len(os.sched_getaffinity(0))) > 1
     try:
         return write_in_runs(
             work, what, options, lambda dense: render(dense) if dense else html, lambda document: notes_off_their_page(document) | notes_overrunning(document),
@@ -93,7 +100,7 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
     what, options = f"{trim} PDF", archival_options(work)
     images = work.folder.as_uri() + "/"  # the base of the work's own image files
-    html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=set(), images=images)
+    html = render_page("pdf/book.html", work, KIND.capabilities, trim=trim, marks=marks, hrefs=None, dense=set(), images=images)
     _refuse_missing_glyphs(work, what, html)
     document = layout(html, work, what, **options)
     if astray := notes_off_their_page(document) | notes_overrunning(document):
@@ -101,7 +108,7 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
         # it needs (weasyprint/note_split.py), but it cannot start there if that page cannot
         # take two of its lines. Such notes are set denser (print.css, .footnote.dense), and
         # if one still does not start on its call's page, the build says so.
-        html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim=trim, marks=marks, hrefs=None, dense=astray, images=images)
+        html = render_page("pdf/book.html", work, KIND.capabilities, trim=trim, marks=marks, hrefs=None, dense=astray, images=images)
         document = layout(html, work, what, **options)
         if still := notes_off_their_page(document) | notes_overrunning(document):
             raise _note_astray(work, what, still)

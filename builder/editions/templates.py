@@ -1,7 +1,7 @@
 """The one template layer: a Jinja2 environment over styles/, shared by every edition.
 
 Editions differ only through their kind's capabilities, which the templates read as
-`features` (editions/kinds.py), and through their stylesheets; there is no per-format copy of
+`features` (editions/capabilities.py), and through their stylesheets; there is no per-format copy of
 a template, and no template asks which kind it renders.
 """
 
@@ -15,19 +15,19 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markdown_it.token import Token
 
 from .. import NAME, __version__
-from ..paths import STYLES
+from ..paths import style_folders
 from ..source.model import Work
 from .html import render
 from .languages import Words, direction, typeface_credit
 
 if TYPE_CHECKING:
-    from .kinds import Capabilities
+    from .capabilities import Capabilities
 
 
 @cache
 def environment() -> Environment:
     env = Environment(
-        loader=FileSystemLoader(STYLES / "templates"),
+        loader=FileSystemLoader([folder / "templates" for folder in style_folders()]),  # the project's first
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,  # a misspelt field in a template fails the build
         trim_blocks=True,

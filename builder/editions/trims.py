@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from ..paths import STYLES
+from ..paths import style_names
 
 DEFAULT_TRIM = "a5"
+BLEED_MM = 3  # around the trim, with --print-marks and on the print cover: what print-on-demand services and print shops ask for
 
 
 def trims() -> list[str]:
-    return sorted(path.stem for path in (STYLES / "trims").glob("*.css"))
+    """Folio's trims and any a project's styles/trims/ adds."""
+    return sorted(name.removeprefix("trims/").removesuffix(".css") for name in style_names("trims/*.css"))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..paths import STYLES
+from ..paths import style_file
 from ..source.model import Work
-from .kinds import Capabilities
+from .capabilities import Capabilities
 from .templates import render_page
 
 WEB = Capabilities(notes="pop-up", links="live", reading_system=False, typeface="reader's", rights_before_contents=False)
@@ -49,9 +49,9 @@ def write_web(work: Work) -> dict[str, bytes]:
             previous=pages[number - 1].file_name if number else None, following=pages[number + 1].file_name if number + 1 < len(pages) else None,
         )
         out[page.file_name] = html.encode("utf-8")
-    out["common.css"] = (STYLES / "common.css").read_bytes()
-    out["web.css"] = (STYLES / "web.css").read_bytes()
-    out["notes.js"] = (STYLES / "web.js").read_bytes()
+    out["common.css"] = style_file("common.css").read_bytes()
+    out["web.css"] = style_file("web.css").read_bytes()
+    out["notes.js"] = style_file("web.js").read_bytes()
     for name in work.images:
         out[f"{IMAGES}{name}"] = (work.folder / name).read_bytes()
     return out

@@ -337,14 +337,12 @@ def audit(page: str, where: str, markdown: str, elsewhere: str) -> None:
     `elsewhere`, the work.toml and the report's text."""
     losses = lost_words(page, markdown, elsewhere=elsewhere)
     if losses:
-        shown = "; ".join(f"“{_quote(loss.words)}” ({loss.where()})" for loss in losses[:3])
-        more = f", and {len(losses) - 3} more" if len(losses) > 3 else ""
-        raise BuildError(where, f"the import lost {len(losses)} run(s) of the page's words: {shown}{more}", hint="the page has a construct the importer does not read; report the page, or copy the words into the source by hand", code="I010")
+        shown = "; ".join(f"“{_quote(loss.words)}” ({loss.where()})" for loss in losses)  # every one: said whole
+        raise BuildError(where, f"the import lost {len(losses)} run(s) of the page's words: {shown}", hint="the page has a construct the importer does not read; report the page, or copy the words into the source by hand", code="I010")
     notes = lost_notes(page, markdown, elsewhere)
     if notes:
-        shown = "; ".join(f"[{note.number}] “{_quote(note.words)}”" for note in notes[:3])
-        more = f", and {len(notes) - 3} more" if len(notes) > 3 else ""
-        raise BuildError(where, f"{len(notes)} note(s) of the page did not become notes: {shown}{more}", hint="the page writes its notes in a way the importer does not read; report the page, or make the notes by hand", code="I011")
+        shown = "; ".join(f"[{note.number}] “{_quote(note.words)}”" for note in notes)
+        raise BuildError(where, f"{len(notes)} note(s) of the page did not become notes: {shown}", hint="the page writes its notes in a way the importer does not read; report the page, or make the notes by hand", code="I011")
 
 
 def _quote(words: list[str]) -> str:

@@ -1,9 +1,10 @@
 """The preview server: one work's editions made in memory and served on 127.0.0.1, made again
 when its source or styles/ change, and every open page told to reload (server-sent events).
 
-  /               the work's page: its three editions, and the build's error if it failed
+  /               the work's page: its editions, and the build's error if it failed
   /web/…          the web edition, a page per part
-  /book/<slug>.epub, /book/<slug>.pdf   the EPUB (read in the engine at /engine/reader.html) and the PDF
+  /book/<file>    each kind of the registry rendered from the templates (editions/kinds.py), in
+                  its default variant: the EPUB (read in the engine at /engine/reader.html), the PDF
   /events         one event per build: its number
 """
 
@@ -18,12 +19,20 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from ..checks.local_server import Route, StaticHandler, content_type, make_server
+from ..editions.kinds import KINDS, Kind, RenderContext
 from ..errors import BuildError
-from ..paths import STYLES
+from ..paths import style_folders
 from .watch import Snapshot, snapshot
 
 POLL = 0.5  # seconds between two looks at the files' modification times
 KEEPALIVE = 15.0  # seconds between two comments on an idle event stream
+
+
+def previewed(printed: bool = True) -> list[Kind]:
+    """The kinds a preview makes: those rendered from the templates and made from no other
+    kind, the quick ones first; those for paper (a few seconds a build) only if `printed`."""
+    kinds = [kind for kind in KINDS.values() if kind.capabilities is not None and kind.needs is None]
+    return sorted((kind for kind in kinds if printed or kind.capabilities.links != "printed"), key=lambda kind: kind.capabilities.links == "printed")  # type: ignore[union-attr]
 
 
 class Preview:
@@ -49,21 +58,21 @@ class Preview:
             self.changed.notify_all()
 
     def build(self) -> None:
-        """Make the editions: the web edition and the EPUB first (a second or so), then the
-        PDF, each published as it is done. A source error is shown, not raised."""
-        from ..editions.epub import write_epub
+        """Make the editions: the web edition first, then each kind previewed (the EPUB in a
+        second or so, then the PDF), each published as it is done. A source error is shown,
+        not raised."""
         from ..editions.web import write_web
+        from ..shelf.scheduler import cores
         from ..source.loader import load_work
 
         try:
             work = load_work(self.folder)
             self.slug, self.title = work.slug, work.meta.title
-            self._publish({f"web/{name}": data for name, data in write_web(work).items()} | {f"book/{work.slug}.epub": write_epub(work)})
-            if self.pdf:
-                from ..editions.pdf import write_pdf
-                from ..editions.trims import DEFAULT_TRIM
-
-                self._publish({f"book/{work.slug}.pdf": write_pdf(work, DEFAULT_TRIM, False)})
+            web = {f"web/{name}": data for name, data in write_web(work).items()}
+            for kind in previewed(self.pdf):
+                made = kind.writer(RenderContext(work=work, variant=kind.variant(), jobs=cores()))
+                self._publish(web | {f"book/{kind.file_name(work.slug)}": made})
+                web = {}
         except BuildError as error:
             self._publish(error=str(error))
 
@@ -99,12 +108,13 @@ class Preview:
     def home(self) -> tuple[bytes, str]:
         with self.changed:
             version, error = self.version, self.error
-        book = f"/book/{quote(self.slug)}"
-        links = [
-            ("/web/index.html", "Web edition", "a page per part, notes as pop-ups"),
-            (f"/engine/reader.html?live&book={quote(book)}.epub", "EPUB", "read in foliate-js, the Foliate reader's engine"),
-            *([(f"{book}.pdf", "PDF", "the A5 print edition")] if self.pdf else []),
-        ]
+        links = [("/web/index.html", "Web edition", "a page per part, notes as pop-ups")]
+        for kind in previewed(self.pdf):
+            book = f"/book/{quote(kind.file_name(self.slug))}"
+            if kind.zipped:  # an EPUB container, read in the engine
+                links.append((f"/engine/reader.html?live&book={quote(book)}", kind.format.upper(), f"{kind.title}, read in foliate-js, the Foliate reader's engine"))
+            else:
+                links.append((book, kind.format.upper(), f"{kind.title} ({kind.variant().trim.upper()})"))
         items = "".join(f'<li><a href="{href}">{name}</a>: {what}</li>' for href, name, what in links)
         page = (
             f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(self.title)} · preview</title>'
@@ -175,7 +185,7 @@ def run(folder: Path, routes: dict[str, Route], port: int, pdf: bool, ready: Cal
     """Build, serve and watch until interrupted."""
     preview = Preview(folder, pdf)
     server = serve(preview, routes, port)
-    folders = [folder, STYLES]
+    folders = [folder, *style_folders()]
     # Seen before the server says it is ready: any change after that is built.
     threading.Thread(target=preview.watch, args=(folders, snapshot(folders)), daemon=True).start()
     ready(f"http://127.0.0.1:{server.server_address[1]}/")

@@ -16,8 +16,9 @@ import zipfile
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from ..checks.validators import Finding
+from ..checks.kinds import check
 from ..editions.kinds import KINDS, Kind, kind_of_file
+from ..errors import Finding
 from ..paths import shown_path
 from .manifest import MANIFEST, SUMS, sha256
 from .opds import CATALOGUE, catalogue, opds_links
@@ -63,7 +64,7 @@ def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
             if kind.zipped:
                 findings += _epub_entry_names(path)
             if run_checks:
-                findings += kind.check(path, work.get("title"))
+                findings += check(kind, path, work.get("title"))
     findings += _catalogue(dist, manifest, sums)
     listed.add(CATALOGUE)
     for name in sorted(set(sums) - listed):

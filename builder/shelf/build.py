@@ -62,7 +62,7 @@ def build_shelf(
             if not force and key and _up_to_date(dist, current, folder.name, key, chosen):
                 report.up_to_date.append(folder.name)
             else:
-                todo.append(scheduler.Job(folder, key))
+                todo.append(scheduler.Job(folder, key, jobs))
         selected = {folder.name for folder in report.works}
         drop = {slug for slug in (current or {}).get("works", {}) if slug not in selected and ours(slug)} if whole_shelf else set()
         report.pending = [job.folder.name for job in todo]

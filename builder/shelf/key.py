@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 from ..fingerprint import hash_tree, shared_key
-from ..paths import STYLES
+from ..paths import project
 from ..source.edition_date import edition_date
 
 
@@ -24,7 +24,7 @@ def work_key(folder: Path) -> str | None:
     try:
         archive = tomllib.loads((folder / "work.toml").read_text(encoding="utf-8")).get("archive", {})
         year = archive.get("year") if isinstance(archive, dict) else None
-        date = edition_date(folder, STYLES, year if isinstance(year, int) else None)
+        date = edition_date(folder, project().styles, year if isinstance(year, int) else None)
     except (OSError, ValueError, tomllib.TOMLDecodeError, BuildError):  # ValueError: bad UTF-8 too
         return None
     digest = hashlib.sha256(f"{shared_key()}\0{date.isoformat()}\0".encode())

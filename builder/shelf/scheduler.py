@@ -27,6 +27,7 @@ from .work import Edition, build_work
 class Job:
     folder: Path
     key: str | None
+    jobs: int = 1  # the build's --jobs, handed to the writers (a long book's PDF is laid out on as many cores)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def start_fork_server(chosen: list[Edition]) -> list[str]:
     with them loaded), and return the modules it imports. Called as a build starts, it imports
     them (about a second, WeasyPrint's most of it) while this process finds and keys the works;
     called again, it does nothing. The source loader is among them: every worker reads works."""
-    modules = list(dict.fromkeys(["builder.shelf.work", "builder.source.loader", "builder.editions.epub", *(m for e in chosen for m in e.kind.modules)]))
+    modules = list(dict.fromkeys(["builder.shelf.work", "builder.source.loader", *(edition.kind.module for edition in chosen)]))
     multiprocessing.set_forkserver_preload(modules)  # the default context's server is the one "forkserver" contexts use
     forkserver.ensure_running()
     return modules
@@ -95,7 +96,7 @@ def _build_job(args: Task) -> tuple[Job, Built | Failure]:
 
 def _build(job: Job, chosen: list[Edition]) -> Built | Failure:
     try:
-        return build_work(job.folder, chosen, job.key)
+        return build_work(job.folder, chosen, job.key, job.jobs)
     except BuildError as error:
         return Failure(job.folder, str(error))
     except OSError as error:

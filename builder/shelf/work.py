@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..editions.kinds import KINDS, Kind, Variant
+from ..editions.kinds import KINDS, PRINT_COVER, Kind, RenderContext, Variant
 from ..editions.papers import DEFAULT_PAPER
 from ..editions.rights import rights_statement
 from ..editions.trims import DEFAULT_TRIM
@@ -43,21 +43,21 @@ class Edition:
     def file_name(self, slug: str) -> str:
         return self.kind.file_name(slug, self.variant)
 
-    def write(self, work: Work, made: Mapping[Edition, bytes]) -> bytes:
+    def write(self, work: Work, made: Mapping[Edition, bytes], jobs: int = 1) -> bytes:
         source = None
         if self.kind.needs is not None:
             # The interior of a cover's trim, with or without crop marks: the same pages.
             source = next((data for edition, data in made.items() if edition.kind_name == self.kind.needs and edition.variant.trim == self.variant.trim), None)
             if source is None:
                 raise ValueError(f"a {self.kind.name} edition is made from its {self.kind.needs} edition, which must be made first (editions() orders them)")
-        return self.kind.writer(work, self.variant, source)
+        return self.kind.writer(RenderContext(work=work, variant=self.variant, needed=source, jobs=jobs))
 
 
 def editions(formats: tuple[str, ...], trims: list[str], marks: bool, cover: bool = False, paper: str = DEFAULT_PAPER) -> list[Edition]:
     """The editions to make, each after the one it needs (which is made even if not chosen
     itself: a cover needs its interior; the Kobo edition its EPUB), and those that come with
     a kind chosen (the catalogue's cover with the EPUB)."""
-    wanted = set(formats) | ({"cover"} if cover else set())
+    wanted = set(formats) | ({PRINT_COVER} if cover else set())
     for name in list(wanted):
         while (name := KINDS[name].needs or "") and name not in wanted:
             wanted.add(name)
@@ -70,9 +70,9 @@ def editions(formats: tuple[str, ...], trims: list[str], marks: bool, cover: boo
     return chosen
 
 
-def build_work(folder: Path, chosen: list[Edition], key: str | None) -> Built:
+def build_work(folder: Path, chosen: list[Edition], key: str | None, jobs: int = 1) -> Built:
     """Make the chosen editions of one work, all in memory: a work whose PDF fails has no
-    new EPUB either."""
+    new EPUB either. `jobs` is the cores the build may use (a long book's PDF is laid out on them)."""
     from ..source.loader import load_work
 
     work = load_work(folder)
@@ -80,7 +80,7 @@ def build_work(folder: Path, chosen: list[Edition], key: str | None) -> Built:
     files = []
     for edition in chosen:
         name = edition.file_name(work.slug)
-        made[edition] = edition.write(work, made)
+        made[edition] = edition.write(work, made, jobs)
         files.append(BuiltFile(name, made[edition], edition_key(key, name) if key else None, edition.kind_name))
     meta = work.meta
     return Built(

@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import SourceError
-from ..paths import STYLES, shown_path
+from ..paths import project, shown_path
 from .edition_date import edition_date
 from .folders import find_works as find_works  # where it used to live
 from .limits import check_notes, check_size
@@ -64,7 +64,7 @@ def load_work(folder: Path) -> Work:
     for label in meta.rights.later_notes:
         if label not in seen_labels:
             raise SourceError(shown_path(folder / "work.toml"), f"[rights] later-notes names note [^{label}], which the text does not have", hint="list the labels of notes the text calls, as in [^26a]", code="S025")
-    date = edition_date(folder, STYLES, meta.archive.year)
+    date = edition_date(folder, project().styles, meta.archive.year)
     return Work(slug=slug, folder=folder, meta=meta, parts=parts, edition_date=date)
 
 

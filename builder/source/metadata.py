@@ -1,10 +1,13 @@
 """A work's metadata: `work.toml`, read with tomllib and validated strictly with pydantic.
 
-Unknown or misspelt keys are errors, not silently ignored; every error names the line.
+Unknown or misspelt keys are errors, not silently ignored; every error names the line, and
+a file with several problems is told all of them at once (a misspelt key as the unknown key it
+is, with the known key it is likely meant for).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from pathlib import Path
@@ -19,8 +22,9 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic_core import ErrorDetails
 
-from ..errors import SourceError
+from ..errors import SourceError, SourceErrors
 from .sourcefile import CONTROL, invisible, read_source
 
 
@@ -218,27 +222,47 @@ def load_metadata(path: Path, shown: str) -> Metadata:
     try:
         meta = Metadata.model_validate(data)
     except ValidationError as errors:
-        first = errors.errors()[0]
-        loc = tuple(first["loc"])
-        dotted = ".".join(str(part) for part in loc) or "(top level)"
-        if first["type"] == "extra_forbidden":
-            message, hint = f"unknown key '{dotted}'", f"remove it or correct its spelling; known keys: {_known_keys(loc)}"
-        elif first["type"] == "missing":
-            message, hint = f"missing key '{dotted}'", "add it (the keys are in docs/authoring.md)"
-        else:
-            reason = first["msg"].removeprefix("Value error, ")
-            message = f"'{dotted}': {reason}"
-            hint = _HINTS.get(str(loc[-1]) if loc else "", "see the keys and their types in docs/authoring.md")
-        more = len(errors.errors()) - 1
-        if more:
-            message += f" (and {more} more problem{'s' if more > 1 else ''})"
-        line = key_line(text, loc) if first["type"] != "missing" else key_line(text, loc[:-1])
-        raise SourceError(shown, message, line=line, hint=hint, code="S004") from None
+        problems = _problems(errors, text, shown)
+        raise (problems[0] if len(problems) == 1 else SourceErrors(problems)) from None
     stems = {name.removesuffix(".md") for name in meta.parts}
     for stem in meta.provenance:
         if stem not in stems:
             raise SourceError(shown, f"[provenance.{stem}] names no part: {stem}.md is not in 'parts'", line=key_line(text, ("provenance", stem)), hint=f"name the table after a part's file without .md ({', '.join(sorted(stems))}), or add {stem}.md to parts", code="S050")
     return meta
+
+
+def _problems(errors: ValidationError, text: str, shown: str) -> list[SourceError]:
+    """Every problem pydantic found, each with its line, in the order of the file (those
+    with no line, a missing key, last). A missing key that an unknown key of the same table
+    is a misspelling of is said once, as the unknown key."""
+    by_key: dict[tuple[str | int, ...], ErrorDetails] = {}
+    for error in errors.errors():
+        by_key.setdefault(tuple(error["loc"]), error)  # a union's several ways to fail: the first
+    found = list(by_key.values())
+    missing = {tuple(error["loc"]) for error in found if error["type"] == "missing"}
+    meant: set[tuple[str | int, ...]] = set()
+    problems = []
+    for error in found:
+        loc = tuple(error["loc"])
+        dotted = ".".join(str(part) for part in loc) or "(top level)"
+        if error["type"] == "extra_forbidden":
+            known = _known_keys(loc)
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.75) if loc else []
+            if close:
+                message, hint = f"unknown key '{dotted}'", f"did you mean '{close[0]}'? Correct its spelling, or remove it"
+                meant.add((*loc[:-1], close[0]))
+            else:
+                message, hint = f"unknown key '{dotted}'", f"remove it or correct its spelling; known keys: {', '.join(known)}"
+        elif error["type"] == "missing":
+            message, hint = f"missing key '{dotted}'", "add it (the keys are in docs/authoring.md)"
+        else:
+            reason = error["msg"].removeprefix("Value error, ")
+            message = f"'{dotted}': {reason}"
+            hint = _HINTS.get(str(loc[-1]) if loc else "", "see the keys and their types in docs/authoring.md")
+        line = key_line(text, loc) if error["type"] != "missing" else key_line(text, loc[:-1])
+        problems.append((loc, SourceError(shown, message, line=line, hint=hint, code="S004")))
+    kept = [problem for loc, problem in problems if not (loc in missing and loc in meant)]
+    return sorted(kept, key=lambda problem: (problem.line is None, problem.line or 0))
 
 
 def _check_strings(value: object, loc: tuple[str | int, ...], text: str, shown: str) -> None:
@@ -262,7 +286,7 @@ _HINTS = {
 }
 
 
-def _known_keys(loc: tuple[str | int, ...]) -> str:
+def _known_keys(loc: tuple[str | int, ...]) -> list[str]:
     model: type[BaseModel] = Metadata
     for part in loc[:-1]:
         field = model.model_fields.get(str(part).replace("-", "_"))
@@ -272,4 +296,4 @@ def _known_keys(loc: tuple[str | int, ...]) -> str:
         if nested is None:
             break
         model = nested
-    return ", ".join(name.replace("_", "-") for name in model.model_fields)
+    return [name.replace("_", "-") for name in model.model_fields]

@@ -1,6 +1,9 @@
 """WeasyPrint's window on the world: local files under styles/ and the work's folder, and
 the data files of font packages; nothing else, and never the network.
 
+A style file is looked for in the project's styles/ first, then in Folio's (builder/paths.py),
+whichever folder the document or stylesheet naming it came from.
+
 A source is untrusted: whatever a text or a stylesheet names, a build must not read
 `/etc/passwd` or reach a server.
 """
@@ -14,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
-from ...paths import STYLES
+from ...paths import style_file, style_folders, style_name_of
 
 # Packages whose data files a stylesheet may name as `package:NAME/path`.
 FONT_PACKAGES = ("font_source_serif_pro",)
@@ -50,14 +53,17 @@ class SandboxedFetcher(URLFetcher):
 
     def __init__(self, *roots: Path) -> None:
         super().__init__(fail_on_errors=True)
-        self.roots = [STYLES.resolve(), *(root.resolve() for root in roots)]
+        self.roots = [*(folder.resolve() for folder in style_folders()), *(root.resolve() for root in roots)]
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme == "package":
             path = package_file(url)
         elif parts.scheme == "file":
-            path = _inside(Path(unquote(parts.path)), self.roots, url)
+            named = Path(unquote(parts.path))
+            if (name := style_name_of(named)) is not None:
+                named = style_file(name)  # the project's copy of a style file, if it has one
+            path = _inside(named, self.roots, url)
         else:
             raise ForbiddenResource(f"{url}: only local files are read, never the network")
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -12,7 +12,7 @@ from weasyprint import HTML, Document
 from weasyprint.urls import FatalURLFetchingError
 
 from ...errors import BuildError
-from ...paths import STYLES
+from ...paths import BUILTIN_STYLES
 from ...source.model import Work
 from .actual_text import apply as give_complex_scripts_their_text
 from .fetcher import SandboxedFetcher
@@ -53,7 +53,7 @@ def layout(html: str, work: Work, what: str, **options: Any) -> Document:
     keep_footnotes_on_their_page()
     let_long_notes_run_on()
     with _weasyprint(work, what):
-        return HTML(string=html, base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(work.folder)).render(**options)
+        return HTML(string=html, base_url=BUILTIN_STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(work.folder)).render(**options)
 
 
 def write(document: Document, work: Work, what: str, **options: Any) -> bytes:
