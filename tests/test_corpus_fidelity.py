@@ -14,9 +14,9 @@ import pytest
 from lxml import etree
 
 from builder.checks import validators as checks
+from tests.support.words import dehyphenated_words, is_subsequence, words
 
 from .conftest import CORPUS, SEED
-from .test_fidelity import dehyphenated_words, is_subsequence, words
 
 pytestmark = pytest.mark.slow  # whole books and every validator: scheduled first
 

@@ -16,9 +16,9 @@ from pypdf import PdfReader
 from builder.errors import BuildError, SourceError
 from builder.source.loader import load_work
 from builder.source.text import MAX_DEPTH
+from tests.support.source_edits import edit, line_of
 
 from .conftest import EDITION_EPOCH, SLUG, run_cli
-from .test_loader import edit, line_of
 
 ANCHOR = "Here it is in full."
 

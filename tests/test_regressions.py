@@ -22,9 +22,9 @@ from builder.editions.weasyprint.fetcher import ForbiddenResource, SandboxedFetc
 from builder.errors import SourceError
 from builder.source.edition_date import edition_date
 from builder.source.loader import load_work
+from tests.support.source_edits import edit
 
 from .conftest import ROOT
-from .test_loader import edit
 
 
 def test_a_link_inside_the_work_cannot_lead_the_fetcher_out(work_copy: Path, tmp_path: Path) -> None:

@@ -123,7 +123,7 @@ _DECLARATION_NAMES = {"Kind": Kind, "Capabilities": Capabilities, "frozenset": f
 def declared_kind(module: str) -> Kind:
     """The kind a writer module declares (`KIND = Kind(...)` at its top level), read from its
     source without running the module; the module's own KIND, once imported, is equal to it
-    (tests/test_kinds.py)."""
+    (tests/editions/test_kinds.py)."""
     spec = importlib.util.find_spec(module)
     if spec is None or spec.origin is None:
         raise LookupError(f"no writer module {module}")

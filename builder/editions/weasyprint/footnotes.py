@@ -36,7 +36,7 @@ its note did not fit, which made ``make_page()`` fail an assertion; it now pushe
 
 The copy is the 70.0 function's text byte for byte outside its ``# PATCH begin`` …
 ``# PATCH end`` blocks, so that it ports to a new WeasyPrint by diff;
-tests/test_upstream_copies.py holds it to that. It runs in the namespace of
+tests/editions/weasyprint/test_upstream_copies.py holds it to that. It runs in the namespace of
 ``weasyprint.layout.block``, as the original does. WeasyPrint's own layout tests (70.0
 sdist) pass the same with and without it.
 """
@@ -277,7 +277,7 @@ def apply() -> None:
             f"found WeasyPrint {version}"
             + (f" with a different {' and '.join(changed)}" if changed else "")
             + ". Re-check the footnote fix against this version: see whether upstream fixed "
-            "Kozea/WeasyPrint #2502 / PR #2437 and run tests/test_footnote_placement.py without "
+            "Kozea/WeasyPrint #2502 / PR #2437 and run tests/editions/weasyprint/test_footnote_placement.py without "
             "the patch. If upstream fixed it, delete this module and its apply() call; if not, "
             "port the patch to the new _linebox_layout (copy upstream's text, carry the PATCH "
             "blocks over by diff) and update _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."

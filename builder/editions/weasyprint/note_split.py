@@ -333,7 +333,7 @@ def apply() -> None:
             f"found WeasyPrint {version}"
             + (f" with a different {' and '.join(changed)}" if changed else "")
             + ". Re-check the note split against this version: see whether upstream now splits long "
-            "footnotes (Kozea/WeasyPrint #1833) and run tests/test_footnote_placement.py without it. "
+            "footnotes (Kozea/WeasyPrint #1833) and run tests/editions/weasyprint/test_footnote_placement.py without it. "
             "If upstream does, delete this module and its apply() call; if not, port it and update "
             "_EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."
         )
