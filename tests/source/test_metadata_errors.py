@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from builder.errors import SourceError, SourceErrors
 from builder.source.metadata import Metadata, load_metadata
-
 from tests.conftest import LETTER, run_here
 
 GOOD = """title = "A Title"
