@@ -28,6 +28,7 @@ from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
 from .header import YEAR, map_header, seen_author, year_check
 from .html_page import GONE, PageText, parse
+from .languages import work_language
 from .plaintext import parse_text
 from .report import REPORT_FILE, Report
 from .scope import Rule, pages_of
@@ -237,7 +238,7 @@ def _part_file(location: str, count: int) -> str:
 
 def _read(location: str, fetcher: Fetcher, report: Report, rule: Rule | None = None) -> str:
     fetched = fetcher.get(location, rule)
-    text = decode(fetched.data, _short(location), report)
+    text = decode(fetched.data, _short(location), report, location)
     if not text.strip():
         raise BuildError(location, "the page is empty: it holds no text", hint="check the address or the file; save the page again if it was cut off", code="I066")
     text = repair_unseen(text, _short(location), report, keep_c1=True)
@@ -267,12 +268,8 @@ def _metadata(head: PageText, parts: list[Part], location: str, report: Report) 
     words = re.split(r"\s+(?:and|&)\s+|,\s+", author)[0].split()  # the first author, where there are several
     meta["author-sort"] = f"{words[-1]}, {' '.join(words[:-1])}".strip(", ") if len(words) > 1 else author
     report.guessed.append(f"author-sort {meta['author-sort']!r}, from the author's name")
-    if head.language:
-        meta["language"] = head.language.lower()
-        report.mapped.append(f"language {meta['language']!r}, from the page's lang attribute")
-    else:
-        meta["language"] = "en"
-        report.guessed.append("language 'en': the page does not declare one")
+    sample = " ".join(block for part in parts[:3] for block in part.text.blocks[:200])
+    meta["language"] = work_language(head.language.lower() if head.language else None, location, f"{head.title} {sample}", report)
     meta["identifier"] = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, location if is_address(location) else 'file:' + _short(location))}"
     report.guessed.append(f"identifier {meta['identifier']}, derived from the page's {'address' if is_address(location) else 'file name'}: the same on every import")
     if "archive" not in meta:
