@@ -143,8 +143,8 @@ def test_the_audit_catches_a_word_the_mapping_drops() -> None:
 
 def test_the_audit_fails_the_import_when_comments_swallow_their_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The importer's old bug, put back: a comment dropped with the words after it."""
-    page = f"<html><body><h1>Title</h1>{HEADER}<p>as represented by German <!-- vol=19 pg=024 --> philosophy, English political economy</p></body></html>"
-    assert "German {{page 24}} philosophy, English political economy" in (_import(page, tmp_path) / "text.md").read_text(encoding="utf-8")
+    page = f"<html><body><h1>Title</h1>{HEADER}<p>as represented by German <!-- proofread to here --> philosophy, English political economy</p></body></html>"
+    assert "German philosophy, English political economy" in (_import(page, tmp_path) / "text.md").read_text(encoding="utf-8")
     monkeypatch.setattr(html_page, "_drop_keep_tail", html_page._drop)
     with pytest.raises(BuildError) as raised:
         _import(page, tmp_path)
