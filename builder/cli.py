@@ -157,6 +157,7 @@ def build(
     for entry in report.built:
         for file in entry.files:
             out.print(f"  {shown_path(dist / file.name)}  {len(file.data):,} bytes", markup=False)
+    _warn_of_english_furniture(works)
     failed = len(report.failures)
     summary = f"{len(works) - failed} of {_count(len(works), 'work')} built, {_count(len(report.written), 'file')} in {shown_path(dist)}"
     summary += f"; {len(report.up_to_date)} up to date" if report.up_to_date else ""
@@ -397,6 +398,21 @@ def new(
     if origin is None:
         err.print("no release workflow written: give the GitHub repository of Folio it should call, folio new NAME --folio OWNER/NAME@REF", markup=False)
     _conclude(f"started {shown_path(name)} with the example work source/{EXAMPLE}; now: cd {shown_path(name)} && folio build")
+
+
+def _warn_of_english_furniture(works: list[Path]) -> None:
+    """A warning for each work whose language styles/furniture.toml has no words for (W002)."""
+    import tomllib
+
+    from .editions.languages import fallback_warning
+
+    for folder in works:
+        try:
+            language = str(tomllib.loads((folder / "work.toml").read_text(encoding="utf-8")).get("language", "en"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # the build has said what is wrong with it
+        if warning := fallback_warning(language, shown_path(folder)):
+            err.print(warning, soft_wrap=True, markup=False)
 
 
 def _warn_of_untagged_foreign_words(epub: Path, slug: str) -> None:

@@ -30,6 +30,7 @@ from .fetch import Fetcher, is_address, resolve
 from .header import YEAR, map_header, seen_author, year_check
 from .html_page import BREAK, GONE, PageText, page_name, parse
 from .kept import reinstate
+from .languages import work_language
 from .plaintext import parse_text
 from .report import REPORT_FILE, Report
 from .scope import Rule, pages_of
@@ -314,7 +315,7 @@ def read_page(location: str, fetcher: Fetcher, report: Report, rule: Rule | None
     if html_only and kind and not (kind.startswith("text/") or kind.endswith("+xml")):
         raise BuildError(location, f"not an HTML page (the server says {kind})", hint="import the page another way, or leave it out", code="I066")
     where = _short(location)
-    text = decode(fetched.data, where, report)
+    text = decode(fetched.data, where, report, location)
     if not text.strip():
         raise BuildError(location, "the page is empty: it holds no text", hint="check the address or the file; save the page again if it was cut off", code="I066")
     if not _is_text(location):
@@ -349,12 +350,8 @@ def map_metadata(head: PageText, parts: list[Part], location: str, page: str, re
     words = re.split(r"\s+(?:and|&)\s+|,\s+", author)[0].split()  # the first author, where there are several
     meta["author-sort"] = f"{words[-1]}, {' '.join(words[:-1])}".strip(", ") if len(words) > 1 else author
     report.guessed.append(f"author-sort {meta['author-sort']!r}, from the author's name")
-    if head.language:
-        meta["language"] = head.language.lower()
-        report.mapped.append(f"language {meta['language']!r}, from the page's lang attribute")
-    else:
-        meta["language"] = "en"
-        report.guessed.append("language 'en': the page does not declare one")
+    sample = " ".join(block for part in parts[:3] for block in part.text.blocks[:200])
+    meta["language"] = work_language(head.language.lower() if head.language else None, location, f"{head.title} {sample}", report)
     meta["identifier"] = identifier(location, page)
     report.guessed.append(f"identifier {meta['identifier']}, derived from the page's {'address' if is_address(location) else 'content (it was read from a file, which has no address)'}: the same on every import of it")
     if "archive" not in meta:
