@@ -60,7 +60,9 @@ def main(
     papers.cache_clear()  # read for the help text before --project was known
 
 
-def _works(paths: list[Path] | None) -> list[Path]:
+def _works(paths: list[Path] | None) -> tuple[list[Path], list[tuple[Path, BuildError]]]:
+    """The works to build, and those of them that fail before any is built (an identifier
+    another work has), each with its error: they fail, the others build."""
     from .source.folders import find_works
     from .source.loader import check_distinct
     from .source.sourcefile import resolved
@@ -73,8 +75,7 @@ def _works(paths: list[Path] | None) -> list[Path]:
     # A work of source/ is held to the identifiers of all of source/; a copy elsewhere only to
     # the works built with it.
     in_source = any(work.parent == source.resolve() for work in works)
-    check_distinct(works, find_works(source) if in_source else [])
-    return works
+    return works, list(check_distinct(works, find_works(source) if in_source else []))
 
 
 class _Stopped(KeyboardInterrupt):
@@ -110,7 +111,7 @@ def build(
     from .release.manifest import MANIFEST
     from .release.shards import in_shard, parse_shard
     from .shelf.build import Report
-    from .shelf.scheduler import Job, cores, start_fork_server, tasks
+    from .shelf.scheduler import Failure, Job, cores, start_fork_server, tasks
     from .shelf.work import editions
 
     formats = tuple(format or DEFAULT_FORMATS)
@@ -140,10 +141,11 @@ def build(
     everything = force or not (dist / MANIFEST).is_file()
     if everything and jobs > 1 and (not paths or len(paths) > 1 or len(tasks([Job(paths[0], None)], chosen, jobs)) > 1):
         start_fork_server(chosen)
-    works = _works(paths)
+    works, clashes = _works(paths)
     if share:
         works = [work for work in works if in_shard(work.name, share)]
     report = Report(works)
+    report.failures += [Failure(folder, str(error)) for folder, error in clashes if folder in works]  # the others build
     signal.signal(signal.SIGTERM, _stop)
     try:
         _build_shelf(report, chosen, dist, jobs, force, whole_shelf=not paths, ours=(lambda slug: in_shard(slug, share)) if share else None)
@@ -155,6 +157,7 @@ def build(
     for entry in report.built:
         for file in entry.files:
             out.print(f"  {shown_path(dist / file.name)}  {len(file.data):,} bytes", markup=False)
+    _warn_of_english_furniture(works)
     failed = len(report.failures)
     summary = f"{len(works) - failed} of {_count(len(works), 'work')} built, {_count(len(report.written), 'file')} in {shown_path(dist)}"
     summary += f"; {len(report.up_to_date)} up to date" if report.up_to_date else ""
@@ -320,7 +323,7 @@ def lint(
     from .errors import SourceError
     from .source.lint import lint as lint_folder
 
-    works = _works(paths)
+    works, _ = _works(paths)  # two works with one identifier: each still linted (folio build says which fails)
     count = 0
     for folder in works:
         try:
@@ -395,6 +398,21 @@ def new(
     if origin is None:
         err.print("no release workflow written: give the GitHub repository of Folio it should call, folio new NAME --folio OWNER/NAME@REF", markup=False)
     _conclude(f"started {shown_path(name)} with the example work source/{EXAMPLE}; now: cd {shown_path(name)} && folio build")
+
+
+def _warn_of_english_furniture(works: list[Path]) -> None:
+    """A warning for each work whose language styles/furniture.toml has no words for (W002)."""
+    import tomllib
+
+    from .editions.languages import fallback_warning
+
+    for folder in works:
+        try:
+            language = str(tomllib.loads((folder / "work.toml").read_text(encoding="utf-8")).get("language", "en"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            continue  # the build has said what is wrong with it
+        if warning := fallback_warning(language, shown_path(folder)):
+            err.print(warning, soft_wrap=True, markup=False)
 
 
 def _warn_of_untagged_foreign_words(epub: Path, slug: str) -> None:

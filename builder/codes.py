@@ -92,8 +92,7 @@ CATALOGUE: dict[str, Entry] = {
     "I002": Entry("an archive page cannot be fetched, or the server refused it", "check the address and the connection"),
     "I003": Entry("a work with the import's slug already exists", "give another --slug, or --force to replace it"),
     # I010–I029: the import's audit of itself
-    "I010": Entry("words a browser shows on the page are missing from the import", "the page has a construct the importer does not read: report the page, and copy the words named by hand"),
-    "I011": Entry("a note-like thing on the page became no note, no editor's note and no line of the report", "the page writes its notes in a way the importer does not read: report the page"),
+    "I010": Entry("words a browser shows on the page are missing from the import even once the importer put back what it could not place", "a fault of the importer: report the page, and copy the words named by hand"),
     "I012": Entry("with --strict, the import left something under \"Needs a human look\"", "read them in the report and set the source right by hand"),
     "I013": Entry("the page is nested too deep for the converter to read", "save it with its nesting flattened (any HTML tidier does it) and import that file"),
     # I030–I032: books and contents pages
@@ -128,7 +127,7 @@ CATALOGUE: dict[str, Entry] = {
     # P001–P006, P010, P011, P020: making an edition
     "P001": Entry("WeasyPrint cannot read a style or a resource", "check styles/ and the text for the resource named"),
     "P002": Entry("a build tried to read a file or address it may not", "a build reads only styles/, the work's folder and the font package"),
-    "P003": Entry("the book's typefaces have no glyph for characters in the text", "replace the characters, or add a typeface that has them to styles/fonts.css and builder/editions/fonts.py"),
+    "P003": Entry("the book's typefaces have no glyph for characters in the text", "replace the characters, or add a typeface that has them to styles/typefaces.toml and styles/scripts.css"),
     "P004": Entry("a PDF is set partly in a font that is not one of the book's typefaces", "a style asks for a face or a style that styles/fonts.css does not give: correct the style, or replace the characters the typefaces lack"),
     "P005": Entry("a note cannot start on the page of its call: no room there for two of its lines", "shorten or split the note, or choose a larger trim"),
     "P006": Entry("the title is too long for the cover", "give the work a short-title in work.toml"),
@@ -192,6 +191,7 @@ CATALOGUE: dict[str, Entry] = {
     "L009": Entry("a row of asterisks set as a heading or a paragraph", "write a section break: a line `***`"),
     "L010": Entry("a table of one column (a boxed note set as a table)", "make it a paragraph, a quotation or a note"),
     "W001": Entry("words of an EPUB's text look foreign but carry no language tag", "tag them in the source, `[word]{lang=fr}`, or list them in the work's allowed-words.txt"),
+    "W002": Entry("the work's language has no words in styles/furniture.toml: its contents, colophon and rights page are set in English", "add a section for the language to styles/furniture.toml, with every key of [en]"),
     # V: a release folder
     "V100": Entry("the release's manifest.json or SHA256SUMS is missing, or a sums line is malformed", "rebuild with folio build"),
     "V101": Entry("a file the manifest lists is missing", "rebuild with folio build, or download the release again"),

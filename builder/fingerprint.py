@@ -15,12 +15,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tomllib
 import zlib
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from . import __version__
-from .paths import PACKAGE, style_folders
+from .paths import PACKAGE, style_file, style_folders
 
 FONT_PACKAGE = "font_source_serif_pro"
 SYSTEM_LIBRARIES = {"libpango-1.0.so.0": "pango_version_string", "libharfbuzz.so.0": "hb_version_string"}
@@ -64,11 +66,36 @@ def _font_files() -> list[Path]:
     spec = importlib.util.find_spec(FONT_PACKAGE)
     if spec is not None and spec.origin is not None:
         files += sorted(p for p in Path(spec.origin).parent.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    if fc_match := shutil.which("fc-match"):
-        found = subprocess.run([fc_match, "--format=%{file}", "GFS Didot"], capture_output=True, text=True, check=False).stdout
-        if found and Path(found).is_file():
-            files.append(Path(found))
+    files += sorted(set(system_faces().values()))
     return files
+
+
+@cache
+def typefaces() -> list[dict[str, Any]]:
+    """styles/typefaces.toml: the system typefaces the print edition sets the other scripts in."""
+    with style_file("typefaces.toml").open("rb") as table:
+        return list(tomllib.load(table)["typeface"])
+
+
+@cache
+def system_faces() -> dict[str, Path]:
+    """Each face styles/typefaces.toml names (Debian's packages, which scripts/setup installs)
+    with the file fontconfig has it in; a face not installed is left out (the build then
+    refuses the text it would set, P003, or the face set in its place, P004)."""
+    wanted = [face for typeface in typefaces() for face in typeface["faces"]]
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return {}
+    listing = subprocess.run([fc_list, "--format=%{fullname}\t%{family}\t%{file}\n"], capture_output=True, text=True, check=False, timeout=60).stdout
+    faces = [[*line.split("\t"), "", ""][:3] for line in sorted(listing.splitlines())]
+    files: dict[str, Path] = {}
+    for fullnames, _, file in faces:  # a full name first ("Noto Serif Bold"), as the table gives them
+        for name in fullnames.split(","):
+            files.setdefault(name, Path(file))
+    for _, families, file in sorted(faces, key=lambda face: "Regular" not in face[0]):  # else a family's regular face
+        for name in families.split(","):
+            files.setdefault(name, Path(file))
+    return {name: files[name] for name in wanted if name in files and files[name].is_file()}
 
 
 def _dependency_versions() -> list[tuple[str, str]]:

@@ -86,7 +86,7 @@ def test_a_commit_interrupted_before_its_swap_leaves_the_release_whole(tmp_path:
 
 def test_a_work_whose_pdf_fails_writes_no_epub_either(work_copy: Path, tmp_path: Path) -> None:
     text = work_copy / "text.md"
-    text.write_text(text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full 漢."), encoding="utf-8")
+    text.write_text(text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full Ꭰ."), encoding="utf-8")
     dist = tmp_path / "out"
     result = run_cli("build", str(work_copy), "--out", str(dist))
     assert result.returncode == 1 and "[P003]" in result.stderr

@@ -137,8 +137,12 @@ def test_two_works_with_one_identifier(work_copy: Path, tmp_path: Path) -> None:
     twin.mkdir()
     for name in ("work.toml", "text.md"):
         (twin / name).write_text((work_copy / name).read_text(encoding="utf-8"), encoding="utf-8")
-    stderr = _fails_cleanly(run_cli("build", str(work_copy), str(twin), "--out", str(tmp_path / "dist")), "S043")
+    result = run_cli("build", str(work_copy), str(twin), "--out", str(tmp_path / "dist"), "--format", "epub")
+    stderr = _fails_cleanly(result, "S043")
     assert f"twin-work/work.toml:{line_of(twin / 'work.toml', 'identifier =')}" in stderr
+    # One failing work never stops a shelf: the other is built.
+    assert (tmp_path / "dist" / f"{work_copy.name}.epub").is_file() and not (tmp_path / "dist" / "twin-work.epub").exists()
+    assert "1 of 2 works built" in stderr + result.stdout and "1 failed" in stderr + result.stdout
 
 
 @pytest.mark.parametrize("manifest", ["[1, 2]", '{"works": []}', '{"works": {"x": 3}}', '{"works": {"x": {"files": [1]}}}', "{", "\udcff"])

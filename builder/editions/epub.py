@@ -23,7 +23,9 @@ from ..source.model import Part, Work
 from ..source.text import part_page_breaks
 from .capabilities import Capabilities
 from .cover import cover_png
+from .epub_fonts import CSS_FILE, embedded_faces
 from .kinds import Kind, RenderContext
+from .languages import Words, direction
 from .rights import rights_statement
 from .templates import render_page
 from .zips import reproducible_zip
@@ -57,11 +59,12 @@ class Page:
 
 def pages(work: Work) -> list[Page]:
     """The spine, in reading order: title page, text, colophon, rights page (after the cover)."""
+    words = Words(work.meta.language)
     return [
-        Page("title-page", "titlepage.xhtml", "Title page", "sections/titlepage.html", "frontmatter"),
+        Page("title-page", "titlepage.xhtml", words("title_page"), "sections/titlepage.html", "frontmatter"),
         *(Page(part.id, f"{part.id}.xhtml", part.title, "sections/part.html", "bodymatter") for part in work.parts),
-        Page("colophon", "colophon.xhtml", "Colophon", "sections/colophon.html", "backmatter"),
-        Page("rights", "rights.xhtml", "Rights", "sections/rights.html", "backmatter"),
+        Page("colophon", "colophon.xhtml", words("colophon"), "sections/colophon.html", "backmatter"),
+        Page("rights", "rights.xhtml", words("rights"), "sections/rights.html", "backmatter"),
     ]
 
 
@@ -77,8 +80,11 @@ def write_epub(work: Work) -> bytes:
     book.set_identifier(meta.identifier)
     book.title = meta.title  # the NCX's title; dc:title is written with its file-as below
     book.set_language(meta.language)
+    if direction(meta.language) == "rtl":  # dir on <package>, page-progression-direction on the spine
+        book.set_direction("rtl")
     _package_metadata(book, work, paginated=any(part_page_breaks(part) for part in work.parts))
 
+    faces, font_css = embedded_faces(work)
     spine = pages(work)
     hrefs = {page.key: page.file_name for page in spine} | {"cover": "cover.xhtml"}
     parts = {part.id: part for part in work.parts}
@@ -93,7 +99,7 @@ def write_epub(work: Work) -> bytes:
     for page in spine:
         html = render_page(
             "epub/document.xhtml", work, KIND.capabilities,
-            title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs, files=files, images=f"{IMAGES}/",
+            title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs, files=files, images=f"{IMAGES}/", fonts_css=bool(font_css),
         )
         documents.append(_document(work, page.key, page.file_name, html))
         book.add_item(documents[-1])
@@ -102,19 +108,24 @@ def write_epub(work: Work) -> bytes:
     book.add_item(nav)
     for name in ("common.css", "epub.css"):
         book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=style_file(name).read_bytes()))
+    for number, face in enumerate(faces, start=1):  # only a face reading systems lack (epub_fonts.py)
+        book.add_item(epub.EpubItem(uid=f"font-{number}", file_name=face.file_name, media_type="font/woff2", content=face.data))
+    if font_css:
+        book.add_item(epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=font_css.encode()))
     for number, name in enumerate(work.images, start=1):
         data = (work.folder / name).read_bytes()
         book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=f"{IMAGES}/{name}", media_type=media_type(data) or "", content=data))
     book.add_item(epub.EpubNcx())
 
     book.spine = documents
+    words = Words(meta.language)
     book.toc = [_toc_entry(part, hrefs[part.id]) for part in work.parts] + [
-        epub.Link("colophon.xhtml", "Colophon", "colophon"),
-        epub.Link("rights.xhtml", "Rights", "rights"),
+        epub.Link("colophon.xhtml", str(words("colophon")), "colophon"),
+        epub.Link("rights.xhtml", str(words("rights")), "rights"),
     ]
     book.guide = [
-        {"type": "cover", "href": "cover.xhtml", "title": "Cover"},
-        {"type": "title-page", "href": "titlepage.xhtml", "title": "Title page"},
+        {"type": "cover", "href": "cover.xhtml", "title": str(words("cover"))},
+        {"type": "title-page", "href": "titlepage.xhtml", "title": str(words("title_page"))},
         {"type": "text", "href": hrefs[work.parts[0].id], "title": work.parts[0].title},
     ]
     out = io.BytesIO()
@@ -123,6 +134,7 @@ def write_epub(work: Work) -> bytes:
         "epub3_pages": False,  # else every element with an id and epub:type becomes a bogus page
         "epub3_landmark": False,  # our nav template writes the landmarks
         "raise_exceptions": True,
+        "package_direction": True,  # `dir` on <package> as on the spine, for a right-to-left book only
     }
     writer = _Writer(out, book, options)
     writer.process()

@@ -6,34 +6,31 @@ box: either way a book that depends on where it was built. The PDF writer refuse
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import unicodedata
 from functools import cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
 
-# As PDF files name them (PostScript names, without the subset tag).
-BOOK_FONTS = ("Source-Serif-Pro", "GFS-Didot")
+from ..fingerprint import system_faces, typefaces
+
+# As PDF files name them (the family, its spaces as hyphens, without the subset tag): Source
+# Serif Pro from its package, the others Debian's (styles/typefaces.toml).
+BOOK_FONTS = ("Source-Serif-Pro", *(typeface["family"].replace(" ", "-") for typeface in typefaces()))
 
 
 @cache
 def _covered() -> frozenset[int]:
     from .weasyprint.fetcher import package_file  # here: the checks read BOOK_FONTS without loading WeasyPrint
 
-    files: list[Path | str] = [
-        package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf")
-        for style in ("Regular", "It", "Semibold", "Bold")
+    files: list[Path] = [
+        package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf") for style in ("Regular", "It", "Semibold", "Bold")
     ]
-    fc_match = shutil.which("fc-match")
-    if fc_match:  # GFS Didot is a system font (Debian's fonts-gfs-didot): ask fontconfig, as Pango does
-        found = subprocess.run([fc_match, "--format=%{file}", "GFS Didot"], capture_output=True, text=True, check=False, timeout=60).stdout
-        if "GFSDidot" in found:
-            files.append(found)
+    files += dict.fromkeys(system_faces().values())  # the CJK faces share a collection file
     points: set[int] = set()
-    for path in files:
-        points.update(TTFont(path, lazy=True).getBestCmap())
+    for file in files:
+        # A collection's first font (Noto Serif CJK JP) has every character of its others.
+        points.update(TTFont(file, lazy=True, fontNumber=0).getBestCmap())
     return frozenset(points)
 
 

@@ -20,7 +20,7 @@ from .capabilities import Capabilities
 from .fonts import missing_glyphs
 from .kinds import Kind, RenderContext
 from .long_pdf import Unsettled
-from .pdf_fonts import strays, written_fonts
+from .pdf_fonts import fill_empty_mappings, strays, written_fonts
 from .templates import render_page
 from .trims import BLEED_MM, DEFAULT_TRIM, trims
 from .weasyprint.boxes import descendants, footnote_area, page_box, text_bottom
@@ -119,7 +119,7 @@ def _refuse_missing_glyphs(work: Work, what: str, html: str) -> None:
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
             work.folder, f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
-            hint="replace the characters, or add a typeface that has them to styles/fonts.css and builder/fonts.py",
+            hint="replace the characters, or add a typeface that has them to styles/typefaces.toml and styles/scripts.css",
             code="P003",
         )
 
@@ -165,6 +165,7 @@ def _finisher(work: Work, bleed: bool, fonts: set[str]) -> Any:
 
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         archival(document, pdf)
+        fill_empty_mappings(pdf)
         fonts.update(written_fonts(pdf))
         if bleed:
             declare_bleed(document, pdf)

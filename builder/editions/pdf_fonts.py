@@ -55,3 +55,18 @@ def pdf_dictionary(value: Any) -> Any:
     from pypdf.generic import DictionaryObject
 
     return value.get_object() if value is not None else DictionaryObject()
+
+
+# What a glyph with no text of its own stands for in a ToUnicode map: COMBINING GRAPHEME JOINER,
+# invisible, ignorable (a reader's search and copy skip it) and transparent to Arabic joining.
+NO_TEXT = "034f"
+
+
+def fill_empty_mappings(pdf: pydyf.PDF) -> None:
+    """Give every glyph of a ToUnicode map some text. Where a script's shaping makes several
+    glyphs of one cluster of characters (a Devanagari conjunct, an Arabic letter and its
+    dots), WeasyPrint gives the cluster's text to one of them and writes the others as `<>`,
+    which PDF/UA-1 and PDF/A-2u (7.21.7) refuse as a malformed map."""
+    for thing in pdf.objects:
+        if isinstance(thing, pydyf.Stream) and thing.stream[:1] == [b"/CIDInit /ProcSet findresource begin"]:
+            thing.stream = [line[:-2] + f"<{NO_TEXT}>".encode() if line.endswith(b"> <>") else line for line in thing.stream]

@@ -18,6 +18,7 @@ from .. import NAME, __version__
 from ..paths import style_folders
 from ..source.model import Work
 from .html import render
+from .languages import Words, direction, typeface_credit
 
 if TYPE_CHECKING:
     from .capabilities import Capabilities
@@ -36,6 +37,7 @@ def environment() -> Environment:
     env.globals["render"] = render
     env.globals["has_greek"] = _has_greek
     env.globals["heading_end"] = heading_end
+    env.globals["typeface_credit"] = typeface_credit
     env.filters["long_date"] = _long_date
     env.filters["hyphenation_language"] = hyphenation_language
     return env
@@ -76,5 +78,5 @@ def _long_date(value: datetime) -> str:
 def render_page(template: str, work: Work, features: Capabilities | None, **extra: Any) -> str:
     """Render one template of styles/templates for a work, with the capabilities of the kind
     it is for (None for a page that asks none, such as a cover)."""
-    context = {"work": work, "meta": work.meta, "features": features, "builder": {"name": NAME, "version": __version__}, "files": None, "dense": (), "images": ""}
+    context = {"work": work, "meta": work.meta, "features": features, "builder": {"name": NAME, "version": __version__}, "files": None, "dense": (), "images": "", "words": Words(work.meta.language), "direction": direction(work.meta.language)}
     return environment().get_template(template).render(context | extra)

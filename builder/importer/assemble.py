@@ -3,6 +3,7 @@ images, and write the work's folder atomically (a failed import leaves nothing).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import uuid
@@ -23,15 +24,17 @@ from ..source.lint import lint_work
 from ..source.loader import load_work
 from ..source.svg import svg_problem
 from . import book, typography
-from .audit import audit_pages
+from .audit import audit, quote
 from .decode import decode, repair
 from .fetch import Fetcher, is_address, resolve
 from .header import YEAR, map_header, seen_author, year_check
-from .html_page import GONE, PageText, parse
+from .html_page import BREAK, GONE, PageText, page_name, parse
+from .kept import reinstate
+from .languages import work_language
 from .plaintext import parse_text
 from .report import REPORT_FILE, Report
 from .scope import Rule, pages_of
-from .unseen import repair_unseen
+from .unseen import repair_unseen, unseen_references
 from .work_folder import check_into, check_slug, image_names, staged
 from .work_toml import work_toml
 
@@ -62,13 +65,52 @@ Mode = Literal["guess", "book", "page"]
 
 
 def import_work(locations: list[str], into: Path, slug: str | None, force: bool, fetcher: Fetcher, mode: Mode = "guess") -> Imported:
-    """Import pages, or one contents page as its book: as the page looks (`guess`), or as
-    `--book` and `--page` say."""
+    """Import pages, or one contents page as its book (as the page looks, `guess`, or as
+    `--book` and `--page` say), in named steps: each page fetched and decoded (`read_page`),
+    told a book or a page (`find_book`), its parts read (`read_book`, `read_pages`), the header
+    mapped (`map_metadata`), the parts written as Markdown with their notes (`write_parts`),
+    quotes and dashes set (`typography.settle`), each part audited against its page, what it
+    lost kept where it stood (`audit_parts`), and the folder written once it loads
+    (`write_work`). A part of a page the importer cannot read is kept and named, never a
+    reason to refuse the page."""
     if slug is not None:
         check_slug(slug)
     check_into(into)
     report = Report()
-    first = _read(locations[0], fetcher, report)
+    first = read_page(locations[0], fetcher, report)
+    found = find_book(locations, first, mode, fetcher, report)
+    notices: list[str] = []
+    if found is not None and (mode == "book" or (mode == "guess" and found.is_contents)):
+        if mode == "book" and not found.is_contents:
+            report.guessed.append(f"{_short(locations[0])} read as the book's contents page, as --book asks")
+        index, parts, collection, front = read_book(locations[0], first, found, fetcher, report)
+    else:
+        notices = _single_page_notices(locations[0], found)
+        report.guessed += notices  # not "needs a human look": a chapter imported alone is no fault
+        index, parts, collection, front = None, read_pages(locations, first, fetcher, report), False, None
+    head = index or parts[0].text
+    if index is not None:
+        report.source.insert(0, locations[0])
+    meta, comments = map_metadata(head, parts, locations[0], first, report)
+    if index is not None:
+        comments += _part_provenance(parts, meta, collection, report)
+    slug = slug or _slug(meta, locations[0])
+    check_slug(slug)
+    pages = ([(index, locations[0])] if index else []) + [(part.text, part.page) for part in parts]
+    images = image_names(pages, fetcher.limits.name_chars, {part.file for part in parts}, report)
+    in_book = (meta["title"], [index.title, *book.headings(index.blocks)], collection) if index is not None else None
+    texts = typography.settle(write_parts(parts, index if front is None else None, report, meta["author"], in_book), report)
+    texts = audit_parts(parts, texts, report)
+    meta["parts"] = [part.file for part in parts]
+    done = write_work(into, slug, force, meta, comments, texts, images, fetcher, report)
+    done.notices = notices
+    return done
+
+
+def find_book(locations: list[str], first: str, mode: Mode, fetcher: Fetcher, report: Report) -> book.Links | None:
+    """What the one page given links in its own folder, to tell a contents page from a page
+    (None for several pages or a plain-text copy); `--book` on a page that links its
+    chapters only in its navigation rows reads those."""
     single = len(locations) == 1 and not _is_text(locations[0])
     found = _parsed(partial(book.links, first, _short(locations[0]), fetcher.limits.links), locations[0]) if single else None
     if found is not None and found.cut_at:
@@ -78,67 +120,65 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
         report.guessed.append(f"--book: the pages {_short(locations[0])} links in its navigation rows read as the book's chapters")
     if mode == "book" and (found is None or not found.chapters):
         raise BuildError(locations[0], "--book needs one contents page that links pages of its own folder" if found is None else "the page links no pages of its own folder to import as the book's chapters", hint="give the book's contents page (often index.htm) alone, or import the page without --book", code="I030")
-    notices: list[str] = []
-    if found is not None and (mode == "book" or (mode == "guess" and found.is_contents)):
-        if mode == "book" and not found.is_contents:
-            report.guessed.append(f"{_short(locations[0])} read as the book's contents page, as --book asks")
-        index, parts, collection, front = _book_parts(locations[0], first, found, fetcher, report)
-    else:
-        if found is not None and found.is_contents:
-            notices.append(f"{_short(locations[0])} is a contents page of {len(found.chapters)} pages of its own folder; imported as a single page, as --page asks (without --page its whole book imports)")
-        elif found is not None and found.folder_pages >= 3:
-            notices.append(f"{_short(locations[0])} links {found.folder_pages} pages of its own folder and was imported as a single page; to import the whole book, import its contents page (often index.htm), or give --book to read this page as the contents")
-        report.guessed += notices  # not "needs a human look": a chapter imported alone is no fault
-        index, parts, collection, front = None, [], False, None
-        for location in locations:
-            source = first if location == locations[0] else _read(location, fetcher, report)
-            report.source.append(location)
-            page = parse_text(source, report, _short(location)) if _is_text(location) else _parsed(partial(parse, source, location, report), location)
-            parts.append(Part(_part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source))
-    head = index or parts[0].text
-    if index is not None:
-        report.source.insert(0, locations[0])
-    meta, comments = _metadata(head, parts, locations[0], report)
-    if index is not None:
-        comments += _part_provenance(parts, meta, collection, report)
-    slug = slug or _slug(meta, locations[0])
-    check_slug(slug)
-    pages = ([(index, locations[0])] if index else []) + [(part.text, part.page) for part in parts]
-    images = image_names(pages, fetcher.limits.name_chars, {part.file for part in parts}, report)
-    texts = _markdown_parts(parts, index if front is None else None, report, meta["author"], (meta["title"], [index.title, *book.headings(index.blocks)], collection) if index is not None else None)
-    texts = typography.settle(texts, report)
-    meta["parts"] = [part.file for part in parts]
-    audit_pages([(part.href or _short(locations[0] if len(parts) == 1 else part.file), part.html, texts[part.file]) for part in parts if part.html], work_toml(meta, comments) + report.text(slug))
-    done = _write(into, slug, force, meta, comments, texts, images, fetcher, report)
-    done.notices = notices
-    return done
+    return found
 
 
-def _book_parts(location: str, first: str, found: book.Links, fetcher: Fetcher, report: Report) -> tuple[PageText, list[Part], bool, Part | None]:
+def _single_page_notices(location: str, found: book.Links | None) -> list[str]:
+    """What the person may have meant, when a page that links a book is imported alone."""
+    if found is not None and found.is_contents:
+        return [f"{_short(location)} is a contents page of {len(found.chapters)} pages of its own folder; imported as a single page, as --page asks (without --page its whole book imports)"]
+    if found is not None and found.folder_pages >= 3:
+        return [f"{_short(location)} links {found.folder_pages} pages of its own folder and was imported as a single page; to import the whole book, import its contents page (often index.htm), or give --book to read this page as the contents"]
+    return []
+
+
+def read_pages(locations: list[str], first: str, fetcher: Fetcher, report: Report) -> list[Part]:
+    """Pages given one by one: each a part, in the order given (`first` is the first, read)."""
+    parts = []
+    for location in locations:
+        source = first if location == locations[0] else read_page(location, fetcher, report)
+        report.source.append(location)
+        page = parse_text(source, report, _short(location)) if _is_text(location) else parse_page(source, location, report)
+        parts.append(Part(_part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source))
+    return parts
+
+
+def parse_page(text: str, location: str, report: Report, chapters: dict[str, str] | None = None) -> PageText:
+    """A page's HTML read into its title, header fields, blocks and notes (`html_page.parse`);
+    one the parser cannot make a document of is a coded error."""
+    return _parsed(partial(parse, text, location, report, chapters=chapters), location)
+
+
+def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, report: Report) -> tuple[PageText, list[Part], bool, Part | None]:
     """The contents page, read; the book's parts, each page fetched once, its own front
-    matter first if it has any; and whether the parts are separate works (a volume)."""
-    index = _parsed(partial(parse, first, location, report, chapters={}), location)
-    report.left_out += [f"contents page link, not the book's text: {item}" for item in found.other]
+    matter first if it has any; and whether the parts are separate works (a volume). A page
+    that cannot be had or read is named in the report, and the rest of the book imports."""
+    index = parse_page(first, location, report, chapters={})
+    page = _short(location)
+    for item in found.other:  # "label (href)"
+        report.ledger.leave_out(page, item, "contents page link, not the book's text")
     served = _fetch_chapters(location, found.chapters, fetcher, report)
     if not served:
         raise BuildError(location, "none of the chapters the contents page lists could be read", hint="see why in the lines above; check the address, or try again later", code="I074")
-    read = [(chapter, where, text, _parsed(partial(parse, text, where, Report()), where)) for chapter, where, text in served]  # a first reading, to tell what each page is
-    collection = book.is_collection(index.fields, [(page.title, page.fields) for *_, page in read])
+    collection = book.is_collection(index.fields, [(page.title, page.fields) for *_, page in served])
     kept: list[tuple[book.Chapter, str, str, PageText]] = []
-    for chapter, where, text, page in read:
+    for chapter, where, text, first_reading in served:
         # In a volume every work has a header and may have an author of its own.
-        if not collection and (reason := book.another_work(page.author, page.fields, index.author)):
+        if not collection and (reason := book.another_work(first_reading.author, first_reading.fields, index.author)):
             report.left_out.append(f"{chapter.href}: {reason}; not the book's text")
             continue
-        kept.append((chapter, where, text, page))
+        kept.append((chapter, where, text, first_reading))
     if not kept:
         raise BuildError(location, "none of the pages the contents page links could be read as the book's text", hint="see the pages named above; import a page on its own, or the contents page with --page", code="I031")
     if collection:
         report.guessed.append(f"the contents page links {len(kept)} separate works, each with its own header: imported as one volume, a part per work, each with its provenance")
     front_html, removed = book.front_matter(first, {chapter.href for chapter, *_ in kept})
-    report.left_out += [f"{_short(location)}: the contents list: {text!r}" for text in removed]
+    for text in removed:
+        report.ledger.leave_out(page, text, "the contents list")
     front_ids = {chapter.href: f"part-{number}" for number, (chapter, *_) in enumerate(kept, start=2)}
-    front_page = _parsed(partial(parse, front_html, location, Report(), chapters=front_ids), location)
+    scratch = Report()
+    front_page = parse_page(front_html, location, scratch, chapters=front_ids)
+    report.ledger.absorb(scratch.ledger)  # what the front matter's reading left out is the contents page's
     own = [block for block in front_page.blocks if not block.startswith(("#", "!["))]
     front = None
     if own:
@@ -150,19 +190,20 @@ def _book_parts(location: str, first: str, found: book.Links, fetcher: Fetcher, 
     parts = [front] if front else []
     for chapter, where, text, _ in kept:
         report.source.append(where)
-        parts.append(Part(_part_file(chapter.href, 2), parse(text, where, report, chapters=ids), chapter.label, chapter.href, where, text))
+        parts.append(Part(_part_file(chapter.href, 2), parse_page(text, where, report, chapters=ids), chapter.label, chapter.href, where, text))
     if front:
         index = replace(index, images=[])  # the front matter holds them
     return index, parts, collection, front
 
 
-def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetcher, report: Report) -> list[tuple[book.Chapter, str, str]]:
-    """Each page the contents links, fetched once, in order; a page that is itself the
-    contents of a part of the book (a part's title page listing its chapters) gives way to
-    the pages it lists."""
+def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetcher, report: Report) -> list[tuple[book.Chapter, str, str, PageText]]:
+    """Each page the contents links, fetched once, in order, with a first reading of it (to
+    tell what it is); a page that is itself the contents of a part of the book (a part's
+    title page listing its chapters) gives way to the pages it lists. A page that cannot be
+    fetched, is not an HTML page, or cannot be read is named in the report and left out."""
     queue = list(chapters)
     seen = {chapter.href for chapter in chapters} | {_short(location)}
-    served: list[tuple[book.Chapter, str, str]] = []
+    served: list[tuple[book.Chapter, str, str, PageText]] = []
     in_book = pages_of(location)
     while queue:
         if len(served) == fetcher.limits.chapters:
@@ -171,22 +212,51 @@ def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetche
         chapter = queue.pop(0)
         where = resolve(location, chapter.href)
         try:
-            text = _read(where, fetcher, report, in_book)
+            text = read_page(where, fetcher, report, in_book, html_only=True)
         except BuildError as error:
-            report.left_out.append(f"{chapter.href}: not served ({error.message}); left out of the book")
+            report.left_out.append(f"{chapter.href}: not served ({error.message}); left out of the book [{error.code}]")
             continue
-        if GONE.search(text[:5000]) and len(text) < 8000:
-            report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
-            continue
-        inner = _parsed(partial(book.links, text, chapter.href, fetcher.limits.links), where)
-        new = [c for c in inner.chapters if c.href not in seen]
-        if inner.is_contents and len(new) >= 2:
-            report.left_out.append(f"{chapter.href}: the contents page of a part of the book ({chapter.label}); its {len(new)} pages imported in its place")
-            seen.update(c.href for c in new)
-            queue[:0] = new
-            continue
-        served.append((chapter, where, text))
+        try:
+            if GONE.search(text[:5000]) and len(text) < 8000:
+                report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
+                continue
+            inner = _parsed(partial(book.links, text, chapter.href, fetcher.limits.links), where)
+            new = [c for c in inner.chapters if c.href not in seen]
+            if inner.is_contents and len(new) >= 2:
+                report.left_out.append(f"{chapter.href}: the contents page of a part of the book ({chapter.label}); its {len(new)} pages imported in its place")
+                seen.update(c.href for c in new)
+                queue[:0] = new
+                continue
+            served.append((chapter, where, text, parse_page(text, where, Report())))
+        except BuildError as error:
+            report.left_out.append(f"{chapter.href}: served, but not readable as a page ({error.message}) [{error.code}]; left out of the book")
+            report.check.append(f"{chapter.href}: a page the contents lists could not be read ({error.message}) [{error.code}]; the rest of the book imported without it")
     return served
+
+
+def audit_parts(parts: list[Part], texts: dict[str, str], report: Report) -> dict[str, str]:
+    """Each part read from HTML audited against its page (`audit.audit`, against the part's
+    Markdown and the ledger of what the mapping left out or moved): a run of the page's words
+    found in neither is kept verbatim where it stood (`kept.reinstate`) and named under "Needs
+    a human look"; the part is then audited again, and must lose nothing (if it does after
+    three rounds, the importer is at fault: I010)."""
+    out = dict(texts)
+    for part in parts:
+        if not part.html:
+            continue
+        page = page_name(part.page)
+        for _ in range(3):  # a run put back may pair the page's words anew: look again
+            losses = audit(part.html, out[part.file], report.ledger.words(page))
+            if not losses:
+                break
+            out[part.file], lines = reinstate(out[part.file], losses)
+            for loss in losses:
+                report.ledger.move(page, loss.shown, "kept verbatim after the block it stood in")
+            report.check += [f"{part.href or page}: {line}" for line in lines]
+        if left := audit(part.html, out[part.file], report.ledger.words(page)):
+            shown = "; ".join(f"“{quote(loss.words)}” ({loss.where()})" for loss in left)  # every one: said whole
+            raise BuildError(part.href or page, f"the import lost {len(left)} run(s) of the page's words even once they were put back: {shown}", hint="this is a fault of the importer: report the page, and copy the words into the source by hand", code="I010")
+    return out
 
 
 def _part_provenance(parts: list[Part], meta: dict[str, Any], collection: bool, report: Report) -> list[str]:
@@ -235,13 +305,23 @@ def _part_file(location: str, count: int) -> str:
     return f"{stem}.md"
 
 
-def _read(location: str, fetcher: Fetcher, report: Report, rule: Rule | None = None) -> str:
+def read_page(location: str, fetcher: Fetcher, report: Report, rule: Rule | None = None, *, html_only: bool = False) -> str:
+    """A page fetched (a file or an address, within `rule`) and decoded into text, with the
+    characters no reader can see repaired wherever they stand, as characters or as HTML's
+    numeric references to them. `html_only`: an answer the server says is not a page is an
+    error (a book's chapter that is a PDF)."""
     fetched = fetcher.get(location, rule)
-    text = decode(fetched.data, _short(location), report)
+    kind = (fetched.content_type or "").split(";")[0].strip().lower()
+    if html_only and kind and not (kind.startswith("text/") or kind.endswith("+xml")):
+        raise BuildError(location, f"not an HTML page (the server says {kind})", hint="import the page another way, or leave it out", code="I066")
+    where = _short(location)
+    text = decode(fetched.data, where, report, location)
     if not text.strip():
         raise BuildError(location, "the page is empty: it holds no text", hint="check the address or the file; save the page again if it was cut off", code="I066")
-    text = repair_unseen(text, _short(location), report, keep_c1=True)
-    return repair_unseen(repair(text, _short(location), report), _short(location), report)
+    if not _is_text(location):
+        text = unseen_references(text)
+    text = repair_unseen(text, where, report, keep_c1=True)
+    return repair_unseen(repair(text, where, report), where, report)
 
 
 def _parsed(read: Callable[[], T], location: str) -> T:
@@ -252,7 +332,10 @@ def _parsed(read: Callable[[], T], location: str) -> T:
         raise BuildError(location, f"the page cannot be read as HTML ({str(error)[:80]})", hint="check that the address or the file is an HTML page", code="I066") from None
 
 
-def _metadata(head: PageText, parts: list[Part], location: str, report: Report) -> tuple[dict[str, Any], list[str]]:
+def map_metadata(head: PageText, parts: list[Part], location: str, page: str, report: Report) -> tuple[dict[str, Any], list[str]]:
+    """work.toml's keys from the page's header (the contents page's, for a book), title and
+    author; its identifier from what the page is: its address, or, read from a file, its
+    content (`page`, the text read). Returns the keys and the header lines that fit none."""
     mapped = map_header(head.fields, report)
     meta = mapped.meta
     title = re.sub(r"\x00\[\^[^\]]+\]", "", head.title)
@@ -267,14 +350,10 @@ def _metadata(head: PageText, parts: list[Part], location: str, report: Report) 
     words = re.split(r"\s+(?:and|&)\s+|,\s+", author)[0].split()  # the first author, where there are several
     meta["author-sort"] = f"{words[-1]}, {' '.join(words[:-1])}".strip(", ") if len(words) > 1 else author
     report.guessed.append(f"author-sort {meta['author-sort']!r}, from the author's name")
-    if head.language:
-        meta["language"] = head.language.lower()
-        report.mapped.append(f"language {meta['language']!r}, from the page's lang attribute")
-    else:
-        meta["language"] = "en"
-        report.guessed.append("language 'en': the page does not declare one")
-    meta["identifier"] = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, location if is_address(location) else 'file:' + _short(location))}"
-    report.guessed.append(f"identifier {meta['identifier']}, derived from the page's {'address' if is_address(location) else 'file name'}: the same on every import")
+    sample = " ".join(block for part in parts[:3] for block in part.text.blocks[:200])
+    meta["language"] = work_language(head.language.lower() if head.language else None, location, f"{head.title} {sample}", report)
+    meta["identifier"] = identifier(location, page)
+    report.guessed.append(f"identifier {meta['identifier']}, derived from the page's {'address' if is_address(location) else 'content (it was read from a file, which has no address)'}: the same on every import of it")
     if "archive" not in meta:
         meta["archive"] = {"name": "Marxists Internet Archive"}
         report.guessed.append("archive 'Marxists Internet Archive': the page names no archive in a licence line")
@@ -284,6 +363,15 @@ def _metadata(head: PageText, parts: list[Part], location: str, report: Report) 
         meta.pop("source")
     report.check += year_check(meta, head.fields, head.blocks)
     return meta, [f"From the page's header, fitting no key: {line}" for line in mapped.free]
+
+
+def identifier(location: str, page: str) -> str:
+    """A work's identifier from what its page is: its address, or, for a page read from a
+    file, its text (two files named index.htm are two works; one page imported twice is one)."""
+    if is_address(location):
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, location)}"
+    digest = hashlib.sha256(page.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'sha256:' + digest)}"
 
 
 def _slug(meta: dict[str, Any], location: str) -> str:
@@ -300,14 +388,19 @@ def _slug(meta: dict[str, Any], location: str) -> str:
     return slug[:70].rsplit("-", 1)[0] if len(slug) > 70 else slug
 
 
-def _markdown_parts(parts: list[Part], index: PageText | None, report: Report, author: str = "", in_book: tuple[str, list[str], bool] | None = None) -> dict[str, str]:
+def write_parts(parts: list[Part], index: PageText | None, report: Report, author: str = "", in_book: tuple[str, list[str], bool] | None = None) -> dict[str, str]:
+    """Each part's Markdown: its title, set once, and its blocks, the headings that are not
+    the text's (the book's repeated furniture, the breadcrumb, the author's name) left out into
+    the ledger (`book.tidy`, `book.chapter_heading`); the contents page's images at the head of
+    the first part when it has no front matter; and its notes, their labels made unique across
+    the work, a note nothing calls kept as an editor's note, a call with no note kept as text."""
     texts = {}
     used: set[str] = set()
-    tidied = {part.file: book.tidy(list(part.text.blocks), author, book.listing(report.left_out, part.file), report.mapped, part.file) for part in parts}
+    tidied = {part.file: book.tidy(list(part.text.blocks), author, report.ledger.leaver(page_name(part.page) if part.html else part.file), report.mapped, part.file) for part in parts}
     shape = book.shape([(p.text.title, tidied[p.file]) for p in parts if p.href], in_book[0], author, in_book[1], in_book[2]) if in_book else None
     for number, part in enumerate(parts, start=1):
         page = part.text
-        heading, blocks = book.chapter_heading(part.title, page.title, tidied[part.file], shape if part.href else None, book.listing(report.left_out, part.file))
+        heading, blocks = book.chapter_heading(part.title, page.title, tidied[part.file], shape if part.href else None, report.ledger.leaver(page_name(part.page) if part.html else part.file))
         blocks = book.unheaded(blocks, report.mapped, part.file)
         if number == 1 and index is not None:
             blocks = [block for block in index.blocks if block.startswith("![")] + blocks
@@ -340,7 +433,8 @@ def _markdown_parts(parts: list[Part], index: PageText | None, report: Report, a
         text = re.sub(r"[ \t]*\x00", "", text)
         text = re.sub(r"[ \t]+(\[\^)", r"\1", text)
         report.mapped.append(f"{part.file}: {_shape(blocks)}, {len(notes)} note(s)")
-        texts[part.file] = text + ("\n\n" + "\n\n".join(re.sub(r"[ \t]+(\[\^)", r"\1", n.replace("\x00", "")) for n in notes) if notes else "") + "\n"
+        written = text + ("\n\n" + "\n\n".join(re.sub(r"[ \t]+(\[\^)", r"\1", n.replace("\x00", "")) for n in notes) if notes else "") + "\n"
+        texts[part.file] = written.replace(BREAK, " ")  # a line break where the format has none (a cell, a heading): a space, never U+0001
     return texts
 
 
@@ -416,7 +510,9 @@ def _size(data: bytes) -> tuple[int | None, int | None]:
         return None, None
 
 
-def _write(into: Path, slug: str, force: bool, meta: dict[str, Any], comments: list[str], texts: dict[str, str], images: list[tuple[Any, Rule]], fetcher: Fetcher, report: Report) -> Imported:
+def write_work(into: Path, slug: str, force: bool, meta: dict[str, Any], comments: list[str], texts: dict[str, str], images: list[tuple[Any, Rule]], fetcher: Fetcher, report: Report) -> Imported:
+    """The work's folder, written atomically: its images fetched, its parts, work.toml and the
+    report; refused (and nothing left behind) unless it loads as a source."""
     with staged(into, slug, force) as stage:
         folder = stage.folder
         _fetch_images(images, folder, fetcher, report, texts)

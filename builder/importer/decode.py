@@ -27,19 +27,24 @@ _WIDE = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"), (b"<\
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False, normalization=None, unescape_html=False, fix_line_breaks=False, explain=False)
 _TEX = re.compile(r"""\\(["'`^~])\{?([A-Za-z])\}?""")
 _COMBINING = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303"}
+# The archive's usual encodings beyond UTF-8: Western European, Cyrillic (two), Arabic,
+# Central European, Chinese (simplified, traditional).
+_USUAL = ("cp1252", "cp1251", "koi8_r", "cp1256", "iso8859_2", "gb18030", "big5")
 MAX_LISTED = 200  # repairs listed one by one in the report; past that, counted
 
 
-def decode(data: bytes, where: str, report: Report) -> str:
+def decode(data: bytes, where: str, report: Report, location: str = "") -> str:
     """The page's text. UTF-8 unless its bytes say otherwise (a BOM, a wide encoding) or it
     declares another encoding its bytes are written in; a byte that is not UTF-8 is read as
-    Windows-1252 where it stands, and every such repair is listed in the report."""
+    Windows-1252 where it stands, and every such repair is listed in the report. A page whose
+    bytes are not UTF-8 at all is read in the encoding they are written in, among the declared
+    one, those of its archive section (`location`, languages.py) and the archive's usual ones."""
     # C0 controls (NUL and the like) go at once, each listed with its line for a human look;
     # C1 controls stay for the mojibake repair, which reads most as the letters they were.
-    return repair_unseen(_text(data, where, report), where, report, keep_c1=True)
+    return repair_unseen(_text(data, where, report, location or where), where, report, keep_c1=True)
 
 
-def _text(data: bytes, where: str, report: Report) -> str:
+def _text(data: bytes, where: str, report: Report, location: str) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _utf8(data[len(bom) :], where, report) if encoding == "utf-8" else _wide(data[len(bom) :], encoding, where, report)
@@ -57,16 +62,53 @@ def _text(data: bytes, where: str, report: Report) -> str:
     except UnicodeDecodeError:
         pass
     web: str | None = _web_encoding(_AS_BROWSERS_READ.get(declared or "", declared or "utf-8"))
+    if web is not None and web.startswith(("utf-16", "utf-32")):
+        return _wide(data, web, where, report)
+    if not _mostly_utf8(data) and (found_text := _detected(data, declared, web, location, where, report)) is not None:
+        return found_text
     if declared and web is None:
         report.guessed.append(f"{where}: {declared!r} is not an encoding of web pages; read as UTF-8, each other byte as Windows-1252")
     if web is None or web.startswith("utf-8"):
         return _utf8(data, where, report, declared=declared in ("utf-8", "utf8"))
-    if web.startswith(("utf-16", "utf-32")):
-        return _wide(data, web, where, report)
     text = data.decode(web, errors="replace")
     if lost := text.count("\ufffd"):
         report.repaired.append(f"{where}: {lost} byte(s) that {web} does not define, shown as U+FFFD")
     return text
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the bytes are UTF-8 but for a few strays (a letter typed in another program):
+    fewer bytes that are not UTF-8 than characters that are, beyond ASCII."""
+    text = data.decode("utf-8", errors="replace")
+    strays = text.count("\ufffd")
+    return sum(1 for char in text if ord(char) > 0x7F) - strays > strays
+
+
+def _detected(data: bytes, declared: str | None, web: str | None, location: str, where: str, report: Report) -> str | None:
+    """The page read in the encoding its bytes are written in (charset-normalizer, among the
+    declared encoding, its section's and the archive's usual ones); the declared one wherever
+    it reads them as well. None if no candidate reads them."""
+    from charset_normalizer import from_bytes
+
+    from .languages import section_encodings
+
+    candidates = list(dict.fromkeys([*([web] if web and not web.startswith("utf") else []), *section_encodings(location), *_USUAL]))
+    matches = from_bytes(data, cp_isolation=candidates, preemptive_behaviour=False)
+    best = matches.best()
+    if best is None:
+        return None
+    chosen = _web_encoding(best.encoding) or best.encoding
+    if chosen == "cp1252" and (web is None or web.startswith("utf")):
+        return None  # read as UTF-8 with each other byte as Windows-1252, the same text, each byte reported
+    if declared is None or web is None:
+        said = f"declares {declared!r}, which is no encoding of web pages" if declared else "declares no encoding"
+        report.guessed.append(f"{where}: {said}, and its bytes are not UTF-8 but {chosen}; read as {chosen}")
+    elif chosen != web:
+        as_declared = next((match for match in matches if (_web_encoding(match.encoding) or match.encoding) == web), None)
+        if as_declared is not None and (str(as_declared) == str(best) or (as_declared.chaos <= best.chaos and as_declared.coherence >= best.coherence)):
+            return str(as_declared)  # what it declares reads its bytes as well
+        report.repaired.append(f"{where}: declares {declared} but its bytes are {chosen}; read as {chosen}")
+    return str(best)
 
 
 def _web_encoding(name: str) -> str | None:

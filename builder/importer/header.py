@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .languages import english_label
 from .report import Report
 
 YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
@@ -30,7 +31,7 @@ class Field:
 
 
 def _key(label: str) -> str:
-    return re.sub(r"[^a-z]+", " ", label.lower()).strip()
+    return re.sub(r"[^a-z]+", " ", english_label(label).lower()).strip()  # another language's label in English (languages.py)
 
 
 _WRITTEN = {"written"}

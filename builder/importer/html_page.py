@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..errors import BuildError
+from ..source.text import MD, plain_text
 from .fetch import is_address, resolve
 from .header import Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
@@ -93,15 +94,18 @@ def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str]
             call.addnext(placeholder)
         else:
             call.getparent().replace(call, placeholder)
-    title, author = page.title(body)  # after the notes: a title may call one
+    title, author = page.title(body, root.findtext(".//title") or "")  # after the notes: a title may call one
     _captions(body, report, location)
     fields += page.credits_at_end(body)
     page.levels = sorted({int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()})
     blocks = page.blocks(body)
     blocks += [f"![{escape(image.alt)}]({image.name})" for image in images_linked]
     if not notes:
+        before = blocks
         blocks, notes = find_written(blocks)
         if notes:
+            heading = before[len(blocks)]
+            report.ledger.leave_out(_short(location), heading.lstrip("# "), "the heading over the notes, its notes now set as notes")
             report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
     return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links, meta_author=meta_author)
 
@@ -180,8 +184,12 @@ def _captions(body: html.HtmlElement, report: Report, location: str) -> None:
             report.mapped.append(f"{_short(location)}: the caption “{words}”, kept with its image")
 
 
-def _short(location: str) -> str:
+def page_name(location: str) -> str:
+    """A page's name in the report and the ledger: its file's name."""
     return urlsplit(location).path.rsplit("/", 1)[-1] or location
+
+
+_short = page_name
 
 
 def _drop(element: etree._Element) -> None:
@@ -208,7 +216,7 @@ def _drop_empty_note_heading(blocks: list[str], report: Report, location: str) -
     kept = []
     for index, block in enumerate(blocks):
         if re.fullmatch(r"#+ (Notes|Footnotes|Endnotes)", block) and all(b.startswith("#") for b in blocks[index + 1 :]):
-            report.left_out.append(f"{_short(location)}: the heading {block.lstrip('# ')!r}, its notes now set as notes")
+            report.ledger.leave_out(_short(location), block.lstrip("# "), "the heading over the notes, its notes now set as notes")
             continue
         kept.append(block)
     return kept
@@ -226,6 +234,7 @@ class _Converter:
         self.images: list[Image] = []
         self.links: dict[str, str] = {}
         self.levels: list[int] = []
+        self.page = _short(location)
 
     # -- the page's furniture --------------------------------------------------------------
 
@@ -251,8 +260,9 @@ class _Converter:
             text = spaces("".join(_text(e) for e in line)).strip()
             links = [(" ".join(a.text_content().split()), resolve(self.location, a.get("href")) if is_address(self.location) else a.get("href")) for e in line if isinstance(e, html.HtmlElement) for a in ([e] if e.tag == "a" else e.iter("a")) if a.get("href")]
             if (readme := re.search(r"\s*•\s*README\s*$|\s*README\s*$", text)):
-                self.report.left_out.append(f"{_short(self.location)}: link label in the header: {readme.group().strip()!r}")
+                self.report.ledger.leave_out(self.page, readme.group(), "link label in the header")
                 text = text[: readme.start()]
+            self.report.ledger.move(self.page, text, "header field, mapped to work.toml")
             if label_span is not None:
                 written = " ".join(label_span.text_content().split())
                 value = text.removeprefix(written).strip()
@@ -271,11 +281,13 @@ class _Converter:
         for block in body.iter("p", "div", "td"):
             if _classes(block) & {"info", "information"} and (fields := info_fields(" ".join(block.text_content().split()))):
                 self.report.mapped.append(f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, read as {', '.join(f.label for f in fields)}")
+                self.report.ledger.move(self.page, shown_text(block), "the header line, mapped to work.toml")
                 _drop(block)
                 return fields
             if block.find(".//p") is None and block.find(".//td") is None and (fields := fact_lines([spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)])):
                 self.report.mapped.append(f"{_short(self.location)}: a box of publication facts, read as the header ({', '.join(f.label for f in fields)})")
                 box = next((a for a in block.iterancestors() if a.tag == "table"), block) if block.tag == "td" else block
+                self.report.ledger.move(self.page, shown_text(box), "a box of publication facts, mapped to work.toml")
                 _drop(box)
                 return fields
         return []
@@ -291,25 +303,32 @@ class _Converter:
                     match = CREDIT_LINE.match(line)
                     assert match
                     fields.append(Field(match.group(1), match.group(2).strip()))
+                    self.report.ledger.move(self.page, line, "credit line, mapped to work.toml")
                 self.report.guessed.append(f"{_short(self.location)}: no header block; credits read from the end of the page: {' / '.join(lines)!r}")
                 _drop(block)
         return fields
 
-    def title(self, body: html.HtmlElement) -> tuple[str, str | None]:
+    def title(self, body: html.HtmlElement, fallback: str = "") -> tuple[str, str | None]:
+        """The page's title (its `h3.title`, else its highest heading with words) and the
+        author's line above it; with no heading, the page's <title>."""
         author = None
         heading = body.find(".//h3[@class='title']")
+        if heading is not None and not _worded(heading):
+            heading = None
         if heading is not None:
             before = heading.getprevious()
             if before is not None and before.tag in ("h1", "h2") and len(before.text_content().split()) <= 5:
                 author = " ".join(before.text_content().split())
                 self.report.mapped.append(f"author {author!r}, from the line above the title")
+                self.report.ledger.move(self.page, author, "the author's line above the title, mapped to work.toml")
                 _drop(before)
         else:
-            headings = [h for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()]
+            headings = [h for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if _worded(h)]
             heading = min(headings, key=lambda h: int(h.tag[1]), default=None)
         if heading is None:
-            self.report.check.append(f"{_short(self.location)}: no heading; the title is the page's <title>")
-            return "Untitled", author
+            fallback = " ".join(fallback.split())
+            self.report.check.append(f"{_short(self.location)}: no heading with words; the title is " + (f"the page's <title>, {fallback!r}" if fallback else "“Untitled”"))
+            return escape(fallback) or "Untitled", author
         title = spaces(self.inline(heading).replace(BREAK, " ")).strip()
         _drop_keep_tail(heading)
         return title, author
@@ -321,14 +340,13 @@ class _Converter:
             classes = _classes(element)
             text = element.text_content()
             if (element.tag == "p" and "title" in classes) or classes & _DEBRIS_CLASSES or element.tag == "hr":
-                if text.strip():
-                    self.report.left_out.append(f"{_short(self.location)}: navigation or page furniture: {' '.join(text.split())!r}")
+                self.report.ledger.leave_out(self.page, shown_text(element), "navigation or page furniture")
                 (_drop_keep_tail if element.tag == "hr" else _drop)(element)
             elif element.tag == "a" and _DEBRIS_LABELS.match(text):
-                self.report.left_out.append(f"{_short(self.location)}: link label {text.strip()!r}")
+                self.report.ledger.leave_out(self.page, text, "link label")
                 _drop_keep_tail(element)
             elif element.tag == "p" and _is_anchor_list(element):
-                self.report.left_out.append(f"{_short(self.location)}: the page's own contents list: {' '.join(element.text_content().split())!r}")
+                self.report.ledger.leave_out(self.page, shown_text(element), "the page's own contents list")
                 _drop(element)
         # Leftover separators of dropped links: a bullet or bar alone at a paragraph's end.
         for element in body.iter("p"):
@@ -342,9 +360,9 @@ class _Converter:
         pending: list[str] = []  # loose inline content between blocks
 
         def flush() -> None:
-            text = spaces("".join(pending)).strip()
-            if text:
-                out.append(escape_line_start(text))
+            text = spaces("".join(pending)).strip(" " + BREAK)
+            if text.strip():
+                out.append(_hard_breaks(text))
             pending.clear()
 
         if element.text:
@@ -372,8 +390,13 @@ class _Converter:
             elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 flush()
                 text = spaces(self.inline(child).replace(BREAK, " ")).strip()
-                if text:
+                if text and has_words(text):
                     out.append(f"{'#' * self._level(int(tag[1]))} {text}")
+                elif text:  # an image or a call alone: kept, as a paragraph
+                    out.append(escape_line_start(text))
+                    self.report.check.append(f"{self.page}, line {child.sourceline}: a heading with no words ({' '.join(child.text_content().split()) or 'an image'}); set as a paragraph")
+                else:
+                    self.report.left_out.append(f"{self.page}, line {child.sourceline}: an empty heading <{tag}>, dropped")
             elif tag in ("ul", "ol"):
                 flush()
                 out.append(self.list(child))
@@ -410,8 +433,7 @@ class _Converter:
         if "{lang=" not in text and _GREEK.search(text):
             text = _GREEK.sub(lambda m: f"[{m.group(0)}]{{lang={'grc' if re.search(r'[ἀ-῿]', m.group(0)) else 'el'}}}", text)
             self.report.guessed.append(f"{_short(self.location)}: Greek passages marked as Greek (lang grc or el), for the typeface and for screen readers")
-        lines = [escape_line_start(line.strip()) for line in text.split(BREAK)]
-        text = "\\\n".join(line for line in lines if line)
+        text = _hard_breaks(text)
         return f"{{.{kind}}}\n{text}" if kind else text
 
     def note_block(self, element: html.HtmlElement) -> str:
@@ -440,6 +462,8 @@ class _Converter:
                 _drop_keep_tail(table)
             beside = [spaces(self.inline(cell).replace(BREAK, " ")).strip() for cell in element.iter("td", "th")]
             return "\n\n".join([*inner, *(escape_line_start(text) for text in beside if text)])
+        caption = next((c for c in element if c.tag == "caption"), None)
+        title = spaces(self.inline(caption).replace(BREAK, " ")).strip() if caption is not None else ""
         rows = []
         head = False
         for row in element.iter("tr"):
@@ -454,13 +478,14 @@ class _Converter:
                 rows.append(cells)
                 head = head or (len(rows) == 1 and all(c.tag == "th" for c in row if c.tag in ("td", "th")))
         if not rows:
-            return ""
+            return escape_line_start(title)
         width = max(len(r) for r in rows)
         rows = [r + [""] * (width - len(r)) for r in rows]
         lines = [rows[0]] if head else [[""] * width]
         lines.append(["---"] * width)
         lines += rows[1:] if head else rows
-        return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+        table = "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+        return f"{escape_line_start(title)}\n\n{table}" if title else table  # its caption, a paragraph above it
 
     def img(self, element: html.HtmlElement) -> str:
         src = element.get("src") or ""
@@ -511,6 +536,8 @@ class _Converter:
             return f"{lead}*{stripped}*{trail}{tail}"
         if tag in ("strong", "b"):
             return f"{lead}**{stripped}**{trail}{tail}"
+        if tag in ("sup", "sub") and re.search(f"[\n{BREAK}]|\\]\\{{", stripped):
+            return inner + tail  # blocks, lines or a language inside: the words, set on the line
         if tag == "sup":
             if MARKER.match(child.text_content()) and not _is_ordinal(child):
                 return inner + tail  # a note's call, linked or not: its number, not a superscript
@@ -523,9 +550,29 @@ class _Converter:
             if target and target in self.chapters and ":" not in target:
                 return f"{lead}[{stripped}](#{self.chapters[target]}){trail}{tail}"
             return inner + tail
-        if tag == "span" and (lang := child.get("lang")):
+        # Not round "^…" ("[^" reads as a note's call) nor round a line break (a span is one line).
+        if tag == "span" and (lang := child.get("lang")) and not stripped.startswith("^") and not re.search(f"[\n{BREAK}]", stripped):
             return f"{lead}[{stripped}]{{lang={lang}}}{trail}{tail}"
         return inner + tail
+
+
+def _hard_breaks(text: str) -> str:
+    """A block's lines, each a line of the source joined by the format's hard line break (a
+    backslash at a line's end): a line break of the page, never a control character."""
+    lines = [escape_line_start(line.strip()) for line in text.split(BREAK)]
+    return "\\\n".join(line for line in lines if line)
+
+
+def has_words(text: str) -> bool:
+    """Whether a heading's Markdown has words a reader sees (not only a note's call or an
+    image), as the source format reads them: a heading without them is refused (S011)."""
+    inline = MD.parseInline(re.sub(r"\x00\[\^[^\]]+\]", "", text).replace(BREAK, " "), {})
+    return bool(inline and plain_text(inline[0]).strip())
+
+
+def _worded(heading: html.HtmlElement) -> bool:
+    """Whether a heading has words besides a note's number."""
+    return bool(re.search(r"[^\W_]", re.sub(r"\[\d{1,3}[a-z]?\]|\(\d{1,3}\)", "", heading.text_content())))
 
 
 def _no_spaces(text: str) -> str:
@@ -560,6 +607,22 @@ def _outside_links(element: html.HtmlElement) -> str:
         else:
             inside -= is_link
             if not inside and node is not element and node.tail:
+                pieces.append(node.tail)
+    return "".join(pieces)
+
+
+def shown_text(element: html.HtmlElement) -> str:
+    """An element's text as a reader sees it: words apart where a line or a block breaks."""
+    pieces: list[str] = []
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        apart = isinstance(node.tag, str) and (node.tag in _BLOCK_TAGS or node.tag in ("br", "li", "td", "th", "tr", "dd", "dt", "sup", "sub", "img"))
+        if event == "start":
+            pieces.append(" " if apart else "")
+            if isinstance(node.tag, str) and node.text:
+                pieces.append(node.text)
+        else:
+            pieces.append(" " if apart else "")
+            if node is not element and node.tail:
                 pieces.append(node.tail)
     return "".join(pieces)
 

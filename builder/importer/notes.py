@@ -46,9 +46,25 @@ def _outer(element: html.HtmlElement) -> html.HtmlElement:
 
 
 def find_linked(root: html.HtmlElement) -> FoundNotes:
+    """A page's linked notes, in four steps: each call paired with the note its link names
+    (`_pair_calls`); a note nothing calls whose number links back to an anchor in the text,
+    called there (`_call_at_back_links`); each note run on over the blocks after it that start
+    no note of their own (`_run_on`); and a note still uncalled whose number links back to an
+    anchor outside every note, called at that anchor (`_call_at_anchors`)."""
     found = FoundNotes()
     anchors = {a.get("name") or a.get("id"): a for a in root.iter() if isinstance(a.tag, str) and (a.get("name") or a.get("id"))}
-    claimed: set[int] = set()
+    claimed: set[int] = set()  # the blocks that are a note's
+    _pair_calls(root, anchors, found, claimed)
+    _call_at_back_links(root, anchors, found, claimed)
+    _run_on(root, found)
+    _call_at_anchors(anchors, found)
+    return found
+
+
+def _pair_calls(root: html.HtmlElement, anchors: dict[str | None, html.HtmlElement], found: FoundNotes, claimed: set[int]) -> None:
+    """Each link whose words are a note's number ("[1]", "(2)", "3.") and whose target is a
+    block of the page starting with a number: a call and its note. A link to another page, to
+    no anchor, or a second call to one note is kept as text and named in `found.dangling`."""
     called: set[str] = set()
     for link in root.iter("a"):
         href = link.get("href") or ""
@@ -84,16 +100,22 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
         found.calls[label] = _outer(link)
         found.markers[label] = _outer(marker)
         found.notes[label] = [block]
-    # A note nothing calls whose number links back to an anchor in the text: its call stands
-    # at that anchor.
+
+
+def _call_at_back_links(root: html.HtmlElement, anchors: dict[str | None, html.HtmlElement], found: FoundNotes, claimed: set[int]) -> None:
+    """A note nothing calls whose number links back to an anchor in the text: its call
+    stands at that anchor."""
     for link in root.iter("a"):
         if (seeded := _called_by_anchor(link, anchors, found, claimed)) is not None:
             label, anchor, block = seeded
             claimed.add(id(block))
             found.calls[label], found.markers[label], found.notes[label] = anchor, _outer(link), [block]
-    # A note runs on over the blocks after it that start no note of their own; a block that
-    # starts with a number of its own, called from nowhere, is a note nothing calls.
-    # Notes placed before the text run on only over blocks of their own class.
+
+
+def _run_on(root: html.HtmlElement, found: FoundNotes) -> None:
+    """A note runs on over the blocks after it that start no note of their own; a block
+    that starts with a number of its own, called from nowhere, is a note nothing calls.
+    Notes placed before the text run on only over blocks of their own class."""
     starts = {id(blocks[0]) for blocks in found.notes.values()}
     order = {id(element): number for number, element in enumerate(root.iter())}
     last_call = max((order[id(call)] for call in found.calls.values()), default=0)
@@ -118,13 +140,16 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
             else:
                 current.append(following)
             following = following.getnext()
+
+
+def _call_at_anchors(anchors: dict[str | None, html.HtmlElement], found: FoundNotes) -> None:
+    """A note still uncalled whose number links to an anchor outside every note: called there."""
+    note_blocks = {id(block) for blocks in found.notes.values() for block in blocks}
     for label, marker in found.markers.items():
         if label not in found.calls and marker.tag == "a":
             anchor = anchors.get((marker.get("href") or "#")[1:])
-            note_blocks = {id(block) for blocks in found.notes.values() for block in blocks}
             if anchor is not None and not any(id(a) in note_blocks for a in anchor.iterancestors()) and id(anchor) not in note_blocks:
                 found.calls[label] = anchor
-    return found
 
 
 def _note_block(target: html.HtmlElement) -> html.HtmlElement | None:
@@ -183,13 +208,20 @@ NOTES_HEADING = re.compile(r"^#+ (Notes|Footnotes|Endnotes)$")
 
 def find_written(blocks: list[str]) -> tuple[list[str], dict[str, str]]:
     """Notes written out at the end of the page without links, and the "[1]" calls that
-    answer them; a bracketed number no note answers stays as it is."""
-    start = next((i for i, block in enumerate(blocks) if NOTES_HEADING.match(block)), None)
-    if start is None:
-        return blocks, {}
+    answer them; a bracketed number no note answers stays as it is. The notes section is the
+    last "Notes" heading with only notes after it (an earlier one may head text)."""
+    for start in reversed([i for i, block in enumerate(blocks) if NOTES_HEADING.match(block)]):
+        if notes := _written_notes(blocks[start + 1 :]):
+            body = [_WRITTEN_CALL.sub(lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes else m.group(0), block) for block in blocks[:start]]
+            return body, notes
+    return blocks, {}
+
+
+def _written_notes(blocks: list[str]) -> dict[str, str]:
+    """The notes of a section's blocks, or none if a block is neither a note nor its sequel."""
     notes: dict[str, str] = {}
     current: str | None = None
-    for block in blocks[start + 1 :]:
+    for block in blocks:
         if match := _WRITTEN_NOTE.match(block):
             current = next(g for g in match.groups()[:5] if g)
             current = "note" if current == "Note" else current
@@ -197,8 +229,5 @@ def find_written(blocks: list[str]) -> tuple[list[str], dict[str, str]]:
         elif current is not None and not block.startswith("#"):
             notes[current] += "\n\n    " + block
         else:
-            return blocks, {}  # not a notes section after all
-    if not notes:
-        return blocks, {}
-    body = [_WRITTEN_CALL.sub(lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes else m.group(0), block) for block in blocks[:start]]
-    return body, notes
+            return {}  # not a notes section after all
+    return notes

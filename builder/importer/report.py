@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .ledger import Ledger
+
 REPORT_FILE = "import-report.md"
 
 
@@ -16,6 +18,7 @@ class Report:
     guessed: list[str] = field(default_factory=list)
     left_out: list[str] = field(default_factory=list)
     check: list[str] = field(default_factory=list)  # needs a human look
+    ledger: Ledger = field(default_factory=Ledger)  # the runs of the pages left out or moved
 
     def text(self, slug: str) -> str:
         lines = [f"# Import report: {slug}", ""]
@@ -25,7 +28,7 @@ class Report:
             ("Mapped", self.mapped),
             ("Repaired", self.repaired),
             ("Guessed", self.guessed),
-            ("Left out", self.left_out),
+            ("Left out", [*self.ledger.left_out(), *self.left_out]),
         ):
             lines += [f"## {title}", ""]
             lines += [f"- {item}" for item in dict.fromkeys(items)] if items else ["- nothing"]

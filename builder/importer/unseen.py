@@ -52,3 +52,26 @@ def repair_unseen(text: str, where: str, report: Report, *, keep_c1: bool = Fals
     if len(items) > SHOWN:
         report.check.append(f"{where}: {len(items) - SHOWN} more lines with characters no reader can see, repaired the same way")
     return repaired
+
+
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def unseen_references(page: str) -> str:
+    """An HTML page with each numeric reference to a character no reader can see (`&#xE000;`,
+    `&#1;`) written as that character, so that `repair_unseen` repairs it where it stands, as
+    it does one written as itself; a reference to a C1 control is the Windows-1252 character
+    browsers show for it (`&#150;` is "–", as the HTML standard says)."""
+
+    def literal(match: re.Match[str]) -> str:
+        point = int(match.group(1), 16) if match.group(1) else int(match.group(2))
+        if 0x80 <= point <= 0x9F:
+            shown = bytes([point]).decode("cp1252", errors="replace")
+            return shown if shown != "\ufffd" else chr(point)
+        if point > 0x10FFFF or 0xD800 <= point <= 0xDFFF:
+            return "\ufffd"  # as browsers show it
+        char = chr(point)
+        unseen = (CONTROL.fullmatch(char) is not None and char not in "\t\n\r") or unicodedata.category(char) in _UNSEEN
+        return char if unseen else match.group()
+
+    return _REFERENCE.sub(literal, page)

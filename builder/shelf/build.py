@@ -60,8 +60,11 @@ def build_shelf(
             events.cleaned(stale)
         current = manifest.read_manifest(dist) if dist.is_dir() else None
         todo = []
-        keys = shelf_keys(report.works)  # several at once: each waits on git and the disk
+        failed = {failure.folder for failure in report.failures}  # found before the build: not built, the others are
+        keys = shelf_keys([folder for folder in report.works if folder not in failed])  # several at once: each waits on git and the disk
         for folder in report.works:
+            if folder in failed:
+                continue
             key = keys[folder].key
             if not force and key and _up_to_date(dist, current, folder.name, key, chosen):
                 report.up_to_date.append(folder.name)

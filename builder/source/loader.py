@@ -79,16 +79,18 @@ def _size(path: Path) -> int:
         return 0
 
 
-def check_distinct(folders: list[Path], others: list[Path]) -> None:
+def check_distinct(folders: list[Path], others: list[Path]) -> list[tuple[Path, SourceError]]:
     """Refuse two works of one command with one slug (their files would overwrite each other
-    in dist/), and two works, among these and `others` (the rest of source/), with one
-    identifier (readers and stores take them for one book)."""
+    in dist/); and return each work that has the identifier of a work before it, among these
+    and `others` (the rest of source/), with its error (readers and stores take two such for
+    one book): that work fails, and the others build."""
     slugs: dict[str, Path] = {}
     for folder in folders:
         if folder.name in slugs and slugs[folder.name] != folder:
             raise SourceError(shown_path(folder), f"another work in this command has the slug {folder.name!r}: {shown_path(slugs[folder.name])}", hint="build them separately, into different --out folders, or rename one folder", code="S044")
         slugs[folder.name] = folder
     identifiers: dict[str, Path] = {}
+    clashes: list[tuple[Path, SourceError]] = []
     for folder in dict.fromkeys([*folders, *others]):
         toml = folder / "work.toml"
         try:
@@ -97,5 +99,7 @@ def check_distinct(folders: list[Path], others: list[Path]) -> None:
             continue  # its own build reports what is wrong with it
         if identifier in identifiers:
             first = identifiers[identifier] / "work.toml"
-            raise SourceError(shown_path(toml), f"identifier {identifier!r} is also the identifier of {shown_path(first)}", line=key_line(toml.read_text(encoding="utf-8-sig"), ("identifier",)), hint="give each work its own identifier (urn:uuid: with a new UUID)", code="S043")
+            clashes.append((folder, SourceError(shown_path(toml), f"identifier {identifier!r} is also the identifier of {shown_path(first)}", line=key_line(toml.read_text(encoding="utf-8-sig"), ("identifier",)), hint="give each work its own identifier (urn:uuid: with a new UUID)", code="S043")))
+            continue
         identifiers[identifier] = folder
+    return [(folder, error) for folder, error in clashes if folder in folders]

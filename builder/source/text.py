@@ -22,6 +22,7 @@ from mdit_py_plugins.superscript import superscript_plugin
 from ..errors import SourceError
 from ..paths import shown_path
 from .images import check_image
+from .line_joins import join_wide_lines
 from .model import Note, Part, Section
 from .sourcefile import read_source
 
@@ -73,6 +74,7 @@ def _markdown() -> MarkdownIt:
     md.use(sub_plugin)  # H~2~O
     md.use(superscript_plugin)  # 2^nd^
     md.inline.ruler.before("text", "page_break", _page_break)
+    md.core.ruler.push("join_wide_lines", join_wide_lines)  # no space where a Chinese or Japanese line breaks
     return md
 
 

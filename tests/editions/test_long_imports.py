@@ -22,7 +22,8 @@ from builder.importer.assemble import import_work
 from builder.importer.fetch import Fetcher
 from builder.source.loader import load_work
 from tests.conftest import CORPUS
-from tests.editions.test_parallel_pdf import _links, _outline
+from tests.support.pdf_navigation import links as _links
+from tests.support.pdf_navigation import outline as _outline
 
 WORDS = ["the", "of", "labour", "value", "commodity", "money", "production", "workers", "wage", "price", "market", "society", "history", "class", "struggle", "means", "form", "exchange", "use"]
 

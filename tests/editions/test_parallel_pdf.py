@@ -11,7 +11,6 @@ import shutil
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import lxml.html
 import pikepdf
@@ -26,6 +25,8 @@ from builder.editions.pdf import write_pdf
 from builder.errors import BuildError
 from builder.source.loader import load_work
 from builder.source.model import Work
+from tests.support.pdf_navigation import links as _links
+from tests.support.pdf_navigation import outline as _outline
 
 LETTER = Path(__file__).resolve().parents[2] / "source" / "lenin-1912-letter-to-huysmans"
 SENTENCE = "The workers of every country read this line, and the next, in the order it was set."
@@ -61,34 +62,6 @@ def _book(folder: Path, lengths: list[int]) -> Path:
 def _pages(data: bytes) -> tuple[str, ...]:
     """Each page's text, extracted once per PDF (the tests compare the same three PDFs)."""
     return tuple(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
-
-
-def _outline(data: bytes) -> list[tuple[int, str, int | None]]:
-    reader = PdfReader(io.BytesIO(data))
-    found: list[tuple[int, str, int | None]] = []
-
-    def walk(items: list, depth: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                found.append((depth, str(item.title), reader.get_destination_page_number(item)))
-
-    walk(reader.outline, 0)
-    return found
-
-
-def _links(data: bytes) -> list[tuple[int, str, int]]:
-    """Each link as (page, destination name, page it leads to)."""
-    pdf = pikepdf.open(io.BytesIO(data))
-    names = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())
-    page_of: dict[Any, int] = {page.objgen: number for number, page in enumerate(pdf.pages)}
-    return [
-        (number, str(annotation.Dest), page_of[names[str(annotation.Dest)][0].objgen])
-        for number, page in enumerate(pdf.pages)
-        for annotation in page.get("/Annots", [])
-        if "/Dest" in annotation
-    ]
 
 
 def _structure(data: bytes) -> list[str]:

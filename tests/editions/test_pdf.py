@@ -168,10 +168,10 @@ def test_contents_page_for_a_work_in_parts(work_copy: Path, tmp_path: Path) -> N
 
 def test_characters_the_typefaces_lack_fail_the_build(work_copy: Path, tmp_path: Path) -> None:
     text = work_copy / "text.md"
-    text.write_text(text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full ✓ 漢."), encoding="utf-8")
+    text.write_text(text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full ✓ Ꭰ."), encoding="utf-8")
     result = run_cli("build", str(work_copy), "--format", "pdf", "--out", str(tmp_path))
     assert result.returncode == 1
-    assert "[P003]" in result.stderr and "漢 (U+6F22)" in result.stderr
+    assert "[P003]" in result.stderr and "Ꭰ (U+13A0)" in result.stderr
     assert not (tmp_path / f"{SLUG}.pdf").exists()
 
 

@@ -6,5 +6,6 @@
   their size or height);
 - `source_edits`: a source file changed in place, and the line a fragment is on;
 - `generated`: hypothesis strategies for generated sources;
-- `shelf_project`: a copy of the project with a few small works, and a release folder's invariants.
+- `shelf_project`: a copy of the project with a few small works, and a release folder's invariants;
+- `scripts`: one short work in each script the archive publishes in (tests/test_scripts.py).
 """

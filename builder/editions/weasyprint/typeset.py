@@ -14,6 +14,7 @@ from weasyprint.urls import FatalURLFetchingError
 from ...errors import BuildError
 from ...paths import BUILTIN_STYLES
 from ...source.model import Work
+from .actual_text import apply as give_complex_scripts_their_text
 from .fetcher import SandboxedFetcher
 from .footnotes import apply as keep_footnotes_on_their_page
 from .note_split import apply as let_long_notes_run_on
@@ -56,6 +57,7 @@ def layout(html: str, work: Work, what: str, **options: Any) -> Document:
 
 
 def write(document: Document, work: Work, what: str, **options: Any) -> bytes:
+    give_complex_scripts_their_text()  # the text is drawn as the PDF is written
     with _weasyprint(work, what):
         return document.write_pdf(**options)
 

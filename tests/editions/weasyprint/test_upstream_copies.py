@@ -12,10 +12,10 @@ from types import ModuleType
 
 import pytest
 
-from builder.editions.weasyprint import footnotes, note_split, pdfa_ua
+from builder.editions.weasyprint import actual_text, footnotes, note_split, pdfa_ua
 from builder.editions.weasyprint.upstream_source import original, resolve
 
-GUARDED = {"footnotes": footnotes, "note_split": note_split, "pdfa_ua": pdfa_ua}
+GUARDED = {"actual_text": actual_text, "footnotes": footnotes, "note_split": note_split, "pdfa_ua": pdfa_ua}
 _BEGIN = re.compile(r"^\s*# PATCH begin\b")
 _END = re.compile(r"^\s*# PATCH end\s*$")
 PATCH = "<PATCH>"  # stands for one marked block
