@@ -51,7 +51,7 @@ def floor(html_file: Path, folder: Path) -> None:
     """WeasyPrint alone on our final HTML, as lean a process as can be: the floor of section A."""
     from weasyprint import HTML
 
-    from builder.editions.weasyprint.fetcher import SandboxedFetcher
+    from builder.editions.weasyprint.sandbox import SandboxedFetcher
     from builder.paths import BUILTIN_STYLES as STYLES
 
     HTML(string=html_file.read_text(encoding="utf-8"), base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(folder)).write_pdf(pdf_variant="pdf/ua-1")
@@ -74,7 +74,7 @@ def run_case(case: str, folder: Path) -> dict[str, float]:
     from builder.editions.kinds import KINDS
     from builder.editions.pdf import write_pdf
     from builder.editions.templates import render_page
-    from builder.editions.weasyprint.fetcher import SandboxedFetcher
+    from builder.editions.weasyprint.sandbox import SandboxedFetcher
     from builder.paths import BUILTIN_STYLES as STYLES
     from builder.source.loader import load_work
 
