@@ -245,8 +245,8 @@ def import_(
 ) -> None:
     """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
     from .importer.assemble import import_work
-    from .importer.bounds import limits_from
     from .importer.fetch import Fetcher
+    from .importer.limits import limits_from
 
     if book and page:
         raise BuildError("folio import", "--book and --page ask for opposite things", hint="give one of them, or neither to let the import tell from the page", code="I032")

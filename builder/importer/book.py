@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree, html
 
-from .bounds import LIMITS
 from .header import Field, is_label
+from .limits import LIMITS
 from .markdown import escape, escape_line_start
 from .report import Report
 

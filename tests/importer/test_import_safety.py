@@ -29,9 +29,9 @@ from PIL import Image
 from builder.errors import BuildError
 from builder.importer import book
 from builder.importer.assemble import import_work
-from builder.importer.bounds import Limits
 from builder.importer.decode import decode
 from builder.importer.fetch import Fetcher
+from builder.importer.limits import Limits
 from builder.importer.report import Report
 from builder.importer.work_folder import check_slug
 from builder.source.svg import svg_problem
