@@ -44,7 +44,10 @@ _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "
 
 
 @dataclass
-class Part:
+class ImportedPart:
+    """A page read for the work (a chapter, the front matter, or the whole text), before it is
+    written as one Markdown part; the source's own `Part` is builder/source/model.py's."""
+
     file: str
     text: PageText
     title: str | None = None  # the contents page's words, for a chapter
@@ -132,14 +135,14 @@ def _single_page_notices(location: str, found: book.Links | None) -> list[str]:
     return []
 
 
-def read_pages(locations: list[str], first: str, fetcher: Fetcher, report: ImportReport) -> list[Part]:
+def read_pages(locations: list[str], first: str, fetcher: Fetcher, report: ImportReport) -> list[ImportedPart]:
     """Pages given one by one: each a part, in the order given (`first` is the first, read)."""
     parts = []
     for location in locations:
         source = first if location == locations[0] else read_page(location, fetcher, report)
         report.source.append(location)
         page = parse_text(source, report, _short(location)) if _is_text(location) else parse_page(source, location, report)
-        parts.append(Part(_part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source))
+        parts.append(ImportedPart(_part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source))
     return parts
 
 
@@ -149,7 +152,7 @@ def parse_page(text: str, location: str, report: ImportReport, chapters: dict[st
     return _parsed(partial(parse, text, location, report, chapters=chapters), location)
 
 
-def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, report: ImportReport) -> tuple[PageText, list[Part], bool, Part | None]:
+def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, report: ImportReport) -> tuple[PageText, list[ImportedPart], bool, ImportedPart | None]:
     """The contents page, read; the book's parts, each page fetched once, its own front
     matter first if it has any; and whether the parts are separate works (a volume). A page
     that cannot be had or read is named in the report, and the rest of the book imports."""
@@ -183,14 +186,14 @@ def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, re
     front = None
     if own:
         blocks = [block for block in index.blocks if block.startswith("![") and block not in front_page.blocks] + front_page.blocks
-        front = Part("front.md", replace(front_page, blocks=blocks, images=index.images), page=location, html=front_html)
+        front = ImportedPart("front.md", replace(front_page, blocks=blocks, images=index.images), page=location, html=front_html)
         report.mapped.append(f"the contents page's own text ({sum(len(b.split()) for b in own)} words), set as the book's front matter in front.md")
     start = 2 if front else 1
     ids = {chapter.href: f"part-{number}" for number, (chapter, *_) in enumerate(kept, start=start)}
     parts = [front] if front else []
     for chapter, where, text, _ in kept:
         report.source.append(where)
-        parts.append(Part(_part_file(chapter.href, 2), parse_page(text, where, report, chapters=ids), chapter.label, chapter.href, where, text))
+        parts.append(ImportedPart(_part_file(chapter.href, 2), parse_page(text, where, report, chapters=ids), chapter.label, chapter.href, where, text))
     if front:
         index = replace(index, images=[])  # the front matter holds them
     return index, parts, collection, front
@@ -234,7 +237,7 @@ def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetche
     return served
 
 
-def audit_parts(parts: list[Part], texts: dict[str, str], report: ImportReport) -> dict[str, str]:
+def audit_parts(parts: list[ImportedPart], texts: dict[str, str], report: ImportReport) -> dict[str, str]:
     """Each part read from HTML audited against its page (`audit.audit`, against the part's
     Markdown and the ledger of what the mapping left out or moved): a run of the page's words
     found in neither is kept verbatim where it stood (`kept.reinstate`) and named under "Needs
@@ -259,7 +262,7 @@ def audit_parts(parts: list[Part], texts: dict[str, str], report: ImportReport) 
     return out
 
 
-def _part_provenance(parts: list[Part], meta: dict[str, Any], collection: bool, report: ImportReport) -> list[str]:
+def _part_provenance(parts: list[ImportedPart], meta: dict[str, Any], collection: bool, report: ImportReport) -> list[str]:
     """Each part's own header: in a volume, its provenance, printed at the head of the part;
     in a book, a chapter's own source kept the same way, and its transcribers and the like
     joined to the book's credits. Returns the lines that fit no key."""
@@ -332,7 +335,7 @@ def _parsed(read: Callable[[], T], location: str) -> T:
         raise BuildError(location, f"the page cannot be read as HTML ({str(error)[:80]})", hint="check that the address or the file is an HTML page", code="I066") from None
 
 
-def map_metadata(head: PageText, parts: list[Part], location: str, page: str, report: ImportReport) -> tuple[dict[str, Any], list[str]]:
+def map_metadata(head: PageText, parts: list[ImportedPart], location: str, page: str, report: ImportReport) -> tuple[dict[str, Any], list[str]]:
     """work.toml's keys from the page's header (the contents page's, for a book), title and
     author; its identifier from what the page is: its address, or, read from a file, its
     content (`page`, the text read). Returns the keys and the header lines that fit none."""
@@ -388,7 +391,7 @@ def _slug(meta: dict[str, Any], location: str) -> str:
     return slug[:70].rsplit("-", 1)[0] if len(slug) > 70 else slug
 
 
-def write_parts(parts: list[Part], index: PageText | None, report: ImportReport, author: str = "", in_book: tuple[str, list[str], bool] | None = None) -> dict[str, str]:
+def write_parts(parts: list[ImportedPart], index: PageText | None, report: ImportReport, author: str = "", in_book: tuple[str, list[str], bool] | None = None) -> dict[str, str]:
     """Each part's Markdown: its title, set once, and its blocks, the headings that are not
     the text's (the book's repeated furniture, the breadcrumb, the author's name) left out into
     the ledger (`book.tidy`, `book.chapter_heading`); the contents page's images at the head of

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from builder.importer import assemble, html_page
 from builder.importer.assemble import (
-    Part,
+    ImportedPart,
     audit_parts,
     find_book,
     identifier,
@@ -294,7 +294,7 @@ def test_map_metadata_names_the_work_from_its_page(tmp_path: Path) -> None:
 def test_write_parts_numbers_notes_and_keeps_uncalled_ones() -> None:
     report = ImportReport()
     page = parse_page("<h1>T</h1><p>a<a href='#n1' name='c1'>[1]</a></p><p><a name='n1' href='#c1'>[1]</a> the note</p><p><a name='n2' href='#z'>[2]</a> uncalled</p>", "t.html", report)
-    texts = write_parts([Part("text.md", page)], None, report)
+    texts = write_parts([ImportedPart("text.md", page)], None, report)
     assert texts == {"text.md": "# T\n\na[^1]\n\n[^1]: the note\n\n[^editor-2]: uncalled\n"}
 
 
@@ -302,7 +302,7 @@ def test_audit_parts_keeps_a_lost_run_and_a_second_audit_finds_nothing() -> None
     report = ImportReport()
     html = "<h1>T</h1><p>alpha beta</p><p>gamma delta</p><div>navigation words</div>"
     report.ledger.leave_out("t.html", "navigation words", "navigation")
-    texts = audit_parts([Part("text.md", parse_page("<h1>T</h1>", "t.html", ImportReport()), page="t.html", html=html)], {"text.md": "# T\n\nalpha beta\n"}, report)
+    texts = audit_parts([ImportedPart("text.md", parse_page("<h1>T</h1>", "t.html", ImportReport()), page="t.html", html=html)], {"text.md": "# T\n\nalpha beta\n"}, report)
     assert texts["text.md"] == "# T\n\nalpha beta\n\ngamma delta\n"
     assert report.check == ["t.html: “gamma delta” (paragraph, block 3 of the page, line 1): the importer could not place it; kept as a paragraph where it stood"]
 
