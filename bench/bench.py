@@ -197,7 +197,7 @@ def section_a(rounds: int, scratch: Path) -> list[str]:
     return rows
 
 
-def section_b(rounds: int, scratch: Path) -> list[str]:
+def section_b(rounds: int) -> list[str]:
     rows = ["B. our PDF writer against WeasyPrint alone, same HTML (in process, imports aside)",
             f"   {'work':<14} {'case':<14} {'median s':>9} {'ratio':>7}"]
     for name, folder in (("letter", LETTER), ("capital ch.1", CAPITAL)):
@@ -312,7 +312,7 @@ def main() -> None:
         scratch = Path(folder)
         sections = [
             ("A", lambda: section_a(args.rounds, scratch)),
-            ("B", lambda: section_b(args.rounds, scratch)),
+            ("B", lambda: section_b(args.rounds)),
             ("C", lambda: section_c(args.rounds, [int(n) for n in args.shelf.split(",")], scratch)),
             ("D", lambda: section_d(args.long_kb, scratch)),
             ("E", lambda: section_e([int(n) for n in args.generated.split(",")], scratch)),
