@@ -53,7 +53,7 @@ def floor(html_file: Path, folder: Path) -> None:
     """WeasyPrint alone on our final HTML, as lean a process as can be: the floor of section A."""
     from weasyprint import HTML
 
-    from builder.editions.weasyprint.fetcher import SandboxedFetcher
+    from builder.editions.weasyprint.sandbox import SandboxedFetcher
     from builder.paths import BUILTIN_STYLES as STYLES
 
     HTML(string=html_file.read_text(encoding="utf-8"), base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(folder)).write_pdf(pdf_variant="pdf/ua-1")
@@ -76,7 +76,7 @@ def run_case(case: str, folder: Path) -> dict[str, float]:
     from builder.editions.kinds import KINDS
     from builder.editions.pdf import write_pdf
     from builder.editions.templates import render_page
-    from builder.editions.weasyprint.fetcher import SandboxedFetcher
+    from builder.editions.weasyprint.sandbox import SandboxedFetcher
     from builder.paths import BUILTIN_STYLES as STYLES
     from builder.source.loader import load_work
 
@@ -200,7 +200,7 @@ def section_a(rounds: int, scratch: Path) -> list[str]:
     return rows
 
 
-def section_b(rounds: int, scratch: Path) -> list[str]:
+def section_b(rounds: int) -> list[str]:
     rows = ["B. our PDF writer against WeasyPrint alone, same HTML (in process, imports aside)",
             f"   {'work':<14} {'case':<14} {'median s':>9} {'ratio':>7}"]
     for name, folder in (("letter", LETTER), ("capital ch.1", CAPITAL)):
@@ -378,7 +378,7 @@ def main() -> None:
         scratch = Path(folder)
         sections = [
             ("A", lambda: section_a(args.rounds, scratch)),
-            ("B", lambda: section_b(args.rounds, scratch)),
+            ("B", lambda: section_b(args.rounds)),
             ("C", lambda: section_c(args.rounds, [int(n) for n in args.shelf.split(",")], scratch)),
             ("D", lambda: section_d(args.long_kb, scratch)),
             ("E", lambda: section_e([int(n) for n in args.generated.split(",")], scratch)),

@@ -29,7 +29,7 @@ from .paths import choose_project, project, shown_path
 
 if TYPE_CHECKING:  # the commands import what they use, so that --help and --version start fast
     from .errors import Finding
-    from .shelf.build import Report
+    from .shelf.build import BuildReport
 
 app = typer.Typer(
     name="folio",
@@ -110,7 +110,7 @@ def build(
     """Build editions into dist/; unchanged works are skipped."""
     from .release.manifest import MANIFEST
     from .release.shards import in_shard, parse_shard
-    from .shelf.build import Report
+    from .shelf.build import BuildReport
     from .shelf.scheduler import Failure, Job, cores, start_fork_server, tasks
     from .shelf.work import editions
 
@@ -144,7 +144,7 @@ def build(
     works, clashes = _works(paths)
     if share:
         works = [work for work in works if in_shard(work.name, share)]
-    report = Report(works)
+    report = BuildReport(works)
     report.failures += [Failure(folder, str(error)) for folder, error in clashes if folder in works]  # the others build
     signal.signal(signal.SIGTERM, _stop)
     try:
@@ -169,7 +169,7 @@ def build(
     _conclude(summary + (f"; {failed} failed" if failed else ""), failed=bool(failed))
 
 
-def _build_shelf(report: Report, chosen: list, dist: Path, jobs: int, force: bool, whole_shelf: bool, ours: Callable[[str], bool] | None) -> None:
+def _build_shelf(report: BuildReport, chosen: list, dist: Path, jobs: int, force: bool, whole_shelf: bool, ours: Callable[[str], bool] | None) -> None:
     """The shelf build, with one progress bar for every work."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -189,7 +189,7 @@ def _build_shelf(report: Report, chosen: list, dist: Path, jobs: int, force: boo
         build_shelf(report, chosen, dist, jobs, force, whole_shelf, events, ours or (lambda _: True))
 
 
-def _interrupted(report: Report, dist: Path, how: str) -> None:
+def _interrupted(report: BuildReport, dist: Path, how: str) -> None:
     """Say what a stopped build wrote and what it did not; dist/ holds whole commits only."""
     done = [entry.slug for entry in report.built]
     err.print(f"[red]interrupted ({how}).[/red] {escape(shown_path(dist))} is consistent: its manifest and sums list exactly its files.")
@@ -245,8 +245,8 @@ def import_(
 ) -> None:
     """Import archive pages into a source folder: work.toml, Markdown, images and import-report.md."""
     from .importer.assemble import import_work
-    from .importer.bounds import limits_from
     from .importer.fetch import Fetcher
+    from .importer.limits import limits_from
 
     if book and page:
         raise BuildError("folio import", "--book and --page ask for opposite things", hint="give one of them, or neither to let the import tell from the page", code="I032")

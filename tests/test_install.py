@@ -44,7 +44,7 @@ def test_the_wheel_carries_the_styles_templates_and_data_files(wheel: Path) -> N
             if path.is_file() and "__pycache__" not in path.parts:
                 name = path.relative_to(ROOT).as_posix()
                 assert ("builder/" + name if folder == "styles" else name) in names
-    assert {"builder/checks/java/EpubcheckService.java", "builder/checks/engine/reader.js", "builder/scripts/ace", "builder/scripts/reader"} <= names
+    assert {"builder/checks/java/EpubcheckService.java", "builder/checks/engine/reader.js", "builder/source/static-svg.toml", "builder/scripts/ace", "builder/scripts/reader"} <= names
     assert not any(name.startswith(("source/", "tests/", "styles/")) for name in names)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from builder import fingerprint, paths
-from builder.editions.weasyprint.fetcher import SandboxedFetcher
+from builder.editions.weasyprint.sandbox import SandboxedFetcher
 
 from .conftest import LETTER, ROOT, run_cli
 

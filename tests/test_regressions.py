@@ -18,7 +18,7 @@ from pypdf.generic import DictionaryObject, NameObject
 from builder.checks.validators import check_pdf
 from builder.editions.pdf import write_pdf
 from builder.editions.pdf_fonts import unembedded_fonts
-from builder.editions.weasyprint.fetcher import ForbiddenResource, SandboxedFetcher
+from builder.editions.weasyprint.sandbox import ForbiddenResource, SandboxedFetcher
 from builder.errors import SourceError
 from builder.source.edition_date import edition_date
 from builder.source.loader import load_work

@@ -11,7 +11,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from builder.checks.validators import epubcheck
-from builder.editions.weasyprint.fetcher import ForbiddenResource, SandboxedFetcher
+from builder.editions.weasyprint.sandbox import ForbiddenResource, SandboxedFetcher
 from builder.editions.weasyprint.typeset import typeset
 from builder.errors import BuildError
 from builder.paths import BUILTIN_STYLES as STYLES

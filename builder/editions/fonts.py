@@ -21,7 +21,7 @@ BOOK_FONTS = ("Source-Serif-Pro", *(typeface["family"].replace(" ", "-") for typ
 
 @cache
 def _covered() -> frozenset[int]:
-    from .weasyprint.fetcher import package_file  # here: the checks read BOOK_FONTS without loading WeasyPrint
+    from .weasyprint.sandbox import package_file  # here: the checks read BOOK_FONTS without loading WeasyPrint
 
     files: list[Path] = [
         package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf") for style in ("Regular", "It", "Semibold", "Bold")

@@ -98,7 +98,7 @@ def ids(html: str) -> set[str]:
     return {name for name in lxml.html.fromstring(html).xpath("//@id")}
 
 
-Report = Callable[[int, dict[str, int]], int]  # a run's page count and anchors' pages → its offset
+OffsetOf = Callable[[int, dict[str, int]], int]  # a run's page count and anchors' pages → its offset
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def written(book: Book, document: Any) -> Laid:
     return Laid(book.write(document), held, stand_ins)
 
 
-def lay_out_run(book: Book, index: int, report: Report) -> Laid:
+def lay_out_run(book: Book, index: int, report: OffsetOf) -> Laid:
     """Lay out run ``index``, ``report`` its pages to learn its first folio, and write its PDF."""
     documents, wanted, dense = book.documents, book.wanted, set[str]()
     while True:
@@ -240,7 +240,7 @@ def _fork(book: Book, index: int) -> tuple[int, Connection]:
     return pid, ours
 
 
-def _from_children(children: list[tuple[int, Connection]], offset: Report, work: Work, what: str) -> list[Laid]:
+def _from_children(children: list[tuple[int, Connection]], offset: OffsetOf, work: Work, what: str) -> list[Laid]:
     """The runs' PDFs. A run's first folio needs only the runs before it: each is told its
     own as soon as it reports, and goes on to its folios and its PDF while later ones lay out."""
     for _, connection in children:

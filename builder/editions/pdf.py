@@ -168,12 +168,12 @@ def _finisher(work: Work, bleed: bool, fonts: set[str]) -> Any:
         fill_empty_mappings(pdf)
         fonts.update(written_fonts(pdf))
         if bleed:
-            declare_bleed(document, pdf)
+            declare_bleed(pdf)
 
     return finish
 
 
-def declare_bleed(document: Any, pdf: pydyf.PDF) -> None:
+def declare_bleed(pdf: pydyf.PDF) -> None:
     """Set each page's BleedBox to the trim plus BLEED_MM (WeasyPrint sets it to at most
     10 pt inside its larger CSS bleed area, which print-marks.css widens for the marks)."""
     bleed = BLEED_MM * 72 / 25.4

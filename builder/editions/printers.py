@@ -93,7 +93,6 @@ PRINTERS: dict[str, Printer] = {
         Printer("generic", "a printer taking PDF/X-4", "pdf/x-4"),
     )
 }
-DEFAULT_PRINTER = "generic"
 
 
 def printer(name: str) -> Printer:
@@ -209,7 +208,7 @@ def finisher(work: Work, variant: Variant, colour: Literal["grey", "cmyk"], prin
         if bleed:
             from .pdf import declare_bleed
 
-            declare_bleed(document, pdf)
+            declare_bleed(pdf)
         _identify(pdf, work.meta.identifier)
 
     return finish

@@ -32,7 +32,7 @@ from .html_page import BREAK, GONE, PageText, page_name, parse
 from .kept import reinstate
 from .languages import work_language
 from .plaintext import parse_text
-from .report import REPORT_FILE, Report
+from .report import REPORT_FILE, ImportReport
 from .scope import Rule, pages_of
 from .unseen import repair_unseen, unseen_references
 from .work_folder import check_into, check_slug, image_names, staged
@@ -44,7 +44,10 @@ _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "
 
 
 @dataclass
-class Part:
+class ImportedPart:
+    """A page read for the work (a chapter, the front matter, or the whole text), before it is
+    written as one Markdown part; the source's own `Part` is builder/source/model.py's."""
+
     file: str
     text: PageText
     title: str | None = None  # the contents page's words, for a chapter
@@ -56,7 +59,7 @@ class Part:
 @dataclass
 class Imported:
     folder: Path
-    report: Report
+    report: ImportReport
     parts: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # for the console: what the person may have meant
 
@@ -76,7 +79,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     if slug is not None:
         check_slug(slug)
     check_into(into)
-    report = Report()
+    report = ImportReport()
     first = read_page(locations[0], fetcher, report)
     found = find_book(locations, first, mode, fetcher, report)
     notices: list[str] = []
@@ -107,7 +110,7 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     return done
 
 
-def find_book(locations: list[str], first: str, mode: Mode, fetcher: Fetcher, report: Report) -> book.Links | None:
+def find_book(locations: list[str], first: str, mode: Mode, fetcher: Fetcher, report: ImportReport) -> book.Links | None:
     """What the one page given links in its own folder, to tell a contents page from a page
     (None for several pages or a plain-text copy); `--book` on a page that links its
     chapters only in its navigation rows reads those."""
@@ -132,24 +135,24 @@ def _single_page_notices(location: str, found: book.Links | None) -> list[str]:
     return []
 
 
-def read_pages(locations: list[str], first: str, fetcher: Fetcher, report: Report) -> list[Part]:
+def read_pages(locations: list[str], first: str, fetcher: Fetcher, report: ImportReport) -> list[ImportedPart]:
     """Pages given one by one: each a part, in the order given (`first` is the first, read)."""
     parts = []
     for location in locations:
         source = first if location == locations[0] else read_page(location, fetcher, report)
         report.source.append(location)
         page = parse_text(source, report, _short(location)) if _is_text(location) else parse_page(source, location, report)
-        parts.append(Part(_part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source))
+        parts.append(ImportedPart(_part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source))
     return parts
 
 
-def parse_page(text: str, location: str, report: Report, chapters: dict[str, str] | None = None) -> PageText:
+def parse_page(text: str, location: str, report: ImportReport, chapters: dict[str, str] | None = None) -> PageText:
     """A page's HTML read into its title, header fields, blocks and notes (`html_page.parse`);
     one the parser cannot make a document of is a coded error."""
     return _parsed(partial(parse, text, location, report, chapters=chapters), location)
 
 
-def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, report: Report) -> tuple[PageText, list[Part], bool, Part | None]:
+def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, report: ImportReport) -> tuple[PageText, list[ImportedPart], bool, ImportedPart | None]:
     """The contents page, read; the book's parts, each page fetched once, its own front
     matter first if it has any; and whether the parts are separate works (a volume). A page
     that cannot be had or read is named in the report, and the rest of the book imports."""
@@ -176,27 +179,27 @@ def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, re
     for text in removed:
         report.ledger.leave_out(page, text, "the contents list")
     front_ids = {chapter.href: f"part-{number}" for number, (chapter, *_) in enumerate(kept, start=2)}
-    scratch = Report()
+    scratch = ImportReport()
     front_page = parse_page(front_html, location, scratch, chapters=front_ids)
     report.ledger.absorb(scratch.ledger)  # what the front matter's reading left out is the contents page's
     own = [block for block in front_page.blocks if not block.startswith(("#", "!["))]
     front = None
     if own:
         blocks = [block for block in index.blocks if block.startswith("![") and block not in front_page.blocks] + front_page.blocks
-        front = Part("front.md", replace(front_page, blocks=blocks, images=index.images), page=location, html=front_html)
+        front = ImportedPart("front.md", replace(front_page, blocks=blocks, images=index.images), page=location, html=front_html)
         report.mapped.append(f"the contents page's own text ({sum(len(b.split()) for b in own)} words), set as the book's front matter in front.md")
     start = 2 if front else 1
     ids = {chapter.href: f"part-{number}" for number, (chapter, *_) in enumerate(kept, start=start)}
     parts = [front] if front else []
     for chapter, where, text, _ in kept:
         report.source.append(where)
-        parts.append(Part(_part_file(chapter.href, 2), parse_page(text, where, report, chapters=ids), chapter.label, chapter.href, where, text))
+        parts.append(ImportedPart(_part_file(chapter.href, 2), parse_page(text, where, report, chapters=ids), chapter.label, chapter.href, where, text))
     if front:
         index = replace(index, images=[])  # the front matter holds them
     return index, parts, collection, front
 
 
-def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetcher, report: Report) -> list[tuple[book.Chapter, str, str, PageText]]:
+def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetcher, report: ImportReport) -> list[tuple[book.Chapter, str, str, PageText]]:
     """Each page the contents links, fetched once, in order, with a first reading of it (to
     tell what it is); a page that is itself the contents of a part of the book (a part's
     title page listing its chapters) gives way to the pages it lists. A page that cannot be
@@ -227,14 +230,14 @@ def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetche
                 seen.update(c.href for c in new)
                 queue[:0] = new
                 continue
-            served.append((chapter, where, text, parse_page(text, where, Report())))
+            served.append((chapter, where, text, parse_page(text, where, ImportReport())))
         except BuildError as error:
             report.left_out.append(f"{chapter.href}: served, but not readable as a page ({error.message}) [{error.code}]; left out of the book")
             report.check.append(f"{chapter.href}: a page the contents lists could not be read ({error.message}) [{error.code}]; the rest of the book imported without it")
     return served
 
 
-def audit_parts(parts: list[Part], texts: dict[str, str], report: Report) -> dict[str, str]:
+def audit_parts(parts: list[ImportedPart], texts: dict[str, str], report: ImportReport) -> dict[str, str]:
     """Each part read from HTML audited against its page (`audit.audit`, against the part's
     Markdown and the ledger of what the mapping left out or moved): a run of the page's words
     found in neither is kept verbatim where it stood (`kept.reinstate`) and named under "Needs
@@ -259,7 +262,7 @@ def audit_parts(parts: list[Part], texts: dict[str, str], report: Report) -> dic
     return out
 
 
-def _part_provenance(parts: list[Part], meta: dict[str, Any], collection: bool, report: Report) -> list[str]:
+def _part_provenance(parts: list[ImportedPart], meta: dict[str, Any], collection: bool, report: ImportReport) -> list[str]:
     """Each part's own header: in a volume, its provenance, printed at the head of the part;
     in a book, a chapter's own source kept the same way, and its transcribers and the like
     joined to the book's credits. Returns the lines that fit no key."""
@@ -268,7 +271,7 @@ def _part_provenance(parts: list[Part], meta: dict[str, Any], collection: bool, 
     for part in parts:
         if not part.text.fields or part.href is None:
             continue
-        scratch = Report()
+        scratch = ImportReport()
         mapped = map_header(part.text.fields, scratch)
         report.mapped += [f"{part.file}: {line}" for line in scratch.mapped]
         report.check += [f"{part.file}: {line}" for line in scratch.check if "no licence line" not in line]
@@ -305,7 +308,7 @@ def _part_file(location: str, count: int) -> str:
     return f"{stem}.md"
 
 
-def read_page(location: str, fetcher: Fetcher, report: Report, rule: Rule | None = None, *, html_only: bool = False) -> str:
+def read_page(location: str, fetcher: Fetcher, report: ImportReport, rule: Rule | None = None, *, html_only: bool = False) -> str:
     """A page fetched (a file or an address, within `rule`) and decoded into text, with the
     characters no reader can see repaired wherever they stand, as characters or as HTML's
     numeric references to them. `html_only`: an answer the server says is not a page is an
@@ -332,7 +335,7 @@ def _parsed(read: Callable[[], T], location: str) -> T:
         raise BuildError(location, f"the page cannot be read as HTML ({str(error)[:80]})", hint="check that the address or the file is an HTML page", code="I066") from None
 
 
-def map_metadata(head: PageText, parts: list[Part], location: str, page: str, report: Report) -> tuple[dict[str, Any], list[str]]:
+def map_metadata(head: PageText, parts: list[ImportedPart], location: str, page: str, report: ImportReport) -> tuple[dict[str, Any], list[str]]:
     """work.toml's keys from the page's header (the contents page's, for a book), title and
     author; its identifier from what the page is: its address, or, read from a file, its
     content (`page`, the text read). Returns the keys and the header lines that fit none."""
@@ -388,7 +391,7 @@ def _slug(meta: dict[str, Any], location: str) -> str:
     return slug[:70].rsplit("-", 1)[0] if len(slug) > 70 else slug
 
 
-def write_parts(parts: list[Part], index: PageText | None, report: Report, author: str = "", in_book: tuple[str, list[str], bool] | None = None) -> dict[str, str]:
+def write_parts(parts: list[ImportedPart], index: PageText | None, report: ImportReport, author: str = "", in_book: tuple[str, list[str], bool] | None = None) -> dict[str, str]:
     """Each part's Markdown: its title, set once, and its blocks, the headings that are not
     the text's (the book's repeated furniture, the breadcrumb, the author's name) left out into
     the ledger (`book.tidy`, `book.chapter_heading`); the contents page's images at the head of
@@ -450,7 +453,7 @@ def _call(relabel: dict[str, str], match: re.Match[str]) -> str:
     return f"[^{relabel.get(match.group(1), match.group(1))}]"
 
 
-def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher, report: Report, texts: dict[str, str]) -> None:
+def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher, report: ImportReport, texts: dict[str, str]) -> None:
     for image, rule in images:
         target = folder / image.name
         try:
@@ -510,7 +513,7 @@ def _size(data: bytes) -> tuple[int | None, int | None]:
         return None, None
 
 
-def write_work(into: Path, slug: str, force: bool, meta: dict[str, Any], comments: list[str], texts: dict[str, str], images: list[tuple[Any, Rule]], fetcher: Fetcher, report: Report) -> Imported:
+def write_work(into: Path, slug: str, force: bool, meta: dict[str, Any], comments: list[str], texts: dict[str, str], images: list[tuple[Any, Rule]], fetcher: Fetcher, report: ImportReport) -> Imported:
     """The work's folder, written atomically: its images fetched, its parts, work.toml and the
     report; refused (and nothing left behind) unless it loads as a source."""
     with staged(into, slug, force) as stage:

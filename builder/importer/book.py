@@ -14,10 +14,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree, html
 
-from .bounds import LIMITS
 from .header import Field, is_label
+from .limits import LIMITS
 from .markdown import escape, escape_line_start
-from .report import Report
+from .report import ImportReport
 
 _PAGE = re.compile(r"^[\w.-]+\.html?$", re.I)
 _NOT_TEXT = re.compile(r"study guide|guide\.htm|index(-\w+)?\.htm|download|audio|\bepub\b|\bpdf\b|\bprc\b|\bmobi\b|\bword\b|german original|\bas per\b|full table of contents", re.I)
@@ -112,7 +112,7 @@ def _own_words(root: html.HtmlElement) -> int:
     return count
 
 
-def chapters(text: str, report: Report, own: str | None = None, max_links: int = LIMITS.links) -> list[Chapter]:
+def chapters(text: str, report: ImportReport, own: str | None = None, max_links: int = LIMITS.links) -> list[Chapter]:
     """The same-folder pages the contents page lists, each once, in order; empty if the page
     is not a contents page (fewer than two such links, or a text of its own that links)."""
     found = links(text, own, max_links)

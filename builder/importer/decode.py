@@ -11,7 +11,7 @@ import unicodedata
 
 import ftfy
 
-from .report import Report
+from .report import ImportReport
 from .unseen import repair_unseen
 
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
@@ -33,7 +33,7 @@ _USUAL = ("cp1252", "cp1251", "koi8_r", "cp1256", "iso8859_2", "gb18030", "big5"
 MAX_LISTED = 200  # repairs listed one by one in the report; past that, counted
 
 
-def decode(data: bytes, where: str, report: Report, location: str = "") -> str:
+def decode(data: bytes, where: str, report: ImportReport, location: str = "") -> str:
     """The page's text. UTF-8 unless its bytes say otherwise (a BOM, a wide encoding) or it
     declares another encoding its bytes are written in; a byte that is not UTF-8 is read as
     Windows-1252 where it stands, and every such repair is listed in the report. A page whose
@@ -44,7 +44,7 @@ def decode(data: bytes, where: str, report: Report, location: str = "") -> str:
     return repair_unseen(_text(data, where, report, location or where), where, report, keep_c1=True)
 
 
-def _text(data: bytes, where: str, report: Report, location: str) -> str:
+def _text(data: bytes, where: str, report: ImportReport, location: str) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _utf8(data[len(bom) :], where, report) if encoding == "utf-8" else _wide(data[len(bom) :], encoding, where, report)
@@ -84,7 +84,7 @@ def _mostly_utf8(data: bytes) -> bool:
     return sum(1 for char in text if ord(char) > 0x7F) - strays > strays
 
 
-def _detected(data: bytes, declared: str | None, web: str | None, location: str, where: str, report: Report) -> str | None:
+def _detected(data: bytes, declared: str | None, web: str | None, location: str, where: str, report: ImportReport) -> str | None:
     """The page read in the encoding its bytes are written in (charset-normalizer, among the
     declared encoding, its section's and the archive's usual ones); the declared one wherever
     it reads them as well. None if no candidate reads them."""
@@ -119,14 +119,14 @@ def _web_encoding(name: str) -> str | None:
     return found if _WEB_ENCODING.match(found) else None
 
 
-def _wide(data: bytes, encoding: str, where: str, report: Report) -> str:
+def _wide(data: bytes, encoding: str, where: str, report: ImportReport) -> str:
     text = data.decode(encoding, errors="replace")
     if "\ufffd" in text:
         report.repaired.append(f"{where}: {text.count(chr(0xFFFD))} unit(s) that are not {encoding.upper()}, shown as U+FFFD")
     return text
 
 
-def _utf8(data: bytes, where: str, report: Report, declared: bool = False) -> str:
+def _utf8(data: bytes, where: str, report: ImportReport, declared: bool = False) -> str:
     """UTF-8, each byte that is not read as Windows-1252 in its place (the usual mistake: one
     letter typed in another program); the rest of the page is not read again in any other way."""
     view = memoryview(data)
@@ -159,7 +159,7 @@ def _utf8(data: bytes, where: str, report: Report, declared: bool = False) -> st
     return "".join(pieces)
 
 
-def repair(text: str, where: str, report: Report) -> str:
+def repair(text: str, where: str, report: ImportReport) -> str:
     """Mojibake and C1 controls (ftfy), and TeX accents; each kind of repair reported once."""
     fixed = ftfy.fix_text(text, _FTFY)
     if fixed != text:

@@ -1,7 +1,7 @@
 """Reading pages: local files, or addresses over HTTP with a User-Agent naming the project, a
 polite delay between requests and a local cache. Only the importer uses the network.
 
-Every read is bounded (bounds.py): bytes counted after inflating, with reading stopped at the
+Every read is bounded (limits.py): bytes counted after inflating, with reading stopped at the
 limit; one deadline for a whole request (connecting, every redirect hop, every read) and one
 for the whole import; redirects followed by hand, each hop held to the caller's scope rule.
 The cache trusts nothing in its folder: no symlink is followed, an entry that is not a regular
@@ -29,7 +29,7 @@ import httpx
 from .. import NAME, __version__
 from ..errors import BuildError
 from . import DELAY
-from .bounds import LIMITS, Limits
+from .limits import LIMITS, Limits
 from .scope import Rule, connect_addresses, is_address, named, origin
 
 __all__ = ["DELAY", "Fetched", "Fetcher", "is_address", "resolve"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .languages import english_label
-from .report import Report
+from .report import ImportReport
 
 YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})\b")
 
@@ -62,7 +62,7 @@ def names(text: str) -> list[str]:
 _AUTHOR = re.compile(r"(?:[A-Z]\.\s?)+[A-Z][a-z]+")
 
 
-def printed_source(text: str, report: Report) -> dict[str, Any]:
+def printed_source(text: str, report: ImportReport) -> dict[str, Any]:
     """"Lenin Collected Works, Progress Publishers, [1974], Moscow, Volume 17, pages 547-550"."""
     chunks = [c.strip() for c in re.split(r",\s+(?![^()\[\]]*[)\]])", text.strip().rstrip(".;")) if c.strip()]
     if not chunks:
@@ -98,7 +98,7 @@ class Mapped:
     free: list[str]  # lines kept as comments in work.toml
 
 
-def map_header(fields: list[Field], report: Report) -> Mapped:
+def map_header(fields: list[Field], report: ImportReport) -> Mapped:
     meta: dict[str, Any] = {}
     credits: dict[str, list[str]] = {}
     free: list[str] = []
@@ -165,7 +165,7 @@ def map_header(fields: list[Field], report: Report) -> Mapped:
 _CREDIT = re.compile(r"\s*(Please credit .*? as your source\.)\s*$")
 
 
-def _rights(key: str, item: Field, meta: dict[str, Any], report: Report) -> None:
+def _rights(key: str, item: Field, meta: dict[str, Any], report: ImportReport) -> None:
     value = item.value
     head = re.split(r"\.\s+(?=[A-Z])|\s+(?=You may|Permission)", value, maxsplit=1)
     archive_part, statement = head[0], (head[1] if len(head) > 1 else "")
@@ -208,7 +208,7 @@ def _rights(key: str, item: Field, meta: dict[str, Any], report: Report) -> None
 _NAME = re.compile(r"^(?:by\s+)?((?:(?:[A-Z]\.\s?)+|[A-Z][\w'’-]+\s)(?:(?:[A-Z]\.\s?|(?:von|van|de|der|du|la|le)\s|[A-Z][\w'’-]+\s?)){1,4})$")
 
 
-def seen_author(shown: str | None, headings: list[str], hidden: str | None, report: Report) -> str | None:
+def seen_author(shown: str | None, headings: list[str], hidden: str | None, report: ImportReport) -> str | None:
     """The author a reader sees: the name the page shows beside its title (`shown`), else the
     first of its leading headings that is a name; the hidden <meta name="author"> only where
     the page shows none. One that names someone else is reported, not used."""

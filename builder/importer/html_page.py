@@ -18,7 +18,7 @@ from .fetch import is_address, resolve
 from .header import Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, STOPS, find_linked, find_written
-from .report import Report
+from .report import ImportReport
 
 _GREEK = re.compile(r"[Ͱ-Ͽἀ-῿](?:[Ͱ-Ͽἀ-῿\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿])?")
 BREAK = "\x01"  # a line break inside a block, until the block is written
@@ -56,14 +56,14 @@ class PageText:
     meta_author: str | None = None  # the hidden <meta name="author">, which a reader never sees
 
 
-def parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
+def parse(text: str, location: str, report: ImportReport, *, chapters: dict[str, str] | None = None) -> PageText:
     try:
         return _parse(text, location, report, chapters=chapters)
     except RecursionError:
         raise BuildError(_short(location), "the page nests its elements too deep to be read", hint="the page's markup nests hundreds of elements inside each other; save it with its nesting flattened (any HTML tidier does it) and import that file", code="I013") from None
 
 
-def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str] | None = None) -> PageText:
+def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str, str] | None = None) -> PageText:
     # huge_tree: old pages nest unclosed <font>s past libxml2's default depth, which would cut them short.
     root = html.document_fromstring(text, parser=_PARSER)
     _printed_pages(root, report, location)
@@ -110,7 +110,7 @@ def _parse(text: str, location: str, report: Report, *, chapters: dict[str, str]
     return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links, meta_author=meta_author)
 
 
-def _printed_pages(root: html.HtmlElement, report: Report, location: str) -> None:
+def _printed_pages(root: html.HtmlElement, report: ImportReport, location: str) -> None:
     """Comments that say where a page of the printed edition begins become page markers."""
     labels = []
     for comment in root.xpath("//comment()"):
@@ -167,7 +167,7 @@ def _unnest(root: html.HtmlElement) -> None:
         place.tail = outer_tail
 
 
-def _captions(body: html.HtmlElement, report: Report, location: str) -> None:
+def _captions(body: html.HtmlElement, report: ImportReport, location: str) -> None:
     """A caption the page gives an image (a <figcaption>, or a paragraph of class "caption"
     right after the image's own) goes with the image, as its title."""
     for image in list(body.iter("img")):
@@ -211,7 +211,7 @@ def _drop_keep_tail(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _drop_empty_note_heading(blocks: list[str], report: Report, location: str) -> list[str]:
+def _drop_empty_note_heading(blocks: list[str], report: ImportReport, location: str) -> list[str]:
     """A "Notes" heading with nothing under it (the notes have become notes) is the page's."""
     kept = []
     for index, block in enumerate(blocks):
@@ -227,7 +227,7 @@ def _classes(element: html.HtmlElement) -> set[str]:
 
 
 class _Converter:
-    def __init__(self, location: str, report: Report, chapters: dict[str, str]) -> None:
+    def __init__(self, location: str, report: ImportReport, chapters: dict[str, str]) -> None:
         self.location = location
         self.report = report
         self.chapters = chapters  # chapter file → the id of its part, for links between parts

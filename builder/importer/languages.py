@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from urllib.parse import unquote, urlsplit
 
-from .report import Report
+from .report import ImportReport
 
 # The archive's section folders (marxists.org/<folder>/…) and the language each holds.
 SECTIONS = {
@@ -180,7 +180,7 @@ def _latin_language(text: str) -> str | None:
     return best if total and scores[best] >= max(3, total // 20) else None
 
 
-def work_language(declared: str | None, location: str, text: str, report: Report) -> str:
+def work_language(declared: str | None, location: str, text: str, report: ImportReport) -> str:
     """The work's language tag, each choice reported: the page's `lang` unless it is English
     and the page's section or letters say otherwise; else the section's; else the text's."""
     section = section_language(location)

@@ -12,7 +12,6 @@ from lxml import html
 
 MARKER = re.compile(r"^\s*[\[(]?\s*(\d{1,3}[a-z]?|[A-Za-z]|note|\*{1,3})\s*[\])]?\.?\s*$", re.I)
 TEXT_CALL = re.compile(r"(?<![\[\d\w])\[(\d{1,3}[a-z]?)\](?!\])")
-TEXT_NOTE = re.compile(r"^\s*(?:\[(\d{1,3}[a-z]?)\]|(\d{1,3}[a-z]?)\.|\*\*(\d{1,3})\.\*\*)\s+")
 BLOCKS = {"p", "div", "blockquote", "li", "dd", "td", "center", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "dl"}
 STOPS = {"hr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
 

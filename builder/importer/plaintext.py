@@ -10,7 +10,7 @@ from .header import Field, is_label
 from .html_page import CREDIT_LINE, PageText
 from .markdown import escape, escape_line_start, spaces
 from .notes import TEXT_CALL, find_written
-from .report import Report
+from .report import ImportReport
 
 _FIELD = re.compile(r"^([A-Z][\w /\\()-]{1,40}):\s*(.*)$")
 _NAVIGATION = re.compile(r"(Index|backward|forward|Archive|Study Guide|translation|Deutsch|Next:|Download PDF)", re.I)
@@ -19,7 +19,7 @@ _SALUTATION = re.compile(r"^(Dear|My dear|Esteemed|Respected)\b.{0,60}[,:!]?$")
 _CLOSING = re.compile(r"^.{0,60}\b(greetings|regards|yours|Yours)\b.{0,40}$")
 
 
-def parse_text(text: str, report: Report, where: str) -> PageText:
+def parse_text(text: str, report: ImportReport, where: str) -> PageText:
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").split("\n")]
     paragraphs = [spaces(line).strip() for line in lines if line.strip()]
     # The navigation rows at the end (either order) and at the start.

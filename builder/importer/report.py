@@ -11,7 +11,7 @@ REPORT_FILE = "import-report.md"
 
 
 @dataclass
-class Report:
+class ImportReport:
     source: list[str] = field(default_factory=list)  # the pages read, in order
     mapped: list[str] = field(default_factory=list)
     repaired: list[str] = field(default_factory=list)

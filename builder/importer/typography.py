@@ -9,7 +9,7 @@ import re
 
 import smartypants
 
-from .report import Report
+from .report import ImportReport
 
 _TYPOGRAPHIC_QUOTES = re.compile(r"[“”‘’]")
 _DASHES = re.compile(r"[—–]")
@@ -20,7 +20,7 @@ _ELISION = re.compile(r"‘(?=\d\d\b)")  # ’48, not ‘48
 _KEEP = re.compile(r"(?:\\?-){3,}|\\.|\[\^[^\]]*\]|\]\([^)]*\)|\{[.#][^}]*\}|\{lang=[^}]*\}")
 
 
-def settle(texts: dict[str, str], report: Report) -> dict[str, str]:
+def settle(texts: dict[str, str], report: ImportReport) -> dict[str, str]:
     """The parts' Markdown with straight quotes and `--` set as the rest of the work sets them."""
     every = "".join(texts.values())
     attrs = smartypants.Attr.u

@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from ..source.sourcefile import CONTROL
-from .report import Report
+from .report import ImportReport
 
 _UNSEEN = {"Co": "a private-use character", "Cn": "an unassigned code point", "Cs": "a lone surrogate"}
 _APART = {"\x0b", "\x0c"}  # page breaks of a conversion: a space keeps the words apart
@@ -26,7 +26,7 @@ def _describe(char: str) -> str:
     return f"{_UNSEEN[unicodedata.category(char)]} U+{ord(char):04X}"
 
 
-def repair_unseen(text: str, where: str, report: Report, *, keep_c1: bool = False) -> str:
+def repair_unseen(text: str, where: str, report: ImportReport, *, keep_c1: bool = False) -> str:
     """`text` with each unseen character removed or replaced by a space. `keep_c1` leaves the
     C1 controls to the mojibake repair, which reads most of them as the Windows-1252 letters
     they were."""

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
-from .report import REPORT_FILE, Report
+from .report import REPORT_FILE, ImportReport
 from .scope import Rule, images_of
 
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -137,7 +137,7 @@ def _alive(pid: str | None) -> bool:
     return True
 
 
-def image_names(pages: list[tuple[Any, str]], limit: int, reserved: set[str], report: Report) -> list[tuple[Any, Rule]]:
+def image_names(pages: list[tuple[Any, str]], limit: int, reserved: set[str], report: ImportReport) -> list[tuple[Any, Rule]]:
     """Each page's images with a plain file name of at most `limit` characters, one name per
     image across all pages (two chapters' "fig1.png" from two folders are two files), the
     page's text changed to match; each with the rule its page holds it to."""

@@ -23,7 +23,7 @@ from .work import Edition
 
 
 @dataclass
-class Report:
+class BuildReport:
     """What a build did so far: read after it ends, or after it is interrupted."""
 
     works: list[Path]
@@ -47,7 +47,7 @@ class Events:
 
 
 def build_shelf(
-    report: Report, chosen: list[Edition], dist: Path, jobs: int, force: bool, whole_shelf: bool,
+    report: BuildReport, chosen: list[Edition], dist: Path, jobs: int, force: bool, whole_shelf: bool,
     events: Events = Events(), ours: Callable[[str], bool] = lambda _: True,
 ) -> None:
     """Build the works of `report` into dist/, filling in the report as works are committed.

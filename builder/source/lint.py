@@ -31,8 +31,9 @@ _ASTERISKS = re.compile(r"^(?:[*⁂·•]\s*){1,5}$")
 
 
 @dataclass(frozen=True)
-class Finding:
-    """One thing a reader would catch: where, its code, what, and what to do."""
+class LintFinding:
+    """One thing a reader would catch in a source: where (file and line), its code, what, and
+    what to do. A built file's finding, without a line, is builder/errors.py's `Finding`."""
 
     path: Path
     line: int
@@ -54,13 +55,13 @@ class Finding:
         return f"{self.path.name}:{self.line}: {self.message} [{self.code}]"
 
 
-def lint(folder: Path) -> list[Finding]:
+def lint(folder: Path) -> list[LintFinding]:
     """Every finding on the work in `folder`, part by part, in the order of the text."""
     return lint_work(load_work(folder))
 
 
-def lint_work(work: Work) -> list[Finding]:
-    findings: list[Finding] = []
+def lint_work(work: Work) -> list[LintFinding]:
+    findings: list[LintFinding] = []
     title = _fold(work.meta.title)
     author = _fold(work.meta.author)
     titles: dict[str, Part] = {}
@@ -68,7 +69,7 @@ def lint_work(work: Work) -> list[Finding]:
         findings += _part(part, title if len(work.parts) > 1 else "", author)
         folded = _fold(part.title)
         if folded in titles:
-            findings.append(Finding(part.path, 1, "L004", f"the part's title {part.title!r} is also the title of {titles[folded].path.name}: the contents list it twice"))
+            findings.append(LintFinding(part.path, 1, "L004", f"the part's title {part.title!r} is also the title of {titles[folded].path.name}: the contents list it twice"))
         titles.setdefault(folded, part)
     findings += _typography(work)
     return sorted(findings, key=lambda f: (work.parts.index(next(p for p in work.parts if p.path == f.path)), f.line, f.code))
@@ -89,47 +90,47 @@ def _headings(part: Part) -> Iterator[tuple[int, int, str]]:
             yield index, int(token.tag[1]), plain_text(part.tokens[index + 1])
 
 
-def _part(part: Part, title: str, author: str) -> list[Finding]:
-    found: list[Finding] = []
+def _part(part: Part, title: str, author: str) -> list[LintFinding]:
+    found: list[LintFinding] = []
     tokens = part.tokens
     in_heading = {id(tokens[i + 1]) for i, t in enumerate(tokens[:-1]) if t.type == "heading_open"}
     text_blocks = [t for t in tokens if t.type == "inline" and plain_text(t) and id(t) not in in_heading]
     if not text_blocks and not any(t.type in ("table_open", "bullet_list_open", "ordered_list_open", "blockquote_open") for t in tokens):
-        found.append(Finding(part.path, 1, "L005", f"the part {part.title!r} has no running text, only its headings"))
+        found.append(LintFinding(part.path, 1, "L005", f"the part {part.title!r} has no running text, only its headings"))
     heads = list(_headings(part))
     for number, (index, level, words) in enumerate(heads):
         line = _line(tokens[index])
         folded = _fold(words)
         if title and folded == title:
-            found.append(Finding(part.path, line, "L002", f"the heading {words!r} repeats the book's title inside a part"))
+            found.append(LintFinding(part.path, line, "L002", f"the heading {words!r} repeats the book's title inside a part"))
         elif folded == _fold(part.title):
-            found.append(Finding(part.path, line, "L004", f"the heading {words!r} repeats the part's own title: the contents list it twice"))
+            found.append(LintFinding(part.path, line, "L004", f"the heading {words!r} repeats the part's own title: the contents list it twice"))
         elif author and folded in (author, f"by {author}") and number == 0:
-            found.append(Finding(part.path, line, "L008", f"the heading {words!r} is the author's name, which the title page gives"))
+            found.append(LintFinding(part.path, line, "L008", f"the heading {words!r} is the author's name, which the title page gives"))
         elif _BREADCRUMB.match(words):
-            found.append(Finding(part.path, line, "L008", f"the heading {words!r} is the archive's navigation"))
+            found.append(LintFinding(part.path, line, "L008", f"the heading {words!r} is the archive's navigation"))
         elif _DATE_LINE.match(words):
-            found.append(Finding(part.path, line, "L008", f"the heading {words!r} is a date line"))
+            found.append(LintFinding(part.path, line, "L008", f"the heading {words!r} is a date line"))
         if _ASTERISKS.match(words.replace(" ", "")) or not folded:
-            found.append(Finding(part.path, line, "L009", f"the heading {words!r} is a row of asterisks: a section break"))
+            found.append(LintFinding(part.path, line, "L009", f"the heading {words!r} is a row of asterisks: a section break"))
         following = next((t for t in tokens[index + 3 :] if t.type != "hr"), None)
         if following is None or (following.type == "heading_open" and int(following.tag[1]) <= level):
-            found.append(Finding(part.path, line, "L003", f"the heading {words!r} has nothing under it" + (" to the part's end" if following is None else " before the next heading of its rank")))
+            found.append(LintFinding(part.path, line, "L003", f"the heading {words!r} has nothing under it" + (" to the part's end" if following is None else " before the next heading of its rank")))
     for index, token in enumerate(tokens):
         if token.type == "inline" and id(token) not in in_heading and _ASTERISKS.match(token.content.replace("\\", "").strip()):
-            found.append(Finding(part.path, _line(token), "L009", "a paragraph of asterisks: a section break"))
+            found.append(LintFinding(part.path, _line(token), "L009", "a paragraph of asterisks: a section break"))
         if token.type == "table_open":
             row = next((t for t in tokens[index:] if t.type == "tr_close"), None)
             cells = sum(1 for t in tokens[index : tokens.index(row) if row else index] if t.type in ("td_open", "th_open"))
             if cells == 1:
-                found.append(Finding(part.path, _line(token), "L010", "a table of one column: a boxed note or a paragraph set as a table"))
+                found.append(LintFinding(part.path, _line(token), "L010", "a table of one column: a boxed note or a paragraph set as a table"))
     for tokens_of, kind in [(tokens, "text"), *((note.tokens, "note") for note in part.notes.values())]:
         for token in tokens_of:
             if token.type != "inline":
                 continue
             for child in token.children or []:
                 if child.type == "text" and (call := _LABEL_CALL.search(child.content)):
-                    found.append(Finding(part.path, _line(token), "L001", f"{call.group()!r} in the {kind} reads as a note's call that no note answers"))
+                    found.append(LintFinding(part.path, _line(token), "L001", f"{call.group()!r} in the {kind} reads as a note's call that no note answers"))
     return found
 
 
@@ -142,7 +143,7 @@ def _inline_texts(work: Work) -> Iterator[tuple[Part, int, str]]:
                     yield part, _line(token), text
 
 
-def _typography(work: Work) -> list[Finding]:
+def _typography(work: Work) -> list[LintFinding]:
     """Straight quotes and `--` where the rest of the text sets typographic ones: one finding
     a line, for the first such character of the line."""
     texts = list(_inline_texts(work))
@@ -158,5 +159,5 @@ def _typography(work: Work) -> list[Finding]:
     for part, line, text in texts:
         for pattern, code, message in checks:
             if pattern.search(text):
-                found.append(Finding(part.path, line, code, message))
+                found.append(LintFinding(part.path, line, code, message))
     return found

@@ -7,6 +7,8 @@ script, an escaped `url(`); this list only names what it knows to be harmless.""
 from __future__ import annotations
 
 import re
+import tomllib
+from pathlib import Path
 
 from lxml import etree
 
@@ -14,12 +16,12 @@ SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
-ELEMENTS = frozenset(
-    ["svg", "g", "defs", "desc", "title", "symbol", "use", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon", "text", "tspan", "textPath", "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask", "marker", "style", "filter", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feConvolveMatrix", "feDiffuseLighting", "feDisplacementMap", "feDistantLight", "feFlood", "feFuncA", "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feMerge", "feMergeNode", "feMorphology", "feOffset", "fePointLight", "feSpecularLighting", "feSpotLight", "feTile", "feTurbulence"]
-)
-ATTRIBUTES = frozenset(
-    ["id", "class", "style", "transform", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy", "fr", "width", "height", "d", "points", "viewBox", "preserveAspectRatio", "version", "baseProfile", "pathLength", "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "stroke-opacity", "opacity", "color", "display", "visibility", "overflow", "font-family", "font-size", "font-size-adjust", "font-weight", "font-style", "font-variant", "font-stretch", "text-anchor", "dominant-baseline", "alignment-baseline", "baseline-shift", "letter-spacing", "word-spacing", "text-decoration", "writing-mode", "direction", "unicode-bidi", "dx", "dy", "rotate", "textLength", "lengthAdjust", "startOffset", "method", "spacing", "offset", "stop-color", "stop-opacity", "gradientUnits", "gradientTransform", "spreadMethod", "patternUnits", "patternContentUnits", "patternTransform", "clipPathUnits", "clip-path", "clip-rule", "clip", "mask", "maskUnits", "maskContentUnits", "marker-start", "marker-mid", "marker-end", "markerWidth", "markerHeight", "markerUnits", "refX", "refY", "orient", "filter", "filterUnits", "primitiveUnits", "in", "in2", "result", "stdDeviation", "mode", "operator", "k1", "k2", "k3", "k4", "type", "values", "tableValues", "slope", "intercept", "amplitude", "exponent", "flood-color", "flood-opacity", "lighting-color", "surfaceScale", "diffuseConstant", "specularConstant", "specularExponent", "kernelUnitLength", "azimuth", "elevation", "pointsAtX", "pointsAtY", "pointsAtZ", "limitingConeAngle", "z", "order", "kernelMatrix", "divisor", "bias", "targetX", "targetY", "edgeMode", "preserveAlpha", "radius", "scale", "xChannelSelector", "yChannelSelector", "baseFrequency", "numOctaves", "seed", "stitchTiles", "color-interpolation", "color-interpolation-filters", "color-rendering", "shape-rendering", "text-rendering", "image-rendering", "media", "lang", "href"]
-) | {f"{{{XML_NS}}}space", f"{{{XML_NS}}}lang", f"{{{XLINK_NS}}}href", f"{{{XLINK_NS}}}title"}
+# The allow-list is data, kept in a file of its own beside this module.
+_ALLOWED = tomllib.loads((Path(__file__).resolve().parent / "static-svg.toml").read_text(encoding="utf-8"))
+ELEMENTS = frozenset(_ALLOWED["elements"])
+ATTRIBUTES = frozenset(_ALLOWED["attributes"]) | {
+    f"{{{XML_NS}}}space", f"{{{XML_NS}}}lang", f"{{{XLINK_NS}}}href", f"{{{XLINK_NS}}}title"
+}
 _REFERENCE = re.compile(r"^#[\w.:-]+$")  # href: a fragment of this file
 _CSS_URL = re.compile(r"url\s*\(\s*(?!['\"]?#)", re.I)  # url() to anything but a fragment
 _CSS_BAD = re.compile(r"\\|@import|expression\s*\(|-moz-binding|behavior\s*:|javascript:", re.I)

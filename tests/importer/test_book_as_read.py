@@ -21,7 +21,7 @@ from builder.checks.validators import pdf_text
 from builder.importer import book
 from builder.importer.assemble import import_work
 from builder.importer.fetch import Fetcher
-from builder.importer.report import Report
+from builder.importer.report import ImportReport
 from builder.source.lint import lint
 from builder.source.loader import load_work
 from tests.conftest import EDITION_EPOCH, run_cli
@@ -150,7 +150,7 @@ def test_a_chapter_s_title_and_the_contents_words_for_it_are_set_once(label: str
 
 
 def test_headings_that_are_not_the_text_s_are_tidied() -> None:
-    report = Report()
+    report = ImportReport()
     blocks = ["## MIA > Archive > Lenin", "## Contents", "## V. I. Lenin", "## London, August 5, 1890", "Words.", "## \\* \\* \\*", "More.", "\\* \\* \\*", "Last.", "## Translator's notes:"]
     assert book.tidy(blocks, "V. I. Lenin", book.listing(report.left_out, "text.md"), report.mapped, "text.md") == ["{.dateline}\nLondon, August 5, 1890", "Words.", "***", "More.", "***", "Last."]
     assert len(report.left_out) == 4 and "Translator's notes:" in report.left_out[-1]

@@ -15,7 +15,7 @@ from builder.importer import html_page
 from builder.importer.assemble import import_work
 from builder.importer.audit import audit, lost_words, readable_words, words_of
 from builder.importer.fetch import Fetcher
-from builder.importer.report import REPORT_FILE, Report
+from builder.importer.report import REPORT_FILE, ImportReport
 from builder.importer.unseen import repair_unseen
 from builder.source.loader import load_work
 from tests.conftest import CORPUS, run_cli
@@ -192,7 +192,7 @@ def test_a_character_no_reader_can_see_is_repaired_and_listed(char: str, tmp_pat
 
 
 def test_repairs_are_counted_by_line() -> None:
-    report = Report()
+    report = ImportReport()
     assert repair_unseen("a\ue000b\ue000\nc\x0cd", "p.html", report) == "ab\nc d"
     assert report.check == ["p.html, line 1: a private-use character U+E000 removed (2 times); see what the page meant there", "p.html, line 2: form feed U+000C replaced by a space; see what the page meant there"]
     assert repair_unseen("\x81", "p.html", report, keep_c1=True) == "\x81"  # left to the mojibake repair

@@ -32,7 +32,7 @@ from builder.importer import book
 from builder.importer.assemble import import_work
 from builder.importer.fetch import Fetcher
 from builder.importer.header import Field
-from builder.importer.report import Report
+from builder.importer.report import ImportReport
 from builder.source.lint import lint_work
 from builder.source.loader import load_work
 from builder.source.metadata import load_metadata
@@ -124,7 +124,7 @@ def test_every_book_of_the_corpus_imports_every_page_it_links_that_is_served(imp
     report = _report(into, slug)
     # Every page of the contents' folder it links that is not here is named, with why.
     folder = (BOOKS / index).parent
-    for chapter in book.chapters((folder / "index.htm").read_text(encoding="latin-1"), Report()):
+    for chapter in book.chapters((folder / "index.htm").read_text(encoding="latin-1"), ImportReport()):
         if not (folder / chapter.href).exists():
             assert f"- {chapter.href}: not served (the server answered 404); left out of the book" in report
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from builder.importer import assemble, html_page
 from builder.importer.assemble import (
-    Part,
+    ImportedPart,
     audit_parts,
     find_book,
     identifier,
@@ -36,7 +36,7 @@ from builder.importer.audit import words_of
 from builder.importer.fetch import Fetcher
 from builder.importer.kept import reinstate
 from builder.importer.ledger import Ledger
-from builder.importer.report import REPORT_FILE, Report
+from builder.importer.report import REPORT_FILE, ImportReport
 from builder.importer.unseen import unseen_references
 from builder.source.loader import load_work
 from tests.conftest import run_cli
@@ -247,7 +247,7 @@ def test_a_book_with_a_page_not_served_and_a_run_lost_imports_whole(tmp_path: Pa
 
 def test_read_page_repairs_unseen_characters_written_as_references(tmp_path: Path) -> None:
     (tmp_path / "p.html").write_text("<p>a&#xE000;b &#150; c&#1;d &#x41;</p>", encoding="utf-8")
-    report = Report()
+    report = ImportReport()
     assert read_page(str(tmp_path / "p.html"), Fetcher(None, 0), report) == "<p>ab – cd &#x41;</p>"
     assert any("U+E000 removed" in line for line in report.check) and any("U+0001 removed" in line for line in report.check)
     assert unseen_references("&amp;#xE000;") == "&amp;#xE000;"  # the text "&#xE000;", written out: kept
@@ -255,7 +255,7 @@ def test_read_page_repairs_unseen_characters_written_as_references(tmp_path: Pat
 
 def test_find_book_tells_a_contents_page_from_a_page(tmp_path: Path) -> None:
     index = _book(tmp_path)
-    report = Report()
+    report = ImportReport()
     found = find_book([str(index)], index.read_text(), "guess", Fetcher(None, 0), report)
     assert found is not None and found.is_contents and [c.href for c in found.chapters] == ["ch1.htm", "ch2.htm", "ch3.htm", "ch4.htm"]
     assert find_book([str(index), str(index)], "", "guess", Fetcher(None, 0), report) is None
@@ -263,7 +263,7 @@ def test_find_book_tells_a_contents_page_from_a_page(tmp_path: Path) -> None:
 
 def test_read_book_leaves_out_what_cannot_be_had_and_reads_the_rest(tmp_path: Path) -> None:
     index = _book(tmp_path)
-    report = Report()
+    report = ImportReport()
     fetcher = Fetcher(None, 0)
     found = find_book([str(index)], index.read_text(), "guess", fetcher, report)
     assert found is not None
@@ -276,14 +276,14 @@ def test_read_book_leaves_out_what_cannot_be_had_and_reads_the_rest(tmp_path: Pa
 def test_read_pages_and_parse_page_make_one_part_per_page(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text("<h1>A</h1><p>alpha</p>", encoding="utf-8")
     (tmp_path / "b.txt").write_text("B\n\nbeta\n", encoding="utf-8")
-    report = Report()
+    report = ImportReport()
     parts = read_pages([str(tmp_path / "a.html"), str(tmp_path / "b.txt")], (tmp_path / "a.html").read_text(), Fetcher(None, 0), report)
     assert [(p.file, p.text.title, p.text.blocks) for p in parts] == [("a.md", "A", ["alpha"]), ("b.md", "B", ["beta"])]
-    assert parse_page("<h1>T</h1><p>x<br>y</p>", "t.html", Report()).blocks == ["x\\\ny"]  # a hard line break
+    assert parse_page("<h1>T</h1><p>x<br>y</p>", "t.html", ImportReport()).blocks == ["x\\\ny"]  # a hard line break
 
 
 def test_map_metadata_names_the_work_from_its_page(tmp_path: Path) -> None:
-    report = Report()
+    report = ImportReport()
     page = parse_page(f"<h2>V. I. Lenin</h2><h3 class='title'>A Title</h3>{HEADERS[0]}<p>x</p>", "x/index.htm", report)
     meta, _ = map_metadata(page, [], "x/index.htm", "the page's text", report)
     assert (meta["title"], meta["author"], meta["author-sort"], meta["written"]) == ("A Title", "V. I. Lenin", "Lenin, V. I.", "1913")
@@ -292,17 +292,17 @@ def test_map_metadata_names_the_work_from_its_page(tmp_path: Path) -> None:
 
 
 def test_write_parts_numbers_notes_and_keeps_uncalled_ones() -> None:
-    report = Report()
+    report = ImportReport()
     page = parse_page("<h1>T</h1><p>a<a href='#n1' name='c1'>[1]</a></p><p><a name='n1' href='#c1'>[1]</a> the note</p><p><a name='n2' href='#z'>[2]</a> uncalled</p>", "t.html", report)
-    texts = write_parts([Part("text.md", page)], None, report)
+    texts = write_parts([ImportedPart("text.md", page)], None, report)
     assert texts == {"text.md": "# T\n\na[^1]\n\n[^1]: the note\n\n[^editor-2]: uncalled\n"}
 
 
 def test_audit_parts_keeps_a_lost_run_and_a_second_audit_finds_nothing() -> None:
-    report = Report()
+    report = ImportReport()
     html = "<h1>T</h1><p>alpha beta</p><p>gamma delta</p><div>navigation words</div>"
     report.ledger.leave_out("t.html", "navigation words", "navigation")
-    texts = audit_parts([Part("text.md", parse_page("<h1>T</h1>", "t.html", Report()), page="t.html", html=html)], {"text.md": "# T\n\nalpha beta\n"}, report)
+    texts = audit_parts([ImportedPart("text.md", parse_page("<h1>T</h1>", "t.html", ImportReport()), page="t.html", html=html)], {"text.md": "# T\n\nalpha beta\n"}, report)
     assert texts["text.md"] == "# T\n\nalpha beta\n\ngamma delta\n"
     assert report.check == ["t.html: “gamma delta” (paragraph, block 3 of the page, line 1): the importer could not place it; kept as a paragraph where it stood"]
 
@@ -336,10 +336,10 @@ def test_write_work_writes_a_folder_that_loads_or_nothing(tmp_path: Path) -> Non
     from builder.importer.assemble import write_work
 
     meta = {"title": "T", "author": "A", "author-sort": "A", "language": "en", "identifier": identifier("t.html", "x"), "rights": {"status": "unstated"}, "archive": {"name": "An archive"}, "parts": ["text.md"]}
-    done = write_work(tmp_path, "t", False, meta, [], {"text.md": "# T\n\nwords\n"}, [], Fetcher(None, 0), Report())
+    done = write_work(tmp_path, "t", False, meta, [], {"text.md": "# T\n\nwords\n"}, [], Fetcher(None, 0), ImportReport())
     assert sorted(p.name for p in done.folder.iterdir()) == [REPORT_FILE, "text.md", "work.toml"] and load_work(done.folder).parts
     with pytest.raises(BuildError):
-        write_work(tmp_path, "u", False, meta, [], {"text.md": "no title\n"}, [], Fetcher(None, 0), Report())  # would not load (S011)
+        write_work(tmp_path, "u", False, meta, [], {"text.md": "no title\n"}, [], Fetcher(None, 0), ImportReport())  # would not load (S011)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t"]  # nothing left of the refused one
 
 

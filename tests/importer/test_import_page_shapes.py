@@ -80,10 +80,10 @@ pieces = st.lists(st.sampled_from(['"', "'", "--", "---", "—", "“", "”", "
 @settings(max_examples=60, deadline=None)
 @given(pieces)
 def test_quotes_are_set_as_the_text_sets_them_and_nothing_else_changes(text: str) -> None:
-    from builder.importer.report import Report
+    from builder.importer.report import ImportReport
     from builder.importer.typography import settle
 
-    done = settle({"text.md": text}, Report())["text.md"]
+    done = settle({"text.md": text}, ImportReport())["text.md"]
     held = ["\\.", "\\-", "[^4_1]", "](https://a.org/\"x\")", "{lang=de}", "---"]
     assert all(done.count(piece) >= text.count(piece) for piece in held if piece != "---")
     assert done.count("---") == text.count("---")  # a run of hyphens is no dash typed

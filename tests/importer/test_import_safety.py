@@ -29,10 +29,10 @@ from PIL import Image
 from builder.errors import BuildError
 from builder.importer import book
 from builder.importer.assemble import import_work
-from builder.importer.bounds import Limits
 from builder.importer.decode import decode
 from builder.importer.fetch import Fetcher
-from builder.importer.report import Report
+from builder.importer.limits import Limits
+from builder.importer.report import ImportReport
 from builder.importer.work_folder import check_slug
 from builder.source.svg import svg_problem
 from tests.conftest import run_cli, run_here
@@ -426,7 +426,7 @@ def test_a_book_meets_one_deadline_for_all_its_requests(tmp_path: Path, sites: C
 def test_a_contents_page_of_100000_links_is_searched_in_linear_time_and_bounded() -> None:
     links = "".join(f"<a href='c{i}.htm'>Chapter {i}</a> " for i in range(100_000))
     page = f"<html><body><h1>A Book</h1>{links}</body></html>"
-    report = Report()
+    report = ImportReport()
     start = time.monotonic()
     found = book.chapters(page, report)
     assert time.monotonic() - start < 15  # was quadratic: 10,000 such links took 8 s, 100,000 never ended
@@ -555,7 +555,7 @@ def test_the_svg_check_answers_every_input_without_raising(data: bytes) -> None:
 
 
 def test_a_page_declared_utf8_but_written_in_cp1252_is_repaired_byte_by_byte() -> None:
-    report = Report()
+    report = ImportReport()
     page = "<meta charset='utf-8'><p>Caf\u00e9, \u201cna\u00efve\u201d \u2014 Z\u00fcrich</p>".encode("cp1252")
     text = decode(page, "p.htm", report)
     assert "Café, “naïve” — Zürich" in text and "\ufffd" not in text
@@ -563,7 +563,7 @@ def test_a_page_declared_utf8_but_written_in_cp1252_is_repaired_byte_by_byte() -
 
 
 def test_one_bad_byte_in_utf8_is_repaired_where_it_stands_and_the_rest_stays_utf8() -> None:
-    report = Report()
+    report = ImportReport()
     page = "<p>Für die Genossen — „Grüße“</p>\n<p>line two caf".encode() + b"\xe9</p>"
     text = decode(page, "p.htm", report)
     assert text == "<p>Für die Genossen — „Grüße“</p>\n<p>line two café</p>"
@@ -573,19 +573,19 @@ def test_one_bad_byte_in_utf8_is_repaired_where_it_stands_and_the_rest_stays_utf
 @pytest.mark.parametrize("encoding", ["utf-16", "utf-32", "utf-16-le", "utf-16-be", "utf-32-be", "utf-8-sig"])
 def test_utf16_and_utf32_with_or_without_a_bom_are_read(encoding: str) -> None:
     words = "<html><body><p>Grüße, товарищи — 同志</p></body></html>"
-    assert decode(words.encode(encoding), "p.htm", Report()) == words
+    assert decode(words.encode(encoding), "p.htm", ImportReport()) == words
 
 
 @pytest.mark.parametrize("label", ["idna", "base64", "rot13", "zlib", "punycode", "no-such-thing", "utf-7"])
 def test_a_declared_charset_that_is_not_a_web_encoding_is_read_as_utf8(label: str) -> None:
-    report = Report()
+    report = ImportReport()
     text = decode(f"<meta charset={label}><p>caf".encode() + b"\xe9 Gr\xc3\xbc\xc3\x9fe</p>", "p.htm", report)
     assert text.endswith("café Grüße</p>")
 
 
 @given(st.binary(max_size=400))
 def test_any_bytes_decode_to_text_a_parser_takes(data: bytes) -> None:
-    text = decode(data, "p.htm", Report())
+    text = decode(data, "p.htm", ImportReport())
     assert "\x00" not in text
 
 

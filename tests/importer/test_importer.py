@@ -28,7 +28,7 @@ from builder.importer.book import chapters
 from builder.importer.decode import repair
 from builder.importer.fetch import Fetcher
 from builder.importer.html_page import parse
-from builder.importer.report import Report
+from builder.importer.report import ImportReport
 from builder.source.loader import load_work
 from builder.source.text import plain_text
 from tests.conftest import CORPUS, EDITION_EPOCH, ROOT, SEED, run_cli
@@ -220,7 +220,7 @@ def test_an_existing_work_is_not_overwritten_and_a_failed_import_leaves_nothing(
 
 
 def test_mojibake_tex_escapes_uncalled_notes_and_calls_without_notes_are_repaired_or_reported() -> None:
-    report = Report()
+    report = ImportReport()
     page = repair(
         "<html><body><h1>Über Vorw\u00c3\u00a4rts</h1><p>Franz\\\"osische Politik [1933] and C<sub>4</sub>H<sub>8</sub>O<sub>2</sub>"
         "<sup><a href='#n1' name='c1'>[1]</a></sup> and <a href='#n9'>[9]</a>.</p>"
@@ -283,7 +283,7 @@ def test_an_import_is_the_same_every_time(imported: Path, tmp_path: Path) -> Non
 
 def test_only_a_contents_page_imports_as_a_book() -> None:
     pages = sorted((CORPUS / "books").rglob("*.htm")) + sorted(CORPUS.glob("*.html"))
-    found = {str(page.relative_to(CORPUS)).removeprefix("books/marx/works/").removesuffix("/index.htm"): len(chapters(page.read_text(encoding="latin-1"), Report())) for page in pages}
+    found = {str(page.relative_to(CORPUS)).removeprefix("books/marx/works/").removesuffix("/index.htm"): len(chapters(page.read_text(encoding="latin-1"), ImportReport())) for page in pages}
     # Capital's "Prefaces and Afterwords" (part0.htm) is the contents of a part of the book; a
     # study guide that links every chapter is not a contents page.
     assert {name: count for name, count in found.items() if count} == {

@@ -13,7 +13,7 @@ from lxml import html
 from markdown_it import MarkdownIt
 
 from builder.importer.markdown import escape, escape_line_start, spaces
-from builder.importer.notes import TEXT_CALL, TEXT_NOTE, find_linked, label_of
+from builder.importer.notes import TEXT_CALL, find_linked, label_of
 from builder.importer.work_toml import ORDER, work_toml
 
 # markdown.py: the page's words, exactly, whatever punctuation they hold
@@ -72,8 +72,6 @@ def test_a_note_called_twice_keeps_one_call() -> None:
 
 def test_unlinked_markers_are_matched_by_text() -> None:
     assert TEXT_CALL.findall("a call [1] and.[23b], not a word[3], a year [1933] nor [197[4]]") == ["1", "23b"]
-    assert [next(g for g in TEXT_NOTE.match(line).groups() if g) for line in ("[1] A note.", "2. Another.", "**3.** A third.")] == ["1", "2", "3"]
-    assert TEXT_NOTE.match("1917 was a year.") is None
 
 
 # work_toml.py: text the loader's TOML reader gives back as it was

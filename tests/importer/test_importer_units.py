@@ -15,12 +15,12 @@ from builder.importer.fetch import Fetcher
 from builder.importer.header import Field, map_header, names
 from builder.importer.html_page import parse
 from builder.importer.plaintext import parse_text
-from builder.importer.report import Report
+from builder.importer.report import ImportReport
 from builder.source.loader import load_work
 
 
 def test_header_variants_map_to_credits_and_keep_what_fits_no_key() -> None:
-    report = Report()
+    report = ImportReport()
     fields = [
         Field("Written", "late in March 1912;"),
         Field("Translated/Edited", ""),
@@ -40,7 +40,7 @@ def test_header_variants_map_to_credits_and_keep_what_fits_no_key() -> None:
 
 
 def test_no_licence_line_claims_nothing() -> None:
-    report = Report()
+    report = ImportReport()
     assert map_header([Field("Written", "1847")], report).meta["rights"] == {"status": "unstated"}
     assert any("no licence line" in line for line in report.check)
 
@@ -58,7 +58,7 @@ def test_notes_before_the_body_calls_without_sup_and_varying_markup() -> None:
         "<p>One<a href='#n1' name='c1'>[1]</a> two <sup><b><a href='#n2' name='c2'>(2)</a></b></sup> three.</p>"
         "<p><span class='info'><a name='n1' href='#c1'>1.</a></span> First note —Ed.</p></body></html>"
     )
-    text = parse(page, "t.html", Report())
+    text = parse(page, "t.html", ImportReport())
     assert text.blocks == ["One\x00[^1] two \x00[^2] three."]  # the space before a call goes when the part is written
     assert text.notes == {"1": "First note —Ed.", "2": "Second note, placed first."}
     assert [(f.label, f.value) for f in text.fields] == [("Written", "1917")]
@@ -66,7 +66,7 @@ def test_notes_before_the_body_calls_without_sup_and_varying_markup() -> None:
 
 def test_a_plain_text_copy_keeps_bracketed_years_and_finds_its_notes() -> None:
     copy = "V. I. Lenin\n\nA Letter[1]\n\nWritten: 1912\n\nDear Comrade,\n\nIn [1933] and [197[4]] nothing.[2]\n\nWith greetings\n\nNotes\n\n[1] One.\n\n[2] Two.\n\nWorks Index | Collected Works\n"
-    report = Report()
+    report = ImportReport()
     text = parse_text(copy, report, "letter.txt")
     assert text.title == "A Letter\x00[^1]" and text.author == "V. I. Lenin"
     assert text.blocks == ["{.salutation}\nDear Comrade,", "In \\[1933\\] and \\[197\\[4\\]\\] nothing.\x00[^2]", "{.closing}\nWith greetings"]
@@ -150,7 +150,7 @@ def test_notes_the_page_does_not_link_are_read_from_its_notes_section() -> None:
         "<html><body><h1>T</h1><p>One [1] and [1933] and two<sup>[2]</sup> and a year [197[4]].</p>"
         "<h3>Footnotes</h3><p>1. The first —Ed.</p><p>It goes on.</p><p><b>2.</b> The second —Lenin</p><p>Note. On the whole.</p></body></html>"
     )
-    report = Report()
+    report = ImportReport()
     text = parse(page, "t.html", report)
     assert text.blocks == ["One \x00[^1] and \\[1933\\] and two\x00[^2] and a year \\[197\\[4\\]\\]."]
     assert text.notes == {"1": "The first —Ed.\n\n    It goes on.", "2": "The second —Lenin", "note": "On the whole."}

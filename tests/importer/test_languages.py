@@ -12,7 +12,7 @@ from builder.importer.decode import decode
 from builder.importer.header import map_header
 from builder.importer.html_page import parse
 from builder.importer.languages import english_label, script_language, section_language, work_language
-from builder.importer.report import Report
+from builder.importer.report import ImportReport
 from tests.support.scripts import SAMPLES, Sample
 
 PAGES = [
@@ -43,7 +43,7 @@ def _archive_page(section: str, encoding: str, declared: str | None, labels: tup
 @pytest.mark.parametrize(("section", "language", "encoding", "declared", "labels", "text"), PAGES, ids=[f"{p[0]}-{p[2]}" for p in PAGES])
 def test_an_archive_page_imports_to_the_same_words(section: str, language: str, encoding: str, declared: str | None, labels: tuple[str, str], text: str) -> None:
     location, data = _archive_page(section, encoding, declared, labels, text)
-    report = Report()
+    report = ImportReport()
     decoded = decode(data, "three.htm", report, location)
     assert decoded.count(text) == 2, report.repaired + report.guessed
     page = parse(decoded, location, report)
@@ -59,7 +59,7 @@ def test_an_archive_page_imports_to_the_same_words(section: str, language: str, 
 @given(st.sampled_from(SAMPLES), st.sampled_from(["", "https://www.marxists.org/archive/x/", "x/"]))
 def test_a_text_tells_its_language(sample: Sample, where: str) -> None:
     """A page with no lang and no section is given the language its letters are written in."""
-    report = Report()
+    report = ImportReport()
     told = work_language(None, f"{where}a.htm", " ".join(sample.paragraphs * 3), report)
     assert told == script_language(" ".join(sample.paragraphs))
     assert told.split("-")[0] == {"grc": "grc"}.get(sample.language, sample.language.split("-")[0])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.shelf.build import Events, Report, build_shelf
+from builder.shelf.build import BuildReport, Events, build_shelf
 from builder.shelf.work import editions
 from tests.conftest import EDITION_EPOCH, ROOT
 
@@ -24,7 +24,7 @@ def test_a_shelf_is_built_then_left_alone_then_emptied(tmp_path: Path, monkeypat
     seen: dict[str, list] = {"started": [], "done": []}
     events = Events(started=seen["started"].append, done=seen["done"].append)
 
-    first = Report(works=[WORK])
+    first = BuildReport(works=[WORK])
     build_shelf(first, chosen, dist, jobs=1, force=False, whole_shelf=True, events=events)
     slug = WORK.name
     assert [built.slug for built in first.built] == [slug] and first.failures == [] and first.pending == []
@@ -34,11 +34,11 @@ def test_a_shelf_is_built_then_left_alone_then_emptied(tmp_path: Path, monkeypat
     assert sorted(entry["name"] for entry in listed["works"][slug]["files"]) == sorted(first.written)
     assert all((dist / name).is_file() for name in first.written)
 
-    again = Report(works=[WORK])
+    again = BuildReport(works=[WORK])
     build_shelf(again, chosen, dist, jobs=1, force=False, whole_shelf=True)
     assert again.up_to_date == [slug] and again.built == []
 
-    emptied = Report(works=[])
+    emptied = BuildReport(works=[])
     build_shelf(emptied, chosen, dist, jobs=1, force=False, whole_shelf=True)
     assert emptied.removed == [slug]
     assert not any((dist / name).exists() for name in first.written)

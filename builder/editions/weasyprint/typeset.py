@@ -15,9 +15,9 @@ from ...errors import BuildError
 from ...paths import BUILTIN_STYLES
 from ...source.model import Work
 from .actual_text import apply as give_complex_scripts_their_text
-from .fetcher import SandboxedFetcher
 from .footnotes import apply as keep_footnotes_on_their_page
 from .note_split import apply as let_long_notes_run_on
+from .sandbox import SandboxedFetcher
 
 
 class _Collect(logging.Handler):

@@ -1,4 +1,4 @@
-"""typeset.py and fetcher.py on their own: a document of the template layer typeset through the
+"""typeset.py and sandbox.py on their own: a document of the template layer typeset through the
 sandboxed fetcher, which serves the work's files and the styles with their types, and whose
 refusals fail the build with a code."""
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from builder.editions.weasyprint.fetcher import ForbiddenResource, SandboxedFetcher, package_file
+from builder.editions.weasyprint.sandbox import ForbiddenResource, SandboxedFetcher, package_file
 from builder.editions.weasyprint.typeset import layout, typeset, write
 from builder.errors import BuildError
 from builder.paths import BUILTIN_STYLES as STYLES

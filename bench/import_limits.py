@@ -2,7 +2,7 @@
 a gzip bomb (about 1 MB that inflates to 1 GB), a server sending one byte a second, and a
 contents page of 100,000 links. Each import runs as its own process against a loopback server;
 its peak resident memory is read from the kernel when it ends. Run: .venv/bin/python
-bench/import_bounds.py [--quick]  (--quick: request deadline 10 s instead of the default)."""
+bench/import_limits.py [--quick]  (--quick: request deadline 10 s instead of the default)."""
 
 from __future__ import annotations
 
