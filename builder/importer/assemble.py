@@ -401,7 +401,7 @@ def write_parts(parts: list[Part], index: PageText | None, report: Report, autho
     for number, part in enumerate(parts, start=1):
         page = part.text
         heading, blocks = book.chapter_heading(part.title, page.title, tidied[part.file], shape if part.href else None, report.ledger.leaver(page_name(part.page) if part.html else part.file))
-        blocks = book.unheaded(blocks, report.mapped, part.file)
+        blocks = book.relevel(book.unheaded(blocks, report.mapped, part.file), report.mapped, part.file)
         if number == 1 and index is not None:
             blocks = [block for block in index.blocks if block.startswith("![")] + blocks
             if any(block.startswith("![") for block in index.blocks):

@@ -411,6 +411,30 @@ def unheaded(blocks: list[str], mapped: list[str], where: str) -> list[str]:
     return out
 
 
+def relevel(blocks: list[str], mapped: list[str], where: str) -> list[str]:
+    """The part's headings re-levelled under its own `#` so that none skips a level (a page's
+    h3 then h5 becomes `##` then `###`), their order and relative depth kept, as pandoc's
+    reader does: each heading one level below the nearest earlier heading of a higher rank on
+    the page. A skip is no fault of the reader's but fails PDF/UA-1 (headings must nest)."""
+    out = list(blocks)
+    open_: list[tuple[int, int]] = []  # (the page's level, the level given), outermost first
+    changed = []
+    for index, block in enumerate(out):
+        found = _heading(block)
+        if found is None:
+            continue
+        while open_ and open_[-1][0] >= found[0]:
+            open_.pop()
+        level = min(6, (open_[-1][1] if open_ else 1) + 1)
+        open_.append((found[0], level))
+        if level != found[0]:
+            out[index] = f"{'#' * level} {found[1]}"
+            changed.append(found[1])
+    if changed:
+        mapped.append(f"{where}: {len(changed)} heading(s) re-levelled so that none skips a level, their order and depth kept")
+    return out
+
+
 def _one_column(block: str) -> list[str] | None:
     """A Markdown table of one column (a page's boxed note): its cells' text; None for any
     other block."""

@@ -1,0 +1,61 @@
+"""Headings that skip a level: a page's headings (h3 then h5, h2 then h4) import re-levelled
+under the part's own `#`, so that none skips, their order and relative depth kept; a
+hand-written source that skips one is refused by the loader (S057), naming the line, since
+its PDF would otherwise fail PDF/UA-1 (headings must nest) only at build time."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builder.errors import SourceError
+from builder.importer import book
+from builder.source.text import parse_part
+
+levels = st.lists(st.integers(min_value=1, max_value=6), min_size=1, max_size=12)
+
+
+def _levels(blocks: list[str]) -> list[int]:
+    return [len(block) - len(block.lstrip("#")) for block in blocks if block.startswith("#")]
+
+
+@settings(max_examples=200, deadline=None)
+@given(levels)
+def test_relevelled_headings_never_skip_and_keep_their_order_and_depth(found: list[int]) -> None:
+    blocks = [item for n, level in enumerate(found) for item in (f"{'#' * level} Heading {n}", f"Text under heading {n}.")]
+    out = book.relevel(blocks, [], "ch01.md")
+    new = _levels(out)
+    assert [block.lstrip("# ") for block in out] == [block.lstrip("# ") for block in blocks]  # the words, in order
+    previous = 1  # the part's own `#`
+    for level in new:
+        assert 2 <= level <= previous + 1
+        previous = level
+    for (a, b), (x, y) in zip(pairwise(found), pairwise(new), strict=True):
+        if y < 6:  # six ranks of the page under the part's `#`: the deepest two share the last
+            assert (b > a) == (y > x) and (b == a) <= (y == x) and (b < a) <= (y <= x)
+
+
+def test_the_manifesto_s_h3_then_h5_becomes_two_then_three() -> None:
+    blocks = ["## 1. Reactionary Socialism", "#### A. Feudal Socialism", "Text.", "#### B. Petty-Bourgeois Socialism", "Text.", "## 2. Conservative Socialism", "Text."]
+    mapped: list[str] = []
+    assert _levels(book.relevel(blocks, mapped, "ch03.md")) == [2, 3, 3, 2]
+    assert mapped and "re-levelled" in mapped[0]
+
+
+@pytest.mark.parametrize(("text", "line"), [("# T\n\n### Skips\n\nText.\n", 3), ("# T\n\n## A\n\nText.\n\n#### B\n\nText.\n", 7)])
+def test_a_source_whose_headings_skip_a_level_is_refused_at_its_line(tmp_path: Path, text: str, line: int) -> None:
+    path = tmp_path / "text.md"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SourceError) as raised:
+        parse_part(path, "text.md", "text")
+    assert raised.value.code == "S057" and raised.value.line == line
+
+
+def test_headings_that_climb_back_by_more_than_one_level_load(tmp_path: Path) -> None:
+    path = tmp_path / "text.md"
+    path.write_text("# T\n\n## A\n\n### B\n\n#### C\n\nText.\n\n## D\n\nText.\n", encoding="utf-8")
+    assert [section.level for section in parse_part(path, "text.md", "text").sections] == [2, 3, 2]
