@@ -465,8 +465,13 @@ def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher
                 report.check.append(f"image {image.name}: {problem}; left out")
             elif data:
                 report.check.append(f"image {image.name} is not a readable JPEG, PNG, GIF or SVG; left out")
+            kept = 0
             for file, text in texts.items():
-                texts[file] = re.sub(rf"!\[(?:\\.|[^\]\\])*\]\({re.escape(image.name)}(?: \"(?:\\.|[^\"\\])*\")?\)", "", text)
+                texts[file], count = re.subn(rf"!\[((?:\\.|[^\]\\])*)\]\({re.escape(image.name)}(?: \"(?:\\.|[^\"\\])*\")?\)", partial(_unfetched, image), text)
+                kept += count if image.linked else 0
+            if kept:
+                # The link's words the page shows became the image's alt text: kept, or they would be lost after the audit.
+                report.check.append(f"image {image.name} left out: the words of the link that named it, “{image.alt}”, kept as text")
             continue
         target.write_bytes(data)
         width = _size(data)[0] if kind != "image/svg+xml" else 0
@@ -476,6 +481,11 @@ def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher
 
 
 _UNREADABLE = "unreadable"
+
+
+def _unfetched(image: Any, match: re.Match[str]) -> str:
+    """An image left out: nothing, or, for an image a link named, the link's words as text."""
+    return match.group(1) if image.linked and match.group(1) else ""
 
 
 def _image_problem(data: bytes, kind: str | None, max_pixels: int) -> str | None:

@@ -1,7 +1,8 @@
 """Headings that skip a level: a page's headings (h3 then h5, h2 then h4) import re-levelled
 under the part's own `#`, so that none skips, their order and relative depth kept; a
 hand-written source that skips one is refused by the loader (S057), naming the line, since
-its PDF would otherwise fail PDF/UA-1 (headings must nest) only at build time."""
+its PDF would otherwise fail PDF/UA-1 (headings must nest) only at build time. And a linked
+image that cannot be fetched keeps the link's words, which the page shows, as text."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from builder.errors import SourceError
 from builder.importer import book
+from builder.importer.assemble import import_work
+from builder.importer.fetch import Fetcher
 from builder.source.text import parse_part
 
 levels = st.lists(st.integers(min_value=1, max_value=6), min_size=1, max_size=12)
@@ -59,3 +62,20 @@ def test_headings_that_climb_back_by_more_than_one_level_load(tmp_path: Path) ->
     path = tmp_path / "text.md"
     path.write_text("# T\n\n## A\n\n### B\n\n#### C\n\nText.\n\n## D\n\nText.\n", encoding="utf-8")
     assert [section.level for section in parse_part(path, "text.md", "text").sections] == [2, 3, 2]
+
+
+link_words = st.lists(st.sampled_from(["Photo", "of", "Marx", "in", "1875", "the", "family", "portrait"]), min_size=1, max_size=6).map(" ".join)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(link_words, st.booleans())
+def test_a_linked_image_that_cannot_be_fetched_keeps_the_link_s_words_and_says_so(tmp_path: Path, words: str, broken: bool) -> None:
+    site = tmp_path / words.replace(" ", "-") / str(broken)
+    site.mkdir(parents=True)
+    if broken:
+        (site / "photo.jpg").write_bytes(b"not an image")
+    (site / "page.htm").write_text(f"<html><body><h1>Letters</h1><p>Text of the letter.</p><p><a href='photo.jpg'>{words}</a></p></body></html>", encoding="utf-8")
+    done = import_work([str(site / "page.htm")], site / "out", "letters", False, Fetcher(None, delay=0))
+    text = (done.folder / "text.md").read_text(encoding="utf-8")
+    assert "photo.jpg" not in text and text.split()[-len(words.split()):] == words.split()
+    assert f"image photo.jpg left out: the words of the link that named it, “{words}”, kept as text" in (done.folder / "import-report.md").read_text(encoding="utf-8")
