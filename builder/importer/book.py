@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 from itertools import islice
 from urllib.parse import urlsplit
@@ -51,6 +51,7 @@ class Links:
     in_furniture: list[Chapter]  # those of them in its navigation rows, for --book
     guide: bool = False  # a study guide: it links the chapters it asks questions on
     cut_at: int = 0  # the number of links considered, where the page has more (I062)
+    openings: list[Chapter] = field(default_factory=list)  # later entries into a chapter's page, at an anchor
 
     @property
     def is_contents(self) -> bool:
@@ -68,6 +69,7 @@ def links(text: str, own: str | None = None, max_links: int = LIMITS.links) -> L
     found: dict[str, Chapter] = {}
     furniture: dict[str, Chapter] = {}
     other: list[str] = []
+    openings: list[Chapter] = []
     folder: set[str] = set()
     every = list(islice(root.iter("a"), max_links + 1))
     for link in every[:max_links]:
@@ -82,6 +84,8 @@ def links(text: str, own: str | None = None, max_links: int = LIMITS.links) -> L
         folder.add(file)
         in_furniture = any(set((a.get("class") or "").split()) & _FURNITURE for a in link.iterancestors())
         if not in_furniture and not _NOT_TEXT.search(f"{label} {file}"):
+            if file in found and urlsplit(href).fragment and label:
+                openings.append(Chapter(file, label))
             found.setdefault(file, Chapter(file, label))
         elif not _NOT_TEXT.search(f"{label} {file}"):
             furniture.setdefault(file, Chapter(file, label))
@@ -90,7 +94,7 @@ def links(text: str, own: str | None = None, max_links: int = LIMITS.links) -> L
             other.append(f"{label or href} ({href})")
     own_words = _own_words(root)
     titles = " ".join(" ".join(e.text_content().split()) for e in root.xpath("//title|//h1|//h2|//h3"))
-    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found], bool(_GUIDE.search(titles)), max_links if len(every) > max_links else 0)
+    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found], bool(_GUIDE.search(titles)), max_links if len(every) > max_links else 0, openings)
 
 
 def _own_words(root: html.HtmlElement) -> int:
@@ -353,6 +357,26 @@ def chapter_heading(label: str | None, page_title: str, blocks: list[str], book:
     if page_title:
         blocks.insert(0, f"## {page_title}")
     return heading, blocks
+
+
+# A heading that names a chapter by its number ("Chapter I. Bourgeois and Proletarians").
+_CHAPTER_WORD = re.compile(r"^(chapter|part|book)\s+[\w-]+", re.I)
+
+
+def opening(blocks: list[str], label: str, others: list[str]) -> int | None:
+    """Where a chapter begins inside another's page: the index of the heading (not the
+    page's first block) that the contents page's `label` names, at an anchor into the page,
+    when it numbers a chapter as the book's other chapters (`others`, their titles) are
+    numbered: the Manifesto's "Preamble" page holds "Chapter I", beside "Chapter II". An
+    entry into a page's sections ("1. Production") is no chapter: None."""
+    words_of = {match.group(1).casefold() for title in others if (match := _CHAPTER_WORD.match(re.sub(r"\\(.)", r"\1", title).strip()))}
+    for index, block in enumerate(blocks[1:], start=1):
+        found = _heading(block)
+        if found is None or not same_title(label, found[1]):
+            continue
+        kind = _CHAPTER_WORD.match(re.sub(r"\\(.)", r"\1", found[1]).strip())
+        return index if kind is not None and kind.group(1).casefold() in words_of else None
+    return None
 
 
 def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where: str) -> list[str]:

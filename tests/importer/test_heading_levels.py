@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from itertools import pairwise
 from pathlib import Path
+from tempfile import mkdtemp
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,6 +18,7 @@ from builder.errors import SourceError
 from builder.importer import book
 from builder.importer.assemble import import_work
 from builder.importer.fetch import Fetcher
+from builder.source.loader import load_work
 from builder.source.text import parse_part
 
 levels = st.lists(st.integers(min_value=1, max_value=6), min_size=1, max_size=12)
@@ -70,8 +72,7 @@ link_words = st.lists(st.sampled_from(["Photo", "of", "Marx", "in", "1875", "the
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(link_words, st.booleans())
 def test_a_linked_image_that_cannot_be_fetched_keeps_the_link_s_words_and_says_so(tmp_path: Path, words: str, broken: bool) -> None:
-    site = tmp_path / words.replace(" ", "-") / str(broken)
-    site.mkdir(parents=True)
+    site = Path(mkdtemp(dir=tmp_path))
     if broken:
         (site / "photo.jpg").write_bytes(b"not an image")
     (site / "page.htm").write_text(f"<html><body><h1>Letters</h1><p>Text of the letter.</p><p><a href='photo.jpg'>{words}</a></p></body></html>", encoding="utf-8")
@@ -79,3 +80,44 @@ def test_a_linked_image_that_cannot_be_fetched_keeps_the_link_s_words_and_says_s
     text = (done.folder / "text.md").read_text(encoding="utf-8")
     assert "photo.jpg" not in text and text.split()[-len(words.split()):] == words.split()
     assert f"image photo.jpg left out: the words of the link that named it, “{words}”, kept as text" in (done.folder / "import-report.md").read_text(encoding="utf-8")
+
+
+ROMAN = ["I", "II", "III", "IV", "V"]
+
+
+def _book(folder: Path, chapters: list[str], preamble: str, word: str) -> Path:
+    """A contents page listing a preamble and "I: <chapter>" both in ch01.htm (the second at
+    an anchor), and the other chapters each on its own page, numbered as "Chapter II." …"""
+    folder.mkdir(parents=True)
+    entries = f'<a href="ch01.htm">Preamble</a><br>I: <a href="ch01.htm#007">{chapters[0]}</a><br>' + "".join(f'{ROMAN[n]}: <a href="ch{n + 1:02}.htm">{title}</a><br>' for n, title in enumerate(chapters[1:], start=1))
+    (folder / "index.htm").write_text(f"<html><body><h1>The Book</h1><p>{entries}</p></body></html>", encoding="utf-8")
+    sections = "".join(f"<h4>{k}. Section {word}</h4><p>The text of section {k}.</p>" for k in (1, 2))
+    (folder / "ch01.htm").write_text(f'<html><body><h1>The Book</h1><p>{preamble}<a name="007"> </a></p><h3>{word.title()} I. {chapters[0]}<sup><a href="#n1" name="c1">(1)</a></sup></h3><p>The {word} of chapter one.</p>{sections}<h4>Notes</h4><p><a name="n1" href="#c1">(1)</a> The note on chapter one.</p></body></html>', encoding="utf-8")
+    for n, title in enumerate(chapters[1:], start=1):
+        (folder / f"ch{n + 1:02}.htm").write_text(f"<html><body><h1>The Book</h1><h3>{word.title()} {ROMAN[n]}. {title}</h3><p>The {word} of chapter {n + 1}.</p></body></html>", encoding="utf-8")
+    return folder / "index.htm"
+
+
+chapter_titles = st.lists(st.sampled_from(["Bourgeois and Proletarians", "Proletarians and Communists", "Socialist Literature", "The Position of Parties", "Wages and Capital"]), min_size=2, max_size=5, unique=True)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(chapter_titles, link_words, st.sampled_from(["chapter", "part"]))
+def test_a_chapter_the_contents_lists_at_an_anchor_into_another_s_page_is_a_part_of_its_own(tmp_path: Path, chapters: list[str], preamble: str, word: str) -> None:
+    folder = Path(mkdtemp(dir=tmp_path)) / "book"
+    done = import_work([str(_book(folder, chapters, preamble, word))], folder / "out", "book", False, Fetcher(None, delay=0))
+    work = load_work(done.folder)
+    assert [part.title for part in work.parts] == ["Preamble", *(f"{word.title()} {ROMAN[n]}. {title}" for n, title in enumerate(chapters))]
+    first, second = work.parts[0], work.parts[1]
+    assert not first.sections and not first.notes and list(second.notes) and [s.title for s in second.sections] == [f"{k}. Section {word}" for k in (1, 2)]
+    assert preamble.split() == (done.folder / "ch01.md").read_text(encoding="utf-8").split()[2:]
+
+
+def test_an_anchor_into_a_page_s_sections_stays_a_section(tmp_path: Path) -> None:
+    folder = tmp_path / "book"
+    folder.mkdir()
+    (folder / "index.htm").write_text('<html><body><h1>Critique</h1><p><a href="ch01.htm">Chapter I. The Commodity</a><br><a href="ch02.htm">Chapter II. Money</a><br>1. <a href="ch02.htm#mov">Measure of Value</a></p></body></html>', encoding="utf-8")
+    (folder / "ch01.htm").write_text("<html><body><h3>Chapter I. The Commodity</h3><p>Words of the first.</p></body></html>", encoding="utf-8")
+    (folder / "ch02.htm").write_text('<html><body><h3>Chapter II. Money</h3><p>Words of money.</p><h4><a name="mov">1. Measure of Value</a></h4><p>Words of value.</p></body></html>', encoding="utf-8")
+    done = import_work([str(folder / "index.htm")], folder / "out", "book", False, Fetcher(None, delay=0))
+    assert [(part.title, [s.title for s in part.sections]) for part in load_work(done.folder).parts] == [("Chapter I. The Commodity", []), ("Chapter II. Money", ["1. Measure of Value"])]
