@@ -250,6 +250,10 @@ _MONTHS = "january|february|march|april|may|june|july|august|september|october|n
 DATE_LINE = re.compile(rf"^(?:[\w .'’-]{{1,40}},\s*)?(?:[\w .'’-]{{0,30}}\s)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}}|(?:{_MONTHS}),?\s+\d{{4}})\.?$", re.I)
 # The archive's breadcrumb ("MIA > Archive > Lenin > 1914", "MIA: Marxists: Marx & Engels: Library").
 BREADCRUMB = re.compile(r"^(?:MIA|Marxists(?: Internet Archive)?)\s*[>:»/|]", re.I)
+# A byline set as a heading ("by Frederick Engels"; not "By what is the price … determined?").
+BYLINE = re.compile(r"^(?i:by)\s+(?:[A-Z][\w.'’-]*,?\s*){1,5}$")
+# A label set as a heading, over the text it names ("Abstract" over an extract of a letter).
+_LABEL = re.compile(r"(?:abstract|summary|excerpts?|extracts?|fragment)[.:]?", re.I)
 # A row of asterisks or a dinkus: the source's section break.
 BREAK_LINE = re.compile(r"^(?:[*⁂·•]\s*){1,5}$")
 
@@ -381,7 +385,8 @@ def opening(blocks: list[str], label: str, others: list[str]) -> int | None:
 
 def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where: str) -> list[str]:
     """Headings that are not the text's headings: the breadcrumb, a "Contents" heading and
-    the author's name left out, a date line set as a date line, a row of asterisks as a section break, a heading with
+    the author's name left out, a date line set as a date line, a byline or a label
+    ("Abstract") as a paragraph, a row of asterisks as a section break, a heading with
     no words dropped, and headings with nothing after them to the part's end left out."""
     out: list[str] = []
     folded_author = words(author)
@@ -408,6 +413,9 @@ def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where:
             leave(plain, "navigation or page furniture")
         elif folded_author and words(text) in (folded_author, f"by {folded_author}"):
             leave(plain, "the author's name set as a heading; the title page names the author")
+        elif BYLINE.match(plain) or _LABEL.fullmatch(plain):
+            mapped.append(f"{where}: the heading {plain!r}, a byline or a label and no section's title, set as a paragraph")
+            out.append(escape_line_start(text))
         elif DATE_LINE.match(plain):
             mapped.append(f"{where}: the heading {plain!r} set as a date line")
             out.append(f"{{.dateline}}\n{text}")

@@ -121,3 +121,17 @@ def test_an_anchor_into_a_page_s_sections_stays_a_section(tmp_path: Path) -> Non
     (folder / "ch02.htm").write_text('<html><body><h3>Chapter II. Money</h3><p>Words of money.</p><h4><a name="mov">1. Measure of Value</a></h4><p>Words of value.</p></body></html>', encoding="utf-8")
     done = import_work([str(folder / "index.htm")], folder / "out", "book", False, Fetcher(None, delay=0))
     assert [(part.title, [s.title for s in part.sections]) for part in load_work(done.folder).parts] == [("Chapter I. The Commodity", []), ("Chapter II. Money", ["1. Measure of Value"])]
+
+
+names = st.lists(st.sampled_from(["Frederick", "Engels", "V.", "I.", "Lenin", "Rosa", "Luxemburg", "Eleanor", "Marx-Aveling"]), min_size=1, max_size=4).map(" ".join)
+
+
+@settings(max_examples=50, deadline=None)
+@given(names, st.sampled_from(["by", "By", "BY"]), st.sampled_from(["Abstract", "Summary", "Extract:", "Fragment"]), st.integers(min_value=2, max_value=4))
+def test_a_byline_or_a_label_set_as_a_heading_is_a_paragraph_and_no_section(name: str, by: str, label: str, level: int) -> None:
+    mark = "#" * level
+    blocks = [f"{mark} {by} {name}", "The text.", f"{mark} {label}", "The extract.", f"{mark} By what is the price of a commodity determined?", "The answer."]
+    mapped: list[str] = []
+    out = book.tidy(blocks, "Karl Marx", lambda *_: None, mapped, "ch01.md")
+    assert out[:4] == [f"{by} {name}", "The text.", label, "The extract."] and out[4].startswith(f"{mark} By what")
+    assert len(mapped) == 2
