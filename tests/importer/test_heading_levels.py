@@ -135,3 +135,26 @@ def test_a_byline_or_a_label_set_as_a_heading_is_a_paragraph_and_no_section(name
     out = book.tidy(blocks, "Karl Marx", lambda *_: None, mapped, "ch01.md")
     assert out[:4] == [f"{by} {name}", "The text.", label, "The extract."] and out[4].startswith(f"{mark} By what")
     assert len(mapped) == 2
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(min_value=2, max_value=5), st.data())
+def test_tables_between_a_notes_section_s_paragraphs_go_on_with_the_note_before_them(tmp_path: Path, count: int, data: st.DataObject) -> None:
+    with_table = data.draw(st.integers(min_value=1, max_value=count - 1))
+    tables = data.draw(st.integers(min_value=1, max_value=2))
+    text = "".join(f'<p>Paragraph {k} of the text.<sup><a name="a{k}" href="#n{k}">{k}</a></sup></p>' for k in range(1, count + 1))
+    notes = ""
+    for k in range(1, count + 1):
+        notes += f'<p class="information"><span class="info"><a name="n{k}" href="#a{k}">{k}.</a></span> Words of note {k}.</p>'
+        if k == with_table:
+            notes += "".join(f"<table><tr><td>Cotton</td><td>lbs. {t}35,831</td></tr><tr><td>Yarn</td><td>{t}93,449</td></tr></table>" for t in range(tables))
+            notes += f'<p class="information">The note {k} goes on after its tables.</p>'
+    site = Path(mkdtemp(dir=tmp_path))
+    (site / "page.htm").write_text(f"<html><body><h1>Machinery</h1>{text}<h4>Footnotes</h4>{notes}</body></html>", encoding="utf-8")
+    done = import_work([str(site / "page.htm")], site / "out", "page", False, Fetcher(None, delay=0))
+    markdown = (done.folder / "text.md").read_text(encoding="utf-8")
+    body, _, written = markdown.partition("\n[^")
+    assert "Footnotes" not in markdown and "|" not in body and "Cotton" not in body
+    note = next(block for block in ("[^" + written).split("\n\n[^") if block.lstrip("[^").startswith(f"{with_table}]"))
+    assert note.count("Cotton") == tables and f"The note {with_table} goes on after its tables." in note
+    assert [n.number for n in load_work(done.folder).parts[0].notes.values()] == [str(k) for k in range(1, count + 1)]
