@@ -281,7 +281,7 @@ def parent_case(size: int, editions_folder: Path, scratch: Path) -> dict[str, fl
     the letter's editions (each work's own bytes): the parent's planning and commits alone."""
     from builder.release.manifest import Built, BuiltFile
     from builder.shelf import build as shelf_build
-    from builder.shelf.build import Report, build_shelf
+    from builder.shelf.build import BuildReport, build_shelf
     from builder.shelf.key import Keyed
     from builder.shelf.work import editions
 
@@ -306,7 +306,7 @@ def parent_case(size: int, editions_folder: Path, scratch: Path) -> dict[str, fl
     shelf_build._commit = counted  # type: ignore[assignment]
     works = [scratch / "source" / f"work-{n:05}" for n in range(size)]
     start, cpu = time.perf_counter(), time.process_time()
-    build_shelf(Report(works), chosen, scratch / "dist", jobs=2, force=False, whole_shelf=True)
+    build_shelf(BuildReport(works), chosen, scratch / "dist", jobs=2, force=False, whole_shelf=True)
     return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu, "commits": commits[0]}
 
 

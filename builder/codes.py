@@ -86,6 +86,7 @@ CATALOGUE: dict[str, Entry] = {
     # S050–S069: provenance and the source format
     "S055": Entry("a `{{page …}}` the page-marker parser cannot read", "write `{{page 29}}`: two braces, `page`, one space, the page's number as the printed source has it (letters and digits, up to 12), two braces"),
     "S056": Entry("the text marks pages of a printed source, but work.toml names no printed source", "add a `[source]` table to work.toml (title, volume, publisher, year), or remove the `{{page …}}` markers"),
+    "S057": Entry("a heading more than one level below the heading before it (`#` then `###`)", "make it one level below the heading before it, and the headings under it likewise: the PDF's headings must nest"),
     "S050": Entry("a `[provenance.<stem>]` table in work.toml names no part of the work", "name the table after a part's file without .md, or add that file to parts"),
     # I: folio import
     "I001": Entry("an archive page given as a file cannot be read", "give an archive page as a file or an http(s) address"),

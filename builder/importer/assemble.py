@@ -54,6 +54,7 @@ class ImportedPart:
     href: str | None = None  # the chapter's page, as the contents page links it
     page: str = ""  # where the page was read, which its images are held to
     html: str = ""  # the HTML the part was read from, for the audit
+    joined: list[str] = field(default_factory=list)  # later parts read from the same page, audited with it
 
 
 @dataclass
@@ -178,7 +179,11 @@ def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, re
     front_html, removed = book.front_matter(first, {chapter.href for chapter, *_ in kept})
     for text in removed:
         report.ledger.leave_out(page, text, "the contents list")
-    front_ids = {chapter.href: f"part-{number}" for number, (chapter, *_) in enumerate(kept, start=2)}
+    others = [title for *_, reading in kept for title in (reading.title, *book.leading_headings(reading.blocks))]
+    openings = {chapter.href: chapter.label for chapter in reversed(found.openings)}  # the first into each page
+    split = {chapter.href for chapter, *_, reading in kept if chapter.href in openings and book.opening(reading.blocks, openings[chapter.href], others) is not None}
+    order = [key for chapter, *_ in kept for key in ([chapter.href, f"{chapter.href}#"] if chapter.href in split else [chapter.href])]
+    front_ids = {key: f"part-{number}" for number, key in enumerate(order, start=2)}
     scratch = ImportReport()
     front_page = parse_page(front_html, location, scratch, chapters=front_ids)
     report.ledger.absorb(scratch.ledger)  # what the front matter's reading left out is the contents page's
@@ -189,14 +194,33 @@ def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, re
         front = ImportedPart("front.md", replace(front_page, blocks=blocks, images=index.images), page=location, html=front_html)
         report.mapped.append(f"the contents page's own text ({sum(len(b.split()) for b in own)} words), set as the book's front matter in front.md")
     start = 2 if front else 1
-    ids = {chapter.href: f"part-{number}" for number, (chapter, *_) in enumerate(kept, start=start)}
+    ids = {key: f"part-{number}" for number, key in enumerate(order, start=start)}
     parts = [front] if front else []
     for chapter, where, text, _ in kept:
         report.source.append(where)
-        parts.append(ImportedPart(_part_file(chapter.href, 2), parse_page(text, where, report, chapters=ids), chapter.label, chapter.href, where, text))
+        read = parse_page(text, where, report, chapters=ids)
+        file = _part_file(chapter.href, 2)
+        at = book.opening(read.blocks, openings[chapter.href], others) if chapter.href in split else None
+        if at is None:
+            parts.append(ImportedPart(file, read, chapter.label, chapter.href, where, text))
+            continue
+        before, after = _split_page(read, at)
+        later = f"{file.removesuffix('.md')}-2.md"
+        parts += [ImportedPart(file, before, chapter.label, chapter.href, where, text, [later]), ImportedPart(later, after, openings[chapter.href], chapter.href, where)]
+        report.mapped.append(f"{chapter.href}: “{openings[chapter.href]}”, which the contents page lists as a chapter of its own at an anchor into the page, set as a part of its own ({later})")
     if front:
         index = replace(index, images=[])  # the front matter holds them
     return index, parts, collection, front
+
+
+def _split_page(page: PageText, at: int) -> tuple[PageText, PageText]:
+    """A page that holds two chapters, cut at the heading `at` (the second's title): each
+    with the notes its text calls; the notes nothing calls stay with the first."""
+    called = set(re.findall(r"\x00\[\^([^\]]+)\]", "\n\n".join(page.blocks[at:])))
+    title = book.headings([page.blocks[at]])[0]
+    first = replace(page, blocks=page.blocks[:at], notes={k: v for k, v in page.notes.items() if k not in called})
+    second = replace(page, title=title, fields=[], blocks=page.blocks[at + 1 :], notes={k: v for k, v in page.notes.items() if k in called})
+    return first, second
 
 
 def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetcher, report: ImportReport) -> list[tuple[book.Chapter, str, str, PageText]]:
@@ -237,6 +261,9 @@ def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetche
     return served
 
 
+_SEAM = "\n\n\x1e\n\n"  # between the parts of one page, while it is audited: no word of its own
+
+
 def audit_parts(parts: list[ImportedPart], texts: dict[str, str], report: ImportReport) -> dict[str, str]:
     """Each part read from HTML audited against its page (`audit.audit`, against the part's
     Markdown and the ledger of what the mapping left out or moved): a run of the page's words
@@ -248,15 +275,18 @@ def audit_parts(parts: list[ImportedPart], texts: dict[str, str], report: Import
         if not part.html:
             continue
         page = page_name(part.page)
+        files = [part.file, *part.joined]  # a page cut into parts is audited whole
         for _ in range(3):  # a run put back may pair the page's words anew: look again
-            losses = audit(part.html, out[part.file], report.ledger.words(page))
+            losses = audit(part.html, _SEAM.join(out[file] for file in files), report.ledger.words(page))
             if not losses:
                 break
-            out[part.file], lines = reinstate(out[part.file], losses)
+            whole, lines = reinstate(_SEAM.join(out[file] for file in files), losses)
+            for file, text in zip(files, re.split(r"\n*\x1e\n*", whole), strict=True):
+                out[file] = text.rstrip("\n") + "\n"
             for loss in losses:
                 report.ledger.move(page, loss.shown, "kept verbatim after the block it stood in")
             report.check += [f"{part.href or page}: {line}" for line in lines]
-        if left := audit(part.html, out[part.file], report.ledger.words(page)):
+        if left := audit(part.html, _SEAM.join(out[file] for file in files), report.ledger.words(page)):
             shown = "; ".join(f"“{quote(loss.words)}” ({loss.where()})" for loss in left)  # every one: said whole
             raise BuildError(part.href or page, f"the import lost {len(left)} run(s) of the page's words even once they were put back: {shown}", hint="this is a fault of the importer: report the page, and copy the words into the source by hand", code="I010")
     return out
@@ -404,7 +434,7 @@ def write_parts(parts: list[ImportedPart], index: PageText | None, report: Impor
     for number, part in enumerate(parts, start=1):
         page = part.text
         heading, blocks = book.chapter_heading(part.title, page.title, tidied[part.file], shape if part.href else None, report.ledger.leaver(page_name(part.page) if part.html else part.file))
-        blocks = book.unheaded(blocks, report.mapped, part.file)
+        blocks = book.relevel(book.unheaded(blocks, report.mapped, part.file), report.mapped, part.file)
         if number == 1 and index is not None:
             blocks = [block for block in index.blocks if block.startswith("![")] + blocks
             if any(block.startswith("![") for block in index.blocks):
@@ -468,8 +498,13 @@ def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher
                 report.check.append(f"image {image.name}: {problem}; left out")
             elif data:
                 report.check.append(f"image {image.name} is not a readable JPEG, PNG, GIF or SVG; left out")
+            kept = 0
             for file, text in texts.items():
-                texts[file] = re.sub(rf"!\[(?:\\.|[^\]\\])*\]\({re.escape(image.name)}(?: \"(?:\\.|[^\"\\])*\")?\)", "", text)
+                texts[file], count = re.subn(rf"!\[((?:\\.|[^\]\\])*)\]\({re.escape(image.name)}(?: \"(?:\\.|[^\"\\])*\")?\)", partial(_unfetched, image), text)
+                kept += count if image.linked else 0
+            if kept:
+                # The link's words the page shows became the image's alt text: kept, or they would be lost after the audit.
+                report.check.append(f"image {image.name} left out: the words of the link that named it, “{image.alt}”, kept as text")
             continue
         target.write_bytes(data)
         width = _size(data)[0] if kind != "image/svg+xml" else 0
@@ -479,6 +514,11 @@ def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher
 
 
 _UNREADABLE = "unreadable"
+
+
+def _unfetched(image: Any, match: re.Match[str]) -> str:
+    """An image left out: nothing, or, for an image a link named, the link's words as text."""
+    return match.group(1) if image.linked and match.group(1) else ""
 
 
 def _image_problem(data: bytes, kind: str | None, max_pixels: int) -> str | None:

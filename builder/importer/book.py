@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import get_close_matches
 from itertools import islice
 from urllib.parse import urlsplit
@@ -51,6 +51,7 @@ class Links:
     in_furniture: list[Chapter]  # those of them in its navigation rows, for --book
     guide: bool = False  # a study guide: it links the chapters it asks questions on
     cut_at: int = 0  # the number of links considered, where the page has more (I062)
+    openings: list[Chapter] = field(default_factory=list)  # later entries into a chapter's page, at an anchor
 
     @property
     def is_contents(self) -> bool:
@@ -68,6 +69,7 @@ def links(text: str, own: str | None = None, max_links: int = LIMITS.links) -> L
     found: dict[str, Chapter] = {}
     furniture: dict[str, Chapter] = {}
     other: list[str] = []
+    openings: list[Chapter] = []
     folder: set[str] = set()
     every = list(islice(root.iter("a"), max_links + 1))
     for link in every[:max_links]:
@@ -82,6 +84,8 @@ def links(text: str, own: str | None = None, max_links: int = LIMITS.links) -> L
         folder.add(file)
         in_furniture = any(set((a.get("class") or "").split()) & _FURNITURE for a in link.iterancestors())
         if not in_furniture and not _NOT_TEXT.search(f"{label} {file}"):
+            if file in found and urlsplit(href).fragment and label:
+                openings.append(Chapter(file, label))
             found.setdefault(file, Chapter(file, label))
         elif not _NOT_TEXT.search(f"{label} {file}"):
             furniture.setdefault(file, Chapter(file, label))
@@ -90,7 +94,7 @@ def links(text: str, own: str | None = None, max_links: int = LIMITS.links) -> L
             other.append(f"{label or href} ({href})")
     own_words = _own_words(root)
     titles = " ".join(" ".join(e.text_content().split()) for e in root.xpath("//title|//h1|//h2|//h3"))
-    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found], bool(_GUIDE.search(titles)), max_links if len(every) > max_links else 0)
+    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found], bool(_GUIDE.search(titles)), max_links if len(every) > max_links else 0, openings)
 
 
 def _own_words(root: html.HtmlElement) -> int:
@@ -246,6 +250,10 @@ _MONTHS = "january|february|march|april|may|june|july|august|september|october|n
 DATE_LINE = re.compile(rf"^(?:[\w .'’-]{{1,40}},\s*)?(?:[\w .'’-]{{0,30}}\s)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}}|(?:{_MONTHS}),?\s+\d{{4}})\.?$", re.I)
 # The archive's breadcrumb ("MIA > Archive > Lenin > 1914", "MIA: Marxists: Marx & Engels: Library").
 BREADCRUMB = re.compile(r"^(?:MIA|Marxists(?: Internet Archive)?)\s*[>:»/|]", re.I)
+# A byline set as a heading ("by Frederick Engels"; not "By what is the price … determined?").
+BYLINE = re.compile(r"^(?i:by)\s+(?:[A-Z][\w.'’-]*,?\s*){1,5}$")
+# A label set as a heading, over the text it names ("Abstract" over an extract of a letter).
+_LABEL = re.compile(r"(?:abstract|summary|excerpts?|extracts?|fragment)[.:]?", re.I)
 # A row of asterisks or a dinkus: the source's section break.
 BREAK_LINE = re.compile(r"^(?:[*⁂·•]\s*){1,5}$")
 
@@ -355,9 +363,30 @@ def chapter_heading(label: str | None, page_title: str, blocks: list[str], book:
     return heading, blocks
 
 
+# A heading that names a chapter by its number ("Chapter I. Bourgeois and Proletarians").
+_CHAPTER_WORD = re.compile(r"^(chapter|part|book)\s+[\w-]+", re.I)
+
+
+def opening(blocks: list[str], label: str, others: list[str]) -> int | None:
+    """Where a chapter begins inside another's page: the index of the heading (not the
+    page's first block) that the contents page's `label` names, at an anchor into the page,
+    when it numbers a chapter as the book's other chapters (`others`, their titles) are
+    numbered: the Manifesto's "Preamble" page holds "Chapter I", beside "Chapter II". An
+    entry into a page's sections ("1. Production") is no chapter: None."""
+    words_of = {match.group(1).casefold() for title in others if (match := _CHAPTER_WORD.match(re.sub(r"\\(.)", r"\1", title).strip()))}
+    for index, block in enumerate(blocks[1:], start=1):
+        found = _heading(block)
+        if found is None or not same_title(label, found[1]):
+            continue
+        kind = _CHAPTER_WORD.match(re.sub(r"\\(.)", r"\1", found[1]).strip())
+        return index if kind is not None and kind.group(1).casefold() in words_of else None
+    return None
+
+
 def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where: str) -> list[str]:
     """Headings that are not the text's headings: the breadcrumb, a "Contents" heading and
-    the author's name left out, a date line set as a date line, a row of asterisks as a section break, a heading with
+    the author's name left out, a date line set as a date line, a byline or a label
+    ("Abstract") as a paragraph, a row of asterisks as a section break, a heading with
     no words dropped, and headings with nothing after them to the part's end left out."""
     out: list[str] = []
     folded_author = words(author)
@@ -384,6 +413,9 @@ def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where:
             leave(plain, "navigation or page furniture")
         elif folded_author and words(text) in (folded_author, f"by {folded_author}"):
             leave(plain, "the author's name set as a heading; the title page names the author")
+        elif BYLINE.match(plain) or _LABEL.fullmatch(plain):
+            mapped.append(f"{where}: the heading {plain!r}, a byline or a label and no section's title, set as a paragraph")
+            out.append(escape_line_start(text))
         elif DATE_LINE.match(plain):
             mapped.append(f"{where}: the heading {plain!r} set as a date line")
             out.append(f"{{.dateline}}\n{text}")
@@ -408,6 +440,30 @@ def unheaded(blocks: list[str], mapped: list[str], where: str) -> list[str]:
         if found is not None and following is not None and following[0] <= found[0] and "[^" not in found[1]:
             out[index] = escape_line_start(found[1])
             mapped.append(f"{where}: the heading {found[1]!r}, which heads nothing, set as a paragraph")
+    return out
+
+
+def relevel(blocks: list[str], mapped: list[str], where: str) -> list[str]:
+    """The part's headings re-levelled under its own `#` so that none skips a level (a page's
+    h3 then h5 becomes `##` then `###`), their order and relative depth kept, as pandoc's
+    reader does: each heading one level below the nearest earlier heading of a higher rank on
+    the page. A skip is no fault of the reader's but fails PDF/UA-1 (headings must nest)."""
+    out = list(blocks)
+    open_: list[tuple[int, int]] = []  # (the page's level, the level given), outermost first
+    changed = []
+    for index, block in enumerate(out):
+        found = _heading(block)
+        if found is None:
+            continue
+        while open_ and open_[-1][0] >= found[0]:
+            open_.pop()
+        level = min(6, (open_[-1][1] if open_ else 1) + 1)
+        open_.append((found[0], level))
+        if level != found[0]:
+            out[index] = f"{'#' * level} {found[1]}"
+            changed.append(found[1])
+    if changed:
+        mapped.append(f"{where}: {len(changed)} heading(s) re-levelled so that none skips a level, their order and depth kept")
     return out
 
 

@@ -41,6 +41,7 @@ class Image:
     location: str  # where to fetch it
     name: str  # its file name in the work's folder
     alt: str
+    linked: bool = False  # its alt is the words of the link that named it, words the page shows
 
 
 @dataclass
@@ -245,7 +246,9 @@ class _Converter:
             href = link.get("href") or ""
             if IMAGE_FILE.search(href) and "/" not in href and ":" not in href:
                 alt = " ".join(link.text_content().split()) or href
-                found.append(self._image(href, alt))
+                image = self._image(href, alt)
+                image.linked = alt != href
+                found.append(image)
                 self.report.mapped.append(f"{_short(self.location)}: the linked image {href} (“{alt}”), placed at the end of the part")
         return found
 

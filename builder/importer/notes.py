@@ -125,7 +125,7 @@ def _run_on(root: html.HtmlElement, found: FoundNotes) -> None:
         early = order[id(blocks[0])] < last_call
         while (
             following is not None and id(following) not in starts and following.text_content().strip() and not _is_credit(following)
-            and (following.tag == "p" or (following.tag in ("table", "blockquote") and not _words_after_marker(current)))
+            and (following.tag == "p" or (following.tag in ("table", "blockquote") and (not _words_after_marker(current) or (not early and _inside_notes(following, blocks[0])))))
             and not any(id(element) in calls for element in following.iter())
             and (not early or (following.get("class") is not None and following.get("class") == blocks[0].get("class")))
         ):
@@ -176,6 +176,17 @@ def _called_by_anchor(link: html.HtmlElement, anchors: dict[str | None, html.Htm
     if any((a.get("href") or "") == "#" + (anchor.get("name") or anchor.get("id") or "") and a is not link for a in own.iter("a")):
         return None
     return label, anchor, own
+
+
+def _inside_notes(element: html.HtmlElement, first: html.HtmlElement) -> bool:
+    """Whether the tables or quotations from `element` on stand between the blocks of a notes
+    section: the block after them is another of the notes' paragraphs (of the class of the
+    note's first block, or starting a note of its own), so they go on with the note before
+    them (Capital's note 96, its tables of exports and a paragraph after them)."""
+    following = element
+    while following is not None and following.tag in ("table", "blockquote"):
+        following = following.getnext()
+    return following is not None and following.tag == "p" and (following.get("class") == first.get("class") is not None or _leading_marker(following) is not None)
 
 
 def _words_after_marker(blocks: list[html.HtmlElement]) -> bool:

@@ -133,7 +133,7 @@ class _Batch:
         waited = time.monotonic() - self.last
         return bool(self.works) and (2 * len(self.works) >= listed or waited >= max(self.EVERY, self.SHARE * self.cost))
 
-    def commit(self, dist: Path, report: Report) -> None:
+    def commit(self, dist: Path, report: BuildReport) -> None:
         """Commit the waiting works in one step, and say so in the report (signals held, so
         that the report never lags what dist/ holds)."""
         start = time.monotonic()

@@ -115,6 +115,7 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     if not title:
         raise SourceError(shown, "the level-1 heading has no words", line=_line(body[0]), hint="give the part a title: '# Title of this part'", code="S011")
     body[0].attrSet("id", part_id)
+    _check_heading_levels(body, shown)
     for _, note_tokens in definitions.values():
         if nested := _note_calls(note_tokens, shown):
             label, line = next(iter(nested.items()))
@@ -166,6 +167,20 @@ def note_numbers(notes: dict[str, Note]) -> dict[str, Note]:
     if None in marks or len(set(marks)) < len(marks):
         marks = [str(number) for number in range(1, len(notes) + 1)]
     return {label: replace(note, number=str(mark)) for (label, note), mark in zip(notes.items(), marks, strict=True)}
+
+
+def _check_heading_levels(tokens: list[Token], shown: str) -> None:
+    """Refuse a heading more than one level below the heading before it (`#` then `###`):
+    the PDF's headings must nest (PDF/UA-1), and a skip found there fails the build late, with
+    no line to mend. A source error now names the line."""
+    level = 1
+    for token in tokens:
+        if token.type != "heading_open":
+            continue
+        found = int(token.tag[1])
+        if found > level + 1:
+            raise SourceError(shown, f"a level-{found} heading follows a level-{level} one: headings may not skip a level", line=_line(token), hint=f"make it a level-{level + 1} heading ({'#' * (level + 1)}), and the headings under it one level up likewise", code="S057")
+        level = found
 
 
 def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:

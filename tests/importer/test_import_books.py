@@ -48,7 +48,7 @@ EXPECTED = {
     "critique": ("marx/works/1859/critique-pol-economy/index.htm", ["preface.md", "ch01.md"]),
     "letters-1890": ("marx/works/1890/letters/index.htm", ["90_08_05.md", "90_08_21.md", "90_09_21.md", "90_10_27.md"]),
     "letters-1894": ("marx/works/1894/letters/index.htm", ["94_01_25.md"]),
-    "manifesto": ("marx/works/1848/communist-manifesto/index.htm", ["preface.md", "ch01.md", "ch02.md", "ch03.md", "ch04.md"]),
+    "manifesto": ("marx/works/1848/communist-manifesto/index.htm", ["preface.md", "ch01.md", "ch01-2.md", "ch02.md", "ch03.md", "ch04.md"]),
     "wage-labour": ("marx/works/1847/wage-labour/index.htm", ["intro.md", *(f"ch{n:02}.md" for n in range(1, 10))]),
 }
 NS = {"x": "http://www.w3.org/1999/xhtml"}
