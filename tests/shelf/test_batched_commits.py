@@ -17,7 +17,7 @@ import pytest
 from builder.release.manifest import Built, BuiltFile
 from builder.shelf import build as shelf_build
 from builder.shelf import scheduler
-from builder.shelf.build import Report, build_shelf
+from builder.shelf.build import BuildReport, build_shelf
 from builder.shelf.key import Keyed
 from builder.shelf.work import editions
 from tests.support.shelf_project import assert_true_release
@@ -75,7 +75,7 @@ def test_a_shelf_commits_a_few_times_whatever_its_size(tmp_path: Path, monkeypat
     sizes = _count_commits(monkeypatch)
     monkeypatch.setattr(shelf_build._Batch, "EVERY", math.inf)  # only the shelf's size decides here
     works = _works(tmp_path, count)
-    report = Report(works)
+    report = BuildReport(works)
     build_shelf(report, CHOSEN, tmp_path / "dist", jobs=2, force=False, whole_shelf=True)
     assert sum(sizes) == count and [built.slug for built in report.built] == [w.name for w in works] and report.pending == []
     # Each commit holds at least half as many works as the release listed before it: the
@@ -93,10 +93,10 @@ def test_a_rebuild_of_a_few_works_is_one_commit(tmp_path: Path, monkeypatch: pyt
     dist = tmp_path / "dist"
     works = _works(tmp_path, 200)
     _stand_in(monkeypatch, "1")
-    build_shelf(Report(works), CHOSEN, dist, jobs=2, force=False, whole_shelf=True)
+    build_shelf(BuildReport(works), CHOSEN, dist, jobs=2, force=False, whole_shelf=True)
     _stand_in(monkeypatch, "2")
     sizes = _count_commits(monkeypatch)
-    build_shelf(Report(works[:5]), CHOSEN, dist, jobs=2, force=True, whole_shelf=False)
+    build_shelf(BuildReport(works[:5]), CHOSEN, dist, jobs=2, force=True, whole_shelf=False)
     assert sizes == [5]
     assert (dist / "work-0004.epub").read_bytes() == b"work-0004 edition 2" and (dist / "work-0005.epub").read_bytes() == b"work-0005 edition 1"
     assert_true_release(dist)
@@ -109,12 +109,12 @@ def test_a_build_killed_between_works_leaves_whole_commits(tmp_path: Path, monke
     dist = tmp_path / "dist"
     works = _works(tmp_path, 40)
     _stand_in(monkeypatch, "1")
-    build_shelf(Report(works[:10]), CHOSEN, dist, jobs=2, force=False, whole_shelf=False)
+    build_shelf(BuildReport(works[:10]), CHOSEN, dist, jobs=2, force=False, whole_shelf=False)
     _stand_in(monkeypatch, "2", die_after=die_after)
     pid = os.fork()
     if pid == 0:  # the build that dies
         try:
-            build_shelf(Report(works), CHOSEN, dist, jobs=2, force=True, whole_shelf=True)
+            build_shelf(BuildReport(works), CHOSEN, dist, jobs=2, force=True, whole_shelf=True)
         finally:
             os._exit(0)
     _, status = os.waitpid(pid, 0)
@@ -126,7 +126,7 @@ def test_a_build_killed_between_works_leaves_whole_commits(tmp_path: Path, monke
     assert newer <= {w.name for w in works[:die_after]}  # nothing is listed that was not made
     # The next build clears what the dead one left and finishes the job.
     _stand_in(monkeypatch, "2")
-    build_shelf(Report(works), CHOSEN, dist, jobs=2, force=True, whole_shelf=True)
+    build_shelf(BuildReport(works), CHOSEN, dist, jobs=2, force=True, whole_shelf=True)
     assert_true_release(dist)
     assert _listed(dist) == {w.name for w in works}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".dist")] == [".dist.lock"]
@@ -137,7 +137,7 @@ def test_a_stopped_build_commits_what_it_made_before_it_stops(tmp_path: Path, mo
     dist = tmp_path / "dist"
     works = _works(tmp_path, 40)
     _stand_in(monkeypatch, stop_after=stop_after)
-    report = Report(works)
+    report = BuildReport(works)
     with pytest.raises(KeyboardInterrupt):
         build_shelf(report, CHOSEN, dist, jobs=2, force=False, whole_shelf=True)
     made = [w.name for w in works[:stop_after]]
