@@ -179,7 +179,10 @@ def section_a(rounds: int, scratch: Path) -> list[str]:
         html = final_html(folder, scratch / f"{folder.name}.html")
         cases = {
             "weasyprint alone (floor)": [sys.executable, __file__, "--floor", str(html), "--work", str(folder)],
-            "folio build (EPUB + A5 PDF)": [*FOLIO, "build", str(folder), "--out", str(scratch / "a"), "--force"],
+            # The two files Pandoc's two commands make, to compare like with like; then every
+            # default kind (the Kobo and Kindle editions besides), as `folio build` alone makes.
+            "folio build (EPUB + A5 PDF)": [*FOLIO, "build", str(folder), "--format", "epub", "--format", "pdf", "--out", str(scratch / "a"), "--force"],
+            "folio build (every default kind)": [*FOLIO, "build", str(folder), "--out", str(scratch / "c"), "--force"],
             "folio build, cover cached": [*FOLIO, "build", str(folder), "--out", str(scratch / "b"), "--force"],
             "pandoc → EPUB": pandoc(folder / "text.md", scratch / "p.epub"),
             "pandoc → PDF (weasyprint)": pandoc(folder / "text.md", scratch / "p.pdf", "--pdf-engine=weasyprint"),
