@@ -155,21 +155,14 @@ _RGB = re.compile(rb"^(-?[\d.]+) (-?[\d.]+) (-?[\d.]+) (rg|RG)$")
 
 def check_upstream() -> None:
     """Refuse a WeasyPrint or pydyf other than the one the finisher was written for."""
-    import weasyprint
+    from .weasyprint.upstream_source import refuse_other_upstream
 
-    from .weasyprint.upstream_source import fingerprints
-
-    found = {"weasyprint": weasyprint.__version__, "pydyf": pydyf.__version__}
-    sources = fingerprints(_EXPECTED_SOURCE_SHA256)
-    if found != _EXPECTED_VERSIONS or sources != _EXPECTED_SOURCE_SHA256:
-        changed = [name for name, digest in sources.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
-        raise RuntimeError(
-            f"builder/editions/printers.py was written for {_EXPECTED_VERSIONS}, found {found}"
-            + (f" with a different {', '.join(changed)}" if changed else "")
-            + ". See whether WeasyPrint now writes a PDF/X DocumentID that is not random (Kozea/WeasyPrint #640);"
-            " re-check the finisher against the new sources, run tests/editions/test_printers.py, and update"
-            " _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."
-        )
+    refuse_other_upstream(
+        "builder/editions/printers.py", _EXPECTED_VERSIONS, _EXPECTED_SOURCE_SHA256,
+        "See whether WeasyPrint now writes a PDF/X DocumentID that is not random (Kozea/WeasyPrint #640);"
+        " re-check the finisher against the new sources, run tests/editions/test_printers.py, and update"
+        " _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256.",
+    )
 
 
 def pdfx_options(work: Work, variant: Variant) -> dict[str, Any]:

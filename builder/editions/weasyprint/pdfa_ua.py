@@ -43,7 +43,7 @@ from xml.etree.ElementTree import Element, SubElement, fromstring, register_name
 
 import pydyf
 
-from .upstream_source import fingerprints
+from .upstream_source import refuse_other_upstream
 
 __all__ = ["COPIES", "OPTIONS", "apply", "finisher"]
 
@@ -74,17 +74,12 @@ def apply() -> None:
 
     if getattr(pydyf.Stream.data.fget, _PATCH_MARKER, False) and weasyprint.__version__ == _EXPECTED_VERSIONS["weasyprint"]:
         return  # checked and applied already in this process
-    found = {"weasyprint": weasyprint.__version__, "pydyf": pydyf.__version__}
-    sources = fingerprints(_EXPECTED_SOURCE_SHA256)
-    if found != _EXPECTED_VERSIONS or sources != _EXPECTED_SOURCE_SHA256:
-        changed = [name for name, digest in sources.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
-        raise RuntimeError(
-            f"builder/editions/weasyprint/pdfa_ua.py was written for {_EXPECTED_VERSIONS}, found {found}"
-            + (f" with a different {', '.join(changed)}" if changed else "")
-            + ". See whether WeasyPrint now writes PDF/A and PDF/UA together (Kozea/WeasyPrint #2783);"
-            " if not, re-check the finisher against the new sources, run the tests (they validate every"
-            " PDF as PDF/A-2u and PDF/UA-1), and update _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."
-        )
+    refuse_other_upstream(
+        "builder/editions/weasyprint/pdfa_ua.py", _EXPECTED_VERSIONS, _EXPECTED_SOURCE_SHA256,
+        "See whether WeasyPrint now writes PDF/A and PDF/UA together (Kozea/WeasyPrint #2783);"
+        " if not, re-check the finisher against the new sources, run the tests (they validate every"
+        " PDF as PDF/A-2u and PDF/UA-1), and update _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256.",
+    )
     if getattr(pydyf.Stream.data.fget, _PATCH_MARKER, False):
         return
     original = pydyf.Stream.data.fget

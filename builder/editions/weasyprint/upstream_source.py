@@ -45,6 +45,23 @@ def fingerprints(names: Iterable[str]) -> dict[str, str]:
     return {name: source_sha256(resolve(name)) for name in names}
 
 
+def refuse_other_upstream(module: str, expected_versions: dict[str, str], expected_sources: dict[str, str], advice: str) -> None:
+    """Raise, naming `module` and what changed, unless WeasyPrint's and pydyf's versions and the
+    sources of the named functions are those `module` was written against."""
+    import pydyf
+    import weasyprint
+
+    found = {"weasyprint": weasyprint.__version__, "pydyf": pydyf.__version__}
+    sources = fingerprints(expected_sources)
+    if found != expected_versions or sources != expected_sources:
+        changed = [name for name, digest in sources.items() if digest != expected_sources[name]]
+        raise RuntimeError(
+            f"{module} was written for {expected_versions}, found {found}"
+            + (f" with a different {', '.join(changed)}" if changed else "")
+            + f". {advice}"
+        )
+
+
 def in_namespace_of(module: ModuleType, copy: Callable[..., Any], **extra: Any) -> Callable[..., Any]:
     """A copy of one of ``module``'s functions, made to read ``module``'s globals as the original
     does (plus ``extra``, for what its PATCH blocks call)."""
