@@ -174,9 +174,11 @@ class Fetcher:
             descriptor = os.open(location, os.O_RDONLY | os.O_NONBLOCK)
         except OSError as error:
             raise BuildError(location, f"cannot be read: {error.strerror}", hint="give an archive page as a file or an http(s) address", code="I001") from None
+        # Checked before fdopen, which refuses a directory with an error of its own.
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            raise BuildError(location, "cannot be read: not a regular file", hint="give a page saved as a file", code="I068")
         with os.fdopen(descriptor, "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                raise BuildError(location, "cannot be read: not a regular file", hint="give a page saved as a file", code="I068")
             try:
                 data = file.read(self.limits.response_bytes + 1)
             except OSError as error:

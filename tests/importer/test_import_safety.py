@@ -491,7 +491,8 @@ def test_a_cache_entry_that_is_not_a_regular_file_is_ignored_and_reported(tmp_pa
 
 def test_a_local_page_that_is_not_a_regular_file_is_a_coded_error(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "fifo.htm")
-    for location in (str(tmp_path / "fifo.htm"), "/dev/zero"):
+    (tmp_path / "folder.htm").mkdir()
+    for location in (str(tmp_path / "fifo.htm"), "/dev/zero", str(tmp_path / "folder.htm")):
         with pytest.raises(BuildError) as raised:
             fetcher().get(location)
         assert raised.value.code == "I068"
