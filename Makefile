@@ -28,7 +28,7 @@ test: test-setup
 test-setup: setup
 	@scripts/setup-tests
 
-LINT = .venv/bin/ruff check builder tests bench && .venv/bin/mypy
+LINT = .venv/bin/ruff check builder tests bench && .venv/bin/ruff format --check builder tests bench && .venv/bin/mypy
 lint: setup
 	$(LINT)
 

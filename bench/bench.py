@@ -49,6 +49,7 @@ ENV = os.environ | {"SOURCE_DATE_EPOCH": "1700000000", "PATH": f"{BIN}:{os.envir
 
 # --- cases run in a child process ---------------------------------------------------------
 
+
 def floor(html_file: Path, folder: Path) -> None:
     """WeasyPrint alone on our final HTML, as lean a process as can be: the floor of section A."""
     from weasyprint import HTML
@@ -56,7 +57,11 @@ def floor(html_file: Path, folder: Path) -> None:
     from builder.editions.weasyprint.sandbox import SandboxedFetcher
     from builder.paths import BUILTIN_STYLES as STYLES
 
-    HTML(string=html_file.read_text(encoding="utf-8"), base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(folder)).write_pdf(pdf_variant="pdf/ua-1")
+    HTML(
+        string=html_file.read_text(encoding="utf-8"),
+        base_url=STYLES.as_uri() + "/",
+        url_fetcher=SandboxedFetcher(folder),
+    ).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def final_html(folder: Path, target: Path) -> Path:
@@ -64,7 +69,18 @@ def final_html(folder: Path, target: Path) -> Path:
     from builder.editions.templates import render_page
     from builder.source.loader import load_work
 
-    target.write_text(render_page("pdf/book.html", load_work(folder), KINDS["pdf"].capabilities, trim="a5", marks=False, hrefs=None, dense=set()), encoding="utf-8")
+    target.write_text(
+        render_page(
+            "pdf/book.html",
+            load_work(folder),
+            KINDS["pdf"].capabilities,
+            trim="a5",
+            marks=False,
+            hrefs=None,
+            dense=set(),
+        ),
+        encoding="utf-8",
+    )
     return target
 
 
@@ -81,20 +97,34 @@ def run_case(case: str, folder: Path) -> dict[str, float]:
     from builder.source.loader import load_work
 
     work = load_work(folder)
-    html = render_page("pdf/book.html", work, KINDS["pdf"].capabilities, trim="a5", marks=False, hrefs=None, dense=set())
+    html = render_page(
+        "pdf/book.html", work, KINDS["pdf"].capabilities, trim="a5", marks=False, hrefs=None, dense=set()
+    )
     start, cpu = time.perf_counter(), time.process_time()
     if case == "weasyprint":  # WeasyPrint alone on our final HTML: no footnote fix, no checks
-        HTML(string=html, base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(folder)).write_pdf(pdf_variant="pdf/ua-1")
+        HTML(string=html, base_url=STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(folder)).write_pdf(
+            pdf_variant="pdf/ua-1"
+        )
     elif case == "pdf-writer":
         write_pdf(work)
     else:
         write_epub(work)
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    return {"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu, "peak_mb": usage.ru_maxrss / 1024}
+    return {
+        "seconds": time.perf_counter() - start,
+        "cpu_seconds": time.process_time() - cpu,
+        "peak_mb": usage.ru_maxrss / 1024,
+    }
 
 
 def child(case: str, folder: Path) -> dict[str, float]:
-    out = subprocess.run([sys.executable, __file__, "--case", case, "--work", str(folder)], capture_output=True, text=True, check=False, env=ENV)
+    out = subprocess.run(
+        [sys.executable, __file__, "--case", case, "--work", str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=ENV,
+    )
     if out.returncode:
         raise SystemExit(f"bench: the {case} case of {folder.name} failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -111,6 +141,7 @@ def timed(command: list[str], cwd: Path = ROOT, cache: Path | None = None) -> fl
 
 # --- the works ----------------------------------------------------------------------------
 
+
 def shelf(folder: Path, size: int) -> Path:
     """source/ for a shelf of `size` works: copies of the short works under new slugs."""
     source = folder / f"shelf-{size}" / "source"
@@ -119,7 +150,14 @@ def shelf(folder: Path, size: int) -> Path:
         copy = source / f"{original.name}-copy-{n:03}"
         shutil.copytree(original, copy)
         toml = copy / "work.toml"  # each work of a shelf has its own identifier
-        toml.write_text(re.sub(r'identifier = "urn:uuid:[^"]+"', f'identifier = "urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, copy.name)}"', toml.read_text(encoding="utf-8")), encoding="utf-8")
+        toml.write_text(
+            re.sub(
+                r'identifier = "urn:uuid:[^"]+"',
+                f'identifier = "urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, copy.name)}"',
+                toml.read_text(encoding="utf-8"),
+            ),
+            encoding="utf-8",
+        )
     return source
 
 
@@ -127,12 +165,31 @@ def generated_shelf(folder: Path, size: int) -> Path:
     """source/ for a shelf of `size` generated works: a short text each (three paragraphs, a
     section and a note), each its own identifier."""
     source = folder / f"generated-{size}" / "source"
-    words = ["the", "of", "labour", "value", "commodity", "money", "production", "workers", "wage", "price", "market", "society", "history", "class", "struggle"]
+    words = [
+        "the",
+        "of",
+        "labour",
+        "value",
+        "commodity",
+        "money",
+        "production",
+        "workers",
+        "wage",
+        "price",
+        "market",
+        "society",
+        "history",
+        "class",
+        "struggle",
+    ]
     for n in range(size):
         work = source / f"generated-work-{n:05}"
         work.mkdir(parents=True)
         paragraph = " ".join(words[(n + i) % len(words)] for i in range(60)).capitalize() + "."
-        (work / "text.md").write_text(f"# Work {n}\n\n{paragraph}[^1]\n\n## A section\n\n{paragraph}\n\n{paragraph}\n\n[^1]: A note of work {n}.\n", encoding="utf-8")
+        (work / "text.md").write_text(
+            f"# Work {n}\n\n{paragraph}[^1]\n\n## A section\n\n{paragraph}\n\n{paragraph}\n\n[^1]: A note of work {n}.\n",
+            encoding="utf-8",
+        )
         (work / "work.toml").write_text(
             f'title = "Generated Work {n}"\nauthor = "A. Writer"\nauthor-sort = "Writer, A."\nlanguage = "en"\n'
             f'identifier = "urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, work.name)}"\nparts = ["text.md"]\n\n'
@@ -145,10 +202,21 @@ def generated_shelf(folder: Path, size: int) -> Path:
 def pandoc(markdown: Path, out: Path, *extra: str) -> list[str]:
     import pypandoc
 
-    return [pypandoc.get_pandoc_path(), "--from", "markdown", str(markdown), "--metadata", "title=Bench", "-o", str(out), *extra]
+    return [
+        pypandoc.get_pandoc_path(),
+        "--from",
+        "markdown",
+        str(markdown),
+        "--metadata",
+        "title=Bench",
+        "-o",
+        str(out),
+        *extra,
+    ]
 
 
 # --- the sections -------------------------------------------------------------------------
+
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
@@ -173,15 +241,28 @@ def load() -> str:
 
 
 def section_a(rounds: int, scratch: Path) -> list[str]:
-    rows = ["A. one work as a user runs it (whole processes; WeasyPrint alone on our HTML = 1.00)",
-            f"   {'work':<14} {'case':<34} {'median s':>9} {'ratio':>7}"]
+    rows = [
+        "A. one work as a user runs it (whole processes; WeasyPrint alone on our HTML = 1.00)",
+        f"   {'work':<14} {'case':<34} {'median s':>9} {'ratio':>7}",
+    ]
     for name, folder in (("letter", LETTER), ("capital ch.1", CAPITAL)):
         html = final_html(folder, scratch / f"{folder.name}.html")
         cases = {
             "weasyprint alone (floor)": [sys.executable, __file__, "--floor", str(html), "--work", str(folder)],
             # The two files Pandoc's two commands make, to compare like with like; then every
             # default kind (the Kobo and Kindle editions besides), as `folio build` alone makes.
-            "folio build (EPUB + A5 PDF)": [*FOLIO, "build", str(folder), "--format", "epub", "--format", "pdf", "--out", str(scratch / "a"), "--force"],
+            "folio build (EPUB + A5 PDF)": [
+                *FOLIO,
+                "build",
+                str(folder),
+                "--format",
+                "epub",
+                "--format",
+                "pdf",
+                "--out",
+                str(scratch / "a"),
+                "--force",
+            ],
             "folio build (every default kind)": [*FOLIO, "build", str(folder), "--out", str(scratch / "c"), "--force"],
             "folio build, cover cached": [*FOLIO, "build", str(folder), "--out", str(scratch / "b"), "--force"],
             "pandoc → EPUB": pandoc(folder / "text.md", scratch / "p.epub"),
@@ -190,7 +271,13 @@ def section_a(rounds: int, scratch: Path) -> list[str]:
         }
         times: dict[str, list[float]] = {case: [] for case in cases}
         warm = scratch / "warm-cache"
-        subprocess.run(cases["folio build, cover cached"], cwd=ROOT, env=ENV | {"FOLIO_CACHE": str(warm)}, check=True, capture_output=True)
+        subprocess.run(
+            cases["folio build, cover cached"],
+            cwd=ROOT,
+            env=ENV | {"FOLIO_CACHE": str(warm)},
+            check=True,
+            capture_output=True,
+        )
         for _ in range(rounds):
             for case, command in cases.items():
                 times[case].append(timed(command, cache=warm if "cached" in case else None))
@@ -199,13 +286,17 @@ def section_a(rounds: int, scratch: Path) -> list[str]:
             rows.append(f"   {name:<14} {case:<34} {median(times[case]):9.2f} {median(times[case]) / base:7.2f}")
         both = median(times["pandoc → EPUB"]) + median(times["pandoc → PDF (weasyprint)"])
         ours = median(times["folio build (EPUB + A5 PDF)"])
-        rows.append(f"   {name:<14} {'folio build / pandoc (both)':<34} {'':>9} {ours / both:7.2f}   {verdict(ours / both, TARGETS[name])}")
+        rows.append(
+            f"   {name:<14} {'folio build / pandoc (both)':<34} {'':>9} {ours / both:7.2f}   {verdict(ours / both, TARGETS[name])}"
+        )
     return rows
 
 
 def section_b(rounds: int) -> list[str]:
-    rows = ["B. our PDF writer against WeasyPrint alone, same HTML (in process, imports aside)",
-            f"   {'work':<14} {'case':<14} {'median s':>9} {'ratio':>7}"]
+    rows = [
+        "B. our PDF writer against WeasyPrint alone, same HTML (in process, imports aside)",
+        f"   {'work':<14} {'case':<14} {'median s':>9} {'ratio':>7}",
+    ]
     for name, folder in (("letter", LETTER), ("capital ch.1", CAPITAL)):
         times: dict[str, list[float]] = {"weasyprint": [], "pdf-writer": [], "epub-writer": []}
         for _ in range(rounds):
@@ -218,8 +309,10 @@ def section_b(rounds: int) -> list[str]:
 
 
 def section_c(rounds: int, sizes: list[int], scratch: Path) -> list[str]:
-    rows = ["C. a shelf: `folio build` of N works, cold and with nothing changed",
-            f"   {'works':>5} {'workers':>7} {'cold s':>8} {'unchanged s':>12} {'speed-up':>9}"]
+    rows = [
+        "C. a shelf: `folio build` of N works, cold and with nothing changed",
+        f"   {'works':>5} {'workers':>7} {'cold s':>8} {'unchanged s':>12} {'speed-up':>9}",
+    ]
     for size in sizes:
         source = shelf(scratch, size)
         cold: dict[int, list[float]] = {1: [], 2: []}
@@ -234,8 +327,12 @@ def section_c(rounds: int, sizes: list[int], scratch: Path) -> list[str]:
                     warm[jobs].append(timed(command))
         for jobs in (1, 2):
             speedup = median(cold[1]) / median(cold[jobs])
-            target = f"   {verdict(speedup, SHELF_TARGET[1], at_most=False)}" if (size, jobs) == (SHELF_TARGET[0], 2) else ""
-            rows.append(f"   {size:>5} {jobs:>7} {median(cold[jobs]):8.2f} {median(warm[jobs]):12.2f} {speedup:8.2f}×{target}")
+            target = (
+                f"   {verdict(speedup, SHELF_TARGET[1], at_most=False)}" if (size, jobs) == (SHELF_TARGET[0], 2) else ""
+            )
+            rows.append(
+                f"   {size:>5} {jobs:>7} {median(cold[jobs]):8.2f} {median(warm[jobs]):12.2f} {speedup:8.2f}×{target}"
+            )
     return rows
 
 
@@ -246,7 +343,13 @@ def whole_process(command: list[str]) -> tuple[float, float]:
     from long_book import _pss_kb, _tree
 
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env=ENV | {"FOLIO_CACHE": tempfile.mkdtemp(prefix="folio-cache-")}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=ENV | {"FOLIO_CACHE": tempfile.mkdtemp(prefix="folio-cache-")},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     peak = 0
     while process.poll() is None:
         peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)))
@@ -259,8 +362,10 @@ def whole_process(command: list[str]) -> tuple[float, float]:
 def section_e(sizes: list[int], scratch: Path) -> list[str]:
     """Generated shelves built (EPUB and A5 PDF, on every core), then built again with nothing
     changed: time and peak memory per work, which should not grow with the shelf."""
-    rows = ["E. a shelf of generated works: `folio build` cold, then again with nothing changed (every core)",
-            f"   {'works':>6} {'cold s':>8} {'s/work':>7} {'peak MB':>8} {'unchanged s':>12} {'ms/work':>8} {'peak MB':>8}"]
+    rows = [
+        "E. a shelf of generated works: `folio build` cold, then again with nothing changed (every core)",
+        f"   {'works':>6} {'cold s':>8} {'s/work':>7} {'peak MB':>8} {'unchanged s':>12} {'ms/work':>8} {'peak MB':>8}",
+    ]
     per_work: list[tuple[float, float]] = []
     for size in sizes:
         source = generated_shelf(scratch, size)
@@ -269,13 +374,17 @@ def section_e(sizes: list[int], scratch: Path) -> list[str]:
         cold, cold_peak = whole_process(command)
         again, again_peak = whole_process(command)
         per_work.append((cold / size, again / size))
-        rows.append(f"   {size:>6} {cold:8.1f} {cold / size:7.2f} {cold_peak:8.0f} {again:12.2f} {1000 * again / size:8.1f} {again_peak:8.0f}")
+        rows.append(
+            f"   {size:>6} {cold:8.1f} {cold / size:7.2f} {cold_peak:8.0f} {again:12.2f} {1000 * again / size:8.1f} {again_peak:8.0f}"
+        )
         shutil.rmtree(source.parent)
         shutil.rmtree(out)
     if len(per_work) > 1:
         (small_cold, small_again), (large_cold, large_again) = per_work[0], per_work[-1]
         worst = max(large_cold / small_cold, large_again / small_again)
-        rows.append(f"   per work, largest shelf against smallest: cold {large_cold / small_cold:.2f}×, unchanged {large_again / small_again:.2f}× (1.00 = linear)   {verdict(worst, LINEAR)}")
+        rows.append(
+            f"   per work, largest shelf against smallest: cold {large_cold / small_cold:.2f}×, unchanged {large_again / small_again:.2f}× (1.00 = linear)   {verdict(worst, LINEAR)}"
+        )
     return rows
 
 
@@ -289,12 +398,21 @@ def parent_case(size: int, editions_folder: Path, scratch: Path) -> dict[str, fl
     from builder.shelf.work import editions
 
     chosen = editions(("epub", "kepub", "azw3", "pdf"), ["a5"], False)
-    made = {edition.kind_name: (edition.file_name(LETTER.name), (editions_folder / edition.file_name(LETTER.name)).read_bytes()) for edition in chosen}
+    made = {
+        edition.kind_name: (
+            edition.file_name(LETTER.name),
+            (editions_folder / edition.file_name(LETTER.name)).read_bytes(),
+        )
+        for edition in chosen
+    }
 
     def run(tasks: list, workers: int):  # type: ignore[no-untyped-def]
         for job, _ in tasks:
             slug = job.folder.name
-            files = [BuiltFile(name.replace(LETTER.name, slug), data + slug.encode(), "key", kind) for kind, (name, data) in made.items()]
+            files = [
+                BuiltFile(name.replace(LETTER.name, slug), data + slug.encode(), "key", kind)
+                for kind, (name, data) in made.items()
+            ]
             yield job, Built(slug, f"Work {slug}", "A. Writer", f"urn:uuid:{slug}", "2023-11-14T22:13:20Z", files)
 
     commits = [0]
@@ -317,21 +435,48 @@ def section_f(sizes: list[int], scratch: Path) -> list[str]:
     """The parent's planning and commits per work (bench/bench.py parent_case), which should
     not grow with the shelf."""
     editions_folder = scratch / "letter-editions"
-    subprocess.run([*FOLIO, "build", str(LETTER), "--out", str(editions_folder), "-j1"], cwd=ROOT, env=ENV, check=True, capture_output=True)
-    rows = ["F. the parent's own work: a shelf whose workers hand back the letter's editions at once",
-            f"   {'works':>6} {'wall s':>7} {'ms/work':>8} {'CPU ms/work':>12} {'commits':>8}"]
+    subprocess.run(
+        [*FOLIO, "build", str(LETTER), "--out", str(editions_folder), "-j1"],
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+        capture_output=True,
+    )
+    rows = [
+        "F. the parent's own work: a shelf whose workers hand back the letter's editions at once",
+        f"   {'works':>6} {'wall s':>7} {'ms/work':>8} {'CPU ms/work':>12} {'commits':>8}",
+    ]
     per_work = []
     for size in sizes:
         folder = Path(tempfile.mkdtemp(dir=scratch))
-        out = subprocess.run([sys.executable, __file__, "--parent-case", str(size), "--work", str(editions_folder), "--scratch", str(folder)], capture_output=True, text=True, check=False, env=ENV)
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--parent-case",
+                str(size),
+                "--work",
+                str(editions_folder),
+                "--scratch",
+                str(folder),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            env=ENV,
+        )
         if out.returncode:
             raise SystemExit(f"bench: the parent case of {size} works failed:\n{out.stderr[-3000:]}")
         result = json.loads(out.stdout.strip().splitlines()[-1])
         shutil.rmtree(folder)
         per_work.append(result["cpu_seconds"] / size)
-        rows.append(f"   {size:>6} {result['seconds']:7.2f} {1000 * result['seconds'] / size:8.1f} {1000 * result['cpu_seconds'] / size:12.1f} {result['commits']:>8}")
+        rows.append(
+            f"   {size:>6} {result['seconds']:7.2f} {1000 * result['seconds'] / size:8.1f} {1000 * result['cpu_seconds'] / size:12.1f} {result['commits']:>8}"
+        )
     if len(per_work) > 1:
-        rows.append(f"   CPU per work, largest shelf against smallest: {per_work[-1] / per_work[0]:.2f}× (1.00 = linear)   {verdict(per_work[-1] / per_work[0], LINEAR)}")
+        rows.append(
+            f"   CPU per work, largest shelf against smallest: {per_work[-1] / per_work[0]:.2f}× (1.00 = linear)   {verdict(per_work[-1] / per_work[0], LINEAR)}"
+        )
     return rows
 
 
@@ -342,13 +487,17 @@ def section_d(kb: int, scratch: Path) -> list[str]:
     from long_book import halves, measure
 
     work = halves(book_work(scratch / "long", str(kb)))
-    rows = [f"D. a long book ({kb:,} KB of Capital ch. 15 repeated, in parts), `folio build -f pdf`",
-            f"   {'jobs':>4} {'pages':>6} {'wall s':>7} {'CPU s':>7} {'wall/CPU':>9} {'peak MB':>8}"]
+    rows = [
+        f"D. a long book ({kb:,} KB of Capital ch. 15 repeated, in parts), `folio build -f pdf`",
+        f"   {'jobs':>4} {'pages':>6} {'wall s':>7} {'CPU s':>7} {'wall/CPU':>9} {'peak MB':>8}",
+    ]
     results = {jobs: measure(work, scratch / f"long-out-{jobs}", jobs) for jobs in (1, 2)}
     for jobs, (wall, cpu, peak, _, pages) in results.items():
         rows.append(f"   {jobs:>4} {pages:>6} {wall:7.1f} {cpu:7.1f} {wall / cpu:9.2f} {peak:8.0f}")
     wall, cpu, peak, digest, _ = results[2]
-    rows.append(f"   on 2 cores: wall/CPU {wall / cpu:.2f}, {verdict(wall / cpu, LONG_BOOK_WALL_PER_CPU)}; peak {peak:.0f} MB, {verdict(peak, LONG_BOOK_PEAK_MB)}")
+    rows.append(
+        f"   on 2 cores: wall/CPU {wall / cpu:.2f}, {verdict(wall / cpu, LONG_BOOK_WALL_PER_CPU)}; peak {peak:.0f} MB, {verdict(peak, LONG_BOOK_PEAK_MB)}"
+    )
     rows.append(f"   the same PDF with --jobs 1 and 2: {'yes' if digest == results[1][3] else 'NO'}")
     return rows
 
@@ -357,7 +506,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--shelf", default="1,20", help="shelf sizes for C (the target is for 20)")
-    parser.add_argument("--long-kb", type=int, default=1160, help="KB of text of D's long book (1,160: about 600 A5 pages)")
+    parser.add_argument(
+        "--long-kb", type=int, default=1160, help="KB of text of D's long book (1,160: about 600 A5 pages)"
+    )
     parser.add_argument("--generated", default="100,1000", help="shelf sizes for E, generated works")
     parser.add_argument("--parent", default="100,1000,3000", help="shelf sizes for F")
     parser.add_argument("--skip", default="", help="sections to leave out, e.g. C,D")

@@ -64,7 +64,11 @@ def _trickle(handler: http.server.BaseHTTPRequestHandler) -> None:
 
 
 def _links(count: int) -> bytes:
-    return b"<html><body><h1>A Book</h1><p>" + b"".join(b"<a href='c%d.htm'>Chapter %d</a><br>" % (i, i) for i in range(count)) + b"</p></body></html>"
+    return (
+        b"<html><body><h1>A Book</h1><p>"
+        + b"".join(b"<a href='c%d.htm'>Chapter %d</a><br>" % (i, i) for i in range(count))
+        + b"</p></body></html>"
+    )
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -100,7 +104,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 def _run(address: str, into: Path, extra: list[str]) -> tuple[float, float, int, str]:
     """Seconds, peak resident MB, exit code and the last line of the import's output."""
     start = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "builder", "import", address, "--into", str(into), "--delay", "0", *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "import", address, "--into", str(into), "--delay", "0", *extra],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     assert process.stdout is not None
     output = process.stdout.read().decode(errors="replace")
     _, status, usage = os.wait4(process.pid, 0)
@@ -126,7 +135,15 @@ def main() -> None:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     print(f"{'case':<22} {'seconds':>8} {'peak MB':>8} {'exit':>5}  outcome")
     with tempfile.TemporaryDirectory() as folder:
-        for number, (case, path) in enumerate([("200 MB page", "/big.htm"), ("200 MB, no length", "/big-unsized.htm"), ("gzip bomb (1 GB)", "/bomb.htm"), ("a byte a second", "/slow.htm"), ("100,000 links", "/book/index.htm")]):
+        for number, (case, path) in enumerate(
+            [
+                ("200 MB page", "/big.htm"),
+                ("200 MB, no length", "/big-unsized.htm"),
+                ("gzip bomb (1 GB)", "/bomb.htm"),
+                ("a byte a second", "/slow.htm"),
+                ("100,000 links", "/book/index.htm"),
+            ]
+        ):
             seconds, peak, code, last = _run(base + path, Path(folder) / str(number), extra)
             print(f"{case:<22} {seconds:8.1f} {peak:8.0f} {code:5d}  {last}", flush=True)
     server.shutdown()

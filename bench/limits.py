@@ -61,7 +61,10 @@ def text_work(folder: Path, kb: int) -> Path:
 def notes_work(folder: Path, count: int) -> Path:
     target = folder / f"notes-{count}"
     shutil.copytree(CAPITAL, target)
-    paragraphs = [f"Paragraph {n}, which calls its note here.[^{n}]\n\n[^{n}]: The note of paragraph {n}." for n in range(1, count + 1)]
+    paragraphs = [
+        f"Paragraph {n}, which calls its note here.[^{n}]\n\n[^{n}]: The note of paragraph {n}."
+        for n in range(1, count + 1)
+    ]
     (target / "text.md").write_text("# Notes\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
     return target
 
@@ -75,7 +78,12 @@ def book_work(folder: Path, spec: str) -> Path:
     (see the docstring): the last copy is cut at a paragraph, the notes beyond N dropped."""
     kb, _, most = spec.partition(":")
     target = folder / f"book-{kb}"
-    subprocess.run([sys.executable, "-m", "builder", "import", str(CHAPTER_15), "--into", str(folder), "--slug", target.name], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "builder", "import", str(CHAPTER_15), "--into", str(folder), "--slug", target.name],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     chapter = (target / "text.md").read_text(encoding="utf-8")
     written = {match.group(1): match.group(0) for match in _DEFINITION.finditer(chapter)}
     body, definitions = chapter[: _DEFINITION.search(chapter).start()], list(written)  # type: ignore[union-attr]
@@ -100,7 +108,10 @@ def book_work(folder: Path, spec: str) -> Path:
             break
     (target / "text.md").unlink()
     toml = (target / "work.toml").read_text(encoding="utf-8")
-    (target / "work.toml").write_text(re.sub(r"(?m)^parts = .*$", "parts = [" + ", ".join(f'"{part}"' for part in parts) + "]", toml), encoding="utf-8")
+    (target / "work.toml").write_text(
+        re.sub(r"(?m)^parts = .*$", "parts = [" + ", ".join(f'"{part}"' for part in parts) + "]", toml),
+        encoding="utf-8",
+    )
     return target
 
 
@@ -117,12 +128,20 @@ def _renamed(copy: int, keep: set[str]) -> Callable[[re.Match[str]], str]:
 
 def words(work: Path) -> int:
     """Words of a work's text, notes included (as `wc -w` counts them)."""
-    return sum(len(part.read_text(encoding="utf-8").split()) for part in work.glob("*.md") if part.name != "import-report.md")
+    return sum(
+        len(part.read_text(encoding="utf-8").split()) for part in work.glob("*.md") if part.name != "import-report.md"
+    )
 
 
 def measure(work: Path, out: Path, fmt: str, timeout: float, env: dict[str, str]) -> tuple[str, float | None]:
     """CPU time and peak RSS of one `folio build`, or how it ended; and the CPU seconds if built."""
-    process = subprocess.Popen([sys.executable, "-m", "builder", "build", str(work), "--out", str(out), "-f", fmt], cwd=ROOT, env=os.environ | env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "build", str(work), "--out", str(out), "-f", fmt],
+        cwd=ROOT,
+        env=os.environ | env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     peak = 0
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -137,8 +156,15 @@ def measure(work: Path, out: Path, fmt: str, timeout: float, env: dict[str, str]
     seconds = usage.ru_utime + usage.ru_stime
     stderr = process.stderr.read().decode() if process.stderr else ""
     code = re.search(r"\[([A-Z]\d{3})\]", stderr)
-    result = "built" if os.waitstatus_to_exitcode(status) == 0 else f"refused ({code.group(1) if code else stderr.strip()[-80:]})"
-    return f"{result} in {seconds:.1f} s of CPU, peak {usage.ru_maxrss / 1024:,.0f} MB", seconds if result == "built" else None
+    result = (
+        "built"
+        if os.waitstatus_to_exitcode(status) == 0
+        else f"refused ({code.group(1) if code else stderr.strip()[-80:]})"
+    )
+    return (
+        f"{result} in {seconds:.1f} s of CPU, peak {usage.ru_maxrss / 1024:,.0f} MB",
+        seconds if result == "built" else None,
+    )
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -158,7 +184,12 @@ def _rss_kb(pid: int) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--book", nargs="*", default=["2560:1500", "4096"], help="sizes in KB of Capital ch. 15 repeated, each with :N to keep N notes")
+    parser.add_argument(
+        "--book",
+        nargs="*",
+        default=["2560:1500", "4096"],
+        help="sizes in KB of Capital ch. 15 repeated, each with :N to keep N notes",
+    )
     parser.add_argument("--text", type=int, nargs="*", default=[2048, 20480], help="text sizes in KB")
     parser.add_argument("--notes", type=int, nargs="*", default=[5000, 20000], help="note counts")
     parser.add_argument("--timeout", type=float, default=900, help="seconds of CPU before a build is stopped")
@@ -169,7 +200,9 @@ def main() -> None:
         yardstick = None
         for work in cases:
             size = sum(p.stat().st_size for p in work.glob("*.md") if p.name != "import-report.md")
-            notes = sum(len(re.findall(r"^\[\^[^\]]+\]:", p.read_text(encoding="utf-8"), flags=re.M)) for p in work.glob("*.md"))
+            notes = sum(
+                len(re.findall(r"^\[\^[^\]]+\]:", p.read_text(encoding="utf-8"), flags=re.M)) for p in work.glob("*.md")
+            )
             name = "capital-ch01" if work == CAPITAL else work.name
             count = words(work)
             for fmt in ("epub", "pdf"):
@@ -179,7 +212,10 @@ def main() -> None:
                     cost = seconds / count * 1000
                     yardstick = yardstick or cost
                     per_word = f"; {cost:.3f} ms a word, {cost / yardstick:.2f}× Capital ch. 1's"
-                print(f"{name:>12} ({size / 1024:,.0f} KB, {count:,} words, {notes:,} notes) {fmt:>4}: {line}{per_word}", flush=True)
+                print(
+                    f"{name:>12} ({size / 1024:,.0f} KB, {count:,} words, {notes:,} notes) {fmt:>4}: {line}{per_word}",
+                    flush=True,
+                )
             if size > MAX_TEXT_KB * 1024 or notes > MAX_NOTES:  # within them, it is the build above
                 line, _ = measure(work, Path(folder) / "out", "pdf", args.timeout, {"SOURCE_DATE_EPOCH": "1700000000"})
                 print(f"{name:>12} with the default limits: {line}", flush=True)

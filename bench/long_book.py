@@ -41,9 +41,19 @@ def halves(work: Path) -> Path:
         for number, half in enumerate((body[:cut], f"# {part.stem}, continued\n\n" + body[cut:])):
             called = set(_CALL.findall(half))
             names.append(f"{part.stem}-{number}.md")
-            (work / names[-1]).write_text(half.rstrip() + "\n\n" + "\n\n".join(note for label, note in notes.items() if label in called) + "\n", encoding="utf-8")
+            (work / names[-1]).write_text(
+                half.rstrip() + "\n\n" + "\n\n".join(note for label, note in notes.items() if label in called) + "\n",
+                encoding="utf-8",
+            )
     toml = work / "work.toml"
-    toml.write_text(re.sub(r"(?m)^parts = .*$", "parts = [" + ", ".join(f'"{name}"' for name in names) + "]", toml.read_text(encoding="utf-8")), encoding="utf-8")
+    toml.write_text(
+        re.sub(
+            r"(?m)^parts = .*$",
+            "parts = [" + ", ".join(f'"{name}"' for name in names) + "]",
+            toml.read_text(encoding="utf-8"),
+        ),
+        encoding="utf-8",
+    )
     return work
 
 
@@ -76,7 +86,12 @@ def measure(work: Path, out: Path, jobs: int) -> tuple[float, float, float, str,
     env = os.environ | {"SOURCE_DATE_EPOCH": "1700000000"}
     before = os.times()
     start = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "builder", "build", str(work), "-f", "pdf", "--jobs", str(jobs), "--out", str(out)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "builder", "build", str(work), "-f", "pdf", "--jobs", str(jobs), "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
     peak = 0
     while process.poll() is None:
         peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)))
@@ -98,10 +113,16 @@ def main() -> None:
         work = halves(book_work(Path(folder), str(args.kb)))
         results = {jobs: measure(work, Path(folder) / f"out-{jobs}", jobs) for jobs in (1, 2)}
         for jobs, (wall, cpu, peak, _, pages) in results.items():
-            print(f"--jobs {jobs}: {pages} pages, wall {wall:.1f} s, CPU {cpu:.1f} s, wall/CPU {wall / cpu:.2f}, peak memory {peak:,.0f} MB")
+            print(
+                f"--jobs {jobs}: {pages} pages, wall {wall:.1f} s, CPU {cpu:.1f} s, wall/CPU {wall / cpu:.2f}, peak memory {peak:,.0f} MB"
+            )
         wall, cpu, peak, digest, _ = results[2]
-        print(f"targets on two cores: wall/CPU {wall / cpu:.2f} (at most 0.60: {'met' if wall / cpu <= 0.6 else 'missed'}), peak {peak:,.0f} MB (at most 1,024: {'met' if peak <= 1024 else 'missed'})")
-        print(f"the same PDF with --jobs 1 and 2: {'yes' if digest == results[1][3] else 'NO'}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        print(
+            f"targets on two cores: wall/CPU {wall / cpu:.2f} (at most 0.60: {'met' if wall / cpu <= 0.6 else 'missed'}), peak {peak:,.0f} MB (at most 1,024: {'met' if peak <= 1024 else 'missed'})"
+        )
+        print(
+            f"the same PDF with --jobs 1 and 2: {'yes' if digest == results[1][3] else 'NO'}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+        )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,12 @@ import time
 
 from weasyprint import HTML
 
-PARAGRAPH = "<p>" + "The wealth of those societies in which the capitalist mode of production prevails presents itself as an immense accumulation of commodities. " * 3 + "</p>"
+PARAGRAPH = (
+    "<p>"
+    + "The wealth of those societies in which the capitalist mode of production prevails presents itself as an immense accumulation of commodities. "
+    * 3
+    + "</p>"
+)
 
 
 def seconds(paragraphs: int, variant: str | None) -> float:

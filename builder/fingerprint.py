@@ -86,7 +86,9 @@ def system_faces() -> dict[str, Path]:
     fc_list = shutil.which("fc-list")
     if not fc_list:
         return {}
-    listing = subprocess.run([fc_list, "--format=%{fullname}\t%{family}\t%{file}\n"], capture_output=True, text=True, check=False, timeout=60).stdout
+    listing = subprocess.run(
+        [fc_list, "--format=%{fullname}\t%{family}\t%{file}\n"], capture_output=True, text=True, check=False, timeout=60
+    ).stdout
     faces = [[*line.split("\t"), "", ""][:3] for line in sorted(listing.splitlines())]
     files: dict[str, Path] = {}
     for fullnames, _, file in faces:  # a full name first ("Noto Serif Bold"), as the table gives them

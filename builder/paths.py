@@ -105,7 +105,12 @@ def style_file(name: str) -> Path:
 def style_names(pattern: str) -> Iterator[str]:
     """The names under styles/ matching a glob pattern, from the project's styles/ and
     Folio's together (a project may add a trim), each once, sorted."""
-    names = {path.relative_to(folder).as_posix() for folder in style_folders() for path in folder.glob(pattern) if path.is_file()}
+    names = {
+        path.relative_to(folder).as_posix()
+        for folder in style_folders()
+        for path in folder.glob(pattern)
+        if path.is_file()
+    }
     yield from sorted(names)
 
 

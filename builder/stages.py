@@ -13,7 +13,15 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("base", ("builder", "builder.stages", "builder.codes", "builder.errors", "builder.paths", "builder.fingerprint")),
     ("source", ("builder.source.*",)),  # a source folder → the model
     ("import", ("builder.importer.*",)),  # archive pages → a source folder, read back through the source stage
-    ("templates", ("builder.editions.templates", "builder.editions.html", "builder.editions.capabilities", "builder.editions.languages")),
+    (
+        "templates",
+        (
+            "builder.editions.templates",
+            "builder.editions.html",
+            "builder.editions.capabilities",
+            "builder.editions.languages",
+        ),
+    ),
     ("editions", ("builder.editions.*",)),  # the writers and the registry of kinds
     ("checks", ("builder.checks.*",)),  # each kind's check, attached by the registry's dotted name
     ("release", ("builder.release.*",)),

@@ -50,7 +50,11 @@ def run_here(*args: str) -> subprocess.CompletedProcess[str]:
     from builder import cli as folio
 
     stdout, stderr = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr), mock.patch.object(sys, "argv", ["folio", *args]):
+    with (
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+        mock.patch.object(sys, "argv", ["folio", *args]),
+    ):
         try:
             folio.run()
             code = 0
@@ -76,7 +80,9 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str
     return done["out"]
 
 
-def _build_once(folder: Path, name: str, args: tuple[str, ...], started: list[subprocess.Popen[str]] | None = None) -> dict:
+def _build_once(
+    folder: Path, name: str, args: tuple[str, ...], started: list[subprocess.Popen[str]] | None = None
+) -> dict:
     """The build's status, made by this process if no other made it first (under the lock);
     `started` receives the build's process, for a caller that may have to stop it."""
     folder.mkdir(exist_ok=True)
@@ -85,7 +91,14 @@ def _build_once(folder: Path, name: str, args: tuple[str, ...], started: list[su
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not status.exists():
             shutil.rmtree(out, ignore_errors=True)
-            process = subprocess.Popen(cli("build", *args, "--out", str(out)), cwd=ROOT, env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            process = subprocess.Popen(
+                cli("build", *args, "--out", str(out)),
+                cwd=ROOT,
+                env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             if started is not None:
                 started.append(process)
             _, stderr = process.communicate()
@@ -101,7 +114,11 @@ _EARLY: list[subprocess.Popen[str]] = []
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    if os.environ.get("PYTEST_XDIST_WORKER") or not session.config.getoption("numprocesses", None) or os.environ.get("FOLIO_TESTS_BUILT"):
+    if (
+        os.environ.get("PYTEST_XDIST_WORKER")
+        or not session.config.getoption("numprocesses", None)
+        or os.environ.get("FOLIO_TESTS_BUILT")
+    ):
         return
     folder = session.config._tmp_path_factory.getbasetemp() / "shared-builds"  # type: ignore[attr-defined]  # the workers' shared folder
     threading.Thread(target=_build_once, args=(folder, "shelf", (), _EARLY), daemon=True).start()
@@ -133,7 +150,10 @@ def ace_on_shelf(built_shelf: Path, tmp_path_factory: pytest.TempPathFactory) ->
         if not status.exists():
             books = sorted(built_shelf.glob("*.epub"))
             found = checks.ace_books([book for book in books if not book.name.endswith(".kepub.epub")])
-            status.write_text(json.dumps({path.name: [str(finding) for finding in findings] for path, findings in found.items()}), encoding="utf-8")
+            status.write_text(
+                json.dumps({path.name: [str(finding) for finding in findings] for path, findings in found.items()}),
+                encoding="utf-8",
+            )
         return json.loads(status.read_text(encoding="utf-8"))
 
 
@@ -194,7 +214,10 @@ def _module_fixture_group(item: pytest.Item) -> str | None:
     scoped = []
     for name in item.fixturenames:
         definitions = infos.name2fixturedefs.get(name) or ()
-        if definitions and (definitions[-1].scope == "module" or (definitions[-1].scope == "session" and definitions[-1].baseid == module)):
+        if definitions and (
+            definitions[-1].scope == "module"
+            or (definitions[-1].scope == "session" and definitions[-1].baseid == module)
+        ):
             scoped.append(f"{name}={indices[name]}" if name in indices else name)
     if not scoped:
         return None
@@ -222,5 +245,12 @@ def pytest_configure(config: pytest.Config) -> None:
     """Stop the run, not just slow it, where xdist cannot group: pytest 9.2 keeps test ids that
     xdist 3.8 can no longer suffix with their group (pytest-dev/pytest-xdist#1386), and every
     module's build or layout would be made once per worker."""
-    if config.getoption("dist", "no") == "loadgroup" and pytest.version_tuple[:2] >= (9, 2) and _release(version("pytest-xdist")) <= (3, 8):
-        pytest.exit(f"pytest {pytest.__version__} breaks pytest-xdist {version('pytest-xdist')}'s loadgroup (pytest-dev/pytest-xdist#1386): install the versions constraints.txt pins", returncode=4)
+    if (
+        config.getoption("dist", "no") == "loadgroup"
+        and pytest.version_tuple[:2] >= (9, 2)
+        and _release(version("pytest-xdist")) <= (3, 8)
+    ):
+        pytest.exit(
+            f"pytest {pytest.__version__} breaks pytest-xdist {version('pytest-xdist')}'s loadgroup (pytest-dev/pytest-xdist#1386): install the versions constraints.txt pins",
+            returncode=4,
+        )

@@ -117,7 +117,11 @@ def circles(found: list[Import]) -> list[str]:
 
 def problems(folder: Path, package: str, stages: Stages) -> list[str]:
     found = imports(folder, package)
-    return [f"{name}: in no stage (add it to builder/stages.py)" for name in unplaced(folder, package, stages)] + backward(found, stages) + circles(found)
+    return (
+        [f"{name}: in no stage (add it to builder/stages.py)" for name in unplaced(folder, package, stages)]
+        + backward(found, stages)
+        + circles(found)
+    )
 
 
 def test_every_module_of_builder_only_imports_its_own_and_earlier_stages_and_none_in_a_circle() -> None:
@@ -133,22 +137,31 @@ def _write(folder: Path, files: dict[str, str]) -> None:
 
 
 def test_the_checker_finds_a_planted_backward_import_and_a_circle(tmp_path: Path) -> None:
-    _write(tmp_path / "pkg", {
-        "__init__.py": "",
-        "early/__init__.py": "",
-        "early/model.py": "def f():\n    from ..late import writer  # a function's import counts too\n",
-        "late/__init__.py": "",
-        "late/writer.py": "from pkg.early import model\nfrom . import check\n",
-        "late/check.py": "import pkg.late.writer\n",
-        "stray.py": "",
-    })
+    _write(
+        tmp_path / "pkg",
+        {
+            "__init__.py": "",
+            "early/__init__.py": "",
+            "early/model.py": "def f():\n    from ..late import writer  # a function's import counts too\n",
+            "late/__init__.py": "",
+            "late/writer.py": "from pkg.early import model\nfrom . import check\n",
+            "late/check.py": "import pkg.late.writer\n",
+            "stray.py": "",
+        },
+    )
     stages: Stages = (("early", ("pkg", "pkg.early.*")), ("late", ("pkg.late.*",)))
     found = problems(tmp_path / "pkg", "pkg", stages)
     assert found[0] == "pkg.stray: in no stage (add it to builder/stages.py)"
-    assert found[1] == "pkg/early/model.py:2: pkg.early.model imports pkg.late.writer (stage 'early' imports the later 'late')"
+    assert (
+        found[1]
+        == "pkg/early/model.py:2: pkg.early.model imports pkg.late.writer (stage 'early' imports the later 'late')"
+    )
     # model → writer → model and writer → check → writer: one circle of three, each import named
     assert len(found) == 3 and found[2].startswith("a circle of pkg.early.model, pkg.late.check, pkg.late.writer:")
-    for line in ("pkg/late/check.py:1: pkg.late.check imports pkg.late.writer", "pkg/late/writer.py:1: pkg.late.writer imports pkg.early.model"):
+    for line in (
+        "pkg/late/check.py:1: pkg.late.check imports pkg.late.writer",
+        "pkg/late/writer.py:1: pkg.late.writer imports pkg.early.model",
+    ):
         assert line in found[2]
 
 
@@ -162,8 +175,11 @@ def test_every_stage_rule_names_a_module(stage: str, rules: tuple[str, ...]) -> 
 def test_the_architecture_doc_names_every_module() -> None:
     text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
     missing = [
-        str(path.relative_to(ROOT / "builder")) for path in modules(ROOT / "builder", "builder").values()
-        if path.name != "__init__.py" and f"`{path.name}`" not in text and f"`{path.relative_to(ROOT / 'builder')}`" not in text
+        str(path.relative_to(ROOT / "builder"))
+        for path in modules(ROOT / "builder", "builder").values()
+        if path.name != "__init__.py"
+        and f"`{path.name}`" not in text
+        and f"`{path.relative_to(ROOT / 'builder')}`" not in text
         and f"`{path.relative_to(ROOT)}`" not in text
     ]
     assert missing == []
@@ -199,6 +215,8 @@ def test_checking_a_print_cover_loads_no_writer(tmp_path: Path) -> None:
         loaded = sorted(name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.") or name in WRITERS)
         print("loaded:", loaded)
     """).replace("WRITERS", repr(sorted(kind.module for kind in KINDS.values())))
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=False, cwd=ROOT, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=False, cwd=ROOT, timeout=300
+    )
     assert "[P033]" in result.stdout + result.stderr, result.stdout + result.stderr  # it was measured
     assert "loaded: []" in result.stdout, result.stdout

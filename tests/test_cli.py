@@ -27,7 +27,9 @@ def test_build_one_format_into_a_chosen_folder(work_copy: Path, tmp_path: Path) 
     result = run_cli("build", str(work_copy), "--format", "epub", "--out", str(dist))
     assert result.returncode == 0, result.stderr
     # The EPUB brings the catalogue's cover, which is made from it.
-    assert sorted(p.name for p in dist.iterdir()) == sorted([f"{SLUG}.epub", f"{SLUG}-cover.png", "catalog.xml", "SHA256SUMS", "manifest.json"])
+    assert sorted(p.name for p in dist.iterdir()) == sorted(
+        [f"{SLUG}.epub", f"{SLUG}-cover.png", "catalog.xml", "SHA256SUMS", "manifest.json"]
+    )
     assert zipfile.ZipFile(dist / f"{SLUG}.epub").testzip() is None
     assert "1 of 1 work built, 2 files" in result.stdout
 
@@ -66,7 +68,9 @@ def test_unknown_format_and_trim_are_refused() -> None:
     assert result.returncode == 2 and "not a trim" in result.stderr
 
 
-def test_a_commit_interrupted_before_its_swap_leaves_the_release_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_commit_interrupted_before_its_swap_leaves_the_release_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from builder.release import commit
 
     dist = tmp_path / "dist"
@@ -86,14 +90,18 @@ def test_a_commit_interrupted_before_its_swap_leaves_the_release_whole(tmp_path:
 
 def test_a_work_whose_pdf_fails_writes_no_epub_either(work_copy: Path, tmp_path: Path) -> None:
     text = work_copy / "text.md"
-    text.write_text(text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full Ꭰ."), encoding="utf-8")
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full Ꭰ."), encoding="utf-8"
+    )
     dist = tmp_path / "out"
     result = run_cli("build", str(work_copy), "--out", str(dist))
     assert result.returncode == 1 and "[P003]" in result.stderr
     assert not dist.exists() or not any(dist.glob("*.epub"))
 
 
-def test_folio_check_lints_the_works_of_the_project_whose_editions_it_checks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_folio_check_lints_the_works_of_the_project_whose_editions_it_checks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`folio check` adds `folio lint`'s findings on the works whose editions it checks (each
     slug told from a longer one it begins), and none for works it does not check."""
     import shutil
@@ -106,7 +114,14 @@ def test_folio_check_lints_the_works_of_the_project_whose_editions_it_checks(tmp
     for name, extra in (("a-letter", "\n## Notes\n"), ("a-letter-two", "")):
         shutil.copytree(LETTER, tmp_path / "source" / name)
         text = tmp_path / "source" / name / "text.md"
-        text.write_text(text.read_text(encoding="utf-8").split("\n[^", 1)[0].rstrip() + "\n" + extra + "\n[^" + text.read_text(encoding="utf-8").split("\n[^", 1)[1], encoding="utf-8")
+        text.write_text(
+            text.read_text(encoding="utf-8").split("\n[^", 1)[0].rstrip()
+            + "\n"
+            + extra
+            + "\n[^"
+            + text.read_text(encoding="utf-8").split("\n[^", 1)[1],
+            encoding="utf-8",
+        )
     monkeypatch.setenv("FOLIO_PROJECT", str(tmp_path))
     project.cache_clear()
     try:

@@ -55,7 +55,11 @@ CAPITAL_DEBRIS = (
 
 
 # Capital's editor's note writes "Marx's" once where the page otherwise sets ’.
-TYPOGRAPHIC = {"marx-1867-capital-v1-ch01-commodities": lambda raw: raw.replace("with Marx's explanation", "with Marx’s explanation")}
+TYPOGRAPHIC = {
+    "marx-1867-capital-v1-ch01-commodities": lambda raw: raw.replace(
+        "with Marx's explanation", "with Marx’s explanation"
+    )
+}
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,27 @@ class Page:
 
 
 PAGES = [
-    Page("lenin-1913-big-achievement-of-the-chinese-republic", "We know that", "The collapse of the robber consortium", (*LENIN_DEBRIS, "Volume 19  |"), ("Signed: W..",)),
-    Page("lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung", "Dear Comrades:", "With Social-Democratic greetings", (*LENIN_DEBRIS, "Volume 21  |"), ("[197[4]]",)),
-    Page("marx-1845-theses-on-feuerbach", "I", "The philosophers have only interpreted the world", THESES_DEBRIS, ("13 – 15", "Zodiac", "Andy Blunden")),
+    Page(
+        "lenin-1913-big-achievement-of-the-chinese-republic",
+        "We know that",
+        "The collapse of the robber consortium",
+        (*LENIN_DEBRIS, "Volume 19  |"),
+        ("Signed: W..",),
+    ),
+    Page(
+        "lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung",
+        "Dear Comrades:",
+        "With Social-Democratic greetings",
+        (*LENIN_DEBRIS, "Volume 21  |"),
+        ("[197[4]]",),
+    ),
+    Page(
+        "marx-1845-theses-on-feuerbach",
+        "I",
+        "The philosophers have only interpreted the world",
+        THESES_DEBRIS,
+        ("13 – 15", "Zodiac", "Andy Blunden"),
+    ),
     Page(
         "marx-1867-capital-v1-ch01-commodities",
         "SECTION 1",
@@ -206,9 +228,24 @@ def test_the_cut_is_what_we_think() -> None:
     chinese, letter, theses, capital = (cut(page) for page in PAGES)
     assert chinese.title == "Big Achievement of the Chinese Republic" and chinese.notes == {} and len(chinese.body) == 5
     assert letter.title == "Letter to Vorwärts and Wiener Arbeiter-Zeitung" and list(letter.notes) == ["1"]
-    assert letter.notes["1"].startswith("The notes on Lenin’s report") and letter.body[-1] == "With Social-Democratic greetings"
+    assert (
+        letter.notes["1"].startswith("The notes on Lenin’s report")
+        and letter.body[-1] == "With Social-Democratic greetings"
+    )
     assert theses.title == "Theses On Feuerbach" and theses.notes == {} and theses.body[0] == "I"
-    assert [line for line in theses.body if re.fullmatch(r"[IVX]+", line)] == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI"]
+    assert [line for line in theses.body if re.fullmatch(r"[IVX]+", line)] == [
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+        "VII",
+        "VIII",
+        "IX",
+        "X",
+        "XI",
+    ]
     for page in PAGES:
         sections = cut(page)
         kept = "\n".join([sections.title, *sections.body, *sections.notes.values()])
@@ -218,11 +255,26 @@ def test_the_cut_is_what_we_think() -> None:
         assert "Notes" not in sections.body and "[197[4]]" not in kept  # "[197[4]]" is the header's, not a note
     assert "welcome an   alliance" in chinese.body[3]  # a page anchor's run of spaces, which must become one
     assert capital.title == "Chapter One: Commodities" and capital.body[0] == "SECTION 1"
-    assert list(capital.notes) == [*map(str, range(1, 12)), "A", *map(str, range(12, 27)), "26a", *map(str, range(27, 32)), "note", *map(str, range(32, 38))]
-    assert capital.notes["A"].split("\n")[1].startswith("Now we know the substance of value")  # a note of three paragraphs
+    assert list(capital.notes) == [
+        *map(str, range(1, 12)),
+        "A",
+        *map(str, range(12, 27)),
+        "26a",
+        *map(str, range(27, 32)),
+        "note",
+        *map(str, range(32, 38)),
+    ]
+    assert (
+        capital.notes["A"].split("\n")[1].startswith("Now we know the substance of value")
+    )  # a note of three paragraphs
     assert capital.notes["note"].endswith("[MIA]") and "Transcribed by" not in capital.notes["note"]
     assert "[Paris is certainly worth a mass]" in called("\n".join(capital.body), capital.notes)  # brackets, not a note
-    assert [line for line in capital.body if line.startswith("SECTION")] == ["SECTION 1", "SECTION 2", "SECTION 3", "SECTION 4"]
+    assert [line for line in capital.body if line.startswith("SECTION")] == [
+        "SECTION 1",
+        "SECTION 2",
+        "SECTION 3",
+        "SECTION 4",
+    ]
 
 
 def test_epub_has_every_word_in_order(edition: Edition) -> None:
@@ -241,10 +293,25 @@ def test_epub_notes_have_every_word(edition: Edition) -> None:
 def test_epub_marks_the_structure(edition: Edition) -> None:
     tree = etree.fromstring(edition.epub_files["EPUB/text.xhtml"])
     section = tree.xpath("//x:section[@class='part']", namespaces=NS)[0]
-    headings = [" ".join(h.itertext()).strip() for h in section.xpath(".//x:h1 | .//x:h2 | .//x:h3 | .//x:h4 | .//x:h5 | .//x:h6", namespaces=NS)]
+    headings = [
+        " ".join(h.itertext()).strip()
+        for h in section.xpath(".//x:h1 | .//x:h2 | .//x:h3 | .//x:h4 | .//x:h5 | .//x:h6", namespaces=NS)
+    ]
     assert "Notes" not in headings  # the page's empty "Notes" heading is gone
     if edition.page.slug.startswith("marx-1845"):
-        assert section.xpath("x:h2/text()", namespaces=NS) == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI"]
+        assert section.xpath("x:h2/text()", namespaces=NS) == [
+            "I",
+            "II",
+            "III",
+            "IV",
+            "V",
+            "VI",
+            "VII",
+            "VIII",
+            "IX",
+            "X",
+            "XI",
+        ]
         items = section.xpath(".//x:ol/x:li", namespaces=NS)
         assert [li.text.split()[:2] for li in items] == [["To", "abstract"], ["Essence,", "therefore,"]]
     if edition.page.slug.startswith("lenin-1914"):
@@ -292,10 +359,15 @@ def test_header_fields_keep_their_characters(edition: Edition) -> None:
 
 
 def test_licensed_work_does_not_claim_public_domain(edition: Edition) -> None:
-    rights = edition.epub_files["EPUB/rights.xhtml"].decode("utf-8") + edition.epub_files["EPUB/colophon.xhtml"].decode("utf-8")
+    rights = edition.epub_files["EPUB/rights.xhtml"].decode("utf-8") + edition.epub_files["EPUB/colophon.xhtml"].decode(
+        "utf-8"
+    )
     flat_pdf = re.sub(r"\s+", " ", edition.pdf_text)
     if edition.page.slug.startswith("marx-1845"):
-        assert "Creative Commons ShareAlike License" in rights and "https://www.marxists.org/admin/legal/cc/by-sa.htm" in rights
+        assert (
+            "Creative Commons ShareAlike License" in rights
+            and "https://www.marxists.org/admin/legal/cc/by-sa.htm" in rights
+        )
         assert "not</strong> in the public domain" in rights and "The text is in the public domain" not in rights
         assert "Creative Commons ShareAlike License" in flat_pdf and "The text is in the public domain" not in flat_pdf
     else:

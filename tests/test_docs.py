@@ -21,7 +21,11 @@ def test_the_readme_is_read_in_minutes() -> None:
 
 @pytest.mark.parametrize("page", PAGES, ids=[str(page.relative_to(ROOT)) for page in PAGES])
 def test_every_link_leads_to_a_file(page: Path) -> None:
-    targets = [target for target in LINK.findall(CODE.sub("", page.read_text(encoding="utf-8"))) if "://" not in target and not target.startswith("mailto:")]
+    targets = [
+        target
+        for target in LINK.findall(CODE.sub("", page.read_text(encoding="utf-8")))
+        if "://" not in target and not target.startswith("mailto:")
+    ]
     missing = [target for target in targets if not (page.parent / target).exists()]
     assert not missing, f"{page.name} links to {missing}"
 

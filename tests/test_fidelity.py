@@ -51,13 +51,26 @@ def test_epub_has_every_word_in_order(epub_text: tuple[str, str]) -> None:
     text, note_text = epub_text
     body, note = seed_sections()
     # the note call's number follows the title; nothing else differs
-    assert words(text) == words(body.replace("International Socialist Bureau\n", "International Socialist Bureau1\n", 1))
+    assert words(text) == words(
+        body.replace("International Socialist Bureau\n", "International Socialist Bureau1\n", 1)
+    )
     assert words(note_text) == ["1", *words(note)]
 
 
 def test_epub_keeps_the_original_characters(epub_files: dict[str, bytes]) -> None:
     xhtml = epub_files["EPUB/text.xhtml"].decode("utf-8")
-    for original in ["March\u00a030, 1912", "St.\u00a0Petersburg", "January\u00a01910", "Central Committee—M–l, Yuri", "Russia’s political", "“‘an attempt", "legally’;", "Party.”", "‘harmful’", "April\u00a012 (N.\u00a0S.)"]:
+    for original in [
+        "March\u00a030, 1912",
+        "St.\u00a0Petersburg",
+        "January\u00a01910",
+        "Central Committee—M–l, Yuri",
+        "Russia’s political",
+        "“‘an attempt",
+        "legally’;",
+        "Party.”",
+        "‘harmful’",
+        "April\u00a012 (N.\u00a0S.)",
+    ]:
         assert original in xhtml, original
     assert "abroad, dealt" in xhtml  # the page break's run of spaces is gone, not the words
 

@@ -27,11 +27,25 @@ ANCHOR = "Here it is in full."
     ("file", "old", "new", "code", "message", "line_fragment"),
     [
         ("text.md", ANCHOR, "> " * 22 + "deep words", "S040", f"nested more than {MAX_DEPTH} deep", "deep words"),
-        ("text.md", ANCHOR, "\n".join("  " * i + f"- item{i}" for i in range(14)), "S040", "nested more than", "- item12"),
+        (
+            "text.md",
+            ANCHOR,
+            "\n".join("  " * i + f"- item{i}" for i in range(14)),
+            "S040",
+            "nested more than",
+            "- item12",
+        ),
         ("text.md", ANCHOR, "> - " * 7 + "mixed words", "S040", "nested more than", "mixed words"),
         ("text.md", ANCHOR, "*" * 1000 + "x" + "*" * 1000, "S040", "nested more than", "x***"),
         ("text.md", ANCHOR, "Here is `code`.", "S041", "inline code", "Here is `code`"),
-        ("text.md", ANCHOR, "Here it is.\n\n    An indented paragraph.", "S041", "indented by four spaces", "An indented paragraph"),
+        (
+            "text.md",
+            ANCHOR,
+            "Here it is.\n\n    An indented paragraph.",
+            "S041",
+            "indented by four spaces",
+            "An indented paragraph",
+        ),
         ("text.md", ANCHOR, "```\nfenced\n```", "S041", "fenced code block", "```"),
         ("text.md", ANCHOR, "Private \ue000 use.", "S042", "private-use character (U+E000)", "Private"),
         ("text.md", ANCHOR, "Unassigned \U000e0080 here.", "S042", "unassigned code point (U+E0080)", "Unassigned"),
@@ -40,19 +54,63 @@ ANCHOR = "Here it is in full."
         ("text.md", ANCHOR, "In [full](data:text/html,x).", "S022", "'data:text/html,x'", "In [full]"),
         ("text.md", ANCHOR, "In <file:///etc/passwd>.", "S022", "'file:///etc/passwd'", "In <file"),
         ("text.md", ANCHOR, "A call[^a b].\n\n[^a b]: The note.", "S015", "note label [^a b]", "A call[^a b]"),
-        ("text.md", ANCHOR, "A call[^x].\n\n[^x]: A note calling[^y].\n\n[^y]: Another.", "S014", "called from inside another note", "[^x]: A note"),
+        (
+            "text.md",
+            ANCHOR,
+            "A call[^x].\n\n[^x]: A note calling[^y].\n\n[^y]: Another.",
+            "S014",
+            "called from inside another note",
+            "[^x]: A note",
+        ),
         ("text.md", "{.salutation}", "{#id with spaces}", "S045", "{#id with spaces} is not an attribute", "{#id with"),
         ("text.md", ANCHOR, "In [full]{.point .x y}.", "S045", "not an attribute the parser can read", "In [full]"),
-        ("text.md", ANCHOR, "A call[^x] and [a link](#colophon).\n\n[^x]: A note [hijacking]{#colophon}.", "S007", "id 'colophon' is reserved", "[^x]: A note"),
-        ("text.md", ANCHOR, "A call[^x] [here]{#twice}.\n\n[^x]: A note [with]{#twice}.", "S008", "id 'twice' is used twice", "[^x]: A note"),
+        (
+            "text.md",
+            ANCHOR,
+            "A call[^x] and [a link](#colophon).\n\n[^x]: A note [hijacking]{#colophon}.",
+            "S007",
+            "id 'colophon' is reserved",
+            "[^x]: A note",
+        ),
+        (
+            "text.md",
+            ANCHOR,
+            "A call[^x] [here]{#twice}.\n\n[^x]: A note [with]{#twice}.",
+            "S008",
+            "id 'twice' is used twice",
+            "[^x]: A note",
+        ),
         ("work.toml", 'parts = ["text.md"]', "parts = []", "S004", "at least 1 item", "parts = []"),
-        ("work.toml", 'short-title = "A Letter to Huysmans"', 'short-title = "A Letter\\u0085to Huysmans"', "S042", "control character U+0085", "short-title"),
-        ("work.toml", 'short-title = "A Letter to Huysmans"', 'short-title = "A Letter\\uE001"', "S042", "private-use character", "short-title"),
-        ("work.toml", 'short-title = "A Letter to Huysmans"', '"\\u0001" = "x"', "S042", "control character U+0001", None),
+        (
+            "work.toml",
+            'short-title = "A Letter to Huysmans"',
+            'short-title = "A Letter\\u0085to Huysmans"',
+            "S042",
+            "control character U+0085",
+            "short-title",
+        ),
+        (
+            "work.toml",
+            'short-title = "A Letter to Huysmans"',
+            'short-title = "A Letter\\uE001"',
+            "S042",
+            "private-use character",
+            "short-title",
+        ),
+        (
+            "work.toml",
+            'short-title = "A Letter to Huysmans"',
+            '"\\u0001" = "x"',
+            "S042",
+            "control character U+0001",
+            None,
+        ),
     ],
     ids=lambda value: value if isinstance(value, str) and re.fullmatch(r"S\d+", value) else None,
 )
-def test_hostile_source_is_a_coded_error(work_copy: Path, file: str, old: str, new: str, code: str, message: str, line_fragment: str | None) -> None:
+def test_hostile_source_is_a_coded_error(
+    work_copy: Path, file: str, old: str, new: str, code: str, message: str, line_fragment: str | None
+) -> None:
     path = work_copy / file
     edit(path, old, new)
     with pytest.raises(SourceError) as caught:
@@ -71,7 +129,9 @@ def test_nesting_up_to_the_limit_keeps_every_word_in_both_editions(work_copy: Pa
     lists = "\n".join("  " * i + f"- listdeep{i}" for i in range(MAX_DEPTH))
     mixed = "> - " * (MAX_DEPTH // 2) + "mixdeep"
     emphasis = "*" * MAX_DEPTH + "emphdeep" + "*" * MAX_DEPTH
-    edit(work_copy / "text.md", ANCHOR, f"{ANCHOR}\n\n{quotes}\n\n{lists}\n\n{mixed}\n\n{emphasis}\n\nAfter the nesting.")
+    edit(
+        work_copy / "text.md", ANCHOR, f"{ANCHOR}\n\n{quotes}\n\n{lists}\n\n{mixed}\n\n{emphasis}\n\nAfter the nesting."
+    )
     dist = tmp_path / "dist"
     result = run_cli("build", str(work_copy), "--out", str(dist), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
     assert result.returncode == 0, result.stderr
@@ -105,7 +165,9 @@ def test_dist_being_a_file_is_a_coded_error(work_copy: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("number", [errno.ENOSPC, errno.EROFS, errno.EPERM, errno.EACCES])
-def test_a_full_read_only_or_immutable_dist_is_a_coded_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int) -> None:
+def test_a_full_read_only_or_immutable_dist_is_a_coded_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, number: int
+) -> None:
     """The kernel's answers for a full disk, a read-only mount, an immutable (chattr +i) or a
     forbidden folder; simulated, since the tests run as root and cannot mount a small disk."""
     from builder.release import commit
@@ -141,11 +203,15 @@ def test_two_works_with_one_identifier(work_copy: Path, tmp_path: Path) -> None:
     stderr = _fails_cleanly(result, "S043")
     assert f"twin-work/work.toml:{line_of(twin / 'work.toml', 'identifier =')}" in stderr
     # One failing work never stops a shelf: the other is built.
-    assert (tmp_path / "dist" / f"{work_copy.name}.epub").is_file() and not (tmp_path / "dist" / "twin-work.epub").exists()
+    assert (tmp_path / "dist" / f"{work_copy.name}.epub").is_file() and not (
+        tmp_path / "dist" / "twin-work.epub"
+    ).exists()
     assert "1 of 2 works built" in stderr + result.stdout and "1 failed" in stderr + result.stdout
 
 
-@pytest.mark.parametrize("manifest", ["[1, 2]", '{"works": []}', '{"works": {"x": 3}}', '{"works": {"x": {"files": [1]}}}', "{", "\udcff"])
+@pytest.mark.parametrize(
+    "manifest", ["[1, 2]", '{"works": []}', '{"works": {"x": 3}}', '{"works": {"x": {"files": [1]}}}', "{", "\udcff"]
+)
 def test_a_malformed_manifest_does_not_stop_a_build(work_copy: Path, tmp_path: Path, manifest: str) -> None:
     from builder.release.manifest import MANIFEST, Built, BuiltFile, read_manifest, release_files, updated
 
@@ -153,7 +219,14 @@ def test_a_malformed_manifest_does_not_stop_a_build(work_copy: Path, tmp_path: P
     dist.mkdir()
     (dist / "manifest.json").write_bytes(manifest.encode("utf-8", "surrogateescape"))
     work = load_work(work_copy)
-    built = Built(SLUG, work.meta.title, work.meta.author, work.meta.identifier, "2023-11-14T22:13:20Z", [BuiltFile(f"{SLUG}.epub", b"an edition", None, "epub")])
+    built = Built(
+        SLUG,
+        work.meta.title,
+        work.meta.author,
+        work.meta.identifier,
+        "2023-11-14T22:13:20Z",
+        [BuiltFile(f"{SLUG}.epub", b"an edition", None, "epub")],
+    )
     new = updated(read_manifest(dist), [built], present={"manifest.json"})
     assert SLUG in release_files(new)[MANIFEST].decode("utf-8")
 
@@ -162,7 +235,11 @@ def test_a_work_over_the_size_limit_is_refused_up_front(work_copy: Path, monkeyp
     monkeypatch.setenv("FOLIO_MAX_TEXT_KB", "4")  # the letter has 8 KB
     with pytest.raises(SourceError) as caught:
         load_work(work_copy)
-    assert caught.value.code == "S047" and "at most 4 KB" in caught.value.message and "FOLIO_MAX_TEXT_KB" in str(caught.value.hint)
+    assert (
+        caught.value.code == "S047"
+        and "at most 4 KB" in caught.value.message
+        and "FOLIO_MAX_TEXT_KB" in str(caught.value.hint)
+    )
     monkeypatch.setenv("FOLIO_MAX_TEXT_KB", "many")
     with pytest.raises(SourceError) as caught:
         load_work(work_copy)

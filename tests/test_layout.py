@@ -13,8 +13,16 @@ from tests.conftest import ROOT
 TESTS = ROOT / "tests"
 # Each stage's folder of tests; the base stage's and the command line's are tests/ itself.
 FOLDERS = {
-    "base": TESTS, "source": TESTS / "source", "import": TESTS / "importer", "templates": TESTS / "editions", "editions": TESTS / "editions",
-    "checks": TESTS / "checks", "release": TESTS / "release", "shelf": TESTS / "shelf", "preview": TESTS / "preview", "cli": TESTS,
+    "base": TESTS,
+    "source": TESTS / "source",
+    "import": TESTS / "importer",
+    "templates": TESTS / "editions",
+    "editions": TESTS / "editions",
+    "checks": TESTS / "checks",
+    "release": TESTS / "release",
+    "shelf": TESTS / "shelf",
+    "preview": TESTS / "preview",
+    "cli": TESTS,
 }
 # `python -m builder` runs builder/__main__.py, as every test that runs the command line does
 # (tests/conftest.py's `cli`); importing it would run the command line.

@@ -33,13 +33,19 @@ from tests.support.pdf_text import _text as object_text
 LENIN = sorted(path.stem for path in CORPUS.glob("lenin-*.html"))
 # How the archive's Collected Works mark where a printed page begins.
 COMMENT = re.compile(r"<!--\s*vol=\s*\w+\s+pg=\s*0*(\w+)")
-NS = {"x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+NS = {
+    "x": "http://www.w3.org/1999/xhtml",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 OPS_TYPE = "{http://www.idpf.org/2007/ops}type"
 
 
 def marked_pages(slug: str) -> list[str]:
     """The printed pages a corpus page marks, in its order."""
-    return [label.lstrip("0") or "0" for label in COMMENT.findall((CORPUS / f"{slug}.html").read_text(encoding="utf-8"))]
+    return [
+        label.lstrip("0") or "0" for label in COMMENT.findall((CORPUS / f"{slug}.html").read_text(encoding="utf-8"))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +135,9 @@ def test_the_pdf_prints_each_page_in_the_margin_level_with_its_line(imported: Pa
         for label, left, baseline, _ in objects:
             if label in marked_pages(slug) and left < left_edge - 5:
                 # level with a line of the text: a line of the body stands on its baseline
-                assert any(abs(b - baseline) < 0.5 and left_of > left for word, left_of, b, _ in objects if word != label), label
+                assert any(
+                    abs(b - baseline) < 0.5 and left_of > left for word, left_of, b, _ in objects if word != label
+                ), label
                 found.append(label)
     assert found == marked_pages(slug), (found, text[:80])
     assert checks.check_pdf(imported / f"{slug}.pdf") == []
@@ -138,7 +146,10 @@ def test_the_pdf_prints_each_page_in_the_margin_level_with_its_line(imported: Pa
 @pytest.mark.parametrize("slug", LENIN)
 def test_the_web_preview_shows_each_page(imported: Path, slug: str) -> None:
     page = write_web(load_work(imported / slug))["text.html"].decode()
-    shown = re.findall(r'<span id="page-(\w+)" class="page-break" role="doc-pagebreak" aria-label="(\w+)"><span class="page-number">(\w+)</span></span>', page)
+    shown = re.findall(
+        r'<span id="page-(\w+)" class="page-break" role="doc-pagebreak" aria-label="(\w+)"><span class="page-number">(\w+)</span></span>',
+        page,
+    )
     assert [label for _, _, label in shown] == marked_pages(slug)
     assert all(a == b == c for a, b, c in shown)
 
@@ -182,7 +193,9 @@ def marked_texts(draw: st.DrawFn) -> tuple[str, list[str], list[str]]:
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(marked=marked_texts())
-def test_every_marker_is_read_in_order_and_no_word_is_lost(tmp_path: Path, marked: tuple[str, list[str], list[str]]) -> None:
+def test_every_marker_is_read_in_order_and_no_word_is_lost(
+    tmp_path: Path, marked: tuple[str, list[str], list[str]]
+) -> None:
     source, labels, words = marked
     (tmp_path / "text.md").write_text(source, encoding="utf-8")
     part = parse_part(tmp_path / "text.md", "text.md", "text")
@@ -191,10 +204,16 @@ def test_every_marker_is_read_in_order_and_no_word_is_lost(tmp_path: Path, marke
     # a marker stands in the one space between two words, never beside a second one
     assert "  " not in re.sub(r"<[^>]+>", "", render(part.tokens))
     # no paragraph is left holding nothing but markers
-    assert all(any(child.type != "page_break" and child.content.strip() for child in token.children or []) for token in part.tokens if token.type == "inline")
+    assert all(
+        any(child.type != "page_break" and child.content.strip() for child in token.children or [])
+        for token in part.tokens
+        if token.type == "inline"
+    )
 
 
-@pytest.mark.parametrize("written", ["{{page}}", "{{ page 30 }}", "{{page 3 4}}", "{{page 30}", "{{Page 30}}", "{{page 1234567890123}}"])
+@pytest.mark.parametrize(
+    "written", ["{{page}}", "{{ page 30 }}", "{{page 3 4}}", "{{page 30}", "{{Page 30}}", "{{page 1234567890123}}"]
+)
 def test_a_marker_that_does_not_read_is_refused_with_its_line(tmp_path: Path, written: str) -> None:
     (tmp_path / "text.md").write_text(f"# Title\n\nOne line.\n\nAnd {written} another.\n", encoding="utf-8")
     with pytest.raises(SourceError) as raised:
@@ -220,4 +239,7 @@ def test_a_page_marked_again_gets_an_id_of_its_own(work_copy: Path) -> None:
     text = work_copy / "text.md"
     text.write_text(text.read_text(encoding="utf-8").replace("\n\n", "\n\n{{page 547}}\n\n", 2), encoding="utf-8")
     work = load_work(work_copy)
-    assert [token.attrGet("id") for part in work.parts for token in part_page_breaks(part)] == ["page-547", "page-547-2"]
+    assert [token.attrGet("id") for part in work.parts for token in part_page_breaks(part)] == [
+        "page-547",
+        "page-547-2",
+    ]

@@ -41,11 +41,19 @@ def _project(root: Path) -> Path:
 
 def _folio(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """The checkout's command line run in `cwd` (PYTHONPATH: the checkout, not the folder)."""
-    environment = {k: v for k, v in os.environ.items() if k != paths.PROJECT_VARIABLE} | {"PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000"} | env
-    return subprocess.run([sys.executable, "-m", "builder", *args], cwd=cwd, env=environment, capture_output=True, text=True, check=False)
+    environment = (
+        {k: v for k, v in os.environ.items() if k != paths.PROJECT_VARIABLE}
+        | {"PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": "1700000000"}
+        | env
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args], cwd=cwd, env=environment, capture_output=True, text=True, check=False
+    )
 
 
-def test_the_project_is_the_nearest_folder_up_with_folio_toml_or_source(tmp_path: Path, fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_project_is_the_nearest_folder_up_with_folio_toml_or_source(
+    tmp_path: Path, fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     outer, inner = tmp_path / "outer", tmp_path / "outer" / "shelf"
     (outer / "source").mkdir(parents=True)
     (inner / "notes" / "deep").mkdir(parents=True)
@@ -60,18 +68,24 @@ def test_the_project_is_the_nearest_folder_up_with_folio_toml_or_source(tmp_path
     assert paths.find_project(inner, named=inner).found_by == "option"  # the option wins over the variable
 
 
-def test_folios_own_repository_is_a_project_whose_styles_are_folios(fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_folios_own_repository_is_a_project_whose_styles_are_folios(
+    fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(ROOT / "source" / SLUG)
     assert paths.project().root == ROOT
     assert paths.style_folders() == (paths.BUILTIN_STYLES,) and paths.BUILTIN_STYLES == ROOT / "styles"
 
 
-def test_a_projects_styles_override_folios_file_by_file(tmp_path: Path, fresh: None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_projects_styles_override_folios_file_by_file(
+    tmp_path: Path, fresh: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = _project(tmp_path)
     monkeypatch.chdir(project)
     before = fingerprint.shared_key()
     (project / "styles" / "trims").mkdir(parents=True)
-    (project / "styles" / "print.css").write_text('@page { size: 100mm 150mm } .rule { background: url("footnote-rule.svg") }\n', encoding="utf-8")
+    (project / "styles" / "print.css").write_text(
+        '@page { size: 100mm 150mm } .rule { background: url("footnote-rule.svg") }\n', encoding="utf-8"
+    )
     (project / "styles" / "trims" / "pocket.css").write_text("@page { size: 100mm 150mm }\n", encoding="utf-8")
     paths.choose_project(None)
     fingerprint.shared_key.cache_clear()
@@ -103,7 +117,10 @@ def test_build_in_a_folder_with_its_own_source_builds_its_works_with_its_styles(
     assert book.read("EPUB/css/common.css") == (ROOT / "styles" / "common.css").read_bytes()
     again = _folio(project / "source" / SLUG, "build", "--format", "epub", "--jobs", "1")  # from a folder inside it
     assert again.returncode == 0 and "1 up to date" in again.stdout, again.stderr
-    assert f"folio: the project is {project} (found upward from here): the build reads {project}/source, writes {project}/dist" in again.stderr
+    assert (
+        f"folio: the project is {project} (found upward from here): the build reads {project}/source, writes {project}/dist"
+        in again.stderr
+    )
     (project / "styles" / "epub.css").write_text("/* changed */\n", encoding="utf-8")
     rebuilt = _folio(project, "build", "--format", "epub", "--jobs", "1")
     assert rebuilt.returncode == 0 and "up to date" not in rebuilt.stdout, rebuilt.stdout + rebuilt.stderr
@@ -116,7 +133,10 @@ def test_a_project_named_elsewhere_is_said_with_the_folders_own_source(tmp_path:
     _project(there)
     result = _folio(here, "build", "--format", "epub", "--jobs", "1", FOLIO_PROJECT=str(there))
     assert result.returncode == 0, result.stderr
-    assert f"folio: the project is {there} (named by FOLIO_PROJECT): the build reads {there}/source, writes {there}/dist" in result.stderr
+    assert (
+        f"folio: the project is {there} (named by FOLIO_PROJECT): the build reads {there}/source, writes {there}/dist"
+        in result.stderr
+    )
     assert "(not source, this folder's own)" in result.stderr
     assert (there / "dist" / f"{SLUG}.epub").is_file() and not (here / "dist").exists()
     (there / "styles").mkdir()
@@ -139,14 +159,23 @@ def test_folio_new_writes_a_shelf_and_refuses_a_folder_with_files(tmp_path: Path
     assert made.returncode == 0, made.stderr
     shelf = tmp_path / "shelf"
     assert {p.relative_to(shelf).as_posix() for p in shelf.rglob("*") if p.is_file()} >= {
-        "folio.toml", ".gitignore", "README.md", ".github/workflows/release.yml",
-        "source/folio-2026-on-keeping-a-shelf/work.toml", "source/folio-2026-on-keeping-a-shelf/text.md",
+        "folio.toml",
+        ".gitignore",
+        "README.md",
+        ".github/workflows/release.yml",
+        "source/folio-2026-on-keeping-a-shelf/work.toml",
+        "source/folio-2026-on-keeping-a-shelf/text.md",
     }
     workflow = (shelf / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
     assert "uses: someone/folio/.github/workflows/shelf-release.yml@v2" in workflow and "folio-ref: v2" in workflow
     assert "$" not in (shelf / "source" / "folio-2026-on-keeping-a-shelf" / "work.toml").read_text(encoding="utf-8")
     actionlint = shutil.which("actionlint") or str(ROOT / ".venv" / "bin" / "actionlint")
-    linted = subprocess.run([actionlint, "-no-color", str(shelf / ".github" / "workflows" / "release.yml")], capture_output=True, text=True, check=False)
+    linted = subprocess.run(
+        [actionlint, "-no-color", str(shelf / ".github" / "workflows" / "release.yml")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert linted.returncode == 0, linted.stdout
     # it passes the reusable workflow exactly the inputs that workflow declares
     reusable = (ROOT / ".github" / "workflows" / "shelf-release.yml").read_text(encoding="utf-8")
@@ -165,13 +194,24 @@ def test_folio_new_writes_a_shelf_and_refuses_a_folder_with_files(tmp_path: Path
 @pytest.mark.parametrize(
     ("recorded", "workflow"),
     [
-        ({"url": "https://github.com/someone/folio.git", "vcs_info": {"vcs": "git", "requested_revision": "v3", "commit_id": "abc"}}, "someone/folio/.github/workflows/shelf-release.yml@v3"),
-        ({"url": "https://github.com/someone/folio", "vcs_info": {"vcs": "git", "commit_id": "abc123"}}, "someone/folio/.github/workflows/shelf-release.yml@abc123"),
+        (
+            {
+                "url": "https://github.com/someone/folio.git",
+                "vcs_info": {"vcs": "git", "requested_revision": "v3", "commit_id": "abc"},
+            },
+            "someone/folio/.github/workflows/shelf-release.yml@v3",
+        ),
+        (
+            {"url": "https://github.com/someone/folio", "vcs_info": {"vcs": "git", "commit_id": "abc123"}},
+            "someone/folio/.github/workflows/shelf-release.yml@abc123",
+        ),
         ({"url": "file:///home/someone/folio", "dir_info": {"editable": True}}, None),
         (None, None),
     ],
 )
-def test_a_shelf_calls_the_folio_it_was_installed_from(recorded: dict | None, workflow: str | None, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_shelf_calls_the_folio_it_was_installed_from(
+    recorded: dict | None, workflow: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """pip records where a package came from (direct_url.json): a GitHub address is the
     repository and ref the new shelf's workflow calls; anything else names none."""
     import json

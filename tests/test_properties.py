@@ -42,9 +42,16 @@ def _no_git() -> object:
 
 
 # No shrinking: each example is a build, and a failure prints its source whole anyway.
-@settings(max_examples=6, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=6,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(source=sources())
-def test_generated_text_builds_whole_or_fails_with_a_code(source: Source, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_generated_text_builds_whole_or_fails_with_a_code(
+    source: Source, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     folder = tmp_path_factory.mktemp("gen") / "generated-work"
     folder.mkdir()
     (folder / "work.toml").write_text((LETTER / "work.toml").read_text(encoding="utf-8"), encoding="utf-8")
@@ -84,20 +91,30 @@ TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(title=TEXT, author=TEXT, subjects=st.lists(TEXT, max_size=3), year=st.one_of(st.integers(-5000, 12000), TEXT))
-def test_generated_metadata_loads_or_fails_with_a_code(title: str, author: str, subjects: list[str], year: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_generated_metadata_loads_or_fails_with_a_code(
+    title: str, author: str, subjects: list[str], year: object, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Any string a TOML escape can carry, in the fields a reader sees first."""
     folder = tmp_path_factory.mktemp("meta") / "generated-work"
     folder.mkdir()
     toml = (LETTER / "work.toml").read_text(encoding="utf-8")
     values = {"title": title, "author": author, "subjects": subjects}
     for key, value in values.items():
-        toml = re.sub(rf"^{key} = .*?(?=^\w|^\[)", lambda _, k=key, v=value: f"{k} = {json.dumps(v, ensure_ascii=False)}\n", toml, count=1, flags=re.M | re.S)  # type: ignore[misc]
+        toml = re.sub(
+            rf"^{key} = .*?(?=^\w|^\[)",
+            lambda _, k=key, v=value: f"{k} = {json.dumps(v, ensure_ascii=False)}\n",
+            toml,
+            count=1,
+            flags=re.M | re.S,
+        )  # type: ignore[misc]
     toml = toml.replace("year = 2004", f"year = {json.dumps(year, ensure_ascii=False)}")
     (folder / "work.toml").write_text(toml, encoding="utf-8")
     (folder / "text.md").write_text((LETTER / "text.md").read_text(encoding="utf-8"), encoding="utf-8")
     try:
         work = load_work(folder)
     except BuildError as error:
-        assert error.code in {"S004", "S042", "S021"} and Path(str(error.path)).name == "work.toml" and error.hint, str(error)
+        assert error.code in {"S004", "S042", "S021"} and Path(str(error.path)).name == "work.toml" and error.hint, str(
+            error
+        )
         return
     assert (work.meta.title, work.meta.author, work.meta.subjects) == (title, author, subjects)

@@ -35,23 +35,38 @@ def test_a_link_inside_the_work_cannot_lead_the_fetcher_out(work_copy: Path, tmp
     (work_copy / "passwd.css").symlink_to("/etc/passwd")
     fetcher = SandboxedFetcher(work_copy)
     assert fetcher.fetch((work_copy / "work.toml").as_uri()).read().startswith(b"#")  # the work's own files are served
-    for url in [(work_copy / "evil.css").as_uri(), (work_copy / "passwd.css").as_uri(), f"{work_copy.as_uri()}/../secret.css"]:
+    for url in [
+        (work_copy / "evil.css").as_uri(),
+        (work_copy / "passwd.css").as_uri(),
+        f"{work_copy.as_uri()}/../secret.css",
+    ]:
         with pytest.raises(ForbiddenResource, match="outside the folders a build may read"):
             fetcher.fetch(url)
-    for url, reason in [((work_copy / "absent.css").as_uri(), "no such file"), ("package:os/x", "not one a stylesheet may read from"), ("http://example.org/x.css", "never the network")]:
+    for url, reason in [
+        ((work_copy / "absent.css").as_uri(), "no such file"),
+        ("package:os/x", "not one a stylesheet may read from"),
+        ("http://example.org/x.css", "never the network"),
+    ]:
         with pytest.raises(ForbiddenResource, match=reason) as caught:
             fetcher.fetch(url)
         assert str(caught.value).startswith(url)
 
 
 def _git(folder: Path, *args: str, when: str | None = None) -> None:
-    env = os.environ | {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = os.environ | {
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     if when:
         env |= {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
     subprocess.run(["git", *args], cwd=folder, env=env, check=True, capture_output=True)
 
 
-def test_editions_are_dated_by_the_last_commit_of_the_work_or_the_styles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_editions_are_dated_by_the_last_commit_of_the_work_or_the_styles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What CI and releases use (no SOURCE_DATE_EPOCH there)."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     work, styles, other = tmp_path / "source" / "work", tmp_path / "styles", tmp_path / "source" / "other"
@@ -75,8 +90,21 @@ def test_editions_are_dated_by_the_last_commit_of_the_work_or_the_styles(tmp_pat
     assert edition_date(work, styles, 2004) == datetime.fromtimestamp(1700000000, UTC)
 
 
-@pytest.mark.parametrize(("epoch", "year"), [("315532800", 1980), ("4354819199", 2107), ("315532799", None), ("4354819200", None), ("soon", None), ("1e9", None), ("", None)])
-def test_source_date_epoch_is_a_zip_date_or_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, year: int | None) -> None:
+@pytest.mark.parametrize(
+    ("epoch", "year"),
+    [
+        ("315532800", 1980),
+        ("4354819199", 2107),
+        ("315532799", None),
+        ("4354819200", None),
+        ("soon", None),
+        ("1e9", None),
+        ("", None),
+    ],
+)
+def test_source_date_epoch_is_a_zip_date_or_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str, year: int | None
+) -> None:
     """A zip entry can carry the years 1980 to 2107 only."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
     if year is not None:
@@ -85,21 +113,37 @@ def test_source_date_epoch_is_a_zip_date_or_an_error(tmp_path: Path, monkeypatch
     with pytest.raises(SourceError) as caught:
         edition_date(tmp_path, tmp_path, 2004)
     error = caught.value
-    assert (error.path, error.code) == ("SOURCE_DATE_EPOCH", "S020") and repr(epoch) in error.message and "git log -1 --format=%ct" in str(error.hint)
+    assert (
+        (error.path, error.code) == ("SOURCE_DATE_EPOCH", "S020")
+        and repr(epoch) in error.message
+        and "git log -1 --format=%ct" in str(error.hint)
+    )
 
 
 def test_outside_git_the_archive_year_dates_the_edition(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     assert edition_date(tmp_path, tmp_path, 2004) == datetime(2004, 1, 1, tzinfo=UTC)
-    assert edition_date(tmp_path, tmp_path, None) == edition_date(tmp_path, tmp_path, 1975) == datetime(1980, 1, 1, tzinfo=UTC)  # a zip's first year
+    assert (
+        edition_date(tmp_path, tmp_path, None)
+        == edition_date(tmp_path, tmp_path, 1975)
+        == datetime(1980, 1, 1, tzinfo=UTC)
+    )  # a zip's first year
 
 
 def _pdf_with_an_unembedded_font() -> bytes:
     writer = PdfWriter()
     page = writer.add_blank_page(200, 200)
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"), NameObject("/BaseFont"): NameObject("/Helvetica")})
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -120,7 +164,9 @@ def _colophon(pdf: PdfReader) -> str:
 def test_the_print_colophon_names_the_greek_typeface_only_for_greek(work_copy: Path, pdf_path: Path) -> None:
     assert "Source Serif Pro" in _colophon(PdfReader(pdf_path)) and "GFS Didot" not in _colophon(PdfReader(pdf_path))
     edit(work_copy / "text.md", "Here it is in full.", "Here it is in full: [λόγος]{lang=grc}.")
-    assert "its Greek in GFS Didot, from the Greek Font Society" in _colophon(PdfReader(io.BytesIO(write_pdf(load_work(work_copy)))))
+    assert "its Greek in GFS Didot, from the Greek Font Society" in _colophon(
+        PdfReader(io.BytesIO(write_pdf(load_work(work_copy))))
+    )
 
 
 # A note (footnote-policy: auto) set on its call's page, then a paragraph of tall lines whose
@@ -161,7 +207,11 @@ def _pages_of_call_and_note(spacer: int, split: bool) -> dict[str, set[int]]:
     process, so each configuration gets one of its own, whatever ran before."""
     result = subprocess.run(
         [sys.executable, "-c", _PLACE, str(spacer), "split" if split else "alone"],
-        cwd=ROOT, capture_output=True, text=True, check=True, timeout=120,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     )
     return {marker: set(numbers) for marker, numbers in json.loads(result.stdout).items()}
 
@@ -174,7 +224,13 @@ def test_the_footnote_fix_puts_back_notes_that_moving_did_not_help(spacer: int) 
 @pytest.mark.parametrize(
     "spacer",
     [
-        pytest.param(56, marks=pytest.mark.xfail(strict=True, reason="known: with long notes split (weasyprint/note_split.py), this one-line note under footnote-policy auto moves to the next page")),
+        pytest.param(
+            56,
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known: with long notes split (weasyprint/note_split.py), this one-line note under footnote-policy auto moves to the next page",
+            ),
+        ),
         60,
         64,
     ],

@@ -28,8 +28,17 @@ from tests.support.scripts import SAMPLES, Sample, write_sample
 
 EPOCH = "1700000000"
 # The face each script's running text is set in, as the PDF names it (styles/scripts.css).
-FACES = {"ru": "Noto-Serif", "zh-Hans": "Noto-Serif-CJK-SC", "zh-Hant": "Noto-Serif-CJK-TC", "ja": "Noto-Serif-CJK-JP", "ar": "Amiri",
-         "fa": "Amiri", "he": "Noto-Serif-Hebrew", "grc": "GFS-Didot", "hi": "Noto-Serif-Devanagari"}
+FACES = {
+    "ru": "Noto-Serif",
+    "zh-Hans": "Noto-Serif-CJK-SC",
+    "zh-Hant": "Noto-Serif-CJK-TC",
+    "ja": "Noto-Serif-CJK-JP",
+    "ar": "Amiri",
+    "fa": "Amiri",
+    "he": "Noto-Serif-Hebrew",
+    "grc": "GFS-Didot",
+    "hi": "Noto-Serif-Devanagari",
+}
 # What the reader misreads, and why: Amiri draws this word with a glyph that WeasyPrint's ToUnicode
 # map gives the text of another cluster (it maps each glyph once, from the first cluster it is
 # drawn in), so PDFium reads a lam twice. The PDF looks right; its text layer does not.
@@ -42,9 +51,18 @@ def shelf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """Every sample's editions (EPUB, Kobo EPUB, cover image, A5 PDF, print cover) in one build,
     and the build's error output."""
     root = tmp_path_factory.mktemp("scripts")
-    folders = [str(write_sample(sample, root / "source" / sample.slug, number)) for number, sample in enumerate(SAMPLES, start=1)]
-    done = subprocess.run(cli("build", *folders, "--cover", "--out", str(root / "dist")), cwd=ROOT, capture_output=True, text=True, check=False,
-                          env=os.environ | {"SOURCE_DATE_EPOCH": EPOCH})
+    folders = [
+        str(write_sample(sample, root / "source" / sample.slug, number))
+        for number, sample in enumerate(SAMPLES, start=1)
+    ]
+    done = subprocess.run(
+        cli("build", *folders, "--cover", "--out", str(root / "dist")),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=os.environ | {"SOURCE_DATE_EPOCH": EPOCH},
+    )
     assert done.returncode == 0, done.stderr
     return root / "dist", done.stderr
 
@@ -95,14 +113,19 @@ def test_the_pdf_reads_back_in_order(sample: Sample, texts: dict[str, str]) -> N
         return
     words = [re.sub(r"(?<=\D)\d+$", "", word) for word in text.split()]  # a note's call, run into the word it follows
     # A zero-width (non-)joiner has no glyph, so no text in the PDF: the word is read back without it.
-    expected = [KNOWN_MISREADS.get(sample.slug, {}).get(word, word).replace("\u200c", "").replace("\u200d", "") for word in sample.words()]
-    if sample.rtl:  # PDFium turns a left-to-right run inside a right-to-left line about: its words are compared as a set
+    expected = [
+        KNOWN_MISREADS.get(sample.slug, {}).get(word, word).replace("\u200c", "").replace("\u200d", "")
+        for word in sample.words()
+    ]
+    if (
+        sample.rtl
+    ):  # PDFium turns a left-to-right run inside a right-to-left line about: its words are compared as a set
         latin = {word for word in expected if re.fullmatch(r"[A-Za-z0-9.]+", word)}
         assert latin <= set(words)
         expected, words = [w for w in expected if w not in latin], [w for w in words if w not in latin]
     position = 0
     for word in expected:
-        assert word in words[position:], f"{word!r} not read back after {words[max(0, position - 3):position]}"
+        assert word in words[position:], f"{word!r} not read back after {words[max(0, position - 3) : position]}"
         position = words.index(word, position) + 1
 
 
@@ -111,8 +134,11 @@ def test_every_glyph_is_from_the_books_faces(sample: Sample, shelf: tuple[Path, 
     for name in (f"{sample.slug}.pdf", f"{sample.slug}-cover.pdf"):
         reader = PdfReader(shelf[0] / name)
         assert stray_fonts(reader) == set(), name
-    names = {str(font.get_object()["/BaseFont"]).split("+", 1)[-1] for page in PdfReader(shelf[0] / f"{sample.slug}.pdf").pages
-             for font in page["/Resources"]["/Font"].values()}
+    names = {
+        str(font.get_object()["/BaseFont"]).split("+", 1)[-1]
+        for page in PdfReader(shelf[0] / f"{sample.slug}.pdf").pages
+        for font in page["/Resources"]["/Font"].values()
+    }
     assert any(name.startswith(FACES[sample.language]) for name in names), names
     assert not any(name.endswith("Oblique") for name in names)
 
@@ -128,7 +154,9 @@ def test_the_epub_says_its_language_and_direction(sample: Sample, shelf: tuple[P
     assert f'xml:lang="{sample.language}"' in package.split("<metadata")[0]
     for name, document in documents.items():
         html = re.search(r"<html[^>]*>", document)
-        assert html and f'xml:lang="{sample.language}"' in html.group(0) and f'lang="{sample.language}"' in html.group(0), name
+        assert (
+            html and f'xml:lang="{sample.language}"' in html.group(0) and f'lang="{sample.language}"' in html.group(0)
+        ), name
         assert (' dir="rtl"' in html.group(0)) == sample.rtl, name
 
 
@@ -166,7 +194,9 @@ def test_a_right_to_left_pdf_mirrors_its_margins(shelf: tuple[Path, str]) -> Non
             left, right = min(b[0] for b in boxes), page.get_width() - max(b[2] for b in boxes)
         finally:
             document.close()
-        assert abs((right if sample.rtl else left) - inner) < 3, f"{sample.slug}: margins {left:.0f} (left) and {right:.0f} (right)"
+        assert abs((right if sample.rtl else left) - inner) < 3, (
+            f"{sample.slug}: margins {left:.0f} (left) and {right:.0f} (right)"
+        )
 
 
 def test_the_furniture_is_in_the_works_language_or_said_to_be_english(shelf: tuple[Path, str]) -> None:
@@ -187,7 +217,9 @@ def test_a_chinese_line_break_inside_a_sentence_is_no_space(shelf: tuple[Path, s
         with zipfile.ZipFile(shelf[0] / f"{sample.slug}.epub") as book:
             body = book.read(next(n for n in book.namelist() if n.endswith("text.xhtml"))).decode()
         words = re.sub(r"<[^>]+>", "", body)
-        assert sample.paragraphs[0].replace("*", "") in " ".join(words.split()) if sample.language not in CJK else words, sample.slug
+        assert (
+            sample.paragraphs[0].replace("*", "") in " ".join(words.split()) if sample.language not in CJK else words
+        ), sample.slug
 
 
 def test_an_epub_embeds_a_face_only_for_polytonic_greek(shelf: tuple[Path, str]) -> None:
@@ -207,7 +239,6 @@ def test_an_epub_embeds_a_face_only_for_polytonic_greek(shelf: tuple[Path, str])
         assert sorted(fonts) == ["EPUB/fonts/GFSDidot.woff2", "EPUB/fonts/GFSDidotItalic.woff2"]
         for data in fonts.values():
             assert len(data) <= MAX_BYTES
-
 
             cmap = TTFont(io.BytesIO(data)).getBestCmap()
             assert {ord(c) for c in "".join(sample.words()) if "\u1f00" <= c <= "\u1fff"} <= set(cmap)

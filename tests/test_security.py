@@ -30,7 +30,12 @@ def test_markup_in_source_is_escaped_in_both_editions(work_copy: Path, tmp_path:
         encoding="utf-8",
     )
     toml = work_copy / "work.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('short-title = "A Letter to Huysmans"', 'short-title = "A <b>Letter</b> & \\"Huysmans\\""'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'short-title = "A Letter to Huysmans"', 'short-title = "A <b>Letter</b> & \\"Huysmans\\""'
+        ),
+        encoding="utf-8",
+    )
     dist = tmp_path / "dist"
     result = run_cli("build", str(work_copy), "--out", str(dist))
     assert result.returncode == 0, result.stderr
@@ -65,7 +70,14 @@ def test_fetcher_reads_only_allowed_places(work_copy: Path) -> None:
             fetcher.fetch(url)
 
 
-@pytest.mark.parametrize("resource", ['<link rel="stylesheet" href="file:///etc/passwd"/>', '<link rel="stylesheet" href="https://example.org/x.css"/>', '<img src="file:///etc/hostname"/>'])
+@pytest.mark.parametrize(
+    "resource",
+    [
+        '<link rel="stylesheet" href="file:///etc/passwd"/>',
+        '<link rel="stylesheet" href="https://example.org/x.css"/>',
+        '<img src="file:///etc/hostname"/>',
+    ],
+)
 def test_typesetting_refuses_outside_resources(resource: str) -> None:
     from .conftest import LETTER
 

@@ -38,6 +38,8 @@ def test_setup_never_reinstalls_what_is_there(tmp_path: Path) -> None:
         (fake / tool).chmod(0o755)
     env = os.environ | {"PATH": f"{fake}:{os.environ['PATH']}"}
     for _ in range(10):
-        result = subprocess.run([str(project / "scripts" / "setup")], cwd=project, env=env, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            [str(project / "scripts" / "setup")], cwd=project, env=env, capture_output=True, text=True, check=False
+        )
         assert result.returncode == 0, result.stderr
     assert not called.exists(), "setup ran apt-get although nothing was missing"

@@ -51,7 +51,9 @@ def test_weasyprint_loads_its_libraries_without_searching_for_them() -> None:
 def letter_written() -> tuple[set[str], bytes]:
     work = load_work(LETTER)
     fonts: set[str] = set()
-    data = write(pdf.lay_out_pdf(work), work, "A5 PDF", finisher=pdf._finisher(work, False, fonts), **pdf.archival_options(work))
+    data = write(
+        pdf.lay_out_pdf(work), work, "A5 PDF", finisher=pdf._finisher(work, False, fonts), **pdf.archival_options(work)
+    )
     return fonts, data
 
 
@@ -66,11 +68,14 @@ def test_the_fonts_checked_are_the_fonts_read_back(letter_written: tuple[set[str
     assert pdf_fonts.strays(fonts) == set() == pdf_fonts.stray_fonts(PdfReader(io.BytesIO(data)))
 
 
-@pytest.mark.parametrize("names, strays", [
-    ({"/ABCDEF+Source-Serif-Pro-Regular"}, set()),
-    ({"/ABCDEF+DejaVuSans", "/GHIJKL+Source-Serif-Pro-It"}, {"DejaVuSans"}),
-    ({"/Source-Serif-Pro-Regular-Oblique"}, {"Source-Serif-Pro-Regular-Oblique"}),
-])
+@pytest.mark.parametrize(
+    "names, strays",
+    [
+        ({"/ABCDEF+Source-Serif-Pro-Regular"}, set()),
+        ({"/ABCDEF+DejaVuSans", "/GHIJKL+Source-Serif-Pro-It"}, {"DejaVuSans"}),
+        ({"/Source-Serif-Pro-Regular-Oblique"}, {"Source-Serif-Pro-Regular-Oblique"}),
+    ],
+)
 def test_strays_are_faces_not_the_books_or_slanted_by_the_renderer(names: set[str], strays: set[str]) -> None:
     assert pdf_fonts.strays(names) == strays
 

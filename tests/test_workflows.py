@@ -15,7 +15,12 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 
 def test_workflows_pass_actionlint() -> None:
     actionlint = shutil.which("actionlint") or str(ROOT / ".venv" / "bin" / "actionlint")
-    result = subprocess.run([actionlint, "-no-color", *sorted(map(str, WORKFLOWS.glob("*.yml")))], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [actionlint, "-no-color", *sorted(map(str, WORKFLOWS.glob("*.yml")))],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -30,7 +35,14 @@ def test_workflows_run_the_readme_test_command_with_full_history(name: str) -> N
 
 def test_release_attaches_every_release_file() -> None:
     text = (WORKFLOWS / "release.yml").read_text(encoding="utf-8")
-    for needed in ['tags: ["v*"]', "folio release files dist", '"${files[@]}"', "gh release", "folio verify dist", "contents: write"]:
+    for needed in [
+        'tags: ["v*"]',
+        "folio release files dist",
+        '"${files[@]}"',
+        "gh release",
+        "folio verify dist",
+        "contents: write",
+    ]:
         assert needed in text, needed
     assert "*.epub" not in text and "*.pdf" not in text  # the registry of kinds says what a release holds, not a glob
 

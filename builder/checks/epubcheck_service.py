@@ -95,7 +95,12 @@ def report(java: str, jar: str, book: Path, limit: float) -> str:
 def _start(java: str, jar: str, deadline: float) -> _Service:
     errors = tempfile.TemporaryFile()  # noqa: SIM115 (kept open for the life of the service)
     # C1 only, as for the command line: the later JIT tiers do not pay back within a shelf.
-    process = subprocess.Popen([java, "-XX:TieredStopAtLevel=1", "-cp", jar, str(SOURCE)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors)
+    process = subprocess.Popen(
+        [java, "-XX:TieredStopAtLevel=1", "-cp", jar, str(SOURCE)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=errors,
+    )
     service = _Service(java, jar, process, errors)
     try:
         ready = service.answer(deadline)

@@ -23,7 +23,13 @@ from lxml import etree
 from spellchecker import SpellChecker
 
 ALLOW_LIST = "allowed-words.txt"  # in a work's source folder
-CHECKED_LANGUAGES = ("en", "fr", "de", "it", "es")  # frequency lists pyspellchecker has, of languages the archive's works quote
+CHECKED_LANGUAGES = (
+    "en",
+    "fr",
+    "de",
+    "it",
+    "es",
+)  # frequency lists pyspellchecker has, of languages the archive's works quote
 RATIO = 20  # how much more common in the other language a word must be
 MINIMUM_COUNT = 50  # and at least this common there, not a stray entry
 WORD = re.compile(r"\b[^\W\d_A-Z]{4,}\b")  # lower case only: a capitalised word may be a name
@@ -42,7 +48,11 @@ def allowed_words(folder: Path) -> set[str]:
     path = folder / ALLOW_LIST
     if not path.is_file():
         return set()
-    return {line.strip().lower() for line in path.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")}
+    return {
+        line.strip().lower()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
 
 
 def untagged_foreign_words(epub: Path, allowed: Collection[str] = ()) -> dict[str, str]:
@@ -52,7 +62,12 @@ def untagged_foreign_words(epub: Path, allowed: Collection[str] = ()) -> dict[st
         language = (package.findtext(".//dc:language", namespaces=_OPF) or "").split("-")[0].lower()
         if language not in CHECKED_LANGUAGES:
             return {}
-        texts = [text for name in sorted(archive.namelist()) if name.endswith(".xhtml") for text in _texts_in(etree.fromstring(archive.read(name)), language)]
+        texts = [
+            text
+            for name in sorted(archive.namelist())
+            if name.endswith(".xhtml")
+            for text in _texts_in(etree.fromstring(archive.read(name)), language)
+        ]
     own = _frequencies(language).word_frequency
     others = {other: _frequencies(other).word_frequency for other in CHECKED_LANGUAGES if other != language}
     found: dict[str, str] = {}

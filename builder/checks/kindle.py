@@ -70,7 +70,9 @@ def read_back(path: Path) -> str:
         try:
             result = calibre([path.name, "book.txt"], home)
         except FileNotFoundError:
-            raise RuntimeError("calibre's ebook-convert, which reads it back, is not installed (scripts/setup installs it)") from None
+            raise RuntimeError(
+                "calibre's ebook-convert, which reads it back, is not installed (scripts/setup installs it)"
+            ) from None
         except subprocess.TimeoutExpired:
             raise RuntimeError("calibre did not read it back in time") from None
         out = home / "book.txt"
@@ -92,7 +94,9 @@ def _made_from(path: Path) -> Path | None:
 def epub_documents(epub: bytes) -> list[tuple[str, str, dict[str, str]]]:
     """Each content document of an EPUB's spine: its name, its text, and its notes' texts by id."""
     archive = zipfile.ZipFile(io.BytesIO(epub))
-    opf_name = etree.fromstring(archive.read("META-INF/container.xml")).xpath("//c:rootfile/@full-path", namespaces=_NS)[0]
+    opf_name = etree.fromstring(archive.read("META-INF/container.xml")).xpath(
+        "//c:rootfile/@full-path", namespaces=_NS
+    )[0]
     opf = etree.fromstring(archive.read(opf_name))
     hrefs = {item.get("id"): item.get("href") for item in opf.xpath("//opf:manifest/opf:item", namespaces=_NS)}
     documents = []
@@ -101,7 +105,11 @@ def epub_documents(epub: bytes) -> list[tuple[str, str, dict[str, str]]]:
         body = etree.fromstring(archive.read(name)).find(f"{{{XHTML_NS}}}body")
         if body is None:
             continue
-        notes = {note.get("id") or f"{number}": _text(note) for number, note in enumerate(body.iter(f"{{{XHTML_NS}}}*"), 1) if _NOTE.search(note.get("role") or "")}
+        notes = {
+            note.get("id") or f"{number}": _text(note)
+            for number, note in enumerate(body.iter(f"{{{XHTML_NS}}}*"), 1)
+            if _NOTE.search(note.get("role") or "")
+        }
         documents.append((posixpath.basename(name), _text(body), notes))
     return documents
 
@@ -129,10 +137,18 @@ def missing(text: str, documents: list[tuple[str, str, dict[str, str]]], shown: 
             continue
         words = document.split()
         lost = _first_lost(read[at:], words)
-        findings.append(Finding(shown, "P171", f"the text of {name} is not read back whole: it breaks off at word {lost + 1} of {len(words)}, {' '.join(words[lost:lost + 8])!r}"))
+        findings.append(
+            Finding(
+                shown,
+                "P171",
+                f"the text of {name} is not read back whole: it breaks off at word {lost + 1} of {len(words)}, {' '.join(words[lost : lost + 8])!r}",
+            )
+        )
         for note_id, note in notes.items():
             if _squeezed(note) not in read:
-                findings.append(Finding(shown, "P171", f"note {note_id} of {name} is not read back: {' '.join(note.split()[:8])!r}"))
+                findings.append(
+                    Finding(shown, "P171", f"note {note_id} of {name} is not read back: {' '.join(note.split()[:8])!r}")
+                )
     return findings
 
 

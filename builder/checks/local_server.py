@@ -16,7 +16,13 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 # Types a browser insists on (module scripts) or that Python's table may lack.
-TYPES = {".js": "text/javascript", ".mjs": "text/javascript", ".epub": "application/epub+zip", ".xhtml": "application/xhtml+xml", ".css": "text/css"}
+TYPES = {
+    ".js": "text/javascript",
+    ".mjs": "text/javascript",
+    ".epub": "application/epub+zip",
+    ".xhtml": "application/xhtml+xml",
+    ".css": "text/css",
+}
 
 # A route answers a request path below its prefix with (body, content type), or None for 404.
 Route = Callable[[str], "tuple[bytes, str] | None"]
@@ -47,7 +53,7 @@ class StaticHandler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         for prefix, route in self.routes.items():
             if path.startswith(prefix):
-                answer = route(path[len(prefix):])
+                answer = route(path[len(prefix) :])
                 if answer is not None:
                     body, kind = answer
                     self.send_response(HTTPStatus.OK)
@@ -71,7 +77,9 @@ class QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-def make_server(routes: Mapping[str, Route], port: int = 0, handler: type[StaticHandler] = StaticHandler) -> ThreadingHTTPServer:
+def make_server(
+    routes: Mapping[str, Route], port: int = 0, handler: type[StaticHandler] = StaticHandler
+) -> ThreadingHTTPServer:
     """A server on 127.0.0.1 (port 0: any free one); longest prefixes are tried first."""
     ordered = dict(sorted(routes.items(), key=lambda item: -len(item[0])))
     bound = type("Handler", (handler,), {"routes": ordered})

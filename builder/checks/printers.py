@@ -56,7 +56,11 @@ def check_printer_pdf(path: Path, printer: str, interior: Path | None = None) ->
     chosen = PRINTERS[printer]
     try:
         reader = PdfReader(path, strict=True)
-        found = _pdfx(reader, chosen, cover=interior is not None) + _boxes(reader) + _colours(reader, "cmyk" if interior is not None else "grey")
+        found = (
+            _pdfx(reader, chosen, cover=interior is not None)
+            + _boxes(reader)
+            + _colours(reader, "cmyk" if interior is not None else "grey")
+        )
         found += [f"font not embedded: {name}" for name in sorted(unembedded_fonts(reader))]
         found += _cover(reader, chosen, PdfReader(interior)) if interior is not None else _interior(reader, chosen)
     except Exception as error:  # a damaged file raises many kinds of error, wherever it is read
@@ -65,7 +69,16 @@ def check_printer_pdf(path: Path, printer: str, interior: Path | None = None) ->
 
 
 def _code(item: str) -> tuple[str, str]:
-    for prefix, code in (("font", "P065"), ("PDF/X", "P062"), ("output intent", "P062"), ("page ", "P063"), ("RGB", "P064"), ("the book", "P066"), ("KDP", "P067"), ("the cover", "P068")):
+    for prefix, code in (
+        ("font", "P065"),
+        ("PDF/X", "P062"),
+        ("output intent", "P062"),
+        ("page ", "P063"),
+        ("RGB", "P064"),
+        ("the book", "P066"),
+        ("KDP", "P067"),
+        ("the cover", "P068"),
+    ):
         if item.startswith(prefix):
             return code, item
     return "P062", item
@@ -108,7 +121,12 @@ def _boxes(reader: Any) -> list[str]:
             found.append(f"page {number} has no {'TrimBox' if '/TrimBox' not in page else 'BleedBox'}")
             continue
         trim, bleed, media = page.trimbox, page.bleedbox, page.mediabox
-        if not (media.left <= bleed.left <= trim.left and trim.right <= bleed.right <= media.right and media.bottom <= bleed.bottom <= trim.bottom and trim.top <= bleed.top <= media.top):
+        if not (
+            media.left <= bleed.left <= trim.left
+            and trim.right <= bleed.right <= media.right
+            and media.bottom <= bleed.bottom <= trim.bottom
+            and trim.top <= bleed.top <= media.top
+        ):
             found.append(f"page {number}: the TrimBox is not inside the BleedBox, or the BleedBox not inside the page")
         sizes.add((round(float(trim.width) / MM, 1), round(float(trim.height) / MM, 1)))
     if len(sizes) > 1:
@@ -145,7 +163,12 @@ def _colours(reader: Any, asked: str) -> list[str]:
         spaces = pdf_dictionary(pdf_dictionary(page.get("/Resources")).get("/ColorSpace"))
         for name, space in spaces.items():
             space = space.get_object()
-            if isinstance(space, list) and space and space[0] == "/ICCBased" and int(space[1].get_object().get("/N", 0)) == 3:
+            if (
+                isinstance(space, list)
+                and space
+                and space[0] == "/ICCBased"
+                and int(space[1].get_object().get("/N", 0)) == 3
+            ):
                 continue  # declared, but drawn with only if an operator above uses it
             if str(space) == "/DeviceRGB":
                 found.append(f"RGB colour space {name} on page {number}, where {asked} is asked")
@@ -158,7 +181,9 @@ def _interior(reader: Any, printer: Printer) -> list[str]:
     if pages < printer.min_pages:
         found.append(f"the book has {pages} pages; {printer.service} prints {printer.min_pages} or more")
     if any("/Annots" in page for page in reader.pages):
-        found.append("KDP: the interior has links or annotations" if printer.bare else "PDF/X: links or annotations on the pages")
+        found.append(
+            "KDP: the interior has links or annotations" if printer.bare else "PDF/X: links or annotations on the pages"
+        )
     if printer.bare and "/Outlines" in reader.root_object:
         found.append("KDP: the interior has bookmarks")
     if printer.last_page_blank:
@@ -173,7 +198,9 @@ def _draws(reader: Any, page: Any) -> bool:
     from pypdf.generic import ContentStream
 
     contents = page.get_contents()
-    return contents is not None and any(operator in _PAINTING for _, operator in ContentStream(contents, reader).operations)
+    return contents is not None and any(
+        operator in _PAINTING for _, operator in ContentStream(contents, reader).operations
+    )
 
 
 def _cover(reader: Any, printer: Printer, interior: Any) -> list[str]:
@@ -187,8 +214,16 @@ def _cover(reader: Any, printer: Printer, interior: Any) -> list[str]:
     width, height = float(page.trimbox.width) / MM, float(page.trimbox.height) / MM
     fits = []
     for paper in printer.spine_per_page_in or {"white": 0, "cream": 0}:
-        sheet = Sheet(round(float(box.width) / MM, 2), round(float(box.height) / MM, 2), pages + pages % 2, printer.paper(paper), extra=round(printer.spine_extra_in * IN_MM, 3))
+        sheet = Sheet(
+            round(float(box.width) / MM, 2),
+            round(float(box.height) / MM, 2),
+            pages + pages % 2,
+            printer.paper(paper),
+            extra=round(printer.spine_extra_in * IN_MM, 3),
+        )
         fits.append(abs(sheet.width - width) < 0.1 and abs(sheet.height - height) < 0.1)
     if not any(fits):
-        found.append(f"the cover is {width:.1f} × {height:.1f} mm, not {printer.service}'s size for the {pages}-page interior beside it")
+        found.append(
+            f"the cover is {width:.1f} × {height:.1f} mm, not {printer.service}'s size for the {pages}-page interior beside it"
+        )
     return found

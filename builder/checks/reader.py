@@ -63,7 +63,9 @@ def engine_home() -> Path:
     """Install the engine on first use (Chromium, foliate-js, playwright-core); its folder."""
     result = run_checker([str(READER_SCRIPT), "--install"], "Installing the reading engine", timeout_factor=6)
     if result.returncode != 0:
-        raise RuntimeError(f"the reading engine could not be installed: {(result.stdout + result.stderr).strip()[-500:]}")
+        raise RuntimeError(
+            f"the reading engine could not be installed: {(result.stdout + result.stderr).strip()[-500:]}"
+        )
     return Path(result.stdout.strip().splitlines()[-1])
 
 
@@ -88,7 +90,9 @@ def read_books(paths: list[Path], sizes: tuple[Size, ...] = SIZES) -> list[Findi
     return [finding for reading in readings(paths, sizes) for finding in reading.findings]
 
 
-def readings(paths: list[Path], sizes: tuple[Size, ...] = SIZES, at: Mapping[Path, tuple[Size, ...]] | None = None) -> list[Reading]:
+def readings(
+    paths: list[Path], sizes: tuple[Size, ...] = SIZES, at: Mapping[Path, tuple[Size, ...]] | None = None
+) -> list[Reading]:
     """Each book read at each size (or at the sizes `at` gives it), in one browser."""
     if not paths:
         return []
@@ -102,7 +106,11 @@ def readings(paths: list[Path], sizes: tuple[Size, ...] = SIZES, at: Mapping[Pat
         findings = []
         for found in result["findings"]:
             where = f" in {found['where']}" if found["where"] else ""
-            findings.append(Finding(shown_path(path), CODES.get(found["check"], "E301"), f"{result['size']}{where}: {found['message']}"))
+            findings.append(
+                Finding(
+                    shown_path(path), CODES.get(found["check"], "E301"), f"{result['size']}{where}: {found['message']}"
+                )
+            )
         done.append(Reading(path, result["size"], findings, result["checked"]))
     return done
 
@@ -115,13 +123,20 @@ def _drive(home: Path, paths: list[Path], sizes: tuple[Size, ...], at: Mapping[P
             "chromium": CHROMIUM,
             "modules": str(home / "node_modules"),
             "base": base,
-            "books": [{"name": str(number), "url": f"{base}/books/{number}/{quote(path.name)}", "sizes": _sizes(each[number])} for number, path in enumerate(paths)],
+            "books": [
+                {"name": str(number), "url": f"{base}/books/{number}/{quote(path.name)}", "sizes": _sizes(each[number])}
+                for number, path in enumerate(paths)
+            ],
             "parallel": PARALLEL,
         }
         job_file = Path(work) / "job.json"
         job_file.write_text(json.dumps(job), encoding="utf-8")
         # A book takes a few seconds a size; the timeout grows with the shelf.
-        result = run_checker(["node", str(ENGINE / "drive.mjs"), str(job_file)], "The reading engine", timeout_factor=max(1, sum(map(len, each)) // 8))
+        result = run_checker(
+            ["node", str(ENGINE / "drive.mjs"), str(job_file)],
+            "The reading engine",
+            timeout_factor=max(1, sum(map(len, each)) // 8),
+        )
     try:
         return json.loads(result.stdout.strip().splitlines()[-1])["results"]
     except (json.JSONDecodeError, IndexError, KeyError):

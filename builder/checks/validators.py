@@ -38,7 +38,9 @@ def timeout() -> float:
         return DEFAULT_TIMEOUT
 
 
-def run_checker(command: list[str], what: str, env: dict[str, str] | None = None, timeout_factor: int = 1) -> subprocess.CompletedProcess[str]:
+def run_checker(
+    command: list[str], what: str, env: dict[str, str] | None = None, timeout_factor: int = 1
+) -> subprocess.CompletedProcess[str]:
     """Run an external checker; RuntimeError if it cannot start or outlives the timeout."""
     limit = timeout() * timeout_factor
     try:
@@ -59,10 +61,14 @@ def epubcheck_report(path: Path) -> dict:
     try:  # one Java VM for every book this process checks
         report, problem = epubcheck_service.report(java, EPUBCHECK, path, timeout()), "its report is not JSON"
     except TimeoutError:
-        raise RuntimeError(f"EPUBCheck did not finish within {timeout():g} s (FOLIO_CHECK_TIMEOUT); it was stopped") from None
+        raise RuntimeError(
+            f"EPUBCheck did not finish within {timeout():g} s (FOLIO_CHECK_TIMEOUT); it was stopped"
+        ) from None
     except epubcheck_service.Unavailable:
         # C1 only: EPUBCheck is a short run, and the JIT's later tiers only slow its start.
-        result = run_checker([java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], "EPUBCheck")
+        result = run_checker(
+            [java, "-XX:TieredStopAtLevel=1", "-jar", EPUBCHECK, str(path), "--json", "-", "-q"], "EPUBCheck"
+        )
         report, problem = result.stdout, result.stderr.strip()[:300]
     try:
         return json.loads(report)
@@ -82,8 +88,16 @@ def epubcheck(path: Path, expect_title: str | None = None) -> list[Finding]:
     for message in report.get("messages", []):
         if message["severity"] not in {"FATAL", "ERROR", "WARNING"}:
             continue
-        where = ", ".join(f"{loc.get('path')}:{loc.get('line')}" for loc in message.get("locations", []))  # every place it names
-        findings.append(Finding(shown, "E101", f"EPUBCheck {message['severity'].lower()} {message['ID']}: {message['message']} ({where})"))
+        where = ", ".join(
+            f"{loc.get('path')}:{loc.get('line')}" for loc in message.get("locations", [])
+        )  # every place it names
+        findings.append(
+            Finding(
+                shown,
+                "E101",
+                f"EPUBCheck {message['severity'].lower()} {message['ID']}: {message['message']} ({where})",
+            )
+        )
     return findings
 
 
@@ -136,7 +150,12 @@ def _violations(path: Path, report: dict | None, output: str) -> list[Finding]:
 def _ace_once(paths: list[Path]) -> tuple[dict[Path, dict | None], str]:
     """Ace's report on each file (None where it wrote none), and the end of its output."""
     with tempfile.TemporaryDirectory() as reports:
-        result = run_checker([str(ACE_SCRIPT), *map(str, paths)], "Ace", env=os.environ | {"ACE_REPORTS": reports}, timeout_factor=max(1, len(paths) // 4))
+        result = run_checker(
+            [str(ACE_SCRIPT), *map(str, paths)],
+            "Ace",
+            env=os.environ | {"ACE_REPORTS": reports},
+            timeout_factor=max(1, len(paths) // 4),
+        )
         found = {}
         for number, path in enumerate(paths):
             report_file = Path(reports) / str(number) / "report.json"
@@ -165,7 +184,11 @@ def _read_back(path: Path, shown: str, expect_text: list[str] | None, expect_tit
     for name in sorted(unembedded_fonts(reader)):
         findings.append(Finding(shown, "P102", f"font not embedded: {name}"))
     for name in sorted(stray_fonts(reader)):
-        findings.append(Finding(shown, "P106", f"set partly in {name}, not in the book's typefaces: the text has characters they lack"))
+        findings.append(
+            Finding(
+                shown, "P106", f"set partly in {name}, not in the book's typefaces: the text has characters they lack"
+            )
+        )
     info: Any = reader.metadata or {}
     for key in ("/Title", "/Author", "/CreationDate"):
         if not info.get(key):
@@ -192,7 +215,9 @@ def pdf_text(path: Path) -> str:
 
     document = pypdfium2.PdfDocument(path)
     try:
-        return "\n".join(page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "-\n") for page in document)
+        return "\n".join(
+            page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\ufffe", "-\n") for page in document
+        )
     finally:
         document.close()
 
@@ -238,5 +263,7 @@ def conformance(path: Path) -> list[Finding]:
         except PageError as error:
             return [Finding(shown, "P032", f"the PDF/UA and PDF/A validator cannot read the file: {error}")]
         name = "PDF/UA-1" if profile is ValidationProfile.PDF_UA_1 else "PDF/A-2u"
-        findings += [Finding(shown, code, f"not {name}: {failure.rule_id}: {failure.message}") for failure in report.failures]
+        findings += [
+            Finding(shown, code, f"not {name}: {failure.rule_id}: {failure.message}") for failure in report.failures
+        ]
     return findings

@@ -18,8 +18,17 @@ from PIL import Image
 from .kinds import Kind, RenderContext
 
 KIND = Kind(
-    name="catalogue-cover", suffix="-cover.png", format="png", media_type="image/png", title="Cover",
-    check="builder.checks.images:check_png", needs="epub", selectable=False, default=False, with_needed=True, catalogue="cover",
+    name="catalogue-cover",
+    suffix="-cover.png",
+    format="png",
+    media_type="image/png",
+    title="Cover",
+    check="builder.checks.images:check_png",
+    needs="epub",
+    selectable=False,
+    default=False,
+    with_needed=True,
+    catalogue="cover",
 )
 
 WIDTH = 400  # px; the EPUB's is 1600 × 2560
@@ -34,16 +43,22 @@ def make(context: RenderContext) -> bytes:
 def epub_cover(epub: bytes) -> bytes:
     """The image an EPUB's package document marks as its cover."""
     with zipfile.ZipFile(io.BytesIO(epub)) as archive:
-        opf_name = etree.fromstring(archive.read("META-INF/container.xml")).xpath("//c:rootfile/@full-path", namespaces=_NS)[0]
+        opf_name = etree.fromstring(archive.read("META-INF/container.xml")).xpath(
+            "//c:rootfile/@full-path", namespaces=_NS
+        )[0]
         opf = etree.fromstring(archive.read(opf_name))
-        href = opf.xpath("//opf:manifest/opf:item[contains(concat(' ', @properties, ' '), ' cover-image ')]/@href", namespaces=_NS)[0]
+        href = opf.xpath(
+            "//opf:manifest/opf:item[contains(concat(' ', @properties, ' '), ' cover-image ')]/@href", namespaces=_NS
+        )[0]
         return archive.read(posixpath.join(posixpath.dirname(opf_name), href))
 
 
 def catalogue_cover(epub: bytes) -> bytes:
     """The EPUB's cover, scaled to WIDTH, as a PNG with no metadata (the same bytes every build)."""
     with Image.open(io.BytesIO(epub_cover(epub))) as image:
-        small = image.convert("RGB").resize((WIDTH, round(image.height * WIDTH / image.width)), Image.Resampling.LANCZOS)
+        small = image.convert("RGB").resize(
+            (WIDTH, round(image.height * WIDTH / image.width)), Image.Resampling.LANCZOS
+        )
     out = io.BytesIO()
     small.save(out, "PNG", optimize=True)
     return out.getvalue()

@@ -64,7 +64,12 @@ def _typeset_cover(work: Work, html: str) -> bytes:
         if front_fits(laid_out):
             break
     else:
-        raise BuildError(work.folder / "work.toml", "the title is too long for the cover", hint="give the work a short-title", code="P006")
+        raise BuildError(
+            work.folder / "work.toml",
+            "the title is too long for the cover",
+            hint="give the work a short-title",
+            code="P006",
+        )
     document = pypdfium2.PdfDocument(write(laid_out, work, "cover"))
     try:
         image = document[0].render(scale=SCALE, may_draw_forms=False).to_pil().convert("RGB")

@@ -79,5 +79,7 @@ def misfit(cover: bytes, interior: bytes) -> str | None:
     sheets = {key: sheet_for(pages, trim, key) for key in papers()}
     if any(abs(sheet.width - width) < 0.05 and abs(sheet.height - height) < 0.05 for sheet in sheets.values()):
         return None
-    wanted = " or ".join(f"{round(sheet.width, 2):g} × {round(sheet.height, 2):g} mm on {key} paper" for key, sheet in sheets.items())
+    wanted = " or ".join(
+        f"{round(sheet.width, 2):g} × {round(sheet.height, 2):g} mm on {key} paper" for key, sheet in sheets.items()
+    )
     return f"the cover is {width:g} × {height:g} mm, not sized for the {pages}-page interior beside it ({wanted})"

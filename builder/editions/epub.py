@@ -31,9 +31,16 @@ from .templates import render_page
 from .zips import reproducible_zip
 
 KIND = Kind(
-    name="epub", suffix=".epub", format="epub", media_type="application/epub+zip", title="EPUB 3, for most e-readers and reading apps",
-    check="builder.checks.validators:epubcheck", zipped=True,
-    capabilities=Capabilities(notes="pop-up", links="live", reading_system=True, typeface="reader's", rights_before_contents=False),
+    name="epub",
+    suffix=".epub",
+    format="epub",
+    media_type="application/epub+zip",
+    title="EPUB 3, for most e-readers and reading apps",
+    check="builder.checks.validators:epubcheck",
+    zipped=True,
+    capabilities=Capabilities(
+        notes="pop-up", links="live", reading_system=True, typeface="reader's", rights_before_contents=False
+    ),
 )
 
 XHTML = "application/xhtml+xml"
@@ -92,29 +99,64 @@ def write_epub(work: Work) -> bytes:
     files = {value: hrefs[part.id] for part in work.parts for value, _ in part.ids}
 
     book.set_cover("images/cover.png", cover_png(work), create_page=False)
-    cover = _document(work, "cover", "cover.xhtml", render_page("epub/cover.xhtml", work, KIND.capabilities, image="images/cover.png"))
+    cover = _document(
+        work, "cover", "cover.xhtml", render_page("epub/cover.xhtml", work, KIND.capabilities, image="images/cover.png")
+    )
     book.add_item(cover)
     documents = [cover]
     page_list: list[tuple[str, str]] = []  # (href, label) of each page of the printed source, in reading order
     for page in spine:
         html = render_page(
-            "epub/document.xhtml", work, KIND.capabilities,
-            title=page.title, section=page.section, body_type=page.body_type, part=parts.get(page.key), hrefs=hrefs, files=files, images=f"{IMAGES}/", fonts_css=bool(font_css),
+            "epub/document.xhtml",
+            work,
+            KIND.capabilities,
+            title=page.title,
+            section=page.section,
+            body_type=page.body_type,
+            part=parts.get(page.key),
+            hrefs=hrefs,
+            files=files,
+            images=f"{IMAGES}/",
+            fonts_css=bool(font_css),
         )
         documents.append(_document(work, page.key, page.file_name, html))
         book.add_item(documents[-1])
-        page_list += [(f"{page.file_name}#{element.get('id')}", element.get("aria-label") or "") for element in _page_breaks(documents[-1])]
-    nav = _document(work, "nav", "nav.xhtml", render_page("epub/nav.xhtml", work, KIND.capabilities, hrefs=hrefs, page_list=page_list), properties=["nav"])
+        page_list += [
+            (f"{page.file_name}#{element.get('id')}", element.get("aria-label") or "")
+            for element in _page_breaks(documents[-1])
+        ]
+    nav = _document(
+        work,
+        "nav",
+        "nav.xhtml",
+        render_page("epub/nav.xhtml", work, KIND.capabilities, hrefs=hrefs, page_list=page_list),
+        properties=["nav"],
+    )
     book.add_item(nav)
     for name in ("common.css", "epub.css"):
-        book.add_item(epub.EpubItem(uid=name.replace(".", "-"), file_name=f"css/{name}", media_type="text/css", content=style_file(name).read_bytes()))
+        book.add_item(
+            epub.EpubItem(
+                uid=name.replace(".", "-"),
+                file_name=f"css/{name}",
+                media_type="text/css",
+                content=style_file(name).read_bytes(),
+            )
+        )
     for number, face in enumerate(faces, start=1):  # only a face reading systems lack (epub_fonts.py)
-        book.add_item(epub.EpubItem(uid=f"font-{number}", file_name=face.file_name, media_type="font/woff2", content=face.data))
+        book.add_item(
+            epub.EpubItem(uid=f"font-{number}", file_name=face.file_name, media_type="font/woff2", content=face.data)
+        )
     if font_css:
-        book.add_item(epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=font_css.encode()))
+        book.add_item(
+            epub.EpubItem(uid="fonts-css", file_name=CSS_FILE, media_type="text/css", content=font_css.encode())
+        )
     for number, name in enumerate(work.images, start=1):
         data = (work.folder / name).read_bytes()
-        book.add_item(epub.EpubItem(uid=f"image-{number}", file_name=f"{IMAGES}/{name}", media_type=media_type(data) or "", content=data))
+        book.add_item(
+            epub.EpubItem(
+                uid=f"image-{number}", file_name=f"{IMAGES}/{name}", media_type=media_type(data) or "", content=data
+            )
+        )
     book.add_item(epub.EpubNcx())
 
     book.spine = documents
@@ -151,7 +193,9 @@ def _toc_entry(part: Part, file_name: str) -> epub.Link | tuple[epub.Section, li
     for section, divisions in part.contents:
         href = f"{file_name}#{section.id}"
         links = [epub.Link(f"{file_name}#{d.id}", d.title, d.id) for d in divisions]
-        sections.append((epub.Section(section.title, href), links) if links else epub.Link(href, section.title, section.id))
+        sections.append(
+            (epub.Section(section.title, href), links) if links else epub.Link(href, section.title, section.id)
+        )
     return (epub.Section(part.title, file_name), sections)
 
 
@@ -169,10 +213,20 @@ def _document(work: Work, uid: str, file_name: str, html: str, properties: list[
     try:
         tree = etree.fromstring(html.encode("utf-8"))
     except etree.XMLSyntaxError as error:
-        raise BuildError(work.folder, f"EPUB {file_name} is not well-formed XHTML: {error}", hint="report this with the source that caused it", code="P010") from None
+        raise BuildError(
+            work.folder,
+            f"EPUB {file_name} is not well-formed XHTML: {error}",
+            hint="report this with the source that caused it",
+            code="P010",
+        ) from None
     ids = Counter(element.get("id") for element in tree.iter() if element.get("id"))
     if duplicates := sorted(value for value, count in ids.items() if count > 1):
-        raise BuildError(work.folder, f"EPUB {file_name} has the id {duplicates[0]!r} twice", hint="rename the id in the text", code="P011")
+        raise BuildError(
+            work.folder,
+            f"EPUB {file_name} has the id {duplicates[0]!r} twice",
+            hint="rename the id in the text",
+            code="P011",
+        )
     item = epub.EpubItem(uid=uid, file_name=file_name, media_type=XHTML, content=html.encode("utf-8"))
     item.properties = properties or []
     return item
@@ -186,7 +240,14 @@ def _page_breaks(document: epub.EpubItem) -> list[Any]:
 
 def source_line(source: PrintedSource) -> str:
     """The printed source in one line: its title, publisher, place, year, volume and pages."""
-    details = [source.title, source.publisher, source.place, source.year, source.volume and f"volume {source.volume}", source.pages and f"pages {source.pages}"]
+    details = [
+        source.title,
+        source.publisher,
+        source.place,
+        source.year,
+        source.volume and f"volume {source.volume}",
+        source.pages and f"pages {source.pages}",
+    ]
     return ", ".join(str(d) for d in details if d)
 
 
@@ -195,7 +256,13 @@ def page_break_sources(work: Work) -> list[str]:
     separate works that names none) each marked part's own."""
     if work.meta.source:
         return [source_line(work.meta.source)]
-    return list(dict.fromkeys(source_line(part.provenance.source) for part in work.parts if part.provenance and part.provenance.source and part_page_breaks(part)))
+    return list(
+        dict.fromkeys(
+            source_line(part.provenance.source)
+            for part in work.parts
+            if part.provenance and part.provenance.source and part_page_breaks(part)
+        )
+    )
 
 
 def _package_metadata(book: epub.EpubBook, work: Work, paginated: bool = False) -> None:
@@ -245,7 +312,14 @@ def _package_metadata(book: epub.EpubBook, work: Work, paginated: bool = False) 
     for prop, values in {
         "schema:accessMode": ["textual", "visual"] if work.images else ["textual"],
         "schema:accessModeSufficient": ["textual"],
-        "schema:accessibilityFeature": ["structuralNavigation", "tableOfContents", "readingOrder", "alternativeText", "displayTransformability", *(["pageBreakMarkers", "pageNavigation"] if paginated else [])],
+        "schema:accessibilityFeature": [
+            "structuralNavigation",
+            "tableOfContents",
+            "readingOrder",
+            "alternativeText",
+            "displayTransformability",
+            *(["pageBreakMarkers", "pageNavigation"] if paginated else []),
+        ],
         "schema:accessibilityHazard": ["none"],
         "schema:accessibilitySummary": [ACCESSIBILITY_SUMMARY],
         "dcterms:conformsTo": ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"],

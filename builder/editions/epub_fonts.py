@@ -36,9 +36,14 @@ def _is_polytonic(char: str) -> bool:
 
 
 def _text(work: Work) -> str:
-    return "".join(
-        token.content or "" for part in work.parts for token in [*part.tokens, *(t for note in part.notes.values() for t in note.tokens)]
-    ) + work.meta.title
+    return (
+        "".join(
+            token.content or ""
+            for part in work.parts
+            for token in [*part.tokens, *(t for note in part.notes.values() for t in note.tokens)]
+        )
+        + work.meta.title
+    )
 
 
 def embedded_faces(work: Work) -> tuple[list[EmbeddedFace], str]:
@@ -46,12 +51,21 @@ def embedded_faces(work: Work) -> tuple[list[EmbeddedFace], str]:
     text = _text(work)
     if not any(_is_polytonic(char) for char in text):
         return [], ""
-    greek = sorted({ord(char) for char in text if "\u0370" <= char <= "\u03ff" or _is_polytonic(char) or "\u0300" <= char <= "\u036f"} | set(range(0x20, 0x7F)))
+    greek = sorted(
+        {
+            ord(char)
+            for char in text
+            if "\u0370" <= char <= "\u03ff" or _is_polytonic(char) or "\u0300" <= char <= "\u036f"
+        }
+        | set(range(0x20, 0x7F))
+    )
     faces, rules = [], []
     for style, name in FACES.items():
         path = system_faces().get(name)
         if path is None:
-            raise BuildError(work.folder, f"EPUB: the face {name!r} is not installed", hint="run scripts/setup", code="P003")
+            raise BuildError(
+                work.folder, f"EPUB: the face {name!r} is not installed", hint="run scripts/setup", code="P003"
+            )
         font = TTFont(path)
         options = subset.Options()
         options.flavor = "woff2"
@@ -64,9 +78,21 @@ def embedded_faces(work: Work) -> tuple[list[EmbeddedFace], str]:
         font.save(out, reorderTables=True)
         data = out.getvalue()
         if len(data) > MAX_BYTES:
-            raise BuildError(work.folder, f"EPUB: {name} subset to the work's Greek is {len(data):,} bytes, more than {MAX_BYTES:,}", hint="report it: the limit is builder/editions/epub_fonts.py's MAX_BYTES", code="P003")
+            raise BuildError(
+                work.folder,
+                f"EPUB: {name} subset to the work's Greek is {len(data):,} bytes, more than {MAX_BYTES:,}",
+                hint="report it: the limit is builder/editions/epub_fonts.py's MAX_BYTES",
+                code="P003",
+            )
         file_name = f"fonts/{name.replace(' ', '')}.woff2"
         faces.append(EmbeddedFace(file_name, data))
-        rules.append(f'@font-face {{ font-family: "GFS Didot"; font-style: {style}; font-weight: normal; src: url("../{file_name}") format("woff2"); }}')
+        rules.append(
+            f'@font-face {{ font-family: "GFS Didot"; font-style: {style}; font-weight: normal; src: url("../{file_name}") format("woff2"); }}'
+        )
     rules.append(':lang(grc) { font-family: "GFS Didot", serif; }')
-    return faces, "/* Polytonic Greek, which reading systems' own faces lack (builder/editions/epub_fonts.py). */\n" + "\n".join(rules) + "\n"
+    return (
+        faces,
+        "/* Polytonic Greek, which reading systems' own faces lack (builder/editions/epub_fonts.py). */\n"
+        + "\n".join(rules)
+        + "\n",
+    )

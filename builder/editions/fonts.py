@@ -24,7 +24,8 @@ def _covered() -> frozenset[int]:
     from .weasyprint.sandbox import package_file  # here: the checks read BOOK_FONTS without loading WeasyPrint
 
     files: list[Path] = [
-        package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf") for style in ("Regular", "It", "Semibold", "Bold")
+        package_file(f"package:font_source_serif_pro/files/SourceSerifPro-{style}.otf")
+        for style in ("Regular", "It", "Semibold", "Bold")
     ]
     files += dict.fromkeys(system_faces().values())  # the CJK faces share a collection file
     points: set[int] = set()

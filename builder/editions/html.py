@@ -52,7 +52,12 @@ def _renderer() -> RendererHTML:
     assert isinstance(MD.renderer, RendererHTML)
     renderer = RendererHTML()
     renderer.rules = dict(MD.renderer.rules)
-    for name, rule in {"footnote_ref": _render_note_call, "page_break": _render_page_break, "link_open": _render_link, "image": _render_image}.items():
+    for name, rule in {
+        "footnote_ref": _render_note_call,
+        "page_break": _render_page_break,
+        "link_open": _render_link,
+        "image": _render_image,
+    }.items():
         renderer.rules[name] = rule.__get__(renderer)
     return renderer
 

@@ -57,15 +57,25 @@ from .kinds import KINDS, Kind, RenderContext
 from .zips import reproducible_zip
 
 KIND = Kind(
-    name="azw3", suffix=".azw3", format="azw3", media_type="application/vnd.amazon.ebook", title="Kindle book (AZW3), for Kindle e-readers and apps",
-    check="builder.checks.kindle:check_azw3", needs="epub",
+    name="azw3",
+    suffix=".azw3",
+    format="azw3",
+    media_type="application/vnd.amazon.ebook",
+    title="Kindle book (AZW3), for Kindle e-readers and apps",
+    check="builder.checks.kindle:check_azw3",
+    needs="epub",
 )
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 NCX_NS = "http://www.daisy.org/z3986/2005/ncx/"
 _EPUB_TYPE = f"{{{EPUB_NS}}}type"
-_NS = {"opf": "http://www.idpf.org/2007/opf", "c": "urn:oasis:names:tc:opendocument:xmlns:container", "x": XHTML_NS, "n": NCX_NS}
+_NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+    "x": XHTML_NS,
+    "n": NCX_NS,
+}
 CONVERT = "ebook-convert"
 TIMEOUT = 600  # seconds: calibre converts our longest book in about ten
 MAX_DEPTH = 2  # levels of the contents
@@ -110,13 +120,23 @@ def book_uuid(identifier: str) -> uuid.UUID:
 def kindle_epub(epub: bytes, when: datetime) -> bytes:
     """The EPUB shaped for a Kindle's converters (the module's docstring says how)."""
     source = zipfile.ZipFile(io.BytesIO(epub))
-    opf_name = etree.fromstring(source.read("META-INF/container.xml")).xpath("//c:rootfile/@full-path", namespaces=_NS)[0]
+    opf_name = etree.fromstring(source.read("META-INF/container.xml")).xpath("//c:rootfile/@full-path", namespaces=_NS)[
+        0
+    ]
     opf = etree.fromstring(source.read(opf_name))
     folder = posixpath.dirname(opf_name)
     items = opf.xpath("//opf:manifest/opf:item", namespaces=_NS)
-    navs = {posixpath.join(folder, item.get("href")) for item in items if "nav" in (item.get("properties") or "").split()}
-    documents = {posixpath.join(folder, item.get("href")) for item in items if item.get("media-type") == "application/xhtml+xml"}
-    ncx = {posixpath.join(folder, item.get("href")) for item in items if item.get("media-type") == "application/x-dtbncx+xml"}
+    navs = {
+        posixpath.join(folder, item.get("href")) for item in items if "nav" in (item.get("properties") or "").split()
+    }
+    documents = {
+        posixpath.join(folder, item.get("href")) for item in items if item.get("media-type") == "application/xhtml+xml"
+    }
+    ncx = {
+        posixpath.join(folder, item.get("href"))
+        for item in items
+        if item.get("media-type") == "application/x-dtbncx+xml"
+    }
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name in source.namelist():
@@ -212,8 +232,13 @@ _NOTE_ROLES = {"doc-footnote", "doc-endnote"}
 def _notes(root: etree._Element) -> list[etree._Element]:
     """The notes of a document: what its epub:type or role says is a note."""
     return [
-        element for element in root.iter()
-        if isinstance(element.tag, str) and (set((element.get(_EPUB_TYPE) or "").split()) & _NOTE_TYPES or set((element.get("role") or "").split()) & _NOTE_ROLES)
+        element
+        for element in root.iter()
+        if isinstance(element.tag, str)
+        and (
+            set((element.get(_EPUB_TYPE) or "").split()) & _NOTE_TYPES
+            or set((element.get("role") or "").split()) & _NOTE_ROLES
+        )
     ]
 
 
@@ -226,7 +251,11 @@ def backlink(note: etree._Element) -> etree._Element | None:
             return link
     note_id = note.get("id")
     if note_id:
-        callers = {element.get("id") for element in note.getroottree().iter(f"{{{XHTML_NS}}}a") if element.get("href") == f"#{note_id}"}
+        callers = {
+            element.get("id")
+            for element in note.getroottree().iter(f"{{{XHTML_NS}}}a")
+            if element.get("href") == f"#{note_id}"
+        }
         for link in links:
             if (link.get("href") or "").startswith("#") and link.get("href", "")[1:] in callers - {None}:
                 return link
@@ -250,7 +279,12 @@ def backlink_first(note: etree._Element) -> None:
         parent.text = _joined(parent.text or "", tail)
     parent.remove(link)
     block = note
-    while len(block) and isinstance(block[0].tag, str) and etree.QName(block[0]).localname in {"p", "div", "section", "aside", "li", "ol", "ul"} and not (block.text or "").strip():
+    while (
+        len(block)
+        and isinstance(block[0].tag, str)
+        and etree.QName(block[0]).localname in {"p", "div", "section", "aside", "li", "ol", "ul"}
+        and not (block.text or "").strip()
+    ):
         block = block[0]
     text = block.text or ""
     block.text = text[: len(text) - len(text.lstrip())] or None  # its indentation, if any
@@ -305,19 +339,32 @@ def azw3(epub: bytes, book: uuid.UUID, when: datetime, where: Path) -> bytes:
     build. `where` names the work in an error."""
     with tempfile.TemporaryDirectory(prefix="folio-kindle-") as folder:
         home = Path(folder)
-        source, target = KINDS[KIND.needs or ""].file_name("book"), KIND.file_name("book")  # calibre reads the formats from the names
+        source, target = (
+            KINDS[KIND.needs or ""].file_name("book"),
+            KIND.file_name("book"),
+        )  # calibre reads the formats from the names
         (home / source).write_bytes(epub)
         (home / "metadata.opf").write_text(_metadata_opf(book), encoding="utf-8")
         try:
             result = calibre([source, target, "--read-metadata-from-opf", "metadata.opf"], home, int(when.timestamp()))
         except FileNotFoundError:
-            raise BuildError(where, f"the Kindle edition needs calibre's {CONVERT}, which is not installed", code="P070") from None
+            raise BuildError(
+                where, f"the Kindle edition needs calibre's {CONVERT}, which is not installed", code="P070"
+            ) from None
         except subprocess.TimeoutExpired:
-            raise BuildError(where, f"calibre's {CONVERT} did not convert the EPUB to AZW3 within {TIMEOUT} s; it was stopped", code="P071") from None
+            raise BuildError(
+                where,
+                f"calibre's {CONVERT} did not convert the EPUB to AZW3 within {TIMEOUT} s; it was stopped",
+                code="P071",
+            ) from None
         out = home / target
         if result.returncode != 0 or not out.is_file():
             said = (result.stderr or result.stdout).strip().splitlines()[-3:]
-            raise BuildError(where, f"calibre's {CONVERT} could not convert the EPUB to AZW3 (exit {result.returncode}): {' / '.join(said)}", code="P071")
+            raise BuildError(
+                where,
+                f"calibre's {CONVERT} could not convert the EPUB to AZW3 (exit {result.returncode}): {' / '.join(said)}",
+                code="P071",
+            )
         return _settle(out.read_bytes(), book, when, where)
 
 
@@ -374,12 +421,27 @@ def calibre(arguments: list[str], folder: Path, epoch: int = 0) -> subprocess.Co
     convert = _command(found)
     closed = "http://127.0.0.1:9"  # the discard port: nothing listens, so a request fails at once
     env = {
-        "PATH": os.environ.get("PATH", os.defpath), "HOME": str(folder), "CALIBRE_CONFIG_DIRECTORY": str(folder / "config"),
-        "CALIBRE_TEMP_DIR": str(folder), "CALIBRE_CACHE_DIRECTORY": str(folder / "cache"), "TZ": "UTC", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
-        "SOURCE_DATE_EPOCH": str(epoch), "PYTHONHASHSEED": "0", "QT_QPA_PLATFORM": "offscreen",
-        "http_proxy": closed, "https_proxy": closed, "all_proxy": closed, "HTTP_PROXY": closed, "HTTPS_PROXY": closed, "ALL_PROXY": closed,
+        "PATH": os.environ.get("PATH", os.defpath),
+        "HOME": str(folder),
+        "CALIBRE_CONFIG_DIRECTORY": str(folder / "config"),
+        "CALIBRE_TEMP_DIR": str(folder),
+        "CALIBRE_CACHE_DIRECTORY": str(folder / "cache"),
+        "TZ": "UTC",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "PYTHONHASHSEED": "0",
+        "QT_QPA_PLATFORM": "offscreen",
+        "http_proxy": closed,
+        "https_proxy": closed,
+        "all_proxy": closed,
+        "HTTP_PROXY": closed,
+        "HTTPS_PROXY": closed,
+        "ALL_PROXY": closed,
     }
-    return subprocess.run([*convert, *arguments], cwd=folder, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    return subprocess.run(
+        [*convert, *arguments], cwd=folder, env=env, capture_output=True, text=True, timeout=TIMEOUT, check=False
+    )
 
 
 def _metadata_opf(book: uuid.UUID) -> str:
@@ -435,7 +497,9 @@ def _settle(data: bytes, book: uuid.UUID, when: datetime, where: Path) -> bytes:
     try:
         start = record0(data)
     except ValueError as error:
-        raise BuildError(where, f"calibre's {CONVERT} wrote an AZW3 this builder does not know: {error}", code="P071") from None
+        raise BuildError(
+            where, f"calibre's {CONVERT} wrote an AZW3 this builder does not know: {error}", code="P071"
+        ) from None
     out = bytearray(data)
     stamp = int(when.timestamp())
     struct.pack_into(">II", out, PALMDB_TIMES, stamp, stamp)

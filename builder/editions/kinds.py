@@ -96,7 +96,9 @@ class Kind:
     selectable: bool = True  # chosen with --format (a print cover comes with --cover instead)
     default: bool = True  # made by `folio build` with no --format
     with_needed: bool = False  # made whenever the kind it needs is (the catalogue's cover with the EPUB)
-    catalogue: Literal["acquisition", "cover"] = "acquisition"  # in the release's catalogue (release/opds.py): a download, or the entry's cover
+    catalogue: Literal["acquisition", "cover"] = (
+        "acquisition"  # in the release's catalogue (release/opds.py): a download, or the entry's cover
+    )
     capabilities: Capabilities | None = None  # what its templates may ask; None: not rendered from them
     zipped: bool = False  # a zip (an EPUB container): read in the reading engine, and `verify` checks its entry names
     module: str = field(default="")  # the writer module that declares it, filled in by the registry
@@ -113,7 +115,9 @@ class Kind:
         printer = f"-{variant.printer}" if "printer" in self.options and variant.printer else ""
         return f"{slug}{trim}{marks}{printer}{self.suffix}"
 
-    def variant(self, trim: str = DEFAULT_TRIM, marks: bool = False, paper: str = DEFAULT_PAPER, printer: str = "") -> Variant:
+    def variant(
+        self, trim: str = DEFAULT_TRIM, marks: bool = False, paper: str = DEFAULT_PAPER, printer: str = ""
+    ) -> Variant:
         """The variant of this kind for the options given, keeping only those it takes."""
         return Variant(
             trim if "trim" in self.options else DEFAULT_TRIM,
@@ -136,7 +140,9 @@ def declared_kind(module: str) -> Kind:
         raise LookupError(f"no writer module {module}")
     tree = ast.parse(Path(spec.origin).read_bytes(), spec.origin)
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(target, ast.Name) and target.id == "KIND" for target in node.targets):
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "KIND" for target in node.targets
+        ):
             code = compile(ast.Expression(node.value), spec.origin, "eval")
             kind = eval(code, {"__builtins__": {}}, dict(_DECLARATION_NAMES))
             if not isinstance(kind, Kind):

@@ -31,8 +31,14 @@ from .kinds import Kind, RenderContext
 from .zips import reproducible_zip
 
 KIND = Kind(
-    name="kepub", suffix=".kepub.epub", format="kepub", media_type="application/kepub+zip", title="Kobo EPUB, for Kobo e-readers",
-    check="builder.checks.validators:epubcheck", needs="epub", zipped=True,
+    name="kepub",
+    suffix=".kepub.epub",
+    format="kepub",
+    media_type="application/kepub+zip",
+    title="Kobo EPUB, for Kobo e-readers",
+    check="builder.checks.validators:epubcheck",
+    needs="epub",
+    zipped=True,
 )
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -73,7 +79,9 @@ def spine_documents(archive: zipfile.ZipFile) -> list[str]:
     opf = etree.fromstring(archive.read(opf_name))
     folder = posixpath.dirname(opf_name)
     hrefs = {item.get("id"): item.get("href") for item in opf.xpath("//opf:manifest/opf:item", namespaces=_OPF_NS)}
-    return [posixpath.join(folder, hrefs[ref]) for ref in opf.xpath("//opf:spine/opf:itemref/@idref", namespaces=_OPF_NS)]
+    return [
+        posixpath.join(folder, hrefs[ref]) for ref in opf.xpath("//opf:spine/opf:itemref/@idref", namespaces=_OPF_NS)
+    ]
 
 
 def transform_document(data: bytes) -> bytes:
@@ -83,7 +91,9 @@ def transform_document(data: bytes) -> bytes:
     head, body = root.find(f"{{{XHTML_NS}}}head"), root.find(f"{{{XHTML_NS}}}body")
     assert head is not None and body is not None, "epub.py writes every document with a head and a body"
     style = etree.SubElement(head, f"{{{XHTML_NS}}}style", {"type": "text/css", "class": "kobostylehacks"})
-    style.text = _CSS_COMMENT.sub("", style_file(STYLE_FILE).read_text(encoding="utf-8")).strip()  # the rules, not our notes on them
+    style.text = _CSS_COMMENT.sub(
+        "", style_file(STYLE_FILE).read_text(encoding="utf-8")
+    ).strip()  # the rules, not our notes on them
     style.tail = "\n"
     _wrap_body(body)
     _Spans().element(body)
@@ -115,7 +125,9 @@ class _Spans:
         if self.new_paragraph:
             self.paragraph, self.fragment, self.new_paragraph = self.paragraph + 1, 0, False
         self.fragment += 1
-        span = etree.Element(f"{{{XHTML_NS}}}span", {"class": "koboSpan", "id": f"kobo.{self.paragraph}.{self.fragment}"})
+        span = etree.Element(
+            f"{{{XHTML_NS}}}span", {"class": "koboSpan", "id": f"kobo.{self.paragraph}.{self.fragment}"}
+        )
         span.text = text
         return span
 
@@ -167,5 +179,5 @@ class _Spans:
 def fragments(text: str) -> list[str]:
     """`text` cut after each sentence's end; the pieces join up to `text` again."""
     pieces = [match.group() for match in _SENTENCE.finditer(text)]
-    rest = text[sum(map(len, pieces)):]
+    rest = text[sum(map(len, pieces)) :]
     return [*pieces, rest] if rest else pieces

@@ -23,11 +23,13 @@ FALLBACK = "en"
 # Scripts written right to left, and the languages written in one of them unless the tag names
 # another script.
 RTL_SCRIPTS = frozenset({"arab", "hebr", "syrc", "thaa", "nkoo", "adlm", "rohg", "mand", "samr"})
-RTL_LANGUAGES = frozenset({"ar", "fa", "ur", "he", "iw", "yi", "ps", "sd", "ug", "ckb", "dv", "syr", "arc", "prs", "pnb", "ks", "ji", "lad"})
+RTL_LANGUAGES = frozenset(
+    {"ar", "fa", "ur", "he", "iw", "yi", "ps", "sd", "ug", "ckb", "dv", "syr", "arc", "prs", "pnb", "ks", "ji", "lad"}
+)
 
 
 def direction(language: str) -> str:
-    """"rtl" or "ltr" for a BCP 47 tag."""
+    """ "rtl" or "ltr" for a BCP 47 tag."""
     subtags = language.lower().replace("_", "-").split("-")
     script = next((tag for tag in subtags[1:] if len(tag) == 4 and tag.isalpha()), None)
     if script is not None:
@@ -105,6 +107,14 @@ def typeface_credit(language: str, greek: bool, words: Words) -> Markup:
         return words("gfs_didot")
     if family == "Noto Serif CJK":  # one family, a face for each region's forms (scripts.css)
         tag = language.lower()
-        region = "JP" if tag.startswith("ja") else "KR" if tag.startswith("ko") else "TC" if tag.split("-")[-1] in ("hant", "tw", "hk", "mo") else "SC"
+        region = (
+            "JP"
+            if tag.startswith("ja")
+            else "KR"
+            if tag.startswith("ko")
+            else "TC"
+            if tag.split("-")[-1] in ("hant", "tw", "hk", "mo")
+            else "SC"
+        )
         family = f"{family} {region}"
     return Markup.escape(family)

@@ -181,7 +181,16 @@ class Unsettled(Exception):
     the runs' folios are off by its difference (the caller lays the book out in one)."""
 
 
-def write_in_runs(work: Work, what: str, options: dict[str, Any], render: Render, check: Callable[[Any], set[str]], write: Callable[[Any], bytes], runs: int, at_once: bool) -> bytes:
+def write_in_runs(
+    work: Work,
+    what: str,
+    options: dict[str, Any],
+    render: Render,
+    check: Callable[[Any], set[str]],
+    write: Callable[[Any], bytes],
+    runs: int,
+    at_once: bool,
+) -> bytes:
     """The book's PDF from at most ``runs`` runs, laid out in as many processes at once if
     ``at_once``, else one after another in this one: the same bytes either way."""
     from .pdf_merge import merge
@@ -222,9 +231,19 @@ def write_in_runs(work: Work, what: str, options: dict[str, Any], render: Render
     laid = [written(book, front), *files]
     if nowhere := set().union(*(part.stand_ins for part in laid)) - set().union(*(part.held for part in laid)):
         # an id of the book no part laid out (hidden, say): as one layout would say it
-        raise BuildError(work.folder, f"{what}: WeasyPrint: No anchor #{sorted(nowhere)[0]} for internal URI reference", hint="check styles/ and the text for the resource named", code="P001")
+        raise BuildError(
+            work.folder,
+            f"{what}: WeasyPrint: No anchor #{sorted(nowhere)[0]} for internal URI reference",
+            hint="check styles/ and the text for the resource named",
+            code="P001",
+        )
     ends = [front_pages] + [start + count - 1 for start, count in zip(starts, counts, strict=True)]
-    return merge([part.pdf for part in laid], [end % 2 == 1 for end in ends[:-1]] + [False], blank, [part.stand_ins for part in laid])
+    return merge(
+        [part.pdf for part in laid],
+        [end % 2 == 1 for end in ends[:-1]] + [False],
+        blank,
+        [part.stand_ins for part in laid],
+    )
 
 
 def _fork(book: Book, index: int) -> tuple[int, Connection]:
@@ -273,7 +292,11 @@ def _message(connection: Connection, work: Work, what: str) -> tuple[Any, ...]:
     try:
         message: tuple[Any, ...] = connection.recv()
     except EOFError:
-        raise BuildError(work.folder, f"{what}: a process laying out part of the book ended without a word (out of memory?)", code="P051") from None
+        raise BuildError(
+            work.folder,
+            f"{what}: a process laying out part of the book ended without a word (out of memory?)",
+            code="P051",
+        ) from None
     if message[0] == "error":
         raise message[1](**message[2])
     if message[0] == "bug":

@@ -29,9 +29,16 @@ from .weasyprint.pdfa_ua import finisher as archival_finisher
 from .weasyprint.typeset import layout, write
 
 KIND = Kind(
-    name="pdf", suffix=".pdf", format="pdf", media_type="application/pdf", title="Typeset PDF, to read on a screen or print",
-    check="builder.checks.validators:check_pdf", options=frozenset({"trim", "marks"}),
-    capabilities=Capabilities(notes="foot", links="printed", reading_system=False, typeface="ours", rights_before_contents=True),
+    name="pdf",
+    suffix=".pdf",
+    format="pdf",
+    media_type="application/pdf",
+    title="Typeset PDF, to read on a screen or print",
+    check="builder.checks.validators:check_pdf",
+    options=frozenset({"trim", "marks"}),
+    capabilities=Capabilities(
+        notes="foot", links="printed", reading_system=False, typeface="ours", rights_before_contents=True
+    ),
 )
 
 RUNS_FROM_WORDS = 60_000  # a book this long is laid out in runs of parts, on every core (long_pdf.py)
@@ -43,7 +50,9 @@ def make(context: RenderContext) -> bytes:
     return write_pdf(context.work, context.variant.trim, context.variant.marks, jobs=context.jobs)
 
 
-def write_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False, runs: int | None = None, jobs: int | None = None) -> bytes:
+def write_pdf(
+    work: Work, trim: str = DEFAULT_TRIM, marks: bool = False, runs: int | None = None, jobs: int | None = None
+) -> bytes:
     """The print edition as PDF bytes. A long book of several parts is laid out in ``runs``
     runs of parts (by default RUNS), at once if ``jobs`` (by default the cores there are) is
     more than one; the bytes depend on neither the cores nor the jobs, only on the work."""
@@ -65,14 +74,22 @@ def _write_in_runs(work: Work, trim: str, marks: bool, runs: int, at_once: bool)
     images = work.folder.as_uri() + "/"
 
     def render(dense: set[str]) -> str:
-        return render_page("pdf/book.html", work, KIND.capabilities, trim=trim, marks=marks, hrefs=None, dense=dense, images=images)
+        return render_page(
+            "pdf/book.html", work, KIND.capabilities, trim=trim, marks=marks, hrefs=None, dense=dense, images=images
+        )
 
     html = render(set())
     _refuse_missing_glyphs(work, what, html)
     try:
         return write_in_runs(
-            work, what, options, lambda dense: render(dense) if dense else html, lambda document: notes_off_their_page(document) | notes_overrunning(document),
-            lambda document: write_archival(document, work, what, bleed=marks), runs, at_once,
+            work,
+            what,
+            options,
+            lambda dense: render(dense) if dense else html,
+            lambda document: notes_off_their_page(document) | notes_overrunning(document),
+            lambda document: write_archival(document, work, what, bleed=marks),
+            runs,
+            at_once,
         )
     except Denser as still:
         raise _note_astray(work, what, still.labels) from None
@@ -90,7 +107,9 @@ def write_archival(document: Document, work: Work, what: str, bleed: bool) -> by
     fonts: set[str] = set()
     pdf = write(document, work, what, finisher=_finisher(work, bleed, fonts), **archival_options(work))
     if stray := strays(fonts):
-        raise BuildError(work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", code="P004")
+        raise BuildError(
+            work.folder, f"{what}: set partly in {', '.join(sorted(stray))}, not in the book's typefaces", code="P004"
+        )
     return pdf
 
 
@@ -100,7 +119,9 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
         raise ValueError(f"unknown trim {trim!r}; styles/trims has {', '.join(trims())}")
     what, options = f"{trim} PDF", archival_options(work)
     images = work.folder.as_uri() + "/"  # the base of the work's own image files
-    html = render_page("pdf/book.html", work, KIND.capabilities, trim=trim, marks=marks, hrefs=None, dense=set(), images=images)
+    html = render_page(
+        "pdf/book.html", work, KIND.capabilities, trim=trim, marks=marks, hrefs=None, dense=set(), images=images
+    )
     _refuse_missing_glyphs(work, what, html)
     document = layout(html, work, what, **options)
     if astray := notes_off_their_page(document) | notes_overrunning(document):
@@ -108,7 +129,9 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
         # it needs (weasyprint/note_split.py), but it cannot start there if that page cannot
         # take two of its lines. Such notes are set denser (print.css, .footnote.dense), and
         # if one still does not start on its call's page, the build says so.
-        html = render_page("pdf/book.html", work, KIND.capabilities, trim=trim, marks=marks, hrefs=None, dense=astray, images=images)
+        html = render_page(
+            "pdf/book.html", work, KIND.capabilities, trim=trim, marks=marks, hrefs=None, dense=astray, images=images
+        )
         document = layout(html, work, what, **options)
         if still := notes_off_their_page(document) | notes_overrunning(document):
             raise _note_astray(work, what, still)
@@ -118,7 +141,8 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
 def _refuse_missing_glyphs(work: Work, what: str, html: str) -> None:
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
-            work.folder, f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
+            work.folder,
+            f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
             hint="replace the characters, or add a typeface that has them to styles/typefaces.toml and styles/scripts.css",
             code="P003",
         )
@@ -127,7 +151,13 @@ def _refuse_missing_glyphs(work: Work, what: str, html: str) -> None:
 def _note_astray(work: Work, what: str, labels: set[str]) -> BuildError:
     note = next(note for note in work.notes if note.label == sorted(labels)[0])
     part = next(part for part in work.parts if note.label in part.notes)
-    return BuildError(part.path, f"{what}: note [^{note.label}] cannot start on the page of its call (no room there for two of its lines)", line=note.line, hint="shorten or split the note, or choose a larger trim", code="P005")
+    return BuildError(
+        part.path,
+        f"{what}: note [^{note.label}] cannot start on the page of its call (no room there for two of its lines)",
+        line=note.line,
+        hint="shorten or split the note, or choose a larger trim",
+        code="P005",
+    )
 
 
 def notes_off_their_page(document: Document) -> set[str]:

@@ -22,7 +22,11 @@ def stray_fonts(reader: PdfReader) -> set[str]:
 
 def written_fonts(pdf: pydyf.PDF) -> set[str]:
     """The base font names of the font dictionaries of a PDF about to be written."""
-    names = (thing["BaseFont"] for thing in pdf.objects if isinstance(thing, pydyf.Dictionary) and thing.get("Type") == "/Font" and "BaseFont" in thing)
+    names = (
+        thing["BaseFont"]
+        for thing in pdf.objects
+        if isinstance(thing, pydyf.Dictionary) and thing.get("Type") == "/Font" and "BaseFont" in thing
+    )
     return {name.decode() if isinstance(name, bytes) else str(name) for name in names}  # WeasyPrint gives bytes
 
 
@@ -38,7 +42,9 @@ def unembedded_fonts(reader: PdfReader) -> set[str]:
         descendants = [d.get_object() for d in font.get("/DescendantFonts", [])] or [font]
         for each in descendants:
             descriptor = pdf_dictionary(each.get("/FontDescriptor"))
-            if font.get("/Subtype") != "/Type3" and not any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+            if font.get("/Subtype") != "/Type3" and not any(
+                k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3")
+            ):
                 missing.add(str(font.get("/BaseFont")))
     return missing
 
@@ -69,4 +75,6 @@ def fill_empty_mappings(pdf: pydyf.PDF) -> None:
     which PDF/UA-1 and PDF/A-2u (7.21.7) refuse as a malformed map."""
     for thing in pdf.objects:
         if isinstance(thing, pydyf.Stream) and thing.stream[:1] == [b"/CIDInit /ProcSet findresource begin"]:
-            thing.stream = [line[:-2] + f"<{NO_TEXT}>".encode() if line.endswith(b"> <>") else line for line in thing.stream]
+            thing.stream = [
+                line[:-2] + f"<{NO_TEXT}>".encode() if line.endswith(b"> <>") else line for line in thing.stream
+            ]

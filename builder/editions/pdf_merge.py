@@ -72,9 +72,21 @@ def merge(files: list[bytes], blank_after: list[bool], blank: bytes, stand_ins: 
         if blank_after[index]:
             _add_blank(target, template)
     root = target.Root.StructTreeRoot
-    root.ParentTree = target.make_indirect(Dictionary(Nums=Array([item for key, value in sorted(nums, key=lambda kv: kv[0]) for item in (key, value)])))
+    root.ParentTree = target.make_indirect(
+        Dictionary(Nums=Array([item for key, value in sorted(nums, key=lambda kv: kv[0]) for item in (key, value)]))
+    )
     root.ParentTreeNextKey = next_key
-    target.Root.Names.Dests = target.make_indirect(Dictionary(Names=Array([item for name in sorted(names, key=lambda n: n.encode()) for item in (pikepdf.String(name), names[name])])))
+    target.Root.Names.Dests = target.make_indirect(
+        Dictionary(
+            Names=Array(
+                [
+                    item
+                    for name in sorted(names, key=lambda n: n.encode())
+                    for item in (pikepdf.String(name), names[name])
+                ]
+            )
+        )
+    )
     _link_outline(target, outline)
     return save(target)
 
@@ -112,7 +124,13 @@ def _write(pdf: Pdf, mode: pikepdf.ObjectStreamMode, compress: bool = True) -> b
     """Streams written as they are (WeasyPrint compressed them; qpdf leaves a Flate stream's
     data alone), object streams compressed unless ``compress`` is off."""
     out = io.BytesIO()
-    pdf.save(out, deterministic_id=True, compress_streams=compress, stream_decode_level=pikepdf.StreamDecodeLevel.none, object_stream_mode=mode)
+    pdf.save(
+        out,
+        deterministic_id=True,
+        compress_streams=compress,
+        stream_decode_level=pikepdf.StreamDecodeLevel.none,
+        object_stream_mode=mode,
+    )
     return out.getvalue()
 
 
@@ -185,7 +203,9 @@ def _end_streams_safely(pdf: Pdf) -> None:
     for thing in pdf.objects:
         if isinstance(thing, pikepdf.Stream) and thing.read_raw_bytes().endswith(b"\r"):
             filters = thing.get("/Filter")
-            chain = [Name.ASCIIHexDecode] + ([] if filters is None else list(filters) if isinstance(filters, Array) else [filters])
+            chain = [Name.ASCIIHexDecode] + (
+                [] if filters is None else list(filters) if isinstance(filters, Array) else [filters]
+            )
             parms = thing.get("/DecodeParms")
             kept = None if parms is None else [None] + (list(parms) if isinstance(parms, Array) else [parms])
             raw = thing.read_raw_bytes().hex().encode() + b">"
@@ -249,4 +269,6 @@ def _add_blank(pdf: Pdf, template: Any) -> None:
     """A blank page, as one layout leaves before a part opening on a recto: the template's
     drawing (nothing, or crop marks), with no part in the structure tree."""
     skip = {"/Parent", "/StructParents", "/Annots"}
-    pdf.pages.append(pikepdf.Page(pdf.make_indirect(Dictionary({key: template[key] for key in template if key not in skip}))))
+    pdf.pages.append(
+        pikepdf.Page(pdf.make_indirect(Dictionary({key: template[key] for key in template if key not in skip})))
+    )

@@ -24,8 +24,16 @@ from .templates import render_page
 from .weasyprint.typeset import layout
 
 KIND = Kind(
-    name="cover", suffix="-cover.pdf", format="pdf", media_type="application/pdf", title="Print cover: back, spine and front on one sheet",
-    check="builder.checks.validators:check_print_cover", options=frozenset({"trim", "paper"}), needs="pdf", selectable=False, default=False,
+    name="cover",
+    suffix="-cover.pdf",
+    format="pdf",
+    media_type="application/pdf",
+    title="Print cover: back, spine and front on one sheet",
+    check="builder.checks.validators:check_print_cover",
+    options=frozenset({"trim", "paper"}),
+    needs="pdf",
+    selectable=False,
+    default=False,
 )
 
 
@@ -51,7 +59,12 @@ def typeset_cover(work: Work, sheet: Sheet, write: Callable[[Document], bytes] |
         if front_fits(document):
             break
     else:
-        raise BuildError(work.folder / "work.toml", "the title is too long for the cover", hint="give the work a short-title", code="P006")
+        raise BuildError(
+            work.folder / "work.toml",
+            "the title is too long for the cover",
+            hint="give the work a short-title",
+            code="P006",
+        )
     if write is not None:
         return write(document)
     return write_archival(document, work, what, bleed=True)  # the ground colour runs into the bleed

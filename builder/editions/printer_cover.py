@@ -7,8 +7,16 @@ from .kinds import Kind, RenderContext
 from .printers import write_cover
 
 KIND = Kind(
-    name="printer-cover", suffix="-print-cover.pdf", format="pdf", media_type="application/pdf", title="Cover for a print-on-demand service (PDF/X)",
-    check="builder.checks.printers:check_printer_cover", options=frozenset({"trim", "paper", "printer"}), needs="printer-interior", selectable=False, default=False,
+    name="printer-cover",
+    suffix="-print-cover.pdf",
+    format="pdf",
+    media_type="application/pdf",
+    title="Cover for a print-on-demand service (PDF/X)",
+    check="builder.checks.printers:check_printer_cover",
+    options=frozenset({"trim", "paper", "printer"}),
+    needs="printer-interior",
+    selectable=False,
+    default=False,
 )
 
 

@@ -7,8 +7,15 @@ from .kinds import Kind, RenderContext
 from .printers import write_interior
 
 KIND = Kind(
-    name="printer-interior", suffix="-interior.pdf", format="pdf", media_type="application/pdf", title="Interior for a print-on-demand service (PDF/X)",
-    check="builder.checks.printers:check_printer_interior", options=frozenset({"trim", "printer"}), selectable=False, default=False,
+    name="printer-interior",
+    suffix="-interior.pdf",
+    format="pdf",
+    media_type="application/pdf",
+    title="Interior for a print-on-demand service (PDF/X)",
+    check="builder.checks.printers:check_printer_interior",
+    options=frozenset({"trim", "printer"}),
+    selectable=False,
+    default=False,
 )
 
 

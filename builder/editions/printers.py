@@ -120,11 +120,19 @@ def write_interior(work: Work, trim: str, name: str) -> bytes:
     pages = len(document.pages)
     if pages < chosen.min_pages:
         raise BuildError(
-            work.folder, f"the {trim} interior has {pages} pages; {chosen.service} prints books of {chosen.min_pages} pages or more",
-            hint="choose a smaller trim, another printer (--printer generic), or print the work in a volume with others", code="P061",
+            work.folder,
+            f"the {trim} interior has {pages} pages; {chosen.service} prints books of {chosen.min_pages} pages or more",
+            hint="choose a smaller trim, another printer (--printer generic), or print the work in a volume with others",
+            code="P061",
         )
     what = f"{trim} interior for {chosen.service}"
-    return write(document, work, what, finisher=finisher(work, chosen.interior, "grey", chosen), **pdfx_options(work, chosen.interior))
+    return write(
+        document,
+        work,
+        what,
+        finisher=finisher(work, chosen.interior, "grey", chosen),
+        **pdfx_options(work, chosen.interior),
+    )
 
 
 def write_cover(work: Work, interior: bytes, paper: str, name: str) -> bytes:
@@ -135,13 +143,34 @@ def write_cover(work: Work, interior: bytes, paper: str, name: str) -> bytes:
 
     chosen = printer(name)
     pages, (width, height) = interior_measures(interior)
-    sheet = Sheet(width, height, pages + pages % 2, chosen.paper(paper), extra=round(chosen.spine_extra_in * IN_MM, 3), spine_text_from=chosen.spine_text_from_pages)
+    sheet = Sheet(
+        width,
+        height,
+        pages + pages % 2,
+        chosen.paper(paper),
+        extra=round(chosen.spine_extra_in * IN_MM, 3),
+        spine_text_from=chosen.spine_text_from_pages,
+    )
     what = f"cover for {chosen.service}"
-    return typeset_cover(work, sheet, lambda document: write(document, work, what, finisher=finisher(work, chosen.cover, "cmyk", bleed=True), **pdfx_options(work, chosen.cover)))
+    return typeset_cover(
+        work,
+        sheet,
+        lambda document: write(
+            document,
+            work,
+            what,
+            finisher=finisher(work, chosen.cover, "cmyk", bleed=True),
+            **pdfx_options(work, chosen.cover),
+        ),
+    )
 
 
 # The registered press condition a PDF/X-1a file's output intent names (no profile embedded).
-SWOP = {"OutputConditionIdentifier": "CGATS TR 001", "RegistryName": "http://www.color.org", "Info": "U.S. Web Coated (SWOP) v2"}
+SWOP = {
+    "OutputConditionIdentifier": "CGATS TR 001",
+    "RegistryName": "http://www.color.org",
+    "Info": "U.S. Web Coated (SWOP) v2",
+}
 GREY_CONDITION = "Folio grey, black ink on uncoated paper"
 
 _EXPECTED_VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
@@ -158,7 +187,9 @@ def check_upstream() -> None:
     from .weasyprint.upstream_source import refuse_other_upstream
 
     refuse_other_upstream(
-        "builder/editions/printers.py", _EXPECTED_VERSIONS, _EXPECTED_SOURCE_SHA256,
+        "builder/editions/printers.py",
+        _EXPECTED_VERSIONS,
+        _EXPECTED_SOURCE_SHA256,
         "See whether WeasyPrint now writes a PDF/X DocumentID that is not random (Kozea/WeasyPrint #640);"
         " re-check the finisher against the new sources, run tests/editions/test_printers.py, and update"
         " _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256.",
@@ -171,7 +202,9 @@ def pdfx_options(work: Work, variant: Variant) -> dict[str, Any]:
     return {"pdf_variant": variant, "pdf_identifier": work.meta.identifier.encode(), "output_intent": "device-cmyk"}
 
 
-def finisher(work: Work, variant: Variant, colour: Literal["grey", "cmyk"], printer: Printer | None = None, bleed: bool = False) -> Callable[[Any, pydyf.PDF], None]:
+def finisher(
+    work: Work, variant: Variant, colour: Literal["grey", "cmyk"], printer: Printer | None = None, bleed: bool = False
+) -> Callable[[Any, pydyf.PDF], None]:
     """The finisher of a printer's file: its colours drawn in DeviceGray or DeviceCMYK, its
     output intent, its DocumentID made from its content, and for the interior what the
     printer asks beyond PDF/X (no bookmarks or links; a blank last page)."""
@@ -191,8 +224,17 @@ def finisher(work: Work, variant: Variant, colour: Literal["grey", "cmyk"], prin
                         del thing.extra["Group"]
                     else:
                         group["CS"] = "/DeviceGray" if colour == "grey" else "/DeviceCMYK"
-        if any(str(image.extra.get("ColorSpace")) not in ("/DeviceGray", "/DeviceCMYK" if colour == "cmyk" else "/DeviceGray") for image in images):
-            raise BuildError(work.folder, f"{work.slug}: an image of the text is in colour, and a printer's {colour} file cannot carry it", hint="convert the work's images to greyscale for print", code="P060")
+        if any(
+            str(image.extra.get("ColorSpace"))
+            not in ("/DeviceGray", "/DeviceCMYK" if colour == "cmyk" else "/DeviceGray")
+            for image in images
+        ):
+            raise BuildError(
+                work.folder,
+                f"{work.slug}: an image of the text is in colour, and a printer's {colour} file cannot carry it",
+                hint="convert the work's images to greyscale for print",
+                code="P060",
+            )
         pdf.catalog["OutputIntents"] = pydyf.Array([_output_intent(pdf, variant, colour)])
         if printer is not None:
             _strip_annotations(pdf, outline=printer.bare)
@@ -257,7 +299,9 @@ def _end_on_blank_pages(pdf: pydyf.PDF) -> None:
     for _ in range(blanks):
         contents = pydyf.Stream([])
         pdf.add_object(contents)
-        page = pydyf.Dictionary({key: value for key, value in last.items() if key not in ("Contents", "Annots", "StructParents")})
+        page = pydyf.Dictionary(
+            {key: value for key, value in last.items() if key not in ("Contents", "Annots", "StructParents")}
+        )
         page["Contents"] = contents.reference
         pdf.add_page(page)
 
@@ -271,7 +315,9 @@ def _identify(pdf: pydyf.PDF, identifier: str) -> None:
                 digest.update(item if isinstance(item, bytes) else str(item).encode())
     document_id = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, f'{identifier}#{digest.hexdigest()}')}".encode()
     metadata = _deref(pdf, pdf.catalog["Metadata"])
-    metadata.stream = [_DOCUMENT_ID.sub(document_id, item) if isinstance(item, bytes) else item for item in metadata.stream]
+    metadata.stream = [
+        _DOCUMENT_ID.sub(document_id, item) if isinstance(item, bytes) else item for item in metadata.stream
+    ]
 
 
 def _deref(pdf: pydyf.PDF, reference: Any) -> Any:
@@ -284,6 +330,7 @@ def grey_profile() -> bytes:
     """Folio's monochrome output profile (ICC v2, class prtr, Gray → XYZ): black ink on white
     paper, a gamma of 1.8 for the dot gain of uncoated stock. Written here, byte for byte the
     same on every build, so that no third party's profile is embedded in the books."""
+
     def s15(value: float) -> bytes:
         return struct.pack(">i", round(value * 65536))
 
@@ -292,7 +339,16 @@ def grey_profile() -> bytes:
 
     def description(value: str) -> bytes:
         ascii_ = value.encode("ascii") + b"\0"
-        return b"desc\0\0\0\0" + struct.pack(">I", len(ascii_)) + ascii_ + b"\0" * 4 + b"\0" * 4 + b"\0" * 2 + b"\0" + b"\0" * 67
+        return (
+            b"desc\0\0\0\0"
+            + struct.pack(">I", len(ascii_))
+            + ascii_
+            + b"\0" * 4
+            + b"\0" * 4
+            + b"\0" * 2
+            + b"\0"
+            + b"\0" * 67
+        )
 
     tags = [
         (b"desc", description(GREY_CONDITION)),
@@ -309,9 +365,26 @@ def grey_profile() -> bytes:
         body += data
     size = 128 + len(table) + len(body)
     header = (
-        struct.pack(">I", size) + b"\0\0\0\0" + bytes((2, 0x10, 0, 0)) + b"prtr" + b"GRAY" + b"XYZ "
-        + b"\0" * 12 + b"acsp" + b"\0" * 4 + b"\0" * 4 + b"\0" * 4 + b"\0" * 4 + b"\0" * 8 + b"\0" * 4
-        + s15(0.9642) + s15(1.0) + s15(0.8249) + b"\0" * 4 + b"\0" * 16 + b"\0" * 28
+        struct.pack(">I", size)
+        + b"\0\0\0\0"
+        + bytes((2, 0x10, 0, 0))
+        + b"prtr"
+        + b"GRAY"
+        + b"XYZ "
+        + b"\0" * 12
+        + b"acsp"
+        + b"\0" * 4
+        + b"\0" * 4
+        + b"\0" * 4
+        + b"\0" * 4
+        + b"\0" * 8
+        + b"\0" * 4
+        + s15(0.9642)
+        + s15(1.0)
+        + s15(0.8249)
+        + b"\0" * 4
+        + b"\0" * 16
+        + b"\0" * 28
     )
     assert len(header) == 128, len(header)
     return header + table + body

@@ -78,5 +78,15 @@ def _long_date(value: datetime) -> str:
 def render_page(template: str, work: Work, features: Capabilities | None, **extra: Any) -> str:
     """Render one template of styles/templates for a work, with the capabilities of the kind
     it is for (None for a page that asks none, such as a cover)."""
-    context = {"work": work, "meta": work.meta, "features": features, "builder": {"name": NAME, "version": __version__}, "files": None, "dense": (), "images": "", "words": Words(work.meta.language), "direction": direction(work.meta.language)}
+    context = {
+        "work": work,
+        "meta": work.meta,
+        "features": features,
+        "builder": {"name": NAME, "version": __version__},
+        "files": None,
+        "dense": (),
+        "images": "",
+        "words": Words(work.meta.language),
+        "direction": direction(work.meta.language),
+    }
     return environment().get_template(template).render(context | extra)

@@ -14,7 +14,9 @@ from ..source.model import Work
 from .capabilities import Capabilities
 from .templates import render_page
 
-WEB = Capabilities(notes="pop-up", links="live", reading_system=False, typeface="reader's", rights_before_contents=False)
+WEB = Capabilities(
+    notes="pop-up", links="live", reading_system=False, typeface="reader's", rights_before_contents=False
+)
 IMAGES = "images/"
 
 
@@ -39,14 +41,27 @@ def web_pages(work: Work) -> list[WebPage]:
 def write_web(work: Work) -> dict[str, bytes]:
     """Every file of the web edition, by its path inside the edition's folder."""
     pages = web_pages(work)
-    hrefs = {page.part_id: page.file_name for page in pages if page.part_id} | {"colophon": "colophon.html", "rights": "rights.html", "title-page": "index.html"}
+    hrefs = {page.part_id: page.file_name for page in pages if page.part_id} | {
+        "colophon": "colophon.html",
+        "rights": "rights.html",
+        "title-page": "index.html",
+    }
     parts = {part.id: part for part in work.parts}
     files = {value: hrefs[part.id] for part in work.parts for value, _ in part.ids}
     out: dict[str, bytes] = {}
     for number, page in enumerate(pages):
         html = render_page(
-            "web/page.html", work, WEB, title=page.title, sections=page.sections, part=parts.get(page.part_id or ""), hrefs=hrefs, files=files, images=IMAGES,
-            previous=pages[number - 1].file_name if number else None, following=pages[number + 1].file_name if number + 1 < len(pages) else None,
+            "web/page.html",
+            work,
+            WEB,
+            title=page.title,
+            sections=page.sections,
+            part=parts.get(page.part_id or ""),
+            hrefs=hrefs,
+            files=files,
+            images=IMAGES,
+            previous=pages[number - 1].file_name if number else None,
+            following=pages[number + 1].file_name if number + 1 < len(pages) else None,
         )
         out[page.file_name] = html.encode("utf-8")
     out["common.css"] = style_file("common.css").read_bytes()

@@ -68,7 +68,9 @@ class Imported:
 Mode = Literal["guess", "book", "page"]
 
 
-def import_work(locations: list[str], into: Path, slug: str | None, force: bool, fetcher: Fetcher, mode: Mode = "guess") -> Imported:
+def import_work(
+    locations: list[str], into: Path, slug: str | None, force: bool, fetcher: Fetcher, mode: Mode = "guess"
+) -> Imported:
     """Import pages, or one contents page as its book (as the page looks, `guess`, or as
     `--book` and `--page` say), in named steps: each page fetched and decoded (`read_page`),
     told a book or a page (`find_book`), its parts read (`read_book`, `read_pages`), the header
@@ -103,7 +105,9 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     pages = ([(index, locations[0])] if index else []) + [(part.text, part.page) for part in parts]
     images = image_names(pages, fetcher.limits.name_chars, {part.file for part in parts}, report)
     in_book = (meta["title"], [index.title, *book.headings(index.blocks)], collection) if index is not None else None
-    texts = typography.settle(write_parts(parts, index if front is None else None, report, meta["author"], in_book), report)
+    texts = typography.settle(
+        write_parts(parts, index if front is None else None, report, meta["author"], in_book), report
+    )
     texts = audit_parts(parts, texts, report)
     meta["parts"] = [part.file for part in parts]
     done = write_work(into, slug, force, meta, comments, texts, images, fetcher, report)
@@ -111,28 +115,51 @@ def import_work(locations: list[str], into: Path, slug: str | None, force: bool,
     return done
 
 
-def find_book(locations: list[str], first: str, mode: Mode, fetcher: Fetcher, report: ImportReport) -> book.Links | None:
+def find_book(
+    locations: list[str], first: str, mode: Mode, fetcher: Fetcher, report: ImportReport
+) -> book.Links | None:
     """What the one page given links in its own folder, to tell a contents page from a page
     (None for several pages or a plain-text copy); `--book` on a page that links its
     chapters only in its navigation rows reads those."""
     single = len(locations) == 1 and not _is_text(locations[0])
-    found = _parsed(partial(book.links, first, _short(locations[0]), fetcher.limits.links), locations[0]) if single else None
+    found = (
+        _parsed(partial(book.links, first, _short(locations[0]), fetcher.limits.links), locations[0])
+        if single
+        else None
+    )
     if found is not None and found.cut_at:
         report.left_out.append(book.cut_links(found.cut_at))
     if mode == "book" and found is not None and not found.chapters and found.in_furniture:
-        found = replace(found, chapters=found.in_furniture, other=[o for o in found.other if not any(f"({c.href})" in o for c in found.in_furniture)])
-        report.guessed.append(f"--book: the pages {_short(locations[0])} links in its navigation rows read as the book's chapters")
+        found = replace(
+            found,
+            chapters=found.in_furniture,
+            other=[o for o in found.other if not any(f"({c.href})" in o for c in found.in_furniture)],
+        )
+        report.guessed.append(
+            f"--book: the pages {_short(locations[0])} links in its navigation rows read as the book's chapters"
+        )
     if mode == "book" and (found is None or not found.chapters):
-        raise BuildError(locations[0], "--book needs one contents page that links pages of its own folder" if found is None else "the page links no pages of its own folder to import as the book's chapters", hint="give the book's contents page (often index.htm) alone, or import the page without --book", code="I030")
+        raise BuildError(
+            locations[0],
+            "--book needs one contents page that links pages of its own folder"
+            if found is None
+            else "the page links no pages of its own folder to import as the book's chapters",
+            hint="give the book's contents page (often index.htm) alone, or import the page without --book",
+            code="I030",
+        )
     return found
 
 
 def _single_page_notices(location: str, found: book.Links | None) -> list[str]:
     """What the person may have meant, when a page that links a book is imported alone."""
     if found is not None and found.is_contents:
-        return [f"{_short(location)} is a contents page of {len(found.chapters)} pages of its own folder; imported as a single page, as --page asks (without --page its whole book imports)"]
+        return [
+            f"{_short(location)} is a contents page of {len(found.chapters)} pages of its own folder; imported as a single page, as --page asks (without --page its whole book imports)"
+        ]
     if found is not None and found.folder_pages >= 3:
-        return [f"{_short(location)} links {found.folder_pages} pages of its own folder and was imported as a single page; to import the whole book, import its contents page (often index.htm), or give --book to read this page as the contents"]
+        return [
+            f"{_short(location)} links {found.folder_pages} pages of its own folder and was imported as a single page; to import the whole book, import its contents page (often index.htm), or give --book to read this page as the contents"
+        ]
     return []
 
 
@@ -142,8 +169,14 @@ def read_pages(locations: list[str], first: str, fetcher: Fetcher, report: Impor
     for location in locations:
         source = first if location == locations[0] else read_page(location, fetcher, report)
         report.source.append(location)
-        page = parse_text(source, report, _short(location)) if _is_text(location) else parse_page(source, location, report)
-        parts.append(ImportedPart(_part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source))
+        page = (
+            parse_text(source, report, _short(location)) if _is_text(location) else parse_page(source, location, report)
+        )
+        parts.append(
+            ImportedPart(
+                _part_file(location, len(locations)), page, page=location, html="" if _is_text(location) else source
+            )
+        )
     return parts
 
 
@@ -153,7 +186,9 @@ def parse_page(text: str, location: str, report: ImportReport, chapters: dict[st
     return _parsed(partial(parse, text, location, report, chapters=chapters), location)
 
 
-def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, report: ImportReport) -> tuple[PageText, list[ImportedPart], bool, ImportedPart | None]:
+def read_book(
+    location: str, first: str, found: book.Links, fetcher: Fetcher, report: ImportReport
+) -> tuple[PageText, list[ImportedPart], bool, ImportedPart | None]:
     """The contents page, read; the book's parts, each page fetched once, its own front
     matter first if it has any; and whether the parts are separate works (a volume). A page
     that cannot be had or read is named in the report, and the rest of the book imports."""
@@ -163,7 +198,12 @@ def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, re
         report.ledger.leave_out(page, item, "contents page link, not the book's text")
     served = _fetch_chapters(location, found.chapters, fetcher, report)
     if not served:
-        raise BuildError(location, "none of the chapters the contents page lists could be read", hint="see why in the lines above; check the address, or try again later", code="I074")
+        raise BuildError(
+            location,
+            "none of the chapters the contents page lists could be read",
+            hint="see why in the lines above; check the address, or try again later",
+            code="I074",
+        )
     collection = book.is_collection(index.fields, [(page.title, page.fields) for *_, page in served])
     kept: list[tuple[book.Chapter, str, str, PageText]] = []
     for chapter, where, text, first_reading in served:
@@ -173,16 +213,31 @@ def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, re
             continue
         kept.append((chapter, where, text, first_reading))
     if not kept:
-        raise BuildError(location, "none of the pages the contents page links could be read as the book's text", hint="see the pages named above; import a page on its own, or the contents page with --page", code="I031")
+        raise BuildError(
+            location,
+            "none of the pages the contents page links could be read as the book's text",
+            hint="see the pages named above; import a page on its own, or the contents page with --page",
+            code="I031",
+        )
     if collection:
-        report.guessed.append(f"the contents page links {len(kept)} separate works, each with its own header: imported as one volume, a part per work, each with its provenance")
+        report.guessed.append(
+            f"the contents page links {len(kept)} separate works, each with its own header: imported as one volume, a part per work, each with its provenance"
+        )
     front_html, removed = book.front_matter(first, {chapter.href for chapter, *_ in kept})
     for text in removed:
         report.ledger.leave_out(page, text, "the contents list")
     others = [title for *_, reading in kept for title in (reading.title, *book.leading_headings(reading.blocks))]
     openings = {chapter.href: chapter.label for chapter in reversed(found.openings)}  # the first into each page
-    split = {chapter.href for chapter, *_, reading in kept if chapter.href in openings and book.opening(reading.blocks, openings[chapter.href], others) is not None}
-    order = [key for chapter, *_ in kept for key in ([chapter.href, f"{chapter.href}#"] if chapter.href in split else [chapter.href])]
+    split = {
+        chapter.href
+        for chapter, *_, reading in kept
+        if chapter.href in openings and book.opening(reading.blocks, openings[chapter.href], others) is not None
+    }
+    order = [
+        key
+        for chapter, *_ in kept
+        for key in ([chapter.href, f"{chapter.href}#"] if chapter.href in split else [chapter.href])
+    ]
     front_ids = {key: f"part-{number}" for number, key in enumerate(order, start=2)}
     scratch = ImportReport()
     front_page = parse_page(front_html, location, scratch, chapters=front_ids)
@@ -190,9 +245,15 @@ def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, re
     own = [block for block in front_page.blocks if not block.startswith(("#", "!["))]
     front = None
     if own:
-        blocks = [block for block in index.blocks if block.startswith("![") and block not in front_page.blocks] + front_page.blocks
-        front = ImportedPart("front.md", replace(front_page, blocks=blocks, images=index.images), page=location, html=front_html)
-        report.mapped.append(f"the contents page's own text ({sum(len(b.split()) for b in own)} words), set as the book's front matter in front.md")
+        blocks = [
+            block for block in index.blocks if block.startswith("![") and block not in front_page.blocks
+        ] + front_page.blocks
+        front = ImportedPart(
+            "front.md", replace(front_page, blocks=blocks, images=index.images), page=location, html=front_html
+        )
+        report.mapped.append(
+            f"the contents page's own text ({sum(len(b.split()) for b in own)} words), set as the book's front matter in front.md"
+        )
     start = 2 if front else 1
     ids = {key: f"part-{number}" for number, key in enumerate(order, start=start)}
     parts = [front] if front else []
@@ -206,8 +267,13 @@ def read_book(location: str, first: str, found: book.Links, fetcher: Fetcher, re
             continue
         before, after = _split_page(read, at)
         later = f"{file.removesuffix('.md')}-2.md"
-        parts += [ImportedPart(file, before, chapter.label, chapter.href, where, text, [later]), ImportedPart(later, after, openings[chapter.href], chapter.href, where)]
-        report.mapped.append(f"{chapter.href}: “{openings[chapter.href]}”, which the contents page lists as a chapter of its own at an anchor into the page, set as a part of its own ({later})")
+        parts += [
+            ImportedPart(file, before, chapter.label, chapter.href, where, text, [later]),
+            ImportedPart(later, after, openings[chapter.href], chapter.href, where),
+        ]
+        report.mapped.append(
+            f"{chapter.href}: “{openings[chapter.href]}”, which the contents page lists as a chapter of its own at an anchor into the page, set as a part of its own ({later})"
+        )
     if front:
         index = replace(index, images=[])  # the front matter holds them
     return index, parts, collection, front
@@ -219,11 +285,19 @@ def _split_page(page: PageText, at: int) -> tuple[PageText, PageText]:
     called = set(re.findall(r"\x00\[\^([^\]]+)\]", "\n\n".join(page.blocks[at:])))
     title = book.headings([page.blocks[at]])[0]
     first = replace(page, blocks=page.blocks[:at], notes={k: v for k, v in page.notes.items() if k not in called})
-    second = replace(page, title=title, fields=[], blocks=page.blocks[at + 1 :], notes={k: v for k, v in page.notes.items() if k in called})
+    second = replace(
+        page,
+        title=title,
+        fields=[],
+        blocks=page.blocks[at + 1 :],
+        notes={k: v for k, v in page.notes.items() if k in called},
+    )
     return first, second
 
 
-def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetcher, report: ImportReport) -> list[tuple[book.Chapter, str, str, PageText]]:
+def _fetch_chapters(
+    location: str, chapters: list[book.Chapter], fetcher: Fetcher, report: ImportReport
+) -> list[tuple[book.Chapter, str, str, PageText]]:
     """Each page the contents links, fetched once, in order, with a first reading of it (to
     tell what it is); a page that is itself the contents of a part of the book (a part's
     title page listing its chapters) gives way to the pages it lists. A page that cannot be
@@ -234,7 +308,9 @@ def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetche
     in_book = pages_of(location)
     while queue:
         if len(served) == fetcher.limits.chapters:
-            report.left_out.append(f"chapters past the first {fetcher.limits.chapters}: {len(queue)} left out, over the limit of chapters a book may have [I062]")
+            report.left_out.append(
+                f"chapters past the first {fetcher.limits.chapters}: {len(queue)} left out, over the limit of chapters a book may have [I062]"
+            )
             break
         chapter = queue.pop(0)
         where = resolve(location, chapter.href)
@@ -245,19 +321,27 @@ def _fetch_chapters(location: str, chapters: list[book.Chapter], fetcher: Fetche
             continue
         try:
             if GONE.search(text[:5000]) and len(text) < 8000:
-                report.left_out.append(f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book")
+                report.left_out.append(
+                    f"{chapter.href}: the archive answers with a “no longer available” notice; left out of the book"
+                )
                 continue
             inner = _parsed(partial(book.links, text, chapter.href, fetcher.limits.links), where)
             new = [c for c in inner.chapters if c.href not in seen]
             if inner.is_contents and len(new) >= 2:
-                report.left_out.append(f"{chapter.href}: the contents page of a part of the book ({chapter.label}); its {len(new)} pages imported in its place")
+                report.left_out.append(
+                    f"{chapter.href}: the contents page of a part of the book ({chapter.label}); its {len(new)} pages imported in its place"
+                )
                 seen.update(c.href for c in new)
                 queue[:0] = new
                 continue
             served.append((chapter, where, text, parse_page(text, where, ImportReport())))
         except BuildError as error:
-            report.left_out.append(f"{chapter.href}: served, but not readable as a page ({error.message}) [{error.code}]; left out of the book")
-            report.check.append(f"{chapter.href}: a page the contents lists could not be read ({error.message}) [{error.code}]; the rest of the book imported without it")
+            report.left_out.append(
+                f"{chapter.href}: served, but not readable as a page ({error.message}) [{error.code}]; left out of the book"
+            )
+            report.check.append(
+                f"{chapter.href}: a page the contents lists could not be read ({error.message}) [{error.code}]; the rest of the book imported without it"
+            )
     return served
 
 
@@ -288,11 +372,18 @@ def audit_parts(parts: list[ImportedPart], texts: dict[str, str], report: Import
             report.check += [f"{part.href or page}: {line}" for line in lines]
         if left := audit(part.html, _SEAM.join(out[file] for file in files), report.ledger.words(page)):
             shown = "; ".join(f"“{quote(loss.words)}” ({loss.where()})" for loss in left)  # every one: said whole
-            raise BuildError(part.href or page, f"the import lost {len(left)} run(s) of the page's words even once they were put back: {shown}", hint="this is a fault of the importer: report the page, and copy the words into the source by hand", code="I010")
+            raise BuildError(
+                part.href or page,
+                f"the import lost {len(left)} run(s) of the page's words even once they were put back: {shown}",
+                hint="this is a fault of the importer: report the page, and copy the words into the source by hand",
+                code="I010",
+            )
     return out
 
 
-def _part_provenance(parts: list[ImportedPart], meta: dict[str, Any], collection: bool, report: ImportReport) -> list[str]:
+def _part_provenance(
+    parts: list[ImportedPart], meta: dict[str, Any], collection: bool, report: ImportReport
+) -> list[str]:
     """Each part's own header: in a volume, its provenance, printed at the head of the part;
     in a book, a chapter's own source kept the same way, and its transcribers and the like
     joined to the book's credits. Returns the lines that fit no key."""
@@ -306,7 +397,9 @@ def _part_provenance(parts: list[ImportedPart], meta: dict[str, Any], collection
         report.mapped += [f"{part.file}: {line}" for line in scratch.mapped]
         report.check += [f"{part.file}: {line}" for line in scratch.check if "no licence line" not in line]
         free += [f"{part.file}, from its header, fitting no key: {line}" for line in mapped.free]
-        own: dict[str, Any] = {key: mapped.meta[key] for key in ("written", "first-published", "source") if key in mapped.meta}
+        own: dict[str, Any] = {
+            key: mapped.meta[key] for key in ("written", "first-published", "source") if key in mapped.meta
+        }
         credits = mapped.meta.get("credits", {})
         if collection or own:
             if credits:
@@ -338,7 +431,9 @@ def _part_file(location: str, count: int) -> str:
     return f"{stem}.md"
 
 
-def read_page(location: str, fetcher: Fetcher, report: ImportReport, rule: Rule | None = None, *, html_only: bool = False) -> str:
+def read_page(
+    location: str, fetcher: Fetcher, report: ImportReport, rule: Rule | None = None, *, html_only: bool = False
+) -> str:
     """A page fetched (a file or an address, within `rule`) and decoded into text, with the
     characters no reader can see repaired wherever they stand, as characters or as HTML's
     numeric references to them. `html_only`: an answer the server says is not a page is an
@@ -346,11 +441,21 @@ def read_page(location: str, fetcher: Fetcher, report: ImportReport, rule: Rule 
     fetched = fetcher.get(location, rule)
     kind = (fetched.content_type or "").split(";")[0].strip().lower()
     if html_only and kind and not (kind.startswith("text/") or kind.endswith("+xml")):
-        raise BuildError(location, f"not an HTML page (the server says {kind})", hint="import the page another way, or leave it out", code="I066")
+        raise BuildError(
+            location,
+            f"not an HTML page (the server says {kind})",
+            hint="import the page another way, or leave it out",
+            code="I066",
+        )
     where = _short(location)
     text = decode(fetched.data, where, report, location)
     if not text.strip():
-        raise BuildError(location, "the page is empty: it holds no text", hint="check the address or the file; save the page again if it was cut off", code="I066")
+        raise BuildError(
+            location,
+            "the page is empty: it holds no text",
+            hint="check the address or the file; save the page again if it was cut off",
+            code="I066",
+        )
     if not _is_text(location):
         text = unseen_references(text)
     text = repair_unseen(text, where, report, keep_c1=True)
@@ -362,10 +467,17 @@ def _parsed(read: Callable[[], T], location: str) -> T:
     try:
         return read()
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
-        raise BuildError(location, f"the page cannot be read as HTML ({str(error)[:80]})", hint="check that the address or the file is an HTML page", code="I066") from None
+        raise BuildError(
+            location,
+            f"the page cannot be read as HTML ({str(error)[:80]})",
+            hint="check that the address or the file is an HTML page",
+            code="I066",
+        ) from None
 
 
-def map_metadata(head: PageText, parts: list[ImportedPart], location: str, page: str, report: ImportReport) -> tuple[dict[str, Any], list[str]]:
+def map_metadata(
+    head: PageText, parts: list[ImportedPart], location: str, page: str, report: ImportReport
+) -> tuple[dict[str, Any], list[str]]:
     """work.toml's keys from the page's header (the contents page's, for a book), title and
     author; its identifier from what the page is: its address, or, read from a file, its
     content (`page`, the text read). Returns the keys and the header lines that fit none."""
@@ -384,9 +496,13 @@ def map_metadata(head: PageText, parts: list[ImportedPart], location: str, page:
     meta["author-sort"] = f"{words[-1]}, {' '.join(words[:-1])}".strip(", ") if len(words) > 1 else author
     report.guessed.append(f"author-sort {meta['author-sort']!r}, from the author's name")
     sample = " ".join(block for part in parts[:3] for block in part.text.blocks[:200])
-    meta["language"] = work_language(head.language.lower() if head.language else None, location, f"{head.title} {sample}", report)
+    meta["language"] = work_language(
+        head.language.lower() if head.language else None, location, f"{head.title} {sample}", report
+    )
     meta["identifier"] = identifier(location, page)
-    report.guessed.append(f"identifier {meta['identifier']}, derived from the page's {'address' if is_address(location) else 'content (it was read from a file, which has no address)'}: the same on every import of it")
+    report.guessed.append(
+        f"identifier {meta['identifier']}, derived from the page's {'address' if is_address(location) else 'content (it was read from a file, which has no address)'}: the same on every import of it"
+    )
     if "archive" not in meta:
         meta["archive"] = {"name": "Marxists Internet Archive"}
         report.guessed.append("archive 'Marxists Internet Archive': the page names no archive in a licence line")
@@ -421,7 +537,13 @@ def _slug(meta: dict[str, Any], location: str) -> str:
     return slug[:70].rsplit("-", 1)[0] if len(slug) > 70 else slug
 
 
-def write_parts(parts: list[ImportedPart], index: PageText | None, report: ImportReport, author: str = "", in_book: tuple[str, list[str], bool] | None = None) -> dict[str, str]:
+def write_parts(
+    parts: list[ImportedPart],
+    index: PageText | None,
+    report: ImportReport,
+    author: str = "",
+    in_book: tuple[str, list[str], bool] | None = None,
+) -> dict[str, str]:
     """Each part's Markdown: its title, set once, and its blocks, the headings that are not
     the text's (the book's repeated furniture, the breadcrumb, the author's name) left out into
     the ledger (`book.tidy`, `book.chapter_heading`); the contents page's images at the head of
@@ -429,11 +551,32 @@ def write_parts(parts: list[ImportedPart], index: PageText | None, report: Impor
     the work, a note nothing calls kept as an editor's note, a call with no note kept as text."""
     texts = {}
     used: set[str] = set()
-    tidied = {part.file: book.tidy(list(part.text.blocks), author, report.ledger.leaver(page_name(part.page) if part.html else part.file), report.mapped, part.file) for part in parts}
-    shape = book.shape([(p.text.title, tidied[p.file]) for p in parts if p.href], in_book[0], author, in_book[1], in_book[2]) if in_book else None
+    tidied = {
+        part.file: book.tidy(
+            list(part.text.blocks),
+            author,
+            report.ledger.leaver(page_name(part.page) if part.html else part.file),
+            report.mapped,
+            part.file,
+        )
+        for part in parts
+    }
+    shape = (
+        book.shape(
+            [(p.text.title, tidied[p.file]) for p in parts if p.href], in_book[0], author, in_book[1], in_book[2]
+        )
+        if in_book
+        else None
+    )
     for number, part in enumerate(parts, start=1):
         page = part.text
-        heading, blocks = book.chapter_heading(part.title, page.title, tidied[part.file], shape if part.href else None, report.ledger.leaver(page_name(part.page) if part.html else part.file))
+        heading, blocks = book.chapter_heading(
+            part.title,
+            page.title,
+            tidied[part.file],
+            shape if part.href else None,
+            report.ledger.leaver(page_name(part.page) if part.html else part.file),
+        )
         blocks = book.relevel(book.unheaded(blocks, report.mapped, part.file), report.mapped, part.file)
         if number == 1 and index is not None:
             blocks = [block for block in index.blocks if block.startswith("![")] + blocks
@@ -449,25 +592,41 @@ def write_parts(parts: list[ImportedPart], index: PageText | None, report: Impor
             relabel[label] = new
             used.add(new)
         if any(old != new for old, new in relabel.items()):
-            report.guessed.append(f"{part.file}: note labels shared with an earlier part renumbered {number}_…, to keep them unique across the work")
+            report.guessed.append(
+                f"{part.file}: note labels shared with an earlier part renumbered {number}_…, to keep them unique across the work"
+            )
         for label, note in page.notes.items():
             new = relabel[label]
             if label not in called:
                 # "editor-" and no further hyphen: the source format's mark of an uncalled note
                 new = f"editor-{new.replace('-', '_')}" if not new.startswith("editor") else new
-                report.check.append(f"{part.file}: note {label} is never called; kept as an editor's note on the work ([^{new}])")
+                report.check.append(
+                    f"{part.file}: note {label} is never called; kept as an editor's note on the work ([^{new}])"
+                )
             notes.append(f"[^{new}]: {note}")
         for label in called - set(page.notes):
             report.check.append(f"{part.file}: a call [{label}] has no note; kept as text")
             text = text.replace(f"\x00[^{label}]", f"\\[{label}\\]")
         text = re.sub(r"\x00\[\^([^\]]+)\]", partial(_call, relabel), text)
         for marker in dict.fromkeys(re.findall(r"(?<![\d\[])\\\[(\d{1,3}|[A-Z])\\\](?!\\\])", text)):
-            report.check.append(f"{part.file}: [{marker}] looks like a note's call, but no note of the part answers it; kept as text")
+            report.check.append(
+                f"{part.file}: [{marker}] looks like a note's call, but no note of the part answers it; kept as text"
+            )
         text = re.sub(r"[ \t]*\x00", "", text)
         text = re.sub(r"[ \t]+(\[\^)", r"\1", text)
         report.mapped.append(f"{part.file}: {_shape(blocks)}, {len(notes)} note(s)")
-        written = text + ("\n\n" + "\n\n".join(re.sub(r"[ \t]+(\[\^)", r"\1", n.replace("\x00", "")) for n in notes) if notes else "") + "\n"
-        texts[part.file] = written.replace(BREAK, " ")  # a line break where the format has none (a cell, a heading): a space, never U+0001
+        written = (
+            text
+            + (
+                "\n\n" + "\n\n".join(re.sub(r"[ \t]+(\[\^)", r"\1", n.replace("\x00", "")) for n in notes)
+                if notes
+                else ""
+            )
+            + "\n"
+        )
+        texts[part.file] = written.replace(
+            BREAK, " "
+        )  # a line break where the format has none (a cell, a heading): a space, never U+0001
     return texts
 
 
@@ -483,7 +642,9 @@ def _call(relabel: dict[str, str], match: re.Match[str]) -> str:
     return f"[^{relabel.get(match.group(1), match.group(1))}]"
 
 
-def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher, report: ImportReport, texts: dict[str, str]) -> None:
+def _fetch_images(
+    images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher, report: ImportReport, texts: dict[str, str]
+) -> None:
     for image, rule in images:
         target = folder / image.name
         try:
@@ -500,16 +661,24 @@ def _fetch_images(images: list[tuple[Any, Rule]], folder: Path, fetcher: Fetcher
                 report.check.append(f"image {image.name} is not a readable JPEG, PNG, GIF or SVG; left out")
             kept = 0
             for file, text in texts.items():
-                texts[file], count = re.subn(rf"!\[((?:\\.|[^\]\\])*)\]\({re.escape(image.name)}(?: \"(?:\\.|[^\"\\])*\")?\)", partial(_unfetched, image), text)
+                texts[file], count = re.subn(
+                    rf"!\[((?:\\.|[^\]\\])*)\]\({re.escape(image.name)}(?: \"(?:\\.|[^\"\\])*\")?\)",
+                    partial(_unfetched, image),
+                    text,
+                )
                 kept += count if image.linked else 0
             if kept:
                 # The link's words the page shows became the image's alt text: kept, or they would be lost after the audit.
-                report.check.append(f"image {image.name} left out: the words of the link that named it, “{image.alt}”, kept as text")
+                report.check.append(
+                    f"image {image.name} left out: the words of the link that named it, “{image.alt}”, kept as text"
+                )
             continue
         target.write_bytes(data)
         width = _size(data)[0] if kind != "image/svg+xml" else 0
         if width and width < MEASURE_PX:
-            report.check.append(f"image {image.name}: {width} px wide, too coarse to fill the measure at 300 dpi; printed {width / 300:.1f} in wide")
+            report.check.append(
+                f"image {image.name}: {width} px wide, too coarse to fill the measure at 300 dpi; printed {width / 300:.1f} in wide"
+            )
         report.mapped.append(f"image {image.name} (“{image.alt}”)")
 
 
@@ -553,7 +722,17 @@ def _size(data: bytes) -> tuple[int | None, int | None]:
         return None, None
 
 
-def write_work(into: Path, slug: str, force: bool, meta: dict[str, Any], comments: list[str], texts: dict[str, str], images: list[tuple[Any, Rule]], fetcher: Fetcher, report: ImportReport) -> Imported:
+def write_work(
+    into: Path,
+    slug: str,
+    force: bool,
+    meta: dict[str, Any],
+    comments: list[str],
+    texts: dict[str, str],
+    images: list[tuple[Any, Rule]],
+    fetcher: Fetcher,
+    report: ImportReport,
+) -> Imported:
     """The work's folder, written atomically: its images fetched, its parts, work.toml and the
     report; refused (and nothing left behind) unless it loads as a source."""
     with staged(into, slug, force) as stage:

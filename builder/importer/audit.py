@@ -29,9 +29,69 @@ _INSIDE_WORD = re.compile(r"(?<=[^\W_])[*\\]+(?=[^\W_])")
 # A page marker the import wrote (`{{page 29}}`, from a comment of the page): not the page's words.
 _PAGE_MARKER = re.compile(r"\{\{page [A-Za-z0-9]{1,12}\}\}")
 _HIDDEN = {"script", "style", "noscript", "template", "head", "title", "iframe", "object", "select", "datalist"}
-_BLOCKS = {"p", "div", "blockquote", "li", "dd", "dt", "td", "th", "center", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "table", "tr", "ul", "ol", "dl", "figure", "figcaption", "caption", "address", "section", "article", "aside", "header", "footer", "nav", "hr", "br", "body", "form", "fieldset", "legend", "main"}
+_BLOCKS = {
+    "p",
+    "div",
+    "blockquote",
+    "li",
+    "dd",
+    "dt",
+    "td",
+    "th",
+    "center",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "table",
+    "tr",
+    "ul",
+    "ol",
+    "dl",
+    "figure",
+    "figcaption",
+    "caption",
+    "address",
+    "section",
+    "article",
+    "aside",
+    "header",
+    "footer",
+    "nav",
+    "hr",
+    "br",
+    "body",
+    "form",
+    "fieldset",
+    "legend",
+    "main",
+}
 # The blocks that hold text, counted to say where a loss stands (not lines, rows or lists).
-_COUNTED = {"p", "div", "blockquote", "li", "dd", "dt", "td", "th", "center", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "figcaption", "caption", "address", "legend"}
+_COUNTED = {
+    "p",
+    "div",
+    "blockquote",
+    "li",
+    "dd",
+    "dt",
+    "td",
+    "th",
+    "center",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "pre",
+    "figcaption",
+    "caption",
+    "address",
+    "legend",
+}
 # Elements whose edges a reader sees as a gap between words: a superscript call "word¹".
 _APART = {"sup", "sub", "img"}
 QUOTED_WORDS = 12  # how much of a lost run the error quotes
@@ -59,7 +119,9 @@ class Loss:
         return f"{self.kind()}, block {self.block} of the page" + (f", line {self.line}" if self.line else "")
 
     def kind(self) -> str:
-        return {"p": "paragraph", "li": "list item", "td": "table cell", "th": "table cell", "body": "loose text"}.get(self.tag, "heading" if re.fullmatch(r"h[1-6]", self.tag) else f"<{self.tag}> block")
+        return {"p": "paragraph", "li": "list item", "td": "table cell", "th": "table cell", "body": "loose text"}.get(
+            self.tag, "heading" if re.fullmatch(r"h[1-6]", self.tag) else f"<{self.tag}> block"
+        )
 
 
 def _local(tag: object) -> str:
@@ -194,7 +256,9 @@ def _shown(piece: list[Word]) -> str:
     return " ".join(shown)
 
 
-def _unfound(run: list[str], haystack: str, outside: set[str], before: list[str], after: list[str]) -> list[tuple[int, int]]:
+def _unfound(
+    run: list[str], haystack: str, outside: set[str], before: list[str], after: list[str]
+) -> list[tuple[int, int]]:
     """The stretches of `run` that are not, piece by piece, somewhere in the output: each
     piece two words or more, or one word found beside its neighbour on the page, or one
     word the import moved out of the text."""
@@ -206,7 +270,9 @@ def _unfound(run: list[str], haystack: str, outside: set[str], before: list[str]
             length += 1
         left = before if index == 0 else run[index - 1 : index]
         right = after if index == len(run) - 1 else run[index + 1 : index + 2]
-        beside = any(f" {' '.join(pair)} " in haystack for pair in ([*left, run[index]], [run[index], *right]) if len(pair) == 2)
+        beside = any(
+            f" {' '.join(pair)} " in haystack for pair in ([*left, run[index]], [run[index], *right]) if len(pair) == 2
+        )
         if length >= 2 or (length == 1 and (run[index] in outside or beside)):
             index += length
             continue
@@ -223,12 +289,15 @@ def _with_line(loss: Loss, page: str) -> Loss:
     (tags and entities may stand between them)."""
     first = [w for w in loss.words[:3] if w != "…"]
     pattern = r"(?:[^\w<]|<[^>]*>|&\w+;|&#\w+;)+".join(re.escape(w) for w in first)
-    text = re.sub(r"<!--.*?-->|<[^>]*>", lambda tag: re.sub(r"[^\n]", " ", tag.group()), _norm(page), flags=re.S)  # words, not markup
+    text = re.sub(
+        r"<!--.*?-->|<[^>]*>", lambda tag: re.sub(r"[^\n]", " ", tag.group()), _norm(page), flags=re.S
+    )  # words, not markup
     found = re.search(rf"(?<![^\W_]){pattern}(?![^\W_])", text) if first else None
     return replace(loss, line=page.count("\n", 0, found.start()) + 1 if found else None)
 
 
 # -- the check ---------------------------------------------------------------------------
+
 
 def audit(page: str, markdown: str, ledger_words: str) -> list[Loss]:
     """The runs of the page's words that are neither in `markdown` (what the page became) nor

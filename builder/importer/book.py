@@ -20,7 +20,10 @@ from .markdown import escape, escape_line_start
 from .report import ImportReport
 
 _PAGE = re.compile(r"^[\w.-]+\.html?$", re.I)
-_NOT_TEXT = re.compile(r"study guide|guide\.htm|index(-\w+)?\.htm|download|audio|\bepub\b|\bpdf\b|\bprc\b|\bmobi\b|\bword\b|german original|\bas per\b|full table of contents", re.I)
+_NOT_TEXT = re.compile(
+    r"study guide|guide\.htm|index(-\w+)?\.htm|download|audio|\bepub\b|\bpdf\b|\bprc\b|\bmobi\b|\bword\b|german original|\bas per\b|full table of contents",
+    re.I,
+)
 _GUIDE = re.compile(r"\bstudy guide\b|\breader'?s guide\b", re.I)
 _FURNITURE = {"footer", "title", "pagenote"}
 # A contents page is mostly its links: at most this many words of its own per chapter it
@@ -28,10 +31,34 @@ _FURNITURE = {"footer", "title", "pagenote"}
 WORDS_PER_LINK = 200
 # Header labels that say where a work comes from (not who transcribed it): a page that has
 # them is a work with a provenance of its own.
-PROVENANCE_LABELS = re.compile(r"^(written|delivered|(first )?(published|printed)|source|publisher|translated|translation)\b", re.I)
+PROVENANCE_LABELS = re.compile(
+    r"^(written|delivered|(first )?(published|printed)|source|publisher|translated|translation)\b", re.I
+)
 # A page titled as a part of a book ("Chapter One: Commodities", "Preface", "III. Money").
-CHAPTER_TITLE = re.compile(r"^(chapter|part|book|section|preface|introduction|foreword|afterword|appendix|prologue|epilogue|(?:[IVXLC]+|\d+)[.:])(\W|$)", re.I)
-_BLOCKS = {"p", "li", "tr", "table", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "center", "blockquote", "div"}
+CHAPTER_TITLE = re.compile(
+    r"^(chapter|part|book|section|preface|introduction|foreword|afterword|appendix|prologue|epilogue|(?:[IVXLC]+|\d+)[.:])(\W|$)",
+    re.I,
+)
+_BLOCKS = {
+    "p",
+    "li",
+    "tr",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "center",
+    "blockquote",
+    "div",
+}
 
 
 @dataclass(frozen=True)
@@ -94,7 +121,16 @@ def links(text: str, own: str | None = None, max_links: int = LIMITS.links) -> L
             other.append(f"{label or href} ({href})")
     own_words = _own_words(root)
     titles = " ".join(" ".join(e.text_content().split()) for e in root.xpath("//title|//h1|//h2|//h3"))
-    return Links(list(found.values()), list(dict.fromkeys(other)), own_words, len(folder), [c for f, c in furniture.items() if f not in found], bool(_GUIDE.search(titles)), max_links if len(every) > max_links else 0, openings)
+    return Links(
+        list(found.values()),
+        list(dict.fromkeys(other)),
+        own_words,
+        len(folder),
+        [c for f, c in furniture.items() if f not in found],
+        bool(_GUIDE.search(titles)),
+        max_links if len(every) > max_links else 0,
+        openings,
+    )
 
 
 def _own_words(root: html.HtmlElement) -> int:
@@ -146,19 +182,29 @@ def front_matter(text: str, chapter_files: set[str]) -> tuple[str, list[str]]:
         if not link.get("href"):
             continue
         block = next((a for a in link.iterancestors() if a.tag in _BLOCKS and a is not body), None)
-        while block is not None and block.getparent() is not None and block.getparent().tag in ("tr", "tbody", "table", "ul", "ol", "dl"):
+        while (
+            block is not None
+            and block.getparent() is not None
+            and block.getparent().tag in ("tr", "tbody", "table", "ul", "ol", "dl")
+        ):
             block = block.getparent()  # a table or list of links goes whole
         if block is None or block.getparent() is None:
             continue
         if _holds_title(block):
-            if not any(is_label(span.text_content().strip().rstrip(":")) for span in block.iterfind(".//span[@class='info']")):
+            if not any(
+                is_label(span.text_content().strip().rstrip(":")) for span in block.iterfind(".//span[@class='info']")
+            ):
                 loose.append(link)  # a link beside the title: the link alone goes
             continue
         blocks[block] = blocks.get(block, False) or urlsplit(link.get("href") or "").path in chapter_files
     annotated = _prose_between(body, blocks)
     removed: list[str] = []
     for block, links_chapter in blocks.items():
-        if (annotated and links_chapter) or block.getparent() is None or any(a in blocks for a in block.iterancestors()):
+        if (
+            (annotated and links_chapter)
+            or block.getparent() is None
+            or any(a in blocks for a in block.iterancestors())
+        ):
             continue
         if words := " ".join(block.text_content().split()):
             removed.append(words)
@@ -177,7 +223,11 @@ def _prose_between(body: html.HtmlElement | None, blocks: dict[html.HtmlElement,
     seen_chapter, pending = False, False
     for piece in body.xpath(".//text()"):
         container = piece.getparent().getparent() if piece.is_tail else piece.getparent()
-        inside = next((a for a in [container, *container.iterancestors()] if a in blocks), None) if container is not None else None
+        inside = (
+            next((a for a in [container, *container.iterancestors()] if a in blocks), None)
+            if container is not None
+            else None
+        )
         if inside is not None and blocks[inside]:
             if pending:
                 return True
@@ -189,7 +239,9 @@ def _prose_between(body: html.HtmlElement | None, blocks: dict[html.HtmlElement,
 
 def _holds_title(block: html.HtmlElement) -> bool:
     """The title and the header block (its licence links) are read from the page, not cut."""
-    return block.find(".//h3[@class='title']") is not None or any(is_label(span.text_content().strip().rstrip(":")) for span in block.iterfind(".//span[@class='info']"))
+    return block.find(".//h3[@class='title']") is not None or any(
+        is_label(span.text_content().strip().rstrip(":")) for span in block.iterfind(".//span[@class='info']")
+    )
 
 
 def has_provenance(fields: list[Field]) -> bool:
@@ -198,7 +250,7 @@ def has_provenance(fields: list[Field]) -> bool:
 
 
 def surnames(author: str | None) -> set[str]:
-    """"Karl Marx and Frederick Engels" → {"marx", "engels"}."""
+    """ "Karl Marx and Frederick Engels" → {"marx", "engels"}."""
     names = re.split(r"\s+(?:and|&)\s+|,\s+", author or "")
     return {name.split()[-1].lower().strip(".") for name in names if name.split()}
 
@@ -216,7 +268,11 @@ def is_collection(index_fields: list[Field], pages: list[tuple[str, list[Field]]
         return False
     if not has_provenance(index_fields):
         return True
-    provenances = {tuple((f.label, f.value) for f in fields if PROVENANCE_LABELS.match(f.label.strip())) for fields in headed if has_provenance(fields)}
+    provenances = {
+        tuple((f.label, f.value) for f in fields if PROVENANCE_LABELS.match(f.label.strip()))
+        for fields in headed
+        if has_provenance(fields)
+    }
     return len(provenances) >= 2 and len([f for f in headed if has_provenance(f)]) * 2 > len(pages)
 
 
@@ -242,12 +298,16 @@ def listing(left_out: list[str], where: str) -> Leave:
     """A `Leave` that quotes each run in the report's "Left out", with its page."""
     return lambda words, reason: left_out.append(f"{where}: {reason}: {words!r}")
 
+
 # A chapter's own numbering, set aside when a contents page's words are matched with the
 # page's title ("II: Proletarians and Communists", "Chapter Two. Proletarians and Communists").
 _NUMBERING = re.compile(r"^(?:(?:chapter|part|book|section|letter)\s+[\w-]+|[IVXLC]+|\d+)\s*[.:—–-]?\s+", re.I)
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # A date line: "London, August 5, 1890", "5 August 1890", "Folkestone, near Dover August 21, 1890", "1919".
-DATE_LINE = re.compile(rf"^(?:[\w .'’-]{{1,40}},\s*)?(?:[\w .'’-]{{0,30}}\s)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}}|(?:{_MONTHS}),?\s+\d{{4}})\.?$", re.I)
+DATE_LINE = re.compile(
+    rf"^(?:[\w .'’-]{{1,40}},\s*)?(?:[\w .'’-]{{0,30}}\s)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}}|(?:{_MONTHS}),?\s+\d{{4}})\.?$",
+    re.I,
+)
 # The archive's breadcrumb ("MIA > Archive > Lenin > 1914", "MIA: Marxists: Marx & Engels: Library").
 BREADCRUMB = re.compile(r"^(?:MIA|Marxists(?: Internet Archive)?)\s*[>:»/|]", re.I)
 # A byline set as a heading ("by Frederick Engels"; not "By what is the price … determined?").
@@ -307,7 +367,11 @@ class Shape:
 
     def furniture(self, text: str) -> bool:
         folded = words(text)
-        return bool(folded) and "[^" not in text and (folded in self.repeated or folded in (self.title, self.author, f"by {self.author}"))
+        return (
+            bool(folded)
+            and "[^" not in text
+            and (folded in self.repeated or folded in (self.title, self.author, f"by {self.author}"))
+        )
 
 
 def shape(heads: list[tuple[str, list[str]]], title: str, author: str, contents: list[str], collection: bool) -> Shape:
@@ -320,7 +384,11 @@ def shape(heads: list[tuple[str, list[str]]], title: str, author: str, contents:
         for folded in seen - {""}:
             counts[folded] = counts.get(folded, 0) + 1
     own = {words(text) for text in contents}
-    repeated = frozenset() if collection else frozenset(k for k, n in counts.items() if n >= 2 and n * 2 >= len(heads) and k in own)
+    repeated = (
+        frozenset()
+        if collection
+        else frozenset(k for k, n in counts.items() if n >= 2 and n * 2 >= len(heads) and k in own)
+    )
     return Shape(repeated, words(title), words(author))
 
 
@@ -334,7 +402,9 @@ def headings(blocks: list[str]) -> list[str]:
     return [found[1] for block in blocks if (found := _heading(block)) is not None]
 
 
-def chapter_heading(label: str | None, page_title: str, blocks: list[str], book: Shape | None, leave: Leave) -> tuple[str, list[str]]:
+def chapter_heading(
+    label: str | None, page_title: str, blocks: list[str], book: Shape | None, leave: Leave
+) -> tuple[str, list[str]]:
     """A part's heading, set once, and its blocks: the book's title, author and the headings
     every chapter repeats left out (each given to `leave`); the contents page's words and
     the page's title that name one chapter set as one heading, the page's own words kept."""
@@ -373,7 +443,11 @@ def opening(blocks: list[str], label: str, others: list[str]) -> int | None:
     when it numbers a chapter as the book's other chapters (`others`, their titles) are
     numbered: the Manifesto's "Preamble" page holds "Chapter I", beside "Chapter II". An
     entry into a page's sections ("1. Production") is no chapter: None."""
-    words_of = {match.group(1).casefold() for title in others if (match := _CHAPTER_WORD.match(re.sub(r"\\(.)", r"\1", title).strip()))}
+    words_of = {
+        match.group(1).casefold()
+        for title in others
+        if (match := _CHAPTER_WORD.match(re.sub(r"\\(.)", r"\1", title).strip()))
+    }
     for index, block in enumerate(blocks[1:], start=1):
         found = _heading(block)
         if found is None or not same_title(label, found[1]):
@@ -397,7 +471,9 @@ def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where:
             out += [escape_line_start(cell) for cell in cells]
             continue
         if found is None:
-            out.append("***" if BREAK_LINE.match(re.sub(r"\\(.)", r"\1", block).strip()) and "\n" not in block else block)
+            out.append(
+                "***" if BREAK_LINE.match(re.sub(r"\\(.)", r"\1", block).strip()) and "\n" not in block else block
+            )
             continue
         text = found[1].strip()
         plain = re.sub(r"\\(.)", r"\1", text)
@@ -414,7 +490,9 @@ def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where:
         elif folded_author and words(text) in (folded_author, f"by {folded_author}"):
             leave(plain, "the author's name set as a heading; the title page names the author")
         elif BYLINE.match(plain) or _LABEL.fullmatch(plain):
-            mapped.append(f"{where}: the heading {plain!r}, a byline or a label and no section's title, set as a paragraph")
+            mapped.append(
+                f"{where}: the heading {plain!r}, a byline or a label and no section's title, set as a paragraph"
+            )
             out.append(escape_line_start(text))
         elif DATE_LINE.match(plain):
             mapped.append(f"{where}: the heading {plain!r} set as a date line")
@@ -463,7 +541,9 @@ def relevel(blocks: list[str], mapped: list[str], where: str) -> list[str]:
             out[index] = f"{'#' * level} {found[1]}"
             changed.append(found[1])
     if changed:
-        mapped.append(f"{where}: {len(changed)} heading(s) re-levelled so that none skips a level, their order and depth kept")
+        mapped.append(
+            f"{where}: {len(changed)} heading(s) re-levelled so that none skips a level, their order and depth kept"
+        )
     return out
 
 
@@ -471,6 +551,8 @@ def _one_column(block: str) -> list[str] | None:
     """A Markdown table of one column (a page's boxed note): its cells' text; None for any
     other block."""
     lines = block.split("\n")
-    if len(lines) < 2 or not all(line.startswith("| ") and line.endswith(" |") and len(re.findall(r"(?<!\\)\|", line)) == 2 for line in lines):
+    if len(lines) < 2 or not all(
+        line.startswith("| ") and line.endswith(" |") and len(re.findall(r"(?<!\\)\|", line)) == 2 for line in lines
+    ):
         return None
     return [cell for line in lines if (cell := line[2:-2].strip()) and cell != "---"]

@@ -16,15 +16,42 @@ from .unseen import repair_unseen
 
 _DECLARED = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
 # Browsers read a page labelled Latin-1 as Windows-1252 (WHATWG Encoding Standard).
-_AS_BROWSERS_READ = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252"}
+_AS_BROWSERS_READ = {
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+}
 # The encodings a page may declare: text encodings of the web, as Python names them (not
 # codecs such as idna, base64 or rot13 that a label could also name).
-_WEB_ENCODING = re.compile(r"^(cp\d{3,5}|iso8859-\d{1,2}|koi8-[ru]|mac-[a-z]+|gb2312|gbk|gb18030|big5(hkscs)?|shift_jis|euc_(jp|kr)|iso2022_jp|tis-620|utf-(8|16|32)(-[lb]e)?)$")
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"), (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+_WEB_ENCODING = re.compile(
+    r"^(cp\d{3,5}|iso8859-\d{1,2}|koi8-[ru]|mac-[a-z]+|gb2312|gbk|gb18030|big5(hkscs)?|shift_jis|euc_(jp|kr)|iso2022_jp|tis-620|utf-(8|16|32)(-[lb]e)?)$"
+)
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 # A page without a BOM told by how its first "<" is spelled (XML 1.0, appendix F).
-_WIDE = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"), (b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be"))
+_WIDE = (
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+)
 # ftfy's repairs, minus the ones that would change the text's own characters.
-_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_latin_ligatures=False, fix_character_width=False, normalization=None, unescape_html=False, fix_line_breaks=False, explain=False)
+_FTFY = ftfy.TextFixerConfig(
+    uncurl_quotes=False,
+    fix_latin_ligatures=False,
+    fix_character_width=False,
+    normalization=None,
+    unescape_html=False,
+    fix_line_breaks=False,
+    explain=False,
+)
 _TEX = re.compile(r"""\\(["'`^~])\{?([A-Za-z])\}?""")
 _COMBINING = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303"}
 # The archive's usual encodings beyond UTF-8: Western European, Cyrillic (two), Arabic,
@@ -47,7 +74,11 @@ def decode(data: bytes, where: str, report: ImportReport, location: str = "") ->
 def _text(data: bytes, where: str, report: ImportReport, location: str) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _utf8(data[len(bom) :], where, report) if encoding == "utf-8" else _wide(data[len(bom) :], encoding, where, report)
+            return (
+                _utf8(data[len(bom) :], where, report)
+                if encoding == "utf-8"
+                else _wide(data[len(bom) :], encoding, where, report)
+            )
     for start, encoding in _WIDE:
         if data.startswith(start):
             report.repaired.append(f"{where}: no byte-order mark, but its bytes are {encoding.upper()}; read as such")
@@ -67,7 +98,9 @@ def _text(data: bytes, where: str, report: ImportReport, location: str) -> str:
     if not _mostly_utf8(data) and (found_text := _detected(data, declared, web, location, where, report)) is not None:
         return found_text
     if declared and web is None:
-        report.guessed.append(f"{where}: {declared!r} is not an encoding of web pages; read as UTF-8, each other byte as Windows-1252")
+        report.guessed.append(
+            f"{where}: {declared!r} is not an encoding of web pages; read as UTF-8, each other byte as Windows-1252"
+        )
     if web is None or web.startswith("utf-8"):
         return _utf8(data, where, report, declared=declared in ("utf-8", "utf8"))
     text = data.decode(web, errors="replace")
@@ -84,7 +117,9 @@ def _mostly_utf8(data: bytes) -> bool:
     return sum(1 for char in text if ord(char) > 0x7F) - strays > strays
 
 
-def _detected(data: bytes, declared: str | None, web: str | None, location: str, where: str, report: ImportReport) -> str | None:
+def _detected(
+    data: bytes, declared: str | None, web: str | None, location: str, where: str, report: ImportReport
+) -> str | None:
     """The page read in the encoding its bytes are written in (charset-normalizer, among the
     declared encoding, its section's and the archive's usual ones); the declared one wherever
     it reads them as well. None if no candidate reads them."""
@@ -92,7 +127,9 @@ def _detected(data: bytes, declared: str | None, web: str | None, location: str,
 
     from .languages import section_encodings
 
-    candidates = list(dict.fromkeys([*([web] if web and not web.startswith("utf") else []), *section_encodings(location), *_USUAL]))
+    candidates = list(
+        dict.fromkeys([*([web] if web and not web.startswith("utf") else []), *section_encodings(location), *_USUAL])
+    )
     matches = from_bytes(data, cp_isolation=candidates, preemptive_behaviour=False)
     best = matches.best()
     if best is None:
@@ -104,8 +141,13 @@ def _detected(data: bytes, declared: str | None, web: str | None, location: str,
         said = f"declares {declared!r}, which is no encoding of web pages" if declared else "declares no encoding"
         report.guessed.append(f"{where}: {said}, and its bytes are not UTF-8 but {chosen}; read as {chosen}")
     elif chosen != web:
-        as_declared = next((match for match in matches if (_web_encoding(match.encoding) or match.encoding) == web), None)
-        if as_declared is not None and (str(as_declared) == str(best) or (as_declared.chaos <= best.chaos and as_declared.coherence >= best.coherence)):
+        as_declared = next(
+            (match for match in matches if (_web_encoding(match.encoding) or match.encoding) == web), None
+        )
+        if as_declared is not None and (
+            str(as_declared) == str(best)
+            or (as_declared.chaos <= best.chaos and as_declared.coherence >= best.coherence)
+        ):
             return str(as_declared)  # what it declares reads its bytes as well
         report.repaired.append(f"{where}: declares {declared} but its bytes are {chosen}; read as {chosen}")
     return str(best)
@@ -122,7 +164,9 @@ def _web_encoding(name: str) -> str | None:
 def _wide(data: bytes, encoding: str, where: str, report: ImportReport) -> str:
     text = data.decode(encoding, errors="replace")
     if "\ufffd" in text:
-        report.repaired.append(f"{where}: {text.count(chr(0xFFFD))} unit(s) that are not {encoding.upper()}, shown as U+FFFD")
+        report.repaired.append(
+            f"{where}: {text.count(chr(0xFFFD))} unit(s) that are not {encoding.upper()}, shown as U+FFFD"
+        )
     return text
 
 
@@ -146,13 +190,17 @@ def _utf8(data: bytes, where: str, report: ImportReport, declared: bool = False)
             if len(repairs) < MAX_LISTED:
                 line += data.count(b"\n", counted, position + error.start)
                 counted = position + error.start
-                repairs.append(f"{where}: line {line}: {' '.join(f'0x{b:02X}' for b in bad)} is not UTF-8; read as Windows-1252 “{read}”")
+                repairs.append(
+                    f"{where}: line {line}: {' '.join(f'0x{b:02X}' for b in bad)} is not UTF-8; read as Windows-1252 “{read}”"
+                )
             else:
                 repairs.append("")
             position += error.end
     if repairs:
         said = "declared UTF-8, but" if declared else "read as UTF-8, but"
-        report.repaired.append(f"{where}: {said} {len(repairs)} byte(s) are not UTF-8; each read as Windows-1252 where it stands")
+        report.repaired.append(
+            f"{where}: {said} {len(repairs)} byte(s) are not UTF-8; each read as Windows-1252 where it stands"
+        )
         report.repaired += [repair for repair in repairs if repair]
         if len(repairs) > MAX_LISTED:
             report.repaired.append(f"{where}: and {len(repairs) - MAX_LISTED} more such byte(s), not listed one by one")
@@ -164,7 +212,9 @@ def repair(text: str, where: str, report: ImportReport) -> str:
     fixed = ftfy.fix_text(text, _FTFY)
     if fixed != text:
         changed = sum(1 for a, b in zip(text.split(), fixed.split(), strict=False) if a != b)
-        report.repaired.append(f"{where}: mojibake or control characters repaired by ftfy ({changed or 'some'} word(s))")
+        report.repaired.append(
+            f"{where}: mojibake or control characters repaired by ftfy ({changed or 'some'} word(s))"
+        )
     if _TEX.search(fixed):
         examples = sorted({match.group(0) for match in _TEX.finditer(fixed)})
         fixed = _TEX.sub(lambda m: unicodedata.normalize("NFC", m.group(2) + _COMBINING[m.group(1)]), fixed)

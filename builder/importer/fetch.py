@@ -66,7 +66,12 @@ class Fetcher:
 
     def __post_init__(self) -> None:
         if self.cache is not None and (self.cache.is_symlink() or (self.cache.exists() and not self.cache.is_dir())):
-            raise BuildError(self.cache, "--cache names something that is not a folder", hint="give --cache a folder (it is made if missing), not a file or a symlink", code="I052")
+            raise BuildError(
+                self.cache,
+                "--cache names something that is not a folder",
+                hint="give --cache a folder (it is made if missing), not a file or a symlink",
+                code="I052",
+            )
 
     def get(self, location: str, rule: Rule | None = None) -> Fetched:
         """A page or an image; a BuildError (I-code) if it cannot be had, or may not be read
@@ -100,7 +105,12 @@ class Fetcher:
         assert self._pool is not None
         start = time.monotonic()
         if start >= self._book_deadline:
-            raise BuildError(location, f"not fetched: the import has taken its {self.limits.book_seconds:g} s", hint="import the book in parts, or raise Limits.book_seconds (docs/importing-limits.md)", code="I061")
+            raise BuildError(
+                location,
+                f"not fetched: the import has taken its {self.limits.book_seconds:g} s",
+                hint="import the book in parts, or raise Limits.book_seconds (docs/importing-limits.md)",
+                code="I061",
+            )
         deadline = min(start + self.limits.request_seconds, self._book_deadline)
         self._backend.deadline = deadline
         address = location
@@ -110,12 +120,22 @@ class Fetcher:
             except httpcore.TimeoutException:
                 raise self._late(location, deadline) from None
             except _NETWORK_ERRORS:
-                raise BuildError(location, "cannot be fetched: no answer from the server", hint="check the address and the connection", code="I002") from None
+                raise BuildError(
+                    location,
+                    "cannot be fetched: no answer from the server",
+                    hint="check the address and the connection",
+                    code="I002",
+                ) from None
             with body:
                 if status in (301, 302, 303, 307, 308):
                     target = urljoin(address, headers.get("location", ""))
                     if origin(target) != origin(address) or not is_address(target):
-                        raise BuildError(location, "refused: it redirects off the book's host", hint="import the page at its new address on its own", code="I056")
+                        raise BuildError(
+                            location,
+                            "refused: it redirects off the book's host",
+                            hint="import the page at its new address on its own",
+                            code="I056",
+                        )
                     rule(target)
                     address = target
                     continue
@@ -126,8 +146,18 @@ class Fetcher:
                 except httpcore.TimeoutException:
                     raise self._late(location, deadline) from None
                 except _NETWORK_ERRORS:
-                    raise BuildError(location, "cannot be fetched: the server broke off its answer", hint="try again later", code="I071") from None
-        raise BuildError(location, f"refused: more than {self.limits.redirects} redirects", hint="import the page at its final address", code="I058")
+                    raise BuildError(
+                        location,
+                        "cannot be fetched: the server broke off its answer",
+                        hint="try again later",
+                        code="I071",
+                    ) from None
+        raise BuildError(
+            location,
+            f"refused: more than {self.limits.redirects} redirects",
+            hint="import the page at its final address",
+            code="I058",
+        )
 
     def _open(self, address: str, deadline: float) -> tuple[int, dict[str, str], _Body]:
         assert self._pool is not None
@@ -137,7 +167,11 @@ class Fetcher:
         request = httpcore.Request(
             "GET",
             httpcore.URL(scheme=url.raw_scheme, host=url.raw_host, port=url.port, target=url.raw_path),
-            headers=[(b"Host", url.netloc), (b"User-Agent", USER_AGENT.encode()), (b"Accept-Encoding", b"gzip, deflate")],
+            headers=[
+                (b"Host", url.netloc),
+                (b"User-Agent", USER_AGENT.encode()),
+                (b"Accept-Encoding", b"gzip, deflate"),
+            ],
             extensions={"timeout": {"connect": timeout, "read": timeout, "write": timeout, "pool": timeout}},
         )
         response = self._pool.handle_request(request)
@@ -146,7 +180,12 @@ class Fetcher:
 
     def _body(self, location: str, body: _Body, headers: dict[str, str], deadline: float) -> bytes:
         limit = self.limits.response_bytes
-        too_large = BuildError(location, f"refused: the answer is larger than {limit:,} bytes", hint="raise Limits.response_bytes if the page is really this large (docs/importing-limits.md)", code="I059")
+        too_large = BuildError(
+            location,
+            f"refused: the answer is larger than {limit:,} bytes",
+            hint="raise Limits.response_bytes if the page is really this large (docs/importing-limits.md)",
+            code="I059",
+        )
         declared = headers.get("content-length", "")
         if not headers.get("content-encoding") and declared.isdigit() and int(declared) > limit:
             raise too_large
@@ -164,27 +203,59 @@ class Fetcher:
     def _late(self, location: str, deadline: float) -> BuildError:
         assert self._book_deadline is not None
         if deadline >= self._book_deadline and time.monotonic() >= self._book_deadline:
-            return BuildError(location, f"not fetched: the import has taken its {self.limits.book_seconds:g} s", hint="import the book in parts, or raise Limits.book_seconds (docs/importing-limits.md)", code="I061")
+            return BuildError(
+                location,
+                f"not fetched: the import has taken its {self.limits.book_seconds:g} s",
+                hint="import the book in parts, or raise Limits.book_seconds (docs/importing-limits.md)",
+                code="I061",
+            )
         if time.monotonic() >= deadline:
-            return BuildError(location, f"not fetched: the server took longer than {self.limits.request_seconds:g} s", hint="try again later; a server this slow cannot be imported from", code="I060")
-        return BuildError(location, f"cannot be fetched: the server sent nothing for {self.limits.read_seconds:g} s", hint="try again later", code="I071")
+            return BuildError(
+                location,
+                f"not fetched: the server took longer than {self.limits.request_seconds:g} s",
+                hint="try again later; a server this slow cannot be imported from",
+                code="I060",
+            )
+        return BuildError(
+            location,
+            f"cannot be fetched: the server sent nothing for {self.limits.read_seconds:g} s",
+            hint="try again later",
+            code="I071",
+        )
 
     def _read_file(self, location: str) -> bytes:
         try:
             descriptor = os.open(location, os.O_RDONLY | os.O_NONBLOCK)
         except OSError as error:
-            raise BuildError(location, f"cannot be read: {error.strerror}", hint="give an archive page as a file or an http(s) address", code="I001") from None
+            raise BuildError(
+                location,
+                f"cannot be read: {error.strerror}",
+                hint="give an archive page as a file or an http(s) address",
+                code="I001",
+            ) from None
         # Checked before fdopen, which refuses a directory with an error of its own.
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             os.close(descriptor)
-            raise BuildError(location, "cannot be read: not a regular file", hint="give a page saved as a file", code="I068")
+            raise BuildError(
+                location, "cannot be read: not a regular file", hint="give a page saved as a file", code="I068"
+            )
         with os.fdopen(descriptor, "rb") as file:
             try:
                 data = file.read(self.limits.response_bytes + 1)
             except OSError as error:
-                raise BuildError(location, f"cannot be read: {error.strerror}", hint="give an archive page as a file or an http(s) address", code="I001") from None
+                raise BuildError(
+                    location,
+                    f"cannot be read: {error.strerror}",
+                    hint="give an archive page as a file or an http(s) address",
+                    code="I001",
+                ) from None
         if len(data) > self.limits.response_bytes:
-            raise BuildError(location, f"refused: larger than {self.limits.response_bytes:,} bytes", hint="raise Limits.response_bytes if the page is really this large (docs/importing-limits.md)", code="I059")
+            raise BuildError(
+                location,
+                f"refused: larger than {self.limits.response_bytes:,} bytes",
+                hint="raise Limits.response_bytes if the page is really this large (docs/importing-limits.md)",
+                code="I059",
+            )
         return data
 
     def _cache_name(self, location: str) -> str:
@@ -199,11 +270,15 @@ class Fetcher:
         except FileNotFoundError:
             return None
         except OSError:
-            self.notes.append(f"cache entry {path.name} is a symlink or cannot be read; ignored, the page fetched again [I065]")
+            self.notes.append(
+                f"cache entry {path.name} is a symlink or cannot be read; ignored, the page fetched again [I065]"
+            )
             return None
         with os.fdopen(descriptor, "rb") as file:
             if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                self.notes.append(f"cache entry {path.name} is not a regular file; ignored, the page fetched again [I065]")
+                self.notes.append(
+                    f"cache entry {path.name} is not a regular file; ignored, the page fetched again [I065]"
+                )
                 return None
             data = file.read(self.limits.response_bytes + 1)
         return data if len(data) <= self.limits.response_bytes else None
@@ -221,7 +296,9 @@ class Fetcher:
                 file.write(data)
             os.replace(temporary, self.cache / name)
         except OSError as error:
-            self.notes.append(f"the cache could not keep {location} ({error.strerror}); the import goes on without it [I065]")
+            self.notes.append(
+                f"the cache could not keep {location} ({error.strerror}); the import goes on without it [I065]"
+            )
             with contextlib.suppress(OSError, UnboundLocalError):
                 temporary.unlink()
 
@@ -261,7 +338,12 @@ class _Inflater:
         elif kind == "deflate":
             self._decompressor = "deflate"  # zlib-wrapped or raw: told by the first byte
         else:
-            raise BuildError(location, f"refused: the answer is encoded as {kind!r}", hint="the importer reads gzip and deflate; fetch the page another way and import the file", code="I070")
+            raise BuildError(
+                location,
+                f"refused: the answer is encoded as {kind!r}",
+                hint="the importer reads gzip and deflate; fetch the page another way and import the file",
+                code="I070",
+            )
 
     def feed(self, chunk: bytes, room: int) -> Iterator[bytes]:
         """The chunk inflated, in pieces of at most STEP bytes, no more than room + 1 in all."""
@@ -269,7 +351,9 @@ class _Inflater:
             yield chunk
             return
         if self._decompressor == "deflate":
-            self._decompressor = zlib.decompressobj(zlib.MAX_WBITS if chunk[:1] and chunk[0] & 0x0F == 8 else -zlib.MAX_WBITS)
+            self._decompressor = zlib.decompressobj(
+                zlib.MAX_WBITS if chunk[:1] and chunk[0] & 0x0F == 8 else -zlib.MAX_WBITS
+            )
         pending = chunk
         try:
             while pending and room >= 0:
@@ -278,7 +362,12 @@ class _Inflater:
                 pending = self._decompressor.unconsumed_tail
                 yield piece
         except zlib.error:
-            raise BuildError(self.location, "cannot be fetched: the compressed answer is damaged", hint="try again later", code="I070") from None
+            raise BuildError(
+                self.location,
+                "cannot be fetched: the compressed answer is damaged",
+                hint="try again later",
+                code="I070",
+            ) from None
 
 
 class _DeadlineBackend(httpcore.NetworkBackend):
@@ -295,16 +384,27 @@ class _DeadlineBackend(httpcore.NetworkBackend):
             raise httpcore.ReadTimeout("the request's deadline has passed")
         return left if timeout is None else min(timeout, left)
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None, socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
         failure: Exception = httpcore.ConnectError("no address")
         for address in connect_addresses(host, port):
             try:
-                return _DeadlineStream(self._inner.connect_tcp(address, port, self.left(timeout), local_address, socket_options), self)
+                return _DeadlineStream(
+                    self._inner.connect_tcp(address, port, self.left(timeout), local_address, socket_options), self
+                )
             except httpcore.ConnectError as error:
                 failure = error
         raise failure
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
         raise httpcore.ConnectError("no unix sockets")
 
     def sleep(self, seconds: float) -> None:
@@ -325,8 +425,12 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None) -> httpcore.NetworkStream:
-        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, self._backend.left(timeout)), self._backend)
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        return _DeadlineStream(
+            self._inner.start_tls(ssl_context, server_hostname, self._backend.left(timeout)), self._backend
+        )
 
     def get_extra_info(self, info: str) -> Any:
         return self._inner.get_extra_info(info)

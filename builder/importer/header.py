@@ -31,19 +31,37 @@ class Field:
 
 
 def _key(label: str) -> str:
-    return re.sub(r"[^a-z]+", " ", english_label(label).lower()).strip()  # another language's label in English (languages.py)
+    return re.sub(
+        r"[^a-z]+", " ", english_label(label).lower()
+    ).strip()  # another language's label in English (languages.py)
 
 
 _WRITTEN = {"written"}
 _PUBLISHED = {"published", "first published", "first published in german", "first printed", "printed"}
-_TRANSLATED = {"translated", "translated by", "translation", "edited translated", "translated edited", "english translation"}
+_TRANSLATED = {
+    "translated",
+    "translated by",
+    "translation",
+    "edited translated",
+    "translated edited",
+    "english translation",
+}
 _TRANSCRIBED = {"transcribed", "transcribed by", "original transcription", "transcription"}
 _MARKUP = {"html markup", "markup", "re marked up by", "html", "re marked up", "marked up by"}
 _BOTH = {"transcription markup", "transcription html markup", "transcription html"}
 _PROOFREAD = {"proofread", "proofed", "proofed and corrected", "proofreading", "proofread by"}
 
 
-KNOWN_LABELS = _WRITTEN | _PUBLISHED | _TRANSLATED | _TRANSCRIBED | _MARKUP | _BOTH | _PROOFREAD | {"source", "publisher", "public domain", "copyleft", "online version", "edited", "signed", "first printed"}
+KNOWN_LABELS = (
+    _WRITTEN
+    | _PUBLISHED
+    | _TRANSLATED
+    | _TRANSCRIBED
+    | _MARKUP
+    | _BOTH
+    | _PROOFREAD
+    | {"source", "publisher", "public domain", "copyleft", "online version", "edited", "signed", "first printed"}
+)
 
 
 def is_label(label: str) -> bool:
@@ -52,9 +70,12 @@ def is_label(label: str) -> bool:
 
 
 def names(text: str) -> list[str]:
-    """"Zodiac and Brian Baggins", "by Andy Blunden February 2005." → the names alone."""
+    """ "Zodiac and Brian Baggins", "by Andy Blunden February 2005." → the names alone."""
     text = re.sub(r"^(and corrected.*?\bby\b|by|the late)\s+", "", text.strip(), flags=re.I)
-    text = re.split(r"\s+(?:from the|in cooperation|with|in (?:January|February|March|April|May|June|July|August|September|October|November|December)\b)|,\s*\d|\s+\(|\s+in\s+\d{4}|\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\s+\d{4}", text)[0]
+    text = re.split(
+        r"\s+(?:from the|in cooperation|with|in (?:January|February|March|April|May|June|July|August|September|October|November|December)\b)|,\s*\d|\s+\(|\s+in\s+\d{4}|\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\s+\d{4}",
+        text,
+    )[0]
     parts = re.split(r"\s+and\s+|\s*&\s*|,\s+", text.strip(" .;,"))
     return [re.sub(r"^the late\s+", "", p, flags=re.I).strip(" .;") for p in parts if p.strip(" .;")]
 
@@ -63,7 +84,7 @@ _AUTHOR = re.compile(r"(?:[A-Z]\.\s?)+[A-Z][a-z]+")
 
 
 def printed_source(text: str, report: ImportReport) -> dict[str, Any]:
-    """"Lenin Collected Works, Progress Publishers, [1974], Moscow, Volume 17, pages 547-550"."""
+    """ "Lenin Collected Works, Progress Publishers, [1974], Moscow, Volume 17, pages 547-550"."""
     chunks = [c.strip() for c in re.split(r",\s+(?![^()\[\]]*[)\]])", text.strip().rstrip(".;")) if c.strip()]
     if not chunks:
         return {}
@@ -136,7 +157,9 @@ def map_header(fields: list[Field], report: ImportReport) -> Mapped:
                 first, _, second = value.partition("/")
                 credits.setdefault("transcribers", []).extend(names(first))
                 credits.setdefault("markup", []).extend(names(second))
-                report.guessed.append(f"{item.label}: read {value!r} as transcription by {first.strip()}, markup by {second.strip()}")
+                report.guessed.append(
+                    f"{item.label}: read {value!r} as transcription by {first.strip()}, markup by {second.strip()}"
+                )
             else:
                 both = names(value)
                 credits.setdefault("transcribers", []).extend(both)
@@ -157,7 +180,9 @@ def map_header(fields: list[Field], report: ImportReport) -> Mapped:
     if credits:
         meta["credits"] = {role: list(dict.fromkeys(people)) for role, people in credits.items() if people}
     if not rights_seen:
-        report.check.append("no licence line (neither Public Domain nor Copyleft): rights set to \"unstated\"; the editions claim nothing until a person sets them")
+        report.check.append(
+            'no licence line (neither Public Domain nor Copyleft): rights set to "unstated"; the editions claim nothing until a person sets them'
+        )
         meta["rights"] = {"status": "unstated"}
     return Mapped(meta, free)
 
@@ -185,27 +210,42 @@ def _rights(key: str, item: Field, meta: dict[str, Any], report: ImportReport) -
         meta["rights"] = {"status": "public-domain"} | ({"statement": statement} if statement else {})
         report.mapped.append(f"{item.label}: {value} (public domain, as the page says)")
         return
-    licence = next(((text, url) for text, url in item.links if "legal" in url or "creativecommons" in url or "License" in text or "Licence" in text), None)
+    licence = next(
+        (
+            (text, url)
+            for text, url in item.links
+            if "legal" in url or "creativecommons" in url or "License" in text or "Licence" in text
+        ),
+        None,
+    )
     if licence is None:
         found = re.search(r"(Creative Commons[\w\s-]*Licen[cs]e)", value)
         licence = (found.group(1), "https://creativecommons.org/licenses/by-sa/4.0/") if found else None
         if found:
-            report.guessed.append(f"Copyleft: the page names the {found.group(1)} without linking it; linked to the Creative Commons BY-SA deed")
+            report.guessed.append(
+                f"Copyleft: the page names the {found.group(1)} without linking it; linked to the Creative Commons BY-SA deed"
+            )
     if licence is None:
-        report.check.append(f"Copyleft line names no licence: {value!r}; rights set to \"unstated\"")
+        report.check.append(f'Copyleft line names no licence: {value!r}; rights set to "unstated"')
         meta["rights"] = {"status": "unstated"}
         return
     url = licence[1]
     if not re.match(r"^https?://", url):
         url = "https://www.marxists.org/" + re.sub(r"^(\.\./|\./)+", "", url).lstrip("/")
-        report.guessed.append(f"licence address {licence[1]!r} is relative and the page was read from a file: taken as {url}")
-    meta["rights"] = {"status": "licensed", "licence": {"name": licence[0], "url": url}} | ({"statement": statement} if statement else {})
+        report.guessed.append(
+            f"licence address {licence[1]!r} is relative and the page was read from a file: taken as {url}"
+        )
+    meta["rights"] = {"status": "licensed", "licence": {"name": licence[0], "url": url}} | (
+        {"statement": statement} if statement else {}
+    )
     report.mapped.append(f"{item.label}: {value} (licensed: {licence[0]}, never public domain)")
 
 
 # A name as a page shows it above or below its title: "V. I. Lenin", "Karl Marx", "by Frederick
 # Engels", "Rosa Luxemburg"; two to five words, each capitalised or an initial.
-_NAME = re.compile(r"^(?:by\s+)?((?:(?:[A-Z]\.\s?)+|[A-Z][\w'’-]+\s)(?:(?:[A-Z]\.\s?|(?:von|van|de|der|du|la|le)\s|[A-Z][\w'’-]+\s?)){1,4})$")
+_NAME = re.compile(
+    r"^(?:by\s+)?((?:(?:[A-Z]\.\s?)+|[A-Z][\w'’-]+\s)(?:(?:[A-Z]\.\s?|(?:von|van|de|der|du|la|le)\s|[A-Z][\w'’-]+\s?)){1,4})$"
+)
 
 
 def seen_author(shown: str | None, headings: list[str], hidden: str | None, report: ImportReport) -> str | None:
@@ -216,12 +256,20 @@ def seen_author(shown: str | None, headings: list[str], hidden: str | None, repo
     # A heading is taken for a name only where it cannot be a title: with initials ("V. I.
     # Lenin"), after "by", or naming the hidden author's person.
     names = (found for heading in plain if (found := _NAME.match(heading)))
-    named = (found.group(1).strip() for found in names if re.search(r"\b[A-Z]\.", found.group(1)) or found.group().startswith("by ") or (hidden and _same_person(found.group(1), hidden)))
+    named = (
+        found.group(1).strip()
+        for found in names
+        if re.search(r"\b[A-Z]\.", found.group(1))
+        or found.group().startswith("by ")
+        or (hidden and _same_person(found.group(1), hidden))
+    )
     visible = shown if shown and shown != hidden else next(named, None)
     if visible is None:
         return hidden
     if hidden and not _same_person(visible, hidden):
-        report.check.append(f"the page's hidden author tag names {hidden!r}, but the page shows {visible!r}: {visible!r} used")
+        report.check.append(
+            f"the page's hidden author tag names {hidden!r}, but the page shows {visible!r}: {visible!r} used"
+        )
     return visible
 
 
@@ -237,8 +285,14 @@ def info_label(text: str, tail: str | None) -> bool:
     return text.endswith(":") or (is_label(text) and (tail or "").lstrip().startswith(":"))
 
 
-_FROM = re.compile(r"^(?:From|Source)\s*:?\s+(.+?)(?:[,;.]\s*|\s+)((?:Transcribed|Transcription|Marked up|HTML|Html|Proofread|Proofed)\b.*)?$", re.S)
-_CREDIT = re.compile(r"^(Transcribed(?: (?:&|and) marked up)?|Transcription(?:/Markup)?|Marked up|HTML Markup|Html Markup|Proofread|Proofed)(?: by)?\s*:?\s*(.+?)\.?$", re.I)
+_FROM = re.compile(
+    r"^(?:From|Source)\s*:?\s+(.+?)(?:[,;.]\s*|\s+)((?:Transcribed|Transcription|Marked up|HTML|Html|Proofread|Proofed)\b.*)?$",
+    re.S,
+)
+_CREDIT = re.compile(
+    r"^(Transcribed(?: (?:&|and) marked up)?|Transcription(?:/Markup)?|Marked up|HTML Markup|Html Markup|Proofread|Proofed)(?: by)?\s*:?\s*(.+?)\.?$",
+    re.I,
+)
 
 
 def info_fields(line: str) -> list[Field]:
@@ -250,7 +304,12 @@ def info_fields(line: str) -> list[Field]:
     fields = [Field("Source", found.group(1).strip(" ,;"))]
     for credit in re.split(r"[,;]\s+|\.\s+(?=Transcri|Marked|HTML|Html|Proof)", found.group(2) or ""):
         if (match := _CREDIT.match(credit.strip())) is not None:
-            label = "Transcription/Markup" if re.search(r"marked up|markup", match.group(1), re.I) and match.group(1).lower().startswith("transcri") else match.group(1)
+            label = (
+                "Transcription/Markup"
+                if re.search(r"marked up|markup", match.group(1), re.I)
+                and match.group(1).lower().startswith("transcri")
+                else match.group(1)
+            )
             fields.append(Field(label, match.group(2).strip()))
     return fields
 
@@ -260,12 +319,18 @@ def year_check(meta: dict[str, Any], fields: list[Field], blocks: list[str]) -> 
     Written or First published: never that the page has none when it prints one."""
     if "year" in meta or any(YEAR.search(str(meta.get(key, ""))) for key in ("written", "first-published")):
         return []
-    credits = _TRANSLATED | _TRANSCRIBED | _MARKUP | _BOTH | _PROOFREAD | {"public domain", "copyleft", "online version"}
+    credits = (
+        _TRANSLATED | _TRANSCRIBED | _MARKUP | _BOTH | _PROOFREAD | {"public domain", "copyleft", "online version"}
+    )
     for item in fields:
         if _key(item.label) not in credits and (years := YEAR.findall(" ".join([item.value, *item.notes]))):
-            return [f"no Written or First published field with a year; the header's {item.label or 'line'} prints {years[0]}: set 'year' (or 'written') in work.toml if it is the work's"]
+            return [
+                f"no Written or First published field with a year; the header's {item.label or 'line'} prints {years[0]}: set 'year' (or 'written') in work.toml if it is the work's"
+            ]
     if years := YEAR.findall(" ".join(blocks)):
-        return [f"the header names no year of writing or publication; the page's text prints years (the first, {years[0]}): set 'year' (or 'written') in work.toml to the work's"]
+        return [
+            f"the header names no year of writing or publication; the page's text prints years (the first, {years[0]}): set 'year' (or 'written') in work.toml to the work's"
+        ]
     return ["no year of writing or publication on the page"]
 
 

@@ -25,11 +25,41 @@ BREAK = "\x01"  # a line break inside a block, until the block is written
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|svg)$", re.I)
 _DEBRIS_CLASSES = {"footer", "pagenote", "skip", "t2h-foot", "toc", "index", "updat", "link", "next", "back"}
 _DEBRIS_LABELS = re.compile(r"^\s*(README|Download PDF|\[German Original\]|Contents|Table of Contents:?)\s*$", re.I)
-_CLASSES = {"salutation": "salutation", "sig": "closing", "closing": "closing", "signed": "signature", "signature": "signature", "date": "dateline", "dateline": "dateline", "address": "dateline"}
-CREDIT_LINE = re.compile(r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$", re.I)
+_CLASSES = {
+    "salutation": "salutation",
+    "sig": "closing",
+    "closing": "closing",
+    "signed": "signature",
+    "signature": "signature",
+    "date": "dateline",
+    "dateline": "dateline",
+    "address": "dateline",
+}
+CREDIT_LINE = re.compile(
+    r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$",
+    re.I,
+)
 # A "file no longer available" notice the archive serves in place of a page.
 _PARSER = html.HTMLParser(huge_tree=True)
-_BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "center", "hr", "figure"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "ul",
+    "ol",
+    "dl",
+    "blockquote",
+    "pre",
+    "center",
+    "hr",
+    "figure",
+}
 # A page of the printed edition begins: Lenin's Collected Works mark each in a comment,
 # `<!-- vol=19 pg=029 src=v19pp77 type= -->`; kept as the source's `{{page 29}}`.
 _PRINTED_PAGE = re.compile(r"^\s*vol=\s*\w+\s+pg=\s*0*([A-Za-z0-9]{1,12})\b")
@@ -61,7 +91,12 @@ def parse(text: str, location: str, report: ImportReport, *, chapters: dict[str,
     try:
         return _parse(text, location, report, chapters=chapters)
     except RecursionError:
-        raise BuildError(_short(location), "the page nests its elements too deep to be read", hint="the page's markup nests hundreds of elements inside each other; save it with its nesting flattened (any HTML tidier does it) and import that file", code="I013") from None
+        raise BuildError(
+            _short(location),
+            "the page nests its elements too deep to be read",
+            hint="the page's markup nests hundreds of elements inside each other; save it with its nesting flattened (any HTML tidier does it) and import that file",
+            code="I013",
+        ) from None
 
 
 def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str, str] | None = None) -> PageText:
@@ -84,7 +119,9 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
     for label, blocks in found.notes.items():
         _page_into_note(blocks[0])
         _drop_keep_tail(found.markers[label])
-        notes[label] = "\n\n    ".join(b.replace("\n", "\n    ") for b in (page.note_block(block) for block in blocks) if b)
+        notes[label] = "\n\n    ".join(
+            b.replace("\n", "\n    ") for b in (page.note_block(block) for block in blocks) if b
+        )
         for block in blocks:
             _drop(block)
     for label, call in found.calls.items():
@@ -98,7 +135,9 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
     title, author = page.title(body, root.findtext(".//title") or "")  # after the notes: a title may call one
     _captions(body, report, location)
     fields += page.credits_at_end(body)
-    page.levels = sorted({int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()})
+    page.levels = sorted(
+        {int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()}
+    )
     blocks = page.blocks(body)
     blocks += [f"![{escape(image.alt)}]({image.name})" for image in images_linked]
     if not notes:
@@ -106,9 +145,23 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
         blocks, notes = find_written(blocks)
         if notes:
             heading = before[len(blocks)]
-            report.ledger.leave_out(_short(location), heading.lstrip("# "), "the heading over the notes, its notes now set as notes")
-            report.guessed.append(f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}")
-    return PageText(title=title, author=author or meta_author, language=language, fields=fields, blocks=_drop_empty_note_heading(blocks, report, location), notes=notes, images=page.images, links=page.links, meta_author=meta_author)
+            report.ledger.leave_out(
+                _short(location), heading.lstrip("# "), "the heading over the notes, its notes now set as notes"
+            )
+            report.guessed.append(
+                f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}"
+            )
+    return PageText(
+        title=title,
+        author=author or meta_author,
+        language=language,
+        fields=fields,
+        blocks=_drop_empty_note_heading(blocks, report, location),
+        notes=notes,
+        images=page.images,
+        links=page.links,
+        meta_author=meta_author,
+    )
 
 
 def _printed_pages(root: html.HtmlElement, report: ImportReport, location: str) -> None:
@@ -121,7 +174,9 @@ def _printed_pages(root: html.HtmlElement, report: ImportReport, location: str) 
             comment.getparent().replace(comment, marker)
             labels.append(marker.get("label"))
     if labels:
-        report.mapped.append(f"{_short(location)}: the printed edition's pages, marked where each begins: {', '.join(labels)}")
+        report.mapped.append(
+            f"{_short(location)}: the printed edition's pages, marked where each begins: {', '.join(labels)}"
+        )
 
 
 def _page_into_note(block: html.HtmlElement) -> None:
@@ -161,7 +216,12 @@ def _unnest(root: html.HtmlElement) -> None:
         outer_tail, outer.tail = outer.tail, None
         place = outer
         for element in after:
-            if element.tag == "p" and element is not paragraph and not len(element) and not (element.text or "").strip():
+            if (
+                element.tag == "p"
+                and element is not paragraph
+                and not len(element)
+                and not (element.text or "").strip()
+            ):
                 continue  # an empty paragraph of loose words
             place.addnext(element)
             place = element
@@ -177,7 +237,12 @@ def _captions(body: html.HtmlElement, report: ImportReport, location: str) -> No
             continue
         caption = holder.find(".//figcaption") if holder.tag == "figure" else None
         following = holder.getnext()
-        if caption is None and following is not None and following.tag in ("p", "div") and "caption" in (following.get("class") or ""):
+        if (
+            caption is None
+            and following is not None
+            and following.tag in ("p", "div")
+            and "caption" in (following.get("class") or "")
+        ):
             caption = following
         if caption is not None and (words := " ".join(caption.text_content().split())):
             image.set("data-caption", words)
@@ -216,8 +281,12 @@ def _drop_empty_note_heading(blocks: list[str], report: ImportReport, location: 
     """A "Notes" heading with nothing under it (the notes have become notes) is the page's."""
     kept = []
     for index, block in enumerate(blocks):
-        if re.fullmatch(r"#+ (Notes|Footnotes|Endnotes)", block) and all(b.startswith("#") for b in blocks[index + 1 :]):
-            report.ledger.leave_out(_short(location), block.lstrip("# "), "the heading over the notes, its notes now set as notes")
+        if re.fullmatch(r"#+ (Notes|Footnotes|Endnotes)", block) and all(
+            b.startswith("#") for b in blocks[index + 1 :]
+        ):
+            report.ledger.leave_out(
+                _short(location), block.lstrip("# "), "the heading over the notes, its notes now set as notes"
+            )
             continue
         kept.append(block)
     return kept
@@ -249,11 +318,15 @@ class _Converter:
                 image = self._image(href, alt)
                 image.linked = alt != href
                 found.append(image)
-                self.report.mapped.append(f"{_short(self.location)}: the linked image {href} (“{alt}”), placed at the end of the part")
+                self.report.mapped.append(
+                    f"{_short(self.location)}: the linked image {href} (“{alt}”), placed at the end of the part"
+                )
         return found
 
     def header(self, body: html.HtmlElement) -> list[Field]:
-        label = next((s for s in body.iter("span") if "info" in _classes(s) and info_label(s.text_content(), s.tail)), None)
+        label = next(
+            (s for s in body.iter("span") if "info" in _classes(s) and info_label(s.text_content(), s.tail)), None
+        )
         block = next((a for a in label.iterancestors() if a.tag in ("p", "div")), None) if label is not None else None
         if block is None:
             return self.info_line(body)
@@ -261,8 +334,17 @@ class _Converter:
         for line in _lines(block):
             label_span = next((e for e in line if isinstance(e, html.HtmlElement) and "info" in _classes(e)), None)
             text = spaces("".join(_text(e) for e in line)).strip()
-            links = [(" ".join(a.text_content().split()), resolve(self.location, a.get("href")) if is_address(self.location) else a.get("href")) for e in line if isinstance(e, html.HtmlElement) for a in ([e] if e.tag == "a" else e.iter("a")) if a.get("href")]
-            if (readme := re.search(r"\s*•\s*README\s*$|\s*README\s*$", text)):
+            links = [
+                (
+                    " ".join(a.text_content().split()),
+                    resolve(self.location, a.get("href")) if is_address(self.location) else a.get("href"),
+                )
+                for e in line
+                if isinstance(e, html.HtmlElement)
+                for a in ([e] if e.tag == "a" else e.iter("a"))
+                if a.get("href")
+            ]
+            if readme := re.search(r"\s*•\s*README\s*$|\s*README\s*$", text):
                 self.report.ledger.leave_out(self.page, readme.group(), "link label in the header")
                 text = text[: readme.start()]
             self.report.ledger.move(self.page, text, "header field, mapped to work.toml")
@@ -282,14 +364,26 @@ class _Converter:
         up by …"), or a box of publication facts, each line a label the header knows
         ("<b>Written:</b> 1914<br><b>Source:</b> …"), which is the work's provenance, not its text."""
         for block in body.iter("p", "div", "td"):
-            if _classes(block) & {"info", "information"} and (fields := info_fields(" ".join(block.text_content().split()))):
-                self.report.mapped.append(f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, read as {', '.join(f.label for f in fields)}")
+            if _classes(block) & {"info", "information"} and (
+                fields := info_fields(" ".join(block.text_content().split()))
+            ):
+                self.report.mapped.append(
+                    f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, read as {', '.join(f.label for f in fields)}"
+                )
                 self.report.ledger.move(self.page, shown_text(block), "the header line, mapped to work.toml")
                 _drop(block)
                 return fields
-            if block.find(".//p") is None and block.find(".//td") is None and (fields := fact_lines([spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)])):
-                self.report.mapped.append(f"{_short(self.location)}: a box of publication facts, read as the header ({', '.join(f.label for f in fields)})")
-                box = next((a for a in block.iterancestors() if a.tag == "table"), block) if block.tag == "td" else block
+            if (
+                block.find(".//p") is None
+                and block.find(".//td") is None
+                and (fields := fact_lines([spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)]))
+            ):
+                self.report.mapped.append(
+                    f"{_short(self.location)}: a box of publication facts, read as the header ({', '.join(f.label for f in fields)})"
+                )
+                box = (
+                    next((a for a in block.iterancestors() if a.tag == "table"), block) if block.tag == "td" else block
+                )
                 self.report.ledger.move(self.page, shown_text(box), "a box of publication facts, mapped to work.toml")
                 _drop(box)
                 return fields
@@ -307,7 +401,9 @@ class _Converter:
                     assert match
                     fields.append(Field(match.group(1), match.group(2).strip()))
                     self.report.ledger.move(self.page, line, "credit line, mapped to work.toml")
-                self.report.guessed.append(f"{_short(self.location)}: no header block; credits read from the end of the page: {' / '.join(lines)!r}")
+                self.report.guessed.append(
+                    f"{_short(self.location)}: no header block; credits read from the end of the page: {' / '.join(lines)!r}"
+                )
                 _drop(block)
         return fields
 
@@ -330,7 +426,10 @@ class _Converter:
             heading = min(headings, key=lambda h: int(h.tag[1]), default=None)
         if heading is None:
             fallback = " ".join(fallback.split())
-            self.report.check.append(f"{_short(self.location)}: no heading with words; the title is " + (f"the page's <title>, {fallback!r}" if fallback else "“Untitled”"))
+            self.report.check.append(
+                f"{_short(self.location)}: no heading with words; the title is "
+                + (f"the page's <title>, {fallback!r}" if fallback else "“Untitled”")
+            )
             return escape(fallback) or "Untitled", author
         title = spaces(self.inline(heading).replace(BREAK, " ")).strip()
         _drop_keep_tail(heading)
@@ -375,21 +474,35 @@ class _Converter:
                 pending.append(escape(child.tail or ""))
                 continue
             tag = child.tag
-            if tag in ("p", "center", "figure") or (tag == "div" and not any(isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote", "ul", "ol"} for c in child)):
+            if tag in ("p", "center", "figure") or (
+                tag == "div"
+                and not any(
+                    isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote", "ul", "ol"} for c in child
+                )
+            ):
                 flush()
-                if (block := self.paragraph(child)):
+                if block := self.paragraph(child):
                     out.append(block)
-            elif tag in ("div", "body", "span", "font") and any(isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote"} for c in child):
+            elif tag in ("div", "body", "span", "font") and any(
+                isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote"} for c in child
+            ):
                 flush()
                 out += self.blocks(child)
-            elif tag == "blockquote" and (child.find(".//div[@class='border']") is not None or any(True for _ in child.iter("h1", "h2", "h3", "h4"))):
+            elif tag == "blockquote" and (
+                child.find(".//div[@class='border']") is not None
+                or any(True for _ in child.iter("h1", "h2", "h3", "h4"))
+            ):
                 flush()  # the archive's page layout (a bordered box), not a quotation
                 out += self.blocks(child)
             elif tag == "blockquote":
                 flush()
                 inner = self.blocks(child)
                 if inner:
-                    out.append("\n>\n".join("\n".join(f"> {line}" if line else ">" for line in block.split("\n")) for block in inner))
+                    out.append(
+                        "\n>\n".join(
+                            "\n".join(f"> {line}" if line else ">" for line in block.split("\n")) for block in inner
+                        )
+                    )
             elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 flush()
                 text = spaces(self.inline(child).replace(BREAK, " ")).strip()
@@ -397,9 +510,13 @@ class _Converter:
                     out.append(f"{'#' * self._level(int(tag[1]))} {text}")
                 elif text:  # an image or a call alone: kept, as a paragraph
                     out.append(escape_line_start(text))
-                    self.report.check.append(f"{self.page}, line {child.sourceline}: a heading with no words ({' '.join(child.text_content().split()) or 'an image'}); set as a paragraph")
+                    self.report.check.append(
+                        f"{self.page}, line {child.sourceline}: a heading with no words ({' '.join(child.text_content().split()) or 'an image'}); set as a paragraph"
+                    )
                 else:
-                    self.report.left_out.append(f"{self.page}, line {child.sourceline}: an empty heading <{tag}>, dropped")
+                    self.report.left_out.append(
+                        f"{self.page}, line {child.sourceline}: an empty heading <{tag}>, dropped"
+                    )
             elif tag in ("ul", "ol"):
                 flush()
                 out.append(self.list(child))
@@ -408,7 +525,11 @@ class _Converter:
                 out.append(self.table(child))
             elif tag == "pre":
                 flush()
-                out.append("\\\n".join(escape_line_start(escape(line)) for line in child.text_content().strip("\n").split("\n")))
+                out.append(
+                    "\\\n".join(
+                        escape_line_start(escape(line)) for line in child.text_content().strip("\n").split("\n")
+                    )
+                )
             elif tag == "img":
                 flush()
                 out.append(self.img(child))
@@ -434,8 +555,12 @@ class _Converter:
             return ""
         kind = next((_CLASSES[c] for c in _classes(element) if c in _CLASSES), None)
         if "{lang=" not in text and _GREEK.search(text):
-            text = _GREEK.sub(lambda m: f"[{m.group(0)}]{{lang={'grc' if re.search(r'[ἀ-῿]', m.group(0)) else 'el'}}}", text)
-            self.report.guessed.append(f"{_short(self.location)}: Greek passages marked as Greek (lang grc or el), for the typeface and for screen readers")
+            text = _GREEK.sub(
+                lambda m: f"[{m.group(0)}]{{lang={'grc' if re.search(r'[ἀ-῿]', m.group(0)) else 'el'}}}", text
+            )
+            self.report.guessed.append(
+                f"{_short(self.location)}: Greek passages marked as Greek (lang grc or el), for the typeface and for screen readers"
+            )
         text = _hard_breaks(text)
         return f"{{.{kind}}}\n{text}" if kind else text
 
@@ -495,7 +620,9 @@ class _Converter:
         alt = " ".join((element.get("alt") or element.get("title") or "").split())
         if not alt:
             alt = src.rsplit("/", 1)[-1]
-            self.report.check.append(f"{_short(self.location)}: image {src} has no alternative text; its file name stands in for it")
+            self.report.check.append(
+                f"{_short(self.location)}: image {src} has no alternative text; its file name stands in for it"
+            )
         image = self._image(src, alt)
         caption = element.get("data-caption")
         title = ' "' + escape(caption).replace('"', '\\"') + '"' if caption else ""
@@ -554,7 +681,12 @@ class _Converter:
                 return f"{lead}[{stripped}](#{self.chapters[target]}){trail}{tail}"
             return inner + tail
         # Not round "^…" ("[^" reads as a note's call) nor round a line break (a span is one line).
-        if tag == "span" and (lang := child.get("lang")) and not stripped.startswith("^") and not re.search(f"[\n{BREAK}]", stripped):
+        if (
+            tag == "span"
+            and (lang := child.get("lang"))
+            and not stripped.startswith("^")
+            and not re.search(f"[\n{BREAK}]", stripped)
+        ):
             return f"{lead}[{stripped}]{{lang={lang}}}{trail}{tail}"
         return inner + tail
 
@@ -594,7 +726,9 @@ def _is_anchor_list(element: html.HtmlElement) -> bool:
         return False
     outside = _outside_links(element)
     outside = re.sub(r"\b(Section|Chapter|Part)\s+\w+\s*-?|\b\w{1,4}\.", "", outside)  # the list's numbering
-    return len(links) >= 2 and all((a.get("href") or "").startswith("#") for a in links) and not re.search(r"\w", outside)
+    return (
+        len(links) >= 2 and all((a.get("href") or "").startswith("#") for a in links) and not re.search(r"\w", outside)
+    )
 
 
 def _outside_links(element: html.HtmlElement) -> str:
@@ -618,7 +752,9 @@ def shown_text(element: html.HtmlElement) -> str:
     """An element's text as a reader sees it: words apart where a line or a block breaks."""
     pieces: list[str] = []
     for event, node in etree.iterwalk(element, events=("start", "end")):
-        apart = isinstance(node.tag, str) and (node.tag in _BLOCK_TAGS or node.tag in ("br", "li", "td", "th", "tr", "dd", "dt", "sup", "sub", "img"))
+        apart = isinstance(node.tag, str) and (
+            node.tag in _BLOCK_TAGS or node.tag in ("br", "li", "td", "th", "tr", "dd", "dt", "sup", "sub", "img")
+        )
         if event == "start":
             pieces.append(" " if apart else "")
             if isinstance(node.tag, str) and node.text:

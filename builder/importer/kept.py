@@ -36,7 +36,11 @@ def reinstate(markdown: str, losses: list[Loss]) -> tuple[str, list[str]]:
             numbers.append(max(numbers, default=0) + 1)
             block, became = f"[^editor-kept_{numbers[-1]}]: {text}", "kept as an editor's note of the part"
         else:
-            block, became = text, "kept as a paragraph where it stood" + (" (a heading's words, set as a paragraph)" if loss.kind() == "heading" else "")
+            block, became = (
+                text,
+                "kept as a paragraph where it stood"
+                + (" (a heading's words, set as a paragraph)" if loss.kind() == "heading" else ""),
+            )
         inserts.setdefault(max(after, 0), []).append(block)
         quoted = quote((loss.shown or " ".join(loss.words)).split())
         lines.append(f"“{quoted}” ({loss.where()}): the importer could not place it; {became}")

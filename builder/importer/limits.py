@@ -37,7 +37,12 @@ def limits_from(settings: list[str]) -> Limits:
         except ValueError:
             number = 0
         if name.strip() not in names or number <= 0:
-            raise BuildError(f"--limit {setting}", "not a bound an import has, set to a positive number", hint=f"give NAME=VALUE with NAME one of {', '.join(names)}", code="I073")
+            raise BuildError(
+                f"--limit {setting}",
+                "not a bound an import has, set to a positive number",
+                hint=f"give NAME=VALUE with NAME one of {', '.join(names)}",
+                code="I073",
+            )
         changed: dict[str, Any] = {name.strip(): number}
         limits = replace(limits, **changed)
     return limits

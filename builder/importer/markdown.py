@@ -24,7 +24,7 @@ def escape_line_start(text: str) -> str:
     if not match:
         return text
     if match.group(1).isdigit():
-        return f"{match.group(1)}\\{text[match.end():]}"
+        return f"{match.group(1)}\\{text[match.end() :]}"
     return "\\" + text
 
 

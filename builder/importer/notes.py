@@ -12,7 +12,26 @@ from lxml import html
 
 MARKER = re.compile(r"^\s*[\[(]?\s*(\d{1,3}[a-z]?|[A-Za-z]|note|\*{1,3})\s*[\])]?\.?\s*$", re.I)
 TEXT_CALL = re.compile(r"(?<![\[\d\w])\[(\d{1,3}[a-z]?)\](?!\])")
-BLOCKS = {"p", "div", "blockquote", "li", "dd", "td", "center", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "pre", "dl"}
+BLOCKS = {
+    "p",
+    "div",
+    "blockquote",
+    "li",
+    "dd",
+    "td",
+    "center",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "ul",
+    "ol",
+    "pre",
+    "dl",
+}
 STOPS = {"hr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
 
 
@@ -39,7 +58,13 @@ def _block(element: html.HtmlElement) -> html.HtmlElement | None:
 
 def _outer(element: html.HtmlElement) -> html.HtmlElement:
     """A call's element with the <sup> or <span> wrapping it alone, if any."""
-    while (parent := element.getparent()) is not None and parent.tag in ("sup", "span", "small", "font", "a", "b", "strong", "em", "i") and not (parent.text or "").strip() and len(parent) == 1 and not (element.tail or "").strip():
+    while (
+        (parent := element.getparent()) is not None
+        and parent.tag in ("sup", "span", "small", "font", "a", "b", "strong", "em", "i")
+        and not (parent.text or "").strip()
+        and len(parent) == 1
+        and not (element.tail or "").strip()
+    ):
         element = parent
     return element
 
@@ -51,7 +76,11 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
     no note of their own (`_run_on`); and a note still uncalled whose number links back to an
     anchor outside every note, called at that anchor (`_call_at_anchors`)."""
     found = FoundNotes()
-    anchors = {a.get("name") or a.get("id"): a for a in root.iter() if isinstance(a.tag, str) and (a.get("name") or a.get("id"))}
+    anchors = {
+        a.get("name") or a.get("id"): a
+        for a in root.iter()
+        if isinstance(a.tag, str) and (a.get("name") or a.get("id"))
+    }
     claimed: set[int] = set()  # the blocks that are a note's
     _pair_calls(root, anchors, found, claimed)
     _call_at_back_links(root, anchors, found, claimed)
@@ -60,7 +89,9 @@ def find_linked(root: html.HtmlElement) -> FoundNotes:
     return found
 
 
-def _pair_calls(root: html.HtmlElement, anchors: dict[str | None, html.HtmlElement], found: FoundNotes, claimed: set[int]) -> None:
+def _pair_calls(
+    root: html.HtmlElement, anchors: dict[str | None, html.HtmlElement], found: FoundNotes, claimed: set[int]
+) -> None:
     """Each link whose words are a note's number ("[1]", "(2)", "3.") and whose target is a
     block of the page starting with a number: a call and its note. A link to another page, to
     no anchor, or a second call to one note is kept as text and named in `found.dangling`."""
@@ -72,7 +103,9 @@ def _pair_calls(root: html.HtmlElement, anchors: dict[str | None, html.HtmlEleme
             continue
         if not href.startswith("#"):
             if "#" in href:  # a call whose note lives on another page
-                found.dangling.append(f"the call {text.strip()} has its note on {href.split('#')[0]}, another page; kept as text")
+                found.dangling.append(
+                    f"the call {text.strip()} has its note on {href.split('#')[0]}, another page; kept as text"
+                )
             continue
         own = _block(link)
         if own is not None and _leading_marker(own) in (link, _outer(link)):
@@ -83,7 +116,9 @@ def _pair_calls(root: html.HtmlElement, anchors: dict[str | None, html.HtmlEleme
             continue
         block = _note_block(target)
         if block is not None and id(block) in claimed and href[1:] in called:
-            found.dangling.append(f"the call {text.strip()} is a second call to a note already called (a source calls each note once); kept as text")
+            found.dangling.append(
+                f"the call {text.strip()} is a second call to a note already called (a source calls each note once); kept as text"
+            )
             continue
         if block is None or id(block) in claimed or _block(link) is block:
             continue
@@ -92,7 +127,18 @@ def _pair_calls(root: html.HtmlElement, anchors: dict[str | None, html.HtmlEleme
             continue
         called.add(href[1:])
         # The note's number: the target itself, or the first link of its block back to the call.
-        marker = target if MARKER.match(target.text_content() or "") else next((a for a in block.iter("a") if (a.get("href") or "").startswith("#") and MARKER.match(a.text_content())), None)
+        marker = (
+            target
+            if MARKER.match(target.text_content() or "")
+            else next(
+                (
+                    a
+                    for a in block.iter("a")
+                    if (a.get("href") or "").startswith("#") and MARKER.match(a.text_content())
+                ),
+                None,
+            )
+        )
         if marker is None:
             continue
         claimed.add(id(block))
@@ -101,7 +147,9 @@ def _pair_calls(root: html.HtmlElement, anchors: dict[str | None, html.HtmlEleme
         found.notes[label] = [block]
 
 
-def _call_at_back_links(root: html.HtmlElement, anchors: dict[str | None, html.HtmlElement], found: FoundNotes, claimed: set[int]) -> None:
+def _call_at_back_links(
+    root: html.HtmlElement, anchors: dict[str | None, html.HtmlElement], found: FoundNotes, claimed: set[int]
+) -> None:
     """A note nothing calls whose number links back to an anchor in the text: its call
     stands at that anchor."""
     for link in root.iter("a"):
@@ -124,8 +172,17 @@ def _run_on(root: html.HtmlElement, found: FoundNotes) -> None:
         following = blocks[0].getnext()
         early = order[id(blocks[0])] < last_call
         while (
-            following is not None and id(following) not in starts and following.text_content().strip() and not _is_credit(following)
-            and (following.tag == "p" or (following.tag in ("table", "blockquote") and (not _words_after_marker(current) or (not early and _inside_notes(following, blocks[0])))))
+            following is not None
+            and id(following) not in starts
+            and following.text_content().strip()
+            and not _is_credit(following)
+            and (
+                following.tag == "p"
+                or (
+                    following.tag in ("table", "blockquote")
+                    and (not _words_after_marker(current) or (not early and _inside_notes(following, blocks[0])))
+                )
+            )
             and not any(id(element) in calls for element in following.iter())
             and (not early or (following.get("class") is not None and following.get("class") == blocks[0].get("class")))
         ):
@@ -147,7 +204,11 @@ def _call_at_anchors(anchors: dict[str | None, html.HtmlElement], found: FoundNo
     for label, marker in found.markers.items():
         if label not in found.calls and marker.tag == "a":
             anchor = anchors.get((marker.get("href") or "#")[1:])
-            if anchor is not None and not any(id(a) in note_blocks for a in anchor.iterancestors()) and id(anchor) not in note_blocks:
+            if (
+                anchor is not None
+                and not any(id(a) in note_blocks for a in anchor.iterancestors())
+                and id(anchor) not in note_blocks
+            ):
                 found.calls[label] = anchor
 
 
@@ -157,23 +218,40 @@ def _note_block(target: html.HtmlElement) -> html.HtmlElement | None:
     paragraph."""
     block = _block(target)
     following = target.getnext()
-    if not target.text_content().strip() and (block is None or block.tag in ("div", "td", "blockquote", "center")) and following is not None and following.tag == "p" and _leading_marker(following) is not None:
+    if (
+        not target.text_content().strip()
+        and (block is None or block.tag in ("div", "td", "blockquote", "center"))
+        and following is not None
+        and following.tag == "p"
+        and _leading_marker(following) is not None
+    ):
         return following
     return block
 
 
-def _called_by_anchor(link: html.HtmlElement, anchors: dict[str | None, html.HtmlElement], found: FoundNotes, claimed: set[int]) -> tuple[str, html.HtmlElement, html.HtmlElement] | None:
+def _called_by_anchor(
+    link: html.HtmlElement, anchors: dict[str | None, html.HtmlElement], found: FoundNotes, claimed: set[int]
+) -> tuple[str, html.HtmlElement, html.HtmlElement] | None:
     """A note's number linking back to an anchor that no call marks: (label, anchor, block)."""
     href = link.get("href") or ""
     text = link.text_content()
     own = _block(link)
-    if not href.startswith("#") or not MARKER.match(text) or own is None or id(own) in claimed or _leading_marker(own) not in (link, _outer(link)):
+    if (
+        not href.startswith("#")
+        or not MARKER.match(text)
+        or own is None
+        or id(own) in claimed
+        or _leading_marker(own) not in (link, _outer(link))
+    ):
         return None
     anchor = anchors.get(href[1:])
     label = label_of(text)
     if anchor is None or label in found.calls or any(a is own for a in anchor.iterancestors()) or anchor is own:
         return None
-    if any((a.get("href") or "") == "#" + (anchor.get("name") or anchor.get("id") or "") and a is not link for a in own.iter("a")):
+    if any(
+        (a.get("href") or "") == "#" + (anchor.get("name") or anchor.get("id") or "") and a is not link
+        for a in own.iter("a")
+    ):
         return None
     return label, anchor, own
 
@@ -186,7 +264,11 @@ def _inside_notes(element: html.HtmlElement, first: html.HtmlElement) -> bool:
     following = element
     while following is not None and following.tag in ("table", "blockquote"):
         following = following.getnext()
-    return following is not None and following.tag == "p" and (following.get("class") == first.get("class") is not None or _leading_marker(following) is not None)
+    return (
+        following is not None
+        and following.tag == "p"
+        and (following.get("class") == first.get("class") is not None or _leading_marker(following) is not None)
+    )
 
 
 def _words_after_marker(blocks: list[html.HtmlElement]) -> bool:
@@ -201,17 +283,34 @@ def _leading_marker(block: html.HtmlElement) -> html.HtmlElement | None:
     if (block.text or "").strip() or not len(block):
         return None
     first = block[0]
-    while isinstance(first.tag, str) and first.tag in ("span", "sup", "b", "strong") and len(first) and not (first.text or "").strip():
+    while (
+        isinstance(first.tag, str)
+        and first.tag in ("span", "sup", "b", "strong")
+        and len(first)
+        and not (first.text or "").strip()
+    ):
         first = first[0]
-    return first if isinstance(first.tag, str) and first.tag in ("a", "sup", "span", "b", "strong") and MARKER.match(first.text_content() or "") and first.text_content().strip() else None
+    return (
+        first
+        if isinstance(first.tag, str)
+        and first.tag in ("a", "sup", "span", "b", "strong")
+        and MARKER.match(first.text_content() or "")
+        and first.text_content().strip()
+        else None
+    )
 
 
 def _is_credit(element: html.HtmlElement) -> bool:
-    return bool(re.match(r"\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription)", element.text_content()))
+    return bool(
+        re.match(r"\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription)", element.text_content())
+    )
 
 
 # Notes a page does not link, as Markdown blocks: "\[1\] …", "1\. …", "**1.** …", "Note. …".
-_WRITTEN_NOTE = re.compile(r"^(?:\\\[(\d{1,3}[a-z]?)\\\]|(\d{1,3}[a-z]?|[A-Z])\\?\.|\*\*(\d{1,3}[a-z]?)\.\*\*|\*\*(Note)\.\*\*|(Note)\.)\s+(.*)$", re.S)
+_WRITTEN_NOTE = re.compile(
+    r"^(?:\\\[(\d{1,3}[a-z]?)\\\]|(\d{1,3}[a-z]?|[A-Z])\\?\.|\*\*(\d{1,3}[a-z]?)\.\*\*|\*\*(Note)\.\*\*|(Note)\.)\s+(.*)$",
+    re.S,
+)
 _WRITTEN_CALL = re.compile(r"(?<![\d\[])\\\[(\d{1,3}[a-z]?|[A-Z]|note)\\\](?!\\\])")
 NOTES_HEADING = re.compile(r"^#+ (Notes|Footnotes|Endnotes)$")
 
@@ -222,7 +321,10 @@ def find_written(blocks: list[str]) -> tuple[list[str], dict[str, str]]:
     last "Notes" heading with only notes after it (an earlier one may head text)."""
     for start in reversed([i for i, block in enumerate(blocks) if NOTES_HEADING.match(block)]):
         if notes := _written_notes(blocks[start + 1 :]):
-            body = [_WRITTEN_CALL.sub(lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes else m.group(0), block) for block in blocks[:start]]
+            body = [
+                _WRITTEN_CALL.sub(lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes else m.group(0), block)
+                for block in blocks[:start]
+            ]
             return body, notes
     return blocks, {}
 

@@ -25,7 +25,9 @@ def parse_text(text: str, report: ImportReport, where: str) -> PageText:
     # The navigation rows at the end (either order) and at the start.
     while paragraphs and _is_navigation(paragraphs[-1]):
         report.left_out.append(f"{where}: navigation row {paragraphs.pop()!r}")
-    header_at = next((i for i, p in enumerate(paragraphs) if (m := _FIELD.match(p)) and is_label(m.group(1)) and i < 8), None)
+    header_at = next(
+        (i for i, p in enumerate(paragraphs) if (m := _FIELD.match(p)) and is_label(m.group(1)) and i < 8), None
+    )
     author = None
     if header_at is None:
         title, body = paragraphs[0], paragraphs[1:]
@@ -46,7 +48,9 @@ def parse_text(text: str, report: ImportReport, where: str) -> PageText:
                 author = None
         fields = []
         index = header_at
-        while index < len(paragraphs) and (match := _FIELD.match(paragraphs[index]) or (fields and _continues(paragraphs[index]))):
+        while index < len(paragraphs) and (
+            match := _FIELD.match(paragraphs[index]) or (fields and _continues(paragraphs[index]))
+        ):
             if isinstance(match, re.Match):
                 value = re.sub(r"\s*•?\s*README$", "", match.group(2)).rstrip(";").strip()
                 fields.append(Field(match.group(1), value))
@@ -63,9 +67,17 @@ def parse_text(text: str, report: ImportReport, where: str) -> PageText:
     notes = dict(reversed(notes.items()))
     if body and body[-1] in ("Notes", "Footnotes"):
         report.left_out.append(f"{where}: the heading {body.pop()!r}, its notes now set as notes")
-    if not notes and (at := next((i for i, line in enumerate(body) if line in ("Notes", "Footnotes", "Endnotes")), None)) is not None:
+    if (
+        not notes
+        and (at := next((i for i, line in enumerate(body) if line in ("Notes", "Footnotes", "Endnotes")), None))
+        is not None
+    ):
         # A notes section of "1. …", "**1.** …" or "Note. …" paragraphs, after its heading.
-        escaped = [escape_line_start(escape(line)) for line in body[:at]] + [f"## {body[at]}"] + [escape_line_start(escape(line)) for line in body[at + 1 :]]
+        escaped = (
+            [escape_line_start(escape(line)) for line in body[:at]]
+            + [f"## {body[at]}"]
+            + [escape_line_start(escape(line)) for line in body[at + 1 :]]
+        )
         found, written = find_written(escaped)
         if written:
             report.left_out.append(f"{where}: the heading {body[at]!r}, its notes now set as notes")
@@ -82,11 +94,19 @@ def _continues(line: str) -> bool:
 
 
 def _is_navigation(line: str) -> bool:
-    return ("|" in line or line.startswith("<") or line.endswith(">") or line == "Download PDF") and len(_NAVIGATION.findall(line)) >= 1 and len(line) < 300
+    return (
+        ("|" in line or line.startswith("<") or line.endswith(">") or line == "Download PDF")
+        and len(_NAVIGATION.findall(line)) >= 1
+        and len(line) < 300
+    )
 
 
 def _calls(text: str, notes: dict[str, str]) -> str:
-    return re.sub(r"\\\[(\d{1,3}[a-z]?)\\\]", lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes and TEXT_CALL.search(f"[{m.group(1)}]") else m.group(0), text)
+    return re.sub(
+        r"\\\[(\d{1,3}[a-z]?)\\\]",
+        lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes and TEXT_CALL.search(f"[{m.group(1)}]") else m.group(0),
+        text,
+    )
 
 
 def _block(line: str, notes: dict[str, str]) -> str:

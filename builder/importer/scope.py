@@ -47,7 +47,12 @@ def _path(address: str) -> str:
 
 
 def _refused(location: str, why: str, code: str) -> BuildError:
-    return BuildError(location, f"refused: {why}", hint="an import reads only the book's own pages and images; import another host's page on its own", code=code)
+    return BuildError(
+        location,
+        f"refused: {why}",
+        hint="an import reads only the book's own pages and images; import another host's page on its own",
+        code=code,
+    )
 
 
 def same_origin(base: str, location: str) -> bool:
@@ -115,7 +120,12 @@ def connect_addresses(host: str, port: int) -> list[str]:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
-        raise BuildError(host, "cannot be fetched: the host name does not resolve", hint="check the address and the connection", code="I002") from None
+        raise BuildError(
+            host,
+            "cannot be fetched: the host name does not resolve",
+            hint="check the address and the connection",
+            code="I002",
+        ) from None
     addresses = list(dict.fromkeys(str(info[4][0]) for info in found))
     if not addresses or not all(ipaddress.ip_address(a.split("%")[0]).is_global for a in addresses):
         raise _refused(host, "the name leads to an address on this machine or its network", "I057")

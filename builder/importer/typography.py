@@ -34,7 +34,9 @@ def settle(texts: dict[str, str], report: ImportReport) -> dict[str, str]:
     for name, text in texts.items():
         out[name] = done = _settle(text, attrs)
         if done != text:
-            report.repaired.append(f"{name}: straight quotes{' and --' if attrs & smartypants.Attr.d else ''} set as the rest of the text sets them")
+            report.repaired.append(
+                f"{name}: straight quotes{' and --' if attrs & smartypants.Attr.d else ''} set as the rest of the text sets them"
+            )
     return out
 
 

@@ -30,7 +30,11 @@ def repair_unseen(text: str, where: str, report: ImportReport, *, keep_c1: bool 
     """`text` with each unseen character removed or replaced by a space. `keep_c1` leaves the
     C1 controls to the mojibake repair, which reads most of them as the Windows-1252 letters
     they were."""
-    found = {char for char in set(text) if (CONTROL.fullmatch(char) and not (keep_c1 and _C1.fullmatch(char))) or unicodedata.category(char) in _UNSEEN}
+    found = {
+        char
+        for char in set(text)
+        if (CONTROL.fullmatch(char) and not (keep_c1 and _C1.fullmatch(char))) or unicodedata.category(char) in _UNSEEN
+    }
     if not found:
         return text
     starts = [0] + [match.end() for match in re.finditer("\n", text)]
@@ -50,7 +54,9 @@ def repair_unseen(text: str, where: str, report: ImportReport, *, keep_c1: bool 
         times = f" ({count} times)" if count > 1 else ""
         report.check.append(f"{where}, line {line}: {_describe(char)} {how}{times}; see what the page meant there")
     if len(items) > SHOWN:
-        report.check.append(f"{where}: {len(items) - SHOWN} more lines with characters no reader can see, repaired the same way")
+        report.check.append(
+            f"{where}: {len(items) - SHOWN} more lines with characters no reader can see, repaired the same way"
+        )
     return repaired
 
 

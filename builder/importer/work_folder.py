@@ -30,12 +30,22 @@ _IMAGE_CALL = re.compile(r"!\[(?:\\.|[^\]\\])*\]\(([^)\s]+)")
 
 def check_slug(slug: str) -> None:
     if not SLUG.match(slug) or len(slug) > MAX_SLUG:
-        raise BuildError(slug, "the slug is not one plain name", hint=f"give --slug in lower-case letters, digits and single hyphens, at most {MAX_SLUG} characters, e.g. lenin-1912-letter-to-huysmans (no '/', '..' or path)", code="I050")
+        raise BuildError(
+            slug,
+            "the slug is not one plain name",
+            hint=f"give --slug in lower-case letters, digits and single hyphens, at most {MAX_SLUG} characters, e.g. lenin-1912-letter-to-huysmans (no '/', '..' or path)",
+            code="I050",
+        )
 
 
 def check_into(into: Path) -> None:
     if into.exists() and not into.is_dir():
-        raise BuildError(into, "--into names something that is not a folder", hint="give --into a folder (it is made if missing)", code="I051")
+        raise BuildError(
+            into,
+            "--into names something that is not a folder",
+            hint="give --into a folder (it is made if missing)",
+            code="I051",
+        )
 
 
 @dataclass
@@ -49,9 +59,19 @@ def staged(into: Path, slug: str, force: bool) -> Iterator[Staged]:
     """A folder to write the work into; installed as `into/slug` if the block ends well."""
     target = into / slug
     if target.is_symlink() or (target.exists() and not target.is_dir()):
-        raise BuildError(target, "is a symlink or a file, not a work's folder", hint="move it away, or give another --slug; an import replaces only a work it made", code="I053")
+        raise BuildError(
+            target,
+            "is a symlink or a file, not a work's folder",
+            hint="move it away, or give another --slug; an import replaces only a work it made",
+            code="I053",
+        )
     if target.exists() and not force:
-        raise BuildError(target, "a work with this slug already exists", hint="give another --slug, or --force to replace it", code="I003")
+        raise BuildError(
+            target,
+            "a work with this slug already exists",
+            hint="give another --slug, or --force to replace it",
+            code="I003",
+        )
     kept = _persons_files(target) if target.exists() else []
     try:
         into.mkdir(parents=True, exist_ok=True)
@@ -66,7 +86,12 @@ def staged(into: Path, slug: str, force: bool) -> Iterator[Staged]:
         yield Staged(folder, kept)
         for name in kept:
             if (folder / name).exists() or (folder / name).is_symlink():
-                raise BuildError(target / name, "a file a person added to the work has a name the new import writes", hint="rename or move the file, then import again with --force", code="I054")
+                raise BuildError(
+                    target / name,
+                    "a file a person added to the work has a name the new import writes",
+                    hint="rename or move the file, then import again with --force",
+                    code="I054",
+                )
             _copy(target / name, folder / name)
         if target.exists():
             old = into / f".{slug}.{os.getpid()}.replaced"
@@ -83,14 +108,24 @@ def staged(into: Path, slug: str, force: bool) -> Iterator[Staged]:
 
 
 def _unwritable(into: Path, error: OSError) -> BuildError:
-    return BuildError(error.filename or into, f"cannot be written: {error.strerror}", hint="free space, or give --into a folder you may write in", code="I072")
+    return BuildError(
+        error.filename or into,
+        f"cannot be written: {error.strerror}",
+        hint="free space, or give --into a folder you may write in",
+        code="I072",
+    )
 
 
 def _persons_files(target: Path) -> list[str]:
     """The files of an imported work that its import did not make: all but work.toml, the
     report, the parts work.toml lists and the images those parts show."""
     if not (target / REPORT_FILE).is_file() or not (target / "work.toml").is_file():
-        raise BuildError(target, "was not made by an import (it has no import report)", hint="--force replaces only a work an import made; move the folder away, or give another --slug", code="I053")
+        raise BuildError(
+            target,
+            "was not made by an import (it has no import report)",
+            hint="--force replaces only a work an import made; move the folder away, or give another --slug",
+            code="I053",
+        )
     try:
         meta: dict[str, Any] = tomllib.loads((target / "work.toml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
@@ -137,7 +172,9 @@ def _alive(pid: str | None) -> bool:
     return True
 
 
-def image_names(pages: list[tuple[Any, str]], limit: int, reserved: set[str], report: ImportReport) -> list[tuple[Any, Rule]]:
+def image_names(
+    pages: list[tuple[Any, str]], limit: int, reserved: set[str], report: ImportReport
+) -> list[tuple[Any, Rule]]:
     """Each page's images with a plain file name of at most `limit` characters, one name per
     image across all pages (two chapters' "fig1.png" from two folders are two files), the
     page's text changed to match; each with the rule its page holds it to."""
@@ -157,7 +194,9 @@ def image_names(pages: list[tuple[Any, str]], limit: int, reserved: set[str], re
                 out.append((image, images_of(location)))
             if name != image.name:
                 renamed[image.name] = name
-                report.mapped.append(f"image {image.name!r} of {location.rsplit('/', 1)[-1]} written as {name}, a name no other image of the work has")
+                report.mapped.append(
+                    f"image {image.name!r} of {location.rsplit('/', 1)[-1]} written as {name}, a name no other image of the work has"
+                )
                 image.name = name
         if renamed:
             page.blocks = [_rename(block, renamed) for block in page.blocks]

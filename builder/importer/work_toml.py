@@ -7,7 +7,21 @@ import json
 import re
 from typing import Any
 
-ORDER = ["title", "subtitle", "short-title", "author", "author-sort", "language", "identifier", "year", "written", "first-published", "description", "subjects", "parts"]
+ORDER = [
+    "title",
+    "subtitle",
+    "short-title",
+    "author",
+    "author-sort",
+    "language",
+    "identifier",
+    "year",
+    "written",
+    "first-published",
+    "description",
+    "subjects",
+    "parts",
+]
 TABLES = ["source", "credits", "archive", "rights"]
 
 
@@ -40,5 +54,8 @@ def work_toml(meta: dict[str, Any], comments: list[str]) -> str:
         lines += [f"{key} = {_value(value)}" for key, value in provenance.items() if not isinstance(value, dict)]
         for table, values in provenance.items():
             if isinstance(values, dict) and values:
-                lines += [f"[provenance.{name}.{table}]", *(f"{key} = {_value(value)}" for key, value in values.items())]
+                lines += [
+                    f"[provenance.{name}.{table}]",
+                    *(f"{key} = {_value(value)}" for key, value in values.items()),
+                ]
     return "\n".join(lines) + "\n"

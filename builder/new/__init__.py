@@ -55,7 +55,12 @@ def parse_origin(text: str) -> Origin:
     """OWNER/NAME@REF (REF defaults to main)."""
     repository, _, ref = text.partition("@")
     if repository.count("/") != 1 or not all(repository.split("/")):
-        raise BuildError("--folio", f"{text!r} is not OWNER/NAME or OWNER/NAME@REF", hint="name the GitHub repository Folio's release workflow is in, e.g. --folio someone/folio@v1", code="C013")
+        raise BuildError(
+            "--folio",
+            f"{text!r} is not OWNER/NAME or OWNER/NAME@REF",
+            hint="name the GitHub repository Folio's release workflow is in, e.g. --folio someone/folio@v1",
+            code="C013",
+        )
     return Origin(repository, ref or "main")
 
 
@@ -63,7 +68,9 @@ def new_shelf(folder: Path, origin: Origin | None) -> list[Path]:
     """Write the shelf into `folder` (which must not exist, or be empty); the files written.
     Without an origin the release workflow is left out (its address would be a guess)."""
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise BuildError(str(folder), "already exists and is not empty", hint="name a new folder: folio new NAME", code="C014")
+        raise BuildError(
+            str(folder), "already exists and is not empty", hint="name a new folder: folio new NAME", code="C014"
+        )
     values = {
         "name": folder.name,
         "identifier": f"urn:uuid:{uuid.uuid4()}",  # once, now: the work's identifier stays the same on every build after

@@ -31,8 +31,9 @@ KEEPALIVE = 15.0  # seconds between two comments on an idle event stream
 def previewed(printed: bool = True) -> list[Kind]:
     """The kinds a preview makes: those rendered from the templates and made from no other
     kind, the quick ones first; those for paper (a few seconds a build) only if `printed`."""
+    paged = {name for name, kind in KINDS.items() if kind.capabilities and kind.capabilities.links == "printed"}
     kinds = [kind for kind in KINDS.values() if kind.capabilities is not None and kind.needs is None]
-    return sorted((kind for kind in kinds if printed or kind.capabilities.links != "printed"), key=lambda kind: kind.capabilities.links == "printed")  # type: ignore[union-attr]
+    return sorted((kind for kind in kinds if printed or kind.name not in paged), key=lambda kind: kind.name in paged)
 
 
 class Preview:
@@ -112,7 +113,13 @@ class Preview:
         for kind in previewed(self.pdf):
             book = f"/book/{quote(kind.file_name(self.slug))}"
             if kind.zipped:  # an EPUB container, read in the engine
-                links.append((f"/engine/reader.html?live&book={quote(book)}", kind.format.upper(), f"{kind.title}, read in foliate-js, the Foliate reader's engine"))
+                links.append(
+                    (
+                        f"/engine/reader.html?live&book={quote(book)}",
+                        kind.format.upper(),
+                        f"{kind.title}, read in foliate-js, the Foliate reader's engine",
+                    )
+                )
             else:
                 links.append((book, kind.format.upper(), f"{kind.title} ({kind.variant().trim.upper()})"))
         items = "".join(f'<li><a href="{href}">{name}</a>: {what}</li>' for href, name, what in links)
@@ -131,7 +138,8 @@ def _live(version: int, error: str | None) -> str:
     """What a served page gets before </body>: the build's error, and a reload on the next build."""
     banner = (
         f'<pre role="alert" style="position: sticky; bottom: 0; margin: 0; padding: 0.5em; white-space: pre-wrap; background: #fee; color: #600; font: 0.85em monospace">{html.escape(error)}</pre>'
-        if error else ""
+        if error
+        else ""
     )
     return f"{banner}<script>new EventSource('/events').onmessage = e => {{ if (e.data !== '{version}') location.reload() }}</script>"
 

@@ -60,12 +60,23 @@ def updated(manifest: dict | None, built: list[Built], present: set[str], drop: 
         for file in entry.files:
             kind = KINDS[file.kind]
             previous[file.name] = {
-                "name": file.name, "kind": kind.name, "format": kind.format, "media_type": kind.media_type, "size": len(file.data),
-                "sha256": hashlib.sha256(file.data).hexdigest(), "key": file.key,
+                "name": file.name,
+                "kind": kind.name,
+                "format": kind.format,
+                "media_type": kind.media_type,
+                "size": len(file.data),
+                "sha256": hashlib.sha256(file.data).hexdigest(),
+                "key": file.key,
             }
         works[entry.slug] = {
-            "title": entry.title, "author": entry.author, "author_sort": entry.author_sort, "identifier": entry.identifier,
-            "language": entry.language, "edition_date": entry.edition_date, "summary": entry.summary, "rights": entry.rights,
+            "title": entry.title,
+            "author": entry.author,
+            "author_sort": entry.author_sort,
+            "identifier": entry.identifier,
+            "language": entry.language,
+            "edition_date": entry.edition_date,
+            "summary": entry.summary,
+            "rights": entry.rights,
             "files": sorted(previous.values(), key=lambda f: f["name"]),
         }
     keep = present | {file.name for entry in built for file in entry.files}
@@ -83,8 +94,18 @@ def release_files(manifest: dict) -> dict[str, bytes]:
     of works; the manifest lists the catalogue, and the sums every file but the manifest."""
     works = {"builder": manifest["builder"], "works": manifest["works"]}
     opds = catalogue(works)
-    listed = works | {"catalogue": {"name": CATALOGUE, "media_type": CATALOGUE_TYPE, "size": len(opds), "sha256": hashlib.sha256(opds).hexdigest()}}
-    lines = sorted(f"{f['sha256']}  {f['name']}\n" for f in [*(f for work in works["works"].values() for f in work["files"]), listed["catalogue"]])
+    listed = works | {
+        "catalogue": {
+            "name": CATALOGUE,
+            "media_type": CATALOGUE_TYPE,
+            "size": len(opds),
+            "sha256": hashlib.sha256(opds).hexdigest(),
+        }
+    }
+    lines = sorted(
+        f"{f['sha256']}  {f['name']}\n"
+        for f in [*(f for work in works["works"].values() for f in work["files"]), listed["catalogue"]]
+    )
     return {
         MANIFEST: (json.dumps(listed, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         SUMS: "".join(lines).encode("ascii"),
@@ -103,7 +124,9 @@ def read_manifest(dist: Path) -> dict | None:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
     works = manifest.get("works") if isinstance(manifest, dict) else None
-    if not isinstance(works, dict) or not all(isinstance(work, dict) and isinstance(work.get("files"), list) for work in works.values()):
+    if not isinstance(works, dict) or not all(
+        isinstance(work, dict) and isinstance(work.get("files"), list) for work in works.values()
+    ):
         return None
     files = [entry for work in works.values() for entry in work["files"]]
     return manifest if all(isinstance(entry, dict) and isinstance(entry.get("name"), str) for entry in files) else None

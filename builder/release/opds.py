@@ -31,7 +31,9 @@ FEED_ID = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{NAME.lower()}:catalogue'
 
 
 def _element(parent: Any, tag: str, text: str | None = None, namespace: str = ATOM, **attributes: str) -> Any:
-    element = etree.SubElement(parent, f"{{{namespace}}}{tag}", {key.rstrip("_"): value for key, value in attributes.items()})
+    element = etree.SubElement(
+        parent, f"{{{namespace}}}{tag}", {key.rstrip("_"): value for key, value in attributes.items()}
+    )
     element.text = text
     return element
 
@@ -77,7 +79,15 @@ def _entry(feed: Any, slug: str, work: dict[str, Any]) -> None:
     for file in work["files"]:
         kind = KINDS.get(file.get("kind", ""))
         if kind is not None and kind.catalogue == "acquisition":
-            _element(entry, "link", rel=ACQUISITION, href=file["name"], type=kind.media_type, title=_title(kind, slug, file["name"]), length=str(file["size"]))
+            _element(
+                entry,
+                "link",
+                rel=ACQUISITION,
+                href=file["name"],
+                type=kind.media_type,
+                title=_title(kind, slug, file["name"]),
+                length=str(file["size"]),
+            )
 
 
 def _title(kind: Kind, slug: str, name: str) -> str:
@@ -97,7 +107,10 @@ def opds_links(data: bytes) -> list[tuple[str, str]]:
     atom = {"a": ATOM}
     if feed.tag != f"{{{ATOM}}}feed":
         raise ValueError(f"its root is {feed.tag}, not an Atom feed")
-    for element, what in [(feed, "the feed"), *((entry, f"entry {n}") for n, entry in enumerate(feed.findall("a:entry", atom), 1))]:
+    for element, what in [
+        (feed, "the feed"),
+        *((entry, f"entry {n}") for n, entry in enumerate(feed.findall("a:entry", atom), 1)),
+    ]:
         for tag in ("id", "title", "updated"):
             if not (element.findtext(f"a:{tag}", namespaces=atom) or "").strip():
                 raise ValueError(f"{what} has no {tag}")

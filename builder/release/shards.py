@@ -39,22 +39,52 @@ def merge(shards: list[Path], out: Path) -> tuple[int, int]:
     for shard in shards:
         manifest = read_manifest(shard)
         if manifest is None:
-            raise BuildError(shown_path(shard / MANIFEST), "missing or not JSON: not a shard's release folder", hint="give the folders `folio build --shard K/N --out DIR` wrote", code="R001")
+            raise BuildError(
+                shown_path(shard / MANIFEST),
+                "missing or not JSON: not a shard's release folder",
+                hint="give the folders `folio build --shard K/N --out DIR` wrote",
+                code="R001",
+            )
         if builder is None:
             builder = manifest.get("builder")
         elif manifest.get("builder") != builder:
-            raise BuildError(shown_path(shard / MANIFEST), f"made by {manifest.get('builder')}, the other shards by {builder}", hint="build every shard with the same builder version", code="R003")
+            raise BuildError(
+                shown_path(shard / MANIFEST),
+                f"made by {manifest.get('builder')}, the other shards by {builder}",
+                hint="build every shard with the same builder version",
+                code="R003",
+            )
         for slug, work in manifest.get("works", {}).items():
             if slug in owner:
-                raise BuildError(shown_path(shard / MANIFEST), f"work {slug!r} is also in {shown_path(owner[slug])}", hint="shards must not overlap: build each with its own --shard K/N of the same N", code="R002")
+                raise BuildError(
+                    shown_path(shard / MANIFEST),
+                    f"work {slug!r} is also in {shown_path(owner[slug])}",
+                    hint="shards must not overlap: build each with its own --shard K/N of the same N",
+                    code="R002",
+                )
             owner[slug] = shard
             for entry in work["files"]:
                 name = entry["name"]
                 path = shard / name
-                if Path(name).name != name or name in (MANIFEST, "SHA256SUMS", CATALOGUE) or not path.is_file() or sha256(path) != entry["sha256"]:
-                    raise BuildError(shown_path(path), f"missing, or not the file {shown_path(shard / MANIFEST)} lists", hint="download the shard again, or rebuild it", code="R004")
+                if (
+                    Path(name).name != name
+                    or name in (MANIFEST, "SHA256SUMS", CATALOGUE)
+                    or not path.is_file()
+                    or sha256(path) != entry["sha256"]
+                ):
+                    raise BuildError(
+                        shown_path(path),
+                        f"missing, or not the file {shown_path(shard / MANIFEST)} lists",
+                        hint="download the shard again, or rebuild it",
+                        code="R004",
+                    )
                 if name in sources:
-                    raise BuildError(shown_path(path), f"also in {shown_path(sources[name].parent)}", hint="shards must not overlap", code="R002")
+                    raise BuildError(
+                        shown_path(path),
+                        f"also in {shown_path(sources[name].parent)}",
+                        hint="shards must not overlap",
+                        code="R002",
+                    )
                 sources[name] = path
             works[slug] = work
     merged = {"builder": builder, "works": dict(sorted(works.items()))}
@@ -63,7 +93,9 @@ def merge(shards: list[Path], out: Path) -> tuple[int, int]:
         clean_stale(out)
         previous = read_manifest(out) if out.is_dir() else None
         if out.is_dir() and any(out.iterdir()) and previous is None:
-            raise BuildError(shown_path(out), "not empty and not a release folder", hint="merge into a new folder", code="R005")
+            raise BuildError(
+                shown_path(out), "not empty and not a release folder", hint="merge into a new folder", code="R005"
+            )
         old = {p.name for p in out.iterdir()} if previous is not None else set()
         files: dict[str, Content] = {**sources, **release_files(merged)}
         commit(out, files, remove=old)

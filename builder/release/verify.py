@@ -42,7 +42,9 @@ def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
             name = entry["name"]
             listed.add(name)
             if (problem := _not_plain(dist, name)) is not None:
-                findings.append(Finding(shown_path(dist / MANIFEST), "V111", f"{slug} lists {name!r}, {problem}; it was not read"))
+                findings.append(
+                    Finding(shown_path(dist / MANIFEST), "V111", f"{slug} lists {name!r}, {problem}; it was not read")
+                )
                 continue
             path = dist / name
             shown = shown_path(path)
@@ -54,12 +56,22 @@ def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
             if size != entry["size"]:
                 findings.append(Finding(shown, "V102", f"size {size:,} bytes, manifest says {entry['size']:,}"))
             if digest != entry["sha256"]:
-                findings.append(Finding(shown, "V103", f"sha256 {digest[:16]}… does not match the manifest's {entry['sha256'][:16]}…"))
+                findings.append(
+                    Finding(
+                        shown, "V103", f"sha256 {digest[:16]}… does not match the manifest's {entry['sha256'][:16]}…"
+                    )
+                )
             if sums.get(name) != entry["sha256"]:
                 findings.append(Finding(shown, "V104", f"{SUMS} does not list it with the manifest's sha256"))
             kind = _kind(entry)
             if kind is None:
-                findings.append(Finding(shown, "V120", f"of no kind this builder makes ({entry.get('kind')!r}); rebuild with folio build"))
+                findings.append(
+                    Finding(
+                        shown,
+                        "V120",
+                        f"of no kind this builder makes ({entry.get('kind')!r}); rebuild with folio build",
+                    )
+                )
                 continue
             if kind.zipped:
                 findings += _epub_entry_names(path)
@@ -73,7 +85,11 @@ def verify(dist: Path, run_checks: bool = True) -> tuple[int, list[Finding]]:
         # Hidden files (a build's lock or temporary file) are not part of a release; every
         # other file is, and the release workflow uploads every edition it finds.
         if path.name not in listed | {MANIFEST, SUMS} and not path.name.startswith("."):
-            findings.append(Finding(shown_path(path), "V112", "in the release folder but not in the manifest; rebuild, or remove it"))
+            findings.append(
+                Finding(
+                    shown_path(path), "V112", "in the release folder but not in the manifest; rebuild, or remove it"
+                )
+            )
     return count, findings
 
 
@@ -85,11 +101,18 @@ def _catalogue(dist: Path, manifest: dict[str, Any], sums: dict[str, str]) -> li
     shown = shown_path(path)
     entry = manifest.get("catalogue")
     if not path.is_file() or path.is_symlink():
-        return [Finding(shown, "V122", "missing; rebuild with folio build (the catalogue is written with the manifest)")]
+        return [
+            Finding(shown, "V122", "missing; rebuild with folio build (the catalogue is written with the manifest)")
+        ]
     data = path.read_bytes()
     digest = hashlib.sha256(data).hexdigest()
     findings = []
-    if not isinstance(entry, dict) or entry.get("name") != CATALOGUE or entry.get("sha256") != digest or entry.get("size") != len(data):
+    if (
+        not isinstance(entry, dict)
+        or entry.get("name") != CATALOGUE
+        or entry.get("sha256") != digest
+        or entry.get("size") != len(data)
+    ):
         findings.append(Finding(shown, "V123", f"not the catalogue {MANIFEST} lists (sha256 {digest[:16]}…)"))
     if sums.get(CATALOGUE) != digest:
         findings.append(Finding(shown, "V123", f"{SUMS} does not list it with its sha256"))
@@ -104,7 +127,13 @@ def _catalogue(dist: Path, manifest: dict[str, Any], sums: dict[str, str]) -> li
         if href not in files:
             findings.append(Finding(shown, "V124", f"links to {href!r}, which is not a file of the release"))
         elif media_type != files[href].get("media_type"):
-            findings.append(Finding(shown, "V124", f"links to {href!r} as {media_type}, which the manifest lists as {files[href].get('media_type')}"))
+            findings.append(
+                Finding(
+                    shown,
+                    "V124",
+                    f"links to {href!r} as {media_type}, which the manifest lists as {files[href].get('media_type')}",
+                )
+            )
     if data != catalogue({"builder": manifest.get("builder"), "works": manifest["works"]}):
         findings.append(Finding(shown, "V125", "does not say what the manifest says; rebuild with folio build"))
     return findings
@@ -143,7 +172,9 @@ def _epub_entry_names(path: Path) -> list[Finding]:
         if pure.is_absolute() or PureWindowsPath(name).drive:
             findings.append(Finding(shown, "V113", f"entry {name!r} has an absolute path"))
         elif "\\" in name:
-            findings.append(Finding(shown, "V113", f"entry {name!r} has a backslash, which Windows unzippers read as a folder"))
+            findings.append(
+                Finding(shown, "V113", f"entry {name!r} has a backslash, which Windows unzippers read as a folder")
+            )
         elif ".." in pure.parts:
             findings.append(Finding(shown, "V113", f"entry {name!r} leads out of the folder it is unpacked into"))
         if name in seen:
@@ -168,17 +199,29 @@ def _read_manifest(dist: Path, findings: list[Finding]) -> dict[str, Any] | None
     try:
         manifest = json.loads(text)
     except json.JSONDecodeError as error:
-        findings.append(Finding(f"{shown}:{error.lineno}", "V110", f"not JSON: {error.msg} (column {error.colno}); rebuild with folio build"))
+        findings.append(
+            Finding(
+                f"{shown}:{error.lineno}",
+                "V110",
+                f"not JSON: {error.msg} (column {error.colno}); rebuild with folio build",
+            )
+        )
         return None
     works = manifest.get("works") if isinstance(manifest, dict) else None
     if not isinstance(works, dict):
-        findings.append(Finding(shown, "V110", "has no \"works\" object; rebuild with folio build"))
+        findings.append(Finding(shown, "V110", 'has no "works" object; rebuild with folio build'))
         return None
     for slug, work in works.items():
         files = work.get("files") if isinstance(work, dict) else None
         if not isinstance(files, list) or not all(_is_entry(entry) for entry in files):
             line = next((n for n, row in enumerate(text.splitlines(), 1) if f'"{slug}"' in row), None)
-            findings.append(Finding(f"{shown}:{line}" if line else shown, "V110", f"the entry for {slug!r} is not a list of files with name, size and sha256; rebuild with folio build"))
+            findings.append(
+                Finding(
+                    f"{shown}:{line}" if line else shown,
+                    "V110",
+                    f"the entry for {slug!r} is not a list of files with name, size and sha256; rebuild with folio build",
+                )
+            )
             return None
     return manifest
 

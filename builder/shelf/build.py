@@ -47,8 +47,14 @@ class Events:
 
 
 def build_shelf(
-    report: BuildReport, chosen: list[Edition], dist: Path, jobs: int, force: bool, whole_shelf: bool,
-    events: Events = Events(), ours: Callable[[str], bool] = lambda _: True,
+    report: BuildReport,
+    chosen: list[Edition],
+    dist: Path,
+    jobs: int,
+    force: bool,
+    whole_shelf: bool,
+    events: Events = Events(),
+    ours: Callable[[str], bool] = lambda _: True,
 ) -> None:
     """Build the works of `report` into dist/, filling in the report as works are committed.
 
@@ -61,7 +67,9 @@ def build_shelf(
         current = manifest.read_manifest(dist) if dist.is_dir() else None
         todo = []
         failed = {failure.folder for failure in report.failures}  # found before the build: not built, the others are
-        keys = shelf_keys([folder for folder in report.works if folder not in failed])  # several at once: each waits on git and the disk
+        keys = shelf_keys(
+            [folder for folder in report.works if folder not in failed]
+        )  # several at once: each waits on git and the disk
         for folder in report.works:
             if folder in failed:
                 continue
@@ -71,7 +79,11 @@ def build_shelf(
             else:
                 todo.append(scheduler.Job(folder, key, jobs, keys[folder].date))
         selected = {folder.name for folder in report.works}
-        drop = {slug for slug in (current or {}).get("works", {}) if slug not in selected and ours(slug)} if whole_shelf else set()
+        drop = (
+            {slug for slug in (current or {}).get("works", {}) if slug not in selected and ours(slug)}
+            if whole_shelf
+            else set()
+        )
         report.pending = [job.folder.name for job in todo]
         if drop:
             current = _commit(dist, current, [], drop)
@@ -193,7 +205,9 @@ def _commit(dist: Path, current: dict | None, built: list[Built], drop: set[str]
         commit(dist, files | manifest.release_files(new), remove=dropped)
     except OSError as error:
         raise BuildError(
-            shown_path(dist), f"cannot be written: {error.strerror or error}",
-            hint="make the output folder a writable folder with room to spare, or choose another with --out (it holds the previous release, whole)", code="P020",
+            shown_path(dist),
+            f"cannot be written: {error.strerror or error}",
+            hint="make the output folder a writable folder with room to spare, or choose another with --out (it holds the previous release, whole)",
+            code="P020",
         ) from None
     return new

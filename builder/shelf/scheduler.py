@@ -69,7 +69,9 @@ def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]
         return
     context = multiprocessing.get_context("forkserver")
     modules = start_fork_server(chosen)
-    with context.Pool(workers, initializer=_worker_started, initargs=(modules,)) as pool:  # leaving it terminates the workers
+    with context.Pool(
+        workers, initializer=_worker_started, initargs=(modules,)
+    ) as pool:  # leaving it terminates the workers
         yield from pool.imap_unordered(_build_job, work)
 
 
@@ -78,7 +80,9 @@ def start_fork_server(chosen: list[Edition]) -> list[str]:
     with them loaded), and return the modules it imports. Called as a build starts, it imports
     them (about a second, WeasyPrint's most of it) while this process finds and keys the works;
     called again, it does nothing. The source loader is among them: every worker reads works."""
-    modules = list(dict.fromkeys(["builder.shelf.work", "builder.source.loader", *(edition.kind.module for edition in chosen)]))
+    modules = list(
+        dict.fromkeys(["builder.shelf.work", "builder.source.loader", *(edition.kind.module for edition in chosen)])
+    )
     multiprocessing.set_forkserver_preload(modules)  # the default context's server is the one "forkserver" contexts use
     forkserver.ensure_running()
     return modules
@@ -105,7 +109,12 @@ def _build(job: Job, chosen: list[Edition]) -> Built | Failure:
         if error.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
             return _bug(job, error)
         # WeasyPrint writes the fonts it loads to temporary files: a full disk shows here too.
-        failure = BuildError(job.folder, f"ran out of room for temporary files while making its editions: {error.strerror}", hint="free some disk space (or set TMPDIR to a roomier folder)", code="P020")
+        failure = BuildError(
+            job.folder,
+            f"ran out of room for temporary files while making its editions: {error.strerror}",
+            hint="free some disk space (or set TMPDIR to a roomier folder)",
+            code="P020",
+        )
         return Failure(job.folder, str(failure))
     except Exception as error:  # a bug: reported with the others, the shelf goes on
         return _bug(job, error)

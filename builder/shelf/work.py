@@ -24,6 +24,7 @@ from .key import edition_key
 if TYPE_CHECKING:
     from ..source.model import Work
 
+
 @dataclass(frozen=True)
 class Edition:
     """One file to make: a kind of the registry (editions/kinds.py) and the options it takes.
@@ -34,7 +35,9 @@ class Edition:
     variant: Variant = field(default_factory=Variant)
 
     @classmethod
-    def of(cls, kind: str, trim: str = DEFAULT_TRIM, marks: bool = False, paper: str = DEFAULT_PAPER, printer: str = "") -> Edition:
+    def of(
+        cls, kind: str, trim: str = DEFAULT_TRIM, marks: bool = False, paper: str = DEFAULT_PAPER, printer: str = ""
+    ) -> Edition:
         return cls(kind, KINDS[kind].variant(trim, marks, paper, printer))
 
     @property
@@ -49,20 +52,39 @@ class Edition:
         if self.kind.needs is not None:
             # The interior of a cover's trim, with or without crop marks: the same pages.
             source = next(
-                (data for edition, data in made.items() if edition.kind_name == self.kind.needs and edition.variant.trim == self.variant.trim and edition.variant.printer == self.variant.printer),
+                (
+                    data
+                    for edition, data in made.items()
+                    if edition.kind_name == self.kind.needs
+                    and edition.variant.trim == self.variant.trim
+                    and edition.variant.printer == self.variant.printer
+                ),
                 None,
             )
             if source is None:
-                raise ValueError(f"a {self.kind.name} edition is made from its {self.kind.needs} edition, which must be made first (editions() orders them)")
+                raise ValueError(
+                    f"a {self.kind.name} edition is made from its {self.kind.needs} edition, which must be made first (editions() orders them)"
+                )
         return self.kind.writer(RenderContext(work=work, variant=self.variant, needed=source, jobs=jobs))
 
 
-def editions(formats: tuple[str, ...], trims: list[str], marks: bool, cover: bool = False, paper: str = DEFAULT_PAPER, printers: tuple[str, ...] = ()) -> list[Edition]:
+def editions(
+    formats: tuple[str, ...],
+    trims: list[str],
+    marks: bool,
+    cover: bool = False,
+    paper: str = DEFAULT_PAPER,
+    printers: tuple[str, ...] = (),
+) -> list[Edition]:
     """The editions to make, each after the one it needs (which is made even if not chosen
     itself: a cover needs its interior; the Kobo edition its EPUB), and those that come with
     a kind chosen (the catalogue's cover with the EPUB); with `printers`, each printer's
     interior and cover (the kinds that take a printer)."""
-    wanted = set(formats) | ({PRINT_COVER} if cover else set()) | ({name for name, kind in KINDS.items() if PRINTER in kind.options} if printers else set())
+    wanted = (
+        set(formats)
+        | ({PRINT_COVER} if cover else set())
+        | ({name for name, kind in KINDS.items() if PRINTER in kind.options} if printers else set())
+    )
     for name in list(wanted):
         while (name := KINDS[name].needs or "") and name not in wanted:
             wanted.add(name)
@@ -76,7 +98,9 @@ def editions(formats: tuple[str, ...], trims: list[str], marks: bool, cover: boo
     return chosen
 
 
-def build_work(folder: Path, chosen: list[Edition], key: str | None, jobs: int = 1, date: datetime | None = None) -> Built:
+def build_work(
+    folder: Path, chosen: list[Edition], key: str | None, jobs: int = 1, date: datetime | None = None
+) -> Built:
     """Make the chosen editions of one work, all in memory: a work whose PDF fails has no
     new EPUB either. `jobs` is the cores the build may use (a long book's PDF is laid out on
     them); `date`, the edition's date when the key was made with it (git is not asked again)."""
@@ -91,6 +115,14 @@ def build_work(folder: Path, chosen: list[Edition], key: str | None, jobs: int =
         files.append(BuiltFile(name, made[edition], edition_key(key, name) if key else None, edition.kind_name))
     meta = work.meta
     return Built(
-        work.slug, meta.title, meta.author, meta.identifier, work.edition_date.strftime("%Y-%m-%dT%H:%M:%SZ"), files,
-        author_sort=meta.author_sort, language=meta.language, summary=meta.description or "", rights=rights_statement(meta),
+        work.slug,
+        meta.title,
+        meta.author,
+        meta.identifier,
+        work.edition_date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        files,
+        author_sort=meta.author_sort,
+        language=meta.language,
+        summary=meta.description or "",
+        rights=rights_statement(meta),
     )

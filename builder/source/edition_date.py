@@ -23,7 +23,12 @@ def edition_date(folder: Path, styles: Path, archive_year: int | None) -> dateti
             date = None
         # A zip file can date its entries from 1980 to 2107 only.
         if date is None or not 1980 <= date.year <= 2107:
-            raise SourceError("SOURCE_DATE_EPOCH", f"not a Unix time between 1980 and 2107: {epoch!r}", hint="set it to a Unix time, e.g. $(git log -1 --format=%ct)", code="S020")
+            raise SourceError(
+                "SOURCE_DATE_EPOCH",
+                f"not a Unix time between 1980 and 2107: {epoch!r}",
+                hint="set it to a Unix time, e.g. $(git log -1 --format=%ct)",
+                code="S020",
+            )
         return date
     if (committed := _last_commit(folder, styles)) is not None:
         return committed
@@ -34,7 +39,11 @@ def _last_commit(folder: Path, styles: Path) -> datetime | None:
     try:
         result = subprocess.run(
             ["git", "log", "-1", "--format=%ct", "--", str(folder.resolve()), str(styles.resolve())],
-            cwd=folder, capture_output=True, text=True, timeout=30, check=False,
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
         )
     except (OSError, subprocess.TimeoutExpired):
         return None

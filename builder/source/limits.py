@@ -24,7 +24,12 @@ def limit(name: str, default: int) -> int:
     if not value:
         return default
     if not value.isdigit() or int(value) < 1:
-        raise SourceError(name, f"not a whole number above 0: {value!r}", hint=f"set it to a number such as {default}, or unset it for the default", code="S049")
+        raise SourceError(
+            name,
+            f"not a whole number above 0: {value!r}",
+            hint=f"set it to a number such as {default}, or unset it for the default",
+            code="S049",
+        )
     return int(value)
 
 
@@ -32,8 +37,10 @@ def check_size(total_bytes: int, shown: str) -> None:
     kb = limit("FOLIO_MAX_TEXT_KB", MAX_TEXT_KB)
     if total_bytes > kb * 1024:
         raise SourceError(
-            shown, f"the work's text is {total_bytes / 1024:,.0f} KB; a work may have at most {kb:,} KB (its PDF is laid out whole in memory, about 0.4 GB a MB of text)",
-            hint="split it into several works (a volume each, say), or raise FOLIO_MAX_TEXT_KB on a machine with the time and memory", code="S047",
+            shown,
+            f"the work's text is {total_bytes / 1024:,.0f} KB; a work may have at most {kb:,} KB (its PDF is laid out whole in memory, about 0.4 GB a MB of text)",
+            hint="split it into several works (a volume each, say), or raise FOLIO_MAX_TEXT_KB on a machine with the time and memory",
+            code="S047",
         )
 
 
@@ -41,6 +48,8 @@ def check_notes(count: int, shown: str) -> None:
     most = limit("FOLIO_MAX_NOTES", MAX_NOTES)
     if count > most:
         raise SourceError(
-            shown, f"the work has {count:,} notes; a work may have at most {most:,}",
-            hint="split it into several works, or raise FOLIO_MAX_NOTES on a machine with the time and memory", code="S048",
+            shown,
+            f"the work has {count:,} notes; a work may have at most {most:,}",
+            hint="split it into several works, or raise FOLIO_MAX_NOTES on a machine with the time and memory",
+            code="S048",
         )

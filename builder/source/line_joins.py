@@ -15,7 +15,9 @@ from markdown_it.token import Token
 def _wide(char: str) -> bool:
     """A character of a script written without spaces: East Asian wide or full-width, not Hangul
     (Korean puts spaces between words)."""
-    return unicodedata.east_asian_width(char) in ("W", "F") and not ("\uac00" <= char <= "\ud7af" or "\u1100" <= char <= "\u11ff")
+    return unicodedata.east_asian_width(char) in ("W", "F") and not (
+        "\uac00" <= char <= "\ud7af" or "\u1100" <= char <= "\u11ff"
+    )
 
 
 def join_wide_lines(state: StateCore) -> None:
@@ -28,5 +30,12 @@ def join_wide_lines(state: StateCore) -> None:
             if child.type != "softbreak" or index == 0 or index == len(children) - 1:
                 continue
             before, after = children[index - 1], children[index + 1]
-            if before.type == "text" and after.type == "text" and before.content and after.content and _wide(before.content[-1]) and _wide(after.content[0]):
+            if (
+                before.type == "text"
+                and after.type == "text"
+                and before.content
+                and after.content
+                and _wide(before.content[-1])
+                and _wide(after.content[0])
+            ):
                 children[index] = Token("text", "", 0, content="")

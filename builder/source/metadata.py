@@ -217,7 +217,9 @@ def load_metadata(path: Path, shown: str) -> Metadata:
         found = re.search(r"\(at line (\d+)", str(error))
         line = int(found.group(1)) if found else None
         message = str(error).split(" (at line")[0]
-        raise SourceError(shown, f"not valid TOML: {message}", line=line, hint="see https://toml.io for the syntax", code="S003") from None
+        raise SourceError(
+            shown, f"not valid TOML: {message}", line=line, hint="see https://toml.io for the syntax", code="S003"
+        ) from None
     _check_strings(data, (), text, shown)
     try:
         meta = Metadata.model_validate(data)
@@ -227,7 +229,13 @@ def load_metadata(path: Path, shown: str) -> Metadata:
     stems = {name.removesuffix(".md") for name in meta.parts}
     for stem in meta.provenance:
         if stem not in stems:
-            raise SourceError(shown, f"[provenance.{stem}] names no part: {stem}.md is not in 'parts'", line=key_line(text, ("provenance", stem)), hint=f"name the table after a part's file without .md ({', '.join(sorted(stems))}), or add {stem}.md to parts", code="S050")
+            raise SourceError(
+                shown,
+                f"[provenance.{stem}] names no part: {stem}.md is not in 'parts'",
+                line=key_line(text, ("provenance", stem)),
+                hint=f"name the table after a part's file without .md ({', '.join(sorted(stems))}), or add {stem}.md to parts",
+                code="S050",
+            )
     return meta
 
 
@@ -249,10 +257,16 @@ def _problems(errors: ValidationError, text: str, shown: str) -> list[SourceErro
             known = _known_keys(loc)
             close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.75) if loc else []
             if close:
-                message, hint = f"unknown key '{dotted}'", f"did you mean '{close[0]}'? Correct its spelling, or remove it"
+                message, hint = (
+                    f"unknown key '{dotted}'",
+                    f"did you mean '{close[0]}'? Correct its spelling, or remove it",
+                )
                 meant.add((*loc[:-1], close[0]))
             else:
-                message, hint = f"unknown key '{dotted}'", f"remove it or correct its spelling; known keys: {', '.join(known)}"
+                message, hint = (
+                    f"unknown key '{dotted}'",
+                    f"remove it or correct its spelling; known keys: {', '.join(known)}",
+                )
         elif error["type"] == "missing":
             message, hint = f"missing key '{dotted}'", "add it (the keys are in docs/authoring.md)"
         else:
@@ -274,7 +288,13 @@ def _check_strings(value: object, loc: tuple[str | int, ...], text: str, shown: 
             if found is None:
                 continue
             where = ".".join(str(part) for part in (*loc, key)) or "(top level)"
-            raise SourceError(shown, f"'{where}': {found[1]}, written as an escape", line=key_line(text, (*loc, key)) or key_line(text, loc), hint="delete the escape (\\u…); a title or name has no invisible characters", code="S042")
+            raise SourceError(
+                shown,
+                f"'{where}': {found[1]}, written as an escape",
+                line=key_line(text, (*loc, key)) or key_line(text, loc),
+                hint="delete the escape (\\u…); a title or name has no invisible characters",
+                code="S042",
+            )
         _check_strings(item, (*loc, key), text, shown)
 
 

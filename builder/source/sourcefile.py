@@ -33,27 +33,53 @@ def resolved(path: Path, shown: str) -> Path:
     try:
         return path.resolve()
     except (RuntimeError, OSError) as error:  # Python 3.11 raises RuntimeError on a loop
-        raise SourceError(shown, f"cannot be followed: {error}", hint="a symbolic link leads round in a loop; replace it with the file itself", code="S046") from None
+        raise SourceError(
+            shown,
+            f"cannot be followed: {error}",
+            hint="a symbolic link leads round in a loop; replace it with the file itself",
+            code="S046",
+        ) from None
 
 
 def read_source(path: Path, shown: str, *, inside: Path, missing: SourceError) -> str:
     """A source file's text; `missing` is raised if there is none, and a file (or link)
     that leads outside the work's folder is refused."""
     if not resolved(path, shown).is_relative_to(resolved(inside, shown)):
-        raise SourceError(shown, "leads outside the work's folder", hint="keep every file of a work inside its folder (no links elsewhere)", code="S019")
+        raise SourceError(
+            shown,
+            "leads outside the work's folder",
+            hint="keep every file of a work inside its folder (no links elsewhere)",
+            code="S019",
+        )
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise missing from None
     except UnicodeDecodeError as error:
-        raise SourceError(shown, f"not UTF-8 ({error.reason} at byte {error.start})", hint="save the file as UTF-8", code="S002") from None
+        raise SourceError(
+            shown, f"not UTF-8 ({error.reason} at byte {error.start})", hint="save the file as UTF-8", code="S002"
+        ) from None
     except OSError as error:
-        raise SourceError(shown, f"cannot be read: {error.strerror}", hint="it must be a readable file, not a folder", code="S003") from None
+        raise SourceError(
+            shown, f"cannot be read: {error.strerror}", hint="it must be a readable file, not a folder", code="S003"
+        ) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if found := invisible(text):
         offset, what = found
         line = text.count("\n", 0, offset) + 1
         if what.startswith("control"):
-            raise SourceError(shown, f"{what} in the text", line=line, hint="delete it (a form feed or other invisible character, often left by a conversion)", code="S021")
-        raise SourceError(shown, f"{what} in the text: no reader can see it", line=line, hint="replace it with the character the source prints, or delete it", code="S042")
+            raise SourceError(
+                shown,
+                f"{what} in the text",
+                line=line,
+                hint="delete it (a form feed or other invisible character, often left by a conversion)",
+                code="S021",
+            )
+        raise SourceError(
+            shown,
+            f"{what} in the text: no reader can see it",
+            line=line,
+            hint="replace it with the character the source prints, or delete it",
+            code="S042",
+        )
     return text

@@ -20,12 +20,17 @@ XML_NS = "http://www.w3.org/XML/1998/namespace"
 _ALLOWED = tomllib.loads((Path(__file__).resolve().parent / "static-svg.toml").read_text(encoding="utf-8"))
 ELEMENTS = frozenset(_ALLOWED["elements"])
 ATTRIBUTES = frozenset(_ALLOWED["attributes"]) | {
-    f"{{{XML_NS}}}space", f"{{{XML_NS}}}lang", f"{{{XLINK_NS}}}href", f"{{{XLINK_NS}}}title"
+    f"{{{XML_NS}}}space",
+    f"{{{XML_NS}}}lang",
+    f"{{{XLINK_NS}}}href",
+    f"{{{XLINK_NS}}}title",
 }
 _REFERENCE = re.compile(r"^#[\w.:-]+$")  # href: a fragment of this file
 _CSS_URL = re.compile(r"url\s*\(\s*(?!['\"]?#)", re.I)  # url() to anything but a fragment
 _CSS_BAD = re.compile(r"\\|@import|expression\s*\(|-moz-binding|behavior\s*:|javascript:", re.I)
-PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False, remove_comments=True)
+PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False, remove_comments=True
+)
 
 
 def svg_problem(data: bytes) -> str | None:

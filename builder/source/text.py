@@ -53,7 +53,11 @@ _PARSER_NESTING = 100
 _CONTAINERS = {"blockquote", "bullet_list", "ordered_list", "em", "strong", "s", "link", "span"}
 # Code is refused, not set: the archive's texts have none, and a paragraph indented by four
 # spaces (Markdown's code block) is a conversion's accident far more often than code.
-_CODE = {"code_inline": "inline code (`…`)", "code_block": "a block indented by four spaces, which Markdown reads as code", "fence": "a fenced code block (```)"}
+_CODE = {
+    "code_inline": "inline code (`…`)",
+    "code_block": "a block indented by four spaces, which Markdown reads as code",
+    "fence": "a fenced code block (```)",
+}
 _CODE_HINT = {
     "code_inline": "remove the backticks, or write \\` for a backtick the text really has",
     "code_block": "remove the indent (a note's later paragraphs are indented by four spaces, but only inside the note)",
@@ -63,7 +67,9 @@ _CODE_HINT = {
 
 def _markdown() -> MarkdownIt:
     # Raw HTML is off: a source is untrusted and must not inject markup or scripts.
-    md = MarkdownIt("commonmark", {"html": False, "xhtmlOut": True, "typographer": False, "maxNesting": _PARSER_NESTING})
+    md = MarkdownIt(
+        "commonmark", {"html": False, "xhtmlOut": True, "typographer": False, "maxNesting": _PARSER_NESTING}
+    )
     # Every link becomes a link token, whatever its scheme, so that _check_tokens refuses a
     # `javascript:`, `file:` or `data:` link with its line instead of printing it as text.
     md.validateLink = lambda url: True  # type: ignore[method-assign]
@@ -97,7 +103,9 @@ EDITOR_NOTE = re.compile(r"^editor(-[A-Za-z0-9_]+)?$")
 
 def parse_part(path: Path, shown: str, part_id: str) -> Part:
     """Parse one Markdown file into a Part, checking its headings, notes and ids."""
-    missing = SourceError(shown, "listed in work.toml 'parts' but missing", hint="create it, or remove it from 'parts'", code="S010")
+    missing = SourceError(
+        shown, "listed in work.toml 'parts' but missing", hint="create it, or remove it from 'parts'", code="S010"
+    )
     source = read_source(path, shown, inside=path.parent, missing=missing)
     _check_note_labels(source, shown)
     tokens = _figures(_close_up_note_calls(_drop_empty_table_heads(MD.parse(source, {}))))
@@ -110,26 +118,62 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     for _, note_tokens in definitions.values():
         note_tokens[:] = _close_up_page_breaks(_page_breaks_into_blocks(note_tokens))
     if not body or body[0].type != "heading_open" or body[0].tag != "h1":
-        raise SourceError(shown, "the text does not start with a level-1 heading", line=_line(body[0]) if body else 1, hint="begin the file with '# Title of this part'", code="S011")
+        raise SourceError(
+            shown,
+            "the text does not start with a level-1 heading",
+            line=_line(body[0]) if body else 1,
+            hint="begin the file with '# Title of this part'",
+            code="S011",
+        )
     title = plain_text(body[1])
     if not title:
-        raise SourceError(shown, "the level-1 heading has no words", line=_line(body[0]), hint="give the part a title: '# Title of this part'", code="S011")
+        raise SourceError(
+            shown,
+            "the level-1 heading has no words",
+            line=_line(body[0]),
+            hint="give the part a title: '# Title of this part'",
+            code="S011",
+        )
     body[0].attrSet("id", part_id)
     _check_heading_levels(body, shown)
     for _, note_tokens in definitions.values():
         if nested := _note_calls(note_tokens, shown):
             label, line = next(iter(nested.items()))
-            raise SourceError(shown, f"note [^{label}] is called from inside another note", line=line, hint="notes cannot carry notes; merge the two", code="S014")
+            raise SourceError(
+                shown,
+                f"note [^{label}] is called from inside another note",
+                line=line,
+                hint="notes cannot carry notes; merge the two",
+                code="S014",
+            )
     calls = _note_calls(body, shown)
     for label, line in calls.items():
         if label not in definitions:
-            raise SourceError(shown, f"note [^{label}] is called but not written", line=line, hint=f"add a line '[^{label}]: text of the note' after the paragraph", code="S013")
+            raise SourceError(
+                shown,
+                f"note [^{label}] is called but not written",
+                line=line,
+                hint=f"add a line '[^{label}]: text of the note' after the paragraph",
+                code="S013",
+            )
     for label, (note, _) in definitions.items():
         if EDITOR_NOTE.match(label):
             if label in calls:
-                raise SourceError(shown, f"note [^{label}] is an editor's note on the whole work, but it is called", line=calls[label], hint="rename the note to call it, or remove the call", code="S034")
+                raise SourceError(
+                    shown,
+                    f"note [^{label}] is an editor's note on the whole work, but it is called",
+                    line=calls[label],
+                    hint="rename the note to call it, or remove the call",
+                    code="S034",
+                )
         elif label not in calls:
-            raise SourceError(shown, f"note [^{label}] is never called", line=note.line, hint=f"call it with [^{label}] in the text, label it [^editor-{label}] to keep it as an editor's note on the work, or delete it", code="S012")
+            raise SourceError(
+                shown,
+                f"note [^{label}] is never called",
+                line=note.line,
+                hint=f"call it with [^{label}] in the text, label it [^editor-{label}] to keep it as an editor's note on the work, or delete it",
+                code="S012",
+            )
     images: list[str] = []
     links = _check_tokens(body, shown, images, path.parent)
     for _, note_tokens in definitions.values():
@@ -139,8 +183,23 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
     sections = _sections(body, part_id, shown)  # gives headings their ids: collect them after
     # Ids set inside notes are the work's ids too: checked, and linked to, like the others.
     every_note = [*notes.values(), *editor_notes.values()]
-    ids = _collect_ids(body) + [(note.id, note.line) for note in every_note] + [found for note in every_note for found in _collect_ids(note.tokens)]
-    return Part(id=part_id, path=path, title=title, tokens=body, notes=notes, links=links, sections=sections, ids=ids, images=images, editor_notes=editor_notes)
+    ids = (
+        _collect_ids(body)
+        + [(note.id, note.line) for note in every_note]
+        + [found for note in every_note for found in _collect_ids(note.tokens)]
+    )
+    return Part(
+        id=part_id,
+        path=path,
+        title=title,
+        tokens=body,
+        notes=notes,
+        links=links,
+        sections=sections,
+        ids=ids,
+        images=images,
+        editor_notes=editor_notes,
+    )
 
 
 # What a reader may see as a note's number: the source's own ("12", "26a", "A", "*", the
@@ -179,7 +238,13 @@ def _check_heading_levels(tokens: list[Token], shown: str) -> None:
             continue
         found = int(token.tag[1])
         if found > level + 1:
-            raise SourceError(shown, f"a level-{found} heading follows a level-{level} one: headings may not skip a level", line=_line(token), hint=f"make it a level-{level + 1} heading ({'#' * (level + 1)}), and the headings under it one level up likewise", code="S057")
+            raise SourceError(
+                shown,
+                f"a level-{found} heading follows a level-{level} one: headings may not skip a level",
+                line=_line(token),
+                hint=f"make it a level-{level + 1} heading ({'#' * (level + 1)}), and the headings under it one level up likewise",
+                code="S057",
+            )
         level = found
 
 
@@ -192,7 +257,13 @@ def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
             continue
         title = plain_text(tokens[index + 1])
         if not title:
-            raise SourceError(shown, "a heading has no words", line=_line(token), hint="give the heading a title, or remove it", code="S011")
+            raise SourceError(
+                shown,
+                "a heading has no words",
+                line=_line(token),
+                hint="give the heading a title, or remove it",
+                code="S011",
+            )
         if not token.attrGet("id"):
             token.attrSet("id", f"{part_id}-s{len(sections) + 1}")
         if any(child.type == "footnote_ref" for child in tokens[index + 1].children or []):
@@ -239,7 +310,9 @@ def _figures(tokens: list[Token]) -> list[Token]:
         inline, close = tokens[index + 1], tokens[index + 2]
         if token.type != "paragraph_open" or inline.type != "inline" or close.type != "paragraph_close":
             continue
-        children = [child for child in inline.children or [] if not (child.type == "text" and not child.content.strip())]
+        children = [
+            child for child in inline.children or [] if not (child.type == "text" and not child.content.strip())
+        ]
         if len(children) != 1 or children[0].type != "image":
             continue
         token.tag = close.tag = "figure"
@@ -265,7 +338,12 @@ def _page_breaks_into_blocks(tokens: list[Token]) -> list[Token]:
     index = 0
     while index < len(tokens):
         token = tokens[index]
-        if token.type == "paragraph_open" and index + 2 < len(tokens) and _only_page_breaks(tokens[index + 1]) and tokens[index + 2].type == "paragraph_close":
+        if (
+            token.type == "paragraph_open"
+            and index + 2 < len(tokens)
+            and _only_page_breaks(tokens[index + 1])
+            and tokens[index + 2].type == "paragraph_close"
+        ):
             waiting += [child for child in tokens[index + 1].children or [] if child.type == "page_break"]
             index += 3
             continue
@@ -291,15 +369,21 @@ def _close_up_page_breaks(tokens: list[Token]) -> list[Token]:
             if child.type != "page_break" or index + 1 >= len(children) or children[index + 1].type != "text":
                 continue
             before = children[index - 1] if index else None
-            if before is None or before.type in ("softbreak", "hardbreak", "page_break") or (before.type == "text" and before.content[-1:].isspace()):
+            if (
+                before is None
+                or before.type in ("softbreak", "hardbreak", "page_break")
+                or (before.type == "text" and before.content[-1:].isspace())
+            ):
                 children[index + 1].content = children[index + 1].content.lstrip(" ")
     return tokens
 
 
 def _only_page_breaks(inline: Token) -> bool:
     children = inline.children or []
-    return inline.type == "inline" and any(c.type == "page_break" for c in children) and all(
-        c.type == "page_break" or (c.type in ("text", "softbreak") and not c.content.strip()) for c in children
+    return (
+        inline.type == "inline"
+        and any(c.type == "page_break" for c in children)
+        and all(c.type == "page_break" or (c.type in ("text", "softbreak") and not c.content.strip()) for c in children)
     )
 
 
@@ -311,8 +395,11 @@ def name_page_breaks(parts: list[Part], source_named: bool) -> None:
     for part in parts:
         if not source_named and not (part.provenance and part.provenance.source) and (found := part_page_breaks(part)):
             raise SourceError(
-                shown_path(part.path), f"the text marks page {found[0].meta['label']} of a printed source, but work.toml names no printed source", line=found[0].meta["line"],
-                hint="add a [source] table to work.toml (title, volume, publisher, year), or remove the {{page …}} markers", code="S056",
+                shown_path(part.path),
+                f"the text marks page {found[0].meta['label']} of a printed source, but work.toml names no printed source",
+                line=found[0].meta["line"],
+                hint="add a [source] table to work.toml (title, volume, publisher, year), or remove the {{page …}} markers",
+                code="S056",
             )
         for token in part_page_breaks(part):
             label = token.meta["label"]
@@ -328,7 +415,15 @@ def page_breaks(tokens: list[Token]) -> list[Token]:
 def part_page_breaks(part: Part) -> list[Token]:
     """A part's page markers in the order its pages set them: its text, its editor's notes,
     then its notes."""
-    return [token for stream in [part.tokens, *(n.tokens for n in part.editor_notes.values()), *(n.tokens for n in part.notes.values())] for token in page_breaks(stream)]
+    return [
+        token
+        for stream in [
+            part.tokens,
+            *(n.tokens for n in part.editor_notes.values()),
+            *(n.tokens for n in part.notes.values()),
+        ]
+        for token in page_breaks(stream)
+    ]
 
 
 def _split_notes(tokens: list[Token], shown: str) -> tuple[list[Token], dict[str, tuple[Note, list[Token]]]]:
@@ -340,9 +435,21 @@ def _split_notes(tokens: list[Token], shown: str) -> tuple[list[Token], dict[str
         if token.type == "footnote_reference_open":
             label, line = token.meta["label"], _line(token)
             if not _LABEL.match(label):
-                raise SourceError(shown, f"note label [^{label}] has characters ids cannot carry", line=line, hint="use letters, digits, '-' or '_', e.g. [^1] or [^abroad]", code="S015")
+                raise SourceError(
+                    shown,
+                    f"note label [^{label}] has characters ids cannot carry",
+                    line=line,
+                    hint="use letters, digits, '-' or '_', e.g. [^1] or [^abroad]",
+                    code="S015",
+                )
             if label in notes:
-                raise SourceError(shown, f"note [^{label}] is written twice (first at line {notes[label][0].line})", line=line, hint="give each note its own label", code="S016")
+                raise SourceError(
+                    shown,
+                    f"note [^{label}] is written twice (first at line {notes[label][0].line})",
+                    line=line,
+                    hint="give each note its own label",
+                    code="S016",
+                )
             current = []
             notes[label] = (Note(label=label, tokens=current, line=line), current)
         elif token.type == "footnote_reference_close":
@@ -361,7 +468,13 @@ def _note_calls(tokens: list[Token], shown: str) -> dict[str, int]:
             if child.type == "footnote_ref":
                 label = child.meta["label"]
                 if label in calls:
-                    raise SourceError(shown, f"note [^{label}] is called twice (first at line {calls[label]})", line=_line(token), hint="call each note once; write a second note for the second place", code="S017")
+                    raise SourceError(
+                        shown,
+                        f"note [^{label}] is called twice (first at line {calls[label]})",
+                        line=_line(token),
+                        hint="call each note once; write a second note for the second place",
+                        code="S017",
+                    )
                 calls[label] = _line(token)
     return calls
 
@@ -370,7 +483,13 @@ def _check_note_labels(source: str, shown: str) -> None:
     for found in _NOTE_LABEL.finditer(source):
         if not _LABEL.match(found.group(1)):
             line = source.count("\n", 0, found.start()) + 1
-            raise SourceError(shown, f"note label [^{found.group(1)}] has characters ids cannot carry", line=line, hint="use letters, digits, '-' or '_', e.g. [^1] or [^abroad]", code="S015")
+            raise SourceError(
+                shown,
+                f"note label [^{found.group(1)}] has characters ids cannot carry",
+                line=line,
+                hint="use letters, digits, '-' or '_', e.g. [^1] or [^abroad]",
+                code="S015",
+            )
 
 
 def _check_tokens(tokens: list[Token], shown: str, images: list[str], folder: Path) -> list[tuple[str, int]]:
@@ -385,27 +504,67 @@ def _check_tokens(tokens: list[Token], shown: str, images: list[str], folder: Pa
             if each.type == "image":
                 src = str(each.attrGet("src") or "")
                 if not each.children:
-                    raise SourceError(shown, f"image {src!r} has no alternative text", line=line, hint="describe what it shows: ![a photograph of the first page](page.jpg)", code="S018")
+                    raise SourceError(
+                        shown,
+                        f"image {src!r} has no alternative text",
+                        line=line,
+                        hint="describe what it shows: ![a photograph of the first page](page.jpg)",
+                        code="S018",
+                    )
                 check_image(src, folder, shown, line)
                 if src not in images:
                     images.append(src)
             if each.type in _CODE:
-                raise SourceError(shown, f"{_CODE[each.type]}: a book of this kind sets no code", line=line, hint=_CODE_HINT[each.type], code="S041")
-            if each.type == "text" and (page := _PAGE_LIKE.search(each.content)) and not PAGE_BREAK.fullmatch(page.group()):
-                raise SourceError(shown, f"{page.group()!r} is not a page marker the parser can read", line=line, hint="write {{page 29}}: two braces, 'page', one space and the page's number as the source prints it (letters and digits, up to 12), two braces", code="S055")
+                raise SourceError(
+                    shown,
+                    f"{_CODE[each.type]}: a book of this kind sets no code",
+                    line=line,
+                    hint=_CODE_HINT[each.type],
+                    code="S041",
+                )
+            if (
+                each.type == "text"
+                and (page := _PAGE_LIKE.search(each.content))
+                and not PAGE_BREAK.fullmatch(page.group())
+            ):
+                raise SourceError(
+                    shown,
+                    f"{page.group()!r} is not a page marker the parser can read",
+                    line=line,
+                    hint="write {{page 29}}: two braces, 'page', one space and the page's number as the source prints it (letters and digits, up to 12), two braces",
+                    code="S055",
+                )
             if each.type == "text" and (unread := _UNREAD_ATTRIBUTES.search(each.content)):
-                raise SourceError(shown, f"{unread.group().lstrip(']')} is not an attribute the parser can read", line=line, hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} or {lang=xx}, on the line before a block or right after a [span]", code="S045")
+                raise SourceError(
+                    shown,
+                    f"{unread.group().lstrip(']')} is not an attribute the parser can read",
+                    line=line,
+                    hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} or {lang=xx}, on the line before a block or right after a [span]",
+                    code="S045",
+                )
             if _container(each):
                 depth += each.nesting
             if depth > MAX_DEPTH:
-                raise SourceError(shown, f"nested more than {MAX_DEPTH} deep (block quotations, lists, emphasis, links)", line=line, hint="flatten the nesting: no page can show it, and the parser would drop the text", code="S040")
+                raise SourceError(
+                    shown,
+                    f"nested more than {MAX_DEPTH} deep (block quotations, lists, emphasis, links)",
+                    line=line,
+                    hint="flatten the nesting: no page can show it, and the parser would drop the text",
+                    code="S040",
+                )
             for key, value in (each.attrs or {}).items():
                 if not _made_by_the_parser(each.type, key, str(value)):
                     _check_attribute(key, str(value), shown, line)
             if each.type == "link_open":
                 href = str(each.attrGet("href"))
                 if not _LINK.match(href):
-                    raise SourceError(shown, f"link to {href!r}: only web addresses, mailto: and #ids of the work can be linked", line=line, hint="link to an https:// address or to an {#id} set in the text", code="S022")
+                    raise SourceError(
+                        shown,
+                        f"link to {href!r}: only web addresses, mailto: and #ids of the work can be linked",
+                        line=line,
+                        hint="link to an https:// address or to an {#id} set in the text",
+                        code="S022",
+                    )
                 if href.startswith("#"):
                     links.append((href[1:], line))
     return links
@@ -422,19 +581,41 @@ def _made_by_the_parser(kind: str, key: str, value: str) -> bool:
         (kind == "link_open" and key in ("href", "title"))
         or (kind == "image" and key in ("src", "alt", "title"))
         or (kind == "ordered_list_open" and key == "start")
-        or (kind in ("th_open", "td_open") and key == "style" and value in {"text-align:left", "text-align:right", "text-align:center"})
+        or (
+            kind in ("th_open", "td_open")
+            and key == "style"
+            and value in {"text-align:left", "text-align:right", "text-align:center"}
+        )
     )
 
 
 def _check_attribute(key: str, value: str, shown: str, line: int) -> None:
     if key not in ALLOWED_ATTRIBUTES:
-        raise SourceError(shown, f"attribute {key!r} is not allowed", line=line, hint="a source may set only {#id}, {.class} and {lang=…}", code="S023")
+        raise SourceError(
+            shown,
+            f"attribute {key!r} is not allowed",
+            line=line,
+            hint="a source may set only {#id}, {.class} and {lang=…}",
+            code="S023",
+        )
     if key == "class":
         for name in value.split():
             if name not in ALLOWED_CLASSES:
-                raise SourceError(shown, f"class {name!r} is not one the stylesheets know", line=line, hint=f"use one of: {', '.join(sorted(ALLOWED_CLASSES))}", code="S023")
+                raise SourceError(
+                    shown,
+                    f"class {name!r} is not one the stylesheets know",
+                    line=line,
+                    hint=f"use one of: {', '.join(sorted(ALLOWED_CLASSES))}",
+                    code="S023",
+                )
     if key == "lang" and not LANGUAGE.match(value):
-        raise SourceError(shown, f"language {value!r} is not a BCP 47 tag", line=line, hint='write a tag such as "de", "fr" or "ru-Latn"', code="S023")
+        raise SourceError(
+            shown,
+            f"language {value!r} is not a BCP 47 tag",
+            line=line,
+            hint='write a tag such as "de", "fr" or "ru-Latn"',
+            code="S023",
+        )
 
 
 def _line(token: Token) -> int:
@@ -443,7 +624,11 @@ def _line(token: Token) -> int:
 
 def plain_text(inline: Token) -> str:
     """The words of an inline token without note calls: for the nav, bookmarks and titles."""
-    words = [" " if child.type in ("softbreak", "hardbreak") else child.content for child in inline.children or [] if child.type in ("text", "code_inline", "softbreak", "hardbreak")]
+    words = [
+        " " if child.type in ("softbreak", "hardbreak") else child.content
+        for child in inline.children or []
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+    ]
     return " ".join("".join(words).split())
 
 

@@ -49,7 +49,9 @@ def fake_ace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash: list[int], 
     ("crash", "violations", "runs", "found"),
     [([], 0, 1, []), ([1], 0, 2, []), ([1, 2], 0, 2, ["E200"]), ([], 2, 1, ["E201", "E201"]), ([1], 1, 2, ["E201"])],
 )
-def test_ace_retries_a_crash_once_and_never_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash: list[int], violations: int, runs: int, found: list[str]) -> None:
+def test_ace_retries_a_crash_once_and_never_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, crash: list[int], violations: int, runs: int, found: list[str]
+) -> None:
     log = fake_ace(tmp_path, monkeypatch, crash, violations)
     epub = tmp_path / "book.epub"
     epub.write_bytes(b"PK")
@@ -60,13 +62,19 @@ def test_ace_retries_a_crash_once_and_never_a_finding(tmp_path: Path, monkeypatc
         assert "Chromium crashed" in findings[0].message
 
 
-def test_ace_checks_many_books_in_one_run_and_retries_only_those_it_missed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ace_checks_many_books_in_one_run_and_retries_only_those_it_missed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     log = fake_ace(tmp_path, monkeypatch, [], 1)
     books = [tmp_path / name for name in ("a.epub", "flaky.epub", "c.epub")]
     for book in books:
         book.write_bytes(b"PK")
     found = checks.ace_books(books)
-    assert {book.name: [f.code for f in findings] for book, findings in found.items()} == {"a.epub": ["E201"], "flaky.epub": ["E201"], "c.epub": ["E201"]}
+    assert {book.name: [f.code for f in findings] for book, findings in found.items()} == {
+        "a.epub": ["E201"],
+        "flaky.epub": ["E201"],
+        "c.epub": ["E201"],
+    }
     assert log.read_text().splitlines() == [" ".join(map(str, books)), str(books[1])]
 
 
@@ -121,7 +129,13 @@ def test_the_ace_script_numbers_each_report_by_its_argument(tmp_path: Path, monk
     monkeypatch.setenv("ACE_HOME", str(cache))
     monkeypatch.setenv("CHROMIUM", shutil.which("true") or "/bin/true")
     monkeypatch.chdir(tmp_path)  # `folio check --ace .` gives names as they are, "-x.epub" too
-    books = [tmp_path / "a.epub", tmp_path / "missing.epub", tmp_path / "broken.epub", tmp_path / "d e\n.epub", Path("-x.epub")]
+    books = [
+        tmp_path / "a.epub",
+        tmp_path / "missing.epub",
+        tmp_path / "broken.epub",
+        tmp_path / "d e\n.epub",
+        Path("-x.epub"),
+    ]
     for book in books:
         if book.name != "missing.epub":
             book.write_bytes(b"PK")
@@ -143,7 +157,9 @@ def test_a_pdf_damaged_where_its_fonts_are_is_a_finding_not_a_crash(built_shelf:
     reference = re.search(rb"/FontDescriptor (\d+) 0 R", data)
     assert reference
     damaged = tmp_path / f"{SLUG}.pdf"
-    damaged.write_bytes(data[: reference.start()] + reference.group(0).replace(b" 0 R", b" 1 R") + data[reference.end() :])
+    damaged.write_bytes(
+        data[: reference.start()] + reference.group(0).replace(b" 0 R", b" 1 R") + data[reference.end() :]
+    )
     assert [f.code for f in checks.check_pdf(damaged)] == ["P100"]
     cover = tmp_path / f"{SLUG}-cover.pdf"
     damaged.write_bytes(data[: len(data) // 2])

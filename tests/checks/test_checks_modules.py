@@ -36,7 +36,10 @@ def test_a_catalogue_cover_is_a_png_taller_than_wide(tmp_path: Path) -> None:
     assert finding.code == "V121" and "not a readable PNG" in finding.message
 
 
-@pytest.mark.xfail(strict=True, reason="importing WeasyPrint sets PIL's ImageFile.LOAD_TRUNCATED_IMAGES for the whole process, so a check run after a build reads a cut PNG whole")
+@pytest.mark.xfail(
+    strict=True,
+    reason="importing WeasyPrint sets PIL's ImageFile.LOAD_TRUNCATED_IMAGES for the whole process, so a check run after a build reads a cut PNG whole",
+)
 def test_a_cut_png_is_refused_even_where_weasyprint_is_loaded(tmp_path: Path) -> None:
     import weasyprint  # noqa: F401  # as in any process that has built an edition
 
@@ -78,7 +81,11 @@ def test_the_server_answers_from_each_folder_by_its_longest_prefix_and_nothing_o
     (books / "a.epub").write_bytes(b"PK a book")
     (engine / "reader.mjs").write_text("export {}", encoding="utf-8")
     (tmp_path / "secret.txt").write_text("not served", encoding="utf-8")
-    routes = {"/": folder_route(engine), "/book/": folder_route(books), "/book/made/": lambda rest: (rest.encode(), "text/plain")}
+    routes = {
+        "/": folder_route(engine),
+        "/book/": folder_route(books),
+        "/book/made/": lambda rest: (rest.encode(), "text/plain"),
+    }
     with serving(routes) as base:
         assert base.startswith("http://127.0.0.1:")
         assert _get(f"{base}/book/a.epub") == (200, b"PK a book", "application/epub+zip")
@@ -89,7 +96,15 @@ def test_the_server_answers_from_each_folder_by_its_longest_prefix_and_nothing_o
         assert _get(f"{base}/missing.css")[0] == 404
 
 
-@pytest.mark.parametrize(("name", "kind"), [("a.xhtml", "application/xhtml+xml"), ("a.CSS", "text/css"), ("a.png", "image/png"), ("a.unknown-thing", "application/octet-stream")])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("a.xhtml", "application/xhtml+xml"),
+        ("a.CSS", "text/css"),
+        ("a.png", "image/png"),
+        ("a.unknown-thing", "application/octet-stream"),
+    ],
+)
 def test_a_files_type_is_the_one_a_browser_insists_on(name: str, kind: str) -> None:
     assert content_type(name) == kind
 

@@ -22,12 +22,16 @@ def test_epubcheck_reports_nothing(epubcheck_report: dict) -> None:
         if m["severity"] in {"FATAL", "ERROR", "WARNING"}
     ]
     assert messages == []
-    assert epubcheck_report["checker"]["nFatal"] == epubcheck_report["checker"]["nError"] == epubcheck_report["checker"]["nWarning"] == 0
+    assert (
+        epubcheck_report["checker"]["nFatal"]
+        == epubcheck_report["checker"]["nError"]
+        == epubcheck_report["checker"]["nWarning"]
+        == 0
+    )
     assert epubcheck_report["publication"]["ePubVersion"] == "3.3"
 
 
 # -- one Java VM for every book (builder/checks/epubcheck_service.py) -----------------------
-
 
 
 def _broken(epub: Path, target: Path) -> Path:
@@ -42,24 +46,38 @@ def _broken(epub: Path, target: Path) -> Path:
 
 
 def _messages(report: dict) -> list[tuple]:
-    return [(m["ID"], m["severity"], m["message"], [(loc.get("path"), loc.get("line"), loc.get("column")) for loc in m.get("locations", [])]) for m in report["messages"]]
+    return [
+        (
+            m["ID"],
+            m["severity"],
+            m["message"],
+            [(loc.get("path"), loc.get("line"), loc.get("column")) for loc in m.get("locations", [])],
+        )
+        for m in report["messages"]
+    ]
 
 
-def test_the_service_reports_what_the_command_line_reports(epub_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_service_reports_what_the_command_line_reports(
+    epub_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """One VM for every book, with the command line's own report; and where a Java runtime
     without its compiler cannot run the service's source file, EPUBCheck's command line runs."""
     broken = _broken(epub_path, tmp_path / "broken.epub")
     first, second = checks.epubcheck_report(broken), checks.epubcheck_report(epub_path)
     service = next(iter(epubcheck_service._services.values()))
     again = checks.epubcheck_report(broken)
-    assert next(iter(epubcheck_service._services.values())) is service and service.process.poll() is None  # one VM for all three
+    assert (
+        next(iter(epubcheck_service._services.values())) is service and service.process.poll() is None
+    )  # one VM for all three
     assert "RSC-007" in {m[0] for m in _messages(first)} and _messages(second) == []
     assert first["checker"]["nError"] == again["checker"]["nError"] >= 1
 
     real = shutil.which("java")
     fake = tmp_path / "bin"
     fake.mkdir()
-    (fake / "java").write_text(f'#!/bin/sh\ncase "$*" in *EpubcheckService.java*) echo "error: module not found: jdk.compiler" >&2; exit 1;; esac\nexec {real} "$@"\n')
+    (fake / "java").write_text(
+        f'#!/bin/sh\ncase "$*" in *EpubcheckService.java*) echo "error: module not found: jdk.compiler" >&2; exit 1;; esac\nexec {real} "$@"\n'
+    )
     (fake / "java").chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
     command_line = checks.epubcheck_report(broken)

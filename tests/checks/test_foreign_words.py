@@ -35,13 +35,23 @@ def test_capital_tags_latin_french_german_and_italian(epubs: Path) -> None:
     chapter = epubs / "marx-1867-capital-v1-ch01-commodities.epub"
     with zipfile.ZipFile(chapter) as archive:
         text = b"".join(archive.read(name) for name in archive.namelist() if name.endswith(".xhtml")).decode()
-    for lang, phrase in (("la", "fictio juris"), ("fr", "pour encourager les autres"), ("it", "Tutti i fenomeni"), ("de", "wo Begriffe fehlen")):
+    for lang, phrase in (
+        ("la", "fictio juris"),
+        ("fr", "pour encourager les autres"),
+        ("it", "Tutti i fenomeni"),
+        ("de", "wo Begriffe fehlen"),
+    ):
         assert f'<span lang="{lang}">{phrase}' in text, phrase
 
 
 def test_an_untagged_phrase_is_named_in_a_warning(work_copy: Path, tmp_path: Path) -> None:
     text = work_copy / "text.md"
-    text.write_text(text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full, pour encourager les autres."), encoding="utf-8")
+    text.write_text(
+        text.read_text(encoding="utf-8").replace(
+            "Here it is in full.", "Here it is in full, pour encourager les autres."
+        ),
+        encoding="utf-8",
+    )
     assert run_cli("build", str(work_copy), "--format", "epub", "--out", str(tmp_path)).returncode == 0
     result = run_here("check", str(tmp_path / f"{SLUG}.epub"))
     assert result.returncode == 0  # a guess warns; it does not fail the check

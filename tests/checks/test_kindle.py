@@ -29,7 +29,10 @@ def test_every_word_and_note_reads_back_and_the_check_passes(built: Path) -> Non
     assert note.split()[:3] == ["1", "Lenin’s", "letter"]  # its back-link first
     assert " ".join(note.split()) in " ".join(text.split())
     # A word the AZW3 lacks, and a lost note, are found, and where.
-    lost = [(name, document.replace("Huysmans", "Huysmanns"), {key: value + " lost" for key, value in notes.items()}) for name, document, notes in documents]
+    lost = [
+        (name, document.replace("Huysmans", "Huysmanns"), {key: value + " lost" for key, value in notes.items()})
+        for name, document, notes in documents
+    ]
     found = missing(text, lost, "x")
     assert found and all(finding.code == "P171" for finding in found)
     assert "Huysmanns" in found[0].message and any("note note-1" in finding.message for finding in found)

@@ -18,7 +18,10 @@ from builder.editions.kinds import FORMATS, KINDS
 from builder.source.folders import find_works
 from tests.conftest import ROOT, SLUG
 
-pytestmark = [pytest.mark.skipif(not reader.available(), reason="the reading engine needs Node and npm"), pytest.mark.slow]
+pytestmark = [
+    pytest.mark.skipif(not reader.available(), reason="the reading engine needs Node and npm"),
+    pytest.mark.slow,
+]
 
 WORKS = sorted(folder.name for folder in find_works(ROOT / "source"))
 # Every kind of the registry whose files a reading engine opens (the EPUB, the Kobo edition …).
@@ -29,7 +32,13 @@ SALUTATION = b'<p class="salutation">Dear Comrade,</p>'
 BROKEN_SIZES = reader.SIZES[:1]  # the phone's, where width runs out first
 
 
-def _broken(epub: Path, target: Path, insert: bytes = b"", files: dict[str, bytes] | None = None, edits: dict[str, tuple[bytes, bytes]] | None = None) -> Path:
+def _broken(
+    epub: Path,
+    target: Path,
+    insert: bytes = b"",
+    files: dict[str, bytes] | None = None,
+    edits: dict[str, tuple[bytes, bytes]] | None = None,
+) -> Path:
     """A copy of a built EPUB with markup put after the salutation, files added (and declared
     in the package) and other edits made: a book the builder itself would never make."""
     files = files or {}
@@ -60,7 +69,9 @@ def _png(width: int, height: int) -> bytes:
     return data.getvalue()
 
 
-MISSING_NOTE = b'<p>Here.<a href="#note-99" id="noteref-99" class="noteref" epub:type="noteref" role="doc-noteref">99</a></p>'
+MISSING_NOTE = (
+    b'<p>Here.<a href="#note-99" id="noteref-99" class="noteref" epub:type="noteref" role="doc-noteref">99</a></p>'
+)
 # foliate-js fits an image to its column (max-width: 100%), so a wide picture alone overflows
 # nothing; one the stylesheet will not let shrink does.
 WIDE_IMAGE = b'<p><img src="images/work/wide.png" alt="A wide rule" style="min-width: 2000px"/></p>'
@@ -87,8 +98,14 @@ def broken(shelf: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
         "wide image": _broken(letter, folder / "wide-image" / letter.name, WIDE_IMAGE, wide),
         "shrunk image": _broken(letter, folder / "shrunk-image" / letter.name, SHRUNK_IMAGE, wide),
         "lost image": _broken(letter, folder / "lost-image" / letter.name, LOST_IMAGE),
-        "lost place": _broken(letter, folder / "lost-place" / letter.name, edits={"EPUB/nav.xhtml": (b'href="colophon.xhtml#colophon"', b'href="colophon.xhtml#nowhere"')}),
-        "malformed": _broken(letter, folder / "malformed" / letter.name, edits={"EPUB/rights.xhtml": (b"</section>", b"</section></p>")}),
+        "lost place": _broken(
+            letter,
+            folder / "lost-place" / letter.name,
+            edits={"EPUB/nav.xhtml": (b'href="colophon.xhtml#colophon"', b'href="colophon.xhtml#nowhere"')},
+        ),
+        "malformed": _broken(
+            letter, folder / "malformed" / letter.name, edits={"EPUB/rights.xhtml": (b"</section>", b"</section></p>")}
+        ),
     }
 
 
@@ -113,7 +130,12 @@ def _note_calls(epub: Path) -> int:
     """The note calls in a book's content documents, counted here without the engine."""
     with zipfile.ZipFile(epub) as archive:
         names = [n for n in archive.namelist() if n.endswith(".xhtml") and n != "EPUB/nav.xhtml"]
-        return sum(1 for n in names for a in etree.fromstring(archive.read(n)).iter("{*}a") if "noteref" in (a.get(OPS) or "").split())
+        return sum(
+            1
+            for n in names
+            for a in etree.fromstring(archive.read(n)).iter("{*}a")
+            if "noteref" in (a.get(OPS) or "").split()
+        )
 
 
 def test_every_epub_like_kind_is_read() -> None:
@@ -124,7 +146,9 @@ def test_every_epub_like_kind_is_read() -> None:
 
 
 @pytest.mark.parametrize("slug", WORKS)
-def test_every_work_reads_cleanly_at_every_size(slug: str, shelf: Path, readings: dict[Path, list[reader.Reading]]) -> None:
+def test_every_work_reads_cleanly_at_every_size(
+    slug: str, shelf: Path, readings: dict[Path, list[reader.Reading]]
+) -> None:
     books = [path for path in readings if path.parent == shelf and path.name.split(".")[0] == slug]
     assert sorted(book.name for book in books) == sorted(f"{slug}{KINDS[name].suffix}" for name in READABLE_KINDS)
     for book in books:
@@ -144,17 +168,23 @@ def _codes(readings: dict[Path, list[reader.Reading]], book: Path) -> set[tuple[
 def test_a_call_to_a_missing_note_fails(broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]) -> None:
     book = broken["missing note"]
     assert _codes(readings, book) == {("phone", "E303")}
-    assert all("note call 99" in f.message and "not in the book" in f.message for r in readings[book] for f in r.findings)
+    assert all(
+        "note call 99" in f.message and "not in the book" in f.message for r in readings[book] for f in r.findings
+    )
 
 
-def test_an_image_wider_than_the_page_fails(broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]) -> None:
+def test_an_image_wider_than_the_page_fails(
+    broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]
+) -> None:
     book = broken["wide image"]
     assert _codes(readings, book) == {("phone", "E305")}
     messages = [f.message for r in readings[book] for f in r.findings]
     assert any("img “A wide rule” is 2000 px wide on a page" in m for m in messages)
 
 
-def test_the_engine_fits_a_wide_picture_to_its_page(broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]) -> None:
+def test_the_engine_fits_a_wide_picture_to_its_page(
+    broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]
+) -> None:
     """A 2,000 px picture that may shrink is shown at the page's width, and loads: no finding."""
     book = broken["shrunk image"]
     assert [str(f) for r in readings[book] for f in r.findings] == []
@@ -167,11 +197,17 @@ def test_an_image_that_does_not_load_fails(broken: dict[str, Path], readings: di
     assert any("A lost picture" in f.message for r in readings[book] for f in r.findings)
 
 
-def test_an_error_thrown_in_the_page_is_the_books_finding(broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]) -> None:
+def test_an_error_thrown_in_the_page_is_the_books_finding(
+    broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]
+) -> None:
     """Reported as the book's own error; the engine goes on to the next book."""
     book = broken["throwing script"]
     assert _codes(readings, book) == {("phone", "E301")}
-    assert all("uncaught" in f.message and "a script of the book fails" in f.message for r in readings[book] for f in r.findings)
+    assert all(
+        "uncaught" in f.message and "a script of the book fails" in f.message
+        for r in readings[book]
+        for f in r.findings
+    )
     after = list(broken.values())[1:]
     assert all([r.size for r in readings[path]] == [size.name for size in BROKEN_SIZES] for path in after)
 
@@ -196,13 +232,17 @@ def test_the_reader_script_pins_its_packages() -> None:
     assert "PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1" in script and shutil.which("bash")
 
 
-def test_a_contents_entry_that_misses_its_place_fails(broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]) -> None:
+def test_a_contents_entry_that_misses_its_place_fails(
+    broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]
+) -> None:
     book = broken["lost place"]
     assert _codes(readings, book) == {("phone", "E302")}
     assert all("“Colophon” opens, but its target is not there" in f.message for r in readings[book] for f in r.findings)
 
 
-def test_a_document_the_engine_cannot_parse_fails(broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]) -> None:
+def test_a_document_the_engine_cannot_parse_fails(
+    broken: dict[str, Path], readings: dict[Path, list[reader.Reading]]
+) -> None:
     book = broken["malformed"]
     assert ("phone", "E301") in _codes(readings, book)
 

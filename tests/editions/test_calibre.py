@@ -23,7 +23,14 @@ def ebook_meta(path: Path) -> dict[str, str]:
         if os.environ.get("CI"):
             pytest.fail("calibre's ebook-meta is not installed: scripts/setup-tests installs it")
         pytest.skip("calibre's ebook-meta is not installed (scripts/setup-tests, run by make test)")
-    result = subprocess.run(["ebook-meta", str(path)], capture_output=True, text=True, timeout=120, check=False, env=os.environ | {"HOME": str(path.parent)})
+    result = subprocess.run(
+        ["ebook-meta", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=os.environ | {"HOME": str(path.parent)},
+    )
     assert result.returncode == 0, result.stderr
     return dict(re.match(r"(.+?)\s+: (.*)", line).groups() for line in result.stdout.splitlines() if " : " in line)  # type: ignore[union-attr]
 
@@ -34,10 +41,14 @@ def test_ebook_meta_reads_our_metadata(built: Path, tmp_path: Path, name: str) -
     fields = ebook_meta(tmp_path / name)
     assert fields["Title"] == "A Letter to Huysmans, Secretary of the International Socialist Bureau"
     assert fields["Title sort"] == "Letter to Huysmans, Secretary of the International Socialist Bureau, A"
-    assert fields["Author(s)"] == "V. I. Lenin [Lenin, V. I.]"  # the name (its no-break space made a space) and its file-as form
+    assert (
+        fields["Author(s)"] == "V. I. Lenin [Lenin, V. I.]"
+    )  # the name (its no-break space made a space) and its file-as form
     assert fields["Publisher"] == "Lenin Internet Archive"
     assert fields["Languages"] == "eng"
-    assert fields["Identifiers"] == "folio:55252c19-f823-5435-9283-456f0242fa04"  # the package's urn:uuid, as calibre lists it
+    assert (
+        fields["Identifiers"] == "folio:55252c19-f823-5435-9283-456f0242fa04"
+    )  # the package's urn:uuid, as calibre lists it
     assert fields["Book Producer"] == "Folio"
     assert fields["Tags"].startswith("Russian Social-Democratic Labour Party")
     # calibre's EPUB 3 reader reads no dc:rights (docs/editions.md, "calibre")

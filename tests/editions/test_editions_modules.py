@@ -64,8 +64,14 @@ def test_the_catalogue_cover_is_the_epubs_cover_made_small_the_same_every_time(e
 def test_the_epubs_cover_is_found_through_its_package_wherever_the_package_is() -> None:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("META-INF/container.xml", '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OPS/book.opf"/></rootfiles></container>')
-        archive.writestr("OPS/book.opf", '<package xmlns="http://www.idpf.org/2007/opf"><manifest><item href="img/a.png" properties="nav"/><item href="img/c.png" properties="x cover-image"/></manifest></package>')
+        archive.writestr(
+            "META-INF/container.xml",
+            '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OPS/book.opf"/></rootfiles></container>',
+        )
+        archive.writestr(
+            "OPS/book.opf",
+            '<package xmlns="http://www.idpf.org/2007/opf"><manifest><item href="img/a.png" properties="nav"/><item href="img/c.png" properties="x cover-image"/></manifest></package>',
+        )
         archive.writestr("OPS/img/c.png", b"the cover")
     assert epub_cover(out.getvalue()) == b"the cover"
 
@@ -76,7 +82,10 @@ def test_the_epubs_cover_is_found_through_its_package_wherever_the_package_is() 
 @pytest.mark.parametrize(
     ("body", "fits"),
     [
-        ('<p class="title">A Title</p><p class="author">An Author</p><p class="year" style="position: absolute; bottom: 0">1912</p>', True),
+        (
+            '<p class="title">A Title</p><p class="author">An Author</p><p class="year" style="position: absolute; bottom: 0">1912</p>',
+            True,
+        ),
         ('<p class="year">1912</p><p class="title">A Title set below the year</p>', False),
         ('<p class="title" style="break-after: page">A Title</p><p class="year">1912</p>', False),  # two pages
     ],
@@ -84,7 +93,9 @@ def test_the_epubs_cover_is_found_through_its_package_wherever_the_package_is() 
 def test_a_front_fits_when_its_text_stands_clear_above_the_year(body: str, fits: bool) -> None:
     from weasyprint import HTML
 
-    document = HTML(string=f"<style>@page {{ size: 100mm 150mm; margin: 5mm }} body {{ margin: 0 }}</style>{body}").render()
+    document = HTML(
+        string=f"<style>@page {{ size: 100mm 150mm; margin: 5mm }} body {{ margin: 0 }}</style>{body}"
+    ).render()
     assert front_fits(document) is fits
 
 
@@ -93,7 +104,9 @@ def test_a_front_fits_when_its_text_stands_clear_above_the_year(body: str, fits:
 
 def test_the_papers_are_those_of_styles_papers_toml() -> None:
     table = tomllib.loads((STYLES / "papers.toml").read_text(encoding="utf-8"))
-    assert {key: paper.per_page_mm for key, paper in papers().items()} == {key: entry["per-page-mm"] for key, entry in table.items()}
+    assert {key: paper.per_page_mm for key, paper in papers().items()} == {
+        key: entry["per-page-mm"] for key, entry in table.items()
+    }
     assert DEFAULT_PAPER in papers()
 
 
@@ -131,11 +144,16 @@ def test_a_cover_fits_its_interior_on_one_of_the_papers_or_says_what_it_should_b
 
 def test_the_characters_no_typeface_has_are_named_once_in_order() -> None:
     assert missing_glyphs("Dear Comrade, « café » — No. 7") == []
-    assert missing_glyphs("a Ꭰ b 😀 Ꭰ 漢\u00a0\n\x07") == ["Ꭰ", "😀"]  # spaces and controls are not set in a face; 漢 is in Noto Serif CJK
+    assert missing_glyphs("a Ꭰ b 😀 Ꭰ 漢\u00a0\n\x07") == [
+        "Ꭰ",
+        "😀",
+    ]  # spaces and controls are not set in a face; 漢 is in Noto Serif CJK
 
 
 def test_a_font_is_stray_unless_it_is_the_books_own_and_upright() -> None:
-    assert strays(["/ABCDEF+Source-Serif-Pro-Regular", "/GHIJKL+GFS-Didot", "/X+DejaVuSans", "Source-Serif-Pro-Oblique"]) == {"DejaVuSans", "Source-Serif-Pro-Oblique"}
+    assert strays(
+        ["/ABCDEF+Source-Serif-Pro-Regular", "/GHIJKL+GFS-Didot", "/X+DejaVuSans", "Source-Serif-Pro-Oblique"]
+    ) == {"DejaVuSans", "Source-Serif-Pro-Oblique"}
     pdf = pydyf.PDF()
     pdf.add_object(pydyf.Dictionary({"Type": "/Font", "BaseFont": b"/AAAAAA+Source-Serif-Pro-Regular"}))
     pdf.add_object(pydyf.Dictionary({"Type": "/Page"}))
@@ -152,8 +170,16 @@ def test_a_font_left_unembedded_is_named() -> None:
     page = writer.add_blank_page(100, 100)
     from pypdf.generic import DictionaryObject, NameObject
 
-    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/TrueType"), NameObject("/BaseFont"): NameObject("/Helvetica")})
-    page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})})
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/TrueType"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): writer._add_object(font)})}
+    )
     out = io.BytesIO()
     writer.write(out)
     reader = PdfReader(out)
@@ -168,7 +194,10 @@ def test_a_font_left_unembedded_is_named() -> None:
     [
         (None, "Public domain. You may freely copy"),
         ('[rights]\nstatus = "unstated"\n', "The source states no licence and no public-domain status."),
-        ('[rights]\nstatus = "licensed"\n\n[rights.licence]\nname = "CC BY-SA 2.0"\nurl = "https://creativecommons.org/licenses/by-sa/2.0/"\n', "Licensed under the CC BY-SA 2.0: https://creativecommons.org/licenses/by-sa/2.0/"),
+        (
+            '[rights]\nstatus = "licensed"\n\n[rights.licence]\nname = "CC BY-SA 2.0"\nurl = "https://creativecommons.org/licenses/by-sa/2.0/"\n',
+            "Licensed under the CC BY-SA 2.0: https://creativecommons.org/licenses/by-sa/2.0/",
+        ),
     ],
 )
 def test_a_works_rights_are_one_sentence(work_copy: Path, rights: str | None, sentence: str) -> None:

@@ -64,8 +64,13 @@ def test_package_metadata(opf: etree._Element) -> None:
         return opf.xpath(f"//dc:{name}/text()", namespaces=NS)
 
     # The package identifier, and the same again in the form calibre lists (test_calibre.py)
-    assert dc("identifier") == ["urn:uuid:55252c19-f823-5435-9283-456f0242fa04", "folio:55252c19-f823-5435-9283-456f0242fa04"]
-    assert opf.xpath("//dc:identifier[@id=/opf:package/@unique-identifier]/text()", namespaces=NS) == ["urn:uuid:55252c19-f823-5435-9283-456f0242fa04"]
+    assert dc("identifier") == [
+        "urn:uuid:55252c19-f823-5435-9283-456f0242fa04",
+        "folio:55252c19-f823-5435-9283-456f0242fa04",
+    ]
+    assert opf.xpath("//dc:identifier[@id=/opf:package/@unique-identifier]/text()", namespaces=NS) == [
+        "urn:uuid:55252c19-f823-5435-9283-456f0242fa04"
+    ]
     assert dc("title") == ["A Letter to Huysmans, Secretary of the International Socialist Bureau"]
     assert dc("language") == ["en"]
     assert dc("creator") == ["V. I.\u00a0Lenin"]
@@ -86,7 +91,9 @@ def test_package_metadata(opf: etree._Element) -> None:
 def test_accessibility_metadata(opf: etree._Element) -> None:
     assert meta(opf, "schema:accessMode") == ["textual"]
     assert meta(opf, "schema:accessModeSufficient") == ["textual"]
-    assert {"structuralNavigation", "tableOfContents", "readingOrder", "alternativeText"} <= set(meta(opf, "schema:accessibilityFeature"))
+    assert {"structuralNavigation", "tableOfContents", "readingOrder", "alternativeText"} <= set(
+        meta(opf, "schema:accessibilityFeature")
+    )
     assert meta(opf, "schema:accessibilityHazard") == ["none"]
     assert meta(opf, "schema:accessibilitySummary")
     assert meta(opf, "dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.2 Level AA"]
@@ -99,7 +106,11 @@ def test_every_document_has_language_title_and_ordered_headings(epub_files: dict
         tree = etree.fromstring(epub_files[name])
         assert tree.get("lang") == "en" and tree.get(XML_LANG) == "en", name
         assert (tree.findtext(".//x:head/x:title", namespaces=NS) or "").strip(), name
-        levels = [int(h.tag[-1]) for h in tree.iter() if isinstance(h.tag, str) and h.tag[-2:-1] == "h" and h.tag[-1].isdigit()]
+        levels = [
+            int(h.tag[-1])
+            for h in tree.iter()
+            if isinstance(h.tag, str) and h.tag[-2:-1] == "h" and h.tag[-1].isdigit()
+        ]
         for before, after in itertools.pairwise(levels):
             assert after <= before + 1, f"{name}: heading h{after} after h{before}"
 
@@ -124,12 +135,25 @@ def test_nav_has_toc_and_landmarks(epub_files: dict[str, bytes]) -> None:
     nav = doc(epub_files, "nav.xhtml")
     toc = nav.xpath("//x:nav[@epub:type='toc']//x:a", namespaces=NS)
     assert [a.get("href") for a in toc] == ["text.xhtml#text", "colophon.xhtml#colophon", "rights.xhtml#rights"]
-    landmarks = {a.get(f"{{{NS['epub']}}}type"): a.get("href") for a in nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)}
-    assert landmarks == {"cover": "cover.xhtml", "titlepage": "titlepage.xhtml", "bodymatter": "text.xhtml", "colophon": "colophon.xhtml", "copyright-page": "rights.xhtml"}
+    landmarks = {
+        a.get(f"{{{NS['epub']}}}type"): a.get("href")
+        for a in nav.xpath("//x:nav[@epub:type='landmarks']//x:a", namespaces=NS)
+    }
+    assert landmarks == {
+        "cover": "cover.xhtml",
+        "titlepage": "titlepage.xhtml",
+        "bodymatter": "text.xhtml",
+        "colophon": "colophon.xhtml",
+        "copyright-page": "rights.xhtml",
+    }
     for href in [a.get("href").split("#")[0] for a in toc] + list(landmarks.values()):
         assert f"EPUB/{href}" in epub_files
     ncx = etree.fromstring(epub_files["EPUB/toc.ncx"])
-    assert ncx.xpath("//ncx:navPoint/ncx:content/@src", namespaces=NS) == ["text.xhtml", "colophon.xhtml", "rights.xhtml"]
+    assert ncx.xpath("//ncx:navPoint/ncx:content/@src", namespaces=NS) == [
+        "text.xhtml",
+        "colophon.xhtml",
+        "rights.xhtml",
+    ]
 
 
 def test_cover_is_a_generated_raster_image(epub_files: dict[str, bytes]) -> None:
@@ -158,11 +182,18 @@ def test_links_between_parts_point_at_the_right_file(work_copy: Path, tmp_path: 
     from builder.checks.validators import epubcheck
     from tests.conftest import SLUG, run_cli
 
-    (work_copy / "second.md").write_text("# A second part\n\nSee [the resolution](#resolution) and [note 1](#note-1).\n", encoding="utf-8")
+    (work_copy / "second.md").write_text(
+        "# A second part\n\nSee [the resolution](#resolution) and [note 1](#note-1).\n", encoding="utf-8"
+    )
     text = work_copy / "text.md"
-    text.write_text(text.read_text(encoding="utf-8").replace("{.resolution}", "{#resolution .resolution}"), encoding="utf-8")
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("{.resolution}", "{#resolution .resolution}"), encoding="utf-8"
+    )
     toml = work_copy / "work.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('parts = ["text.md"]', 'parts = ["text.md", "second.md"]'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('parts = ["text.md"]', 'parts = ["text.md", "second.md"]'),
+        encoding="utf-8",
+    )
     result = run_cli("build", str(work_copy), "--format", "epub", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     epub = tmp_path / f"{SLUG}.epub"

@@ -56,7 +56,9 @@ TITLE = "A Letter to Huysmans, Secretary of the International Socialist Bureau"
 # Generated documents: paragraphs of words, some with zero-width characters, and notes whose
 # back-link stands anywhere in them.
 
-_WORD = st.text(st.sampled_from("abcdeéßжш文ا\u0628" + ZERO_WIDTH), min_size=1, max_size=6).filter(lambda word: bool(unseen(word)))
+_WORD = st.text(st.sampled_from("abcdeéßжш文ا\u0628" + ZERO_WIDTH), min_size=1, max_size=6).filter(
+    lambda word: bool(unseen(word))
+)
 _WORDS = st.lists(_WORD, min_size=1, max_size=6).map(" ".join)
 
 
@@ -67,14 +69,18 @@ def documents(draw: st.DrawFn) -> tuple[bytes, int]:
     notes = draw(st.lists(st.tuples(st.lists(_WORDS, min_size=1, max_size=3), st.integers(0, 3)), max_size=4))
     body = [f'<p epub:type="bridgehead">{text}</p>' for text in paragraphs]
     for number in range(1, len(notes) + 1):
-        body[0] += f' <a href="#note-{number}" id="noteref-{number}" class="noteref" epub:type="noteref" role="doc-noteref">{number}</a>'
+        body[0] += (
+            f' <a href="#note-{number}" id="noteref-{number}" class="noteref" epub:type="noteref" role="doc-noteref">{number}</a>'
+        )
     asides = []
     for number, (pieces, place) in enumerate(notes, 1):
         link = f'<a href="#noteref-{number}" class="note-number" role="doc-backlink">{number}</a>'
         text = pieces[:]
         where = min(place, len(text))
         text.insert(where, link)  # first, in the middle, or last
-        asides.append(f'<aside id="note-{number}" class="note" epub:type="footnote" role="doc-footnote">\n<p>{" ".join(text)}</p>\n</aside>')
+        asides.append(
+            f'<aside id="note-{number}" class="note" epub:type="footnote" role="doc-footnote">\n<p>{" ".join(text)}</p>\n</aside>'
+        )
     xhtml = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="en"><head><title>t</title></head>'
@@ -89,7 +95,9 @@ def _words(root: etree._Element) -> list[str]:
 
 @settings(deadline=None)
 @given(documents())
-def test_a_shaped_document_has_each_back_link_first_no_epub_type_no_zero_width_and_every_word(document: tuple[bytes, int]) -> None:
+def test_a_shaped_document_has_each_back_link_first_no_epub_type_no_zero_width_and_every_word(
+    document: tuple[bytes, int],
+) -> None:
     data, count = document
     before, after = etree.fromstring(data), etree.fromstring(shape_document(data))
     assert not any(element.get(f"{{{EPUB_NS}}}type") for element in after.iter())
@@ -98,18 +106,29 @@ def test_a_shaped_document_has_each_back_link_first_no_epub_type_no_zero_width_a
     assert not set(text) & set("\u00ad\u2060\ufeff")
     for character in "\u200b\u200c\u200d":  # a ZWSP, ZWNJ or ZWJ stays only between letters of a script it serves
         for match in re.finditer(character, text):
-            assert 0 < match.start() < len(text) - 1 and not text[match.start() - 1].isascii() and not text[match.start() + 1].isascii()
+            assert (
+                0 < match.start() < len(text) - 1
+                and not text[match.start() - 1].isascii()
+                and not text[match.start() + 1].isascii()
+            )
     notes = after.findall(".//x:aside", NS)
     assert len(notes) == count
     for note in notes:
         first = next(element for element in note.iter() if element.tag == f"{{{XHTML_NS}}}a")
         assert first.get("role") == "doc-backlink"
-        assert not (note.text or "").strip() and not (note[0].text or "").strip() and note[0][0] is first  # nothing before it
+        assert (
+            not (note.text or "").strip() and not (note[0].text or "").strip() and note[0][0] is first
+        )  # nothing before it
+
     # Every word kept: the paragraphs as they were, each note's words in order after its label, moved first.
     def seen(words: list[str]) -> list[str]:
         return [word for word in map(unseen, words) if word]
 
-    paragraphs = [(_words(b), _words(a)) for b, a in zip(before.iterfind(".//x:p", NS), after.iterfind(".//x:p", NS), strict=True) if b.getparent().tag != f"{{{XHTML_NS}}}aside"]
+    paragraphs = [
+        (_words(b), _words(a))
+        for b, a in zip(before.iterfind(".//x:p", NS), after.iterfind(".//x:p", NS), strict=True)
+        if b.getparent().tag != f"{{{XHTML_NS}}}aside"
+    ]
     assert all(seen(old) == new for old, new in paragraphs)
     for old_note, new_note in zip(before.iterfind(".//x:aside", NS), notes, strict=True):
         label = next(old_note.iter(f"{{{XHTML_NS}}}a")).text
@@ -125,21 +144,35 @@ def test_a_back_link_already_first_is_left_where_it_is() -> None:
         '<p><a href="#noteref-1" class="note-number" role="doc-backlink">1</a> Lenin’s letter was sent.</p>\n</aside></body></html>'
     ).encode()
     shaped = shape_document(data)
-    assert b'<p><a href="#noteref-1" class="note-number" role="doc-backlink">1</a> Lenin\xe2\x80\x99s letter was sent.</p>' in shaped
+    assert (
+        b'<p><a href="#noteref-1" class="note-number" role="doc-backlink">1</a> Lenin\xe2\x80\x99s letter was sent.</p>'
+        in shaped
+    )
 
 
 @st.composite
 def contents(draw: st.DrawFn, depth: int = 1) -> list:  # type: ignore[type-arg]
     """A tree of contents entries, up to five levels deep."""
-    return draw(st.lists(st.deferred(lambda: contents(depth + 1)) if depth < 5 else st.just([]), min_size=0 if depth > 1 else 1, max_size=3))
+    return draw(
+        st.lists(
+            st.deferred(lambda: contents(depth + 1)) if depth < 5 else st.just([]),
+            min_size=0 if depth > 1 else 1,
+            max_size=3,
+        )
+    )
 
 
 def _preorder(tree: list, prefix: str = "") -> list[str]:  # type: ignore[type-arg]
-    return [name for number, sub in enumerate(tree) for name in (f"{prefix}{number}", *_preorder(sub, f"{prefix}{number}."))]
+    return [
+        name for number, sub in enumerate(tree) for name in (f"{prefix}{number}", *_preorder(sub, f"{prefix}{number}."))
+    ]
 
 
 def _nav(tree: list, prefix: str = "") -> str:  # type: ignore[type-arg]
-    items = "".join(f'<li><a href="text.xhtml#s{prefix}{n}">{prefix}{n}</a>{_nav(sub, f"{prefix}{n}.") if sub else ""}</li>' for n, sub in enumerate(tree))
+    items = "".join(
+        f'<li><a href="text.xhtml#s{prefix}{n}">{prefix}{n}</a>{_nav(sub, f"{prefix}{n}.") if sub else ""}</li>'
+        for n, sub in enumerate(tree)
+    )
     return f"<ol>{items}</ol>"
 
 
@@ -153,7 +186,9 @@ def _ncx(tree: list, prefix: str = "", order: list[int] | None = None) -> str:  
 
 
 def _depth(element: etree._Element, tag: str) -> int:
-    below = [_depth(child, tag) for child in element.iter(tag) if child is not element and child.getparent() is not None]
+    below = [
+        _depth(child, tag) for child in element.iter(tag) if child is not element and child.getparent() is not None
+    ]
     return 1 + max(below, default=0) if element.tag == tag else max(below, default=0)
 
 
@@ -167,12 +202,17 @@ def test_the_contents_are_two_levels_deep_every_entry_kept_in_order(tree: list) 
     assert [a.text for a in toc.iter(f"{{{XHTML_NS}}}a")] == _preorder(tree)
     assert not toc.xpath(".//x:li/x:ol/x:li/x:ol", namespaces=NS)  # no third level
     assert not toc.xpath(".//x:ol[not(x:li)]", namespaces=NS)  # no list left empty
-    assert [element.get(f"{{{EPUB_NS}}}type") for element in shaped.iter() if element.get(f"{{{EPUB_NS}}}type")] == ["toc", "landmarks"]  # on the nav elements alone
+    assert [element.get(f"{{{EPUB_NS}}}type") for element in shaped.iter() if element.get(f"{{{EPUB_NS}}}type")] == [
+        "toc",
+        "landmarks",
+    ]  # on the nav elements alone
     ncx = f'<ncx xmlns="{kindle.NCX_NS}" version="2005-1"><head><meta name="dtb:depth" content="5"/></head><docTitle><text>t</text></docTitle><navMap>{_ncx(tree)}</navMap></ncx>'
     shaped_ncx = etree.fromstring(shape_ncx(ncx.encode()))
     points = list(shaped_ncx.iter(f"{{{kindle.NCX_NS}}}navPoint"))
     assert [point.findtext("n:navLabel/n:text", namespaces=NS) for point in points] == _preorder(tree)
-    assert [int(point.get("playOrder") or 0) for point in points] == sorted(int(point.get("playOrder") or 0) for point in points)
+    assert [int(point.get("playOrder") or 0) for point in points] == sorted(
+        int(point.get("playOrder") or 0) for point in points
+    )
     assert all(len(point.xpath("ancestor::n:navPoint", namespaces=NS)) < MAX_DEPTH for point in points)
 
 
@@ -181,6 +221,7 @@ def test_the_contents_are_two_levels_deep_every_entry_kept_in_order(tree: list) 
 def test_unseen_drops_only_zero_width_characters_and_keeps_every_word(text: str) -> None:
     kept = unseen(text)
     assert re.sub(f"[{ZERO_WIDTH}]", "", kept) == re.sub(f"[{ZERO_WIDTH}]", "", text)  # nothing else changes
+
     def words(text: str) -> list[str]:
         return [word for word in (re.sub(f"[{ZERO_WIDTH}]", "", word) for word in text.split()) if word]
 
@@ -198,7 +239,11 @@ def test_unseen_keeps_what_a_script_needs() -> None:
 
 def test_a_work_identifier_gives_the_same_uuid_every_time() -> None:
     assert str(book_uuid("urn:uuid:55252c19-f823-5435-9283-456f0242fa04")) == "55252c19-f823-5435-9283-456f0242fa04"
-    assert book_uuid("https://example.org/books/one") == book_uuid("https://example.org/books/one") != book_uuid("https://example.org/books/two")
+    assert (
+        book_uuid("https://example.org/books/one")
+        == book_uuid("https://example.org/books/one")
+        != book_uuid("https://example.org/books/two")
+    )
 
 
 def test_the_kind_is_declared_as_every_kind_is_and_made_by_default() -> None:
@@ -209,7 +254,13 @@ def test_the_kind_is_declared_as_every_kind_is_and_made_by_default() -> None:
 
 def test_without_calibre_the_build_says_how_to_install_it(tmp_path: Path) -> None:
     env = os.environ | {"PATH": str(tmp_path), "SOURCE_DATE_EPOCH": EDITION_EPOCH}  # no ebook-convert on it
-    result = subprocess.run([sys.executable, *cli("build", str(LETTER), "--format", KIND.name, "--out", str(tmp_path / "dist"))[1:]], capture_output=True, text=True, env=env, check=False)
+    result = subprocess.run(
+        [sys.executable, *cli("build", str(LETTER), "--format", KIND.name, "--out", str(tmp_path / "dist"))[1:]],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "[P070]" in result.stderr and "scripts/setup" in result.stderr
 
@@ -221,12 +272,21 @@ def test_without_calibre_the_build_says_how_to_install_it(tmp_path: Path) -> Non
 def kindle_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The letter's EPUB and AZW3, built twice: in two folders, time zones and hash seeds."""
     if shutil.which("ebook-convert") is None:
-        pytest.fail("calibre's ebook-convert is not installed: scripts/setup installs it") if os.environ.get("CI") else pytest.skip("calibre's ebook-convert is not installed (scripts/setup)")
+        pytest.fail("calibre's ebook-convert is not installed: scripts/setup installs it") if os.environ.get(
+            "CI"
+        ) else pytest.skip("calibre's ebook-convert is not installed (scripts/setup)")
     outs = []
     for number, (tz, seed) in enumerate((("Pacific/Kiritimati", "1"), ("America/Adak", "2"))):
         folder = tmp_path_factory.mktemp(f"kindle-{number}")
         env = os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH, "TZ": tz, "PYTHONHASHSEED": seed}
-        result = subprocess.run(cli("build", str(LETTER), "--format", KIND.name, "--out", str(folder / "dist")), cwd=folder, capture_output=True, text=True, env=env, check=False)
+        result = subprocess.run(
+            cli("build", str(LETTER), "--format", KIND.name, "--out", str(folder / "dist")),
+            cwd=folder,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
         outs.append(folder / "dist")
     return outs[0], outs[1]
@@ -237,7 +297,10 @@ def test_the_kindle_edition_is_the_same_bytes_in_another_folder_and_time_zone(ki
     assert hashlib.sha256(first.read_bytes()).hexdigest() == hashlib.sha256(second.read_bytes()).hexdigest()
     data = first.read_bytes()
     assert struct.unpack_from(">II", data, PALMDB_TIMES) == (int(EDITION_EPOCH), int(EDITION_EPOCH))
-    assert data[record0(data) + MOBI_UID : record0(data) + MOBI_UID + 4] == book_uuid("urn:uuid:55252c19-f823-5435-9283-456f0242fa04").bytes[:4]
+    assert (
+        data[record0(data) + MOBI_UID : record0(data) + MOBI_UID + 4]
+        == book_uuid("urn:uuid:55252c19-f823-5435-9283-456f0242fa04").bytes[:4]
+    )
 
 
 def test_its_metadata_reads_back(kindle_builds: tuple[Path, Path]) -> None:
@@ -251,18 +314,26 @@ def test_its_metadata_reads_back(kindle_builds: tuple[Path, Path]) -> None:
 def test_the_kindle_edition_is_in_the_manifest_the_sums_and_the_catalogue(kindle_builds: tuple[Path, Path]) -> None:
     dist = kindle_builds[0]
     name = KIND.file_name(SLUG)
-    entry = next(file for file in json.loads((dist / "manifest.json").read_text())["works"][SLUG]["files"] if file["name"] == name)
+    entry = next(
+        file
+        for file in json.loads((dist / "manifest.json").read_text())["works"][SLUG]["files"]
+        if file["name"] == name
+    )
     assert (entry["kind"], entry["format"], entry["media_type"]) == (KIND.name, KIND.format, KIND.media_type)
     assert entry["sha256"] == hashlib.sha256((dist / name).read_bytes()).hexdigest()
     assert f"{entry['sha256']}  {name}" in (dist / "SHA256SUMS").read_text().splitlines()
     catalogue = etree.parse(str(dist / "catalog.xml"))
     links = catalogue.xpath("//a:link[@href=$name]", namespaces={"a": "http://www.w3.org/2005/Atom"}, name=name)
     assert [link.get("type") for link in links] == ["application/vnd.amazon.ebook"]
-    verified = subprocess.run(cli("verify", str(dist), "--no-checks"), capture_output=True, text=True, check=False)  # the check itself: above, and in test_verify.py
+    verified = subprocess.run(
+        cli("verify", str(dist), "--no-checks"), capture_output=True, text=True, check=False
+    )  # the check itself: above, and in test_verify.py
     assert verified.returncode == 0, verified.stderr
 
 
-def test_a_shaped_letter_keeps_its_package_and_drops_every_epub_type_from_its_pages(kindle_builds: tuple[Path, Path]) -> None:
+def test_a_shaped_letter_keeps_its_package_and_drops_every_epub_type_from_its_pages(
+    kindle_builds: tuple[Path, Path],
+) -> None:
     epub = (kindle_builds[0] / f"{SLUG}.epub").read_bytes()
     shaped = kindle_epub(epub, WHEN)
     assert shaped == kindle_epub(epub, WHEN)

@@ -39,7 +39,11 @@ def test_no_template_asks_which_kind_it_renders() -> None:
 
 
 def test_the_templates_ask_only_for_capabilities_the_registry_has() -> None:
-    asked = {name for template in (STYLES / "templates").rglob("*.*") for name in re.findall(r"features\.(\w+)", template.read_text(encoding="utf-8"))}
+    asked = {
+        name
+        for template in (STYLES / "templates").rglob("*.*")
+        for name in re.findall(r"features\.(\w+)", template.read_text(encoding="utf-8"))
+    }
     assert asked and asked <= set(Capabilities.__dataclass_fields__)
 
 
@@ -71,7 +75,14 @@ def test_listing_the_kinds_loads_no_writer() -> None:
     assert result.stdout.strip() == "[]"
 
 
-@given(st.lists(st.tuples(st.sampled_from(["mimetype", "a.txt", "META-INF/container.xml", "b/c.xhtml"]), st.binary(max_size=64)), unique_by=lambda entry: entry[0]))
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["mimetype", "a.txt", "META-INF/container.xml", "b/c.xhtml"]), st.binary(max_size=64)
+        ),
+        unique_by=lambda entry: entry[0],
+    )
+)
 def test_the_one_zip_writer_is_reproducible_with_or_without_a_mimetype(entries: list[tuple[str, bytes]]) -> None:
     def zipped(order: list[tuple[str, bytes]], when: datetime) -> bytes:
         out = io.BytesIO()
@@ -122,16 +133,29 @@ def test_no_kind_is_named_outside_the_registry_and_its_own_module() -> None:
         if path.name == "kinds.py" and path.parent.name == "editions":
             continue
         tree = ast.parse(path.read_bytes())
-        declaration = {id(node) for statement in tree.body if isinstance(statement, ast.Assign) and "KIND" in ast.unparse(statement.targets[0]) for node in ast.walk(statement)}
-        inside_fstrings = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
+        declaration = {
+            id(node)
+            for statement in tree.body
+            if isinstance(statement, ast.Assign) and "KIND" in ast.unparse(statement.targets[0])
+            for node in ast.walk(statement)
+        }
+        inside_fstrings = {
+            id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values
+        }
         for node in ast.walk(tree):
-            if not isinstance(node, (ast.Constant, ast.JoinedStr)) or id(node) in declaration or id(node) in inside_fstrings:
+            if (
+                not isinstance(node, (ast.Constant, ast.JoinedStr))
+                or id(node) in declaration
+                or id(node) in inside_fstrings
+            ):
                 continue
             if isinstance(node, ast.Constant) and not isinstance(node.value, str):
                 continue
             text, kind = _literal(node), own.get(path)
             others = {name for name in KINDS if kind is None or name != kind.name}
-            if (text in others and (str(path.relative_to(ROOT)), text) not in HOMONYMS) or ((match := suffixes.search(text)) and (kind is None or not match.group().endswith(kind.suffix))):
+            if (text in others and (str(path.relative_to(ROOT)), text) not in HOMONYMS) or (
+                (match := suffixes.search(text)) and (kind is None or not match.group().endswith(kind.suffix))
+            ):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {text!r}")
     assert found == [], "\n".join(found)
 
@@ -139,13 +163,22 @@ def test_no_kind_is_named_outside_the_registry_and_its_own_module() -> None:
 def test_a_cover_brings_its_interior_and_every_edition_follows_the_one_it_needs() -> None:
     chosen = editions(("epub",), trims(), marks=False, cover=True)
     order = [edition.kind_name for edition in chosen]
-    assert order.count("pdf") == order.count("cover") == len(trims())  # the covers' interiors, though pdf was not asked for
+    assert (
+        order.count("pdf") == order.count("cover") == len(trims())
+    )  # the covers' interiors, though pdf was not asked for
     for number, edition in enumerate(chosen):
         if edition.kind.needs:
-            assert any(e.kind_name == edition.kind.needs and e.variant.trim == edition.variant.trim for e in chosen[:number])
+            assert any(
+                e.kind_name == edition.kind.needs and e.variant.trim == edition.variant.trim for e in chosen[:number]
+            )
 
 
-@given(st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True), st.sampled_from(sorted(KINDS)), st.sampled_from(trims()), st.booleans())
+@given(
+    st.from_regex(r"[a-z][a-z0-9]{0,8}(-[a-z0-9]{1,8}){0,3}", fullmatch=True),
+    st.sampled_from(sorted(KINDS)),
+    st.sampled_from(trims()),
+    st.booleans(),
+)
 def test_a_file_name_says_its_kind(slug: str, name: str, trim: str, marks: bool) -> None:
     kind = KINDS[name]
     file_name = kind.file_name(slug, kind.variant(trim, marks))

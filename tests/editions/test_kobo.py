@@ -63,7 +63,10 @@ def test_each_body_is_wrapped_and_its_text_in_numbered_kobo_spans(kepub_path: Pa
         assert len(set(ids)) == len(ids)
         assert all(re.fullmatch(r"kobo\.\d+\.\d+", value or "") for value in ids)
         # Every piece of text that is not bare space stands in a span.
-        for element in root.iter(f"{{{XHTML_NS}}}body", *(f"{{{XHTML_NS}}}{tag}" for tag in ("p", "h1", "h2", "li", "a", "em", "section", "aside", "div"))):
+        for element in root.iter(
+            f"{{{XHTML_NS}}}body",
+            *(f"{{{XHTML_NS}}}{tag}" for tag in ("p", "h1", "h2", "li", "a", "em", "section", "aside", "div")),
+        ):
             for text in [element.text, *(child.tail for child in element)]:
                 assert not (text or "").strip(), (name, element.tag, text)
 
@@ -84,7 +87,10 @@ def test_images_are_paragraphs_of_their_own() -> None:
     root = etree.fromstring(transform_document(page))
     spans = root.findall(".//x:span[@class='koboSpan']", NS)
     assert [(span.get("id"), span.text, [child.tag for child in span]) for span in spans] == [
-        ("kobo.1.1", "One. ", []), ("kobo.1.2", "Two", []), ("kobo.2.1", None, [f"{{{XHTML_NS}}}img"]), ("kobo.3.1", "Three.", []),
+        ("kobo.1.1", "One. ", []),
+        ("kobo.1.2", "Two", []),
+        ("kobo.2.1", None, [f"{{{XHTML_NS}}}img"]),
+        ("kobo.3.1", "Three.", []),
     ]
 
 
@@ -104,10 +110,14 @@ def test_any_document_keeps_its_text_and_stays_well_formed(blocks: list[tuple[st
     from xml.sax.saxutils import escape
 
     body = "".join(
-        f"<{tag}>{escape(a)}<b>{escape(b)}</b>{escape(a)}</{tag}>" if tag != "li" else f"<ul><li>{escape(a)}<b>{escape(b)}</b></li></ul>"
+        f"<{tag}>{escape(a)}<b>{escape(b)}</b>{escape(a)}</{tag}>"
+        if tag != "li"
+        else f"<ul><li>{escape(a)}<b>{escape(b)}</b></li></ul>"
         for tag, a, b in blocks
     )
-    page = f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head><body>{body}</body></html>'.encode()
+    page = (
+        f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head><body>{body}</body></html>'.encode()
+    )
     out = transform_document(page)
     assert _text(out) == _text(page)
     ids = [span.get("id") for span in etree.fromstring(out).iter(f"{{{XHTML_NS}}}span")]

@@ -44,11 +44,17 @@ def test_every_furniture_section_has_every_key_of_english() -> None:
 
 
 def test_a_language_finds_its_section_or_falls_back_to_english_and_says_so() -> None:
-    assert furniture_language("zh-Hans") == "zh" and furniture_language("es-MX") == "es" and furniture_language("ar") == "ar"
+    assert (
+        furniture_language("zh-Hans") == "zh"
+        and furniture_language("es-MX") == "es"
+        and furniture_language("ar") == "ar"
+    )
     assert furniture_language("fa") == FALLBACK and fallback_warning("fa", "source/x") is not None
     assert fallback_warning("en-GB", "source/x") is None and fallback_warning("de", "source/x") is None
     words = Words("zh")
-    assert words("contents") == "目录" and words("by", author="<b>") == "&lt;b&gt;著"  # fields escaped, the table trusted
+    assert (
+        words("contents") == "目录" and words("by", author="<b>") == "&lt;b&gt;著"
+    )  # fields escaped, the table trusted
 
 
 def test_the_colophon_names_the_face_of_the_works_script() -> None:

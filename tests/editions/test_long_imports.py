@@ -25,7 +25,27 @@ from tests.conftest import CORPUS
 from tests.support.pdf_navigation import links as _links
 from tests.support.pdf_navigation import outline as _outline
 
-WORDS = ["the", "of", "labour", "value", "commodity", "money", "production", "workers", "wage", "price", "market", "society", "history", "class", "struggle", "means", "form", "exchange", "use"]
+WORDS = [
+    "the",
+    "of",
+    "labour",
+    "value",
+    "commodity",
+    "money",
+    "production",
+    "workers",
+    "wage",
+    "price",
+    "market",
+    "society",
+    "history",
+    "class",
+    "struggle",
+    "means",
+    "form",
+    "exchange",
+    "use",
+]
 
 
 def _pages(data: bytes) -> list[str]:
@@ -59,7 +79,9 @@ def _chapter(rng: random.Random, number: int, parts: int) -> str:
         if rng.random() < 0.6:
             label = f"{number}_{len(notes) + 1}"
             text += f"[^{label}]"
-            notes.append(f"[^{label}]: {_sentence(rng)} Compare [chapter {(target := rng.choice(others))}](#part-{target}).")
+            notes.append(
+                f"[^{label}]: {_sentence(rng)} Compare [chapter {(target := rng.choice(others))}](#part-{target})."
+            )
         lines += [text, ""]
         if rng.random() < 0.15:
             lines += [f"![A figure of chapter {number}](figure.png)", ""]
@@ -87,13 +109,20 @@ def imported_book(folder: Path, parts: int, seed: int) -> Path:
 @pytest.mark.parametrize(("parts", "seed"), [(3, 1), (11, 2), (30, 3)])
 def test_an_imported_book_in_runs_has_one_layouts_pages_and_links(tmp_path: Path, parts: int, seed: int) -> None:
     work = load_work(imported_book(tmp_path, parts, seed))
-    single, runs = write_pdf(work, "a5", runs=1), write_pdf(work, "a5", runs=4, jobs=2)  # the runs in processes of their own
+    single, runs = (
+        write_pdf(work, "a5", runs=1),
+        write_pdf(work, "a5", runs=4, jobs=2),
+    )  # the runs in processes of their own
     assert _pages(runs) == _pages(single)
     links = _links(runs)
     assert links == _links(single)
     assert _outline(runs) == _outline(single)
     # Links from one run into the others, both ways, to a chapter and to an id set in it.
-    across = [(page, name, target) for page, name, target in links if name.startswith(("part-", "point-")) and abs(target - page) > 2]
+    across = [
+        (page, name, target)
+        for page, name, target in links
+        if name.startswith(("part-", "point-")) and abs(target - page) > 2
+    ]
     assert any(target < page for page, _, target in across) and any(target > page for page, _, target in across)
     path = tmp_path / "book.pdf"
     path.write_bytes(runs)
@@ -104,7 +133,11 @@ def test_an_imported_book_in_runs_has_one_layouts_pages_and_links(tmp_path: Path
 
 def _font_bytes(data: bytes) -> int:
     pdf = pikepdf.open(io.BytesIO(data))
-    return sum(len(thing.read_raw_bytes()) for thing in pdf.objects if isinstance(thing, pikepdf.Stream) and ("/Length1" in thing or thing.get("/Subtype") == pikepdf.Name.OpenType))
+    return sum(
+        len(thing.read_raw_bytes())
+        for thing in pdf.objects
+        if isinstance(thing, pikepdf.Stream) and ("/Length1" in thing or thing.get("/Subtype") == pikepdf.Name.OpenType)
+    )
 
 
 @pytest.mark.slow
@@ -113,7 +146,9 @@ def test_capital_imported_whole_in_runs_has_one_layouts_pages(tmp_path: Path) ->
     served, some 105,000 words and 400 A5 pages, with their notes)."""
     fetcher = Fetcher(cache=None, delay=0)
     try:
-        import_work([str(CORPUS / "books" / "marx" / "works" / "1867-c1" / "index.htm")], tmp_path, "capital", False, fetcher)
+        import_work(
+            [str(CORPUS / "books" / "marx" / "works" / "1867-c1" / "index.htm")], tmp_path, "capital", False, fetcher
+        )
     finally:
         fetcher.close()
     work = load_work(tmp_path / "capital")

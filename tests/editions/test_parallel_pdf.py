@@ -41,7 +41,10 @@ def _part(number: int, paragraphs: int) -> str:
             lines += [f"## Section {paragraph // 12 + 1} of part {number}", ""]
         note = f"[^p{number}n{paragraph}]" if paragraph % 5 == 0 else ""
         lines += [f"Paragraph {paragraph} of part {number}. " + SENTENCE * 3 + note, ""]
-    lines += [f"[^p{number}n{paragraph}]: The note of paragraph {paragraph} of part {number}." for paragraph in range(0, paragraphs, 5)]
+    lines += [
+        f"[^p{number}n{paragraph}]: The note of paragraph {paragraph} of part {number}."
+        for paragraph in range(0, paragraphs, 5)
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -54,7 +57,10 @@ def _book(folder: Path, lengths: list[int]) -> Path:
         (target / f"part-{number}.md").write_text(_part(number, paragraphs), encoding="utf-8")
         names.append(f'"part-{number}.md"')
     toml = target / "work.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('parts = ["text.md"]', f"parts = [{', '.join(names)}]"), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('parts = ["text.md"]', f"parts = [{', '.join(names)}]"),
+        encoding="utf-8",
+    )
     return target
 
 
@@ -106,7 +112,11 @@ def test_folios_are_continuous(book: tuple[bytes, bytes, bytes]) -> None:
     _, runs, _ = book
     pages = _pages(runs)
     opening = next(number for number, text in enumerate(pages, start=1) if text.startswith("Part 1,"))
-    folios = [(number, text.split()[-1]) for number, text in enumerate(pages, start=1) if number > opening and text.split() and text.split()[-1].isdigit()]
+    folios = [
+        (number, text.split()[-1])
+        for number, text in enumerate(pages, start=1)
+        if number > opening and text.split() and text.split()[-1].isdigit()
+    ]
     assert len(folios) > 10 and folios[-1][0] > len(pages) - 3  # to the end of the book
     assert all(str(number) == folio for number, folio in folios)
 
@@ -161,11 +171,15 @@ def test_runs_open_on_rectos_after_the_pages_before(front: int, counts: list[int
 
 @given(st.lists(st.integers(min_value=1, max_value=60), min_size=2, max_size=9), st.integers(min_value=2, max_value=4))
 def test_split_keeps_every_part_once_in_order(lengths: list[int], runs: int) -> None:
-    parts = "".join(f'<section class="part" id="p{n}"><p>{"x " * length}</p></section>' for n, length in enumerate(lengths))
+    parts = "".join(
+        f'<section class="part" id="p{n}"><p>{"x " * length}</p></section>' for n, length in enumerate(lengths)
+    )
     html = f'<html><head><title>t</title></head><body><div class="running-title">r</div><nav id="toc"><a href="#p0">p</a></nav>{parts}<section id="colophon"></section></body></html>'
     front, documents, wanted, counts = split(html, runs)
     order = [f"p{n}" for n in range(len(lengths))]
-    seen = [element.get("id") for document in documents for element in lxml.html.fromstring(document).iterfind(".//section")]
+    seen = [
+        element.get("id") for document in documents for element in lxml.html.fromstring(document).iterfind(".//section")
+    ]
     assert seen == [*order, "colophon"]
     assert 1 <= len(documents) <= runs and sum(counts) == len(lengths) and all(counts)
     assert split(html.replace("x ", "xx "), runs, counts)[3] == counts  # cut again as the first time
@@ -197,7 +211,9 @@ def _die(work: Work, what: str) -> None:
     [("Part 2,", _fail_with_its_code, "P001"), ("Part 3,", _die, "P051")],
     ids=["a run that fails fails the build with its code", "a run that dies is named"],
 )
-def test_a_run_that_stops_stops_the_build(small_book: Path, monkeypatch: pytest.MonkeyPatch, part: str, end: Callable[[Work, str], None], code: str) -> None:
+def test_a_run_that_stops_stops_the_build(
+    small_book: Path, monkeypatch: pytest.MonkeyPatch, part: str, end: Callable[[Work, str], None], code: str
+) -> None:
     before = _children()
     from builder.editions import long_pdf
 
@@ -221,11 +237,16 @@ def test_refuses_another_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
     from builder.editions.weasyprint.parts import deferred_folios
 
     monkeypatch.setattr(weasyprint, "__version__", "71.0")
-    with pytest.raises(RuntimeError, match=r"parts\.py was written for WeasyPrint 70\.0"), deferred_folios(lambda pages: 0):
+    with (
+        pytest.raises(RuntimeError, match=r"parts\.py was written for WeasyPrint 70\.0"),
+        deferred_folios(lambda pages: 0),
+    ):
         pass
 
 
-def test_a_contents_page_that_grows_with_its_numbers_falls_back_to_one_layout(small_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_contents_page_that_grows_with_its_numbers_falls_back_to_one_layout(
+    small_book: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from builder.editions import long_pdf
 
     real = long_pdf.front_matter
@@ -266,7 +287,9 @@ def test_a_stream_ending_in_cr_is_kept_whole(data: bytes) -> None:
     from builder.editions.pdf_merge import _end_streams_safely
 
     # data whose compressed form ends in CR (the last byte is the Adler-32's: one suffix in 256)
-    ending = next(data + n.to_bytes(2, "big") for n in range(2**16) if zlib.compress(data + n.to_bytes(2, "big"))[-1] == 0x0D)
+    ending = next(
+        data + n.to_bytes(2, "big") for n in range(2**16) if zlib.compress(data + n.to_bytes(2, "big"))[-1] == 0x0D
+    )
     pdf = pikepdf.new()
     raw = pikepdf.Stream(pdf, zlib.compress(ending))
     raw.Filter = pikepdf.Name.FlateDecode
@@ -281,13 +304,17 @@ def test_a_stream_ending_in_cr_is_kept_whole(data: bytes) -> None:
         assert stream.read_bytes() == held
 
 
-
 def _elements_pdf(count: int) -> pikepdf.Pdf:
     """A PDF with a structure tree of ``count`` elements, enough for object streams."""
     pdf = pikepdf.new()
     root = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
     document = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.Document, P=root))
-    document.K = pikepdf.Array([pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.P, P=document, K=n, Alt=pikepdf.String(f"element {n}"))) for n in range(count)])
+    document.K = pikepdf.Array(
+        [
+            pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.P, P=document, K=n, Alt=pikepdf.String(f"element {n}")))
+            for n in range(count)
+        ]
+    )
     root.K = document
     pdf.Root.StructTreeRoot = root
     return pdf
@@ -306,7 +333,9 @@ def test_the_joined_file_has_object_streams_and_no_stream_ending_in_cr(data: byt
 
     pdf = _elements_pdf(150)
     # a stream whose compressed form ends in CR (the last byte is the Adler-32's), another not compressed
-    ending = next(data + n.to_bytes(2, "big") for n in range(2**16) if zlib.compress(data + n.to_bytes(2, "big"))[-1] == 0x0D)
+    ending = next(
+        data + n.to_bytes(2, "big") for n in range(2**16) if zlib.compress(data + n.to_bytes(2, "big"))[-1] == 0x0D
+    )
     raw = pikepdf.Stream(pdf, zlib.compress(ending))
     raw.Filter = pikepdf.Name.FlateDecode
     pdf.Root.Things = pikepdf.Array([pdf.make_indirect(raw), pdf.make_indirect(pikepdf.Stream(pdf, ending + b"\r"))])

@@ -56,7 +56,9 @@ def test_metadata(reader: PdfReader) -> None:
     assert info.author == work.meta.author
     assert info.subject == work.meta.description
     assert "Liquidationism" in info["/Keywords"]
-    assert info["/CreationDate"] == info["/ModDate"] == "D:20231114221320+00'00"  # SOURCE_DATE_EPOCH of the session's build
+    assert (
+        info["/CreationDate"] == info["/ModDate"] == "D:20231114221320+00'00"
+    )  # SOURCE_DATE_EPOCH of the session's build
     assert info["/Creator"].startswith("Folio ")
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "en"
@@ -127,7 +129,9 @@ def _xs(page) -> list[float]:
     return xs
 
 
-@pytest.mark.parametrize(("trim", "size_mm"), [("us-trade", (152.4, 228.6)), ("a4", (210, 297)), ("letter", (215.9, 279.4))])
+@pytest.mark.parametrize(
+    ("trim", "size_mm"), [("us-trade", (152.4, 228.6)), ("a4", (210, 297)), ("letter", (215.9, 279.4))]
+)
 def test_other_trims(letter_in_every_trim: Path, trim: str, size_mm: tuple[float, float]) -> None:
     reader = PdfReader(letter_in_every_trim / f"{SLUG}-{trim}.pdf")
     box = reader.pages[0].mediabox
@@ -148,15 +152,24 @@ def test_print_marks_add_bleed_and_crop_marks(tmp_path: Path, pdf_path: Path) ->
 
 
 def test_contents_page_for_a_work_in_parts(work_copy: Path, tmp_path: Path) -> None:
-    (work_copy / "second.md").write_text("# A second part\n\nIt follows.[^b]\n\n[^b]: Its own note.\n", encoding="utf-8")
+    (work_copy / "second.md").write_text(
+        "# A second part\n\nIt follows.[^b]\n\n[^b]: Its own note.\n", encoding="utf-8"
+    )
     toml = work_copy / "work.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('parts = ["text.md"]', 'parts = ["text.md", "second.md"]'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('parts = ["text.md"]', 'parts = ["text.md", "second.md"]'),
+        encoding="utf-8",
+    )
     result = run_cli("build", str(work_copy), "--format", "pdf", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     reader = PdfReader(tmp_path / f"{SLUG}.pdf")
     pages = [page.extract_text() for page in reader.pages]
     contents = next(text for text in pages if text.lstrip().startswith("Contents"))
-    listed = {line.split(" .")[0].strip(): int(line.split()[-1]) for line in contents.splitlines()[1:] if line.split()[-1].isdigit()}
+    listed = {
+        line.split(" .")[0].strip(): int(line.split()[-1])
+        for line in contents.splitlines()[1:]
+        if line.split()[-1].isdigit()
+    }
     first = next(i for i, text in enumerate(pages) if "Dear Comrade," in text)
     second = next(i for i, text in enumerate(pages) if text.lstrip().startswith("A second part"))
     colophon = next(i for i, text in enumerate(pages) if text.lstrip().startswith("Colophon"))
@@ -168,7 +181,9 @@ def test_contents_page_for_a_work_in_parts(work_copy: Path, tmp_path: Path) -> N
 
 def test_characters_the_typefaces_lack_fail_the_build(work_copy: Path, tmp_path: Path) -> None:
     text = work_copy / "text.md"
-    text.write_text(text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full ✓ Ꭰ."), encoding="utf-8")
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full ✓ Ꭰ."), encoding="utf-8"
+    )
     result = run_cli("build", str(work_copy), "--format", "pdf", "--out", str(tmp_path))
     assert result.returncode == 1
     assert "[P003]" in result.stderr and "Ꭰ (U+13A0)" in result.stderr
@@ -194,7 +209,11 @@ def test_every_note_of_a_long_work_is_on_its_call_page(capital: list[list[Piece]
             elif piece.size < 9 and piece.text.endswith(".") and " " not in piece.text:
                 opens.setdefault(piece.text[:-1], []).append(number)
     assert len(calls) == 40
-    astray = {label: (page + 1, [p + 1 for p in opens.get(label, [])]) for label, page in calls.items() if page not in opens.get(label, [])}
+    astray = {
+        label: (page + 1, [p + 1 for p in opens.get(label, [])])
+        for label, page in calls.items()
+        if page not in opens.get(label, [])
+    }
     assert astray == {}, f"notes not on their call's page (call page, note pages): {astray}"
 
 
@@ -209,10 +228,15 @@ def test_a_note_taller_than_a_page_runs_on_over_the_pages_it_needs(work_copy: Pa
     that cannot start on its call's page at all)."""
     text = work_copy / "text.md"
     source = text.read_text(encoding="utf-8")
-    text.write_text(source.replace("published in their press.", "published in their press. " + "A very long note indeed. " * 500), encoding="utf-8")
+    text.write_text(
+        source.replace("published in their press.", "published in their press. " + "A very long note indeed. " * 500),
+        encoding="utf-8",
+    )
     result = run_cli("build", str(work_copy), "--format", "pdf", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     pages = [page.extract_text() for page in PdfReader(tmp_path / f"{work_copy.name}.pdf").pages]
-    found, where = is_subsequence(dehyphenated_words("A very long note indeed. " * 500), dehyphenated_words("\n".join(pages)))
+    found, where = is_subsequence(
+        dehyphenated_words("A very long note indeed. " * 500), dehyphenated_words("\n".join(pages))
+    )
     assert found, where
     assert sum("indeed" in page for page in pages) >= 3

@@ -27,7 +27,17 @@ GROUND = (0x6E, 0x1F, 0x1F)  # the cover's colour, styles/cover.css
 
 
 def build(dist: Path, *args: str, env: dict | None = None) -> Path:
-    result = run_cli("build", str(LETTER), "--format", "pdf", "--cover", "--out", str(dist), *args, env=(env or os.environ) | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
+    result = run_cli(
+        "build",
+        str(LETTER),
+        "--format",
+        "pdf",
+        "--cover",
+        "--out",
+        str(dist),
+        *args,
+        env=(env or os.environ) | {"SOURCE_DATE_EPOCH": EDITION_EPOCH},
+    )
     assert result.returncode == 0, result.stderr
     return dist
 
@@ -62,7 +72,9 @@ def test_the_sheet_is_sized_from_the_book_and_the_paper(paper: str, trim: str, r
     assert box_mm(page, "trimbox") == pytest.approx([0, 0, 2 * width + spine, height], abs=0.02)
     assert box_mm(page, "bleedbox") == pytest.approx([-3, -3, 2 * width + spine + 3, height + 3], abs=0.02)
     media = box_mm(page, "mediabox")
-    assert media[0] < -6 and media[1] < -6 and media[2] > 2 * width + spine + 6  # room for the crop marks, clear of the bleed
+    assert (
+        media[0] < -6 and media[1] < -6 and media[2] > 2 * width + spine + 6
+    )  # room for the crop marks, clear of the bleed
 
 
 def test_check_finds_a_cover_that_does_not_fit_its_interior(white: Path, tmp_path: Path) -> None:
@@ -70,7 +82,10 @@ def test_check_finds_a_cover_that_does_not_fit_its_interior(white: Path, tmp_pat
     (tmp_path / f"{SLUG}-cover.pdf").write_bytes((white / f"{SLUG}-us-trade-cover.pdf").read_bytes())
     findings = check_print_cover(tmp_path / f"{SLUG}-cover.pdf")
     assert [f.code for f in findings] == ["P033"]
-    assert "not sized for the 8-page interior beside it (296.46 × 210 mm on white paper or 296.51 × 210 mm on cream paper)" in findings[0].message
+    assert (
+        "not sized for the 8-page interior beside it (296.46 × 210 mm on white paper or 296.51 × 210 mm on cream paper)"
+        in findings[0].message
+    )
 
 
 def test_covers_are_in_the_release_files(white: Path) -> None:
@@ -126,19 +141,25 @@ def test_cover_reads_back_clean(white: Path) -> None:
     """Fonts embedded and the book's own, metadata, tags; PDF/UA-1 and PDF/A-2u in page-validation."""
     for trim in TRIMS_MM:
         cover, _ = cover_and_interior(white, trim)
-        assert [str(f) for f in check_pdf(cover, expect_text=["Lenin’s letter of March 1912", "Lenin Internet Archive"])] == []
+        assert [
+            str(f) for f in check_pdf(cover, expect_text=["Lenin’s letter of March 1912", "Lenin Internet Archive"])
+        ] == []
 
 
 def test_one_colour_space_and_no_soft_transparency(white: Path) -> None:
     reader = PdfReader(white / f"{SLUG}-cover.pdf")
     (intent,) = reader.root_object["/OutputIntents"]
-    assert intent.get_object()["/S"] == "/GTS_PDFA1" and "sRGB" in str(intent.get_object()["/OutputConditionIdentifier"])
+    assert intent.get_object()["/S"] == "/GTS_PDFA1" and "sRGB" in str(
+        intent.get_object()["/OutputConditionIdentifier"]
+    )
     page = reader.pages[0]
     for state in page["/Resources"].get("/ExtGState", {}).values():
         state = state.get_object()
         assert state.get("/ca", 1) == 1 and state.get("/CA", 1) == 1 and "/SMask" not in state
     content = page.get_contents().get_data()
-    assert not re.search(rb"\s(k|K|cs|CS|sc|SC|scn|SCN)\s", content)  # colours only as RGB (rg, RG), under the sRGB intent
+    assert not re.search(
+        rb"\s(k|K|cs|CS|sc|SC|scn|SCN)\s", content
+    )  # colours only as RGB (rg, RG), under the sRGB intent
 
 
 def test_the_cover_as_an_image(white: Path) -> None:
@@ -193,8 +214,13 @@ def test_the_xmp_claims_both_and_its_ids_are_not_random(pdf_path: Path, white: P
     assert 'pdfaid:part="2"' in text and 'pdfaid:conformance="U"' in text and 'pdfuaid:part="1"' in text
     assert "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in text
     ids = re.findall(r"<xmpMM:DocumentID>(uuid:[0-9a-f-]{36})</xmpMM:DocumentID>", text)
-    cover_ids = re.findall(r"<xmpMM:DocumentID>(uuid:[0-9a-f-]{36})</xmpMM:DocumentID>", PdfReader(white / f"{SLUG}-cover.pdf").root_object["/Metadata"].get_object().get_data().decode())
-    assert len(ids) == 1 and len(cover_ids) == 1 and ids != cover_ids  # one per document, from its identifier and content
+    cover_ids = re.findall(
+        r"<xmpMM:DocumentID>(uuid:[0-9a-f-]{36})</xmpMM:DocumentID>",
+        PdfReader(white / f"{SLUG}-cover.pdf").root_object["/Metadata"].get_object().get_data().decode(),
+    )
+    assert (
+        len(ids) == 1 and len(cover_ids) == 1 and ids != cover_ids
+    )  # one per document, from its identifier and content
 
 
 def test_the_archival_fix_refuses_another_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -221,8 +247,17 @@ def test_a_stream_ending_in_a_carriage_return_keeps_its_length() -> None:
 def test_a_long_title_is_set_smaller_clear_of_the_year(work_copy: Path, tmp_path: Path) -> None:
     toml = work_copy / "work.toml"
     long_title = "A Letter to Huysmans, Secretary of the International Socialist Bureau, Concerning the Protests of the Groups Abroad Against the Prague Conference and the Liquidators Who Would Undo It All Again"
-    toml.write_text(re.sub(r'(?m)^short-title = .*\n', "", re.sub(r'(?m)^title = .*$', f'title = "{long_title}"', toml.read_text(encoding="utf-8"))), encoding="utf-8")
-    (page,) = PdfReader(_write(tmp_path / "cover.pdf", typeset_cover(load_work(work_copy), sheet_for(8, TRIMS_MM["a5"])))).pages
+    toml.write_text(
+        re.sub(
+            r"(?m)^short-title = .*\n",
+            "",
+            re.sub(r"(?m)^title = .*$", f'title = "{long_title}"', toml.read_text(encoding="utf-8")),
+        ),
+        encoding="utf-8",
+    )
+    (page,) = PdfReader(
+        _write(tmp_path / "cover.pdf", typeset_cover(load_work(work_copy), sheet_for(8, TRIMS_MM["a5"])))
+    ).pages
     front: list[tuple[float, float, str]] = []  # (baseline from the foot in mm, size in pt, text) on the front panel
 
     def visit(text: str, cm, tm, font, size) -> None:
@@ -272,7 +307,17 @@ def with_images(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     dist = tmp_path_factory.mktemp("images")
     result = run_cli(
-        "build", str(sources / "manifesto"), str(_letter_with_images(sources)), "--format", "pdf", "--trim", "a5", "--trim", "letter", "--out", str(dist),
+        "build",
+        str(sources / "manifesto"),
+        str(_letter_with_images(sources)),
+        "--format",
+        "pdf",
+        "--trim",
+        "a5",
+        "--trim",
+        "letter",
+        "--out",
+        str(dist),
         env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH},
     )
     assert result.returncode == 0, result.stderr
@@ -298,7 +343,9 @@ def test_a_pdf_with_images_is_pdf_ua_and_pdf_a(with_images: Path, name: str) -> 
     pdf = with_images / name
     images = _images(pdf)
     masks = [image for image in images if image.get("/ColorSpace") == "/DeviceGray"]
-    assert len(images) == (1 if name.startswith("manifesto") else 3) and len(masks) == (0 if name.startswith("manifesto") else 1)
+    assert len(images) == (1 if name.startswith("manifesto") else 3) and len(masks) == (
+        0 if name.startswith("manifesto") else 1
+    )
     assert [image.get("/Interpolate") for image in images] == [False] * len(images)  # PDF/A-2 6.2.8
     assert [str(finding) for finding in conformance(pdf)] == []
 
@@ -307,7 +354,10 @@ def test_a_pdf_with_images_is_pdf_ua_and_pdf_a(with_images: Path, name: str) -> 
     ("rights", "printed"),
     [
         ('status = "unstated"', "No licence stated."),
-        ('status = "licensed"\n\n[rights.licence]\nname = "CC BY-SA 4.0"\nurl = "https://creativecommons.org/licenses/by-sa/4.0/"', "CC BY-SA 4.0."),
+        (
+            'status = "licensed"\n\n[rights.licence]\nname = "CC BY-SA 4.0"\nurl = "https://creativecommons.org/licenses/by-sa/4.0/"',
+            "CC BY-SA 4.0.",
+        ),
     ],
     ids=["unstated", "licensed"],
 )
@@ -318,5 +368,7 @@ def test_the_back_says_the_rights_of_any_work(work_copy: Path, tmp_path: Path, r
     start = text.index("[rights]\n")
     end = text.find("\n[", start + 1)
     toml.write_text(text[:start] + f"[rights]\n{rights}\n" + (text[end:] if end != -1 else ""), encoding="utf-8")
-    (page,) = PdfReader(_write(tmp_path / "cover.pdf", typeset_cover(load_work(work_copy), sheet_for(104, TRIMS_MM["a5"], "white")))).pages
+    (page,) = PdfReader(
+        _write(tmp_path / "cover.pdf", typeset_cover(load_work(work_copy), sheet_for(104, TRIMS_MM["a5"], "white")))
+    ).pages
     assert printed in " ".join(page.extract_text().split())

@@ -54,7 +54,20 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("printers")
     work = _long_letter(folder)
     printers_chosen = [option for name in printers.PRINTERS for option in ("--printer", name)]
-    result = run_cli("build", str(work), "--format", "pdf", "--trim", TRIM, *printers_chosen, "--jobs", "1", "--out", str(folder / "dist"), env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH})
+    result = run_cli(
+        "build",
+        str(work),
+        "--format",
+        "pdf",
+        "--trim",
+        TRIM,
+        *printers_chosen,
+        "--jobs",
+        "1",
+        "--out",
+        str(folder / "dist"),
+        env=os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH},
+    )
     assert result.returncode == 0, result.stderr
     return folder / "dist"
 
@@ -64,10 +77,18 @@ def books(built: Path) -> dict[str, tuple[Path, Path]]:
     """Each printer's interior and cover, by printer, found by their kinds' file names."""
     interior, cover = (kind for kind in KINDS.values() if PRINTER in kind.options)
     slug = LETTER.name
-    return {name: (built / interior.file_name(slug, Variant(trim=TRIM, printer=name)), built / cover.file_name(slug, Variant(trim=TRIM, printer=name))) for name in printers.PRINTERS}
+    return {
+        name: (
+            built / interior.file_name(slug, Variant(trim=TRIM, printer=name)),
+            built / cover.file_name(slug, Variant(trim=TRIM, printer=name)),
+        )
+        for name in printers.PRINTERS
+    }
 
 
-def test_folio_check_reads_each_printers_files_with_its_checks(built: Path, books: dict[str, tuple[Path, Path]]) -> None:
+def test_folio_check_reads_each_printers_files_with_its_checks(
+    built: Path, books: dict[str, tuple[Path, Path]]
+) -> None:
     result = run_here("check", str(built))
     assert result.returncode == 0, result.stdout + result.stderr
     for interior, cover in books.values():
@@ -114,8 +135,12 @@ def test_ingram_ends_on_a_blank_page_with_an_even_count(books: dict[str, tuple[P
         assert pdf.pages[-1].Contents.read_bytes() == b""
 
 
-@pytest.mark.parametrize(("name", "spine_in"), [("kdp", lambda pages: pages * 0.002252), ("lulu", lambda pages: pages / 444 + 0.06)])
-def test_the_cover_is_the_printers_spine_formula(books: dict[str, tuple[Path, Path]], name: str, spine_in: Callable[[int], float]) -> None:
+@pytest.mark.parametrize(
+    ("name", "spine_in"), [("kdp", lambda pages: pages * 0.002252), ("lulu", lambda pages: pages / 444 + 0.06)]
+)
+def test_the_cover_is_the_printers_spine_formula(
+    books: dict[str, tuple[Path, Path]], name: str, spine_in: Callable[[int], float]
+) -> None:
     interior, cover = books[name]
     pages = _pages(interior)
     with pikepdf.open(cover) as pdf:
@@ -151,7 +176,9 @@ def test_the_checks_catch_what_a_printer_refuses(books: dict[str, tuple[Path, Pa
             outline.root.append(pikepdf.OutlineItem("Contents", 0))
         pdf.save(tmp_path / "kdp.pdf")
     assert {finding.code for finding in check_printer_pdf(tmp_path / "kdp.pdf", "kdp")} == {"P067"}
-    assert {finding.code for finding in check_printer_pdf(books["kdp"][1], "lulu", books["lulu"][0])} == {"P068"}  # a KDP cover is no Lulu cover
+    assert {finding.code for finding in check_printer_pdf(books["kdp"][1], "lulu", books["lulu"][0])} == {
+        "P068"
+    }  # a KDP cover is no Lulu cover
 
 
 def test_the_same_bytes_in_another_time_zone_and_hash_seed(books: dict[str, tuple[Path, Path]], tmp_path: Path) -> None:
@@ -163,8 +190,20 @@ def test_the_same_bytes_in_another_time_zone_and_hash_seed(books: dict[str, tupl
         "Path(sys.argv[2]).write_bytes(interior); Path(sys.argv[3]).write_bytes(printers.write_cover(work, interior, 'white', 'generic'))\n"
     )
     work = books["generic"][0].parent.parent / LETTER.name
-    env = os.environ | {"TZ": "Pacific/Auckland", "PYTHONHASHSEED": "7", "SOURCE_DATE_EPOCH": EDITION_EPOCH, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", script, str(work), str(tmp_path / "i.pdf"), str(tmp_path / "c.pdf")], env=env, cwd=tmp_path, capture_output=True, text=True, check=False)
+    env = os.environ | {
+        "TZ": "Pacific/Auckland",
+        "PYTHONHASHSEED": "7",
+        "SOURCE_DATE_EPOCH": EDITION_EPOCH,
+        "PYTHONPATH": str(ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(work), str(tmp_path / "i.pdf"), str(tmp_path / "c.pdf")],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "i.pdf").read_bytes() == books["generic"][0].read_bytes()
     assert (tmp_path / "c.pdf").read_bytes() == books["generic"][1].read_bytes()
@@ -174,7 +213,11 @@ def test_the_printers_kinds_take_a_printer_and_the_cover_needs_the_interior() ->
     assert KINDS[printer_interior.KIND.name] == replace(printer_interior.KIND, module=printer_interior.__name__)
     assert printer_cover.KIND.needs == printer_interior.KIND.name
     assert all(PRINTER in kind.options for kind in (printer_interior.KIND, printer_cover.KIND))
-    names = {kind.file_name("x", Variant(trim=TRIM, printer=name)) for kind in (printer_interior.KIND, printer_cover.KIND) for name in printers.PRINTERS}
+    names = {
+        kind.file_name("x", Variant(trim=TRIM, printer=name))
+        for kind in (printer_interior.KIND, printer_cover.KIND)
+        for name in printers.PRINTERS
+    }
     assert len(names) == 2 * len(printers.PRINTERS) and all(f"-{TRIM}-" in name for name in names)
 
 

@@ -72,10 +72,14 @@ def test_nav_ncx_and_contents_page_list_divisions_under_their_section(capital: B
     assert section.find("x:a", XHTML).text.startswith("SECTION 3")
 
     ncx = etree.fromstring(_file(capital, "toc.ncx"))
-    point = next(p for p in ncx.iterfind(".//n:navPoint", NCX) if p.findtext("n:navLabel/n:text", namespaces=NCX) == DIVISION)
+    point = next(
+        p for p in ncx.iterfind(".//n:navPoint", NCX) if p.findtext("n:navLabel/n:text", namespaces=NCX) == DIVISION
+    )
     assert point.getparent().findtext("n:navLabel/n:text", namespaces=NCX).startswith("SECTION 3")
 
-    contents = capital.pdf.pages[next(number for number, text in enumerate(capital.texts) if text.lstrip().lower().startswith("contents"))]
+    contents = capital.pdf.pages[
+        next(number for number, text in enumerate(capital.texts) if text.lstrip().lower().startswith("contents"))
+    ]
     lefts = {text.split(" .")[0]: x for x, text in _lines_with_x(contents)}
     section_x = next(x for text, x in lefts.items() if text.startswith("SECTION 3"))
     division_x = next(x for text, x in lefts.items() if text.startswith("A. Elementary"))
@@ -105,7 +109,11 @@ def test_hyphenation_follows_the_region_and_leaves_three_letters(capital: Built)
     for text in capital.texts:  # within a page: a page turn puts the folio between the pieces
         breaks += re.findall(r"([^\W\d_]+)[-\u2010]\n([^\W\d_]+)", text)
     assert len(breaks) > 50
-    british = [f"{a}-{b}" for a, b in breaks if (a, b) in {("act", "ive"), ("dir", "ectly"), ("commodit", "ies"), ("com", "mod")}]
+    british = [
+        f"{a}-{b}"
+        for a, b in breaks
+        if (a, b) in {("act", "ive"), ("dir", "ectly"), ("commodit", "ies"), ("com", "mod")}
+    ]
     assert not british, f"British patterns for a text declared 'en': {british}"
     short = [f"{a}-{b}" for a, b in breaks if len(a) < 3 or len(b) < 3]
     assert not short, f"breaks leaving fewer than three letters: {short}"
@@ -135,7 +143,9 @@ def test_epub_title_page_is_centred_in_a_reading_system(capital: Built) -> None:
 
     page = _file(capital, "titlepage.xhtml").decode()
     css = [weasyprint.CSS(string=_file(capital, name).decode()) for name in ("common.css", "epub.css")]
-    document = weasyprint.HTML(string=page).render(stylesheets=[*css, weasyprint.CSS(string="@page { size: 390px 844px; margin: 0 }")])
+    document = weasyprint.HTML(string=page).render(
+        stylesheets=[*css, weasyprint.CSS(string="@page { size: 390px 844px; margin: 0 }")]
+    )
     from builder.editions.weasyprint.boxes import lines as line_boxes
     from builder.editions.weasyprint.boxes import page_box
 
@@ -157,8 +167,17 @@ def test_epub_quotations_keep_the_readers_line_spacing(capital: Built) -> None:
 
 def test_epub_namespace_prefixes_are_declared(capital: Built) -> None:
     rules = _rules(_file(capital, "epub.css"))
-    declared = {next(t.value for t in rule.prelude if t.type == "ident") for rule in rules if rule.type == "at-rule" and rule.lower_at_keyword == "namespace"}
-    used = {match for rule in rules if rule.type == "qualified-rule" for match in re.findall(r"(\w+)\|", tinycss2.serialize(rule.prelude))}
+    declared = {
+        next(t.value for t in rule.prelude if t.type == "ident")
+        for rule in rules
+        if rule.type == "at-rule" and rule.lower_at_keyword == "namespace"
+    }
+    used = {
+        match
+        for rule in rules
+        if rule.type == "qualified-rule"
+        for match in re.findall(r"(\w+)\|", tinycss2.serialize(rule.prelude))
+    }
     assert used and used <= declared, f"prefixes used {used}, declared {declared}"
 
 
@@ -196,13 +215,19 @@ def test_rights_sit_small_at_the_foot_of_the_verso(capital: Built) -> None:
     assert max(size for size, text in sized_pieces(verso) if text.lower() != "rights") < 0.9 * body_size
 
 
-def test_every_print_edition_has_an_even_number_of_pages_and_blank_pages_are_blank(capital: Built, theses: Built, pdf_path: Path) -> None:
+def test_every_print_edition_has_an_even_number_of_pages_and_blank_pages_are_blank(
+    capital: Built, theses: Built, pdf_path: Path
+) -> None:
     for pages in (capital.texts, theses.texts, _texts(PdfReader(pdf_path))):  # the letter had nine
         assert len(pages) % 2 == 0, len(pages)
         assert "Colophon" in pages[-1]
         # A page added to make the count even carries nothing: no running head, no folio.
-        furniture = re.compile(r"(Karl Marx|V\. I\. Lenin|Capital I, Chapter 1: Commodities|Theses On Feuerbach|A Letter to Huysmans|\d+|\s)+")
-        assert not [number + 1 for number, page in enumerate(pages) if (text := page.strip()) and furniture.fullmatch(text)]
+        furniture = re.compile(
+            r"(Karl Marx|V\. I\. Lenin|Capital I, Chapter 1: Commodities|Theses On Feuerbach|A Letter to Huysmans|\d+|\s)+"
+        )
+        assert not [
+            number + 1 for number, page in enumerate(pages) if (text := page.strip()) and furniture.fullmatch(text)
+        ]
 
 
 def test_colophon_lines_read_as_sentences(theses: Built) -> None:
@@ -225,7 +250,9 @@ def _refined(package: etree._Element, target: str, prop: str) -> list[str]:
 def test_package_gives_file_as_names_and_the_transcription_page(capital: Built, epub_files: dict[str, bytes]) -> None:
     letter = etree.fromstring(next(data for name, data in epub_files.items() if name.endswith(".opf")))
     title = letter.find(".//dc:title", OPF)
-    assert _refined(letter, title.get("id"), "file-as") == ["Letter to Huysmans, Secretary of the International Socialist Bureau, A"]
+    assert _refined(letter, title.get("id"), "file-as") == [
+        "Letter to Huysmans, Secretary of the International Socialist Bureau, A"
+    ]
     assert letter.find(".//opf:meta[@name='generator']", OPF) is None  # no "Ebook-lib" line
 
     package = etree.fromstring(_file(capital, ".opf"))
@@ -248,7 +275,13 @@ def test_rights_page_names_notes_that_are_not_public_domain(capital: Built) -> N
 
 def test_later_notes_must_be_notes_of_the_text(work_copy: Path, tmp_path: Path) -> None:
     toml = work_copy / "work.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('status = "public-domain"', 'status = "public-domain"\nlater-notes = ["9"]\nlater-notes-by = "a later editor"'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace(
+            'status = "public-domain"',
+            'status = "public-domain"\nlater-notes = ["9"]\nlater-notes-by = "a later editor"',
+        ),
+        encoding="utf-8",
+    )
     result = run_cli("build", str(work_copy), "--format", "epub", "--out", str(tmp_path))
     assert result.returncode == 1
     assert "later-notes names note [^9], which the text does not have [S025]" in result.stderr
@@ -265,11 +298,19 @@ def _address_pattern(url: str) -> str:
 def test_addresses_print_one_way_and_break_only_after_a_slash(capital: Built, theses: Built) -> None:
     licence = "https://www.marxists.org/admin/legal/cc/by-sa.htm"
     for built, addresses in (
-        (capital, ["https://creativecommons.org/publicdomain/zero/1.0/", "https://www.marxists.org/archive/marx/works/1867-c1/ch01.htm"]),
+        (
+            capital,
+            [
+                "https://creativecommons.org/publicdomain/zero/1.0/",
+                "https://www.marxists.org/archive/marx/works/1867-c1/ch01.htm",
+            ],
+        ),
         (theses, [licence, "https://www.marxists.org/archive/marx/works/1845/theses/theses.htm"]),
     ):
         text = "\n".join(built.texts)
         for url in addresses:
             assert re.search(_address_pattern(url), text), f"{url} is broken elsewhere than after a slash, or missing"
     rights = theses.texts[1]
-    assert re.search("Creative Commons ShareAlike License <" + _address_pattern(licence) + ">", rights.replace(" \n", "\n"))
+    assert re.search(
+        "Creative Commons ShareAlike License <" + _address_pattern(licence) + ">", rights.replace(" \n", "\n")
+    )

@@ -39,9 +39,16 @@ def _no_git() -> object:
         yield
 
 
-@settings(max_examples=8, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate], suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=8,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(source=sources())
-def test_every_word_of_a_generated_source_reaches_the_web_edition(source: Source, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_every_word_of_a_generated_source_reaches_the_web_edition(
+    source: Source, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     folder = tmp_path_factory.mktemp("web") / "generated-work"
     folder.mkdir()
     (folder / "work.toml").write_text((LETTER / "work.toml").read_text(encoding="utf-8"), encoding="utf-8")

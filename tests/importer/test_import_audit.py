@@ -84,11 +84,13 @@ def pages(draw: st.DrawFn) -> tuple[str, list[list[str]], list[list[str]]]:
         body.append("<h4>Footnotes</h4>")
     for number, words in enumerate(notes, start=1):
         text = " ".join(words)
-        body.append({
-            "linked": f'<p class="endnote"><a name="n{number}" href="#c{number}">[{number}]</a> {text}</p>',
-            "footnotes-anchor": f'<a name="{number}"></a><p><strong><a href="#{number}.1">[{number}]</a></strong> {text}</p>',
-            "back-link-only": f'<p><a href="#{number}.1">[{number}]</a> {text}</p>',
-        }[shape])
+        body.append(
+            {
+                "linked": f'<p class="endnote"><a name="n{number}" href="#c{number}">[{number}]</a> {text}</p>',
+                "footnotes-anchor": f'<a name="{number}"></a><p><strong><a href="#{number}.1">[{number}]</a></strong> {text}</p>',
+                "back-link-only": f'<p><a href="#{number}.1">[{number}]</a> {text}</p>',
+            }[shape]
+        )
     page = f"""<html lang="en"><head><title>A page</title></head><body>
 <h2>V. I. Lenin</h2>
 <h1>A Made-up Article</h1>
@@ -110,9 +112,13 @@ def _in_order(needle: list[str], haystack: list[str]) -> bool:
     return all(word in found for word in needle)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(generated=pages())
-def test_generated_pages_import_with_every_word_and_every_note(generated: tuple[str, list[list[str]], list[list[str]]], tmp_path: Path) -> None:
+def test_generated_pages_import_with_every_word_and_every_note(
+    generated: tuple[str, list[list[str]], list[list[str]]], tmp_path: Path
+) -> None:
     page, paragraphs, notes = generated
     folder = _import(page, tmp_path)  # the audit runs inside: it would raise on a loss
     text = (folder / "text.md").read_text(encoding="utf-8")
@@ -139,24 +145,37 @@ def test_the_audit_finds_a_word_the_mapping_drops() -> None:
     assert lost_words(page, markdown + "\n\nzanzibar", elsewhere=header) != []  # one word elsewhere is not enough
 
 
-def test_a_run_the_mapping_drops_is_kept_where_it_stood_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_run_the_mapping_drops_is_kept_where_it_stood_and_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The importer's old bug, put back: a comment dropped with the words after it. The page
     imports all the same, the words kept verbatim after their paragraph and named."""
     page = f"<html><body><h1>Title</h1>{HEADER}<p>as represented by German <!-- an editor's comment --> philosophy, English political economy</p><p>The next paragraph.</p></body></html>"
-    assert "German philosophy, English political economy" in (_import(page, tmp_path) / "text.md").read_text(encoding="utf-8")
+    assert "German philosophy, English political economy" in (_import(page, tmp_path) / "text.md").read_text(
+        encoding="utf-8"
+    )
     monkeypatch.setattr(html_page, "_drop_keep_tail", html_page._drop)
     folder = _import(page, tmp_path)
     text = (folder / "text.md").read_text(encoding="utf-8")
     assert "as represented by German\n\nphilosophy, English political economy\n\nThe next paragraph." in text
     needs = (folder / REPORT_FILE).read_text(encoding="utf-8").split("## Needs a human look")[1].split("\n## ")[0]
-    assert "page.html: “philosophy, English political economy” (paragraph, block 3 of the page, line 3): the importer could not place it; kept as a paragraph where it stood" in needs
+    assert (
+        "page.html: “philosophy, English political economy” (paragraph, block 3 of the page, line 3): the importer could not place it; kept as a paragraph where it stood"
+        in needs
+    )
     load_work(folder)
 
 
-def test_a_note_the_mapping_drops_is_kept_as_a_note_with_its_words(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_note_the_mapping_drops_is_kept_as_a_note_with_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     page = f"<html><body><h1>T</h1>{HEADER}<p>text<sup><a name='c1' href='#n1'>[1]</a></sup> more</p><h4>Notes</h4><p><a name='n1' href='#c1'>[1]</a> the note text</p><p>a second paragraph, quite apart</p></body></html>"
     real = html_page._Converter.note_block
-    monkeypatch.setattr(html_page._Converter, "note_block", lambda self, element: "" if "second" in element.text_content() else real(self, element))
+    monkeypatch.setattr(
+        html_page._Converter,
+        "note_block",
+        lambda self, element: "" if "second" in element.text_content() else real(self, element),
+    )
     folder = _import(page, tmp_path)
     text = (folder / "text.md").read_text(encoding="utf-8")
     assert "[^editor-kept_1]: a second paragraph, quite apart" in text
@@ -171,13 +190,23 @@ def test_readable_words_are_what_a_browser_shows() -> None:
 
 
 def test_a_deep_page_imports_whole(tmp_path: Path) -> None:
-    page = f"<html><body><h1>Deep</h1>{HEADER}" + "".join(f"<font size=2><p>paragraph number{i} here" for i in range(400)) + "</body></html>"
+    page = (
+        f"<html><body><h1>Deep</h1>{HEADER}"
+        + "".join(f"<font size=2><p>paragraph number{i} here" for i in range(400))
+        + "</body></html>"
+    )
     text = (_import(page, tmp_path) / "text.md").read_text(encoding="utf-8")
     assert all(f"number{i} here" in text for i in range(400))
     assert text.count("\n\nparagraph number") == 400  # paragraphs, not run together
 
 
-UNSEEN = {"\x0c": "form feed U+000C", "\x00": "NUL U+0000", "\ue000": "a private-use character U+E000", "\u0378": "an unassigned code point U+0378", "\x07": "control character U+0007"}
+UNSEEN = {
+    "\x0c": "form feed U+000C",
+    "\x00": "NUL U+0000",
+    "\ue000": "a private-use character U+E000",
+    "\u0378": "an unassigned code point U+0378",
+    "\x07": "control character U+0007",
+}
 
 
 @pytest.mark.parametrize("char", list(UNSEEN))
@@ -194,7 +223,10 @@ def test_a_character_no_reader_can_see_is_repaired_and_listed(char: str, tmp_pat
 def test_repairs_are_counted_by_line() -> None:
     report = ImportReport()
     assert repair_unseen("a\ue000b\ue000\nc\x0cd", "p.html", report) == "ab\nc d"
-    assert report.check == ["p.html, line 1: a private-use character U+E000 removed (2 times); see what the page meant there", "p.html, line 2: form feed U+000C replaced by a space; see what the page meant there"]
+    assert report.check == [
+        "p.html, line 1: a private-use character U+E000 removed (2 times); see what the page meant there",
+        "p.html, line 2: form feed U+000C replaced by a space; see what the page meant there",
+    ]
     assert repair_unseen("\x81", "p.html", report, keep_c1=True) == "\x81"  # left to the mojibake repair
 
 
@@ -213,7 +245,9 @@ def test_labels_renumbered_across_parts_stay_editor_notes_when_uncalled(tmp_path
     second = "<html><body><h1>Two</h1><p>more text</p><h4>Notes</h4><p><a name='n1' href='#nowhere'>[1]</a> an uncalled note</p></body></html>"
     (tmp_path / "one.html").write_text(first, encoding="utf-8")
     (tmp_path / "two.html").write_text(second, encoding="utf-8")
-    done = import_work([str(tmp_path / "one.html"), str(tmp_path / "two.html")], tmp_path / "out", "w", True, Fetcher(None, 0))
+    done = import_work(
+        [str(tmp_path / "one.html"), str(tmp_path / "two.html")], tmp_path / "out", "w", True, Fetcher(None, 0)
+    )
     work = load_work(done.folder)
     assert list(work.parts[1].editor_notes) == ["editor-2_1"]
 

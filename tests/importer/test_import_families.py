@@ -68,7 +68,26 @@ class Page:
 @st.composite
 def blocks(draw: st.DrawFn, page: Page, number: int) -> str:
     """One block of the body, its words recorded in `page`."""
-    kind = draw(st.sampled_from(["paragraph", "year", "break", "formula", "quote-break", "heading", "footnotes-heading", "empty-heading", "image-heading", "entity", "timeline", "timeline-table", "table", "list"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "paragraph",
+                "year",
+                "break",
+                "formula",
+                "quote-break",
+                "heading",
+                "footnotes-heading",
+                "empty-heading",
+                "image-heading",
+                "entity",
+                "timeline",
+                "timeline-table",
+                "table",
+                "list",
+            ]
+        )
+    )
     words = draw(SENTENCE)
     more = draw(SENTENCE)
     year = str(draw(st.integers(1800, 1999)))
@@ -133,18 +152,24 @@ def archive_pages(draw: st.DrawFn) -> Page:
     notes = draw(st.lists(SENTENCE, max_size=3))
     shape = draw(st.sampled_from(["linked", "back-link-only", "written"]))
     for number, words in enumerate(notes, start=1):
-        call = {"linked": f'<sup><a name="c{number}" href="#n{number}">[{number}]</a></sup>', "back-link-only": f'<a name="c{number}"></a>', "written": f"[{number}]"}[shape]
+        call = {
+            "linked": f'<sup><a name="c{number}" href="#n{number}">[{number}]</a></sup>',
+            "back-link-only": f'<a name="c{number}"></a>',
+            "written": f"[{number}]",
+        }[shape]
         body.append(f"<p>{' '.join(draw(SENTENCE))}{call} end{number}o.</p>")
         page.text += [*words_of(re.sub(r"<[^>]+>|\[\d+\]", " ", body[-1]))]
         page.notes.append(words)
     if notes:
         body.append("<h4>Notes</h4>" if shape == "written" else "<h4>Footnotes</h4>")
     for number, words in enumerate(notes, start=1):
-        body.append({
-            "linked": f'<p class="endnote"><a name="n{number}" href="#c{number}">[{number}]</a> {" ".join(words)}</p>',
-            "back-link-only": f'<p><a href="#c{number}">[{number}]</a> {" ".join(words)}</p>',
-            "written": f"<p>[{number}] {' '.join(words)}</p>",
-        }[shape])
+        body.append(
+            {
+                "linked": f'<p class="endnote"><a name="n{number}" href="#c{number}">[{number}]</a> {" ".join(words)}</p>',
+                "back-link-only": f'<p><a href="#c{number}">[{number}]</a> {" ".join(words)}</p>',
+                "written": f"<p>[{number}] {' '.join(words)}</p>",
+            }[shape]
+        )
     page.html = f"""<html lang="en"><head><title>A page</title></head><body>
 {NAVIGATION}
 <h2>V. I. Lenin</h2>
@@ -178,7 +203,9 @@ def _needs(folder: Path) -> str:
     return (folder / REPORT_FILE).read_text(encoding="utf-8").split("## Needs a human look")[1].split("\n## ")[0]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(page=archive_pages())
 def test_archive_like_pages_import_whole(page: Page, tmp_path: Path) -> None:
     source = tmp_path / "page.html"
@@ -197,7 +224,9 @@ def test_archive_like_pages_import_whole(page: Page, tmp_path: Path) -> None:
         assert code in needs
     assert needs.count("a heading with no words") == page.wordless
     for line in re.findall(r"^- page\.html: “(.*?)”.*could not place it", needs, re.M):
-        assert words_of(line.removesuffix(" …"))[:3] == words_of(text)[words_of(text).index(words_of(line)[0]):][:3]  # kept in the text
+        assert (
+            words_of(line.removesuffix(" …"))[:3] == words_of(text)[words_of(text).index(words_of(line)[0]) :][:3]
+        )  # kept in the text
     work = load_work(done.folder)
     assert len(work.parts[0].notes) + len(work.parts[0].editor_notes) >= len(page.notes)
 
@@ -206,10 +235,15 @@ def test_a_page_with_what_the_mapping_cannot_set_exits_0_and_strict_exits_1(tmp_
     """Through the command line: a heading of an image alone and a private-use character written
     as a reference are set right and named; --strict fails on them, the work written all the same."""
     page = tmp_path / "page.html"
-    page.write_text(f"<html><body><h1>Title</h1>{HEADERS[0]}<p>one &#xE000;two</p><h3><img src='x.png' alt='a figure'></h3></body></html>", encoding="utf-8")
+    page.write_text(
+        f"<html><body><h1>Title</h1>{HEADERS[0]}<p>one &#xE000;two</p><h3><img src='x.png' alt='a figure'></h3></body></html>",
+        encoding="utf-8",
+    )
     loose = run_cli("import", str(page), "--into", str(tmp_path / "a"), "--slug", "w")
     assert loose.returncode == 0, loose.stderr
-    assert "a heading with no words" in _needs(tmp_path / "a" / "w") and "U+E000 removed" in _needs(tmp_path / "a" / "w")
+    assert "a heading with no words" in _needs(tmp_path / "a" / "w") and "U+E000 removed" in _needs(
+        tmp_path / "a" / "w"
+    )
     strict = run_cli("import", str(page), "--into", str(tmp_path / "b"), "--slug", "w", "--strict")
     assert strict.returncode == 1 and "[I012]" in strict.stderr and "Traceback" not in strict.stderr
     assert (tmp_path / "b" / "w" / "text.md").exists()
@@ -222,16 +256,27 @@ CHAPTER = """<html><body><p class="title">The Author<br>A Book</p><h3 class="tit
 def _book(tmp_path: Path) -> Path:
     folder = tmp_path / "site" / "book"
     folder.mkdir(parents=True)
-    (folder / "index.htm").write_text(f"""<html><body><h2>The Author</h2><h1>A Book</h1>{HEADERS[0]}
-<p><a href="ch1.htm">One</a><br><a href="ch2.htm">Two</a><br><a href="ch3.htm">Three</a><br><a href="ch4.htm">Four</a></p></body></html>""", encoding="utf-8")
+    (folder / "index.htm").write_text(
+        f"""<html><body><h2>The Author</h2><h1>A Book</h1>{HEADERS[0]}
+<p><a href="ch1.htm">One</a><br><a href="ch2.htm">Two</a><br><a href="ch3.htm">Three</a><br><a href="ch4.htm">Four</a></p></body></html>""",
+        encoding="utf-8",
+    )
     (folder / "ch1.htm").write_text(CHAPTER.format(title="One", text="the first chapter's words"), encoding="utf-8")
     # ch2.htm is not served
-    (folder / "ch3.htm").write_text(CHAPTER.format(title="Three", text="as represented by German <!-- an editor's comment --> philosophy, English political economy"), encoding="utf-8")
+    (folder / "ch3.htm").write_text(
+        CHAPTER.format(
+            title="Three",
+            text="as represented by German <!-- an editor's comment --> philosophy, English political economy",
+        ),
+        encoding="utf-8",
+    )
     (folder / "ch4.htm").write_text("<html><body>" + "<div>" * 5000 + "too deep</body></html>", encoding="utf-8")
     return folder / "index.htm"
 
 
-def test_a_book_with_a_page_not_served_and_a_run_lost_imports_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_book_with_a_page_not_served_and_a_run_lost_imports_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(html_page, "_drop_keep_tail", html_page._drop)  # the old comment bug: loses the words after one
     done = import_work([str(_book(tmp_path))], tmp_path / "out", "book", False, Fetcher(None, 0))
     assert done.parts == ["ch1.md", "ch3.md"]
@@ -249,7 +294,9 @@ def test_read_page_repairs_unseen_characters_written_as_references(tmp_path: Pat
     (tmp_path / "p.html").write_text("<p>a&#xE000;b &#150; c&#1;d &#x41;</p>", encoding="utf-8")
     report = ImportReport()
     assert read_page(str(tmp_path / "p.html"), Fetcher(None, 0), report) == "<p>ab – cd &#x41;</p>"
-    assert any("U+E000 removed" in line for line in report.check) and any("U+0001 removed" in line for line in report.check)
+    assert any("U+E000 removed" in line for line in report.check) and any(
+        "U+0001 removed" in line for line in report.check
+    )
     assert unseen_references("&amp;#xE000;") == "&amp;#xE000;"  # the text "&#xE000;", written out: kept
 
 
@@ -257,7 +304,11 @@ def test_find_book_tells_a_contents_page_from_a_page(tmp_path: Path) -> None:
     index = _book(tmp_path)
     report = ImportReport()
     found = find_book([str(index)], index.read_text(), "guess", Fetcher(None, 0), report)
-    assert found is not None and found.is_contents and [c.href for c in found.chapters] == ["ch1.htm", "ch2.htm", "ch3.htm", "ch4.htm"]
+    assert (
+        found is not None
+        and found.is_contents
+        and [c.href for c in found.chapters] == ["ch1.htm", "ch2.htm", "ch3.htm", "ch4.htm"]
+    )
     assert find_book([str(index), str(index)], "", "guess", Fetcher(None, 0), report) is None
 
 
@@ -270,14 +321,18 @@ def test_read_book_leaves_out_what_cannot_be_had_and_reads_the_rest(tmp_path: Pa
     _, parts, collection, front = read_book(str(index), index.read_text(), found, fetcher, report)
     assert [part.file for part in parts] == ["ch1.md", "ch3.md"] and not collection and front is None
     assert any(line.startswith("ch4.htm: served, but not readable as a page") for line in report.left_out)
-    assert any("ch4.htm: a page the contents lists could not be read" in line and "[I013]" in line for line in report.check)
+    assert any(
+        "ch4.htm: a page the contents lists could not be read" in line and "[I013]" in line for line in report.check
+    )
 
 
 def test_read_pages_and_parse_page_make_one_part_per_page(tmp_path: Path) -> None:
     (tmp_path / "a.html").write_text("<h1>A</h1><p>alpha</p>", encoding="utf-8")
     (tmp_path / "b.txt").write_text("B\n\nbeta\n", encoding="utf-8")
     report = ImportReport()
-    parts = read_pages([str(tmp_path / "a.html"), str(tmp_path / "b.txt")], (tmp_path / "a.html").read_text(), Fetcher(None, 0), report)
+    parts = read_pages(
+        [str(tmp_path / "a.html"), str(tmp_path / "b.txt")], (tmp_path / "a.html").read_text(), Fetcher(None, 0), report
+    )
     assert [(p.file, p.text.title, p.text.blocks) for p in parts] == [("a.md", "A", ["alpha"]), ("b.md", "B", ["beta"])]
     assert parse_page("<h1>T</h1><p>x<br>y</p>", "t.html", ImportReport()).blocks == ["x\\\ny"]  # a hard line break
 
@@ -286,14 +341,27 @@ def test_map_metadata_names_the_work_from_its_page(tmp_path: Path) -> None:
     report = ImportReport()
     page = parse_page(f"<h2>V. I. Lenin</h2><h3 class='title'>A Title</h3>{HEADERS[0]}<p>x</p>", "x/index.htm", report)
     meta, _ = map_metadata(page, [], "x/index.htm", "the page's text", report)
-    assert (meta["title"], meta["author"], meta["author-sort"], meta["written"]) == ("A Title", "V. I. Lenin", "Lenin, V. I.", "1913")
-    assert meta["identifier"] == identifier("y/index.htm", "the page's text") != identifier("x/index.htm", "another page's text")
+    assert (meta["title"], meta["author"], meta["author-sort"], meta["written"]) == (
+        "A Title",
+        "V. I. Lenin",
+        "Lenin, V. I.",
+        "1913",
+    )
+    assert (
+        meta["identifier"]
+        == identifier("y/index.htm", "the page's text")
+        != identifier("x/index.htm", "another page's text")
+    )
     assert identifier("https://example.org/a/index.htm", "") != identifier("https://example.org/b/index.htm", "")
 
 
 def test_write_parts_numbers_notes_and_keeps_uncalled_ones() -> None:
     report = ImportReport()
-    page = parse_page("<h1>T</h1><p>a<a href='#n1' name='c1'>[1]</a></p><p><a name='n1' href='#c1'>[1]</a> the note</p><p><a name='n2' href='#z'>[2]</a> uncalled</p>", "t.html", report)
+    page = parse_page(
+        "<h1>T</h1><p>a<a href='#n1' name='c1'>[1]</a></p><p><a name='n1' href='#c1'>[1]</a> the note</p><p><a name='n2' href='#z'>[2]</a> uncalled</p>",
+        "t.html",
+        report,
+    )
     texts = write_parts([ImportedPart("text.md", page)], None, report)
     assert texts == {"text.md": "# T\n\na[^1]\n\n[^1]: the note\n\n[^editor-2]: uncalled\n"}
 
@@ -302,15 +370,24 @@ def test_audit_parts_keeps_a_lost_run_and_a_second_audit_finds_nothing() -> None
     report = ImportReport()
     html = "<h1>T</h1><p>alpha beta</p><p>gamma delta</p><div>navigation words</div>"
     report.ledger.leave_out("t.html", "navigation words", "navigation")
-    texts = audit_parts([ImportedPart("text.md", parse_page("<h1>T</h1>", "t.html", ImportReport()), page="t.html", html=html)], {"text.md": "# T\n\nalpha beta\n"}, report)
+    texts = audit_parts(
+        [ImportedPart("text.md", parse_page("<h1>T</h1>", "t.html", ImportReport()), page="t.html", html=html)],
+        {"text.md": "# T\n\nalpha beta\n"},
+        report,
+    )
     assert texts["text.md"] == "# T\n\nalpha beta\n\ngamma delta\n"
-    assert report.check == ["t.html: “gamma delta” (paragraph, block 3 of the page, line 1): the importer could not place it; kept as a paragraph where it stood"]
+    assert report.check == [
+        "t.html: “gamma delta” (paragraph, block 3 of the page, line 1): the importer could not place it; kept as a paragraph where it stood"
+    ]
 
 
 def test_reinstate_puts_runs_after_their_block_and_among_notes_as_editor_notes() -> None:
     from builder.importer.audit import Loss
 
-    text, lines = reinstate("# T\n\none two\n\nthree\n\n[^1]: a note\n", [Loss(["x"], 2, "p", 3, "X,", 2), Loss(["y"], 5, "h3", None, "Y", 5)])
+    text, lines = reinstate(
+        "# T\n\none two\n\nthree\n\n[^1]: a note\n",
+        [Loss(["x"], 2, "p", 3, "X,", 2), Loss(["y"], 5, "h3", None, "Y", 5)],
+    )
     assert text == "# T\n\none two\n\nX,\n\nthree\n\n[^1]: a note\n\n[^editor-kept_1]: Y\n"
     assert "kept as a paragraph where it stood" in lines[0] and "kept as an editor's note" in lines[1]
 
@@ -325,7 +402,16 @@ def test_the_ledger_is_what_the_report_leaves_out() -> None:
 
 
 def test_the_steps_are_named_in_import_work() -> None:
-    steps = ["read_page", "find_book", "read_book", "read_pages", "map_metadata", "write_parts", "audit_parts", "write_work"]
+    steps = [
+        "read_page",
+        "find_book",
+        "read_book",
+        "read_pages",
+        "map_metadata",
+        "write_parts",
+        "audit_parts",
+        "write_work",
+    ]
     for step in steps:
         assert getattr(assemble, step).__doc__
         assert step in (assemble.import_work.__doc__ or "")
@@ -335,21 +421,97 @@ def test_write_work_writes_a_folder_that_loads_or_nothing(tmp_path: Path) -> Non
     from builder.errors import BuildError
     from builder.importer.assemble import write_work
 
-    meta = {"title": "T", "author": "A", "author-sort": "A", "language": "en", "identifier": identifier("t.html", "x"), "rights": {"status": "unstated"}, "archive": {"name": "An archive"}, "parts": ["text.md"]}
-    done = write_work(tmp_path, "t", False, meta, [], {"text.md": "# T\n\nwords\n"}, [], Fetcher(None, 0), ImportReport())
-    assert sorted(p.name for p in done.folder.iterdir()) == [REPORT_FILE, "text.md", "work.toml"] and load_work(done.folder).parts
+    meta = {
+        "title": "T",
+        "author": "A",
+        "author-sort": "A",
+        "language": "en",
+        "identifier": identifier("t.html", "x"),
+        "rights": {"status": "unstated"},
+        "archive": {"name": "An archive"},
+        "parts": ["text.md"],
+    }
+    done = write_work(
+        tmp_path, "t", False, meta, [], {"text.md": "# T\n\nwords\n"}, [], Fetcher(None, 0), ImportReport()
+    )
+    assert (
+        sorted(p.name for p in done.folder.iterdir()) == [REPORT_FILE, "text.md", "work.toml"]
+        and load_work(done.folder).parts
+    )
     with pytest.raises(BuildError):
-        write_work(tmp_path, "u", False, meta, [], {"text.md": "no title\n"}, [], Fetcher(None, 0), ImportReport())  # would not load (S011)
+        write_work(
+            tmp_path, "u", False, meta, [], {"text.md": "no title\n"}, [], Fetcher(None, 0), ImportReport()
+        )  # would not load (S011)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t"]  # nothing left of the refused one
 
 
-TAGS = ["p", "div", "span", "b", "i", "sup", "sub", "blockquote", "h2", "h3", "center", "font", "a", "table", "tr", "td", "ul", "li", "pre", "dl", "dd", "figure", "caption", "address"]
-ATTRIBUTES = ["", ' class="information"', ' class="title"', ' class="footer"', ' class="info"', ' name="n1"', ' href="#n1"', ' lang="de"']
-LOOSE = st.tuples(st.lists(WORDS, min_size=1, max_size=4), st.sampled_from(["", " [1]", " &#xE000;", " &amp;", " 1919", " &nbsp;", " <!-- c -->", " *", " [^2]", "<br>", "<hr>", '<img src="x.png" alt="a">'])).map(lambda t: " ".join(t[0]) + t[1])
-SOUP = st.recursive(LOOSE, lambda inner: st.tuples(st.sampled_from(TAGS), st.sampled_from(ATTRIBUTES), st.lists(inner, min_size=1, max_size=3), st.booleans()).map(lambda t: f"<{t[0]}{t[1]}>{' '.join(t[2])}" + (f"</{t[0]}>" if t[3] else "")), max_leaves=12)
+TAGS = [
+    "p",
+    "div",
+    "span",
+    "b",
+    "i",
+    "sup",
+    "sub",
+    "blockquote",
+    "h2",
+    "h3",
+    "center",
+    "font",
+    "a",
+    "table",
+    "tr",
+    "td",
+    "ul",
+    "li",
+    "pre",
+    "dl",
+    "dd",
+    "figure",
+    "caption",
+    "address",
+]
+ATTRIBUTES = [
+    "",
+    ' class="information"',
+    ' class="title"',
+    ' class="footer"',
+    ' class="info"',
+    ' name="n1"',
+    ' href="#n1"',
+    ' lang="de"',
+]
+LOOSE = st.tuples(
+    st.lists(WORDS, min_size=1, max_size=4),
+    st.sampled_from(
+        [
+            "",
+            " [1]",
+            " &#xE000;",
+            " &amp;",
+            " 1919",
+            " &nbsp;",
+            " <!-- c -->",
+            " *",
+            " [^2]",
+            "<br>",
+            "<hr>",
+            '<img src="x.png" alt="a">',
+        ]
+    ),
+).map(lambda t: " ".join(t[0]) + t[1])
+SOUP = st.recursive(
+    LOOSE,
+    lambda inner: st.tuples(
+        st.sampled_from(TAGS), st.sampled_from(ATTRIBUTES), st.lists(inner, min_size=1, max_size=3), st.booleans()
+    ).map(lambda t: f"<{t[0]}{t[1]}>{' '.join(t[2])}" + (f"</{t[0]}>" if t[3] else "")),
+    max_leaves=12,
+)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(soup=st.lists(SOUP, min_size=1, max_size=4))
 def test_tag_soup_imports_with_every_word_kept(soup: list[str], tmp_path: Path) -> None:
     """Markup no archive page should have (cells outside tables, unclosed blocks in headings,

@@ -43,10 +43,20 @@ def _header(style: str, year: int) -> str:
     furniture=st.booleans(),
     box=st.booleans(),
 )
-def test_a_page_in_any_of_the_archive_s_shapes_imports_clean(tmp_path_factory: pytest.TempPathFactory, style: str, year: int, paragraphs: list[str], hidden: str | None, furniture: bool, box: bool) -> None:
+def test_a_page_in_any_of_the_archive_s_shapes_imports_clean(
+    tmp_path_factory: pytest.TempPathFactory,
+    style: str,
+    year: int,
+    paragraphs: list[str],
+    hidden: str | None,
+    furniture: bool,
+    box: bool,
+) -> None:
     tmp = tmp_path_factory.mktemp("page")
     meta = f'<meta name="author" content="{hidden}">' if hidden else ""
-    top = f"<h4>MIA &gt; Archive &gt; Lenin &gt; {year}</h4><h2>V. I. Lenin</h2>" if furniture else '<h2>V. I. Lenin</h2>'
+    top = (
+        f"<h4>MIA &gt; Archive &gt; Lenin &gt; {year}</h4><h2>V. I. Lenin</h2>" if furniture else "<h2>V. I. Lenin</h2>"
+    )
     date = f"<h4>Moscow, {MONTHS[year % 5]} 3, {year}</h4>" if furniture else ""
     boxed = f"<table border=1><tr><td>{paragraphs[0]} boxed.</td></tr></table>" if box else ""
     body = "<p>* * *</p>".join(f"<p>{text}.</p>" for text in paragraphs)
@@ -61,7 +71,11 @@ def test_a_page_in_any_of_the_archive_s_shapes_imports_clean(tmp_path_factory: p
     # date the report names (never claiming the page has no year), and the slug has none.
     assert done.folder.name == ("lenin-a-speech" if style == "line" else f"lenin-{year}-a-speech")
     assert style != "line" or f"the header's Source prints {year}" in report
-    assert "Joe Smith" not in text and "Collected Works" not in text and "Joe Smith" in (work.meta.credits.transcribers or [])
+    assert (
+        "Joe Smith" not in text
+        and "Collected Works" not in text
+        and "Joe Smith" in (work.meta.credits.transcribers or [])
+    )
     assert work.meta.source is not None and work.meta.source.title == "Collected Works"
     assert "no year of writing or publication on the page" not in report
     assert ("hidden author tag names 'Rosa Luxemburg'" in report) == (hidden == "Rosa Luxemburg")
@@ -74,7 +88,31 @@ def test_a_page_in_any_of_the_archive_s_shapes_imports_clean(tmp_path_factory: p
 
 # -- quotes and dashes set as the rest of the text sets them -----------------------------------
 
-pieces = st.lists(st.sampled_from(['"', "'", "--", "---", "—", "“", "”", "’", "\\.", "\\-", "[^4_1]", "](https://a.org/\"x\")", "{lang=de}", "| --- |", " ", "word", "Marx's", "1\\."]), max_size=30).map("".join)
+pieces = st.lists(
+    st.sampled_from(
+        [
+            '"',
+            "'",
+            "--",
+            "---",
+            "—",
+            "“",
+            "”",
+            "’",
+            "\\.",
+            "\\-",
+            "[^4_1]",
+            '](https://a.org/"x")',
+            "{lang=de}",
+            "| --- |",
+            " ",
+            "word",
+            "Marx's",
+            "1\\.",
+        ]
+    ),
+    max_size=30,
+).map("".join)
 
 
 @settings(max_examples=60, deadline=None)
@@ -84,7 +122,7 @@ def test_quotes_are_set_as_the_text_sets_them_and_nothing_else_changes(text: str
     from builder.importer.typography import settle
 
     done = settle({"text.md": text}, ImportReport())["text.md"]
-    held = ["\\.", "\\-", "[^4_1]", "](https://a.org/\"x\")", "{lang=de}", "---"]
+    held = ["\\.", "\\-", "[^4_1]", '](https://a.org/"x")', "{lang=de}", "---"]
     assert all(done.count(piece) >= text.count(piece) for piece in held if piece != "---")
     assert done.count("---") == text.count("---")  # a run of hyphens is no dash typed
     if re.search(r"[“”‘’]", text):
@@ -100,6 +138,8 @@ def test_the_report_never_says_a_page_has_no_year_when_it_prints_one() -> None:
     credits = [Field("Transcribed", "Zodiac, 1993")]
     assert year_check({"written": "Spring 1845"}, credits, []) == []
     said = year_check({}, credits, ["Part I", "In 1867 the first edition"])
-    assert len(said) == 1 and "prints years (the first, 1867)" in said[0] and "1993" not in said[0]  # a transcriber's year is not the work's
+    assert (
+        len(said) == 1 and "prints years (the first, 1867)" in said[0] and "1993" not in said[0]
+    )  # a transcriber's year is not the work's
     assert "Source prints 1919" in year_check({}, [Field("Source", "The Call, May 1919")], [])[0]
     assert year_check({}, credits, ["No year here."]) == ["no year of writing or publication on the page"]

@@ -67,7 +67,6 @@ class Site:
         return f"http://127.0.0.1:{self.port}/"
 
 
-
 def _handler(site: Site) -> type[http.server.BaseHTTPRequestHandler]:
     class Handler(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -155,7 +154,9 @@ def page_file(tmp_path: Path, body: str | bytes, name: str = "page.htm") -> Path
 # -- 1. paths -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("slug", ["../../victim", "a/b", "/tmp/x", "..", ".", "a\\b", "A Book", "x" * 101, "-a", "a--b", ""])
+@pytest.mark.parametrize(
+    "slug", ["../../victim", "a/b", "/tmp/x", "..", ".", "a\\b", "A Book", "x" * 101, "-a", "a--b", ""]
+)
 def test_a_slug_that_is_not_one_plain_name_is_refused_and_nothing_is_written(tmp_path: Path, slug: str) -> None:
     victim = tmp_path / "victim"
     victim.mkdir()
@@ -163,7 +164,10 @@ def test_a_slug_that_is_not_one_plain_name_is_refused_and_nothing_is_written(tmp
     page = page_file(tmp_path, chapter("A Page"))
     result = run_cli("import", str(page), "--into", str(tmp_path / "deep" / "into"), "--slug", slug, "--force")
     assert result.returncode == 1 and "[I050]" in result.stderr, result.stderr
-    assert (victim / "keep.txt").read_text() == "mine" and sorted(p.name for p in tmp_path.iterdir()) == ["site", "victim"]
+    assert (victim / "keep.txt").read_text() == "mine" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "site",
+        "victim",
+    ]
 
 
 @given(st.text(max_size=40))
@@ -185,7 +189,9 @@ def test_force_replaces_what_the_import_made_and_keeps_what_a_person_added(tmp_p
     (first.folder / "notes" / "n.txt").write_text("mine")
     page.write_text(CHAPTER.format(t="A Page", extra="<p>A second paragraph.</p>"))
     again = import_work([str(page)], into, "a-page", True, fetcher())
-    assert (again.folder / "allowed-words.txt").read_text() == "Zimmerwald\n" and (again.folder / "notes" / "n.txt").read_text() == "mine"
+    assert (again.folder / "allowed-words.txt").read_text() == "Zimmerwald\n" and (
+        again.folder / "notes" / "n.txt"
+    ).read_text() == "mine"
     assert "A second paragraph." in (again.folder / "text.md").read_text()
     assert "allowed-words.txt: a file a person added to the work, kept as it was" in report_of(again.folder)
     assert sorted(p.name for p in into.iterdir()) == ["a-page"]  # no staging or replaced folder left
@@ -202,7 +208,9 @@ def test_force_refuses_when_a_persons_file_has_a_name_the_import_writes(tmp_path
     with pytest.raises(BuildError) as raised:
         import_work([str(site / "page.htm")], into, "a-page", True, fetcher())
     assert raised.value.code == "I054"
-    assert (into / "a-page" / "plate.png").read_bytes() == png() and sorted(p.name for p in into.iterdir()) == ["a-page"]
+    assert (into / "a-page" / "plate.png").read_bytes() == png() and sorted(p.name for p in into.iterdir()) == [
+        "a-page"
+    ]
 
 
 @pytest.mark.parametrize("kind", ["symlink", "file", "hand-made"])
@@ -229,7 +237,9 @@ def test_force_onto_a_symlink_a_file_or_a_hand_made_work_is_refused(tmp_path: Pa
 def test_stray_staging_folders_of_killed_imports_are_cleaned_by_the_next_import(tmp_path: Path) -> None:
     into = tmp_path / "source"
     into.mkdir()
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    )
     dead = int(gone.stdout)
     (into / f".other-work.{dead}.importing" / "other-work").mkdir(parents=True)
     (into / ".legacy.importing").mkdir()
@@ -254,7 +264,9 @@ def test_into_or_cache_naming_a_file_is_a_coded_error(tmp_path: Path) -> None:
 # -- 2. scope -------------------------------------------------------------------------------
 
 
-def test_a_chapter_redirecting_to_another_host_is_refused_and_that_host_asked_nothing(tmp_path: Path, sites: Callable[[], Site]) -> None:
+def test_a_chapter_redirecting_to_another_host_is_refused_and_that_host_asked_nothing(
+    tmp_path: Path, sites: Callable[[], Site]
+) -> None:
     archive, other = sites(), sites()
     other.pages["/book/ch2.htm"] = (200, {}, chapter("Not the book's"))
     index = book_site(archive)
@@ -265,8 +277,20 @@ def test_a_chapter_redirecting_to_another_host_is_refused_and_that_host_asked_no
     assert other.requests == []
 
 
-@pytest.mark.parametrize("target", ["http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/x.htm", "http://[::1]:1/x.htm", "https://127.0.0.1:{port}/book/ch2.htm", "http://127.0.0.1:{port}/elsewhere/ch2.htm", "file:///etc/passwd"])
-def test_a_redirect_off_the_books_host_scheme_port_or_folder_is_refused_at_every_hop(tmp_path: Path, sites: Callable[[], Site], target: str, loopback_only: list[object]) -> None:
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/x.htm",
+        "http://[::1]:1/x.htm",
+        "https://127.0.0.1:{port}/book/ch2.htm",
+        "http://127.0.0.1:{port}/elsewhere/ch2.htm",
+        "file:///etc/passwd",
+    ],
+)
+def test_a_redirect_off_the_books_host_scheme_port_or_folder_is_refused_at_every_hop(
+    tmp_path: Path, sites: Callable[[], Site], target: str, loopback_only: list[object]
+) -> None:
     archive = sites()
     index = book_site(archive)
     archive.pages["/book/ch2.htm"] = (301, {"Location": "/book/hop.htm"}, b"")  # one hop within the book, then out
@@ -274,11 +298,15 @@ def test_a_redirect_off_the_books_host_scheme_port_or_folder_is_refused_at_every
     archive.pages["/elsewhere/ch2.htm"] = (200, {}, chapter("Outside the folder"))
     done = import_work([index], tmp_path / "out", "a-book", False, fetcher())
     report = report_of(done.folder)
-    assert "ch2.htm: not served (refused:" in report and "Outside the folder" not in (done.folder / "ch1.md").read_text()
+    assert (
+        "ch2.htm: not served (refused:" in report and "Outside the folder" not in (done.folder / "ch1.md").read_text()
+    )
     assert archive.requests.count("/elsewhere/ch2.htm") == 0 and loopback_only == []
 
 
-def test_pages_and_images_off_the_books_host_or_folder_are_refused_and_never_requested(tmp_path: Path, sites: Callable[[], Site]) -> None:
+def test_pages_and_images_off_the_books_host_or_folder_are_refused_and_never_requested(
+    tmp_path: Path, sites: Callable[[], Site]
+) -> None:
     archive, other = sites(), sites()
     with socket.socket() as probe:  # a port that nothing listens on
         probe.bind(("127.0.0.1", 0))
@@ -312,7 +340,21 @@ def test_a_local_pages_images_come_only_from_inside_its_folder(tmp_path: Path) -
     folder.mkdir()
     (folder / "inside.png").write_bytes(png())
     (folder / "link.png").symlink_to(tmp_path / "private.png")
-    extra = "".join(f"<p><img src='{src}' alt='{n}'></p>" for n, src in enumerate(["../private.png", "../../private.png", "file:///etc/passwd", "/etc/passwd", "/proc/self/environ", str(tmp_path / "private.png"), "link.png", "inside.png"]))
+    extra = "".join(
+        f"<p><img src='{src}' alt='{n}'></p>"
+        for n, src in enumerate(
+            [
+                "../private.png",
+                "../../private.png",
+                "file:///etc/passwd",
+                "/etc/passwd",
+                "/proc/self/environ",
+                str(tmp_path / "private.png"),
+                "link.png",
+                "inside.png",
+            ]
+        )
+    )
     (folder / "page.htm").write_text(chapter("A Page", extra).decode())
     done = import_work([str(folder / "page.htm")], tmp_path / "out", "a-page", False, fetcher())
     assert sorted(p.name for p in done.folder.iterdir()) == ["import-report.md", "inside.png", "text.md", "work.toml"]
@@ -323,7 +365,9 @@ def test_a_local_pages_images_come_only_from_inside_its_folder(tmp_path: Path) -
     assert "not a readable" not in report
 
 
-def test_a_host_name_leading_to_a_private_address_is_refused_before_connecting(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loopback_only: list[object]) -> None:
+def test_a_host_name_leading_to_a_private_address_is_refused_before_connecting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loopback_only: list[object]
+) -> None:
     asked: list[str] = []
 
     def resolver(host: str, *args: object, **kwargs: object) -> list[tuple[object, ...]]:
@@ -402,7 +446,9 @@ def _trickle(head: bool) -> Callable[[http.server.BaseHTTPRequestHandler], None]
 
 
 @pytest.mark.parametrize("head", [False, True], ids=["body", "headers"])
-def test_a_server_sending_a_byte_at_a_time_meets_one_deadline_per_request(sites: Callable[[], Site], head: bool) -> None:
+def test_a_server_sending_a_byte_at_a_time_meets_one_deadline_per_request(
+    sites: Callable[[], Site], head: bool
+) -> None:
     site = sites()
     site.pages["/page.htm"] = _trickle(head)
     start = time.monotonic()
@@ -451,7 +497,10 @@ def test_an_image_claiming_60000_by_60000_pixels_is_left_out_with_a_code(tmp_pat
     (folder / "page.htm").write_text(chapter("A Page", "<p><img src='huge.png' alt='huge'></p>").decode())
     result = run_cli("import", str(folder / "page.htm"), "--into", str(tmp_path / "out"), "--slug", "a-page")
     assert result.returncode == 0, result.stderr
-    assert "image huge.png: 60,000 × 60,000 pixels, more than the 40,000,000 an image may have [I063]; left out" in report_of(tmp_path / "out" / "a-page")
+    assert (
+        "image huge.png: 60,000 × 60,000 pixels, more than the 40,000,000 an image may have [I063]; left out"
+        in report_of(tmp_path / "out" / "a-page")
+    )
     assert not (tmp_path / "out" / "a-page" / "huge.png").exists()
 
 
@@ -478,7 +527,9 @@ def test_a_symlink_planted_in_the_cache_is_not_followed(tmp_path: Path, sites: C
     assert Fetcher(cache, delay=0).get(address).data == chapter("Served") and site.requests == ["/page.htm"]
 
 
-def test_a_cache_entry_that_is_not_a_regular_file_is_ignored_and_reported(tmp_path: Path, sites: Callable[[], Site]) -> None:
+def test_a_cache_entry_that_is_not_a_regular_file_is_ignored_and_reported(
+    tmp_path: Path, sites: Callable[[], Site]
+) -> None:
     site = sites()
     site.pages["/page.htm"] = (200, {}, chapter("Served"))
     cache = tmp_path / "cache"
@@ -524,7 +575,9 @@ def test_an_svg_off_the_allow_list_is_left_out_and_the_book_still_imports(tmp_pa
     (folder / "page.htm").write_text(chapter("A Page", "<p><img src='drawing.svg' alt='a drawing'></p>").decode())
     done = import_work([str(folder / "page.htm")], tmp_path / "out", "a-page", False, fetcher())
     assert not (done.folder / "drawing.svg").exists() and "drawing.svg" not in (done.folder / "text.md").read_text()
-    assert "image drawing.svg: an SVG that is not static and self-contained" in report_of(done.folder) and "[I064]" in report_of(done.folder)
+    assert "image drawing.svg: an SVG that is not static and self-contained" in report_of(
+        done.folder
+    ) and "[I064]" in report_of(done.folder)
 
 
 def test_svgs_with_entities_or_a_dtd_are_refused_without_reading_anything() -> None:
@@ -535,14 +588,18 @@ def test_svgs_with_entities_or_a_dtd_are_refused_without_reading_anything() -> N
 
 
 def test_a_static_svg_is_kept_in_the_import_and_passes_the_source_check(tmp_path: Path) -> None:
-    drawing = SVG.format('<defs><linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient></defs><title>A plan</title><rect width="5" height="5" fill="url(#g)" style="stroke: black"/><use xlink:href="#g"/><text x="1" y="8" font-family="serif">Plan</text>')
+    drawing = SVG.format(
+        '<defs><linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient></defs><title>A plan</title><rect width="5" height="5" fill="url(#g)" style="stroke: black"/><use xlink:href="#g"/><text x="1" y="8" font-family="serif">Plan</text>'
+    )
     assert svg_problem(drawing.encode()) is None
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / "plan.svg").write_text(drawing)
     (folder / "page.htm").write_text(chapter("A Page", "<p><img src='plan.svg' alt='a plan'></p>").decode())
     done = import_work([str(folder / "page.htm")], tmp_path / "out", "a-page", False, fetcher())
-    assert (done.folder / "plan.svg").read_text() == drawing and "![a plan](plan.svg)" in (done.folder / "text.md").read_text()
+    assert (done.folder / "plan.svg").read_text() == drawing and "![a plan](plan.svg)" in (
+        done.folder / "text.md"
+    ).read_text()
 
 
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
@@ -593,7 +650,9 @@ def test_any_bytes_decode_to_text_a_parser_takes(data: bytes) -> None:
 # -- 7. a page's or a user's mistakes are coded errors, never exit 70 --------------------------
 
 
-@pytest.mark.parametrize("body", [b"", b"\x00" * 1000, b"   \n\t ", "\ufeff".encode()], ids=["empty", "NULs", "blank", "a BOM alone"])
+@pytest.mark.parametrize(
+    "body", [b"", b"\x00" * 1000, b"   \n\t ", "\ufeff".encode()], ids=["empty", "NULs", "blank", "a BOM alone"]
+)
 def test_an_empty_page_is_a_coded_error(tmp_path: Path, body: bytes) -> None:
     result = run_cli("import", str(page_file(tmp_path, body)), "--into", str(tmp_path / "out"))
     assert result.returncode == 1 and "[I066]" in result.stderr, result.stderr
@@ -601,7 +660,9 @@ def test_an_empty_page_is_a_coded_error(tmp_path: Path, body: bytes) -> None:
 
 
 def test_a_page_declaring_charset_idna_imports(tmp_path: Path) -> None:
-    page = page_file(tmp_path, b"<html><head><meta charset=idna></head><body><h1>A Page</h1><p>caf\xe9</p></body></html>")
+    page = page_file(
+        tmp_path, b"<html><head><meta charset=idna></head><body><h1>A Page</h1><p>caf\xe9</p></body></html>"
+    )
     result = run_cli("import", str(page), "--into", str(tmp_path / "out"), "--slug", "a-page")
     assert result.returncode == 0, result.stderr
     assert "café" in (tmp_path / "out" / "a-page" / "text.md").read_text()
@@ -618,18 +679,29 @@ def test_an_image_name_of_300_characters_is_shortened(tmp_path: Path) -> None:
     result = run_cli("import", str(folder / "page.htm"), "--into", str(tmp_path / "out"), "--slug", "a-page")
     assert result.returncode == 0, result.stderr
     images = list((tmp_path / "out" / "a-page").glob("*.png"))
-    assert len(images) == 1 and len(images[0].name) <= 100 and f"]({images[0].name})" in (tmp_path / "out" / "a-page" / "text.md").read_text()
+    assert (
+        len(images) == 1
+        and len(images[0].name) <= 100
+        and f"]({images[0].name})" in (tmp_path / "out" / "a-page" / "text.md").read_text()
+    )
 
 
 def test_images_sharing_a_name_in_two_folders_are_two_files(tmp_path: Path, sites: Callable[[], Site]) -> None:
     site = sites()
-    index = book_site(site, one=chapter("One", "<p><img src='one/fig.png' alt='first'></p>"), two=chapter("Two", "<p><img src='two/fig.png' alt='second'></p>"))
+    index = book_site(
+        site,
+        one=chapter("One", "<p><img src='one/fig.png' alt='first'></p>"),
+        two=chapter("Two", "<p><img src='two/fig.png' alt='second'></p>"),
+    )
     site.pages["/book/one/fig.png"] = (200, {}, png(1500, 900))
     site.pages["/book/two/fig.png"] = (200, {}, png(1600, 900))
     done = import_work([index], tmp_path / "out", "a-book", False, fetcher())
     one, two = (done.folder / "ch1.md").read_text(), (done.folder / "ch2.md").read_text()
     assert "![first](fig.png)" in one and "![second](fig-2.png)" in two
-    assert Image.open(done.folder / "fig.png").size == (1500, 900) and Image.open(done.folder / "fig-2.png").size == (1600, 900)
+    assert Image.open(done.folder / "fig.png").size == (1500, 900) and Image.open(done.folder / "fig-2.png").size == (
+        1600,
+        900,
+    )
 
 
 def test_a_limit_is_set_on_the_command_line(tmp_path: Path) -> None:
@@ -641,25 +713,54 @@ def test_a_limit_is_set_on_the_command_line(tmp_path: Path) -> None:
 
 
 def test_the_epub_of_an_imported_static_svg_passes_epubcheck(tmp_path: Path) -> None:
-    drawing = SVG.format('<title>A plan</title><defs><filter id="f"><feGaussianBlur stdDeviation="1"/></filter></defs><style>rect { stroke: black }</style><rect id="r" width="5" height="3" filter="url(#f)"/><use xlink:href="#r" x="5"/><text x="1" y="8" font-size="2">Plan</text>')
+    drawing = SVG.format(
+        '<title>A plan</title><defs><filter id="f"><feGaussianBlur stdDeviation="1"/></filter></defs><style>rect { stroke: black }</style><rect id="r" width="5" height="3" filter="url(#f)"/><use xlink:href="#r" x="5"/><text x="1" y="8" font-size="2">Plan</text>'
+    )
     folder = tmp_path / "site"
     folder.mkdir()
     (folder / "plan.svg").write_text(drawing)
     (folder / "page.htm").write_text(chapter("A Plan", "<p><img src='plan.svg' alt='a plan'></p>").decode())
     done = import_work([str(folder / "page.htm")], tmp_path / "source", "a-plan", False, fetcher())
     assert (done.folder / "plan.svg").exists()
-    built = run_cli("build", str(done.folder), "--format", "epub", "--out", str(tmp_path / "dist"), env=os.environ | {"SOURCE_DATE_EPOCH": "1700000000"})
+    built = run_cli(
+        "build",
+        str(done.folder),
+        "--format",
+        "epub",
+        "--out",
+        str(tmp_path / "dist"),
+        env=os.environ | {"SOURCE_DATE_EPOCH": "1700000000"},
+    )
     assert built.returncode == 0, built.stderr
     checked = run_here("check", str(tmp_path / "dist"))
     assert checked.returncode == 0 and "0 problems" in checked.stdout, checked.stdout + checked.stderr
 
 
-def test_an_import_killed_while_it_writes_leaves_a_staging_folder_the_next_import_removes(tmp_path: Path, sites: Callable[[], Site]) -> None:
+def test_an_import_killed_while_it_writes_leaves_a_staging_folder_the_next_import_removes(
+    tmp_path: Path, sites: Callable[[], Site]
+) -> None:
     site = sites()
     site.pages["/page.htm"] = (200, {}, chapter("A Page", "<p><img src='slow.png' alt='a plate'></p>"))
     site.pages["/slow.png"] = _trickle(head=False)  # the image is fetched into the staging folder, slowly
     into = tmp_path / "source"
-    process = subprocess.Popen([sys.executable, "-m", "builder", "import", site.base + "page.htm", "--into", str(into), "--slug", "a-page", "--delay", "0"], cwd=Path(__file__).resolve().parents[2], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "builder",
+            "import",
+            site.base + "page.htm",
+            "--into",
+            str(into),
+            "--slug",
+            "a-page",
+            "--delay",
+            "0",
+        ],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     staging = into / f".a-page.{process.pid}.importing"
     for _ in range(200):  # at most 20 s
         if staging.exists():
@@ -672,10 +773,24 @@ def test_an_import_killed_while_it_writes_leaves_a_staging_folder_the_next_impor
     assert sorted(p.name for p in into.iterdir()) == ["another-page"]
 
 
-_SEGMENTS = st.lists(st.sampled_from(["..", ".", "book", "other", "%2e%2e", "%2E%2E%2F", "x.htm", "", "a%2fb"]), min_size=1, max_size=6).map("/".join)
+_SEGMENTS = st.lists(
+    st.sampled_from(["..", ".", "book", "other", "%2e%2e", "%2E%2E%2F", "x.htm", "", "a%2fb"]), min_size=1, max_size=6
+).map("/".join)
 
 
-@given(href=_SEGMENTS, prefix=st.sampled_from(["", "/", "http://127.0.0.1:8080/", "//127.0.0.1:8081/", "https://127.0.0.1:8080/", "http://127.0.0.1:8080@10.0.0.1/"]))
+@given(
+    href=_SEGMENTS,
+    prefix=st.sampled_from(
+        [
+            "",
+            "/",
+            "http://127.0.0.1:8080/",
+            "//127.0.0.1:8081/",
+            "https://127.0.0.1:8080/",
+            "http://127.0.0.1:8080@10.0.0.1/",
+        ]
+    ),
+)
 def test_a_link_is_let_through_only_to_the_books_host_and_folder(href: str, prefix: str) -> None:
     from urllib.parse import unquote, urlsplit
 

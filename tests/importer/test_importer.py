@@ -38,14 +38,23 @@ LETTER_TXT = SEED
 
 # The hand-made source each import is compared with, and the slug the import is given.
 PAGES = {
-    "lenin-1913-big-achievement-of-the-chinese-republic": CORPUS / "lenin-1913-big-achievement-of-the-chinese-republic.html",
-    "lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung": CORPUS / "lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung.html",
+    "lenin-1913-big-achievement-of-the-chinese-republic": CORPUS
+    / "lenin-1913-big-achievement-of-the-chinese-republic.html",
+    "lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung": CORPUS
+    / "lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung.html",
     "marx-1845-theses-on-feuerbach": CORPUS / "marx-1845-theses-on-feuerbach.html",
     "marx-1867-capital-v1-ch01-commodities": CORPUS / "marx-1867-capital-v1-ch01-commodities.html",
     "lenin-1912-letter-to-huysmans": LETTER_TXT,
 }
-BOOKS = {"communist-manifesto": "marx/works/1848/communist-manifesto/index.htm", "wage-labour": "marx/works/1847/wage-labour/index.htm"}
-NS = {"x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+BOOKS = {
+    "communist-manifesto": "marx/works/1848/communist-manifesto/index.htm",
+    "wage-labour": "marx/works/1847/wage-labour/index.htm",
+}
+NS = {
+    "x": "http://www.w3.org/1999/xhtml",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+}
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +98,13 @@ def dist(imported: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = os.environ | {"SOURCE_DATE_EPOCH": EDITION_EPOCH}
     result = run_cli("build", *(str(imported / slug) for slug in PAGES), "--format", "epub", "--out", str(out), env=env)
     assert result.returncode == 0, result.stderr
-    result = run_cli("build", *(str(imported / slug) for slug in [*BOOKS, "lenin-1912-letter-to-huysmans"]), "--out", str(out), env=env)
+    result = run_cli(
+        "build",
+        *(str(imported / slug) for slug in [*BOOKS, "lenin-1912-letter-to-huysmans"]),
+        "--out",
+        str(out),
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     return out
 
@@ -102,8 +117,21 @@ def _epub(dist: Path, slug: str) -> dict[str, bytes]:
 def _model_words(folder: Path) -> tuple[list[str], list[str]]:
     """The words of a work's text and of its notes, as the model holds them."""
     work = load_work(folder)
-    text = [word for part in work.parts for token in part.tokens if token.type == "inline" for word in plain_text(token).split()]
-    notes = [word for part in work.parts for note in [*part.notes.values(), *part.editor_notes.values()] for token in note.tokens if token.type == "inline" for word in plain_text(token).split()]
+    text = [
+        word
+        for part in work.parts
+        for token in part.tokens
+        if token.type == "inline"
+        for word in plain_text(token).split()
+    ]
+    notes = [
+        word
+        for part in work.parts
+        for note in [*part.notes.values(), *part.editor_notes.values()]
+        for token in note.tokens
+        if token.type == "inline"
+        for word in plain_text(token).split()
+    ]
     return text, notes
 
 
@@ -124,7 +152,12 @@ ALLOWED = {
 def test_round_trip_text_and_notes_match_the_hand_made_source(imported: Path, slug: str) -> None:
     text, notes = _model_words(imported / slug)
     reference_text, reference_notes = _model_words(ROOT / "source" / slug)
-    differences = [word for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(a=reference_text, b=text, autojunk=False).get_opcodes() if tag != "equal" for word in reference_text[a1:a2] + text[b1:b2]]
+    differences = [
+        word
+        for tag, a1, a2, b1, b2 in difflib.SequenceMatcher(a=reference_text, b=text, autojunk=False).get_opcodes()
+        if tag != "equal"
+        for word in reference_text[a1:a2] + text[b1:b2]
+    ]
     assert set(differences) <= ALLOWED[slug], differences[:40]
     assert notes == reference_notes
 
@@ -133,12 +166,18 @@ def test_round_trip_text_and_notes_match_the_hand_made_source(imported: Path, sl
 def test_round_trip_metadata_matches_the_hand_made_source(imported: Path, slug: str) -> None:
     ours = tomllib.loads((imported / slug / "work.toml").read_text(encoding="utf-8"))
     theirs = tomllib.loads((ROOT / "source" / slug / "work.toml").read_text(encoding="utf-8"))
-    assert ours["rights"]["status"] == theirs["rights"]["status"] or (slug.startswith("marx-1867") and ours["rights"]["status"] == "unstated")
+    assert ours["rights"]["status"] == theirs["rights"]["status"] or (
+        slug.startswith("marx-1867") and ours["rights"]["status"] == "unstated"
+    )
     assert ours["author"].replace("\u00a0", " ") == theirs["author"].replace("\u00a0", " ")
     for role in ("transcribers", "markup", "proofreaders"):
         assert ours.get("credits", {}).get(role, []) == theirs.get("credits", {}).get(role, []), role
-    if slug != "marx-1867-capital-v1-ch01-commodities":  # the page names no translator; the hand-made source took one from the 1887 edition
-        assert ours.get("credits", {}).get("translators", []) == [t for t in theirs.get("credits", {}).get("translators", [])], "translators"
+    if (
+        slug != "marx-1867-capital-v1-ch01-commodities"
+    ):  # the page names no translator; the hand-made source took one from the 1887 edition
+        assert ours.get("credits", {}).get("translators", []) == [
+            t for t in theirs.get("credits", {}).get("translators", [])
+        ], "translators"
     for key in ("written", "first-published"):  # the hand-made Theses turn the page's closing ";" into "."
         assert (ours.get(key) or "").rstrip(".;") == (theirs.get(key) or "").rstrip(".;"), key
     if "source" in theirs:
@@ -158,9 +197,15 @@ def test_imports_pass_epubcheck(dist: Path, slug: str) -> None:
 
 
 def test_a_bracketed_year_is_not_a_note(imported: Path) -> None:
-    meta = tomllib.loads((imported / "lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung" / "work.toml").read_text(encoding="utf-8"))
+    meta = tomllib.loads(
+        (imported / "lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung" / "work.toml").read_text(
+            encoding="utf-8"
+        )
+    )
     assert meta["source"]["year"] == "[197[4]]"
-    report = (imported / "lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung" / "import-report.md").read_text(encoding="utf-8")
+    report = (imported / "lenin-1914-letter-to-vorwaerts-and-wiener-arbeiter-zeitung" / "import-report.md").read_text(
+        encoding="utf-8"
+    )
     assert "the Translated field is empty" in report
 
 
@@ -187,11 +232,16 @@ def test_licence_is_never_guessed_upward(imported: Path, dist: Path) -> None:
     assert manifesto["rights"]["licence"]["name"] == "Creative Commons Attribution-ShareAlike License"
 
 
-@pytest.mark.parametrize(("slug", "parts", "image", "alt"), [
-    ("communist-manifesto", 6, "page.jpg", "Photograph of a page of the Manifesto in Marx’s handwriting"),
-    ("wage-labour", 10, "index.gif", "industrial lansdscape"),
-])
-def test_a_book_imports_from_its_contents_page_with_its_images(imported: Path, dist: Path, slug: str, parts: int, image: str, alt: str) -> None:
+@pytest.mark.parametrize(
+    ("slug", "parts", "image", "alt"),
+    [
+        ("communist-manifesto", 6, "page.jpg", "Photograph of a page of the Manifesto in Marx’s handwriting"),
+        ("wage-labour", 10, "index.gif", "industrial lansdscape"),
+    ],
+)
+def test_a_book_imports_from_its_contents_page_with_its_images(
+    imported: Path, dist: Path, slug: str, parts: int, image: str, alt: str
+) -> None:
     meta = tomllib.loads((imported / slug / "work.toml").read_text(encoding="utf-8"))
     assert len(meta["parts"]) == parts
     report = (imported / slug / "import-report.md").read_text(encoding="utf-8")
@@ -199,19 +249,37 @@ def test_a_book_imports_from_its_contents_page_with_its_images(imported: Path, d
     files = _epub(dist, slug)
     assert f"EPUB/images/work/{image}" in files
     assert files[f"EPUB/images/work/{image}"] == (CORPUS / "books" / BOOKS[slug]).parent.joinpath(image).read_bytes()
-    images = [img for name, data in files.items() if name.endswith(".xhtml") for img in etree.fromstring(data).iterfind(".//x:img", NS)]
+    images = [
+        img
+        for name, data in files.items()
+        if name.endswith(".xhtml")
+        for img in etree.fromstring(data).iterfind(".//x:img", NS)
+    ]
     assert [img.get("alt") for img in images if img.get("src").endswith(image)] == [alt]
     pdf = PdfReader(dist / f"{slug}.pdf")
-    assert any("/XObject" in (page.get("/Resources") or {}) and any(x.get_object().get("/Subtype") == "/Image" for x in page["/Resources"]["/XObject"].values()) for page in pdf.pages)
+    assert any(
+        "/XObject" in (page.get("/Resources") or {})
+        and any(x.get_object().get("/Subtype") == "/Image" for x in page["/Resources"]["/XObject"].values())
+        for page in pdf.pages
+    )
     # Links between chapters become links between parts.
     if slug == "communist-manifesto":
         preface = etree.fromstring(files["EPUB/part-1.xhtml"])
-        assert [a.text for a in preface.iterfind(".//x:a", NS) if a.get("href") == "part-4.xhtml#part-4"] == ["Section II"]
+        assert [a.text for a in preface.iterfind(".//x:a", NS) if a.get("href") == "part-4.xhtml#part-4"] == [
+            "Section II"
+        ]
 
 
 def test_an_existing_work_is_not_overwritten_and_a_failed_import_leaves_nothing(imported: Path, tmp_path: Path) -> None:
     before = (imported / "marx-1845-theses-on-feuerbach" / "text.md").read_bytes()
-    again = run_cli("import", str(PAGES["marx-1845-theses-on-feuerbach"]), "--into", str(imported), "--slug", "marx-1845-theses-on-feuerbach")
+    again = run_cli(
+        "import",
+        str(PAGES["marx-1845-theses-on-feuerbach"]),
+        "--into",
+        str(imported),
+        "--slug",
+        "marx-1845-theses-on-feuerbach",
+    )
     assert again.returncode == 1 and "[I003]" in again.stderr and "Traceback" not in again.stderr
     assert (imported / "marx-1845-theses-on-feuerbach" / "text.md").read_bytes() == before
     missing = run_cli("import", str(tmp_path / "nowhere.html"), "--into", str(tmp_path / "out"))
@@ -222,15 +290,19 @@ def test_an_existing_work_is_not_overwritten_and_a_failed_import_leaves_nothing(
 def test_mojibake_tex_escapes_uncalled_notes_and_calls_without_notes_are_repaired_or_reported() -> None:
     report = ImportReport()
     page = repair(
-        "<html><body><h1>Über Vorw\u00c3\u00a4rts</h1><p>Franz\\\"osische Politik [1933] and C<sub>4</sub>H<sub>8</sub>O<sub>2</sub>"
+        '<html><body><h1>Über Vorw\u00c3\u00a4rts</h1><p>Franz\\"osische Politik [1933] and C<sub>4</sub>H<sub>8</sub>O<sub>2</sub>'
         "<sup><a href='#n1' name='c1'>[1]</a></sup> and <a href='#n9'>[9]</a>.</p>"
         "<h3>Notes</h3><p><a name='n1' href='#c1'>[1]</a> Called.</p><p><a name='n2'>[2]</a> Never called.</p></body></html>",
-        "test.html", report,
+        "test.html",
+        report,
     )
     text = parse(page, "test.html", report)
     assert text.title == "Über Vorwärts"
     assert text.blocks[0].startswith("Französische Politik \\[1933\\] and C~4~H~8~O~2~\x00[^1] and \\[9\\].")
-    assert text.notes == {"1": "Called.", "2": "Never called."}  # the second is kept; the assembly makes it an editor's note
+    assert text.notes == {
+        "1": "Called.",
+        "2": "Never called.",
+    }  # the second is kept; the assembly makes it an editor's note
     assert any("mojibake" in line for line in report.repaired) and any("TeX" in line for line in report.repaired)
     assert any("the call [9] has no note on the page" in line for line in report.check)
 
@@ -238,7 +310,10 @@ def test_mojibake_tex_escapes_uncalled_notes_and_calls_without_notes_are_repaire
 def _epub_body_words(files: dict[str, bytes]) -> list[str]:
     """The running text of an EPUB's parts: without the note asides and the calls' numbers."""
     found: list[str] = []
-    for name in sorted((n for n in files if n.startswith("EPUB/part-") or n == "EPUB/text.xhtml"), key=lambda n: int(n.split("-")[-1].split(".")[0]) if "part-" in n else 0):
+    for name in sorted(
+        (n for n in files if n.startswith("EPUB/part-") or n == "EPUB/text.xhtml"),
+        key=lambda n: int(n.split("-")[-1].split(".")[0]) if "part-" in n else 0,
+    ):
         tree = etree.fromstring(files[name])
         for drop in tree.xpath("//x:aside | //x:a[@role='doc-noteref']", namespaces=NS):
             previous, parent = drop.getprevious(), drop.getparent()
@@ -268,13 +343,24 @@ def _no_call(word: str) -> str:
 
 def test_the_pdf_of_a_book_has_every_word_of_its_text_in_order(imported: Path, dist: Path) -> None:
     text, _ = _model_words(imported / "wage-labour")
-    pdf_words = [_no_call(w) for w in dehyphenated_words("\n".join(page.extract_text() for page in PdfReader(dist / "wage-labour.pdf").pages))]
+    pdf_words = [
+        _no_call(w)
+        for w in dehyphenated_words(
+            "\n".join(page.extract_text() for page in PdfReader(dist / "wage-labour.pdf").pages)
+        )
+    ]
     found, where = is_subsequence([_no_call(w) for w in text if w.replace("-", "")], pdf_words)
     assert found, where
 
 
 def test_an_import_is_the_same_every_time(imported: Path, tmp_path: Path) -> None:
-    again = import_work([str(PAGES["marx-1845-theses-on-feuerbach"])], tmp_path, "marx-1845-theses-on-feuerbach", False, Fetcher(None, delay=0)).folder
+    again = import_work(
+        [str(PAGES["marx-1845-theses-on-feuerbach"])],
+        tmp_path,
+        "marx-1845-theses-on-feuerbach",
+        False,
+        Fetcher(None, delay=0),
+    ).folder
     first = imported / "marx-1845-theses-on-feuerbach"
     assert sorted(p.name for p in again.iterdir()) == sorted(p.name for p in first.iterdir())
     for path in again.iterdir():
@@ -283,11 +369,22 @@ def test_an_import_is_the_same_every_time(imported: Path, tmp_path: Path) -> Non
 
 def test_only_a_contents_page_imports_as_a_book() -> None:
     pages = sorted((CORPUS / "books").rglob("*.htm")) + sorted(CORPUS.glob("*.html"))
-    found = {str(page.relative_to(CORPUS)).removeprefix("books/marx/works/").removesuffix("/index.htm"): len(chapters(page.read_text(encoding="latin-1"), ImportReport())) for page in pages}
+    found = {
+        str(page.relative_to(CORPUS)).removeprefix("books/marx/works/").removesuffix("/index.htm"): len(
+            chapters(page.read_text(encoding="latin-1"), ImportReport())
+        )
+        for page in pages
+    }
     # Capital's "Prefaces and Afterwords" (part0.htm) is the contents of a part of the book; a
     # study guide that links every chapter is not a contents page.
     assert {name: count for name, count in found.items() if count} == {
-        "1848/communist-manifesto": 5, "1847/wage-labour": 10, "1859/critique-pol-economy": 14, "1867-c1": 35, "1867-c1/part0.htm": 9, "1890/letters": 15, "1894/letters": 9,
+        "1848/communist-manifesto": 5,
+        "1847/wage-labour": 10,
+        "1859/critique-pol-economy": 14,
+        "1867-c1": 35,
+        "1867-c1/part0.htm": 9,
+        "1890/letters": 15,
+        "1894/letters": 9,
     }
 
 

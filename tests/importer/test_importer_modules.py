@@ -18,7 +18,9 @@ from builder.importer.work_toml import ORDER, work_toml
 
 # markdown.py: the page's words, exactly, whatever punctuation they hold
 
-PRINTABLE = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Co", "Cn", "Zl", "Zp"]), min_size=1, max_size=30)
+PRINTABLE = st.text(
+    st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Co", "Cn", "Zl", "Zp"]), min_size=1, max_size=30
+)
 
 
 def _reads_back_as(markdown: str) -> str:
@@ -30,7 +32,16 @@ def test_escaped_text_reads_back_as_itself(text: str) -> None:
     assert _reads_back_as(escape_line_start(escape(text))).strip() == text
 
 
-@pytest.mark.parametrize(("text", "escaped"), [("# not a heading", "\\# not a heading"), ("> not a quotation", "\\> not a quotation"), ("1. not a list", "1\\. not a list"), ("1917) a year", "1917\\) a year"), ("plain", "plain")])
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("# not a heading", "\\# not a heading"),
+        ("> not a quotation", "\\> not a quotation"),
+        ("1. not a list", "1\\. not a list"),
+        ("1917) a year", "1917\\) a year"),
+        ("plain", "plain"),
+    ],
+)
 def test_a_block_that_starts_like_markup_stays_a_paragraph(text: str, escaped: str) -> None:
     assert escape_line_start(text) == escaped
 
@@ -45,7 +56,10 @@ def test_runs_of_space_are_one_and_a_lone_no_break_space_is_kept() -> None:
 # notes.py: calls linked to their notes
 
 
-@pytest.mark.parametrize(("marker", "label"), [("[1]", "1"), ("(12)", "12"), ("3.", "3"), ("[A]", "A"), ("[note]", "note"), ("*", "star"), ("[4a]", "4a")])
+@pytest.mark.parametrize(
+    ("marker", "label"),
+    [("[1]", "1"), ("(12)", "12"), ("3.", "3"), ("[A]", "A"), ("[note]", "note"), ("*", "star"), ("[4a]", "4a")],
+)
 def test_a_notes_marker_gives_its_label(marker: str, label: str) -> None:
     assert label_of(marker) == label
 
@@ -59,13 +73,20 @@ def test_a_linked_call_finds_its_note_and_its_number() -> None:
     found = find_linked(root)
     assert list(found.calls) == ["1"]
     assert found.calls["1"].tag == "sup"  # the <sup> wrapping the call alone goes with it
-    assert [block.text_content().strip() for block in found.notes["1"]] == ["[1] The note,", "running on over a second paragraph."]
+    assert [block.text_content().strip() for block in found.notes["1"]] == [
+        "[1] The note,",
+        "running on over a second paragraph.",
+    ]
     assert found.markers["1"].text_content() == "[1]"
-    assert any("other.htm" in what for what in found.dangling) and any("no note on the page" in what for what in found.dangling)
+    assert any("other.htm" in what for what in found.dangling) and any(
+        "no note on the page" in what for what in found.dangling
+    )
 
 
 def test_a_note_called_twice_keeps_one_call() -> None:
-    root = html.fromstring('<div><p>One<a href="#n1">[1]</a>, two<a href="#n1">[1]</a>.</p><p><a name="n1">[1]</a> The note.</p></div>')
+    root = html.fromstring(
+        '<div><p>One<a href="#n1">[1]</a>, two<a href="#n1">[1]</a>.</p><p><a name="n1">[1]</a> The note.</p></div>'
+    )
     found = find_linked(root)
     assert list(found.calls) == ["1"] and any("second call" in what for what in found.dangling)
 
@@ -79,8 +100,12 @@ def test_unlinked_markers_are_matched_by_text() -> None:
 
 def test_work_toml_reads_back_as_the_metadata_it_was_written_from() -> None:
     meta = {
-        "parts": ["text.md"], "title": 'A "Quoted" Title — with ü', "author": "V. I. Lenin", "subjects": ["a", "b"],
-        "source": {"title": "Collected Works", "volume": 17}, "rights": {"status": "public-domain"},
+        "parts": ["text.md"],
+        "title": 'A "Quoted" Title — with ü',
+        "author": "V. I. Lenin",
+        "subjects": ["a", "b"],
+        "source": {"title": "Collected Works", "volume": 17},
+        "rights": {"status": "public-domain"},
         "provenance": {"part one": {"title": "First", "source": {"year": "1912"}}},
     }
     text = work_toml(meta, ["What the header said", "that fits no key"])

@@ -14,7 +14,10 @@ def _root(body: str) -> html.HtmlElement:
 
 
 def _words(found: notes.FoundNotes) -> dict[str, str]:
-    return {label: " ".join(" ".join(block.text_content().split()) for block in blocks) for label, blocks in found.notes.items()}
+    return {
+        label: " ".join(" ".join(block.text_content().split()) for block in blocks)
+        for label, blocks in found.notes.items()
+    }
 
 
 def test_pair_calls_pairs_each_call_with_the_note_its_link_names_and_names_the_rest() -> None:
@@ -50,7 +53,15 @@ def test_a_note_runs_on_over_the_paragraphs_after_it_and_a_numbered_one_starts_a
 
 
 def test_find_written_reads_the_last_notes_section_and_its_calls() -> None:
-    blocks = ["# T", "## Notes", "a heading's words, not notes", "text\\[1\\] and \\[1933\\]", "## Notes", "\\[1\\] the note", "its sequel"]
+    blocks = [
+        "# T",
+        "## Notes",
+        "a heading's words, not notes",
+        "text\\[1\\] and \\[1933\\]",
+        "## Notes",
+        "\\[1\\] the note",
+        "its sequel",
+    ]
     body, found = notes.find_written(blocks)
     assert found == {"1": "the note\n\n    its sequel"}
     assert body == ["# T", "## Notes", "a heading's words, not notes", "text\x00[^1] and \\[1933\\]"]

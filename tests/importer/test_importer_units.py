@@ -29,12 +29,25 @@ def test_header_variants_map_to_credits_and_keep_what_fits_no_key() -> None:
         Field("HTML Markup", "Brian Baggins & Andy Blunden"),
         Field("Proofread", "by Andy Blunden February 2005."),
         Field("Dedication", "To the workers"),
-        Field("Copyleft", "Marx/Engels Internet Archive (marxists.org) 1999. Permission is granted to copy under the Creative Commons license", [("Creative Commons license", "https://www.marxists.org/admin/legal/cc/by-sa.htm")]),
+        Field(
+            "Copyleft",
+            "Marx/Engels Internet Archive (marxists.org) 1999. Permission is granted to copy under the Creative Commons license",
+            [("Creative Commons license", "https://www.marxists.org/admin/legal/cc/by-sa.htm")],
+        ),
     ]
     mapped = map_header(fields, report)
-    assert mapped.meta["written"] == "late in March 1912;"  # as the page has it; the ";" of the line is dropped by the reader
-    assert mapped.meta["credits"] == {"transcribers": ["Bert Schultz"], "markup": ["Einde O’Callaghan", "Brian Baggins", "Andy Blunden"], "proofreaders": ["Andy Blunden"]}
-    assert mapped.meta["rights"]["status"] == "licensed" and mapped.meta["archive"] == {"name": "Marx/Engels Internet Archive", "year": 1999}
+    assert (
+        mapped.meta["written"] == "late in March 1912;"
+    )  # as the page has it; the ";" of the line is dropped by the reader
+    assert mapped.meta["credits"] == {
+        "transcribers": ["Bert Schultz"],
+        "markup": ["Einde O’Callaghan", "Brian Baggins", "Andy Blunden"],
+        "proofreaders": ["Andy Blunden"],
+    }
+    assert mapped.meta["rights"]["status"] == "licensed" and mapped.meta["archive"] == {
+        "name": "Marx/Engels Internet Archive",
+        "year": 1999,
+    }
     assert mapped.free == ["Dedication: To the workers"]
     assert "the Translated/Edited field is empty" in report.check
 
@@ -69,7 +82,11 @@ def test_a_plain_text_copy_keeps_bracketed_years_and_finds_its_notes() -> None:
     report = ImportReport()
     text = parse_text(copy, report, "letter.txt")
     assert text.title == "A Letter\x00[^1]" and text.author == "V. I. Lenin"
-    assert text.blocks == ["{.salutation}\nDear Comrade,", "In \\[1933\\] and \\[197\\[4\\]\\] nothing.\x00[^2]", "{.closing}\nWith greetings"]
+    assert text.blocks == [
+        "{.salutation}\nDear Comrade,",
+        "In \\[1933\\] and \\[197\\[4\\]\\] nothing.\x00[^2]",
+        "{.closing}\nWith greetings",
+    ]
     assert text.notes == {"1": "One.", "2": "Two."}
 
 
@@ -77,7 +94,9 @@ def test_a_page_is_fetched_once_then_read_from_the_cache(tmp_path: Path) -> None
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "page.htm").write_text(
         "<html lang='en'><body><h3 class='title'>A Page</h3><p>Words<a href='#n1' name='c1'>[1]</a>.</p>"
-        "<p><a name='n1' href='#c1'>[1]</a> Note.</p><p><a name='n9'>[9]</a> Never called.</p></body></html>", encoding="utf-8")
+        "<p><a name='n1' href='#c1'>[1]</a> Note.</p><p><a name='n9'>[9]</a> Never called.</p></body></html>",
+        encoding="utf-8",
+    )
     handler = partial(_QuietHandler, directory=str(tmp_path / "site"))
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -105,18 +124,34 @@ def test_a_contents_page_leaves_out_pages_not_served_or_no_longer_available(tmp_
         "<html><body><h1>A Book</h1><p class='information'><span class='info'>Written:</span> 1900;<br>"
         "<span class='info'>Public Domain:</span> Marxists Internet Archive (2001).</p>"
         "<p><a href='ch1.htm'>One</a><br><a href='ch2.htm'>Two</a><br><a href='gone.htm'>Three</a><br>"
-        "<a href='book.pdf'>PDF</a></p></body></html>", encoding="utf-8")
-    (site / "ch1.htm").write_text("<html><body><h3>One</h3><p>See <a href='gone.htm'>three</a>.<a href='ch2.htm#n1'>[1]</a></p></body></html>", encoding="utf-8")
-    (site / "gone.htm").write_text("<html><body><p>This file is no longer available.</p></body></html>", encoding="utf-8")
+        "<a href='book.pdf'>PDF</a></p></body></html>",
+        encoding="utf-8",
+    )
+    (site / "ch1.htm").write_text(
+        "<html><body><h3>One</h3><p>See <a href='gone.htm'>three</a>.<a href='ch2.htm#n1'>[1]</a></p></body></html>",
+        encoding="utf-8",
+    )
+    (site / "gone.htm").write_text(
+        "<html><body><p>This file is no longer available.</p></body></html>", encoding="utf-8"
+    )
     handler = partial(_QuietHandler, directory=str(site))
     with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
-        done = import_work([f"http://127.0.0.1:{httpd.server_address[1]}/index.htm"], tmp_path / "out", None, False, Fetcher(None, delay=0))
+        done = import_work(
+            [f"http://127.0.0.1:{httpd.server_address[1]}/index.htm"],
+            tmp_path / "out",
+            None,
+            False,
+            Fetcher(None, delay=0),
+        )
         httpd.shutdown()
     work = load_work(done.folder)
     assert [part.title for part in work.parts] == ["One"] and work.meta.rights.status == "public-domain"
     report = (done.folder / "import-report.md").read_text(encoding="utf-8")
-    assert "ch2.htm: not served" in report and "gone.htm: the archive answers with a “no longer available” notice" in report
+    assert (
+        "ch2.htm: not served" in report
+        and "gone.htm: the archive answers with a “no longer available” notice" in report
+    )
     assert "PDF (book.pdf)" in report and "the call [1] has its note on ch2.htm, another page" in report
 
 
@@ -124,7 +159,10 @@ def test_an_image_alone_in_its_paragraph_is_a_figure_with_its_title_as_caption(t
     site = tmp_path / "site"
     site.mkdir()
     Image.new("RGB", (1500, 900), "white").save(site / "plate.png")
-    (site / "page.htm").write_text("<html><body><h1>Plates</h1><p><img src='plate.png' alt='A factory'></p><p>Text.</p></body></html>", encoding="utf-8")
+    (site / "page.htm").write_text(
+        "<html><body><h1>Plates</h1><p><img src='plate.png' alt='A factory'></p><p>Text.</p></body></html>",
+        encoding="utf-8",
+    )
     done = import_work([str(site / "page.htm")], tmp_path / "out", "plates", False, Fetcher(None, delay=0))
     text = (done.folder / "text.md").read_text(encoding="utf-8")
     assert "![A factory](plate.png)" in text and (done.folder / "plate.png").read_bytes().startswith(b"\x89PNG")
@@ -137,7 +175,10 @@ def test_an_image_that_cannot_be_had_is_left_out_and_reported(tmp_path: Path) ->
     site = tmp_path / "site"
     site.mkdir()
     (site / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(16))
-    (site / "page.htm").write_text("<html><body><h1>Plates</h1><p>See <img src='broken.png' alt='a plate'> and <img src='missing.gif' alt='another'>.</p></body></html>", encoding="utf-8")
+    (site / "page.htm").write_text(
+        "<html><body><h1>Plates</h1><p>See <img src='broken.png' alt='a plate'> and <img src='missing.gif' alt='another'>.</p></body></html>",
+        encoding="utf-8",
+    )
     done = import_work([str(site / "page.htm")], tmp_path / "out", "plates", False, Fetcher(None, delay=0))
     assert (done.folder / "text.md").read_text(encoding="utf-8").split() == ["#", "Plates", "See", "and", "."]
     report = (done.folder / "import-report.md").read_text(encoding="utf-8")
@@ -163,10 +204,15 @@ def test_an_image_keeps_the_caption_the_page_gives_it(tmp_path: Path) -> None:
     Image.new("RGB", (300, 200), "white").save(site / "small.png")
     (site / "page.htm").write_text(
         "<html><body><h1>Plates</h1><p><img src='plate.png' alt='A factory'></p><p class='caption'>Plate I: a \"model\" mill</p>"
-        "<figure><img src='small.png' alt='A loom'><figcaption>Plate II</figcaption></figure><p>Text.</p></body></html>", encoding="utf-8")
+        "<figure><img src='small.png' alt='A loom'><figcaption>Plate II</figcaption></figure><p>Text.</p></body></html>",
+        encoding="utf-8",
+    )
     done = import_work([str(site / "page.htm")], tmp_path / "out", "plates", False, Fetcher(None, delay=0))
     text = (done.folder / "text.md").read_text(encoding="utf-8")
     assert '![A factory](plate.png "Plate I: a \\"model\\" mill")' in text and '![A loom](small.png "Plate II")' in text
     html = str(render(load_work(done.folder).parts[0].tokens, images=""))
-    assert '<figcaption>Plate I: a &quot;model&quot; mill</figcaption>' in html and "<figcaption>Plate II</figcaption>" in html
+    assert (
+        "<figcaption>Plate I: a &quot;model&quot; mill</figcaption>" in html
+        and "<figcaption>Plate II</figcaption>" in html
+    )
     assert "small.png: 300 px wide, too coarse" in (done.folder / "import-report.md").read_text(encoding="utf-8")

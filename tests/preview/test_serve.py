@@ -54,12 +54,18 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     shutil.copytree(LETTER, work)
     process = subprocess.Popen(
         [sys.executable, "-m", "builder", "serve", str(work), "--port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ | {"COLUMNS": "300"},
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"COLUMNS": "300"},
     )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
-        assert line.startswith(f"serving {SLUG} at http://127.0.0.1:"), line + (process.stderr.read() if process.poll() is not None and process.stderr else "")
+        assert line.startswith(f"serving {SLUG} at http://127.0.0.1:"), line + (
+            process.stderr.read() if process.poll() is not None and process.stderr else ""
+        )
         yield line.split(" at ")[1].split()[0], work
     finally:
         process.terminate()
@@ -83,8 +89,20 @@ def test_a_word_changed_in_the_source_is_seen_on_the_page(served: tuple[str, Pat
     _until(f"{base}web/text.html", lambda body: BEFORE.encode() in body)
     shot = tmp_path / "serve.png"
     browser = subprocess.Popen(
-        ["node", str(ROOT / "tests" / "preview" / "serve_browser.mjs"), reader.CHROMIUM, str(reader.engine_home() / "node_modules"), base, f"/book/{SLUG}.epub", BEFORE, AFTER, str(shot)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            "node",
+            str(ROOT / "tests" / "preview" / "serve_browser.mjs"),
+            reader.CHROMIUM,
+            str(reader.engine_home() / "node_modules"),
+            base,
+            f"/book/{SLUG}.epub",
+            BEFORE,
+            AFTER,
+            str(shot),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert browser.stdout is not None
     try:

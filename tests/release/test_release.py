@@ -14,7 +14,14 @@ import pytest
 
 from tests.conftest import ROOT, SLUG
 
-FILES = [f"{SLUG}.epub", f"{SLUG}.kepub.epub", f"{SLUG}.azw3", f"{SLUG}-cover.png", f"{SLUG}.pdf", f"{SLUG}-us-trade.pdf"]
+FILES = [
+    f"{SLUG}.epub",
+    f"{SLUG}.kepub.epub",
+    f"{SLUG}.azw3",
+    f"{SLUG}-cover.png",
+    f"{SLUG}.pdf",
+    f"{SLUG}-us-trade.pdf",
+]
 
 
 def copy_project(target: Path) -> Path:
@@ -26,10 +33,18 @@ def copy_project(target: Path) -> Path:
 
 
 def build_in(folder: Path, tz: str, seed: str, extra_env: dict[str, str] | None = None) -> Path:
-    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"} | {"TZ": tz, "PYTHONHASHSEED": seed} | (extra_env or {})
+    env = (
+        {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+        | {"TZ": tz, "PYTHONHASHSEED": seed}
+        | (extra_env or {})
+    )
     result = subprocess.run(
         [sys.executable, "-m", "builder", "build", "--trim", "a5", "--trim", "us-trade"],
-        cwd=folder, env=env, capture_output=True, text=True, check=False,
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return folder / "dist"
@@ -85,13 +100,25 @@ def test_manifest_describes_each_file(two_builds: tuple[Path, Path]) -> None:
 def test_verify_catches_a_flipped_byte(two_builds: tuple[Path, Path], tmp_path: Path, name: str) -> None:
     dist = tmp_path / "dist"
     shutil.copytree(two_builds[0], dist)
-    clean = subprocess.run([sys.executable, "-m", "builder", "verify", str(dist), "--no-checks"], cwd=ROOT, capture_output=True, text=True, check=False)
+    clean = subprocess.run(
+        [sys.executable, "-m", "builder", "verify", str(dist), "--no-checks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert clean.returncode == 0, clean.stderr
     data = bytearray((dist / name).read_bytes())
     data[len(data) // 2] ^= 0x01
     (dist / name).write_bytes(bytes(data))
     # The sums alone catch it (the validators' own runs on a release are tested in test_verify.py).
-    result = subprocess.run([sys.executable, "-m", "builder", "verify", str(dist), "--no-checks"], cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "builder", "verify", str(dist), "--no-checks"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1
     assert f"{name}: sha256" in result.stderr and "[V103]" in result.stderr
     assert "Traceback" not in result.stderr

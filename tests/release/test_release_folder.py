@@ -125,7 +125,9 @@ def _die_at_step(limit: int, steps: list[str]) -> None:
 
 
 @pytest.mark.parametrize(("how", "code", "said"), [(signal.SIGINT, 130, "Ctrl-C"), (signal.SIGTERM, 143, "SIGTERM")])
-def test_interrupting_says_what_was_written(states: tuple[Path, Path, Path], how: signal.Signals, code: int, said: str) -> None:
+def test_interrupting_says_what_was_written(
+    states: tuple[Path, Path, Path], how: signal.Signals, code: int, said: str
+) -> None:
     project, old, new = states
     dist = _fresh(project, old, "dist")
     process = start(project, "build", "--out", "dist", "-j1", epoch=NEW)
@@ -174,7 +176,9 @@ def test_a_full_disk_leaves_the_previous_release(states: tuple[Path, Path, Path]
     result = folio(project, "build", "--out", "dist", "-j1", epoch=NEW, preexec_fn=_limit_file_size)
     assert result.returncode == 1
     # WeasyPrint's temporary font files or the commit: either way a coded error, not a bug
-    assert "File too large" in result.stderr and "[P020]" in result.stderr and "Traceback" not in result.stderr, result.stderr
+    assert "File too large" in result.stderr and "[P020]" in result.stderr and "Traceback" not in result.stderr, (
+        result.stderr
+    )
     assert set(assert_true_release(dist, [old, new]).values()) == {0}
     assert not list(project.glob(".dist.stage-*"))
 
@@ -184,8 +188,14 @@ def test_a_really_full_disk_leaves_the_previous_release(states: tuple[Path, Path
     project, old, new = states
     mount = tmp_path / "small"
     mount.mkdir()
-    kilobytes = sum(-(-path.stat().st_size // 4096) * 4 for path in old.iterdir())  # in 4 kB blocks, as tmpfs keeps them
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={kilobytes * 3 // 2}k", "tmpfs", str(mount)], capture_output=True, check=False).returncode:
+    kilobytes = sum(
+        -(-path.stat().st_size // 4096) * 4 for path in old.iterdir()
+    )  # in 4 kB blocks, as tmpfs keeps them
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={kilobytes * 3 // 2}k", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    ).returncode:
         pytest.skip("cannot mount a tmpfs here")
     try:
         dist = mount / "dist"

@@ -50,7 +50,9 @@ def rewrite_manifest(dist: Path, change: object) -> None:
     (dist / CATALOGUE).write_bytes(written[CATALOGUE])
     sums = (dist / "SHA256SUMS").read_text(encoding="ascii").splitlines()
     line = f"{manifest['catalogue']['sha256']}  {CATALOGUE}"
-    (dist / "SHA256SUMS").write_text("".join(f"{line if row.endswith(f'  {CATALOGUE}') else row}\n" for row in sums), encoding="ascii")
+    (dist / "SHA256SUMS").write_text(
+        "".join(f"{line if row.endswith(f'  {CATALOGUE}') else row}\n" for row in sums), encoding="ascii"
+    )
 
 
 def replace_file(dist: Path, name: str, data: bytes) -> None:
@@ -64,20 +66,32 @@ def replace_file(dist: Path, name: str, data: bytes) -> None:
                 entry.update(size=len(data), sha256=digest)
 
     rewrite_manifest(dist, update)
-    sums = [line if not line.endswith(f"  {name}") else f"{digest}  {name}" for line in (dist / "SHA256SUMS").read_text(encoding="ascii").splitlines()]
+    sums = [
+        line if not line.endswith(f"  {name}") else f"{digest}  {name}"
+        for line in (dist / "SHA256SUMS").read_text(encoding="ascii").splitlines()
+    ]
     (dist / "SHA256SUMS").write_text("\n".join(sums) + "\n", encoding="ascii")
 
 
 def test_a_true_release_folder_has_no_problem(dist: Path) -> None:
-    assert verify(dist, run_checks=False) == (listed(dist), [])  # EPUB, Kobo EPUB, Kindle AZW3, PDF, the catalogue's cover
+    assert verify(dist, run_checks=False) == (
+        listed(dist),
+        [],
+    )  # EPUB, Kobo EPUB, Kindle AZW3, PDF, the catalogue's cover
 
 
-@pytest.mark.parametrize("name", ["../../secret.txt", "/etc/passwd", "..", ".", "sub/x.pdf", "C:\\x.pdf", "C:x.pdf", "a\\b.pdf", "x\x00y.pdf", ""])
+@pytest.mark.parametrize(
+    "name",
+    ["../../secret.txt", "/etc/passwd", "..", ".", "sub/x.pdf", "C:\\x.pdf", "C:x.pdf", "a\\b.pdf", "x\x00y.pdf", ""],
+)
 def test_names_leading_out_of_the_folder_are_not_read(dist: Path, name: str) -> None:
     secret = dist.parent.parent / "secret.txt"
     secret.write_text("TOP SECRET CONTENT")
     editions = listed(dist)
-    rewrite_manifest(dist, lambda m: m["works"][SLUG]["files"].append({"name": name, "format": "pdf", "size": 18, "sha256": "0" * 64}))
+    rewrite_manifest(
+        dist,
+        lambda m: m["works"][SLUG]["files"].append({"name": name, "format": "pdf", "size": 18, "sha256": "0" * 64}),
+    )
     count, findings = verify(dist, run_checks=False)
     assert [f.code for f in findings] == ["V111"] and count == editions
     assert repr(name) in findings[0].message and "not a plain file name" in findings[0].message
@@ -96,7 +110,9 @@ def test_a_link_is_not_followed(dist: Path, target: str) -> None:
 def test_an_epub_that_is_not_a_zip(dist: Path) -> None:
     replace_file(dist, EPUB, b"not a zip at all")
     findings = verify(dist, run_checks=False)[1]
-    assert [(Path(f.path).name, f.code) for f in findings] == [(EPUB, "V113")] and "not a readable zip" in findings[0].message
+    assert [(Path(f.path).name, f.code) for f in findings] == [(EPUB, "V113")] and "not a readable zip" in findings[
+        0
+    ].message
 
 
 def test_unlisted_files_are_problems(dist: Path) -> None:
@@ -123,7 +139,15 @@ class _nothing:
     def __exit__(self, *args: object) -> None: ...
 
 
-@pytest.mark.parametrize(("entry", "code"), [("../../evil.sh", "V113"), ("/etc/cron.d/evil", "V113"), ("EPUB\\..\\..\\evil", "V113"), ("EPUB/text.xhtml", "V114")])
+@pytest.mark.parametrize(
+    ("entry", "code"),
+    [
+        ("../../evil.sh", "V113"),
+        ("/etc/cron.d/evil", "V113"),
+        ("EPUB\\..\\..\\evil", "V113"),
+        ("EPUB/text.xhtml", "V114"),
+    ],
+)
 def test_epub_entry_names_are_checked(dist: Path, entry: str, code: str) -> None:
     replace_file(dist, EPUB, _epub_with(dist, [entry]))
     findings = verify(dist, run_checks=False)[1]
@@ -132,7 +156,12 @@ def test_epub_entry_names_are_checked(dist: Path, entry: str, code: str) -> None
 
 @pytest.mark.parametrize(
     ("text", "line"),
-    [('{\n  "works": {\n    "x": \n', 4), ('{"works": [1, 2]}', None), ("[1, 2]", None), ('{\n "works": {\n  "w": {"files": [{"name": "w.pdf"}]}}}', 3)],
+    [
+        ('{\n  "works": {\n    "x": \n', 4),
+        ('{"works": [1, 2]}', None),
+        ("[1, 2]", None),
+        ('{\n "works": {\n  "w": {"files": [{"name": "w.pdf"}]}}}', 3),
+    ],
 )
 def test_a_malformed_manifest_is_an_error_with_its_line(dist: Path, text: str, line: int | None) -> None:
     (dist / "manifest.json").write_text(text, encoding="utf-8")
@@ -146,7 +175,9 @@ def test_sums_that_disagree_with_the_manifest(dist: Path) -> None:
     flipped = [("f" * 64 + line[64:]) if line.endswith(EPUB) else line for line in sums]
     (dist / "SHA256SUMS").write_text("\n".join(flipped) + "\n", encoding="ascii")
     assert codes(dist) == ["V104"]
-    (dist / "SHA256SUMS").write_text("\n".join(line for line in sums if not line.endswith(PDF)) + "\n", encoding="ascii")
+    (dist / "SHA256SUMS").write_text(
+        "\n".join(line for line in sums if not line.endswith(PDF)) + "\n", encoding="ascii"
+    )
     assert codes(dist) == ["V104"]
 
 
@@ -172,18 +203,29 @@ def test_verify_and_check_fail_on_their_findings(dist: Path) -> None:
     """The commands exit 1 on a problem they find, and name it (not only `--help` is run)."""
     replace_file(dist, PDF, b"%PDF-1.7\nnot really a PDF\n")  # listed and summed as it is: only reading it back fails
     result = run_cli("check", str(dist / PDF))
-    assert result.returncode == 1 and "[P100]" in result.stderr and "Traceback" not in result.stderr, result.stdout + result.stderr
+    assert result.returncode == 1 and "[P100]" in result.stderr and "Traceback" not in result.stderr, (
+        result.stdout + result.stderr
+    )
     (dist / EPUB).write_bytes(b"changed")
     result = run_cli("verify", str(dist), "--no-checks")
-    assert result.returncode == 1 and "[V103]" in result.stderr and "Traceback" not in result.stderr, result.stdout + result.stderr
+    assert result.returncode == 1 and "[V103]" in result.stderr and "Traceback" not in result.stderr, (
+        result.stdout + result.stderr
+    )
 
 
 def test_sums_missing_or_malformed(dist: Path) -> None:
     sums = (dist / "SHA256SUMS").read_text(encoding="ascii").splitlines()
-    (dist / "SHA256SUMS").write_text("\n".join([sums[0], "not a sum line", *sums[1:], sums[1]]) + "\n", encoding="ascii")
+    (dist / "SHA256SUMS").write_text(
+        "\n".join([sums[0], "not a sum line", *sums[1:], sums[1]]) + "\n", encoding="ascii"
+    )
     findings = verify(dist, run_checks=False)[1]
-    assert [(f.path.rsplit("/", 1)[-1], f.code) for f in findings] == [("SHA256SUMS:2", "V100"), (f"SHA256SUMS:{len(sums) + 2}", "V105")]
+    assert [(f.path.rsplit("/", 1)[-1], f.code) for f in findings] == [
+        ("SHA256SUMS:2", "V100"),
+        (f"SHA256SUMS:{len(sums) + 2}", "V105"),
+    ]
     assert "twice" in findings[1].message
     (dist / "SHA256SUMS").unlink()
     findings = verify(dist, run_checks=False)[1]
-    assert [f.code for f in findings] == ["V100", *["V104"] * listed(dist), "V123"] and findings[0].path.endswith("SHA256SUMS")
+    assert [f.code for f in findings] == ["V100", *["V104"] * listed(dist), "V123"] and findings[0].path.endswith(
+        "SHA256SUMS"
+    )

@@ -29,10 +29,19 @@ def _made(folder: Path, edition: str = "1") -> Built:
     """What a worker would hand back for a work: its EPUB, of bytes its slug and `edition` fix."""
     slug = folder.name
     data = f"{slug} edition {edition}".encode()
-    return Built(slug, f"Title of {slug}", "A. Writer", f"urn:uuid:{slug}", "2023-11-14T22:13:20Z", [BuiltFile(f"{slug}.epub", data, f"key-{edition}", "epub")])
+    return Built(
+        slug,
+        f"Title of {slug}",
+        "A. Writer",
+        f"urn:uuid:{slug}",
+        "2023-11-14T22:13:20Z",
+        [BuiltFile(f"{slug}.epub", data, f"key-{edition}", "epub")],
+    )
 
 
-def _stand_in(monkeypatch: pytest.MonkeyPatch, edition: str = "1", stop_after: int | None = None, die_after: int | None = None) -> None:
+def _stand_in(
+    monkeypatch: pytest.MonkeyPatch, edition: str = "1", stop_after: int | None = None, die_after: int | None = None
+) -> None:
     """Workers that make each work at once; after `stop_after` works, Ctrl-C; after
     `die_after`, the process dies as SIGKILL kills it (no handler, no cleaning up)."""
 
@@ -45,7 +54,9 @@ def _stand_in(monkeypatch: pytest.MonkeyPatch, edition: str = "1", stop_after: i
             yield job, _made(job.folder, edition)
 
     monkeypatch.setattr(shelf_build.scheduler, "run", run)
-    monkeypatch.setattr(shelf_build, "shelf_keys", lambda folders: dict.fromkeys(folders, Keyed(f"work-key-{edition}", None)))
+    monkeypatch.setattr(
+        shelf_build, "shelf_keys", lambda folders: dict.fromkeys(folders, Keyed(f"work-key-{edition}", None))
+    )
 
 
 def _count_commits(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -70,14 +81,20 @@ def _listed(dist: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("count", [1, 7, 60, 1000])
-def test_a_shelf_commits_a_few_times_whatever_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int) -> None:
+def test_a_shelf_commits_a_few_times_whatever_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
     _stand_in(monkeypatch)
     sizes = _count_commits(monkeypatch)
     monkeypatch.setattr(shelf_build._Batch, "EVERY", math.inf)  # only the shelf's size decides here
     works = _works(tmp_path, count)
     report = BuildReport(works)
     build_shelf(report, CHOSEN, tmp_path / "dist", jobs=2, force=False, whole_shelf=True)
-    assert sum(sizes) == count and [built.slug for built in report.built] == [w.name for w in works] and report.pending == []
+    assert (
+        sum(sizes) == count
+        and [built.slug for built in report.built] == [w.name for w in works]
+        and report.pending == []
+    )
     # Each commit holds at least half as many works as the release listed before it: the
     # commits grow as the release does, about log(n) / log(1.5) of them.
     assert len(sizes) <= 3 + math.log(count) / math.log(1.5), sizes
@@ -98,12 +115,16 @@ def test_a_rebuild_of_a_few_works_is_one_commit(tmp_path: Path, monkeypatch: pyt
     sizes = _count_commits(monkeypatch)
     build_shelf(BuildReport(works[:5]), CHOSEN, dist, jobs=2, force=True, whole_shelf=False)
     assert sizes == [5]
-    assert (dist / "work-0004.epub").read_bytes() == b"work-0004 edition 2" and (dist / "work-0005.epub").read_bytes() == b"work-0005 edition 1"
+    assert (dist / "work-0004.epub").read_bytes() == b"work-0004 edition 2" and (
+        dist / "work-0005.epub"
+    ).read_bytes() == b"work-0005 edition 1"
     assert_true_release(dist)
 
 
 @pytest.mark.parametrize("die_after", [0, 1, 2, 3, 4, 6, 9, 14, 23, 39])
-def test_a_build_killed_between_works_leaves_whole_commits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, die_after: int) -> None:
+def test_a_build_killed_between_works_leaves_whole_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, die_after: int
+) -> None:
     """Killed after `die_after` works were made, some of them still waiting for their commit:
     the release lists exactly the works it holds, each whole; the next build finishes it."""
     dist = tmp_path / "dist"
@@ -133,7 +154,9 @@ def test_a_build_killed_between_works_leaves_whole_commits(tmp_path: Path, monke
 
 
 @pytest.mark.parametrize("stop_after", [1, 5, 33])
-def test_a_stopped_build_commits_what_it_made_before_it_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop_after: int) -> None:
+def test_a_stopped_build_commits_what_it_made_before_it_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stop_after: int
+) -> None:
     dist = tmp_path / "dist"
     works = _works(tmp_path, 40)
     _stand_in(monkeypatch, stop_after=stop_after)

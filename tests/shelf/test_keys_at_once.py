@@ -13,7 +13,9 @@ from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("epoch", [None, "1700000000"], ids=["dated by git", "dated by SOURCE_DATE_EPOCH"])
-def test_keys_at_once_are_the_keys_one_after_another(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str | None) -> None:
+def test_keys_at_once_are_the_keys_one_after_another(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, epoch: str | None
+) -> None:
     if epoch is None:
         monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     else:
@@ -28,7 +30,12 @@ def test_keys_at_once_are_the_keys_one_after_another(tmp_path: Path, monkeypatch
         subprocess.run(["cp", "-r", str(work), str(copy)], check=True)
         if number < 2:
             subprocess.run([*git, "add", "."], cwd=tmp_path, check=True)
-            subprocess.run([*git, "commit", "-q", "-m", str(number), f"--date=@{1600000000 + number * 86400}"], cwd=tmp_path, check=True, env={"GIT_COMMITTER_DATE": f"@{1600000000 + number * 86400}", "PATH": "/usr/bin:/bin"})
+            subprocess.run(
+                [*git, "commit", "-q", "-m", str(number), f"--date=@{1600000000 + number * 86400}"],
+                cwd=tmp_path,
+                check=True,
+                env={"GIT_COMMITTER_DATE": f"@{1600000000 + number * 86400}", "PATH": "/usr/bin:/bin"},
+            )
         works.append(copy)
     keys = work_keys(works)
     assert list(keys) == works

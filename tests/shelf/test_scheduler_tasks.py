@@ -24,7 +24,9 @@ from builder.shelf.work import editions
     works=st.integers(min_value=1, max_value=4),
     workers=st.integers(min_value=1, max_value=6),
 )
-def test_every_edition_once_and_each_cover_with_its_interior(formats: list, chosen_trims: list[str], marks: bool, cover: bool, works: int, workers: int) -> None:
+def test_every_edition_once_and_each_cover_with_its_interior(
+    formats: list, chosen_trims: list[str], marks: bool, cover: bool, works: int, workers: int
+) -> None:
     chosen = editions(tuple(formats), chosen_trims, marks, cover)
     jobs = [Job(Path(f"work-{n}"), None) for n in range(works)]
     shared = tasks(jobs, chosen, workers)
@@ -34,7 +36,10 @@ def test_every_edition_once_and_each_cover_with_its_interior(formats: list, chos
     for _, group in shared:
         for edition in group:
             if needs := edition.kind.needs:
-                assert any(other.kind_name == needs and other.variant.trim == edition.variant.trim for other in group[: group.index(edition)])
+                assert any(
+                    other.kind_name == needs and other.variant.trim == edition.variant.trim
+                    for other in group[: group.index(edition)]
+                )
     if works < workers:
         sizes = {task_job: sum(1 for other, _ in shared if other == task_job) for task_job, _ in shared}
         expected = len({(root(edition.kind).name, edition.variant.trim) for edition in chosen})
@@ -46,6 +51,10 @@ def test_every_edition_once_and_each_cover_with_its_interior(formats: list, chos
 def test_a_single_work_in_every_trim_has_a_task_per_trim() -> None:
     chosen = editions(("epub", "pdf"), ["a5", "a4"], False, cover=True)
     shared = tasks([Job(Path("book"), None)], chosen, 2)
-    pdf_tasks = [[(edition.kind_name, edition.variant.trim) for edition in group] for _, group in shared if group[0].kind_name == "pdf"]
+    pdf_tasks = [
+        [(edition.kind_name, edition.variant.trim) for edition in group]
+        for _, group in shared
+        if group[0].kind_name == "pdf"
+    ]
     assert pdf_tasks == [[("pdf", "a5"), ("cover", "a5")], [("pdf", "a4"), ("cover", "a4")]]
     assert len(shared) == 3  # and one for the EPUB and what is made from it

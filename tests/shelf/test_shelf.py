@@ -46,7 +46,14 @@ def test_shards_merge_into_the_whole_build(shelf: tuple[Path, Path]) -> None:
         result = folio(project, "build", "--shard", f"{k}/2", "--out", f"shard-{k}", "--jobs", "1")
         assert result.returncode == 0, result.stderr
         shards.append(project / f"shard-{k}")
-    slugs = [sorted(name.removesuffix(".epub") for name in files(shard) if name.endswith(".epub") and not name.endswith(".kepub.epub")) for shard in shards]
+    slugs = [
+        sorted(
+            name.removesuffix(".epub")
+            for name in files(shard)
+            if name.endswith(".epub") and not name.endswith(".kepub.epub")
+        )
+        for shard in shards
+    ]
     assert sorted(slug for share in slugs for slug in share) == sorted(WORKS)  # each work in exactly one shard
     assert all(slugs)  # and the works really are spread
     result = folio(project, "release", "merge", *(str(s) for s in shards), "--out", "merged")
@@ -79,7 +86,9 @@ def test_a_shard_is_stable_whatever_else_is_on_the_shelf() -> None:
 
     for slug in [*WORKS, "a", "another-work"]:
         assert sum(in_shard(slug, (k, 4)) for k in range(1, 5)) == 1
-    assert {slug: next(k for k in (1, 2, 3) if in_shard(slug, (k, 3))) for slug in WORKS} == dict(zip(WORKS, [3, 2, 1, 2], strict=True))
+    assert {slug: next(k for k in (1, 2, 3) if in_shard(slug, (k, 3))) for slug in WORKS} == dict(
+        zip(WORKS, [3, 2, 1, 2], strict=True)
+    )
     for bad_shard in ("4/3", "0/2", "1", "a/b"):
         bad = folio(Path(__file__).resolve().parents[2], "build", "--shard", bad_shard)
         assert bad.returncode == 2 and "not K/N" in bad.stderr
@@ -118,7 +127,9 @@ def test_incremental_builds(shelf: tuple[Path, Path]) -> None:
         assert removed.returncode == 0, removed.stderr
         assert "1 work no longer in source/ removed" in removed.stdout
         assert not list(dist.glob(f"{WORKS[0]}*"))
-        assert WORKS[0] not in (dist / "SHA256SUMS").read_text() and WORKS[0] not in (dist / "manifest.json").read_text()
+        assert (
+            WORKS[0] not in (dist / "SHA256SUMS").read_text() and WORKS[0] not in (dist / "manifest.json").read_text()
+        )
         assert_true_release(dist)
     finally:
         shutil.copytree(Path(__file__).resolve().parents[2] / "source" / WORKS[0], project / "source" / WORKS[0])
@@ -146,13 +157,26 @@ def test_what_the_key_does_not_cover_does_not_change_an_edition(shelf: tuple[Pat
     (moved / "source" / "notes.txt").write_text("not a work", encoding="utf-8")
     (moved / "README.md").write_text("unrelated", encoding="utf-8")
     manifest = (moved / "dist" / "manifest.json").read_text(encoding="utf-8")
-    result = folio(moved, "build", "--out", "dist", "--jobs", "1", env_extra={"TZ": "Asia/Kathmandu", "PYTHONHASHSEED": "99"})
+    result = folio(
+        moved, "build", "--out", "dist", "--jobs", "1", env_extra={"TZ": "Asia/Kathmandu", "PYTHONHASHSEED": "99"}
+    )
     assert "2 up to date" in result.stdout  # none of that is in the key
-    result = folio(moved, "build", "--out", "dist", "--force", "--jobs", "2", env_extra={"TZ": "Asia/Kathmandu", "PYTHONHASHSEED": "99"})
+    result = folio(
+        moved,
+        "build",
+        "--out",
+        "dist",
+        "--force",
+        "--jobs",
+        "2",
+        env_extra={"TZ": "Asia/Kathmandu", "PYTHONHASHSEED": "99"},
+    )
     assert result.returncode == 0, result.stderr
     assert f"{2 * PER_WORK} files" in result.stdout
     built = files(moved / "dist")
-    assert {name: data for name, data in files(serial).items() if name.startswith(tuple(WORKS[:2]))} == {n: d for n, d in built.items() if n.startswith(tuple(WORKS[:2]))}
+    assert {name: data for name, data in files(serial).items() if name.startswith(tuple(WORKS[:2]))} == {
+        n: d for n, d in built.items() if n.startswith(tuple(WORKS[:2]))
+    }
     assert built["manifest.json"].decode() == manifest  # keys included
 
 
@@ -171,7 +195,13 @@ def test_the_key_covers_what_shapes_an_edition(tmp_path: Path, monkeypatch: pyte
     assert build_key.work_key(folder) == base
     assert build_key.edition_key(base, "a.pdf") != build_key.edition_key(base, "a-a4.pdf")  # the options
     shared = fingerprint.shared_key()
-    assert {name for name, _ in fingerprint._dependency_versions()} >= {"weasyprint", "pydyf", "ebooklib", "fonttools", "pyphen"}
+    assert {name for name, _ in fingerprint._dependency_versions()} >= {
+        "weasyprint",
+        "pydyf",
+        "ebooklib",
+        "fonttools",
+        "pyphen",
+    }
     assert any(font.name.startswith("SourceSerifPro") for font in fingerprint._font_files())
     fingerprint.shared_key.cache_clear()
     monkeypatch.setattr(fingerprint, "style_folders", lambda: (project / "styles",))
@@ -185,9 +215,17 @@ def test_one_work_on_two_workers_makes_its_editions_at_once_and_the_same(shelf: 
     result = folio(project, "build", f"source/{WORKS[0]}", "--out", "single", "--jobs", "2")
     assert result.returncode == 0, result.stderr
     single = files(project / "single")
-    assert {n: d for n, d in single.items() if n.startswith(WORKS[0])} == {n: d for n, d in files(serial).items() if n.startswith(WORKS[0])}
+    assert {n: d for n, d in single.items() if n.startswith(WORKS[0])} == {
+        n: d for n, d in files(serial).items() if n.startswith(WORKS[0])
+    }
     # Made in two tasks (the EPUB and what is made from it; the PDF), gathered in the registry's order
-    made = [f"{WORKS[0]}.epub", f"{WORKS[0]}.kepub.epub", f"{WORKS[0]}.azw3", f"{WORKS[0]}-cover.png", f"{WORKS[0]}.pdf"]
+    made = [
+        f"{WORKS[0]}.epub",
+        f"{WORKS[0]}.kepub.epub",
+        f"{WORKS[0]}.azw3",
+        f"{WORKS[0]}-cover.png",
+        f"{WORKS[0]}.pdf",
+    ]
     assert [line.split()[0].rsplit("/", 1)[-1] for line in result.stdout.splitlines() if "bytes" in line] == made
 
 
@@ -197,7 +235,9 @@ def test_a_cached_cover_gives_the_same_epub_without_loading_weasyprint(tmp_path:
     cold = folio(project, "build", "--format", "epub", "--out", "cold", env_extra=cache)
     assert cold.returncode == 0, cold.stderr
     assert len(list((tmp_path / "cache" / "covers").glob("*.png"))) == 1
-    warm = folio(project, "-X", "importtime", "build", "--format", "epub", "--out", "warm", env_extra=cache, python_flags=True)
+    warm = folio(
+        project, "-X", "importtime", "build", "--format", "epub", "--out", "warm", env_extra=cache, python_flags=True
+    )
     assert warm.returncode == 0, warm.stderr
     assert not re.search(r"\|\s*weasyprint$", warm.stderr, re.M)  # the import log: no layout engine was loaded
     assert files(project / "warm") == files(project / "cold")

@@ -16,7 +16,12 @@ LATIN = st.text(st.sampled_from("abcdefghij"), min_size=1, max_size=12)
 
 def _inline(text: str) -> str:
     tokens = MD.parse(text)
-    return "".join(child.content if child.type == "text" else " " for token in tokens if token.type == "inline" for child in token.children or [])
+    return "".join(
+        child.content if child.type == "text" else " "
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children or []
+    )
 
 
 @given(st.one_of(HAN, KANA), st.one_of(HAN, KANA, st.just("，"), st.just("。")))

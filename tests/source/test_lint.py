@@ -48,11 +48,23 @@ GOLDEN: dict[str, tuple[tuple[str, ...], int, tuple[str, ...]]] = {
     "L003": (("# One\n\nWords.\n\n## Notes\n",), 5, ("# One\n\nWords.\n\n## Notes\n\nMore words.\n",)),
     "L004": ((TEXT, "# One\n\nWords.\n"), 1, (TEXT, "# Two\n\nWords.\n")),
     "L005": (("# One\n",), 1, ("# One\n\n## A heading\n\nWords.\n",)),
-    "L006": (("# One\n\n“Typographic” here, \"straight\" there.\n",), 3, ("# One\n\n\"Straight\" here, \"straight\" there.\n",)),
+    "L006": (
+        ('# One\n\n“Typographic” here, "straight" there.\n',),
+        3,
+        ('# One\n\n"Straight" here, "straight" there.\n',),
+    ),
     "L007": (("# One\n\nA dash — here, and -- there.\n",), 3, ("# One\n\nA dash -- here, and -- there.\n",)),
-    "L008": (("# One\n\n## London, August 5, 1890\n\nWords.\n",), 3, ("# One\n\n{.dateline}\nLondon, August 5, 1890\n\nWords.\n",)),
+    "L008": (
+        ("# One\n\n## London, August 5, 1890\n\nWords.\n",),
+        3,
+        ("# One\n\n{.dateline}\nLondon, August 5, 1890\n\nWords.\n",),
+    ),
     "L009": (("# One\n\nWords.\n\n\\* \\* \\*\n\nMore words.\n",), 5, ("# One\n\nWords.\n\n***\n\nMore words.\n",)),
-    "L010": (("# One\n\n| |\n| --- |\n| A boxed note. |\n\nWords.\n",), 3, ("# One\n\n| | |\n| --- | --- |\n| a | b |\n\nWords.\n",)),
+    "L010": (
+        ("# One\n\n| |\n| --- |\n| A boxed note. |\n\nWords.\n",),
+        3,
+        ("# One\n\n| | |\n| --- | --- |\n| a | b |\n\nWords.\n",),
+    ),
 }
 
 
@@ -69,7 +81,9 @@ def test_the_command_prints_file_line_code_and_fix_and_exits_1(tmp_path: Path) -
     folder = _work(tmp_path, "# One\n\nWords.\n\n## Notes\n")
     result = run_here("lint", str(folder))
     assert result.returncode == 1
-    assert f"{folder / 'p1.md'}:5: the heading 'Notes' has nothing under it to the part's end [L003]" in " ".join(result.stderr.split())
+    assert f"{folder / 'p1.md'}:5: the heading 'Notes' has nothing under it to the part's end [L003]" in " ".join(
+        result.stderr.split()
+    )
     assert "fix: delete the heading" in result.stderr and "1 work linted, 1 finding" in result.stderr
     clean = run_here("lint", str(_work(tmp_path, TEXT, name="clean")))
     assert clean.returncode == 0 and "1 work linted, 0 findings" in clean.stdout
@@ -84,13 +98,18 @@ def test_every_work_of_source_is_lint_clean() -> None:
 # -- what the editions print as a note's number ------------------------------------------------
 
 
-@pytest.mark.parametrize(("labels", "numbers"), [
-    (["1", "2", "26a", "A", "note", "star"], ["1", "2", "26a", "A", "note", "*"]),  # the source's own
-    (["4_1", "4_2", "4_A"], ["1", "2", "A"]),  # unique across parts, shown as the page numbered them
-    (["abroad", "huysmans"], ["1", "2"]),  # names: numbered in the order called
-    (["1", "3_1"], ["1", "2"]),  # two would show 1: numbered instead
-])
-def test_a_note_shows_its_source_number_or_its_place_never_a_label(tmp_path: Path, labels: list[str], numbers: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("labels", "numbers"),
+    [
+        (["1", "2", "26a", "A", "note", "star"], ["1", "2", "26a", "A", "note", "*"]),  # the source's own
+        (["4_1", "4_2", "4_A"], ["1", "2", "A"]),  # unique across parts, shown as the page numbered them
+        (["abroad", "huysmans"], ["1", "2"]),  # names: numbered in the order called
+        (["1", "3_1"], ["1", "2"]),  # two would show 1: numbered instead
+    ],
+)
+def test_a_note_shows_its_source_number_or_its_place_never_a_label(
+    tmp_path: Path, labels: list[str], numbers: list[str]
+) -> None:
     calls = " ".join(f"Word[^{label}]" for label in labels)
     notes = "\n\n".join(f"[^{label}]: Note." for label in labels)
     work = load_work(_work(tmp_path, f"# One\n\n{calls}.\n\n{notes}\n"))
@@ -102,4 +121,3 @@ def test_a_note_shows_its_source_number_or_its_place_never_a_label(tmp_path: Pat
 def test_a_mark_is_never_a_label_made_unique(label: str) -> None:
     mark = note_mark(label)
     assert mark is None or ("_" not in mark and len(mark) <= 6)
-

@@ -19,7 +19,9 @@ def test_the_letter_loads_into_the_model() -> None:
     assert meta.title == "A Letter to Huysmans, Secretary of the International Socialist Bureau"
     assert meta.author == "V. I.\u00a0Lenin" and meta.author_sort == "Lenin, V. I."
     assert meta.language == "en" and meta.identifier.startswith("urn:uuid:")
-    assert meta.source and meta.source.volume == "17" and meta.source.year == "[1974]" and meta.source.pages == "547-550"
+    assert (
+        meta.source and meta.source.volume == "17" and meta.source.year == "[1974]" and meta.source.pages == "547-550"
+    )
     assert meta.credits.translators == ["Dora Cox"] and meta.credits.transcribers == ["R. Cymbala"]
     assert meta.archive.credit == "Please credit “Marxists Internet Archive” as your source."
     assert meta.rights.status == "public-domain"
@@ -31,34 +33,102 @@ def test_the_letter_loads_into_the_model() -> None:
     ("file", "old", "new", "message", "line_fragment"),
     [
         ("work.toml", "short-title =", "shrot-title =", "unknown key 'shrot-title'", "shrot-title"),
-        ("work.toml", "[credits]\ntranslators", "[credits]\ntranslator", "unknown key 'credits.translator'", "translator ="),
+        (
+            "work.toml",
+            "[credits]\ntranslators",
+            "[credits]\ntranslator",
+            "unknown key 'credits.translator'",
+            "translator =",
+        ),
         ("work.toml", 'language = "en"', 'language = "English"', "'language'", "language ="),
-        ("work.toml", 'year = 2004', 'year = "two thousand"', "'archive.year'", "year = \"two"),
+        ("work.toml", "year = 2004", 'year = "two thousand"', "'archive.year'", 'year = "two'),
         ("work.toml", 'author-sort = "Lenin, V. I."\n', "", "missing key 'author-sort'", None),
         ("work.toml", 'status = "public-domain"', 'status = "licensed"', "needs a [rights.licence]", "[rights]"),
-        ("work.toml", 'title = "Lenin Collected Works"', 'title = "Lenin Collected Works', "not valid TOML", 'title = "Lenin Collected Works'),
+        (
+            "work.toml",
+            'title = "Lenin Collected Works"',
+            'title = "Lenin Collected Works',
+            "not valid TOML",
+            'title = "Lenin Collected Works',
+        ),
         ("text.md", "[^1]: Lenin’s", "[^2]: Unused.\n\n[^1]: Lenin’s", "note [^2] is never called", "[^2]: Unused"),
         ("text.md", "Bureau[^1]", "Bureau[^9]", "note [^9] is called but not written", "Bureau[^9]"),
         ("text.md", "# A Letter", "A Letter", "does not start with a level-1 heading", None),
         ("text.md", "{.salutation}", "{#toc .salutation}", "id 'toc' is reserved", "Dear Comrade"),
         ("text.md", "Here it is in full.", "Here it is in full.[^1]", "called twice", "Here it is in full"),
-        ("text.md", "Here it is in full.", "Here ![a map](map.png) in full.", "image 'map.png' is not in the work's folder", "Here !["),
-        ("text.md", "Here it is in full.", "Here ![a map](../map.png) in full.", "leads outside the work's folder", "Here !["),
-        ("text.md", "Here it is in full.", "Here ![a map](work.toml) in full.", "is not a JPEG, PNG, GIF or SVG", "Here !["),
-        ("text.md", "# A Letter to Huysmans, Secretary of the International Socialist Bureau[^1]", "# [^1]", "heading has no words", "# [^1]"),
+        (
+            "text.md",
+            "Here it is in full.",
+            "Here ![a map](map.png) in full.",
+            "image 'map.png' is not in the work's folder",
+            "Here ![",
+        ),
+        (
+            "text.md",
+            "Here it is in full.",
+            "Here ![a map](../map.png) in full.",
+            "leads outside the work's folder",
+            "Here ![",
+        ),
+        (
+            "text.md",
+            "Here it is in full.",
+            "Here ![a map](work.toml) in full.",
+            "is not a JPEG, PNG, GIF or SVG",
+            "Here ![",
+        ),
+        (
+            "text.md",
+            "# A Letter to Huysmans, Secretary of the International Socialist Bureau[^1]",
+            "# [^1]",
+            "heading has no words",
+            "# [^1]",
+        ),
         ("text.md", "Here it is in full.", "Here it is\x0cin full.", "control character U+000C", "Here it is"),
         ("text.md", "{.salutation}", '{style="color: red"}', "attribute 'style' is not allowed", "Dear Comrade"),
-        ("text.md", "{.salutation}", "{.running-title}", "class 'running-title' is not one the stylesheets know", "Dear Comrade"),
+        (
+            "text.md",
+            "{.salutation}",
+            "{.running-title}",
+            "class 'running-title' is not one the stylesheets know",
+            "Dear Comrade",
+        ),
         ("text.md", "{.salutation}", "{.footnote}", "class 'footnote' is not one", "Dear Comrade"),
-        ("text.md", "{.salutation}", '{lang="not a tag!"}', "language 'not a tag!' is not a BCP 47 tag", "Dear Comrade"),
-        ("text.md", "Here it is in full.", "Here it is in [full](../../secret.html).", "only web addresses", "Here it is in [full]"),
-        ("text.md", "Here it is in full.", "Here it is in [full](#nowhere).", "link to #nowhere", "Here it is in [full]"),
+        (
+            "text.md",
+            "{.salutation}",
+            '{lang="not a tag!"}',
+            "language 'not a tag!' is not a BCP 47 tag",
+            "Dear Comrade",
+        ),
+        (
+            "text.md",
+            "Here it is in full.",
+            "Here it is in [full](../../secret.html).",
+            "only web addresses",
+            "Here it is in [full]",
+        ),
+        (
+            "text.md",
+            "Here it is in full.",
+            "Here it is in [full](#nowhere).",
+            "link to #nowhere",
+            "Here it is in [full]",
+        ),
         ("text.md", "{.salutation}", "{#noteref-1}", "id 'noteref-1' is reserved", "Dear Comrade"),
         ("text.md", "{.salutation}", "{#text-text}", "id 'text-text' is reserved", "Dear Comrade"),
-        ("work.toml", 'short-title = "A Letter to Huysmans"', 'short-title = "A Letter\\u000cto Huysmans"', "control character", "short-title"),
+        (
+            "work.toml",
+            'short-title = "A Letter to Huysmans"',
+            'short-title = "A Letter\\u000cto Huysmans"',
+            "control character",
+            "short-title",
+        ),
     ],
 )
-def test_bad_source_is_refused_with_file_line_and_fix(work_copy: Path, file: str, old: str, new: str, message: str, line_fragment: str | None) -> None:
+def test_bad_source_is_refused_with_file_line_and_fix(
+    work_copy: Path, file: str, old: str, new: str, message: str, line_fragment: str | None
+) -> None:
     path = work_copy / file
     edit(path, old, new)
     with pytest.raises(SourceError) as caught:

@@ -38,10 +38,18 @@ def _problems(text: str, tmp_path: Path) -> list[SourceError]:
 
 
 def test_a_misspelt_key_is_the_unknown_key_it_is_with_its_line(tmp_path: Path) -> None:
-    text = GOOD.replace("author-sort", "autor-sort").replace('language = "en"', 'language = "en_GB"').replace('name = "An Archive"', 'name = "An Archive"\nyeer = 1999')
+    text = (
+        GOOD.replace("author-sort", "autor-sort")
+        .replace('language = "en"', 'language = "en_GB"')
+        .replace('name = "An Archive"', 'name = "An Archive"\nyeer = 1999')
+    )
     problems = _problems(text, tmp_path)
     said = [(p.line, p.message) for p in problems]
-    assert said == [(3, "unknown key 'autor-sort'"), (4, "'language': String should match pattern '^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$'"), (9, "unknown key 'archive.yeer'")]
+    assert said == [
+        (3, "unknown key 'autor-sort'"),
+        (4, "'language': String should match pattern '^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$'"),
+        (9, "unknown key 'archive.yeer'"),
+    ]
     assert problems[0].hint == "did you mean 'author-sort'? Correct its spelling, or remove it"
     assert problems[2].hint.startswith("did you mean 'year'?")
     whole = str(SourceErrors(problems))
@@ -51,7 +59,10 @@ def test_a_misspelt_key_is_the_unknown_key_it_is_with_its_line(tmp_path: Path) -
 def test_a_missing_key_no_unknown_key_is_meant_for_is_said_too(tmp_path: Path) -> None:
     text = GOOD.replace('author-sort = "Author, A."\n', 'colour = "red"\n')
     said = [(p.line, p.message, p.hint.split(";")[0]) for p in _problems(text, tmp_path)]
-    assert said == [(3, "unknown key 'colour'", "remove it or correct its spelling"), (None, "missing key 'author-sort'", "add it (the keys are in docs/authoring.md)")]
+    assert said == [
+        (3, "unknown key 'colour'", "remove it or correct its spelling"),
+        (None, "missing key 'author-sort'", "add it (the keys are in docs/authoring.md)"),
+    ]
 
 
 @settings(max_examples=25, deadline=None)
@@ -63,16 +74,26 @@ def test_every_missing_key_is_named(tmp_path_factory: pytest.TempPathFactory, dr
     assert set(Metadata.model_fields) >= {key.replace("-", "_") for key in dropped}
 
 
-def test_the_command_line_prints_every_problem_and_the_pattern_as_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_line_prints_every_problem_and_the_pattern_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     work = tmp_path / "source" / LETTER.name
     shutil.copytree(LETTER, work)
     toml = work / "work.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('author-sort = "Lenin, V. I."', 'autor-sort = "Lenin, V. I."').replace('language = "en"', 'language = "English [en]"'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        .replace('author-sort = "Lenin, V. I."', 'autor-sort = "Lenin, V. I."')
+        .replace('language = "en"', 'language = "English [en]"'),
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
     result = run_here("build", "--format", "epub", "--out", str(tmp_path / "dist"))
     assert result.returncode == 1
     assert "work.toml:7: unknown key 'autor-sort' [S004]" in result.stderr
-    assert "work.toml:8: 'language': String should match pattern '^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$' [S004]" in result.stderr
+    assert (
+        "work.toml:8: 'language': String should match pattern '^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$' [S004]"
+        in result.stderr
+    )
     assert "more problem" not in result.stderr and "missing key" not in result.stderr
 
 
@@ -81,7 +102,13 @@ def test_the_import_audit_names_every_run_of_words_it_lost() -> None:
     from builder.importer.audit import audit, quote
 
     lost = ["zanzibar", "quixotic", "marmalade", "obelisk", "tangerine"]
-    page = "<html><body><h1>Title</h1>" + "".join(f"<p>kept words here {word} and more kept words</p><p>a plain paragraph between</p>" for word in lost) + "</body></html>"
-    markdown = "# Title\n\n" + "".join("kept words here and more kept words\n\na plain paragraph between\n\n" for _ in lost)
+    page = (
+        "<html><body><h1>Title</h1>"
+        + "".join(f"<p>kept words here {word} and more kept words</p><p>a plain paragraph between</p>" for word in lost)
+        + "</body></html>"
+    )
+    markdown = "# Title\n\n" + "".join(
+        "kept words here and more kept words\n\na plain paragraph between\n\n" for _ in lost
+    )
     losses = audit(page, markdown, "")
     assert [quote(loss.words) for loss in losses] == lost

@@ -28,7 +28,9 @@ from tests.conftest import LETTER, ROOT
 from tests.support.source_edits import edit
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
-STATIC_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="#000"/></svg>'
+STATIC_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"><rect width="4" height="4" fill="#000"/></svg>'
+)
 
 
 def _refused(code: str, call, *args, **kwargs) -> SourceError:
@@ -76,10 +78,16 @@ def test_an_image_is_shown_only_from_inside_the_folder_and_only_if_it_is_an_imag
     ("svg", "found"),
     [
         (STATIC_SVG, None),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/></svg>', None),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/></svg>',
+            None,
+        ),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script>"),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><rect onclick="x()"/></svg>', "onclick="),
-        (b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink"><use x:href="other.svg#a"/></svg>', "outside the file"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink"><use x:href="other.svg#a"/></svg>',
+            "outside the file",
+        ),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url(http://example.org/a)"/></svg>', "style="),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import "x.css";</style></svg>', "stylesheet"),
         (b'<!DOCTYPE svg [<!ENTITY big "x">]><svg xmlns="http://www.w3.org/2000/svg">&big;</svg>', "entities"),
@@ -119,7 +127,10 @@ def test_text_a_reader_can_see_has_nothing_invisible(text: str) -> None:
     assert invisible(text) is None
 
 
-@pytest.mark.parametrize(("text", "offset", "what"), [("ab\x0cc", 2, "U+000C"), ("a\ue000b", 1, "private-use"), ("\U000e0080x\x7f", 2, "U+007F")])
+@pytest.mark.parametrize(
+    ("text", "offset", "what"),
+    [("ab\x0cc", 2, "U+000C"), ("a\ue000b", 1, "private-use"), ("\U000e0080x\x7f", 2, "U+007F")],
+)
 def test_the_first_invisible_character_is_named_with_its_place(text: str, offset: int, what: str) -> None:
     found = invisible(text)
     assert found is not None and found[0] == offset and what in found[1]
@@ -148,7 +159,9 @@ def test_a_source_file_is_read_as_utf8_with_unix_line_ends_and_nothing_invisible
 # edition_date.py: never the clock
 
 
-def test_the_edition_date_is_the_epoch_then_the_last_commit_then_the_archive_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_edition_date_is_the_epoch_then_the_last_commit_then_the_archive_year(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert edition_date(tmp_path, STYLES, 2004) == datetime(2023, 11, 14, 22, 13, 20, tzinfo=UTC)
     for bad in ("soon", "99999999999999", "0"):  # 0 is 1970: a zip cannot date an entry before 1980
@@ -169,7 +182,14 @@ def test_a_committed_work_is_dated_by_its_last_commit(tmp_path: Path, monkeypatc
     work.mkdir(), styles.mkdir()
     (work / "text.md").write_text("# A\n", encoding="utf-8")
     (styles / "a.css").write_text("p {}\n", encoding="utf-8")
-    dated = os.environ | {"GIT_AUTHOR_DATE": "@1600000000 +0000", "GIT_COMMITTER_DATE": "@1600000000 +0000", "GIT_AUTHOR_NAME": "a", "GIT_AUTHOR_EMAIL": "a@example.org", "GIT_COMMITTER_NAME": "a", "GIT_COMMITTER_EMAIL": "a@example.org"}
+    dated = os.environ | {
+        "GIT_AUTHOR_DATE": "@1600000000 +0000",
+        "GIT_COMMITTER_DATE": "@1600000000 +0000",
+        "GIT_AUTHOR_NAME": "a",
+        "GIT_AUTHOR_EMAIL": "a@example.org",
+        "GIT_COMMITTER_NAME": "a",
+        "GIT_COMMITTER_EMAIL": "a@example.org",
+    }
     for command in (["git", "init", "-q"], ["git", "add", "."], ["git", "commit", "-q", "-m", "a"]):
         subprocess.run(command, cwd=tmp_path, env=dated, check=True)
     (work / "text.md").write_text("# A, changed and not committed\n", encoding="utf-8")
@@ -200,12 +220,19 @@ def test_work_toml_is_read_into_metadata(work_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "says", "line"),
     [
-        ('short-title = "A Letter to Huysmans"', 'short-title = "A Letter to Huysmans"\nauthr = "x"', "unknown key 'authr'", 6),
+        (
+            'short-title = "A Letter to Huysmans"',
+            'short-title = "A Letter to Huysmans"\nauthr = "x"',
+            "unknown key 'authr'",
+            6,
+        ),
         ('language = "en"', "language = [", "not valid TOML", None),
         ("year = 2004", 'year = "two thousand and four"', "archive.year", 37),
     ],
 )
-def test_a_fault_in_work_toml_is_named_with_its_key_and_line(work_copy: Path, old: str, new: str, says: str, line: int | None) -> None:
+def test_a_fault_in_work_toml_is_named_with_its_key_and_line(
+    work_copy: Path, old: str, new: str, says: str, line: int | None
+) -> None:
     edit(work_copy / "work.toml", old, new)
     error = _refused("S003" if "TOML" in says else "S004", load_metadata, work_copy / "work.toml", "work.toml")
     assert says in error.message
@@ -225,7 +252,10 @@ def test_a_part_is_parsed_into_sections_notes_and_ids(tmp_path: Path) -> None:
     part = parse_part(path, "text.md", "part-1")
     assert part.title == "The Title" and list(part.notes) == ["1"] and list(part.editor_notes) == ["editor-a"]
     assert [(section.level, section.title) for section in part.sections] == [(2, "First"), (3, "Inner"), (2, "Second")]
-    assert [(top.title, [inner.title for inner in below]) for top, below in part.contents] == [("First", ["Inner"]), ("Second", [])]
+    assert [(top.title, [inner.title for inner in below]) for top, below in part.contents] == [
+        ("First", ["Inner"]),
+        ("Second", []),
+    ]
     note = part.notes["1"]
     assert (note.id, note.call_id, note.line) == ("note-1", "noteref-1", 15)
     assert ("note-1", 15) in part.ids

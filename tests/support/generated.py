@@ -40,7 +40,9 @@ class Source:
     expected: set[str] = field(default_factory=set)  # codes one of which the build must fail with
 
     def add_words(self, words: list[str], into: list[str] | None = None) -> str:
-        tagged = [f"{word}{len(self.words) + len(self.note_words) + i}" for i, word in enumerate(words)]  # unique, in order
+        tagged = [
+            f"{word}{len(self.words) + len(self.note_words) + i}" for i, word in enumerate(words)
+        ]  # unique, in order
         (self.words if into is None else into).extend(tagged)
         return " ".join(tagged)
 
@@ -61,7 +63,18 @@ def sources(draw: st.DrawFn) -> Source:
         if kind in ("quote", "list") and depth > MAX_DEPTH:
             source.expected.add("S040")
         if kind == "marked":
-            mark = draw(st.sampled_from(["*{}*", "**{}**", "[{}](https://example.org/a)", "[{}]{{lang=de}}", "[{}](mailto:a@example.org)", "~~{}~~"]))
+            mark = draw(
+                st.sampled_from(
+                    [
+                        "*{}*",
+                        "**{}**",
+                        "[{}](https://example.org/a)",
+                        "[{}]{{lang=de}}",
+                        "[{}](mailto:a@example.org)",
+                        "~~{}~~",
+                    ]
+                )
+            )
             text = mark.format(text) + " " + draw(st.sampled_from(MARKS))
         elif kind == "heading":
             text = "## " + text

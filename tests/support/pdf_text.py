@@ -45,7 +45,9 @@ def pieces(pdf: Path | bytes) -> list[list[Piece]]:
 def _text(obj: pdfium.PdfObject, textpage: pdfium.PdfTextPage) -> str:
     length = pdfium_raw.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
     buffer = ctypes.create_string_buffer(length)
-    pdfium_raw.FPDFTextObj_GetText(obj.raw, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(pdfium_raw.FPDF_WCHAR)), length)
+    pdfium_raw.FPDFTextObj_GetText(
+        obj.raw, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(pdfium_raw.FPDF_WCHAR)), length
+    )
     return buffer.raw[: length - 2].decode("utf-16-le")
 
 

@@ -41,7 +41,10 @@ def is_subsequence(needle: list[str], haystack: list[str]) -> tuple[bool, str]:
     for index, word in enumerate(needle):
         found = _next_place(word, haystack, position)
         if found is None:
-            return False, f"word {index} {word!r} (after {' '.join(needle[max(0, index - 6):index])!r}) not found in order"
+            return (
+                False,
+                f"word {index} {word!r} (after {' '.join(needle[max(0, index - 6) : index])!r}) not found in order",
+            )
         position = found
     return True, ""
 
@@ -55,7 +58,7 @@ def _next_place(word: str, haystack: list[str], position: int) -> int | None:
     for start in range(position, whole):
         head = haystack[start]
         if head and len(head) < len(word) and word.startswith(head):
-            tail = word[len(head):]
+            tail = word[len(head) :]
             for end in range(start + 1, min(start + 400, len(haystack))):
                 if haystack[end] == tail:
                     return end + 1

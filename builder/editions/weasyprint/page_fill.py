@@ -41,7 +41,9 @@ def running_text_fills(document: Document) -> list[PageFill]:
     fills = []
     for index, (page, page_type) in enumerate(zip(document.pages, types, strict=True)):
         following = types[index + 1] if index + 1 < len(types) else None
-        last_of_part = following is None or following.blank or following.name != RUNNING_TEXT_PAGE or _opens_part(following)
+        last_of_part = (
+            following is None or following.blank or following.name != RUNNING_TEXT_PAGE or _opens_part(following)
+        )
         if page_type.name == RUNNING_TEXT_PAGE and not page_type.blank and not last_of_part:
             fills.append(PageFill(index + 1, page_fill(page)))
     return fills
@@ -50,4 +52,3 @@ def running_text_fills(document: Document) -> list[PageFill]:
 def _opens_part(page_type: Any) -> bool:
     """A part's first page: the first of its page group (each part starts one)."""
     return any(name == RUNNING_TEXT_PAGE and page_index == 0 for name, page_index in page_type.groups)
-

@@ -41,11 +41,21 @@ def _weasyprint(work: Work, what: str) -> Iterator[None]:
         yield
     except FatalURLFetchingError as error:
         cause = error.__cause__ or error
-        raise BuildError(work.folder, f"{what}: refused to read {cause}", hint="a build reads only styles/, the work's folder and the font package", code="P002") from None
+        raise BuildError(
+            work.folder,
+            f"{what}: refused to read {cause}",
+            hint="a build reads only styles/, the work's folder and the font package",
+            code="P002",
+        ) from None
     finally:
         logger.removeHandler(handler)
     if handler.messages:
-        raise BuildError(work.folder, f"{what}: WeasyPrint: {handler.messages[0]}", hint="check styles/ and the text for the resource named", code="P001")
+        raise BuildError(
+            work.folder,
+            f"{what}: WeasyPrint: {handler.messages[0]}",
+            hint="check styles/ and the text for the resource named",
+            code="P001",
+        )
 
 
 def layout(html: str, work: Work, what: str, **options: Any) -> Document:
@@ -53,7 +63,9 @@ def layout(html: str, work: Work, what: str, **options: Any) -> Document:
     keep_footnotes_on_their_page()
     let_long_notes_run_on()
     with _weasyprint(work, what):
-        return HTML(string=html, base_url=BUILTIN_STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(work.folder)).render(**options)
+        return HTML(
+            string=html, base_url=BUILTIN_STYLES.as_uri() + "/", url_fetcher=SandboxedFetcher(work.folder)
+        ).render(**options)
 
 
 def write(document: Document, work: Work, what: str, **options: Any) -> bytes:

@@ -26,7 +26,11 @@ def resolve(name: str) -> Any:
         except ImportError:
             continue
         for attribute in parts[split:]:
-            found = inspect.getattr_static(found, attribute, None) if isinstance(found, type) else getattr(found, attribute, None)
+            found = (
+                inspect.getattr_static(found, attribute, None)
+                if isinstance(found, type)
+                else getattr(found, attribute, None)
+            )
             found = found.fget if isinstance(found, property) else found
         return found
     return None
@@ -45,7 +49,9 @@ def fingerprints(names: Iterable[str]) -> dict[str, str]:
     return {name: source_sha256(resolve(name)) for name in names}
 
 
-def refuse_other_upstream(module: str, expected_versions: dict[str, str], expected_sources: dict[str, str], advice: str) -> None:
+def refuse_other_upstream(
+    module: str, expected_versions: dict[str, str], expected_sources: dict[str, str], advice: str
+) -> None:
     """Raise, naming `module` and what changed, unless WeasyPrint's and pydyf's versions and the
     sources of the named functions are those `module` was written against."""
     import pydyf

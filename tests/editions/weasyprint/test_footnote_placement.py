@@ -174,7 +174,13 @@ def _without_note_split() -> Iterator[None]:
     from weasyprint import layout
     from weasyprint.layout import page
 
-    places = [(page, "make_page"), (page, "block_level_layout"), (layout, "block_level_layout"), (layout.LayoutContext, "unlayout_footnote"), (layout.LayoutContext, "_update_footnote_area")]
+    places = [
+        (page, "make_page"),
+        (page, "block_level_layout"),
+        (layout, "block_level_layout"),
+        (layout.LayoutContext, "unlayout_footnote"),
+        (layout.LayoutContext, "_update_footnote_area"),
+    ]
     installed = [(owner, name, getattr(owner, name)) for owner, name in places]
     try:
         for owner, name, function in installed:
@@ -218,7 +224,9 @@ def _lay_out(layout: int, policy: str) -> Layout:
 
 def _fail_if(problems: list[str], what: str, policy: str = "line") -> None:
     if problems:
-        pytest.fail(f"{what} in {len(problems)} of {len(SWEEP[policy])} layouts:\n  " + "\n  ".join(problems), pytrace=False)
+        pytest.fail(
+            f"{what} in {len(problems)} of {len(SWEEP[policy])} layouts:\n  " + "\n  ".join(problems), pytrace=False
+        )
 
 
 def _on(pages: list[int] | None) -> str:
@@ -293,8 +301,14 @@ def test_no_note_is_lost(policy: str) -> None:
     problems = []
     for layout in _render(policy):
         lost = [note for note in range(NOTES) if note not in layout.notes]
-        twice = [note for note in range(NOTES) if len(layout.notes.get(note, ())) > 1 or len(layout.calls.get(note, ())) != 1]
-        early = [note for note in range(NOTES) if note in layout.notes and min(layout.notes[note]) < min(layout.calls.get(note, [0]))]
+        twice = [
+            note for note in range(NOTES) if len(layout.notes.get(note, ())) > 1 or len(layout.calls.get(note, ())) != 1
+        ]
+        early = [
+            note
+            for note in range(NOTES)
+            if note in layout.notes and min(layout.notes[note]) < min(layout.calls.get(note, [0]))
+        ]
         if lost or twice or early:
             problems.append(
                 f"{layout.describe()}: "
@@ -317,8 +331,12 @@ def test_body_text_is_intact_and_in_order(policy: str) -> None:
             counts = Counter(layout.body)
             missing = [token for token in expected if token not in counts]
             repeated = [token for token, count in counts.items() if count > 1]
-            disorder = next((i for i, (got, want) in enumerate(zip(layout.body, expected, strict=False)) if got != want), None)
-            problems.append(f"{layout.describe()}: missing {missing[:10]}, repeated {repeated[:10]}, first out of order at word {disorder}")
+            disorder = next(
+                (i for i, (got, want) in enumerate(zip(layout.body, expected, strict=False)) if got != want), None
+            )
+            problems.append(
+                f"{layout.describe()}: missing {missing[:10]}, repeated {repeated[:10]}, first out of order at word {disorder}"
+            )
     _fail_if(problems, f"Body text lost, repeated or reordered (footnote-policy: {policy})", policy)
 
 
@@ -333,7 +351,10 @@ def test_no_page_stops_short(policy: str) -> None:
     a lower bar here than the book's MINIMUM_FILL, which tests/editions/weasyprint/test_page_fill.py holds Capital to."""
     bar = MINIMUM_FILL - 0.1
     problems = [
-        f"{layout.describe()}: " + ", ".join(f"page {number} filled {fill:.0%}" for number, fill in enumerate(layout.fills, start=1) if fill < bar)
+        f"{layout.describe()}: "
+        + ", ".join(
+            f"page {number} filled {fill:.0%}" for number, fill in enumerate(layout.fills, start=1) if fill < bar
+        )
         for layout in _render(policy)
         if min(layout.fills) < bar
     ]
@@ -389,7 +410,9 @@ def _long_notes_html(lead: int, lengths: tuple[int, ...], gap: int) -> str:
 
 @pytest.mark.parametrize("lead", [3, 40, 95, 170, 260])
 @pytest.mark.parametrize(("lengths", "gap"), [((1500, 30, 10), 60), ((700, 700, 25), 15), ((900, 5, 5, 400), 4)])
-def test_a_note_longer_than_pages_runs_on_over_as_many_as_it_needs(lead: int, lengths: tuple[int, ...], gap: int) -> None:
+def test_a_note_longer_than_pages_runs_on_over_as_many_as_it_needs(
+    lead: int, lengths: tuple[int, ...], gap: int
+) -> None:
     """Every note opens on its call's page with at least two lines, runs on at the foot of the
     next pages with at least two lines on each, before any later note, its words in order; the
     notes take at most their share of a page (max-height: 70%), and running text is on every page."""
@@ -411,22 +434,32 @@ def test_a_note_longer_than_pages_runs_on_over_as_many_as_it_needs(lead: int, le
             continue
         share = (area.height) / root.height
         assert share <= 0.7 + 1e-6, f"lead {lead}: page {number + 1}: the notes take {share:.0%}"
-        assert line_boxes(root.children[0]) or number == len(document.pages) - 1, f"lead {lead}: page {number + 1} has no running text"
+        assert line_boxes(root.children[0]) or number == len(document.pages) - 1, (
+            f"lead {lead}: page {number + 1} has no running text"
+        )
         for line in line_boxes(area):
             for note, word in re.findall(r"n(\d+)w(\d+)", _text(line)):
                 seen.append((int(note), int(word)))
                 pages_of.setdefault(int(note), []).append(number)
         for note in {note for note, _ in re.findall(r"n(\d+)w(\d+)", _text(area))}:
             note_lines = [line for line in line_boxes(area) if f"n{note}w" in _text(line)]
-            assert len(note_lines) >= 2 or len(re.findall(rf"n{note}w", _text(area))) == lengths[int(note)], f"lead {lead}: page {number + 1}: one line of note {note}"
+            assert len(note_lines) >= 2 or len(re.findall(rf"n{note}w", _text(area))) == lengths[int(note)], (
+                f"lead {lead}: page {number + 1}: one line of note {note}"
+            )
     expected = [(note, word) for note, length in enumerate(lengths) for word in range(length)]
     assert sorted(seen) == expected, f"lead {lead}: words of notes lost or repeated"
     for note in range(len(lengths)):
-        assert pages_of[note][0] == calls[note], f"lead {lead}: note {note} opens on page {pages_of[note][0] + 1}, its call on {calls[note] + 1}"
-        assert [word for n, word in seen if n == note] == list(range(lengths[note])), f"lead {lead}: note {note} out of order"
+        assert pages_of[note][0] == calls[note], (
+            f"lead {lead}: note {note} opens on page {pages_of[note][0] + 1}, its call on {calls[note] + 1}"
+        )
+        assert [word for n, word in seen if n == note] == list(range(lengths[note])), (
+            f"lead {lead}: note {note} out of order"
+        )
     # Before any later note: on each page, the rest of an earlier note comes first.
     for number in sorted(set(page for pages in pages_of.values() for page in pages)):
         order = [note for note, pages in sorted(pages_of.items()) for page in pages if page == number]
         assert order == sorted(order)
     reading = [note for note, _ in seen]
-    assert all(a <= b or pages_of[a][0] != pages_of[b][-1] for a, b in itertools.pairwise(reading)), f"lead {lead}: a later note before an earlier one's rest"
+    assert all(a <= b or pages_of[a][0] != pages_of[b][-1] for a, b in itertools.pairwise(reading)), (
+        f"lead {lead}: a later note before an earlier one's rest"
+    )

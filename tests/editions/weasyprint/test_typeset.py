@@ -16,7 +16,9 @@ from builder.errors import BuildError
 from builder.paths import BUILTIN_STYLES as STYLES
 from builder.source.loader import load_work
 
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082"
+)
 
 
 def test_a_works_own_files_are_served_with_their_type(work_copy: Path) -> None:
@@ -31,7 +33,11 @@ def test_a_works_own_files_are_served_with_their_type(work_copy: Path) -> None:
 
 def test_only_the_font_packages_are_read_by_name() -> None:
     assert package_file("package:font_source_serif_pro/files/SourceSerifPro-Regular.otf").read_bytes()[:4] == b"OTTO"
-    for url in ("package:weasyprint/__init__.py", "package:font_source_serif_pro/../weasyprint/__init__.py", "package:font_source_serif_pro/files/absent.otf"):
+    for url in (
+        "package:weasyprint/__init__.py",
+        "package:font_source_serif_pro/../weasyprint/__init__.py",
+        "package:font_source_serif_pro/files/absent.otf",
+    ):
         with pytest.raises(ForbiddenResource):
             package_file(url)
 
@@ -51,5 +57,11 @@ def test_a_document_is_laid_out_and_written_the_same_as_typeset_at_once(work_cop
 def test_a_stylesheet_that_is_not_there_fails_the_build_naming_it(work_copy: Path) -> None:
     work = load_work(work_copy)
     with pytest.raises(BuildError) as failed:
-        typeset('<html><head><style>@import url("missing.css");</style></head><body><p>x</p></body></html>', work, "test")
-    assert failed.value.code == "P002" and failed.value.message.startswith("test: refused to read") and "missing.css: no such file" in failed.value.message
+        typeset(
+            '<html><head><style>@import url("missing.css");</style></head><body><p>x</p></body></html>', work, "test"
+        )
+    assert (
+        failed.value.code == "P002"
+        and failed.value.message.startswith("test: refused to read")
+        and "missing.css: no such file" in failed.value.message
+    )

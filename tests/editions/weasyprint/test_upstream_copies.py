@@ -52,13 +52,17 @@ def unmarked_differences(copy: str, upstream: str) -> list[str]:
 
 
 def copies() -> list[tuple[str, str, object]]:
-    return [(module, upstream, copy) for module, guarded in GUARDED.items() for upstream, copy in guarded.COPIES.items()]
+    return [
+        (module, upstream, copy) for module, guarded in GUARDED.items() for upstream, copy in guarded.COPIES.items()
+    ]
 
 
 @pytest.mark.parametrize(("module", "upstream", "copy"), copies(), ids=[f"{m}:{u}" for m, u, _ in copies()])
 def test_each_copy_is_upstreams_text_outside_its_patch_blocks(module: str, upstream: str, copy: object) -> None:
     problems = unmarked_differences(inspect.getsource(copy), inspect.getsource(original(resolve(upstream))))  # type: ignore[arg-type]
-    assert not problems, f"{module}.py's copy of {upstream} differs from upstream outside # PATCH blocks:\n" + "\n".join(problems)
+    assert not problems, (
+        f"{module}.py's copy of {upstream} differs from upstream outside # PATCH blocks:\n" + "\n".join(problems)
+    )
 
 
 def test_there_is_a_copy_to_check() -> None:
@@ -70,10 +74,17 @@ def test_the_comparison_fails_on_any_unmarked_difference() -> None:
     patched = "def f(a):\n    x = a\n    # PATCH begin: why\n    y = x + 1\n    # PATCH end\n    return y\n"
     assert unmarked_differences(upstream, upstream) == []
     assert unmarked_differences(patched, upstream) == []  # a block replacing a line
-    assert unmarked_differences(patched.replace("    return y\n", "    # PATCH begin\n    z = 0\n    # PATCH end\n    return y\n"), upstream) == []  # one inserted
+    assert (
+        unmarked_differences(
+            patched.replace("    return y\n", "    # PATCH begin\n    z = 0\n    # PATCH end\n    return y\n"), upstream
+        )
+        == []
+    )  # one inserted
     assert unmarked_differences(upstream.replace("x = a", "x  = a"), upstream)  # reformatted
     assert unmarked_differences(upstream.replace("    y = x\n", ""), upstream)  # a line dropped, unmarked
-    assert unmarked_differences(upstream.replace("    return y\n", "    y += 1\n    return y\n"), upstream)  # one added, unmarked
+    assert unmarked_differences(
+        upstream.replace("    return y\n", "    y += 1\n    return y\n"), upstream
+    )  # one added, unmarked
     assert unmarked_differences(patched.replace("return y", "return  y"), upstream)  # beside a block
     with pytest.raises(AssertionError, match="never closed"):
         collapse_patches("    # PATCH begin\n    x = 1\n")
