@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..errors import BuildError
-from ..source.text import MD, plain_text
+from ..source.text import LANGUAGE, MD, plain_text
 from .fetch import is_address, resolve
 from .header import Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
@@ -21,6 +21,7 @@ from .notes import MARKER, STOPS, find_linked, find_written
 from .report import ImportReport
 
 _GREEK = re.compile(r"[Ͱ-Ͽἀ-῿](?:[Ͱ-Ͽἀ-῿\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿])?")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BREAK = "\x01"  # a line break inside a block, until the block is written
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|svg)$", re.I)
 _DEBRIS_CLASSES = {"footer", "pagenote", "skip", "t2h-foot", "toc", "index", "updat", "link", "next", "back"}
@@ -63,6 +64,9 @@ _BLOCK_TAGS = {
 # A page of the printed edition begins: Lenin's Collected Works mark each in a comment,
 # `<!-- vol=19 pg=029 src=v19pp77 type= -->`; kept as the source's `{{page 29}}`.
 _PRINTED_PAGE = re.compile(r"^\s*vol=\s*\w+\s+pg=\s*0*([A-Za-z0-9]{1,12})\b")
+# A note's call written out ("[1]", "(2)"), which the page's notes may answer; a linked call is
+# already a note's by the time the text is read, so any other superscript is the text's ("x²").
+_WRITTEN_CALL = re.compile(r"^\s*[\[(]\s*(\d{1,3}[a-z]?|[A-Za-z]|note|\*{1,3})\s*[\])]\.?\s*$", re.I)
 GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
 
 
@@ -461,11 +465,12 @@ class _Converter:
         out: list[str] = []
         pending: list[str] = []  # loose inline content between blocks
 
-        def flush() -> None:
+        def flush() -> int:
             text = spaces("".join(pending)).strip(" " + BREAK)
             if text.strip():
                 out.append(_hard_breaks(text))
             pending.clear()
+            return len(out)  # where the next block's own blocks begin
 
         if element.text:
             pending.append(escape(element.text))
@@ -474,19 +479,20 @@ class _Converter:
                 pending.append(escape(child.tail or ""))
                 continue
             tag = child.tag
+            start = None
             if tag in ("p", "center", "figure") or (
                 tag == "div"
                 and not any(
                     isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote", "ul", "ol"} for c in child
                 )
             ):
-                flush()
+                start = flush()
                 if block := self.paragraph(child):
                     out.append(block)
             elif tag in ("div", "body", "span", "font") and any(
                 isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote"} for c in child
             ):
-                flush()
+                start = flush()
                 out += self.blocks(child)
             elif tag == "blockquote" and (
                 child.find(".//div[@class='border']") is not None
@@ -495,7 +501,7 @@ class _Converter:
                 flush()  # the archive's page layout (a bordered box), not a quotation
                 out += self.blocks(child)
             elif tag == "blockquote":
-                flush()
+                start = flush()
                 inner = self.blocks(child)
                 if inner:
                     out.append(
@@ -504,7 +510,7 @@ class _Converter:
                         )
                     )
             elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                flush()
+                start = flush()
                 text = spaces(self.inline(child).replace(BREAK, " ")).strip()
                 if text and has_words(text):
                     out.append(f"{'#' * self._level(int(tag[1]))} {text}")
@@ -518,30 +524,54 @@ class _Converter:
                         f"{self.page}, line {child.sourceline}: an empty heading <{tag}>, dropped"
                     )
             elif tag in ("ul", "ol"):
-                flush()
+                start = flush()
                 out.append(self.list(child))
+            elif tag == "dl":
+                start = flush()
+                out += self.definitions(child)
             elif tag == "table":
-                flush()
+                start = flush()
                 out.append(self.table(child))
             elif tag == "pre":
-                flush()
+                start = flush()
                 out.append(
                     "\\\n".join(
                         escape_line_start(escape(line)) for line in child.text_content().strip("\n").split("\n")
                     )
                 )
             elif tag == "img":
-                flush()
+                start = flush()
                 out.append(self.img(child))
             elif tag == "br":
-                flush()
+                start = flush()
             else:
                 pending.append(self.inline_element(child))
                 continue
+            if start is not None and (attributes := self._language(child)):
+                out[start:] = [_with_attributes(block, attributes) for block in out[start:]]
             if child.tail and child.tail.strip():
                 pending.append(escape(child.tail))
         flush()
         return [block for block in out if block.strip()]
+
+    def _language(self, element: html.HtmlElement) -> str:
+        """The language and direction an element sets that its surroundings do not (a French
+        quotation in an English page), as the source's attributes: `lang=fr dir=rtl`."""
+        said = []
+        lang = (element.get("lang") or element.get(_XML_LANG) or "").strip()
+        around = next(
+            (a.get("lang") or a.get(_XML_LANG) for a in element.iterancestors() if a.get("lang") or a.get(_XML_LANG)),
+            None,
+        )
+        if lang and LANGUAGE.match(lang) and lang.lower() != (around or "").strip().lower():
+            said.append(f"lang={lang}")
+        direction = (element.get("dir") or "").strip().lower()
+        flow = next(
+            (a.get("dir").strip().lower() for a in element.iterancestors() if (a.get("dir") or "").strip()), "ltr"
+        )
+        if direction in ("ltr", "rtl") and direction != flow:
+            said.append(f"dir={direction}")
+        return " ".join(said)
 
     def _level(self, level: int) -> int:
         """Headings below the title, from ## down, in the order of their rank on the page."""
@@ -573,12 +603,39 @@ class _Converter:
         return self.paragraph(element)
 
     def list(self, element: html.HtmlElement) -> str:
+        """A list, each item's blocks (its paragraphs, the lists nested in it) under its marker,
+        indented as far as the marker is wide: a nested list stays a nested list."""
         items = []
+        loose = False
         start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
         for number, item in enumerate((c for c in element if c.tag == "li"), start=start):
-            text = spaces(self.inline(item).replace(BREAK, " ")).strip()
-            items.append(f"{number}. {text}" if element.tag == "ol" else f"- {text}")
-        return "\n".join(items)
+            marker = f"{number}. " if element.tag == "ol" else "- "
+            inner = self.blocks(item) or [""]
+            # Words then a nested list sit tight; two paragraphs (or more) make the list loose.
+            paragraphs = [b for b in inner if not re.match(r"(- |\d+\. )", b)]
+            loose = loose or len(paragraphs) > 1
+            text = "\n\n".join(inner) if len(paragraphs) > 1 else "\n".join(inner)
+            indent = " " * len(marker)
+            items.append(marker + "\n".join(indent + line if line else line for line in text.split("\n")).lstrip())
+        return ("\n\n" if loose else "\n").join(items)
+
+    def definitions(self, element: html.HtmlElement) -> list[str]:
+        """A definition list (<dl>): the source format has none, so each term is a paragraph of
+        its own, in bold, and each definition its paragraphs after it."""
+        out = []
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            if child.tag == "dt":
+                term = spaces(self.inline(child)).strip(" " + BREAK)
+                if term.strip():
+                    term = _hard_breaks(term)
+                    out.append(escape_line_start(f"**{term}**" if "*" not in term and "\\\n" not in term else term))
+            elif child.tag == "dd":
+                out += self.blocks(child)
+            else:
+                out += self.blocks(child)
+        return out
 
     def table(self, element: html.HtmlElement) -> str:
         nested = [table for table in element.iter("table") if table is not element]
@@ -662,40 +719,51 @@ class _Converter:
         if not stripped:
             return (" " if inner else "") + tail
         lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()) :]
+        core = stripped  # the element's words with the markup it gives them
         if tag in ("em", "i", "cite", "var", "dfn"):
-            return f"{lead}*{stripped}*{trail}{tail}"
-        if tag in ("strong", "b"):
-            return f"{lead}**{stripped}**{trail}{tail}"
-        if tag in ("sup", "sub") and re.search(f"[\n{BREAK}]|\\]\\{{", stripped):
+            core = f"*{stripped}*"
+        elif tag in ("strong", "b"):
+            core = f"**{stripped}**"
+        elif tag in ("sup", "sub") and re.search(f"[\n{BREAK}]|\\]\\{{", stripped):
             return inner + tail  # blocks, lines or a language inside: the words, set on the line
-        if tag == "sup":
-            if MARKER.match(child.text_content()) and not _is_ordinal(child):
-                return inner + tail  # a note's call, linked or not: its number, not a superscript
-            return f"{lead}^{_no_spaces(stripped)}^{trail}{tail}"
-        if tag == "sub":
-            return f"{lead}~{_no_spaces(stripped)}~{trail}{tail}"
-        if tag == "a":
-            href = child.get("href") or ""
-            target = href.split("#")[0]
-            if target and target in self.chapters and ":" not in target:
-                return f"{lead}[{stripped}](#{self.chapters[target]}){trail}{tail}"
-            return inner + tail
-        # Not round "^…" ("[^" reads as a note's call) nor round a line break (a span is one line).
-        if (
-            tag == "span"
-            and (lang := child.get("lang"))
-            and not stripped.startswith("^")
-            and not re.search(f"[\n{BREAK}]", stripped)
-        ):
-            return f"{lead}[{stripped}]{{lang={lang}}}{trail}{tail}"
-        return inner + tail
+        elif tag == "sup" and _WRITTEN_CALL.match(child.text_content()):
+            return inner + tail  # "[1]": a note's call as a page writes one, which find_written reads
+        elif tag == "sup":
+            core = f"^{_no_spaces(stripped)}^"
+        elif tag == "sub":
+            core = f"~{_no_spaces(stripped)}~"
+        elif tag == "a" and (target := (child.get("href") or "").split("#")[0]) and target in self.chapters:
+            core = f"[{stripped}](#{self.chapters[target]})"
+        # Its language, as a span: not round "^…" ("[^" reads as a note's call) nor round a line
+        # break (a span is one line).
+        if (attributes := self._language(child)) and not core.startswith("^") and not re.search(f"[\n{BREAK}]", core):
+            core = f"[{core}]{{{attributes}}}"
+        return f"{lead}{core}{trail}{tail}"
+
+
+def _with_attributes(block: str, attributes: str) -> str:
+    """A block with the attributes of the element it came from, beside any it has (a class),
+    but never in place of its own language."""
+    if own := re.match(r"\{([^{}\n]*)\}\n", block):
+        said = own.group(1).split()
+        keys = {item.split("=")[0] for item in said}
+        said += [item for item in attributes.split() if item.split("=")[0] not in keys]
+        return "{" + " ".join(said) + "}\n" + block[own.end() :]
+    return f"{{{attributes}}}\n{block}"
 
 
 def _hard_breaks(text: str) -> str:
     """A block's lines, each a line of the source joined by the format's hard line break (a
-    backslash at a line's end): a line break of the page, never a control character."""
-    lines = [escape_line_start(line.strip()) for line in text.split(BREAK)]
-    return "\\\n".join(line for line in lines if line)
+    backslash at a line's end): a line break of the page, never a control character. A blank
+    line of the page (`<br><br>`, between a poem's stanzas) is a line holding the break alone,
+    which the editions show as the blank line it is."""
+    kept: list[str] = []
+    for line in (escape_line_start(line.strip()) for line in text.split(BREAK)):
+        if line or (kept and kept[-1]):  # two breaks in a row (a stanza's end): one blank line, kept
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\\\n".join(kept)
 
 
 def has_words(text: str) -> bool:
@@ -713,10 +781,6 @@ def _worded(heading: html.HtmlElement) -> bool:
 def _no_spaces(text: str) -> str:
     """Sub- and superscripts end at a space unless it is escaped."""
     return text.replace(" ", "\\ ")
-
-
-def _is_ordinal(element: html.HtmlElement) -> bool:
-    return bool(re.fullmatch(r"(st|nd|rd|th|e|er|re|me|o|a)", element.text_content().strip()))
 
 
 def _is_anchor_list(element: html.HtmlElement) -> bool:

@@ -26,10 +26,11 @@ from .line_joins import join_wide_lines
 from .model import Note, Part, Section
 from .sourcefile import read_source
 
-# What a source may set with `{…}`: an id, a language, and one of the classes the stylesheets
-# give a meaning to. Anything else (style, event handlers, the templates' own classes, which
+# What a source may set with `{…}`: an id, a language and its direction (`dir=rtl`, as the page
+# it came from said), and one of the classes the stylesheets give a meaning to. Anything else (style, event handlers, the templates' own classes, which
 # would let a paragraph pose as a running head or a footnote) is refused with its line.
-ALLOWED_ATTRIBUTES = {"id", "class", "lang"}
+ALLOWED_ATTRIBUTES = {"id", "class", "lang", "dir"}
+DIRECTIONS = {"ltr", "rtl", "auto"}
 ALLOWED_CLASSES = {"salutation", "closing", "signature", "dateline", "point", "resolution"}
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -595,7 +596,7 @@ def _check_attribute(key: str, value: str, shown: str, line: int) -> None:
             shown,
             f"attribute {key!r} is not allowed",
             line=line,
-            hint="a source may set only {#id}, {.class} and {lang=…}",
+            hint="a source may set only {#id}, {.class}, {lang=…} and {dir=rtl}",
             code="S023",
         )
     if key == "class":
@@ -608,6 +609,14 @@ def _check_attribute(key: str, value: str, shown: str, line: int) -> None:
                     hint=f"use one of: {', '.join(sorted(ALLOWED_CLASSES))}",
                     code="S023",
                 )
+    if key == "dir" and value not in DIRECTIONS:
+        raise SourceError(
+            shown,
+            f"direction {value!r} is not one a reader knows",
+            line=line,
+            hint="write {dir=rtl}, {dir=ltr} or {dir=auto}",
+            code="S023",
+        )
     if key == "lang" and not LANGUAGE.match(value):
         raise SourceError(
             shown,
