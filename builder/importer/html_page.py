@@ -15,7 +15,7 @@ from lxml import etree, html
 from ..errors import BuildError
 from ..source.text import LANGUAGE, MD, plain_text
 from .fetch import is_address, resolve
-from .header import Field, fact_lines, info_fields, info_label
+from .header import NAME, Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, STOPS, find_linked, find_written
 from .report import ImportReport
@@ -67,6 +67,14 @@ _PRINTED_PAGE = re.compile(r"^\s*vol=\s*\w+\s+pg=\s*0*([A-Za-z0-9]{1,12})\b")
 # A note's call written out ("[1]", "(2)"), which the page's notes may answer; a linked call is
 # already a note's by the time the text is read, so any other superscript is the text's ("x²").
 _WRITTEN_CALL = re.compile(r"^\s*[\[(]\s*(\d{1,3}[a-z]?|[A-Za-z]|note|\*{1,3})\s*[\])]\.?\s*$", re.I)
+# What heads a part of a work, not a name ("Part One", "Book Two", "Chapter Three").
+_LABEL = re.compile(
+    r"^(Part|Book|Chapter|Section|Volume|Appendix|Preface|Introduction|Foreword|Afterword|Letter|Article)\b", re.I
+)
+# Navigation a page repeats about its text: links to its top, to an index, or labelled as moves.
+_TOP_ANCHORS = {"", "top", "start", "begin", "home", "contents", "toc"}
+_INDEX_PAGE = re.compile(r"(?:^|/)(?:index|contents|toc)\.s?html?$", re.I)
+_MOVE = re.compile(r"^\W*(?:back|return|go|up|top|home|next|previous|prev)\b", re.I)
 GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
 
 
@@ -418,16 +426,15 @@ class _Converter:
         heading = body.find(".//h3[@class='title']")
         if heading is not None and not _worded(heading):
             heading = None
-        if heading is not None:
-            before = heading.getprevious()
-            if before is not None and before.tag in ("h1", "h2") and len(before.text_content().split()) <= 5:
-                author = " ".join(before.text_content().split())
-                self.report.mapped.append(f"author {author!r}, from the line above the title")
-                self.report.ledger.move(self.page, author, "the author's line above the title, mapped to work.toml")
-                _drop(before)
-        else:
+        if heading is None:
             headings = [h for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if _worded(h)]
             heading = min(headings, key=lambda h: int(h.tag[1]), default=None)
+        before = heading.getprevious() if heading is not None else None
+        if before is not None and _author_line(before, heading):
+            author = " ".join(before.text_content().split())
+            self.report.mapped.append(f"author {author!r}, from the line above the title")
+            self.report.ledger.move(self.page, author, "the author's line above the title, mapped to work.toml")
+            _drop_keep_tail(before)
         if heading is None:
             fallback = " ".join(fallback.split())
             self.report.check.append(
@@ -451,6 +458,9 @@ class _Converter:
             elif element.tag == "a" and _DEBRIS_LABELS.match(text):
                 self.report.ledger.leave_out(self.page, text, "link label")
                 _drop_keep_tail(element)
+            elif element.tag in ("p", "div", "center") and _is_navigation(element):
+                self.report.ledger.leave_out(self.page, shown_text(element), "navigation or page furniture")
+                _drop(element)
             elif element.tag == "p" and _is_anchor_list(element):
                 self.report.ledger.leave_out(self.page, shown_text(element), "the page's own contents list")
                 _drop(element)
@@ -773,6 +783,18 @@ def has_words(text: str) -> bool:
     return bool(inline and plain_text(inline[0]).strip())
 
 
+def _author_line(before: html.HtmlElement, title: html.HtmlElement) -> bool:
+    """Whether the heading right above a page's title is its author's line: above an
+    `h3.title`, an h1 or h2 of five words or fewer; above any other title, a heading that
+    reads as a name ("Karl Marx", "V. I. Lenin"), not a part's label ("Part One")."""
+    if not isinstance(before.tag, str) or before.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return False
+    words = " ".join(before.text_content().split())
+    if "title" in _classes(title):
+        return before.tag in ("h1", "h2") and len(words.split()) <= 5
+    return bool(NAME.match(words)) and not _LABEL.match(words)
+
+
 def _worded(heading: html.HtmlElement) -> bool:
     """Whether a heading has words besides a note's number."""
     return bool(re.search(r"[^\W_]", re.sub(r"\[\d{1,3}[a-z]?\]|\(\d{1,3}\)", "", heading.text_content())))
@@ -781,6 +803,21 @@ def _worded(heading: html.HtmlElement) -> bool:
 def _no_spaces(text: str) -> str:
     """Sub- and superscripts end at a space unless it is escaped."""
     return text.replace(" ", "\\ ")
+
+
+def _is_navigation(element: html.HtmlElement) -> bool:
+    """A block of links and nothing else, each taking the reader about the site rather than
+    the text: to the top of the page ("Top of page", `#top`), to an index or contents page
+    ("Back to the index", `../index.htm`), or labelled as a move (Back, Next, Home, Up)."""
+    links = [a for a in element.iter("a") if a.get("href")]
+    if not links or re.search(r"[^\W_]", _outside_links(element)):
+        return False
+    for link in links:
+        path, _, fragment = (link.get("href") or "").strip().partition("#")
+        words = " ".join(link.text_content().split())
+        if not ((not path and fragment.lower() in _TOP_ANCHORS) or _INDEX_PAGE.search(path) or _MOVE.match(words)):
+            return False
+    return True
 
 
 def _is_anchor_list(element: html.HtmlElement) -> bool:
