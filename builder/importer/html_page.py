@@ -521,7 +521,8 @@ class _Converter:
                     )
             elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 start = flush()
-                text = spaces(self.inline(child).replace(BREAK, " ")).strip()
+                # A heading the page sets on two lines ("Part I<br>THE COMMODITY") keeps its break.
+                text = _hard_breaks(re.sub(f"{BREAK}+", BREAK, spaces(self.inline(child))).strip(" " + BREAK))
                 if text and has_words(text):
                     out.append(f"{'#' * self._level(int(tag[1]))} {text}")
                 elif text:  # an image or a call alone: kept, as a paragraph
@@ -779,7 +780,7 @@ def _hard_breaks(text: str) -> str:
 def has_words(text: str) -> bool:
     """Whether a heading's Markdown has words a reader sees (not only a note's call or an
     image), as the source format reads them: a heading without them is refused (S011)."""
-    inline = MD.parseInline(re.sub(r"\x00\[\^[^\]]+\]", "", text).replace(BREAK, " "), {})
+    inline = MD.parseInline(re.sub(r"\x00\[\^[^\]]+\]", "", text).replace(BREAK, " ").replace("\\\n", " "), {})
     return bool(inline and plain_text(inline[0]).strip())
 
 

@@ -12,6 +12,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.heading import heading
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
@@ -42,6 +44,10 @@ _NOTE_LABEL = re.compile(r"\[\^([^\]\n]*)\]")
 # `{#id}`, `{.class}` or `{key=…}` left as text where the attrs plugin reads attributes (at the
 # start of a line, or right after a `[span]`): an attribute it could not read.
 _UNREAD_ATTRIBUTES = re.compile(r"(?:^|\])\{\s*(?:[#.][^\s{}]|[A-Za-z][\w-]*=)[^{}]*\}")
+# An odd run of backslashes at a line's end: a hard line break, not an escaped backslash.
+_ENDS_IN_BREAK = re.compile(r"(?<!\\)(?:\\\\)*\\$")
+# Words that end with a mark of their own, after which a line break is only a space.
+_ENDS_PHRASE = re.compile(r"[.:;,!?—–-]\s*$")
 # A page of the printed source begins here: `{{page 29}}` (docs/authoring.md, "Pages of the
 # printed source"). The label is the page's number as the source prints it (29, xii, 463a).
 PAGE_BREAK = re.compile(r"\{\{page ([A-Za-z0-9]{1,12})\}\}")
@@ -80,9 +86,33 @@ def _markdown() -> MarkdownIt:
     md.use(attrs_plugin, spans=True)
     md.use(sub_plugin)  # H~2~O
     md.use(superscript_plugin)  # 2^nd^
+    md.block.ruler.at("heading", _heading_lines, {"alt": ["paragraph", "reference", "blockquote"]})
     md.inline.ruler.before("text", "page_break", _page_break)
     md.core.ruler.push("join_wide_lines", join_wide_lines)  # no space where a Chinese or Japanese line breaks
     return md
+
+
+def _heading_lines(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """An ATX heading whose line ends in a backslash goes on to the next line, with a line
+    break, as a paragraph's does (`### Part I\\` then `THE COMMODITY`): a heading set on two
+    lines by its page. CommonMark's heading is one line; this is its only extension."""
+    if not heading(state, start, end, silent):
+        return False
+    if silent:
+        return True
+    opening, inline = state.tokens[-3], state.tokens[-2]
+    line = state.line
+    while (
+        _ENDS_IN_BREAK.search(inline.content)
+        and line < end
+        and not state.isEmpty(line)
+        and state.sCount[line] - state.blkIndent < 4
+    ):
+        inline.content += "\n" + state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]].strip()
+        line += 1
+    state.line = line
+    opening.map = inline.map = [start, line]
+    return True
 
 
 def _page_break(state: StateInline, silent: bool) -> bool:
@@ -633,11 +663,14 @@ def _line(token: Token) -> int:
 
 def plain_text(inline: Token) -> str:
     """The words of an inline token without note calls: for the nav, bookmarks and titles."""
-    words = [
-        " " if child.type in ("softbreak", "hardbreak") else child.content
-        for child in inline.children or []
-        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
-    ]
+    words: list[str] = []
+    for child in inline.children or []:
+        if child.type == "hardbreak" and words and not _ENDS_PHRASE.search("".join(words)):
+            words.append(": ")  # a heading set on two lines, "Part I" / "THE COMMODITY": one line of the contents
+        elif child.type in ("softbreak", "hardbreak"):
+            words.append(" ")
+        elif child.type in ("text", "code_inline"):
+            words.append(child.content)
     return " ".join("".join(words).split())
 
 
