@@ -75,6 +75,8 @@ _LABEL = re.compile(
 _TOP_ANCHORS = {"", "top", "start", "begin", "home", "contents", "toc"}
 _INDEX_PAGE = re.compile(r"(?:^|/)(?:index|contents|toc)\.s?html?$", re.I)
 _MOVE = re.compile(r"^\W*(?:back|return|go|up|top|home|next|previous|prev)\b", re.I)
+# A list's first item as the import writes it: its marker, "- " or "* ", or a number and ". " or ") ".
+_LIST_ITEM = re.compile(r"(?:\d+)?(- |\* |\. |\) )")
 GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
 
 
@@ -536,7 +538,10 @@ class _Converter:
                     )
             elif tag in ("ul", "ol"):
                 start = flush()
-                out.append(self.list(child))
+                # A list right after another of its kind takes the other marker ("*" for "-",
+                # ")" for "."): with the same one, Markdown would read the two as one list.
+                after = _LIST_ITEM.match(out[-1]) if out else None
+                out.append(self.list(child, other=bool(after and after.group(1) in ("- ", ". "))))
             elif tag == "dl":
                 start = flush()
                 out += self.definitions(child)
@@ -613,17 +618,17 @@ class _Converter:
             return "\n".join(f"> {line}" if line else ">" for line in "\n\n".join(self.blocks(element)).split("\n"))
         return self.paragraph(element)
 
-    def list(self, element: html.HtmlElement) -> str:
+    def list(self, element: html.HtmlElement, *, other: bool = False) -> str:
         """A list, each item's blocks (its paragraphs, the lists nested in it) under its marker,
         indented as far as the marker is wide: a nested list stays a nested list."""
         items = []
         loose = False
         start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
         for number, item in enumerate((c for c in element if c.tag == "li"), start=start):
-            marker = f"{number}. " if element.tag == "ol" else "- "
+            marker = (f"{number}) " if other else f"{number}. ") if element.tag == "ol" else ("* " if other else "- ")
             inner = self.blocks(item) or [""]
             # Words then a nested list sit tight; two paragraphs (or more) make the list loose.
-            paragraphs = [b for b in inner if not re.match(r"(- |\d+\. )", b)]
+            paragraphs = [b for b in inner if not _LIST_ITEM.match(b)]
             loose = loose or len(paragraphs) > 1
             text = "\n\n".join(inner) if len(paragraphs) > 1 else "\n".join(inner)
             indent = " " * len(marker)
