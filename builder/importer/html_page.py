@@ -77,6 +77,9 @@ _INDEX_PAGE = re.compile(r"(?:^|/)(?:index|contents|toc)\.s?html?$", re.I)
 _MOVE = re.compile(r"^\W*(?:back|return|go|up|top|home|next|previous|prev)\b", re.I)
 # A list's first item as the import writes it: its marker, "- " or "* ", or a number and ". " or ") ".
 _LIST_ITEM = re.compile(r"(?:\d+)?(- |\* |\. |\) )")
+# A paragraph as the import writes one: not a list, quotation, heading, table, image or a
+# block with attributes, each of which Markdown reads by its first characters.
+_PLAIN_PARAGRAPH = re.compile(r"(?!(?:\d+)?(?:- |\* |\. |\) )|[>#|{]|!\[)")
 GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
 
 
@@ -626,8 +629,8 @@ class _Converter:
         start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
         for number, item in enumerate((c for c in element if c.tag == "li"), start=start):
             marker = (f"{number}) " if other else f"{number}. ") if element.tag == "ol" else ("* " if other else "- ")
-            inner = self.blocks(item) or [""]
-            # Words then a nested list sit tight; two paragraphs (or more) make the list loose.
+            inner = _item_paragraphs(self.blocks(item)) or [""]
+            # Words then a nested list sit tight; two blocks of another kind make the list loose.
             paragraphs = [b for b in inner if not _LIST_ITEM.match(b)]
             loose = loose or len(paragraphs) > 1
             text = "\n\n".join(inner) if len(paragraphs) > 1 else "\n".join(inner)
@@ -639,18 +642,25 @@ class _Converter:
         """A definition list (<dl>): the source format has none, so each term is a paragraph of
         its own, in bold, and each definition its paragraphs after it."""
         out = []
+        loose = [element.text or ""]  # words set in the list outside its terms and definitions
         for child in element:
             if not isinstance(child.tag, str):
+                loose.append(child.tail or "")
                 continue
+            if words := escape_line_start(spaces(escape("".join(loose))).strip()):
+                out.append(words)
+            loose = [child.tail or ""]
             if child.tag == "dt":
                 term = spaces(self.inline(child)).strip(" " + BREAK)
                 if term.strip():
                     term = _hard_breaks(term)
-                    out.append(escape_line_start(f"**{term}**" if "*" not in term and "\\\n" not in term else term))
-            elif child.tag == "dd":
-                out += self.blocks(child)
+                    out.append(escape_line_start(f"**{term}**" if "**" not in term else term))
+            elif child.tag == "div":  # a group of terms and definitions, as HTML allows
+                out += self.definitions(child)
             else:
                 out += self.blocks(child)
+        if words := escape_line_start(spaces(escape("".join(loose))).strip()):
+            out.append(words)
         return out
 
     def table(self, element: html.HtmlElement) -> str:
@@ -755,6 +765,20 @@ class _Converter:
         if (attributes := self._language(child)) and not core.startswith("^") and not re.search(f"[\n{BREAK}]", core):
             core = f"[{core}]{{{attributes}}}"
         return f"{lead}{core}{trail}{tail}"
+
+
+def _item_paragraphs(blocks: list[str]) -> list[str]:
+    """A list item's paragraphs, one after another, as one block with a blank line between
+    them (`\\` alone on a line): they stay apart as the page shows them, and the list stays
+    tight. A loose list puts a <p> inside each <li>, which the print edition's PDF tags as a
+    child of the list item where PDF/UA-1 allows only its label and body (LI-KIDS-001)."""
+    out: list[str] = []
+    for block in blocks:
+        if out and _PLAIN_PARAGRAPH.match(block) and _PLAIN_PARAGRAPH.match(out[-1]):
+            out[-1] += "\\\n\\\n" + block
+        else:
+            out.append(block)
+    return out
 
 
 def _with_attributes(block: str, attributes: str) -> str:

@@ -281,7 +281,7 @@ def _check_heading_levels(tokens: list[Token], shown: str) -> None:
 
 def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
     """The part's h2 and h3 headings, each given an id if it has none, and its plain title
-    as `data-title` where a note call would otherwise creep into a bookmark."""
+    as `data-title` where a note call or a line break would otherwise creep into a bookmark."""
     sections: list[Section] = []
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag not in ("h2", "h3"):
@@ -297,7 +297,7 @@ def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
             )
         if not token.attrGet("id"):
             token.attrSet("id", f"{part_id}-s{len(sections) + 1}")
-        if any(child.type == "footnote_ref" for child in tokens[index + 1].children or []):
+        if any(child.type in ("footnote_ref", "hardbreak") for child in tokens[index + 1].children or []):
             token.attrSet("data-title", title)
         sections.append(Section(int(token.tag[1]), str(token.attrGet("id")), title))
     return sections

@@ -76,7 +76,8 @@ def block(draw: st.DrawFn, page: Page) -> str:
         return f"<{outer}><li>{_join(a)}<{inner}><li>{_join(b)}</li><li>{_join(c)}</li></{inner}></li><li>{_join(d)}</li></{outer}>"
     if kind == "item-paragraphs":
         page.text += [*a, *b, *c]
-        page.expect.append(rf"<li>\s*<p>{_join(a)}</p>\s*<p>{_join(b)}</p>\s*</li>")
+        # Apart by a blank line, in a tight list (a loose one's <li><p> fails PDF/UA-1 in print).
+        page.expect.append(rf"<li>{_join(a)}<br />\s*<br />\s*{_join(b)}</li>")
         return f"<ul><li><p>{_join(a)}</p><p>{_join(b)}</p></li><li>{_join(c)}</li></ul>"
     if kind == "definitions":
         page.text += [*a, *b, *c, *d]
@@ -84,7 +85,10 @@ def block(draw: st.DrawFn, page: Page) -> str:
             rf"<p><strong>{_join(a)}</strong></p>\s*<p>{_join(b)}</p>",
             rf"<p><strong>{_join(c)}</strong></p>\s*<p>{_join(d)}</p>",
         ]
-        return f"<dl><dt>{_join(a)}</dt><dd>{_join(b)}</dd><dt>{_join(c)}</dt><dd><p>{_join(d)}</p></dd></dl>"
+        second = f"<dt>{_join(c)}</dt><dd><p>{_join(d)}</p></dd>"
+        if draw(st.booleans()):  # a term and its definition grouped in a <div>, as HTML allows
+            second = f"<div>{second}</div>"
+        return f"<dl><dt>{_join(a)}</dt><dd>{_join(b)}</dd>{second}</dl>"
     if kind == "superscript":
         power = draw(st.sampled_from(["2", "3", "n", "th", "-1"]))
         page.text += [*a, "x", *words_of(power), *b]
