@@ -544,7 +544,7 @@ class _Converter:
                 # A list right after another of its kind takes the other marker ("*" for "-",
                 # ")" for "."): with the same one, Markdown would read the two as one list.
                 after = _LIST_ITEM.match(out[-1]) if out else None
-                out.append(self.list(child, other=bool(after and after.group(1) in ("- ", ". "))))
+                out.append(self.listing(child, other=bool(after and after.group(1) in ("- ", ". "))))
             elif tag == "dl":
                 start = flush()
                 out += self.definitions(child)
@@ -621,7 +621,7 @@ class _Converter:
             return "\n".join(f"> {line}" if line else ">" for line in "\n\n".join(self.blocks(element)).split("\n"))
         return self.paragraph(element)
 
-    def list(self, element: html.HtmlElement, *, other: bool = False) -> str:
+    def listing(self, element: html.HtmlElement, *, other: bool = False) -> str:
         """A list, each item's blocks (its paragraphs, the lists nested in it) under its marker,
         indented as far as the marker is wide: a nested list stays a nested list."""
         items = []
