@@ -527,7 +527,8 @@ class _Converter:
             elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 start = flush()
                 # A heading the page sets on two lines ("Part I<br>THE COMMODITY") keeps its break.
-                text = _hard_breaks(re.sub(f"{BREAK}+", BREAK, spaces(self.inline(child))).strip(" " + BREAK))
+                lines = spaces(self.inline(child)).strip(" " + BREAK).split(BREAK)
+                text = "\\\n".join(line.strip() for line in lines if line.strip())
                 if text and has_words(text):
                     out.append(f"{'#' * self._level(int(tag[1]))} {text}")
                 elif text:  # an image or a call alone: kept, as a paragraph

@@ -46,8 +46,13 @@ _NOTE_LABEL = re.compile(r"\[\^([^\]\n]*)\]")
 _UNREAD_ATTRIBUTES = re.compile(r"(?:^|\])\{\s*(?:[#.][^\s{}]|[A-Za-z][\w-]*=)[^{}]*\}")
 # An odd run of backslashes at a line's end: a hard line break, not an escaped backslash.
 _ENDS_IN_BREAK = re.compile(r"(?<!\\)(?:\\\\)*\\$")
-# Words that end with a mark of their own, after which a line break is only a space.
-_ENDS_PHRASE = re.compile(r"[.:;,!?—–-]\s*$")
+# A line that is a label and its number ("Part I", "Chapter 12", "Book Two", "XIV"), which a
+# title follows after a colon where a heading sets the two on two lines.
+_LABEL_LINE = re.compile(
+    r"^(?:[^\W\d_]+ ){0,2}(?:[IVXLCDM]+|\d{1,4}[a-z]?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)$",
+    re.I,
+)
 # A page of the printed source begins here: `{{page 29}}` (docs/authoring.md, "Pages of the
 # printed source"). The label is the page's number as the source prints it (29, xii, 463a).
 PAGE_BREAK = re.compile(r"\{\{page ([A-Za-z0-9]{1,12})\}\}")
@@ -664,13 +669,17 @@ def _line(token: Token) -> int:
 def plain_text(inline: Token) -> str:
     """The words of an inline token without note calls: for the nav, bookmarks and titles."""
     words: list[str] = []
+    line: list[str] = []  # the words since the last line break
     for child in inline.children or []:
-        if child.type == "hardbreak" and words and not _ENDS_PHRASE.search("".join(words)):
-            words.append(": ")  # a heading set on two lines, "Part I" / "THE COMMODITY": one line of the contents
+        if child.type == "hardbreak" and _LABEL_LINE.match(" ".join("".join(line).split())):
+            words.append(": ")  # a label set above its title, "Part I" / "THE COMMODITY": "Part I: THE COMMODITY"
+            line = []
         elif child.type in ("softbreak", "hardbreak"):
-            words.append(" ")
+            words.append(" ")  # a line broken mid-phrase ("THE TWO-FOLD CHARACTER OF" / "THE LABOUR …")
+            line = []
         elif child.type in ("text", "code_inline"):
             words.append(child.content)
+            line.append(child.content)
     return " ".join("".join(words).split())
 
 

@@ -117,11 +117,13 @@ def block(draw: st.DrawFn, page: Page) -> str:
         page.text += [*a, *b, *c, *d]
         page.expect.append(rf"{_join(a)}<br />\s*{_join(b)}<br />\s*<br />\s*{_join(c)}<br />\s*{_join(d)}")
         return f"<p>{_join(a)}<br>{_join(b)}<br><br>{_join(c)}<br />\n{_join(d)}</p>"
-    label = draw(st.sampled_from(["Part", "Book", "Section"]))
-    page.text += [label.lower(), *a, *b, *c]
-    page.expect.append(rf"<h(\d)>{label} {_join(a)}<br />\s*{_join(b)}</h\1>")
-    page.headings.append(f"{label} {_join(a)}: {_join(b)}")
-    return f"<h3>{label} {_join(a)}<br>{_join(b)}</h3><p>{_join(c)}</p>"
+    # A label and its number set above the title, or a long title broken mid-phrase.
+    label = draw(st.sampled_from(["Part I", "Book 2", "Section XIV", "Chapter Three", "IV", ""]))
+    first = label or _join(a)
+    page.text += [*words_of(first), *b, *c]
+    page.expect.append(rf"<h(\d)>{first}<br />\s*{_join(b)}</h\1>")
+    page.headings.append(f"{first}{':' if label else ''} {_join(b)}")
+    return f"<h3>{first}<br>{_join(b)}</h3><p>{_join(c)}</p>"
 
 
 @st.composite

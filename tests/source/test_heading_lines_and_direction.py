@@ -32,8 +32,17 @@ def test_a_heading_line_ending_in_a_backslash_goes_on_to_the_next(level: int, li
 
 
 def test_the_contents_read_a_two_line_heading_as_one_line(tmp_path: Path) -> None:
-    part = _part(tmp_path, "# Title\n\n## Part I\\\nTHE COMMODITY\n\ntext\n\n## Chapter 1.\\\nThe Start\n\nmore\n")
-    assert [section.title for section in part.sections] == ["Part I: THE COMMODITY", "Chapter 1. The Start"]
+    part = _part(
+        tmp_path,
+        "# Title\n\n## Part I\\\nTHE COMMODITY\n\ntext\n\n## Chapter 1.\\\nThe Start\n\nmore\n\n"
+        "## THE TWO-FOLD CHARACTER OF\\\nTHE LABOUR\n\nmore\n",
+    )
+    # A label above its title is joined by a colon; a line broken mid-phrase, by a space.
+    assert [section.title for section in part.sections] == [
+        "Part I: THE COMMODITY",
+        "Chapter 1. The Start",
+        "THE TWO-FOLD CHARACTER OF THE LABOUR",
+    ]
 
 
 def test_an_escaped_backslash_ends_a_heading(tmp_path: Path) -> None:
