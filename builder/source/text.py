@@ -161,7 +161,7 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
             hint="begin the file with '# Title of this part'",
             code="S011",
         )
-    title = plain_text(body[1])
+    title = plain_text(body[1], heading=True)
     if not title:
         raise SourceError(
             shown,
@@ -291,7 +291,7 @@ def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag not in ("h2", "h3"):
             continue
-        title = plain_text(tokens[index + 1])
+        title = plain_text(tokens[index + 1], heading=True)
         if not title:
             raise SourceError(
                 shown,
@@ -666,12 +666,14 @@ def _line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 1
 
 
-def plain_text(inline: Token) -> str:
-    """The words of an inline token without note calls: for the nav, bookmarks and titles."""
+def plain_text(inline: Token, *, heading: bool = False) -> str:
+    """The words of an inline token without note calls: for the nav, bookmarks and titles. A
+    line break is a space, but in a `heading` a label set above its title ("Part I" / "THE
+    COMMODITY") is joined to it by a colon, as one line of the contents."""
     words: list[str] = []
     line: list[str] = []  # the words since the last line break
     for child in inline.children or []:
-        if child.type == "hardbreak" and _LABEL_LINE.match(" ".join("".join(line).split())):
+        if heading and child.type == "hardbreak" and _LABEL_LINE.match(" ".join("".join(line).split())):
             words.append(": ")  # a label set above its title, "Part I" / "THE COMMODITY": "Part I: THE COMMODITY"
             line = []
         elif child.type in ("softbreak", "hardbreak"):

@@ -189,7 +189,7 @@ def test_a_triple_break_is_one_blank_line_and_a_heading_break_no_blank_line(tmp_
     done = import_work([str(tmp_path / "p.html")], tmp_path / "out", "w", True, Fetcher(None, 0))
     text = (done.folder / "text.md").read_text(encoding="utf-8")
     assert "## One\\\nTwo\n" in text and "alpha\\\n\\\nbeta\n" in text
-    assert plain_text(MD.parseInline("One\\\nTwo", {})[0]) == "One: Two"
+    assert plain_text(MD.parseInline("One\\\nTwo", {})[0], heading=True) == "One: Two"
 
 
 def test_a_note_call_in_a_superscript_stays_a_call(tmp_path: Path) -> None:
