@@ -1,6 +1,7 @@
 """The build's fingerprint: everything beyond a work's own source that shapes an edition's
-bytes (the builder's code, its styles and a project's styles/ overriding them, the typefaces' files, the pinned dependencies' versions,
-Python's, zlib's, Pango's and HarfBuzz's). The shelf's keys and the cover cache start from it.
+bytes (the builder's code, its styles and a project's styles/ overriding them, the typefaces'
+files, the pinned dependencies' versions, Python's, zlib's, Pango's and HarfBuzz's). The shelf's
+keys and the cover cache start from it.
 It is computed without importing the writers, so that a build with nothing to do is quick.
 """
 

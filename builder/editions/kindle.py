@@ -362,7 +362,8 @@ def azw3(epub: bytes, book: uuid.UUID, when: datetime, where: Path) -> bytes:
             said = (result.stderr or result.stdout).strip().splitlines()[-3:]
             raise BuildError(
                 where,
-                f"calibre's {CONVERT} could not convert the EPUB to AZW3 (exit {result.returncode}): {' / '.join(said)}",
+                f"calibre's {CONVERT} could not convert the EPUB to "
+                f"AZW3 (exit {result.returncode}): {' / '.join(said)}",
                 code="P071",
             )
         return _settle(out.read_bytes(), book, when, where)

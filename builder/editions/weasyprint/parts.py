@@ -45,10 +45,14 @@ def deferred_folios(ask: Ask) -> Iterator[None]:
     found = fingerprints(_EXPECTED_SOURCE_SHA256)
     if weasyprint.__version__ not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
         raise RuntimeError(
-            f"builder/editions/weasyprint/parts.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, found {weasyprint.__version__}"
-            f" with {', '.join(name for name in found if found[name] != _EXPECTED_SOURCE_SHA256[name]) or 'the same sources'}."
+            "builder/editions/weasyprint/parts.py was written for WeasyPrint "
+            f"{', '.join(sorted(_EXPECTED_VERSIONS))}, found {weasyprint.__version__}"
+            " with "
+            + (", ".join(name for name in found if found[name] != _EXPECTED_SOURCE_SHA256[name]) or "the same sources")
+            + "."
             " Check that layout_document still makes every page before any margin box, and that a page's"
-            " counters are still page_maker[n][3][1]; run tests/editions/test_parallel_pdf.py, then update the fingerprints."
+            " counters are still page_maker[n][3][1]; run "
+            "tests/editions/test_parallel_pdf.py, then update the fingerprints."
         )
     original_pages, original_margins = weasyprint.layout.make_all_pages, weasyprint.layout.make_margin_boxes
     laid: list[Any] = []
