@@ -42,7 +42,7 @@ from math import inf
 from typing import Any
 
 from .boxes import lines
-from .upstream_source import fingerprints
+from .upstream_source import refuse_other_weasyprint
 
 __all__ = ["COPIES", "apply", "split_note"]
 
@@ -318,25 +318,20 @@ def apply() -> None:
 
     Raises ``RuntimeError`` if WeasyPrint is not the version, with the exact sources, that
     the change was written for."""
-    import weasyprint
     from weasyprint import layout
     from weasyprint.layout import page
 
     if getattr(page.make_page, _PATCH_MARKER, False):
         return
-    version = getattr(weasyprint, "__version__", "unknown")
-    found = fingerprints(_EXPECTED_SOURCE_SHA256)
-    if version not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
-        changed = [name for name, digest in found.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
-        raise RuntimeError(
-            f"builder/editions/weasyprint/note_split.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, "
-            f"found WeasyPrint {version}"
-            + (f" with a different {' and '.join(changed)}" if changed else "")
-            + ". Re-check the note split against this version: see whether upstream now splits long "
-            "footnotes (Kozea/WeasyPrint #1833) and run tests/editions/weasyprint/test_footnote_placement.py without it. "
-            "If upstream does, delete this module and its apply() call; if not, port it and update "
-            "_EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."
-        )
+    refuse_other_weasyprint(
+        "builder/editions/weasyprint/note_split.py",
+        _EXPECTED_VERSIONS,
+        _EXPECTED_SOURCE_SHA256,
+        "Re-check the note split against this version: see whether upstream now splits long "
+        "footnotes (Kozea/WeasyPrint #1833) and run tests/editions/weasyprint/test_footnote_placement.py "
+        "without it. If upstream does, delete this module and its apply() call; if not, port it and update "
+        "_EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256.",
+    )
     make_page, block_level_layout, unlayout_footnote, update_footnote_area = _make_wrappers(layout, page)
     originals = (page.make_page, page.block_level_layout, layout.LayoutContext.unlayout_footnote, layout.LayoutContext._update_footnote_area)
     for wrapper, original in zip((make_page, block_level_layout, unlayout_footnote, update_footnote_area), originals, strict=True):
