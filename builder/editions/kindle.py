@@ -53,6 +53,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import BuildError
+from ..fingerprint import CALIBRE
 from .kinds import KINDS, Kind, RenderContext
 from .zips import reproducible_zip
 
@@ -76,7 +77,7 @@ _NS = {
     "x": XHTML_NS,
     "n": NCX_NS,
 }
-CONVERT = "ebook-convert"
+CONVERT = CALIBRE  # the fingerprint reads its version
 TIMEOUT = 600  # seconds: calibre converts our longest book in about ten
 MAX_DEPTH = 2  # levels of the contents
 
