@@ -37,7 +37,8 @@ _CLASSES = {
     "address": "dateline",
 }
 CREDIT_LINE = re.compile(
-    r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$",
+    r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|"
+    r"Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$",
     re.I,
 )
 # A "file no longer available" notice the archive serves in place of a page.
@@ -111,7 +112,8 @@ def parse(text: str, location: str, report: ImportReport, *, chapters: dict[str,
         raise BuildError(
             _short(location),
             "the page nests its elements too deep to be read",
-            hint="the page's markup nests hundreds of elements inside each other; save it with its nesting flattened (any HTML tidier does it) and import that file",
+            hint="the page's markup nests hundreds of elements inside each other; save it "
+            "with its nesting flattened (any HTML tidier does it) and import that file",
             code="I013",
         ) from None
 
@@ -385,7 +387,8 @@ class _Converter:
                 fields := info_fields(" ".join(block.text_content().split()))
             ):
                 self.report.mapped.append(
-                    f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, read as {', '.join(f.label for f in fields)}"
+                    f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, "
+                    f"read as {', '.join(f.label for f in fields)}"
                 )
                 self.report.ledger.move(self.page, shown_text(block), "the header line, mapped to work.toml")
                 _drop(block)
@@ -396,7 +399,8 @@ class _Converter:
                 and (fields := fact_lines([spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)]))
             ):
                 self.report.mapped.append(
-                    f"{_short(self.location)}: a box of publication facts, read as the header ({', '.join(f.label for f in fields)})"
+                    f"{_short(self.location)}: a box of publication facts, "
+                    f"read as the header ({', '.join(f.label for f in fields)})"
                 )
                 box = (
                     next((a for a in block.iterancestors() if a.tag == "table"), block) if block.tag == "td" else block
@@ -419,7 +423,8 @@ class _Converter:
                     fields.append(Field(match.group(1), match.group(2).strip()))
                     self.report.ledger.move(self.page, line, "credit line, mapped to work.toml")
                 self.report.guessed.append(
-                    f"{_short(self.location)}: no header block; credits read from the end of the page: {' / '.join(lines)!r}"
+                    f"{_short(self.location)}: no header block; credits "
+                    f"read from the end of the page: {' / '.join(lines)!r}"
                 )
                 _drop(block)
         return fields
@@ -534,7 +539,8 @@ class _Converter:
                 elif text:  # an image or a call alone: kept, as a paragraph
                     out.append(escape_line_start(text))
                     self.report.check.append(
-                        f"{self.page}, line {child.sourceline}: a heading with no words ({' '.join(child.text_content().split()) or 'an image'}); set as a paragraph"
+                        f"{self.page}, line {child.sourceline}: a heading with no words "
+                        f"({' '.join(child.text_content().split()) or 'an image'}); set as a paragraph"
                     )
                 else:
                     self.report.left_out.append(
@@ -609,7 +615,8 @@ class _Converter:
                 lambda m: f"[{m.group(0)}]{{lang={'grc' if re.search(r'[ἀ-῿]', m.group(0)) else 'el'}}}", text
             )
             self.report.guessed.append(
-                f"{_short(self.location)}: Greek passages marked as Greek (lang grc or el), for the typeface and for screen readers"
+                f"{_short(self.location)}: Greek passages marked as Greek "
+                "(lang grc or el), for the typeface and for screen readers"
             )
         text = _hard_breaks(text)
         return f"{{.{kind}}}\n{text}" if kind else text

@@ -207,7 +207,8 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
                 shown,
                 f"note [^{label}] is never called",
                 line=note.line,
-                hint=f"call it with [^{label}] in the text, label it [^editor-{label}] to keep it as an editor's note on the work, or delete it",
+                hint=f"call it with [^{label}] in the text, label it [^editor-{label}] "
+                "to keep it as an editor's note on the work, or delete it",
                 code="S012",
             )
     images: list[str] = []
@@ -278,7 +279,8 @@ def _check_heading_levels(tokens: list[Token], shown: str) -> None:
                 shown,
                 f"a level-{found} heading follows a level-{level} one: headings may not skip a level",
                 line=_line(token),
-                hint=f"make it a level-{level + 1} heading ({'#' * (level + 1)}), and the headings under it one level up likewise",
+                hint=f"make it a level-{level + 1} heading ({'#' * (level + 1)}), "
+                "and the headings under it one level up likewise",
                 code="S057",
             )
         level = found
@@ -432,9 +434,11 @@ def name_page_breaks(parts: list[Part], source_named: bool) -> None:
         if not source_named and not (part.provenance and part.provenance.source) and (found := part_page_breaks(part)):
             raise SourceError(
                 shown_path(part.path),
-                f"the text marks page {found[0].meta['label']} of a printed source, but work.toml names no printed source",
+                f"the text marks page {found[0].meta['label']} of a "
+                "printed source, but work.toml names no printed source",
                 line=found[0].meta["line"],
-                hint="add a [source] table to work.toml (title, volume, publisher, year), or remove the {{page …}} markers",
+                hint="add a [source] table to work.toml (title, volume, "
+                "publisher, year), or remove the {{page …}} markers",
                 code="S056",
             )
         for token in part_page_breaks(part):
@@ -567,7 +571,8 @@ def _check_tokens(tokens: list[Token], shown: str, images: list[str], folder: Pa
                     shown,
                     f"{page.group()!r} is not a page marker the parser can read",
                     line=line,
-                    hint="write {{page 29}}: two braces, 'page', one space and the page's number as the source prints it (letters and digits, up to 12), two braces",
+                    hint="write {{page 29}}: two braces, 'page', one space and the page's number "
+                    "as the source prints it (letters and digits, up to 12), two braces",
                     code="S055",
                 )
             if each.type == "text" and (unread := _UNREAD_ATTRIBUTES.search(each.content)):
@@ -575,7 +580,8 @@ def _check_tokens(tokens: list[Token], shown: str, images: list[str], folder: Pa
                     shown,
                     f"{unread.group().lstrip(']')} is not an attribute the parser can read",
                     line=line,
-                    hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} or {lang=xx}, on the line before a block or right after a [span]",
+                    hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} "
+                    "or {lang=xx}, on the line before a block or right after a [span]",
                     code="S045",
                 )
             if _container(each):
