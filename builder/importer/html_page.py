@@ -560,11 +560,7 @@ class _Converter:
                 out.append(self.table(child))
             elif tag == "pre":
                 start = flush()
-                out.append(
-                    "\\\n".join(
-                        escape_line_start(escape(line)) for line in child.text_content().strip("\n").split("\n")
-                    )
-                )
+                out.append(_preformatted(child.text_content()))
             elif tag == "img":
                 start = flush()
                 out.append(self.img(child))
@@ -798,6 +794,25 @@ def _with_attributes(block: str, attributes: str) -> str:
         said += [item for item in attributes.split() if item.split("=")[0] not in keys]
         return "{" + " ".join(said) + "}\n" + block[own.end() :]
     return f"{{{attributes}}}\n{block}"
+
+
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+def _preformatted(text: str) -> str:
+    """A <pre>'s text as a block of hard-broken lines: its line breaks kept, and its indents and
+    runs of spaces as no-break spaces, which neither Markdown (a line indented by four spaces
+    would be code) nor the editions (which collapse runs of spaces) take away. A blank line
+    inside is a line holding the break alone, as between a poem's stanzas."""
+    lines: list[str] = []
+    for line in text.expandtabs(8).replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n"):
+        line = _SPACE_RUN.sub(lambda m: "\u00a0" * len(m.group(0)), line.rstrip())
+        line = re.sub(r"^ ", "\u00a0", line)
+        if line or (lines and lines[-1]):
+            lines.append(escape_line_start(escape(line)))
+    # Markdown trims a block's first line, no-break spaces too; a character reference is read
+    # after the trim, so the first line's indent stands.
+    return re.sub(r"^\u00a0", "&#160;", "\\\n".join(lines))
 
 
 def _hard_breaks(text: str) -> str:

@@ -1,0 +1,117 @@
+"""Families of generated pages (hypothesis) for constructs a reader found the import refusing,
+losing or misplacing: preformatted text indented by four spaces or more, a note's call glued
+to the word before it, captions and alt text of images that cannot be fetched, UTF-8 pages
+with stray windows-1252 bytes, text after the notes, decomposed Greek, <q>, a declared
+language, lists' numbering and bare bracketed notes. Each family has the reader's page as a
+regression example beside it (tests/data/findings/)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from builder.errors import BuildError
+from builder.importer import assemble
+from builder.importer.assemble import import_work
+from builder.importer.fetch import Fetcher
+from builder.source.lint import lint_work
+from builder.source.loader import load_work
+from builder.source.text import MD
+
+WORDS = st.text(alphabet="bcdfghjklmnpqrstvwxz", min_size=4, max_size=9).map(lambda w: w + "o")
+SENTENCE = st.lists(WORDS, min_size=1, max_size=6)
+FAMILY = settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+
+
+def _import(tmp_path: Path, html: str, name: str = "page.html", encoding: str | None = "utf-8") -> assemble.Imported:
+    page = tmp_path / name
+    if encoding is None:
+        page.write_bytes(html.encode("latin-1") if isinstance(html, str) else html)
+    else:
+        page.write_text(html, encoding=encoding)
+    return import_work([str(page)], tmp_path / "out", "work", True, Fetcher(None, 0))
+
+
+def _text(done: assemble.Imported) -> str:
+    return (done.folder / "text.md").read_text(encoding="utf-8")
+
+
+def _nothing_put_back(done: assemble.Imported) -> None:
+    assert not [line for line in done.report.check if "could not place" in line], done.report.check
+
+
+def _in_order(needle: list[str], haystack: list[str]) -> bool:
+    found = iter(haystack)
+    return all(word in found for word in needle)
+
+
+# --- R1: preformatted text ---------------------------------------------------------------
+
+
+@st.composite
+def preformatted(draw: st.DrawFn) -> list[tuple[int, list[str]]]:
+    """A <pre>'s lines: each an indent (0 to 12 spaces) and its words, some lines blank."""
+    return draw(
+        st.lists(
+            st.tuples(st.integers(0, 12), st.one_of(SENTENCE, st.just([]))),
+            min_size=1,
+            max_size=6,
+        ).filter(lambda lines: any(words for _, words in lines))
+    )
+
+
+@FAMILY
+@given(lines=preformatted(), tabs=st.booleans())
+def test_preformatted_text_keeps_its_lines_and_indents(
+    lines: list[tuple[int, list[str]]], tabs: bool, tmp_path: Path
+) -> None:
+    """A <pre> of lines indented by any number of spaces (four or more is code to Markdown)
+    imports, each line on a line of its own with its indent as no-break spaces."""
+    shown = [(" " * indent + " ".join(words)) if words else "" for indent, words in lines]
+    if tabs:
+        shown = [line.replace(" " * 8, "\t") for line in shown]
+    html = f"<html><body><h1>Pre</h1><p>befo</p><pre>\n{chr(10).join(shown)}\n</pre><p>afto</p></body></html>"
+    done = _import(tmp_path, html)
+    _nothing_put_back(done)
+    body = re.search(r"<p>befo</p>\s*<p>(.*?)</p>\s*<p>afto</p>", MD.render(_text(done)), re.S)
+    assert body, _text(done)
+    got = [line.removesuffix("<br />") for line in body.group(1).split("\n")]
+    want = [
+        re.sub(r"^ ", "\u00a0", re.sub(r" {2,}", lambda m: "\u00a0" * len(m[0]), line.expandtabs(8).rstrip()))
+        for line in shown
+    ]
+    want = "\n".join(want).strip("\n").split("\n")
+    want = [line for n, line in enumerate(want) if line or want[n - 1]]  # a run of blank lines: one
+    assert got == want, (got, want)
+
+
+def test_a_refused_source_names_the_work_folder_not_the_staging_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error found in what the import wrote names the path the work would have had."""
+
+    def refuse(folder: Path) -> None:
+        raise BuildError(folder / "text.md", "made up", line=3, code="S041")
+
+    monkeypatch.setattr(assemble, "load_work", refuse)
+    with pytest.raises(BuildError) as raised:
+        _import(tmp_path, "<html><body><h1>T</h1><p>word</p></body></html>")
+    assert Path(raised.value.path) == tmp_path / "out" / "work" / "text.md"
+    assert ".importing" not in str(raised.value)
+    assert not (tmp_path / "out" / "work").exists()
+
+
+FINDINGS = Path(__file__).parent / "findings"
+
+
+def test_the_readers_preformatted_page_imports_with_its_indents(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "pre-min.html").read_text(encoding="utf-8"))
+    text = _text(done)
+    assert "&#160;\u00a0\u00a0\u00a010 REM a program\\\n\u00a0\u00a0\u00a0\u00a020 PRINT" in text, text
+    assert not lint_work(load_work(done.folder))
