@@ -115,3 +115,42 @@ def test_the_readers_preformatted_page_imports_with_its_indents(tmp_path: Path) 
     text = _text(done)
     assert "&#160;\u00a0\u00a0\u00a010 REM a program\\\n\u00a0\u00a0\u00a0\u00a020 PRINT" in text, text
     assert not lint_work(load_work(done.folder))
+
+
+# --- 5: a note's call glued to the word before it; the label's own period ------------------
+
+
+@FAMILY
+@given(
+    notes=st.lists(st.tuples(SENTENCE, SENTENCE, st.booleans()), min_size=1, max_size=4),
+    label=st.sampled_from(["{n}</a>.", "{n}.</a>", "[{n}]</a>", "{n}</a>)", "({n})</a>"]),
+    glued=st.booleans(),
+)
+def test_a_call_glued_to_its_word_is_a_call_and_the_label_keeps_its_period(
+    notes: list[tuple[list[str], list[str], bool]], label: str, glued: bool, tmp_path: Path
+) -> None:
+    """`revolutions<a href="#1">1</a>` and `<a href="#b1">1</a>. France`: the call follows
+    its word, the note's text starts with its first word, and nothing is put back."""
+    body, after = [], []
+    for n, (before, note, digits) in enumerate(notes, start=1):
+        word = before[-1] + ("1848" if digits else "")
+        body.append(
+            f"<p>{' '.join(before[:-1])} {word}{'' if glued else ' '}<a href='#n{n}' name='c{n}'>{n}</a> endo</p>"
+        )
+        after.append(f"<p><a href='#c{n}' name='n{n}'>{label.format(n=n)} {' '.join(note)}</p>")
+    html = f"<html><body><h1>Calls</h1>{''.join(body)}<hr>{''.join(after)}</body></html>"
+    done = _import(tmp_path, html)
+    text = _text(done)
+    _nothing_put_back(done)
+    for n, (before, note, digits) in enumerate(notes, start=1):
+        word = re.escape(before[-1] + ("1848" if digits else ""))
+        assert re.search(rf"{word}\[\^{n}\] endo", text), text
+        assert f"[^{n}]: {' '.join(note)}\n" in text, text
+    assert len(re.findall(r"^[^\[\n#].*$", text, re.M)) == len(notes), text  # no paragraph of leftovers
+
+
+def test_the_readers_glued_calls(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "plainnum.html").read_text(encoding="utf-8"))
+    text = _text(done)
+    assert "revolutions[^1] and" in text and "[^1]: France, Germany" in text and "revolutions1" not in text
+    assert not lint_work(load_work(done.folder))
