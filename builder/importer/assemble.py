@@ -31,6 +31,7 @@ from .header import YEAR, map_header, seen_author, year_check
 from .html_page import BREAK, GONE, PageText, page_name, parse
 from .kept import reinstate
 from .languages import work_language
+from .markdown import escape_line_start
 from .plaintext import parse_text
 from .report import REPORT_FILE, ImportReport
 from .scope import Rule, pages_of
@@ -675,11 +676,16 @@ def _fetch_images(
             kept = 0
             for file, text in texts.items():
                 texts[file], count = re.subn(
-                    rf"!\[((?:\\.|[^\]\\])*)\]\({re.escape(image.name)}(?: \"(?:\\.|[^\"\\])*\")?\)",
+                    rf"(^|\n\n)?!\[((?:\\.|[^\]\\])*)\]\({re.escape(image.name)}"
+                    rf"(?: \"((?:\\.|[^\"\\])*)\")?\)(?=(\n\n|\n?$)|)",
                     partial(_unfetched, image),
                     text,
                 )
                 kept += count if image.linked else 0
+            if image.caption:
+                report.check.append(
+                    f"image {image.name} left out: its caption “{image.caption}” kept as a paragraph where it stood"
+                )
             if kept:
                 # The link's words the page shows became the image's alt text: kept, or they would be lost
                 # after the audit.
@@ -694,15 +700,24 @@ def _fetch_images(
                 f"image {image.name}: {width} px wide, too coarse to fill "
                 f"the measure at 300 dpi; printed {width / 300:.1f} in wide"
             )
-        report.mapped.append(f"image {image.name} (“{image.alt}”)")
+        caption = f", its caption “{image.caption}” kept with it" if image.caption else ""
+        report.mapped.append(f"image {image.name} (“{image.alt}”){caption}")
 
 
 _UNREADABLE = "unreadable"
 
 
 def _unfetched(image: Any, match: re.Match[str]) -> str:
-    """An image left out: nothing, or, for an image a link named, the link's words as text."""
-    return match.group(1) if image.linked and match.group(1) else ""
+    """An image left out, as the words a reader would have had of it: the words of a link that
+    named it; the alternative text of an image set among a paragraph's words (which a browser
+    shows in its place); and its caption, as a paragraph where the image stood."""
+    start, alt, caption, alone = match.group(1), match.group(2), match.group(3), match.group(4) is not None
+    alone = alone and start is not None
+    words = alt if alt and (image.linked or not alone) else ""
+    caption = caption.replace('\\"', '"') if caption else ""
+    if alone:
+        return (start or "") + escape_line_start(caption)
+    return " ".join(part for part in (words, caption) if part)
 
 
 def _image_problem(data: bytes, kind: str | None, max_pixels: int) -> str | None:

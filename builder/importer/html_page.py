@@ -90,6 +90,7 @@ class Image:
     name: str  # its file name in the work's folder
     alt: str
     linked: bool = False  # its alt is the words of the link that named it, words the page shows
+    caption: str = ""  # the caption the page gives it
 
 
 @dataclass
@@ -155,7 +156,7 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
         else:
             call.getparent().replace(call, placeholder)
     title, author = page.title(body, root.findtext(".//title") or "")  # after the notes: a title may call one
-    _captions(body, report, location)
+    _captions(body)
     fields += page.credits_at_end(body)
     page.levels = sorted(
         {int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()}
@@ -250,7 +251,7 @@ def _unnest(root: html.HtmlElement) -> None:
         place.tail = outer_tail
 
 
-def _captions(body: html.HtmlElement, report: ImportReport, location: str) -> None:
+def _captions(body: html.HtmlElement) -> None:
     """A caption the page gives an image (a <figcaption>, or a paragraph of class "caption"
     right after the image's own) goes with the image, as its title."""
     for image in list(body.iter("img")):
@@ -268,8 +269,7 @@ def _captions(body: html.HtmlElement, report: ImportReport, location: str) -> No
             caption = following
         if caption is not None and (words := " ".join(caption.text_content().split())):
             image.set("data-caption", words)
-            _drop(caption)
-            report.mapped.append(f"{_short(location)}: the caption “{words}”, kept with its image")
+            _drop(caption)  # the report names it with its image: kept with it, or as a paragraph if it is not fetched
 
 
 def page_name(location: str) -> str:
@@ -715,6 +715,7 @@ class _Converter:
             )
         image = self._image(src, alt)
         caption = element.get("data-caption")
+        image.caption = caption or ""
         title = ' "' + escape(caption).replace('"', '\\"') + '"' if caption else ""
         return f"![{escape(image.alt)}]({image.name}{title})"
 

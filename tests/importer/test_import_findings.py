@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from builder.errors import BuildError
 from builder.importer import assemble
 from builder.importer.assemble import import_work
+from builder.importer.audit import words_of
 from builder.importer.fetch import Fetcher
 from builder.source.lint import lint_work
 from builder.source.loader import load_work
@@ -29,12 +30,9 @@ FAMILY = settings(
 )
 
 
-def _import(tmp_path: Path, html: str, name: str = "page.html", encoding: str | None = "utf-8") -> assemble.Imported:
+def _import(tmp_path: Path, html: str | bytes, name: str = "page.html") -> assemble.Imported:
     page = tmp_path / name
-    if encoding is None:
-        page.write_bytes(html.encode("latin-1") if isinstance(html, str) else html)
-    else:
-        page.write_text(html, encoding=encoding)
+    page.write_bytes(html if isinstance(html, bytes) else html.encode())
     return import_work([str(page)], tmp_path / "out", "work", True, Fetcher(None, 0))
 
 
@@ -154,3 +152,92 @@ def test_the_readers_glued_calls(tmp_path: Path) -> None:
     text = _text(done)
     assert "revolutions[^1] and" in text and "[^1]: France, Germany" in text and "revolutions1" not in text
     assert not lint_work(load_work(done.folder))
+
+
+# --- 1 and 9: an image that cannot be fetched keeps its caption and an inline one its alt ---
+
+
+@FAMILY
+@given(
+    figures=st.lists(
+        st.tuples(SENTENCE, SENTENCE, st.sampled_from(["p-caption", "figcaption", "inline", "none"]), st.booleans()),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_an_image_not_fetched_keeps_its_caption_and_inline_alt(
+    figures: list[tuple[list[str], list[str], str, bool]], tmp_path: Path
+) -> None:
+    """Images whose files are missing, or served: a caption (a paragraph of class "caption" or
+    a <figcaption>) is kept, with its image or as a paragraph where the image stood; an image
+    among a paragraph's words leaves its alternative text there, which a browser shows."""
+    (tmp_path / "here.png").write_bytes((FINDINGS / "pic.png").read_bytes())
+    body, want = [], []
+    for n, (alt, caption, kind, served) in enumerate(figures):
+        src = "here.png" if served else f"gone{n}.png"
+        a, c = " ".join(alt), " ".join(caption)
+        if kind == "p-caption":
+            body.append(f"<p class='img'><img src='{src}' alt='{a}'></p><p class='caption'>{c}</p>")
+            want += caption
+        elif kind == "figcaption":
+            body.append(f"<figure><img src='{src}' alt='{a}'><figcaption>{c}</figcaption></figure>")
+            want += caption
+        elif kind == "inline":
+            body.append(f"<p>{c} <img src='{src}' alt='{a}'> endo</p>")
+            want += [*caption, *alt, "endo"] if not served else [*caption, "endo"]
+        else:
+            body.append(f"<p><img src='{src}' alt='{a}'></p>")
+        body.append(f"<p>para{'x' * n}o</p>")
+        want.append(f"para{'x' * n}o")
+    done = _import(tmp_path, f"<html><body><h1>Figures</h1>{''.join(body)}</body></html>")
+    text = _text(done)
+    _nothing_put_back(done)
+    shown = words_of(re.sub(r"!\[[^\]]*\]", "", text))  # the alt of an image kept is not the text
+    assert _in_order(want, shown), (want, text)
+    assert not any("kept with its image" in line and "left out" in line for line in done.report.mapped)
+    load_work(done.folder)
+
+
+def test_the_readers_caption_of_a_missing_image(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "caption-missing.html").read_text(encoding="utf-8"))
+    assert "\n\nFig. 2. The weaving shed at Oldham, 1850.\n\n" in _text(done)
+    assert any("its caption" in line and "kept as a paragraph" in line for line in done.report.check)
+
+
+# --- 2: a page that declares UTF-8 with a few stray Windows-1252 bytes ---------------------
+
+ACCENTED = st.sampled_from(["élections", "café", "naïve", "Vallès", "Hôtel", "Müller", "señor", "coup d’état"])
+STRAY = st.sampled_from(["“", "”", "’", "é", "è", "–", "—", "ç", "à"])
+
+
+@FAMILY
+@given(
+    pieces=st.lists(st.one_of(WORDS, ACCENTED, STRAY.map(lambda c: ("stray", c))), min_size=3, max_size=40),
+    declared=st.sampled_from(
+        ['<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=UTF-8">']
+    ),
+)
+def test_a_utf8_page_with_stray_windows_1252_bytes_is_read_byte_by_byte(
+    pieces: list[str | tuple[str, str]], declared: str
+) -> None:
+    """Short pages too: each stray byte read as Windows-1252 where it stands, the rest as the
+    UTF-8 it is, never the whole page in another encoding a detector guessed."""
+    from builder.importer.decode import decode
+    from builder.importer.report import ImportReport
+
+    strays = [piece for piece in pieces if isinstance(piece, tuple)]
+    if not strays or len(strays) > 3:
+        return
+    data = f"<html><head>{declared}<title>T</title></head><body><p>".encode()
+    want = ""
+    for piece in pieces:
+        text = piece[1] if isinstance(piece, tuple) else piece
+        data += (text.encode("cp1252") if isinstance(piece, tuple) else text.encode()) + b" "
+        want += text + " "
+    data += b"</p></body></html>"
+    assert want in decode(data, "page.html", ImportReport())
+
+
+def test_the_readers_mixed_page(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "mixed4.html").read_bytes())
+    assert "the élections and the Guesdists" in _text(done) and "“congrès”" in _text(done)
