@@ -73,7 +73,8 @@ def block(draw: st.DrawFn, page: Page) -> str:
         outer, inner = draw(st.sampled_from([("ul", "ul"), ("ol", "ul"), ("ul", "ol"), ("ol", "ol")]))
         page.text += [*a, *b, *c, *d]
         page.expect.append(rf"<{outer}>\s*<li>{_join(a)}\s*<{inner}>\s*<li>{_join(b)}</li>\s*<li>{_join(c)}</li>")
-        return f"<{outer}><li>{_join(a)}<{inner}><li>{_join(b)}</li><li>{_join(c)}</li></{inner}></li><li>{_join(d)}</li></{outer}>"
+        nested = f"<{inner}><li>{_join(b)}</li><li>{_join(c)}</li></{inner}>"
+        return f"<{outer}><li>{_join(a)}{nested}</li><li>{_join(d)}</li></{outer}>"
     if kind == "item-paragraphs":
         page.text += [*a, *b, *c]
         # Apart by a blank line, in a tight list (a loose one's <li><p> fails PDF/UA-1 in print).
@@ -196,7 +197,10 @@ def test_a_note_call_in_a_superscript_stays_a_call(tmp_path: Path) -> None:
     """A `<sup>[1]</sup>` answered by a written note, and a linked `<sup>`, are notes' calls,
     not superscripts; `x<sup>2</sup>` beside them is a superscript."""
     written = "<p>word<sup>[1]</sup> and x<sup>2</sup>.</p><h4>Notes</h4><p>[1] the written note</p>"
-    linked = "<p>y<sup><a href='#n2' name='c2'>2</a></sup> and x<sup>2</sup>.</p><p><a name='n2' href='#c2'>2.</a> a note</p>"
+    linked = (
+        "<p>y<sup><a href='#n2' name='c2'>2</a></sup> and x<sup>2</sup>.</p>"
+        "<p><a name='n2' href='#c2'>2.</a> a note</p>"
+    )
     for number, body in enumerate((written, linked)):
         (tmp_path / "p.html").write_text(f"<html><body><h1>Title</h1>{body}</body></html>", encoding="utf-8")
         done = import_work([str(tmp_path / "p.html")], tmp_path / f"out{number}", "w", True, Fetcher(None, 0))
