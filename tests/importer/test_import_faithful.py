@@ -97,7 +97,7 @@ def block(draw: st.DrawFn, page: Page) -> str:
         return f"<p>{_join(a)} x<sup>{power}</sup> {_join(b)}</p>"
     if kind == "language":
         lang = draw(st.sampled_from(["fr", "de", "it", "es", "ar"]))
-        where = draw(st.sampled_from(["p", "blockquote", "span", "i"]))
+        where = draw(st.sampled_from(["p", "blockquote", "span", "i", "li"]))
         rtl = ' dir="rtl"' if lang == "ar" else ""
         page.text += [*a, *b]
         if where == "p":
@@ -106,6 +106,9 @@ def block(draw: st.DrawFn, page: Page) -> str:
         if where == "blockquote":
             page.expect.append(rf'<blockquote lang="{lang}"(?: dir="rtl")?>\s*<p>{_join(a)}</p>\s*<p>{_join(b)}</p>')
             return f'<blockquote lang="{lang}"{rtl}><p>{_join(a)}</p><p>{_join(b)}</p></blockquote>'
+        if where == "li":  # a list item of its own language: a span, in a tight list
+            page.expect.append(rf'<li><span lang="{lang}"(?: dir="rtl")?>{_join(a)} {_join(b)}</span></li>')
+            return f'<ul><li lang="{lang}"{rtl}>{_join(a)} {_join(b)}</li></ul>'
         shown = f"<em>{_join(b)}</em>" if where == "i" else _join(b)
         page.expect.append(rf'{_join(a)} <span lang="{lang}"(?: dir="rtl")?>{shown}</span>')
         return f'<p>{_join(a)} <{where} lang="{lang}"{rtl}>{_join(b)}</{where}></p>'
