@@ -258,7 +258,10 @@ def seen_author(shown: str | None, headings: list[str], hidden: str | None, repo
     """The author a reader sees: the name the page shows beside its title (`shown`), else the
     first of its leading headings that is a name; the hidden <meta name="author"> only where
     the page shows none. One that names someone else is reported, not used."""
-    plain = [re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_]", "", heading)).strip() for heading in headings]
+    plain = [
+        re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_]", "", heading.replace("\\\n", " "))).strip()
+        for heading in headings
+    ]
     # A heading is taken for a name only where it cannot be a title: with initials ("V. I.
     # Lenin"), after "by", or naming the hidden author's person.
     names = (found for heading in plain if (found := NAME.match(heading)))

@@ -636,7 +636,9 @@ class _Converter:
         start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
         for number, item in enumerate((c for c in element if c.tag == "li"), start=start):
             marker = (f"{number}) " if other else f"{number}. ") if element.tag == "ol" else ("* " if other else "- ")
-            inner = _item_paragraphs(self.blocks(item)) or [""]
+            attributes = self._language(item)
+            own = [_with_attributes(block, attributes) if attributes else block for block in self.blocks(item)]
+            inner = _item_paragraphs([_as_span(block) for block in own]) or [""]
             # Words then a nested list sit tight; two blocks of another kind make the list loose.
             paragraphs = [b for b in inner if not _LIST_ITEM.match(b)]
             loose = loose or len(paragraphs) > 1
@@ -787,6 +789,16 @@ def _item_paragraphs(blocks: list[str]) -> list[str]:
         else:
             out.append(block)
     return out
+
+
+def _as_span(block: str) -> str:
+    """A one-line paragraph with a language (`{lang=fr}` on the line before it) as a span of
+    that language: in a tight list, Markdown sets an item's paragraph without its element,
+    and the attributes on it would be lost."""
+    found = re.fullmatch(r"\{((?:lang|dir)=[^\s{}]+(?: (?:lang|dir)=[^\s{}]+)?)\}\n([^\n]+)", block)
+    if not found or found.group(2).startswith(("^", "{")) or not _PLAIN_PARAGRAPH.match(found.group(2)):
+        return block
+    return f"[{found.group(2)}]{{{found.group(1)}}}"
 
 
 def _with_attributes(block: str, attributes: str) -> str:

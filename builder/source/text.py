@@ -29,8 +29,9 @@ from .model import Note, Part, Section
 from .sourcefile import read_source
 
 # What a source may set with `{…}`: an id, a language and its direction (`dir=rtl`, as the page
-# it came from said), and one of the classes the stylesheets give a meaning to. Anything else (style, event handlers, the templates' own classes, which
-# would let a paragraph pose as a running head or a footnote) is refused with its line.
+# it came from said), and one of the classes the stylesheets give a meaning to. Anything else
+# (style, event handlers, the templates' own classes, which would let a paragraph pose as a
+# running head or a footnote) is refused with its line.
 ALLOWED_ATTRIBUTES = {"id", "class", "lang", "dir"}
 DIRECTIONS = {"ltr", "rtl", "auto"}
 ALLOWED_CLASSES = {"salutation", "closing", "signature", "dateline", "point", "resolution"}

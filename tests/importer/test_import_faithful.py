@@ -73,7 +73,8 @@ def block(draw: st.DrawFn, page: Page) -> str:
         outer, inner = draw(st.sampled_from([("ul", "ul"), ("ol", "ul"), ("ul", "ol"), ("ol", "ol")]))
         page.text += [*a, *b, *c, *d]
         page.expect.append(rf"<{outer}>\s*<li>{_join(a)}\s*<{inner}>\s*<li>{_join(b)}</li>\s*<li>{_join(c)}</li>")
-        return f"<{outer}><li>{_join(a)}<{inner}><li>{_join(b)}</li><li>{_join(c)}</li></{inner}></li><li>{_join(d)}</li></{outer}>"
+        nested = f"<{inner}><li>{_join(b)}</li><li>{_join(c)}</li></{inner}>"
+        return f"<{outer}><li>{_join(a)}{nested}</li><li>{_join(d)}</li></{outer}>"
     if kind == "item-paragraphs":
         page.text += [*a, *b, *c]
         # Apart by a blank line, in a tight list (a loose one's <li><p> fails PDF/UA-1 in print).
@@ -96,7 +97,7 @@ def block(draw: st.DrawFn, page: Page) -> str:
         return f"<p>{_join(a)} x<sup>{power}</sup> {_join(b)}</p>"
     if kind == "language":
         lang = draw(st.sampled_from(["fr", "de", "it", "es", "ar"]))
-        where = draw(st.sampled_from(["p", "blockquote", "span", "i"]))
+        where = draw(st.sampled_from(["p", "blockquote", "span", "i", "li"]))
         rtl = ' dir="rtl"' if lang == "ar" else ""
         page.text += [*a, *b]
         if where == "p":
@@ -105,6 +106,9 @@ def block(draw: st.DrawFn, page: Page) -> str:
         if where == "blockquote":
             page.expect.append(rf'<blockquote lang="{lang}"(?: dir="rtl")?>\s*<p>{_join(a)}</p>\s*<p>{_join(b)}</p>')
             return f'<blockquote lang="{lang}"{rtl}><p>{_join(a)}</p><p>{_join(b)}</p></blockquote>'
+        if where == "li":  # a list item of its own language: a span, in a tight list
+            page.expect.append(rf'<li><span lang="{lang}"(?: dir="rtl")?>{_join(a)} {_join(b)}</span></li>')
+            return f'<ul><li lang="{lang}"{rtl}>{_join(a)} {_join(b)}</li></ul>'
         shown = f"<em>{_join(b)}</em>" if where == "i" else _join(b)
         page.expect.append(rf'{_join(a)} <span lang="{lang}"(?: dir="rtl")?>{shown}</span>')
         return f'<p>{_join(a)} <{where} lang="{lang}"{rtl}>{_join(b)}</{where}></p>'
@@ -196,7 +200,10 @@ def test_a_note_call_in_a_superscript_stays_a_call(tmp_path: Path) -> None:
     """A `<sup>[1]</sup>` answered by a written note, and a linked `<sup>`, are notes' calls,
     not superscripts; `x<sup>2</sup>` beside them is a superscript."""
     written = "<p>word<sup>[1]</sup> and x<sup>2</sup>.</p><h4>Notes</h4><p>[1] the written note</p>"
-    linked = "<p>y<sup><a href='#n2' name='c2'>2</a></sup> and x<sup>2</sup>.</p><p><a name='n2' href='#c2'>2.</a> a note</p>"
+    linked = (
+        "<p>y<sup><a href='#n2' name='c2'>2</a></sup> and x<sup>2</sup>.</p>"
+        "<p><a name='n2' href='#c2'>2.</a> a note</p>"
+    )
     for number, body in enumerate((written, linked)):
         (tmp_path / "p.html").write_text(f"<html><body><h1>Title</h1>{body}</body></html>", encoding="utf-8")
         done = import_work([str(tmp_path / "p.html")], tmp_path / f"out{number}", "w", True, Fetcher(None, 0))
