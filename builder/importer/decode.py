@@ -95,7 +95,10 @@ def _text(data: bytes, where: str, report: ImportReport, location: str) -> str:
     web: str | None = _web_encoding(_AS_BROWSERS_READ.get(declared or "", declared or "utf-8"))
     if web is not None and web.startswith(("utf-16", "utf-32")):
         return _wide(data, web, where, report)
-    if not _mostly_utf8(data, declared in ("utf-8", "utf8")) and (found_text := _detected(data, declared, web, location, where, report)) is not None:
+    if (
+        not _mostly_utf8(data, declared in ("utf-8", "utf8"))
+        and (found_text := _detected(data, declared, web, location, where, report)) is not None
+    ):
         return found_text
     if declared and web is None:
         report.guessed.append(

@@ -17,7 +17,7 @@ from ..source.text import LANGUAGE, MD, plain_text
 from .fetch import is_address, resolve
 from .header import NAME, Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
-from .notes import MARKER, STOPS, find_linked, find_written
+from .notes import MARKER, RULE_ABOVE, STOPS, FoundNotes, find_linked, find_written
 from .report import ImportReport
 
 _GREEK = re.compile(r"[Ͱ-Ͽἀ-῿](?:[Ͱ-Ͽἀ-῿\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿])?")
@@ -135,8 +135,18 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
     page.drop_debris(body)
     found = find_linked(body)
     report.check += [f"{_short(location)}: {message}" for message in found.dangling]
+    _after_the_notes(body, found, report, location)
     notes: dict[str, str] = {}
     for label, blocks in found.notes.items():
+        heading = blocks[0].getprevious()
+        if heading is not None and heading.tag in _HEADINGS and _NOTES_TITLE.fullmatch(heading.text_content().strip()):
+            # The heading over the notes goes with them, even when text follows the notes.
+            report.ledger.leave_out(
+                _short(location),
+                heading.text_content().strip(),
+                "the heading over the notes, its notes now set as notes",
+            )
+            _drop_keep_tail(heading)
         _page_into_note(blocks[0])
         marker = found.markers[label]
         # The punctuation set after a number outside its link ("<a>1</a>. France") is the label's.
@@ -297,6 +307,27 @@ def _drop_keep_tail(element: etree._Element) -> None:
     else:
         parent.text = (parent.text or "") + tail
     parent.remove(element)
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_NOTES_TITLE = re.compile(r"(?i)(notes|footnotes|endnotes)[.:]?")
+
+
+def _after_the_notes(body: html.HtmlElement, found: FoundNotes, report: ImportReport, location: str) -> None:
+    """The blocks after a page's notes (a postscript, a signature) stay in the text, which the
+    notes follow in the source: named in the ledger as moved, for the audit."""
+    order = {id(element): number for number, element in enumerate(body.iter())}
+    last = max((b for blocks in found.notes.values() for b in blocks), key=lambda b: order[id(b)], default=None)
+    if last is None or order[id(last)] < max((order[id(call)] for call in found.calls.values()), default=0):
+        return  # no notes, or notes set before the text they annotate
+    for element in (last, *last.iterancestors()):
+        if element is body:
+            break
+        for following in element.itersiblings():
+            if isinstance(following.tag, str):
+                report.ledger.move(
+                    _short(location), shown_text(following), "after the notes on the page; set before them"
+                )
 
 
 def _drop_empty_note_heading(blocks: list[str], report: ImportReport, location: str) -> list[str]:
@@ -467,6 +498,8 @@ class _Converter:
             text = element.text_content()
             if (element.tag == "p" and "title" in classes) or classes & _DEBRIS_CLASSES or element.tag == "hr":
                 self.report.ledger.leave_out(self.page, shown_text(element), "navigation or page furniture")
+                if element.tag == "hr" and (following := element.getnext()) is not None:
+                    following.set(RULE_ABOVE, "")  # a rule ends a notes section: the notes read it
                 (_drop_keep_tail if element.tag == "hr" else _drop)(element)
             elif element.tag == "a" and _DEBRIS_LABELS.match(text):
                 self.report.ledger.leave_out(self.page, text, "link label")

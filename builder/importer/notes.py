@@ -32,6 +32,8 @@ BLOCKS = {
     "pre",
     "dl",
 }
+# Set on the block a horizontal rule stood above, once the rule is left out as furniture.
+RULE_ABOVE = "data-folio-rule-above"
 STOPS = {"hr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
 
 
@@ -163,7 +165,9 @@ def _call_at_back_links(
 def _run_on(root: html.HtmlElement, found: FoundNotes) -> None:
     """A note runs on over the blocks after it that start no note of their own; a block
     that starts with a number of its own, called from nowhere, is a note nothing calls.
-    Notes placed before the text run on only over blocks of their own class."""
+    Notes placed before the text run on only over blocks of their own class. A note ends
+    where the notes do: at a rule, or at a paragraph of another class than the note's (a
+    postscript or a signature after the notes), which stay in the text."""
     starts = {id(blocks[0]) for blocks in found.notes.values()}
     order = {id(element): number for number, element in enumerate(root.iter())}
     last_call = max((order[id(call)] for call in found.calls.values()), default=0)
@@ -185,6 +189,7 @@ def _run_on(root: html.HtmlElement, found: FoundNotes) -> None:
                 )
             )
             and not any(id(element) in calls for element in following.iter())
+            and (_leading_marker(following) is not None or not _after_the_notes(following, blocks[0]))
             and (not early or (following.get("class") is not None and following.get("class") == blocks[0].get("class")))
         ):
             if (marker := _leading_marker(following)) is not None:
@@ -197,6 +202,16 @@ def _run_on(root: html.HtmlElement, found: FoundNotes) -> None:
             else:
                 current.append(following)
             following = following.getnext()
+
+
+def _after_the_notes(block: html.HtmlElement, first: html.HtmlElement) -> bool:
+    """Whether a block that starts no note is past the notes: a rule stands above it, or it is
+    a paragraph whose class is not the note's (`<p class="sig">` after `<p class="endnote">`)."""
+    return block.get(RULE_ABOVE) is not None or (block.tag == "p" and _classes(block) != _classes(first))
+
+
+def _classes(element: html.HtmlElement) -> set[str]:
+    return set((element.get("class") or "").split())
 
 
 def _call_at_anchors(anchors: dict[str | None, html.HtmlElement], found: FoundNotes) -> None:

@@ -241,3 +241,60 @@ def test_a_utf8_page_with_stray_windows_1252_bytes_is_read_byte_by_byte(
 def test_the_readers_mixed_page(tmp_path: Path) -> None:
     done = _import(tmp_path, (FINDINGS / "mixed4.html").read_bytes())
     assert "the élections and the Guesdists" in _text(done) and "“congrès”" in _text(done)
+
+
+# --- 8: text after the notes -----------------------------------------------------------------
+
+
+@FAMILY
+@given(
+    notes=st.lists(st.tuples(SENTENCE, st.one_of(st.just([]), SENTENCE)), min_size=1, max_size=3),
+    classed=st.booleans(),
+    heading=st.booleans(),
+    rule=st.booleans(),
+    after=st.lists(
+        st.tuples(
+            st.lists(WORDS.map(lambda w: w + "q"), min_size=1, max_size=6), st.sampled_from(["", "sig", "closing"])
+        ),
+        min_size=1,
+        max_size=2,
+    ),
+)
+def test_text_after_the_notes_stays_in_the_text(
+    notes: list[tuple[list[str], list[str]]],
+    classed: bool,
+    heading: bool,
+    rule: bool,
+    after: list[tuple[list[str], str]],
+    tmp_path: Path,
+) -> None:
+    """A postscript or a signature after the notes (past a rule, or a paragraph of another
+    class than the notes') stays in the text; each note keeps its own paragraphs only."""
+    if not rule and not classed:
+        return  # a paragraph of the notes' kind right after them: the note's, by structure
+    kind = " class='endnote'" if classed else ""
+    body = "".join(
+        f"<p>texto{'x' * n} calls<sup><a href='#n{n}' name='c{n}'>[{n}]</a></sup></p>" for n in range(1, len(notes) + 1)
+    )
+    section = "".join(
+        f"<p{kind}><a href='#c{n}' name='n{n}'>[{n}]</a> {' '.join(first)}</p>"
+        + (f"<p{kind}>{' '.join(more)}</p>" if more else "")
+        for n, (first, more) in enumerate(notes, start=1)
+    )
+    tail = "".join(f"<p class='{c}'>{' '.join(words)}</p>" if c else f"<p>{' '.join(words)}</p>" for words, c in after)
+    html = f"<html><body><h1>After</h1>{body}<hr>{'<h4>Notes</h4>' if heading else ''}{section}{'<hr>' if rule else ''}{tail}</body></html>"
+    done = _import(tmp_path, html)
+    text = _text(done)
+    _nothing_put_back(done)
+    main, _, written = text.partition("\n[^1]:")
+    assert _in_order([w for words, _ in after for w in words], words_of(main)), text
+    assert "Notes" not in main
+    for n, (first, more) in enumerate(notes, start=1):
+        note = re.search(rf"^\[\^{n}\]: (.*?)(?=^\[\^|\Z)", "[^1]:" + written, re.M | re.S)
+        assert note and words_of(note.group(1)) == words_of(" ".join(first + more)), (n, text)
+
+
+def test_the_readers_postscript_after_the_notes(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "afternotes.html").read_text(encoding="utf-8"))
+    main, _, notes = _text(done).partition("\n[^1]:")
+    assert "Postscript after the notes" in main and "K. M." in main and "Postscript" not in notes
