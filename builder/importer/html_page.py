@@ -20,7 +20,11 @@ from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, RULE_ABOVE, STOPS, FoundNotes, find_linked, find_written
 from .report import ImportReport
 
-_GREEK = re.compile(r"[Ͱ-Ͽἀ-῿](?:[Ͱ-Ͽἀ-῿\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿])?")
+# A run of Greek: Greek letters, each with the combining marks after it (a page may set its
+# accents decomposed, "ε" + U+0301), and the spaces and punctuation between them.
+_GREEK = re.compile(r"[Ͱ-Ͽἀ-῿][\u0300-\u036f]*(?:[Ͱ-Ͽἀ-῿\u0300-\u036f\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿][\u0300-\u036f]*)?")
+# Breathings, the circumflex and the iota subscript: marks of polytonic (ancient) Greek.
+_POLYTONIC = re.compile(r"[ἀ-῿\u0313\u0314\u0342\u0345]")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BREAK = "\x01"  # a line break inside a block, until the block is written
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|svg)$", re.I)
@@ -644,7 +648,7 @@ class _Converter:
         kind = next((_CLASSES[c] for c in _classes(element) if c in _CLASSES), None)
         if "{lang=" not in text and _GREEK.search(text):
             text = _GREEK.sub(
-                lambda m: f"[{m.group(0)}]{{lang={'grc' if re.search(r'[ἀ-῿]', m.group(0)) else 'el'}}}", text
+                lambda m: f"[{m.group(0)}]{{lang={'grc' if _POLYTONIC.search(m.group(0)) else 'el'}}}", text
             )
             self.report.guessed.append(
                 f"{_short(self.location)}: Greek passages marked as Greek "

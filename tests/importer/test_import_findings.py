@@ -298,3 +298,37 @@ def test_the_readers_postscript_after_the_notes(tmp_path: Path) -> None:
     done = _import(tmp_path, (FINDINGS / "afternotes.html").read_text(encoding="utf-8"))
     main, _, notes = _text(done).partition("\n[^1]:")
     assert "Postscript after the notes" in main and "K. M." in main and "Postscript" not in notes
+
+
+# --- 6: decomposed Greek -----------------------------------------------------------------------
+
+GREEK_WORDS = st.lists(
+    st.sampled_from(["ἑκάστου", "χρηματιστικὴ", "φύσιν", "ἐστίν", "ᾠδή", "λόγος", "πόλις", "ἀνθρώπου", "καί"]),
+    min_size=1,
+    max_size=4,
+)
+
+
+@FAMILY
+@given(runs=st.lists(st.tuples(SENTENCE, GREEK_WORDS, st.sampled_from(["NFC", "NFD"])), min_size=1, max_size=3))
+def test_greek_with_combining_accents_is_one_span_per_run(
+    runs: list[tuple[list[str], list[str], str]], tmp_path: Path
+) -> None:
+    """Greek set with combining accents (NFD) or precomposed: each run of it is one span of
+    Greek, whole, with nothing put back."""
+    import unicodedata
+
+    prose = " ".join(f"{' '.join(words)} {unicodedata.normalize(form, ' '.join(greek))}" for words, greek, form in runs)
+    done = _import(tmp_path, f"<html lang='en'><body><h1>Greek</h1><p>{prose} endo.</p></body></html>")
+    text = _text(done)
+    _nothing_put_back(done)
+    spans = re.findall(r"\[([^\]]*)\]\{lang=(grc|el)\}", text)
+    assert [unicodedata.normalize("NFC", s) for s, _ in spans] == [" ".join(g) for _, g, _ in runs], text
+    assert all(lang == "grc" for _, lang in spans if any(ord(c) >= 0x1F00 for c in unicodedata.normalize("NFC", _)))
+
+
+def test_the_readers_decomposed_greek(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "greek-nfd.html").read_text(encoding="utf-8"))
+    import unicodedata
+
+    assert "being [ἑκάστου]{lang=grc} in his text" in unicodedata.normalize("NFC", _text(done))
