@@ -7,6 +7,7 @@ What belongs to the web page is dropped before the text is read: navigation rows
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -23,8 +24,6 @@ from .report import ImportReport
 # A run of Greek: Greek letters, each with the combining marks after it (a page may set its
 # accents decomposed, "ε" + U+0301), and the spaces and punctuation between them.
 _GREEK = re.compile(r"[Ͱ-Ͽἀ-῿][\u0300-\u036f]*(?:[Ͱ-Ͽἀ-῿\u0300-\u036f\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿][\u0300-\u036f]*)?")
-# Breathings, the circumflex and the iota subscript: marks of polytonic (ancient) Greek.
-_POLYTONIC = re.compile(r"[ἀ-῿\u0313\u0314\u0342\u0345]")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BREAK = "\x01"  # a line break inside a block, until the block is written
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|svg)$", re.I)
@@ -647,9 +646,7 @@ class _Converter:
             return ""
         kind = next((_CLASSES[c] for c in _classes(element) if c in _CLASSES), None)
         if "{lang=" not in text and _GREEK.search(text):
-            text = _GREEK.sub(
-                lambda m: f"[{m.group(0)}]{{lang={'grc' if _POLYTONIC.search(m.group(0)) else 'el'}}}", text
-            )
+            text = _GREEK.sub(lambda m: f"[{m.group(0)}]{{lang={_greek_kind(m.group(0))}}}", text)
             self.report.guessed.append(
                 f"{_short(self.location)}: Greek passages marked as Greek "
                 "(lang grc or el), for the typeface and for screen readers"
@@ -850,6 +847,12 @@ def _with_attributes(block: str, attributes: str) -> str:
 
 
 _SPACE_RUN = re.compile(r" {2,}")
+
+
+def _greek_kind(run: str) -> str:
+    """Polytonic (ancient) Greek, whose letters with breathings and accents are composed in
+    Greek Extended, or modern Greek."""
+    return "grc" if re.search(r"[ἀ-῿]", unicodedata.normalize("NFC", run)) else "el"
 
 
 def _preformatted(text: str) -> str:

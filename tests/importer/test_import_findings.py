@@ -282,7 +282,8 @@ def test_text_after_the_notes_stays_in_the_text(
         for n, (first, more) in enumerate(notes, start=1)
     )
     tail = "".join(f"<p class='{c}'>{' '.join(words)}</p>" if c else f"<p>{' '.join(words)}</p>" for words, c in after)
-    html = f"<html><body><h1>After</h1>{body}<hr>{'<h4>Notes</h4>' if heading else ''}{section}{'<hr>' if rule else ''}{tail}</body></html>"
+    notes_heading = "<h4>Notes</h4>" if heading else ""
+    html = f"<html><body><h1>After</h1>{body}<hr>{notes_heading}{section}{'<hr>' if rule else ''}{tail}</body></html>"
     done = _import(tmp_path, html)
     text = _text(done)
     _nothing_put_back(done)
