@@ -19,6 +19,7 @@ from .fetch import is_address, resolve
 from .header import NAME, Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, RULE_ABOVE, STOPS, FoundNotes, find_linked, find_written
+from .quotes import quote_marks
 from .report import ImportReport
 
 # A run of Greek: Greek letters, each with the combining marks after it (a page may set its
@@ -804,11 +805,27 @@ class _Converter:
             core = f"~{_no_spaces(stripped)}~"
         elif tag == "a" and (target := (child.get("href") or "").split("#")[0]) and target in self.chapters:
             core = f"[{stripped}](#{self.chapters[target]})"
+        elif tag == "q":
+            # The marks a browser sets round a <q>, in the quotation's language, inner ones inside another.
+            opening, closing = quote_marks(_language_of(child), sum(1 for a in child.iterancestors("q")))
+            core = f"{opening}{stripped}{closing}"
         # Its language, as a span: not round "^…" ("[^" reads as a note's call) nor round a line
         # break (a span is one line).
         if (attributes := self._language(child)) and not core.startswith("^") and not re.search(f"[\n{BREAK}]", core):
             core = f"[{core}]{{{attributes}}}"
         return f"{lead}{core}{trail}{tail}"
+
+
+def _language_of(element: html.HtmlElement) -> str | None:
+    """The language the page declares for an element: its own, or its nearest ancestor's."""
+    return next(
+        (
+            found.strip()
+            for e in (element, *element.iterancestors())
+            if (found := e.get("lang") or e.get(_XML_LANG)) and found.strip()
+        ),
+        None,
+    )
 
 
 def _item_paragraphs(blocks: list[str]) -> list[str]:

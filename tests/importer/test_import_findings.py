@@ -333,3 +333,45 @@ def test_the_readers_decomposed_greek(tmp_path: Path) -> None:
     import unicodedata
 
     assert "being [ἑκάστου]{lang=grc} in his text" in unicodedata.normalize("NFC", _text(done))
+
+
+# --- 7: <q> ----------------------------------------------------------------------------------
+
+QUOTES = {
+    "en": ("“", "”", "‘", "’"),
+    "de": ("„", "“", "‚", "‘"),
+    "ru": ("«", "»", "„", "“"),
+    None: ("“", "”", "‘", "’"),
+}
+
+
+@FAMILY
+@given(
+    quotes=st.lists(st.tuples(SENTENCE, SENTENCE, st.booleans()), min_size=1, max_size=3),
+    language=st.sampled_from(["en", "de", "ru", None]),
+)
+def test_a_q_gets_its_languages_quotation_marks(
+    quotes: list[tuple[list[str], list[str], bool]], language: str | None, tmp_path: Path
+) -> None:
+    """A <q> is written with the marks a browser sets round it, in the language of the page
+    (English if it declares none), a <q> inside another with the inner marks."""
+    lo, lc, io, ic = QUOTES[language]
+    html, want = [], []
+    for outer, inner, nested in quotes:
+        if nested:
+            html.append(f"<p>saido <q>{' '.join(outer)} <q>{' '.join(inner)}</q></q> endo.</p>")
+            want.append(f"saido {lo}{' '.join(outer)} {io}{' '.join(inner)}{ic}{lc} endo.")
+        else:
+            html.append(f"<p>saido <q>{' '.join(outer)}</q> endo.</p>")
+            want.append(f"saido {lo}{' '.join(outer)}{lc} endo.")
+    lang = f" lang='{language}'" if language else ""
+    done = _import(tmp_path, f"<html{lang}><body><h1>Quotes</h1>{''.join(html)}</body></html>")
+    text = _text(done)
+    _nothing_put_back(done)
+    for line in want:
+        assert f"\n{line}\n" in text, (line, text)
+
+
+def test_the_readers_q(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "q.html").read_text(encoding="utf-8"))
+    assert "calls this “freedom of contract”, and" in _text(done)
