@@ -130,7 +130,15 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
     for bad in root.xpath("//script|//style|//noscript|//template|//comment()|//processing-instruction()"):
         _drop_keep_tail(bad)  # what follows a comment mid-sentence is the text's
     _unnest(root)
-    language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    body_element = root.find("body")
+    language = next(
+        (
+            found
+            for element in (root, body_element)
+            if element is not None and (found := (element.get("lang") or element.get(_XML_LANG) or "").strip())
+        ),
+        None,
+    )
     meta_author = next((m.get("content") for m in root.iter("meta") if (m.get("name") or "").lower() == "author"), None)
     body = root.find("body") if root.find("body") is not None else root
     page = _Converter(location, report, chapters or {})

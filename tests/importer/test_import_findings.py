@@ -375,3 +375,54 @@ def test_a_q_gets_its_languages_quotation_marks(
 def test_the_readers_q(tmp_path: Path) -> None:
     done = _import(tmp_path, (FINDINGS / "q.html").read_text(encoding="utf-8"))
     assert "calls this “freedom of contract”, and" in _text(done)
+
+
+# --- 10: a declared language, and the guess's evidence -----------------------------------------
+
+FOREIGN_COMMON = st.sampled_from(["o", "a", "os", "de", "que", "e", "em", "az", "és", "hogy", "la", "le", "des"])
+ENGLISH_SHORT = st.sampled_from(["a", "I", "he", "is", "it", "at", "do", "as", "the", "to"])
+
+
+@FAMILY
+@given(
+    words=st.lists(st.one_of(WORDS, FOREIGN_COMMON, ENGLISH_SHORT), min_size=1, max_size=60),
+    declared=st.sampled_from(["en", "en-GB", None]),
+    where=st.sampled_from(["html", "body"]),
+)
+def test_a_declared_english_wins_over_a_latin_script_guess(words: list[str], declared: str | None, where: str) -> None:
+    """A page that says lang="en" (on <html> or <body>) is English whatever its Latin words
+    look like; one that says nothing is guessed only on enough evidence, else English."""
+    from builder.importer.languages import work_language
+    from builder.importer.report import ImportReport
+
+    text = " ".join(words)
+    got = work_language(declared, "page.html", text, ImportReport())
+    if declared:
+        assert got == declared
+    foreign = sum(1 for w in words if w in {"o", "os", "de", "que", "e", "em", "az", "és", "hogy", "la", "le", "des"})
+    if foreign < 5:
+        assert got in ("en", "en-GB"), (got, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "declared", "want"),
+    [
+        ("Пролетариатъ всѣхъ странъ, соединяйтесь! Исторія всѣхъ до сихъ поръ существовавшихъ обществъ", None, "ru"),
+        ("Пролетаріат усіх країн, єднайтеся! Історія всіх досі існуючих суспільств", None, "uk"),
+        ("Пролетарии всех стран, соединяйтесь! История всех до сих пор существовавших обществ", "en", "ru"),
+        ("Aristotle writes [ἡ μὲν γὰρ χρηματιστικὴ ἡ κατὰ φύσιν ἐστίν]{lang=grc} and so on.", None, "en"),
+    ],
+)
+def test_scripts_and_declared_languages(text: str, declared: str | None, want: str) -> None:
+    """Pre-reform Russian is Russian (its і is not Ukrainian's), a Cyrillic text is Cyrillic's
+    even under a template's lang="en", and a passage marked with its own language is not the
+    work's."""
+    from builder.importer.languages import work_language
+    from builder.importer.report import ImportReport
+
+    assert work_language(declared, "page.html", text, ImportReport()) == want
+
+
+def test_the_readers_english_page_declared_english(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "lang-pt.html").read_text(encoding="utf-8"))
+    assert 'language = "en"' in (done.folder / "work.toml").read_text(encoding="utf-8")
