@@ -598,7 +598,8 @@ class _Converter:
                 start = flush()
                 # A list right after another of its kind takes the other marker ("*" for "-",
                 # ")" for "."): with the same one, Markdown would read the two as one list.
-                after = _LIST_ITEM.match(out[-1]) if out else None
+                # (The last list of the block before: a list an item's value split is two.)
+                after = _LIST_ITEM.match(re.split(r"\n\n(?=\S)", out[-1])[-1]) if out else None
                 out.append(self.listing(child, other=bool(after and after.group(1) in ("- ", ". "))))
             elif tag == "dl":
                 start = flush()
@@ -673,22 +674,60 @@ class _Converter:
 
     def listing(self, element: html.HtmlElement, *, other: bool = False) -> str:
         """A list, each item's blocks (its paragraphs, the lists nested in it) under its marker,
-        indented as far as the marker is wide: a nested list stays a nested list."""
-        items = []
-        loose = False
-        start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
-        for number, item in enumerate((c for c in element if c.tag == "li"), start=start):
+        indented as far as the marker is wide: a nested list stays a nested list. Numbered as
+        the page numbers it (`start`, an item's `value`): an item whose value breaks the count
+        starts a list of its own, with the other marker, which Markdown does not join to the
+        one before. A list numbered with letters or roman numerals (`type="a"`), which Markdown
+        cannot number, is a paragraph per item, as a numbered point, its label written out."""
+        items = [c for c in element if c.tag == "li"]
+        kind = (element.get("type") or "1").strip()
+        if element.tag == "ol" and kind in ("a", "A", "i", "I"):
+            return self._labelled(items, kind, _number(element.get("start"), 1))
+        lists: list[list[str]] = [[]]
+        loose = [False]
+        number = _number(element.get("start"), 1)
+        for index, item in enumerate(items):
+            given = _number(item.get("value"), number) if element.tag == "ol" else number
+            if given != number and index:
+                lists.append([])
+                loose.append(False)
+                other = not other
+            number = given
             marker = (f"{number}) " if other else f"{number}. ") if element.tag == "ol" else ("* " if other else "- ")
-            attributes = self._language(item)
-            own = [_with_attributes(block, attributes) if attributes else block for block in self.blocks(item)]
-            inner = _item_paragraphs([_as_span(block) for block in own]) or [""]
-            # Words then a nested list sit tight; two blocks of another kind make the list loose.
-            paragraphs = [b for b in inner if not _LIST_ITEM.match(b)]
-            loose = loose or len(paragraphs) > 1
-            text = "\n\n".join(inner) if len(paragraphs) > 1 else "\n".join(inner)
+            paragraphs, text = self._item(item)
+            loose[-1] = loose[-1] or paragraphs > 1
             indent = " " * len(marker)
-            items.append(marker + "\n".join(indent + line if line else line for line in text.split("\n")).lstrip())
-        return ("\n\n" if loose else "\n").join(items)
+            lists[-1].append(marker + "\n".join(indent + line if line else line for line in text.split("\n")).lstrip())
+            number += 1
+        return "\n\n".join(("\n\n" if spread else "\n").join(kept) for kept, spread in zip(lists, loose, strict=True))
+
+    def _item(self, item: html.HtmlElement) -> tuple[int, str]:
+        """A list item's blocks, as its marker takes them, and how many paragraphs it has."""
+        attributes = self._language(item)
+        own = [_with_attributes(block, attributes) if attributes else block for block in self.blocks(item)]
+        inner = _item_paragraphs([_as_span(block) for block in own]) or [""]
+        # Words then a nested list sit tight; two blocks of another kind make the list loose.
+        paragraphs = [b for b in inner if not _LIST_ITEM.match(b)]
+        return len(paragraphs), "\n\n".join(inner) if len(paragraphs) > 1 else "\n".join(inner)
+
+    def _labelled(self, items: list[html.HtmlElement], kind: str, start: int) -> str:
+        """Items numbered with letters or roman numerals: each a numbered point, its label first."""
+        out = []
+        number = start
+        for item in items:
+            number = _number(item.get("value"), number)
+            label = _roman(number) if kind in "iI" else _letters(number)
+            label = label.upper() if kind.isupper() else label
+            blocks = [_as_span(block) for block in self.blocks(item)] or [""]
+            first = blocks[0]
+            if first.startswith("{"):  # a paragraph with attributes of its own: the label on its line
+                head, _, rest = first.partition("\n")
+                blocks[0] = f"{head}\n{label}. {rest}"
+            else:
+                blocks[0] = f"{{.point}}\n{label}. {first}".rstrip()
+            out += blocks
+            number += 1
+        return "\n\n".join(out)
 
     def definitions(self, element: html.HtmlElement) -> list[str]:
         """A definition list (<dl>): the source format has none, so each term is a paragraph of
@@ -834,6 +873,46 @@ def _language_of(element: html.HtmlElement) -> str | None:
         ),
         None,
     )
+
+
+def _number(value: str | None, default: int) -> int:
+    """A list's `start` or an item's `value`, where it is a number."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 6 else default
+
+
+def _letters(number: int) -> str:
+    """1 → a, 26 → z, 27 → aa, as a browser letters a list."""
+    label = ""
+    while number > 0:
+        number, left = divmod(number - 1, 26)
+        label = chr(ord("a") + left) + label
+    return label or "0"
+
+
+def _roman(number: int) -> str:
+    """1 → i, 4 → iv, 1848 → mdcccxlviii, as a browser numbers a list in roman numerals."""
+    if not 0 < number < 4000:
+        return str(number)
+    out = ""
+    for value, letters in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
+        count, number = divmod(number, value)
+        out += letters * count
+    return out
 
 
 def _item_paragraphs(blocks: list[str]) -> list[str]:

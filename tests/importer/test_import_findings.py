@@ -426,3 +426,77 @@ def test_scripts_and_declared_languages(text: str, declared: str | None, want: s
 def test_the_readers_english_page_declared_english(tmp_path: Path) -> None:
     done = _import(tmp_path, (FINDINGS / "lang-pt.html").read_text(encoding="utf-8"))
     assert 'language = "en"' in (done.folder / "work.toml").read_text(encoding="utf-8")
+
+
+# --- 3: lists' numbering ---------------------------------------------------------------------
+
+
+def _browser_labels(kind: str, start: int | None, values: list[int | None]) -> list[str]:
+    """The labels a browser gives an <ol>'s items."""
+    from builder.importer.html_page import _letters, _roman
+
+    labels, number = [], start if start is not None else 1
+    for value in values:
+        number = value if value is not None else number
+        label = str(number) if kind == "1" else _roman(number) if kind in "iI" else _letters(number)
+        labels.append(label.upper() if kind.isupper() else label)
+        number += 1
+    return labels
+
+
+@FAMILY
+@given(
+    lists=st.lists(
+        st.tuples(
+            st.sampled_from(["1", "a", "A", "i", "I", "ul"]),
+            st.one_of(st.none(), st.integers(1, 30)),
+            st.lists(st.tuples(SENTENCE, st.one_of(st.none(), st.integers(1, 40))), min_size=1, max_size=4),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_lists_keep_their_own_numbering_and_stay_apart(
+    lists: list[tuple[str, int | None, list[tuple[list[str], int | None]]]], tmp_path: Path
+) -> None:
+    """Lists one after another, numbered as the page numbers them (start, an item's value,
+    type="a", "I" …): none joins the one before, and each item reads with the label a browser
+    gives it: a number Markdown sets, or letters and roman numerals written out."""
+    html, want = [], []
+    for kind, start, items in lists:
+        lis = "".join(f"<li{f' value={v}' if v is not None else ''}>{' '.join(words)}</li>" for words, v in items)
+        if kind == "ul":
+            html.append(f"<ul>{lis}</ul>")
+            want.append([("•", " ".join(words)) for words, _ in items])
+        else:
+            html.append(f"<ol type='{kind}'{f' start={start}' if start is not None else ''}>{lis}</ol>")
+            labels = _browser_labels(kind, start, [v for _, v in items])
+            want.append([(label, " ".join(words)) for label, (words, _) in zip(labels, items, strict=True)])
+    done = _import(tmp_path, f"<html><body><h1>Lists</h1>{''.join(html)}<p>endo</p></body></html>")
+    _nothing_put_back(done)
+    shown = MD.render(_text(done))
+    # The items as the editions show them, list by list: (label, words).
+    got: list[list[tuple[str, str]]] = []
+    for block in re.finditer(r"<(ol|ul)(?: start=\"(\d+)\")?>(.*?)</\1>|<p class=\"point\">([^<]*)</p>", shown, re.S):
+        if block.group(4):
+            label, _, words = block.group(4).partition(". ")
+            got.append([(label, words)])
+            continue
+        number = int(block.group(2) or 1)
+        entries = []
+        for item in re.findall(r"<li>(.*?)</li>", block.group(3), re.S):
+            entries.append(("•" if block.group(1) == "ul" else str(number), item.strip()))
+            number += 1
+        got.append(entries)
+    flat_want = [entry for group in want for entry in group]
+    assert [entry for group in got for entry in group] == flat_want, (got, want, shown)
+    # No list joined to another: each list the editions set holds items of one page list only.
+    owner = {entry: n for n, group in enumerate(want) for entry in group}
+    for group in got:
+        assert len({owner[entry] for entry in group}) == 1, (group, shown)
+
+
+def test_the_readers_lists(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "lists.html").read_text(encoding="utf-8"))
+    text = _text(done)
+    assert "5. Fifth point.\n6. Sixth point." in text and "a. First lettered." in text and "III. Third roman." in text
