@@ -189,10 +189,10 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
         before = blocks
         blocks, notes = find_written(blocks)
         if notes:
-            heading = before[len(blocks)]
-            report.ledger.leave_out(
-                _short(location), heading.lstrip("# "), "the heading over the notes, its notes now set as notes"
-            )
+            if (heading := before[len(blocks)]).startswith("#"):
+                report.ledger.leave_out(
+                    _short(location), heading.lstrip("# "), "the heading over the notes, its notes now set as notes"
+                )
             report.guessed.append(
                 f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}"
             )
@@ -322,7 +322,7 @@ def _drop_keep_tail(element: etree._Element) -> None:
 
 
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
-_NOTES_TITLE = re.compile(r"(?i)(notes|footnotes|endnotes)[.:]?")
+_NOTES_TITLE = re.compile(r"(?i)(notes|footnotes|endnotes|anmerkungen|notas|note|примечания|注\s*释|註\s*釋)[.:]?")
 
 
 def _after_the_notes(body: html.HtmlElement, found: FoundNotes, report: ImportReport, location: str) -> None:

@@ -500,3 +500,59 @@ def test_the_readers_lists(tmp_path: Path) -> None:
     done = _import(tmp_path, (FINDINGS / "lists.html").read_text(encoding="utf-8"))
     text = _text(done)
     assert "5. Fifth point.\n6. Sixth point." in text and "a. First lettered." in text and "III. Third roman." in text
+
+
+# --- R3 and 14: notes without links, daggers, 〔1〕, and calls no note answers ------------------
+
+LINKED_LABELS = {
+    "dagger": (["†", "‡", "††"], "{}"),
+    "chinese": (["1", "2", "3"], "〔{}〕"),
+    "roman": (["i", "ii", "iii"], "[{}]"),
+    "number": (["1", "2", "3"], "{}."),
+}
+
+
+@FAMILY
+@given(
+    notes=st.lists(st.tuples(SENTENCE, SENTENCE), min_size=1, max_size=3),
+    style=st.sampled_from(["bare", "bare-rule", "dagger", "chinese", "roman", "number", "orphan-calls"]),
+)
+def test_notes_the_page_pairs_are_notes_and_the_rest_stays_lint_clean(
+    notes: list[tuple[list[str], list[str]]], style: str, tmp_path: Path
+) -> None:
+    """Notes written "[1] …" with no links, called "[1]" in the text; linked notes numbered
+    with daggers, 〔1〕 or roman numerals: each call a call of its note. Calls no note on the page
+    answers stay as the page prints them, named for a human look, and the source is lint-clean."""
+    body, section = [], []
+    for n, (text, note) in enumerate(notes, start=1):
+        if style.startswith("bare") or style == "orphan-calls":
+            body.append(f"<p>{' '.join(text)} [{n}] endo{'x' * n}.</p>")
+            if style != "orphan-calls":
+                section.append(f"<p>[{n}] {' '.join(note)}</p>")
+        else:
+            labels, shape = LINKED_LABELS[style]
+            label = shape.format(labels[n - 1])
+            body.append(f"<p>{' '.join(text)}<a href='#n{n}' name='c{n}'>{label}</a> endo{'x' * n}.</p>")
+            section.append(f"<p><a href='#c{n}' name='n{n}'>{label}</a> {' '.join(note)}</p>")
+    rule = "<hr>" if style != "bare" else ""
+    html = f"<html lang='en'><body><h1>Notes</h1>{''.join(body)}{rule}{''.join(section)}</body></html>"
+    done = _import(tmp_path, html)
+    text = _text(done)
+    _nothing_put_back(done)
+    assert not lint_work(load_work(done.folder)), text
+    written = re.findall(r"^\[\^([^\]]+)\]: (.*)$", text, re.M)
+    if style == "orphan-calls":
+        assert not written
+        assert sum("looks like a note's call" in line for line in done.report.check) == len(notes)
+        assert MD.render(text).count('[<span dir="ltr">') == len(notes)
+        return
+    assert [words_of(note) for _, note in written] == [words_of(" ".join(note)) for _, note in notes], text
+    calls = re.findall(r"\[\^([^\]]+)\](?!:)", text)
+    assert calls == [label for label, _ in written], text
+
+
+def test_the_readers_bracket_notes(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "brackets.html").read_text(encoding="utf-8"))
+    text = _text(done)
+    assert "a note[^1] plain" in text and "[^3]: The third note." in text and "\\[1871\\]" in text
+    assert not lint_work(load_work(done.folder))
