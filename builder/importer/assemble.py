@@ -638,7 +638,7 @@ def write_parts(
             )
             + "\n"
         )
-        written = _UNLINKED_CALL.sub(r"\\[[\1]{dir=ltr}\\]", written)
+        written = _UNLINKED_CALL.sub(lambda m: f"\\[[{m.group(1) or m.group(2)}]{{dir=ltr}}\\]", written)
         texts[part.file] = written.replace(
             BREAK, " "
         )  # a line break where the format has none (a cell, a heading): a space, never U+0001
@@ -648,7 +648,8 @@ def write_parts(
 # A bracketed number left as the page prints it, no note answering it ("[1]"): its number set
 # apart in a span, which the editions show as the same "[1]", so that the source does not read
 # as a call that lost its note (lint's L001); the report names each under "Needs a human look".
-_UNLINKED_CALL = re.compile(r"(?<![\w\[])\\\[(\d{1,3}[a-z]?)\\\](?!\w|\\\])")
+# A link's words that are such a number (a call linking to the book's notes part) too.
+_UNLINKED_CALL = re.compile(r"(?<![\w\[])\\\[(\d{1,3}[a-z]?)\\\](?!\w|\\\])|(?<=\[)\\\[(\d{1,3}[a-z]?)\\\](?=\]\()")
 
 
 def _shape(blocks: list[str]) -> str:
