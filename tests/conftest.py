@@ -225,16 +225,32 @@ def _module_fixture_group(item: pytest.Item) -> str | None:
     return f"{module}:{','.join(parametrized)}" if parametrized else module
 
 
+def _cost(item: pytest.Item) -> float:
+    """The seconds of CPU a test's `slow` mark gives (`slow(90)`: with the build or layout its
+    group shares), 10 for a bare `slow`, none for a test not marked slow."""
+    return max((float(mark.args[0]) if mark.args else 10.0 for mark in item.iter_markers("slow")), default=0.0)
+
+
+def _group(item: pytest.Item) -> str:
+    mark = item.get_closest_marker("xdist_group")
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name")) if mark else item.nodeid
+
+
 # First, before pytest-xdist's own hook turns each group into a suffix of the test's id (which
 # its scheduler reads only where it follows the last "]": hence no brackets in a group's name).
-# Slow tests (marked so) go first: xdist hands out groups in the order collected, and the
-# longest, started last, would keep one worker busy while the other sits idle.
+# The costliest groups go first, longest first (a group costs what its costliest test's `slow`
+# mark says): xdist hands out groups in the order collected (pytest_configure turns its own
+# reordering off), and a long group started last would keep one worker busy while the other
+# sits idle. The rest keep the order they were collected in.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("xdist_group") is None and (group := _module_fixture_group(item)):
             item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    costs: dict[str, float] = {}
+    for item in items:
+        costs[_group(item)] = max(costs.get(_group(item), 0.0), _cost(item))
+    items.sort(key=lambda item: -costs[_group(item)])
 
 
 def _release(number: str) -> tuple[int, ...]:
@@ -244,7 +260,11 @@ def _release(number: str) -> tuple[int, ...]:
 def pytest_configure(config: pytest.Config) -> None:
     """Stop the run, not just slow it, where xdist cannot group: pytest 9.2 keeps test ids that
     xdist 3.8 can no longer suffix with their group (pytest-dev/pytest-xdist#1386), and every
-    module's build or layout would be made once per worker."""
+    module's build or layout would be made once per worker. And hand the groups out in the
+    order pytest_collection_modifyitems leaves them, costliest first: xdist's loadgroup would
+    otherwise sort them by their number of tests, which says nothing of their cost."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
     if (
         config.getoption("dist", "no") == "loadgroup"
         and pytest.version_tuple[:2] >= (9, 2)

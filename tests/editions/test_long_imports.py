@@ -141,7 +141,7 @@ def _font_bytes(data: bytes) -> int:
     )
 
 
-@pytest.mark.slow
+@pytest.mark.slow(90)  # a whole book laid out twice: first, so that it never runs alone at the end
 def test_capital_imported_whole_in_runs_has_one_layouts_pages(tmp_path: Path) -> None:
     """The corpus's *Capital*, imported from its contents page (its five chapters that are
     served, some 105,000 words and 400 A5 pages, with their notes)."""

@@ -148,6 +148,7 @@ ALLOWED = {
 }
 
 
+@pytest.mark.slow(20)  # the module's imports and builds, and EPUBCheck
 @pytest.mark.parametrize("slug", list(PAGES))
 def test_round_trip_text_and_notes_match_the_hand_made_source(imported: Path, slug: str) -> None:
     text, notes = _model_words(imported / slug)

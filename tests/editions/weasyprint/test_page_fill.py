@@ -66,7 +66,11 @@ KNOWN_SHORT: dict[tuple[str, str], set[int]] = {("ch15", "a4"): {20, 126}}
 # letter are near each in size and type.
 LONG_CASE_TRIMS = ("a5", "a4")
 CASES = [
-    pytest.param((name, trim), marks=pytest.mark.xdist_group(f"capital-{name}-{trim}"), id=f"{name}-{trim}")
+    pytest.param(
+        (name, trim),
+        marks=[pytest.mark.xdist_group(f"capital-{name}-{trim}"), pytest.mark.slow(20 if name == "ch15" else 5)],
+        id=f"{name}-{trim}",
+    )
     for name, chosen in (("ch01", trims()), ("ch15", LONG_CASE_TRIMS))
     for trim in chosen
 ]
