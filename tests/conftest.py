@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import zipfile
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from unittest import mock
@@ -78,6 +79,23 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str
     done = _build_once(_shared_folder(tmp_path_factory) / "shared-builds", name, args)
     assert done["returncode"] == 0, done["stderr"]
     return done["out"]
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder that `make(folder)` fills once per test run, whichever worker asks first; the
+    others wait on the lock and read it (for what is not a build: an import a module reads,
+    each of its groups on either worker). A worker whose `make` fails leaves it to the next."""
+    folder = _shared_folder(tmp_path_factory) / "shared-builds"
+    folder.mkdir(exist_ok=True)
+    out, done = folder / name, folder / f"{name}.done"
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            make(out)
+            done.touch()
+    return out
 
 
 def _build_once(

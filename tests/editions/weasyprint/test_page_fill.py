@@ -28,7 +28,7 @@ from builder.editions.weasyprint.boxes import descendants, footnote_area, lines,
 from builder.editions.weasyprint.page_fill import MINIMUM_FILL, running_text_fills
 from builder.source.loader import load_work
 from builder.source.model import Work
-from tests.conftest import CORPUS, ROOT, run_cli
+from tests.conftest import CORPUS, ROOT, run_cli, shared_folder
 from tests.support import pdf_text
 from tests.support.words import is_subsequence
 
@@ -48,11 +48,14 @@ class Laid:
 
 @pytest.fixture(scope="session")
 def chapter_15(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Capital's chapter 15, imported from the corpus by the command line."""
-    folder = tmp_path_factory.mktemp("ch15")
-    result = run_cli("import", str(CHAPTER_15_PAGE), "--into", str(folder), "--slug", "marx-1867-capital-v1-ch15")
-    assert result.returncode == 0, result.stderr
-    return folder / "marx-1867-capital-v1-ch15"
+    """Capital's chapter 15, imported from the corpus by the command line, once for both of
+    its trims' groups (which may run on both workers)."""
+
+    def imported(folder: Path) -> None:
+        result = run_cli("import", str(CHAPTER_15_PAGE), "--into", str(folder), "--slug", "marx-1867-capital-v1-ch15")
+        assert result.returncode == 0, result.stderr
+
+    return shared_folder(tmp_path_factory, "capital-ch15-imported", imported) / "marx-1867-capital-v1-ch15"
 
 
 # Known defects, page by page, each still held to the rest of the test: in ch. 15's A4 layout
