@@ -33,6 +33,7 @@ SLUG = LETTER.name
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = DATA / "corpus"  # archive pages and books, copied byte for byte (see its README)
 SEED = DATA / "texts" / "lenin-1912-letter-to-huysmans.txt"  # the archive page as copied
+CAPITAL_CONTENTS = CORPUS / "books" / "marx" / "works" / "1867-c1" / "index.htm"  # Capital's contents page
 
 
 def cli(*args: str) -> list[str]:
@@ -187,6 +188,28 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def letter_in_every_trim(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The letter's PDF in every trim, each with its print cover for white paper."""
     return shared_build(tmp_path_factory, "letter-every-trim", str(LETTER), "--format", "pdf", "--all-trims", "--cover")
+
+
+@pytest.fixture(scope="session")
+def capital_imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The corpus's *Capital* imported whole from its contents page (its chapters that are
+    served, some 105,000 words, with their notes): about ten seconds of CPU, made once per test
+    run whichever worker asks first. Its source folder (not to be changed), and what the import
+    report says needs a human look."""
+
+    def imported(folder: Path) -> None:
+        from builder.importer.assemble import import_work
+        from builder.importer.fetch import Fetcher
+
+        fetcher = Fetcher(cache=None, delay=0)
+        try:
+            done = import_work([str(CAPITAL_CONTENTS)], folder, "capital", False, fetcher)
+        finally:
+            fetcher.close()
+        (folder / "check.json").write_text(json.dumps(done.report.check), encoding="utf-8")
+
+    folder = shared_folder(tmp_path_factory, "capital-imported", imported)
+    return folder / "capital", json.loads((folder / "check.json").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
