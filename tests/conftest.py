@@ -26,6 +26,7 @@ from unittest import mock
 import pytest
 
 from builder.checks import validators as checks
+from builder.editions.kinds import FORMATS, KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "source" / "lenin-1912-letter-to-huysmans"
@@ -34,6 +35,7 @@ DATA = Path(__file__).resolve().parent / "data"
 CORPUS = DATA / "corpus"  # archive pages and books, copied byte for byte (see its README)
 SEED = DATA / "texts" / "lenin-1912-letter-to-huysmans.txt"  # the archive page as copied
 CAPITAL_CONTENTS = CORPUS / "books" / "marx" / "works" / "1867-c1" / "index.htm"  # Capital's contents page
+CAPITAL_CH15 = CAPITAL_CONTENTS.parent / "ch15.htm"  # its longest chapter, alone
 
 
 def cli(*args: str) -> list[str]:
@@ -128,7 +130,11 @@ def _build_once(
 
 
 # The shelf, which most test files read, is begun by xdist's controller as the run starts, so
-# that neither worker sits waiting on its lock while the other builds it.
+# that neither worker sits waiting on its lock while the other builds it. Its editions are the
+# ones a reading engine opens (the EPUB, the Kobo edition) and the A5 PDF: no test reads a
+# Kindle edition from it (tests/editions/test_kindle.py builds its own), and calibre's
+# conversion was a third of its CPU.
+SHELF = tuple(option for name in FORMATS if KINDS[name].zipped or name == "pdf" for option in ("--format", name))
 _EARLY: list[subprocess.Popen[str]] = []
 
 
@@ -140,7 +146,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     ):
         return
     folder = session.config._tmp_path_factory.getbasetemp() / "shared-builds"  # type: ignore[attr-defined]  # the workers' shared folder
-    threading.Thread(target=_build_once, args=(folder, "shelf", (), _EARLY), daemon=True).start()
+    threading.Thread(target=_build_once, args=(folder, "shelf", SHELF, _EARLY), daemon=True).start()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -152,10 +158,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def built_shelf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """dist/ for every work in source/: its EPUB and its A5 PDF, built by `python -m builder build`."""
+    """dist/ for every work in source/: its EPUB, Kobo edition and A5 PDF, built by `python -m builder build`."""
     if reuse := os.environ.get("FOLIO_TESTS_BUILT"):  # a mutation run mutates no writer: build once for all its mutants
         return Path(reuse)
-    return shared_build(tmp_path_factory, "shelf")
+    return shared_build(tmp_path_factory, "shelf", *SHELF)
 
 
 @pytest.fixture(scope="session")
@@ -190,11 +196,9 @@ def letter_in_every_trim(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return shared_build(tmp_path_factory, "letter-every-trim", str(LETTER), "--format", "pdf", "--all-trims", "--cover")
 
 
-@pytest.fixture(scope="session")
-def capital_imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """The corpus's *Capital* imported whole from its contents page (its chapters that are
-    served, some 105,000 words, with their notes): about ten seconds of CPU, made once per test
-    run whichever worker asks first. Its source folder (not to be changed), and what the import
+def _imported_once(tmp_path_factory: pytest.TempPathFactory, page: Path, slug: str) -> tuple[Path, list[str]]:
+    """An archive page of the corpus imported (`folio import`'s own function) once per test run,
+    whichever worker asks first: its source folder (not to be changed), and what the import
     report says needs a human look."""
 
     def imported(folder: Path) -> None:
@@ -203,13 +207,26 @@ def capital_imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, li
 
         fetcher = Fetcher(cache=None, delay=0)
         try:
-            done = import_work([str(CAPITAL_CONTENTS)], folder, "capital", False, fetcher)
+            done = import_work([str(page)], folder, slug, False, fetcher)
         finally:
             fetcher.close()
         (folder / "check.json").write_text(json.dumps(done.report.check), encoding="utf-8")
 
-    folder = shared_folder(tmp_path_factory, "capital-imported", imported)
-    return folder / "capital", json.loads((folder / "check.json").read_text(encoding="utf-8"))
+    folder = shared_folder(tmp_path_factory, f"imported-{slug}", imported)
+    return folder / slug, json.loads((folder / "check.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def capital_imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The corpus's *Capital* imported whole from its contents page (its chapters that are
+    served, some 105,000 words, with their notes): about ten seconds of CPU."""
+    return _imported_once(tmp_path_factory, CAPITAL_CONTENTS, "capital")
+
+
+@pytest.fixture(scope="session")
+def capital_ch15_imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """*Capital*'s chapter 15 imported alone (57,000 words, 246 notes): about four seconds of CPU."""
+    return _imported_once(tmp_path_factory, CAPITAL_CH15, "marx-1867-capital-v1-ch15")
 
 
 @pytest.fixture(scope="session")

@@ -28,12 +28,11 @@ from builder.editions.weasyprint.boxes import descendants, footnote_area, lines,
 from builder.editions.weasyprint.page_fill import MINIMUM_FILL, running_text_fills
 from builder.source.loader import load_work
 from builder.source.model import Work
-from tests.conftest import CORPUS, ROOT, run_cli, shared_folder
+from tests.conftest import ROOT
 from tests.support import pdf_text
 from tests.support.words import is_subsequence
 
 CHAPTER_1 = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
-CHAPTER_15_PAGE = CORPUS / "books" / "marx" / "works" / "1867-c1" / "ch15.htm"
 NOTES_SHARE = 0.7  # print.css: @footnote { max-height: 70% }
 
 
@@ -47,15 +46,10 @@ class Laid:
 
 
 @pytest.fixture(scope="session")
-def chapter_15(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Capital's chapter 15, imported from the corpus by the command line, once for both of
-    its trims' groups (which may run on both workers)."""
-
-    def imported(folder: Path) -> None:
-        result = run_cli("import", str(CHAPTER_15_PAGE), "--into", str(folder), "--slug", "marx-1867-capital-v1-ch15")
-        assert result.returncode == 0, result.stderr
-
-    return shared_folder(tmp_path_factory, "capital-ch15-imported", imported) / "marx-1867-capital-v1-ch15"
+def chapter_15(capital_ch15_imported: tuple[Path, list[str]]) -> Path:
+    """Capital's chapter 15, imported from the corpus once a run (conftest.py) for both of its
+    trims' groups (which may run on both workers) and the import's audit."""
+    return capital_ch15_imported[0]
 
 
 # Known defects, page by page, each still held to the rest of the test: in ch. 15's A4 layout
