@@ -136,17 +136,23 @@ def timed(command: list[str], cwd: Path = ROOT, cache: Path | None = None) -> tu
     are waited for and counted); `cache`: the folio cache it starts with (a new, empty folder
     unless given, so that every build is as cold as a first one)."""
     cache = cache or Path(tempfile.mkdtemp(prefix="folio-cache-"))
+    reap_orphans()  # those of a command run untimed (a warm-up) are not this one's
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, env=ENV | {"FOLIO_CACHE": str(cache)}, check=True, capture_output=True)
-    while True:  # the orphans (a fork server outlives its parent by a moment) are ours to wait for
+    reap_orphans()
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+
+
+def reap_orphans() -> None:
+    """Wait for the processes adopted (a fork server outlives its build by a moment)."""
+    while True:
         try:
             os.waitpid(-1, 0)
         except ChildProcessError:
             break
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def adopt_orphans() -> None:
