@@ -18,7 +18,8 @@ mean much; absolute times depend on the machine).
 Each section ends with the targets of issue 25, met or missed; the load average is printed
 with the results, since a shared machine's figures mean little without it.
 
-    .venv/bin/python bench/bench.py [--rounds 3] [--shelf 1,20] [--long-kb 1160] [--generated 100,1000] [--parent 100,1000,3000] [--skip A,B,C,D,E,F]
+    .venv/bin/python bench/bench.py [--rounds 3] [--shelf 1,20] [--long-kb 1160]
+        [--generated 100,1000] [--parent 100,1000,3000] [--skip A,B,C,D,E,F]
 """
 
 from __future__ import annotations
@@ -214,7 +215,8 @@ def generated_shelf(folder: Path, size: int) -> Path:
         work.mkdir(parents=True)
         paragraph = " ".join(words[(n + i) % len(words)] for i in range(60)).capitalize() + "."
         (work / "text.md").write_text(
-            f"# Work {n}\n\n{paragraph}[^1]\n\n## A section\n\n{paragraph}\n\n{paragraph}\n\n[^1]: A note of work {n}.\n",
+            f"# Work {n}\n\n{paragraph}[^1]\n\n## A section\n\n"
+            f"{paragraph}\n\n{paragraph}\n\n[^1]: A note of work {n}.\n",
             encoding="utf-8",
         )
         (work / "work.toml").write_text(
@@ -320,8 +322,8 @@ def section_a(rounds: int, scratch: Path) -> list[str]:
         cpu_both = median(cpus["pandoc → EPUB"]) + median(cpus["pandoc → PDF (weasyprint)"])
         cpu_ours = median(cpus["folio build (EPUB + A5 PDF)"])
         rows.append(
-            f"   {name:<14} {'folio build / pandoc (both)':<34} {'':>9} {ours / both:7.2f} {'':>7} {cpu_ours / cpu_both:7.2f}"
-            f"   {verdict(ours / both, TARGETS[name])}"
+            f"   {name:<14} {'folio build / pandoc (both)':<34} {'':>9} {ours / both:7.2f} {'':>7}"
+            f" {cpu_ours / cpu_both:7.2f}   {verdict(ours / both, TARGETS[name])}"
         )
     return rows
 
@@ -413,7 +415,8 @@ def section_e(sizes: list[int], scratch: Path) -> list[str]:
         again, again_peak = whole_process(command)
         per_work.append((cold / size, again / size))
         rows.append(
-            f"   {size:>6} {cold:8.1f} {cold / size:7.2f} {cold_peak:8.0f} {again:12.2f} {1000 * again / size:8.1f} {again_peak:8.0f}"
+            f"   {size:>6} {cold:8.1f} {cold / size:7.2f} {cold_peak:8.0f} "
+            f"{again:12.2f} {1000 * again / size:8.1f} {again_peak:8.0f}"
         )
         shutil.rmtree(source.parent)
         shutil.rmtree(out)
@@ -421,7 +424,8 @@ def section_e(sizes: list[int], scratch: Path) -> list[str]:
         (small_cold, small_again), (large_cold, large_again) = per_work[0], per_work[-1]
         worst = max(large_cold / small_cold, large_again / small_again)
         rows.append(
-            f"   per work, largest shelf against smallest: cold {large_cold / small_cold:.2f}×, unchanged {large_again / small_again:.2f}× (1.00 = linear)   {verdict(worst, LINEAR)}"
+            f"   per work, largest shelf against smallest: cold {large_cold / small_cold:.2f}×, "
+            f"unchanged {large_again / small_again:.2f}× (1.00 = linear)   {verdict(worst, LINEAR)}"
         )
     return rows
 
@@ -509,11 +513,13 @@ def section_f(sizes: list[int], scratch: Path) -> list[str]:
         shutil.rmtree(folder)
         per_work.append(result["cpu_seconds"] / size)
         rows.append(
-            f"   {size:>6} {result['seconds']:7.2f} {1000 * result['seconds'] / size:8.1f} {1000 * result['cpu_seconds'] / size:12.1f} {result['commits']:>8}"
+            f"   {size:>6} {result['seconds']:7.2f} {1000 * result['seconds'] / size:8.1f} "
+            f"{1000 * result['cpu_seconds'] / size:12.1f} {result['commits']:>8}"
         )
     if len(per_work) > 1:
         rows.append(
-            f"   CPU per work, largest shelf against smallest: {per_work[-1] / per_work[0]:.2f}× (1.00 = linear)   {verdict(per_work[-1] / per_work[0], LINEAR)}"
+            f"   CPU per work, largest shelf against smallest: {per_work[-1] / per_work[0]:.2f}× "
+            f"(1.00 = linear)   {verdict(per_work[-1] / per_work[0], LINEAR)}"
         )
     return rows
 
@@ -534,7 +540,8 @@ def section_d(kb: int, scratch: Path) -> list[str]:
         rows.append(f"   {jobs:>4} {pages:>6} {wall:7.1f} {cpu:7.1f} {wall / cpu:9.2f} {peak:8.0f}")
     wall, cpu, peak, digest, _ = results[2]
     rows.append(
-        f"   on 2 cores: wall/CPU {wall / cpu:.2f}, {verdict(wall / cpu, LONG_BOOK_WALL_PER_CPU)}; peak {peak:.0f} MB, {verdict(peak, LONG_BOOK_PEAK_MB)}"
+        f"   on 2 cores: wall/CPU {wall / cpu:.2f}, {verdict(wall / cpu, LONG_BOOK_WALL_PER_CPU)}; "
+        f"peak {peak:.0f} MB, {verdict(peak, LONG_BOOK_PEAK_MB)}"
     )
     rows.append(f"   the same PDF with --jobs 1 and 2: {'yes' if digest == results[1][3] else 'NO'}")
     return rows

@@ -114,14 +114,18 @@ def main() -> None:
         results = {jobs: measure(work, Path(folder) / f"out-{jobs}", jobs) for jobs in (1, 2)}
         for jobs, (wall, cpu, peak, _, pages) in results.items():
             print(
-                f"--jobs {jobs}: {pages} pages, wall {wall:.1f} s, CPU {cpu:.1f} s, wall/CPU {wall / cpu:.2f}, peak memory {peak:,.0f} MB"
+                f"--jobs {jobs}: {pages} pages, wall {wall:.1f} s, CPU {cpu:.1f} s, "
+                f"wall/CPU {wall / cpu:.2f}, peak memory {peak:,.0f} MB"
             )
         wall, cpu, peak, digest, _ = results[2]
         print(
-            f"targets on two cores: wall/CPU {wall / cpu:.2f} (at most 0.60: {'met' if wall / cpu <= 0.6 else 'missed'}), peak {peak:,.0f} MB (at most 1,024: {'met' if peak <= 1024 else 'missed'})"
+            f"targets on two cores: wall/CPU {wall / cpu:.2f} (at most 0.60: "
+            f"{'met' if wall / cpu <= 0.6 else 'missed'}), peak {peak:,.0f} "
+            f"MB (at most 1,024: {'met' if peak <= 1024 else 'missed'})"
         )
         print(
-            f"the same PDF with --jobs 1 and 2: {'yes' if digest == results[1][3] else 'NO'}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+            f"the same PDF with --jobs 1 and 2: {'yes' if digest == results[1][3] else 'NO'}; "
+            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
 
 

@@ -31,6 +31,7 @@ class Keyed:
 
 
 def keyed(folder: Path) -> Keyed:
+    """The key of a work's editions and their date; both None when its source cannot even be read for them."""
     try:
         archive = tomllib.loads((folder / "work.toml").read_text(encoding="utf-8")).get("archive", {})
         year = archive.get("year") if isinstance(archive, dict) else None
@@ -44,11 +45,6 @@ def keyed(folder: Path) -> Keyed:
     return Keyed(digest.hexdigest(), date)
 
 
-def work_key(folder: Path) -> str | None:
-    """The key of a work's editions, or None when its source cannot even be read for it."""
-    return keyed(folder).key
-
-
 def shelf_keys(folders: list[Path]) -> dict[Path, Keyed]:
     """Each work's key and date, several at once: a key waits mostly on its `git log` (the
     edition's date) and on reading the folder's files, which threads overlap; a shelf of a
@@ -58,11 +54,6 @@ def shelf_keys(folders: list[Path]) -> dict[Path, Keyed]:
     shared_key()  # once, before the threads ask for it
     with ThreadPoolExecutor(max_workers=min(8, max(1, len(folders)))) as pool:
         return dict(zip(folders, pool.map(keyed, folders), strict=True))
-
-
-def work_keys(folders: list[Path]) -> dict[Path, str | None]:
-    """Each work's key, several at once (`shelf_keys`)."""
-    return {folder: value.key for folder, value in shelf_keys(folders).items()}
 
 
 def edition_key(key: str, file_name: str) -> str:
