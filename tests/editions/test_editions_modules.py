@@ -18,11 +18,11 @@ from builder.editions.catalogue_cover import WIDTH, catalogue_cover, epub_cover
 from builder.editions.cover import cache_folder, cover_png
 from builder.editions.cover_front import front_fits
 from builder.editions.cover_sheet import MM, interior_measures, misfit, sheet_for
-from builder.editions.fonts import missing_glyphs
 from builder.editions.papers import DEFAULT_PAPER, papers
 from builder.editions.pdf_fonts import stray_fonts, strays, unembedded_fonts, written_fonts
 from builder.editions.rights import rights_statement
 from builder.paths import BUILTIN_STYLES as STYLES
+from builder.source.glyphs import described, missing_glyphs
 from builder.source.loader import load_work
 from builder.source.metadata import load_metadata
 from tests.conftest import LETTER
@@ -148,10 +148,10 @@ def test_a_cover_fits_its_interior_on_one_of_the_papers_or_says_what_it_should_b
 
 def test_the_characters_no_typeface_has_are_named_once_in_order() -> None:
     assert missing_glyphs("Dear Comrade, « café » — No. 7") == []
-    assert missing_glyphs("a Ꭰ b 😀 Ꭰ 漢\u00a0\n\x07") == [
-        "Ꭰ",
-        "😀",
-    ]  # spaces and controls are not set in a face; 漢 is in Noto Serif CJK
+    # Spaces and controls are set in no face; 漢 is in Noto Serif CJK, ❧ in Noto Sans Symbols2, ↩ in Noto Sans
+    # Math, 😀 in Symbola; Cherokee and an emoji of Unicode 14 in none.
+    assert missing_glyphs("a Ꭰ b ❧ ↩ 😀 🫠 Ꭰ 漢\u00a0\n\x07") == ["Ꭰ", "🫠"]
+    assert described(["Ꭰ", "🫠"]) == "Ꭰ (U+13A0 CHEROKEE LETTER A), 🫠 (U+1FAE0 MELTING FACE)"
 
 
 def test_a_font_is_stray_unless_it_is_the_books_own_and_upright() -> None:
