@@ -480,7 +480,7 @@ def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where:
             )
             continue
         text = found[1].strip()
-        plain = re.sub(r"\\(.)", r"\1", text)
+        plain = re.sub(r"\\(.)", r"\1", text.replace("\\\n", " "))  # a heading on two lines, read as one
         if "[^" in text:
             out.append(block)
         elif BREAK_LINE.match(plain):

@@ -249,7 +249,7 @@ def _rights(key: str, item: Field, meta: dict[str, Any], report: ImportReport) -
 
 # A name as a page shows it above or below its title: "V. I. Lenin", "Karl Marx", "by Frederick
 # Engels", "Rosa Luxemburg"; two to five words, each capitalised or an initial.
-_NAME = re.compile(
+NAME = re.compile(
     r"^(?:by\s+)?((?:(?:[A-Z]\.\s?)+|[A-Z][\w'’-]+\s)(?:(?:[A-Z]\.\s?|(?:von|van|de|der|du|la|le)\s|[A-Z][\w'’-]+\s?)){1,4})$"
 )
 
@@ -258,10 +258,13 @@ def seen_author(shown: str | None, headings: list[str], hidden: str | None, repo
     """The author a reader sees: the name the page shows beside its title (`shown`), else the
     first of its leading headings that is a name; the hidden <meta name="author"> only where
     the page shows none. One that names someone else is reported, not used."""
-    plain = [re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_]", "", heading)).strip() for heading in headings]
+    plain = [
+        re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_]", "", heading.replace("\\\n", " "))).strip()
+        for heading in headings
+    ]
     # A heading is taken for a name only where it cannot be a title: with initials ("V. I.
     # Lenin"), after "by", or naming the hidden author's person.
-    names = (found for heading in plain if (found := _NAME.match(heading)))
+    names = (found for heading in plain if (found := NAME.match(heading)))
     named = (
         found.group(1).strip()
         for found in names

@@ -102,7 +102,7 @@ def _headings(part: Part) -> Iterator[tuple[int, int, str]]:
     """Each heading of a part after its title: (index in the tokens, level, words)."""
     for index, token in enumerate(part.tokens):
         if token.type == "heading_open" and index > 0:
-            yield index, int(token.tag[1]), plain_text(part.tokens[index + 1])
+            yield index, int(token.tag[1]), plain_text(part.tokens[index + 1], heading=True)
 
 
 def _part(part: Part, title: str, author: str) -> list[LintFinding]:
