@@ -7,17 +7,15 @@ the crop marks and the PDF variant.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import lxml.html
 import pydyf
-from weasyprint import Document
-from weasyprint.formatting_structure.boxes import BlockBox
 
 from ..errors import BuildError
+from ..source.glyphs import described, missing_glyphs
 from ..source.model import Work
 from .capabilities import Capabilities
-from .fonts import missing_glyphs
 from .kinds import Kind, RenderContext
 from .long_pdf import Unsettled
 from .pdf_fonts import fill_empty_mappings, strays, written_fonts
@@ -27,6 +25,9 @@ from .weasyprint.boxes import descendants, footnote_area, page_box, text_bottom
 from .weasyprint.pdfa_ua import OPTIONS as ARCHIVAL
 from .weasyprint.pdfa_ua import finisher as archival_finisher
 from .weasyprint.typeset import layout, write
+
+if TYPE_CHECKING:  # WeasyPrint itself loads through .weasyprint, which spares it a library search
+    from weasyprint import Document
 
 KIND = Kind(
     name="pdf",
@@ -139,11 +140,12 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
 
 
 def _refuse_missing_glyphs(work: Work, what: str, html: str) -> None:
+    """P003, a failure of the PDF alone: the build still makes the work's other editions
+    (shelf/work.py's PRINT_ONLY), whose reading systems bring their own fonts."""
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
             work.folder,
-            f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} "
-            f"({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
+            f"{what}: the book's typefaces have no glyph for {described(missing)}; its other editions are made",
             hint="replace the characters, or add a typeface that has "
             "them to styles/typefaces.toml and styles/scripts.css",
             code="P003",
@@ -166,6 +168,8 @@ def notes_off_their_page(document: Document) -> set[str]:
     """Labels of the notes not set on the page that calls them, read from the laid-out boxes:
     a footnote's call is an inline box in the text, the note a block box in the page's
     footnote area, both of the same element."""
+    from weasyprint.formatting_structure.boxes import BlockBox
+
     call_page: dict[str, int] = {}
     note_page: dict[str, int] = {}
 

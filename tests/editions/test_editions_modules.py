@@ -14,11 +14,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from builder.editions import fonts
 from builder.editions.catalogue_cover import WIDTH, catalogue_cover, epub_cover
 from builder.editions.cover import cache_folder, cover_png
 from builder.editions.cover_front import front_fits
 from builder.editions.cover_sheet import MM, interior_measures, misfit, sheet_for
-from builder.editions.fonts import missing_glyphs
 from builder.editions.papers import DEFAULT_PAPER, papers
 from builder.editions.pdf_fonts import stray_fonts, strays, unembedded_fonts, written_fonts
 from builder.editions.rights import rights_statement
@@ -146,12 +146,10 @@ def test_a_cover_fits_its_interior_on_one_of_the_papers_or_says_what_it_should_b
 # fonts.py and pdf_fonts.py
 
 
-def test_the_characters_no_typeface_has_are_named_once_in_order() -> None:
-    assert missing_glyphs("Dear Comrade, « café » — No. 7") == []
-    assert missing_glyphs("a Ꭰ b 😀 Ꭰ 漢\u00a0\n\x07") == [
-        "Ꭰ",
-        "😀",
-    ]  # spaces and controls are not set in a face; 漢 is in Noto Serif CJK
+def test_the_books_fonts_are_source_serif_then_the_tables_faces_as_pdfs_name_them() -> None:
+    assert fonts.BOOK_FONTS[0] == "Source-Serif-Pro"
+    assert {"Noto-Serif-CJK", "Noto-Serif-Bengali", "Symbola"} <= set(fonts.BOOK_FONTS)
+    assert all(" " not in name for name in fonts.BOOK_FONTS)
 
 
 def test_a_font_is_stray_unless_it_is_the_books_own_and_upright() -> None:

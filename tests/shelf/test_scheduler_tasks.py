@@ -58,3 +58,16 @@ def test_a_single_work_in_every_trim_has_a_task_per_trim() -> None:
     ]
     assert pdf_tasks == [[("pdf", "a5"), ("cover", "a5")], [("pdf", "a4"), ("cover", "a4")]]
     assert len(shared) == 3  # and one for the EPUB and what is made from it
+
+
+def test_a_worker_takes_the_shared_key_of_the_build_that_started_it() -> None:
+    """A worker does not hash every typeface again (nor run fc-list) for the cover's cache key:
+    it is given the key its build computed as the works were keyed."""
+    import multiprocessing
+
+    from builder import fingerprint
+    from builder.shelf import scheduler
+
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(1, initializer=scheduler._worker_started, initargs=([], "the build's shared key")) as pool:
+        assert pool.apply(fingerprint.shared_key) == "the build's shared key"
