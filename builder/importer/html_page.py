@@ -142,6 +142,7 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
     meta_author = next((m.get("content") for m in root.iter("meta") if (m.get("name") or "").lower() == "author"), None)
     body = root.find("body") if root.find("body") is not None else root
     page = _Converter(location, report, chapters or {})
+    page.page_title = root.findtext(".//title") or ""
     images_linked = page.linked_images(body)
     fields = page.header(body)
     page.drop_debris(body)
@@ -370,6 +371,8 @@ class _Converter:
         self.links: dict[str, str] = {}
         self.levels: list[int] = []
         self.page = _short(location)
+        self.page_title = ""  # the page's <title>, whose part before ":" is often its author
+        self.title_author: str | None = None  # the author's name, from a <p class="title">
 
     # -- the page's furniture --------------------------------------------------------------
 
@@ -486,11 +489,12 @@ class _Converter:
             headings = [h for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if _worded(h)]
             heading = min(headings, key=lambda h: int(h.tag[1]), default=None)
         before = heading.getprevious() if heading is not None else None
-        if before is not None and _author_line(before, heading):
+        if before is not None and _author_line(before, heading, self.page_title):
             author = " ".join(before.text_content().split())
             self.report.mapped.append(f"author {author!r}, from the line above the title")
             self.report.ledger.move(self.page, author, "the author's line above the title, mapped to work.toml")
             _drop_keep_tail(before)
+        author = author or self.title_author
         if heading is None:
             fallback = " ".join(fallback.split())
             self.report.check.append(
@@ -508,7 +512,20 @@ class _Converter:
                 continue  # inside something already left out
             classes = _classes(element)
             text = element.text_content()
-            if (element.tag == "p" and "title" in classes) or classes & _DEBRIS_CLASSES or element.tag == "hr":
+            if (
+                element.tag == "p"
+                and "title" in classes
+                and self.title_author is None
+                and _names_in_title(words := " ".join(text.split()), self.page_title)
+            ):
+                # The archive's line above the title naming the author, as the <title> does.
+                self.title_author = words
+                self.report.mapped.append(
+                    f"author {words!r}, from the line above the title, as the page's <title> names it"
+                )
+                self.report.ledger.move(self.page, words, "the author's line above the title, mapped to work.toml")
+                _drop(element)
+            elif (element.tag == "p" and "title" in classes) or classes & _DEBRIS_CLASSES or element.tag == "hr":
                 self.report.ledger.leave_out(self.page, shown_text(element), "navigation or page furniture")
                 if element.tag == "hr" and (following := element.getnext()) is not None:
                     following.set(RULE_ABOVE, "")  # a rule ends a notes section: the notes read it
@@ -996,16 +1013,37 @@ def has_words(text: str) -> bool:
     return bool(inline and plain_text(inline[0]).strip())
 
 
-def _author_line(before: html.HtmlElement, title: html.HtmlElement) -> bool:
+def _author_line(before: html.HtmlElement, title: html.HtmlElement, page_title: str = "") -> bool:
     """Whether the heading right above a page's title is its author's line: above an
     `h3.title`, an h1 or h2 of five words or fewer; above any other title, a heading that
-    reads as a name ("Karl Marx", "V. I. Lenin"), not a part's label ("Part One")."""
+    reads as a name ("Karl Marx", "V. I. Lenin"), not a part's label ("Part One"), or that
+    the page's <title> names before the title ("בר בורוכוב: השאלה הלאומית"), in any script."""
     if not isinstance(before.tag, str) or before.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"):
         return False
     words = " ".join(before.text_content().split())
+    if _names_in_title(words, page_title) and not _LABEL.match(words):
+        return True
     if "title" in _classes(title):
         return before.tag in ("h1", "h2") and len(words.split()) <= 5
     return bool(NAME.match(words)) and not _LABEL.match(words)
+
+
+def _names_in_title(words: str, page_title: str) -> bool:
+    """Whether a short line (five words or fewer) is the name the page's <title> sets before
+    its title, as the archive writes an author's (whole, or the surname alone): "Engels: On
+    Authority" over "Frederick Engels", "В. И. Ленинъ. Что дѣлать?", "毛泽东：矛盾论"."""
+    title = " ".join(page_title.split())
+    if not words or len(words.split()) > 5:
+        return False
+    for length in range(len(title)):
+        named = title[:length].strip()
+        if (
+            title[length] in ":.：|–—"
+            and length < len(title) - 1
+            and (named == words or (len(named) > 2 and words.endswith(" " + named)))
+        ):
+            return True
+    return False
 
 
 def _worded(heading: html.HtmlElement) -> bool:

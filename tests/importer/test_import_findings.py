@@ -556,3 +556,41 @@ def test_the_readers_bracket_notes(tmp_path: Path) -> None:
     text = _text(done)
     assert "a note[^1] plain" in text and "[^3]: The third note." in text and "\\[1871\\]" in text
     assert not lint_work(load_work(done.folder))
+
+
+# --- 11: the author's name in any script, as the page's <title> names it ----------------------
+
+AUTHORS = ["Karl Marx", "В. И. Ленинъ", "Роза Люксембург", "בר בורוכוב", "كارل ماركس", "毛泽东", "Rosa Luxemburg"]
+
+
+@FAMILY
+@given(
+    author=st.sampled_from(AUTHORS),
+    line=st.sampled_from(["h2", "p.title"]),
+    separator=st.sampled_from([": ", ". ", "："]),
+    surname=st.booleans(),
+    title=SENTENCE,
+)
+def test_the_author_line_the_title_names_is_the_author(
+    author: str, line: str, separator: str, surname: bool, title: list[str], tmp_path: Path
+) -> None:
+    """The line above the title (an <h2>, or the archive's <p class="title">) that the page's
+    <title> names before its title, whole or by surname, in any script, is the author."""
+    named = author.split()[-1] if surname and " " in author else author
+    shown = f"<h2>{author}</h2>" if line == "h2" else f"<p class='title'>{author}</p>"
+    html = (
+        f"<html><head><title>{named}{separator}{' '.join(title)}</title></head><body>{shown}"
+        f"<h1>{' '.join(title)}</h1><p>texto endo.</p></body></html>"
+    )
+    done = _import(tmp_path, html)
+    meta = (done.folder / "work.toml").read_text(encoding="utf-8")
+    assert f'author = "{author}"' in meta, meta
+    assert author not in _text(done)
+    _nothing_put_back(done)
+
+
+@pytest.mark.parametrize("name", ["ru.html", "he.html"])
+def test_the_readers_non_latin_authors(name: str, tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / name).read_bytes())
+    meta = (done.folder / "work.toml").read_text(encoding="utf-8")
+    assert 'author = "Unknown"' not in meta
