@@ -66,6 +66,9 @@ _BLOCK_TAGS = {
     "hr",
     "figure",
 }
+# Blocks that may stand where a line of words is written (in a table's cell, a list item read
+# as one line): set apart from the words around them.
+_APART_INLINE = (_BLOCK_TAGS - {"hr", "table"}) | {"li", "dd", "dt", "tr", "td", "th"}
 # A page of the printed edition begins: Lenin's Collected Works mark each in a comment,
 # `<!-- vol=19 pg=029 src=v19pp77 type= -->`; kept as the source's `{{page 29}}`.
 _PRINTED_PAGE = re.compile(r"^\s*vol=\s*\w+\s+pg=\s*0*([A-Za-z0-9]{1,12})\b")
@@ -831,9 +834,16 @@ class _Converter:
     # -- inline ----------------------------------------------------------------------------
 
     def inline(self, element: html.HtmlElement) -> str:
+        """An element's words as one line of Markdown; a block inside it (a cell's or a list
+        item's paragraphs, a heading in a cell) is set apart by a line break, which the caller
+        keeps or makes a space: words of two blocks never glue."""
         out = [escape(element.text or "")]
         for child in element:
-            out.append(self.inline_element(child))
+            if isinstance(child.tag, str) and child.tag in _APART_INLINE:
+                before = "" if "".join(out).rstrip(" ").endswith(BREAK) else BREAK
+                out += [before, self.inline(child).strip(" " + BREAK), BREAK, escape(child.tail or "")]
+            else:
+                out.append(self.inline_element(child))
         return spaces("".join(out))
 
     def inline_element(self, child: html.HtmlElement) -> str:

@@ -594,3 +594,46 @@ def test_the_readers_non_latin_authors(name: str, tmp_path: Path) -> None:
     done = _import(tmp_path, (FINDINGS / name).read_bytes())
     meta = (done.folder / "work.toml").read_text(encoding="utf-8")
     assert 'author = "Unknown"' not in meta
+
+
+# --- 4: a table cell of several blocks ---------------------------------------------------------
+
+
+@FAMILY
+@given(
+    rows=st.lists(
+        st.lists(
+            st.lists(st.tuples(st.sampled_from(["p", "h4", "div"]), SENTENCE), min_size=1, max_size=3),
+            min_size=1,
+            max_size=3,
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
+def test_blocks_in_a_table_cell_keep_their_words_apart(
+    rows: list[list[list[tuple[str, list[str]]]]], tmp_path: Path
+) -> None:
+    """A cell holding a heading and paragraphs: each block's words apart from the next's, in
+    order, never glued ("cellPara")."""
+    width = max(len(row) for row in rows)
+    html_rows, want = [], []
+    for row in rows:
+        cells = []
+        for cell in row + [[("span", ["fillo"])]] * (width - len(row)):
+            cells.append("<td>" + "".join(f"<{tag}>{' '.join(words)}</{tag}>" for tag, words in cell) + "</td>")
+            for tag, words in cell:
+                want += words
+        html_rows.append(f"<tr>{''.join(cells)}</tr>")
+    done = _import(tmp_path, f"<html><body><h1>Cells</h1><table>{''.join(html_rows)}</table><p>endo</p></body></html>")
+    text = _text(done)
+    _nothing_put_back(done)
+    got = words_of(text)
+    blocks_glued = [w for w in got if w.count("o") > 1 and w not in want and w != "fillo"]
+    assert not blocks_glued, text
+    assert _in_order([w.lower() for w in want], got), text
+
+
+def test_the_readers_cell_of_blocks(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "bqheads.html").read_text(encoding="utf-8"))
+    assert "Heading in a cell Para one in cell. Para two in cell." in _text(done)
