@@ -622,7 +622,7 @@ def test_blocks_in_a_table_cell_keep_their_words_apart(
         cells = []
         for cell in row + [[("span", ["fillo"])]] * (width - len(row)):
             cells.append("<td>" + "".join(f"<{tag}>{' '.join(words)}</{tag}>" for tag, words in cell) + "</td>")
-            for tag, words in cell:
+            for _, words in cell:
                 want += words
         html_rows.append(f"<tr>{''.join(cells)}</tr>")
     done = _import(tmp_path, f"<html><body><h1>Cells</h1><table>{''.join(html_rows)}</table><p>endo</p></body></html>")
