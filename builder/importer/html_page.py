@@ -164,10 +164,10 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
             )
             _drop_keep_tail(heading)
         _page_into_note(blocks[0])
-        marker = found.markers[label]
-        # The punctuation set after a number outside its link ("<a>1</a>. France") is the label's.
-        marker.tail = re.sub(r"^[.):\]](?=\s|$)", "", marker.tail or "")
-        _drop_keep_tail(marker)
+        if (marker := found.markers.get(label)) is not None:
+            # The punctuation set after a number outside its link ("<a>1</a>. France") is the label's.
+            marker.tail = re.sub(r"^[.):\]](?=\s|$)", "", marker.tail or "")
+            _drop_keep_tail(marker)
         notes[label] = "\n\n    ".join(
             b.replace("\n", "\n    ") for b in (page.note_block(block) for block in blocks) if b
         )

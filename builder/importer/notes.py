@@ -152,11 +152,18 @@ def _pair_calls(
                 None,
             )
         )
+        back = None
         if marker is None:
-            continue
+            if not (block.tag == "li" and block.getparent() is not None and block.getparent().tag == "ol"):
+                continue
+            # An item of a numbered list (`<ol><li id="fn1">`) is numbered by the list; its link
+            # back to the call ("↩") is its way back, not its words.
+            names = {"#" + n for e in (link, *link.iterancestors()) if (n := e.get("id") or e.get("name"))}
+            back = next((a for a in block.iter("a") if a.get("href") in names), None)
         claimed.add(id(block))
         found.calls[label] = _outer(link)
-        found.markers[label] = _outer(marker)
+        if marker is not None or back is not None:
+            found.markers[label] = _outer(marker) if marker is not None else back
         found.notes[label] = [block]
 
 

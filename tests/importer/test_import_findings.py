@@ -637,3 +637,38 @@ def test_blocks_in_a_table_cell_keep_their_words_apart(
 def test_the_readers_cell_of_blocks(tmp_path: Path) -> None:
     done = _import(tmp_path, (FINDINGS / "bqheads.html").read_text(encoding="utf-8"))
     assert "Heading in a cell Para one in cell. Para two in cell." in _text(done)
+
+
+@FAMILY
+@given(notes=st.lists(st.lists(SENTENCE, min_size=1, max_size=2), min_size=1, max_size=3), back=st.booleans())
+def test_notes_in_a_numbered_list_are_notes(notes: list[list[list[str]]], back: bool, tmp_path: Path) -> None:
+    """Notes set as a numbered list's items (`<ol><li id="fn1">`, as converters write them),
+    with or without a link back: each item a note, its paragraphs kept apart."""
+    body = "".join(
+        f"<p>texto{'x' * n}<sup><a href='#fn{n}' id='fnref{n}'>{n}</a></sup> endo.</p>"
+        for n in range(1, len(notes) + 1)
+    )
+    items = "".join(
+        f"<li id='fn{n}'>"
+        + "".join(f"<p>{' '.join(words)}</p>" for words in paragraphs)
+        + (f"<a href='#fnref{n}'>↩</a>" if back else "")
+        + "</li>"
+        for n, paragraphs in enumerate(notes, start=1)
+    )
+    done = _import(
+        tmp_path, f"<html><body><h1>Notes</h1>{body}<div class='footnotes'><hr><ol>{items}</ol></div></body></html>"
+    )
+    text = _text(done)
+    _nothing_put_back(done)
+    for n, paragraphs in enumerate(notes, start=1):
+        assert f"texto{'x' * n}[^{n}] endo." in text, text
+        note = re.search(rf"^\[\^{n}\]: (.*?)(?=^\[\^|\Z)", text, re.M | re.S)
+        assert note and _in_order([w for words in paragraphs for w in words], words_of(note.group(1))), text
+    assert "↩" not in text
+    assert not lint_work(load_work(done.folder))
+
+
+def test_the_readers_notes_in_a_list(tmp_path: Path) -> None:
+    done = _import(tmp_path, (FINDINGS / "olnotes2.html").read_text(encoding="utf-8"))
+    text = _text(done)
+    assert "first note[^1] and" in text and "[^2]: The second note." in text and "> With a quotation" in text
