@@ -343,7 +343,7 @@ def section_c(rounds: int, sizes: list[int], scratch: Path) -> list[str]:
     return rows
 
 
-def section_e(sizes: list[int], formats: list[str], scratch: Path) -> list[str]:
+def section_e(sizes: list[int], formats: list[str], scratch: Path, unchanged_only: list[int]) -> list[str]:
     """Generated shelves built (every default kind, or `formats`; on every core), then built
     again with nothing changed: wall time, CPU time per work (the workers' and the parent's,
     from each process's own accounting: bench/traced.py) and peak memory, none of which should
@@ -379,9 +379,78 @@ def section_e(sizes: list[int], formats: list[str], scratch: Path) -> list[str]:
             f"   {size:>6} {cold.wall:7.1f} {(workers + parent) / size:10.2f} {1000 * parent / size:14.1f}"
             f" {cold.peak_mb:8.0f} {again.wall:12.2f} {1000 * again.cpu / size:11.1f} {again.peak_mb:8.0f}"
         )
+        print(rows[-1], f"({load()})", file=sys.stderr, flush=True)  # as it goes: a large shelf takes long
         shutil.rmtree(project)
     rows += linearity(totals)
+    if unchanged_only:
+        rows += [
+            "   the no-change rebuild alone, over a release folder made up from one work's real editions (a cold"
+            " build of so many takes too long here):",
+            f"   {'works':>6} {'unchanged s':>12} {'CPU ms/work':>11} {'peak MB':>8}",
+        ]
+    made_up: list[tuple[int, float]] = []
+    for size in unchanged_only:
+        project = generated_shelf(scratch, size)
+        subprocess.run(
+            [sys.executable, __file__, "--made-up", str(project), "--generated-format", ",".join(formats)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        again = traced.run(
+            ["build", *chosen], project, env, scratch / f"generated-{size}-made-up.trace", ["builder.shelf.work"]
+        )
+        made_up.append((size, again.cpu))
+        rows.append(f"   {size:>6} {again.wall:12.2f} {1000 * again.cpu / size:11.1f} {again.peak_mb:8.0f}")
+        print(rows[-1], f"({load()})", file=sys.stderr, flush=True)
+        shutil.rmtree(project)
+    if len(made_up) > 1:
+        (small, small_cpu), (large, large_cpu) = made_up[0], made_up[-1]
+        rows.append(
+            f"   each added work's CPU, {small}→{large}: {1000 * (large_cpu - small_cpu) / (large - small):.1f} ms"
+        )
     return rows
+
+
+def made_up_release(project: Path, formats: list[str]) -> None:
+    """In this process (its folder the project's): a release folder for every work of the
+    project as a cold build would leave it, from the real editions of its first work (their
+    bytes, with each work's slug added: its files are as large as a real work's), each listed
+    with its work's own key (the builder's keying), committed in one step."""
+    from dataclasses import replace
+
+    from builder.editions.kinds import DEFAULT_FORMATS
+    from builder.release.manifest import BuiltFile
+    from builder.shelf.build import _commit
+    from builder.shelf.key import edition_key, shelf_keys
+    from builder.shelf.work import build_work, editions
+    from builder.source.folders import find_works
+
+    chosen = editions(tuple(formats) or DEFAULT_FORMATS, ["a5"], False)
+    works = find_works(project / "source")
+    keys = shelf_keys(works)
+    first = build_work(works[0], chosen, keys[works[0]].key, 1, keys[works[0]].date)
+    built = [first]
+    for folder in works[1:]:
+        key = keys[folder].key
+        assert key is not None and keys[folder].date is not None
+        names = [file.name.replace(first.slug, folder.name) for file in first.files]
+        files = [
+            BuiltFile(name, file.data + folder.name.encode(), edition_key(key, name), file.kind)
+            for name, file in zip(names, first.files, strict=True)
+        ]
+        built.append(
+            replace(
+                first,
+                slug=folder.name,
+                title=f"Title of {folder.name}",
+                identifier=f"urn:bench:{folder.name}",
+                edition_date=keys[folder].date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                files=files,
+            )
+        )
+    _commit(project / "dist", None, built, set())
 
 
 def linearity(totals: list[tuple[int, float, float, float]]) -> list[str]:
@@ -551,6 +620,13 @@ def main() -> None:
     )
     parser.add_argument("--generated", default="100,1000", help="shelf sizes for E, generated works")
     parser.add_argument("--generated-format", default="", help="E's formats, e.g. epub (default: every default kind)")
+    parser.add_argument(
+        "--unchanged-only",
+        default="",
+        help="E's shelf sizes (e.g. 100,1000) rebuilt with nothing changed over a release folder made up"
+        " from one work's editions, without their cold build",
+    )
+    parser.add_argument("--made-up", help=argparse.SUPPRESS)
     parser.add_argument("--parent", default="100,1000,3000", help="shelf sizes for F")
     parser.add_argument("--skip", default="", help="sections to leave out, e.g. C,D")
     parser.add_argument("--parent-case", type=int, help=argparse.SUPPRESS)
@@ -561,6 +637,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.floor:
         floor(Path(args.floor), Path(args.work))
+        return
+    if args.made_up:
+        os.chdir(args.made_up)
+        made_up_release(Path(args.made_up), [name for name in args.generated_format.split(",") if name])
         return
     if args.parent_case:
         print(json.dumps(parent_case(args.parent_case, Path(args.work), Path(args.scratch))))
@@ -579,9 +659,10 @@ def main() -> None:
             (
                 "E",
                 lambda: section_e(
-                    [int(n) for n in args.generated.split(",")],
+                    [int(n) for n in args.generated.split(",") if n],
                     [name for name in args.generated_format.split(",") if name],
                     scratch,
+                    [int(n) for n in args.unchanged_only.split(",") if n],
                 ),
             ),
             ("F", lambda: section_f([int(n) for n in args.parent.split(",")], scratch)),
