@@ -15,10 +15,8 @@ import time
 from weasyprint import HTML
 
 PARAGRAPH = (
-    "<p>"
-    + "The wealth of those societies in which the capitalist mode of production prevails presents itself as an immense accumulation of commodities. "
-    * 3
-    + "</p>"
+    "<p>" + "The wealth of those societies in which the capitalist mode of production "
+    "prevails presents itself as an immense accumulation of commodities. " * 3 + "</p>"
 )
 
 

@@ -61,7 +61,9 @@ def main(
         Path | None,
         typer.Option(
             "--project",
-            help="The project to work on: the folder holding source/ (and dist/, and a styles/ of overrides). Default: FOLIO_PROJECT, else the nearest folder upward with folio.toml or source/, else the current folder.",
+            help="The project to work on: the folder holding source/ (and dist/, and "
+            "a styles/ of overrides). Default: FOLIO_PROJECT, else the nearest "
+            "folder upward with folio.toml or source/, else the current folder.",
             show_default=False,
         ),
     ] = None,
@@ -84,7 +86,8 @@ def _works(paths: list[Path] | None) -> tuple[list[Path], list[tuple[Path, Build
         hint = (
             "add a folder with a work.toml under source/"
             if source.is_dir()
-            else "run folio in a project (a folder with source/ or folio.toml), name one with --project, or start one: folio new NAME"
+            else "run folio in a project (a folder with source/ or folio.toml), "
+            "name one with --project, or start one: folio new NAME"
         )
         raise BuildError(shown_path(source), "no works found", hint=hint, code="C001")
     # A work of source/ is held to the identifiers of all of source/; a copy elsewhere only to
@@ -112,7 +115,8 @@ def _default_files() -> str:
 
 
 @app.command(
-    help=f"Build editions into dist/: {_default_files()} (and {KINDS[PRINT_COVER].file_name('<slug>')} with --cover); unchanged works are skipped."
+    help=f"Build editions into dist/: {_default_files()} (and "
+    f"{KINDS[PRINT_COVER].file_name('<slug>')} with --cover); unchanged works are skipped."
 )
 def build(
     paths: Annotated[
@@ -124,7 +128,8 @@ def build(
         typer.Option(
             "--format",
             "-f",
-            help=f"Kind of edition, from {', '.join(FORMATS)}; repeat for several (default: {', '.join(DEFAULT_FORMATS)}).",
+            help=f"Kind of edition, from {', '.join(FORMATS)}; repeat "
+            f"for several (default: {', '.join(DEFAULT_FORMATS)}).",
             show_default=False,
         ),
     ] = None,
@@ -142,28 +147,38 @@ def build(
         bool,
         typer.Option(
             "--print-marks",
-            help=f"Add 3 mm bleed and crop marks to the PDF, for print shops (files end in {', '.join(MARKS + kind.suffix for kind in KINDS.values() if 'marks' in kind.options)}).",
+            help="Add 3 mm bleed and crop marks to the PDF, for print shops (files end in "
+            f"{', '.join(MARKS + kind.suffix for kind in KINDS.values() if 'marks' in kind.options)}).",
         ),
     ] = False,
     cover: Annotated[
         bool,
         typer.Option(
             "--cover",
-            help=f"Also make the print cover for each trim (back, spine and front on one sheet, sized from the PDF): {KINDS[PRINT_COVER].file_name('<slug>')}.",
+            help="Also make the print cover for each trim (back, spine and front on one "
+            f"sheet, sized from the PDF): {KINDS[PRINT_COVER].file_name('<slug>')}.",
         ),
     ] = False,
     paper: Annotated[
         str,
         typer.Option(
             "--paper",
-            help=f"Paper of the printed book, which sets the cover's spine width, from styles/papers.toml: {', '.join(papers())}.",
+            help="Paper of the printed book, which sets the cover's spine "
+            f"width, from styles/papers.toml: {', '.join(papers())}.",
         ),
     ] = DEFAULT_PAPER,
     printer: Annotated[
         list[str] | None,
         typer.Option(
             "--printer",
-            help=f"Also make the interior and the cover a print-on-demand service asks for (PDF/X, its spine, its checks), for each trim: {', '.join(PRINTERS)}; repeat for several: {', '.join(kind.file_name('<slug>', Variant(printer='<printer>')) for kind in KINDS.values() if PRINTER in kind.options)}.",
+            help="Also make the interior and the cover a print-on-demand service asks for (PDF/X, its spine, "
+            f"its checks), for each trim: {', '.join(PRINTERS)}; repeat for several: "
+            + ", ".join(
+                kind.file_name("<slug>", Variant(printer="<printer>"))
+                for kind in KINDS.values()
+                if PRINTER in kind.options
+            )
+            + ".",
             show_default=False,
         ),
     ] = None,
@@ -260,7 +275,10 @@ def build(
             out.print(f"  {shown_path(dist / file.name)}  {file.size:,} bytes", markup=False)
     _warn_of_english_furniture(works)
     failed = len(report.failures)
-    summary = f"{len(works) - failed} of {_count(len(works), 'work')} built, {_count(len(report.written), 'file')} in {shown_path(dist)}"
+    summary = (
+        f"{len(works) - failed} of {_count(len(works), 'work')} built, "
+        f"{_count(len(report.written), 'file')} in {shown_path(dist)}"
+    )
     summary += f"; {len(report.up_to_date)} up to date" if report.up_to_date else ""
     summary += f"; {_count(len(report.removed), 'work')} no longer in source/ removed" if report.removed else ""
     if any(failure.bug for failure in report.failures):
@@ -311,7 +329,8 @@ def _interrupted(report: BuildReport, dist: Path, how: str) -> None:
     """Say what a stopped build wrote and what it did not; dist/ holds whole commits only."""
     done = [entry.slug for entry in report.built]
     err.print(
-        f"[red]interrupted ({how}).[/red] {escape(shown_path(dist))} is consistent: its manifest and sums list exactly its files."
+        f"[red]interrupted ({how}).[/red] {escape(shown_path(dist))} "
+        "is consistent: its manifest and sums list exactly its files."
     )
     if done:
         err.print(f"  written, with their sums: {', '.join(done)}", markup=False)
@@ -337,15 +356,20 @@ def merge(
     dist = dist or project().dist
     works, files = merge_shards(shards, dist)
     _conclude(
-        f"{_count(works, 'work')} and {_count(files, 'file')} from {_count(len(shards), 'shard')} merged into {shown_path(dist)}"
+        f"{_count(works, 'work')} and {_count(files, 'file')} from "
+        f"{_count(len(shards), 'shard')} merged into {shown_path(dist)}"
     )
 
 
-@release.command("files")
+@release.command(
+    "files",
+    help="Print the path of every file of a release, one a line: what the manifest lists, the catalogue, "
+    "the sums and the manifest (for uploading).",
+)
 def release_files_command(
     dist: Annotated[Path | None, typer.Argument(help="The release folder.", show_default="the project's dist/")] = None,
 ) -> None:
-    """Print the path of every file of a release, one a line: what the manifest lists, the catalogue, the sums and the manifest (for uploading)."""
+    """Print the path of every file of a release, one a line, for uploading."""
     from .release.manifest import MANIFEST, SUMS, listed_files, read_manifest
     from .release.opds import CATALOGUE
 
@@ -368,7 +392,8 @@ def import_(
         list[str],
         typer.Argument(
             metavar="PAGE",
-            help="Archive pages: HTML files, plain-text copies (.txt) or http(s) addresses; one contents page imports its whole book.",
+            help="Archive pages: HTML files, plain-text copies (.txt) or "
+            "http(s) addresses; one contents page imports its whole book.",
             show_default=False,
         ),
     ],
@@ -399,7 +424,8 @@ def import_(
         typer.Option(
             "--limit",
             metavar="NAME=VALUE",
-            help="Change one of the import's bounds, e.g. response_bytes=50000000 (docs/importing-limits.md lists them).",
+            help="Change one of the import's bounds, e.g. "
+            "response_bytes=50000000 (docs/importing-limits.md lists them).",
             show_default=False,
         ),
     ] = None,
@@ -407,7 +433,8 @@ def import_(
         bool,
         typer.Option(
             "--book",
-            help="Read the one page given as a book's contents page and import the pages of its folder it links, whatever the page looks like.",
+            help="Read the one page given as a book's contents page and import "
+            "the pages of its folder it links, whatever the page looks like.",
         ),
     ] = False,
     page: Annotated[
@@ -447,15 +474,20 @@ def import_(
         raise BuildError(
             shown_path(done.folder / REPORT_FILE),
             f"--strict: {_count(looks, 'item')} under “Needs a human look”; the import is written",
-            hint="read them in the report and set the source right by hand, then import again without --strict or keep the source as it is",
+            hint="read them in the report and set the source right by hand, "
+            "then import again without --strict or keep the source as it is",
             code="I012",
         )
     _conclude(
-        f"imported {_count(len(done.parts), 'part')} into {shown_path(done.folder)}; the report is in {shown_path(done.folder / REPORT_FILE)}"
+        f"imported {_count(len(done.parts), 'part')} into {shown_path(done.folder)}; "
+        f"the report is in {shown_path(done.folder / REPORT_FILE)}"
     )
 
 
-@app.command()
+@app.command(
+    help="Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; "
+    "the text read back for Kindle AZW3s; text, fonts, metadata, tags and bookmarks for PDFs.",
+)
 def check(
     paths: Annotated[
         list[Path] | None,
@@ -471,11 +503,12 @@ def check(
         bool,
         typer.Option(
             "--reader/--no-reader",
-            help="Also read each EPUB in a reading engine (foliate-js in headless Chromium, at a phone's and a tablet's size; installs it on first use).",
+            help="Also read each EPUB in a reading engine (foliate-js in headless "
+            "Chromium, at a phone's and a tablet's size; installs it on first use).",
         ),
     ] = False,
 ) -> None:
-    """Check built editions: EPUBCheck (and DAISY Ace, and a reading engine) for EPUBs and Kobo EPUBs; the text read back for Kindle AZW3s; text, fonts, metadata, tags and bookmarks for PDFs."""
+    """Check built editions with the validator of each kind."""
     from .checks import reader
     from .checks import validators as checks
     from .checks.kinds import check as check_file
@@ -576,7 +609,10 @@ def verify(
     )
 
 
-@app.command()
+@app.command(
+    help="Preview a work on 127.0.0.1: its EPUB in a reading engine, its PDF and a web edition, rebuilt "
+    "when its source or styles/ change.",
+)
 def serve(
     work: Annotated[
         Path | None,
@@ -589,7 +625,7 @@ def serve(
     ] = 8000,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also make the PDF (a few seconds a build).")] = True,
 ) -> None:
-    """Preview a work on 127.0.0.1: its EPUB in a reading engine, its PDF and a web edition, rebuilt when its source or styles/ change."""
+    """Preview a work on 127.0.0.1, rebuilt when its source or styles/ change."""
     from .checks.reader import engine_home, engine_routes
     from .preview.serve import run
     from .source.sourcefile import resolved
@@ -627,7 +663,10 @@ def serve(
         ) from None
 
 
-@app.command()
+@app.command(
+    help="Start a shelf of your own: folio.toml, source/ with an example work, .gitignore, a README and "
+    "a release workflow.",
+)
 def new(
     name: Annotated[
         Path, typer.Argument(help="The folder to make (it must not exist, or be empty).", show_default=False)
@@ -637,12 +676,14 @@ def new(
         typer.Option(
             "--folio",
             metavar="OWNER/NAME[@REF]",
-            help="The GitHub repository of Folio whose release workflow the shelf's calls, and which it installs (default: the one this Folio was installed from with pip install git+https://github.com/…; without either, no workflow is written).",
+            help="The GitHub repository of Folio whose release workflow the shelf's calls, and "
+            "which it installs (default: the one this Folio was installed from with pip "
+            "install git+https://github.com/…; without either, no workflow is written).",
             show_default=False,
         ),
     ] = None,
 ) -> None:
-    """Start a shelf of your own: folio.toml, source/ with an example work, .gitignore, a README and a release workflow."""
+    """Start a shelf of your own, with an example work and a release workflow."""
     from .new import EXAMPLE, installed_origin, new_shelf, parse_origin
 
     origin = parse_origin(folio) if folio else installed_origin()
@@ -651,7 +692,8 @@ def new(
         out.print(f"  {shown_path(path)}", markup=False)
     if origin is None:
         err.print(
-            "no release workflow written: give the GitHub repository of Folio it should call, folio new NAME --folio OWNER/NAME@REF",
+            "no release workflow written: give the GitHub repository of "
+            "Folio it should call, folio new NAME --folio OWNER/NAME@REF",
             markup=False,
         )
     _conclude(
@@ -701,7 +743,8 @@ def _say_which_source(named_works: bool) -> None:
         chosen.found_by, "found upward from here"
     )
     err.print(
-        f"folio: the project is {escape(shown_path(chosen.root))} ({how}): the build {reading}writes {escape(shown_path(chosen.dist))}"
+        f"folio: the project is {escape(shown_path(chosen.root))} ({how}): "
+        f"the build {reading}writes {escape(shown_path(chosen.dist))}"
     )
     if chosen.found_by in ("option", "environment") and (here / "source").is_dir():
         err.print(f"  (not {escape(shown_path(here / 'source'))}, this folder's own)")

@@ -168,7 +168,8 @@ CATALOGUE: dict[str, Entry] = {
     # S050–S069: provenance and the source format
     "S055": Entry(
         "a `{{page …}}` the page-marker parser cannot read",
-        "write `{{page 29}}`: two braces, `page`, one space, the page's number as the printed source has it (letters and digits, up to 12), two braces",
+        "write `{{page 29}}`: two braces, `page`, one space, the page's number "
+        "as the printed source has it (letters and digits, up to 12), two braces",
     ),
     "S056": Entry(
         "the text marks pages of a printed source, but work.toml names no printed source",
@@ -176,7 +177,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "S057": Entry(
         "a heading more than one level below the heading before it (`#` then `###`)",
-        "make it one level below the heading before it, and the headings under it likewise: the PDF's headings must nest",
+        "make it one level below the heading before it, and the "
+        "headings under it likewise: the PDF's headings must nest",
     ),
     "S050": Entry(
         "a `[provenance.<stem>]` table in work.toml names no part of the work",
@@ -192,7 +194,8 @@ CATALOGUE: dict[str, Entry] = {
     "I003": Entry("a work with the import's slug already exists", "give another --slug, or --force to replace it"),
     # I010–I029: the import's audit of itself
     "I010": Entry(
-        "words a browser shows on the page are missing from the import even once the importer put back what it could not place",
+        "words a browser shows on the page are missing from the "
+        "import even once the importer put back what it could not place",
         "a fault of the importer: report the page, and copy the words named by hand",
     ),
     "I012": Entry(
@@ -304,7 +307,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "P004": Entry(
         "a PDF is set partly in a font that is not one of the book's typefaces",
-        "a style asks for a face or a style that styles/fonts.css does not give: correct the style, or replace the characters the typefaces lack",
+        "a style asks for a face or a style that styles/fonts.css does not "
+        "give: correct the style, or replace the characters the typefaces lack",
     ),
     "P005": Entry(
         "a note cannot start on the page of its call: no room there for two of its lines",
@@ -322,11 +326,14 @@ CATALOGUE: dict[str, Entry] = {
     # P070, P071: the Kindle edition, converted by calibre
     "P070": Entry(
         "the Kindle edition (AZW3) needs calibre's ebook-convert, which is not installed",
-        "run scripts/setup (Debian: apt-get install calibre), or build without it: folio build --format epub --format pdf",
+        "run scripts/setup (Debian: apt-get install calibre), or "
+        "build without it: folio build --format epub --format pdf",
     ),
     "P071": Entry(
-        "calibre's ebook-convert could not convert the EPUB to AZW3, or wrote a file of a shape this builder does not know",
-        "read calibre's message; if it persists, report it with the work and calibre's version (ebook-convert --version)",
+        "calibre's ebook-convert could not convert the EPUB to "
+        "AZW3, or wrote a file of a shape this builder does not know",
+        "read calibre's message; if it persists, report it with "
+        "the work and calibre's version (ebook-convert --version)",
     ),
     # P051: a long book laid out in runs of parts at once
     "P051": Entry(
@@ -371,7 +378,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "P065": Entry("a font in a printer's file is not embedded", "rebuild it; if it persists, report it"),
     "P066": Entry(
-        "a printer's interior has fewer pages than the printer prints, an odd count, or a last page that is not blank where the printer asks for one",
+        "a printer's interior has fewer pages than the printer prints, an odd "
+        "count, or a last page that is not blank where the printer asks for one",
         "rebuild it with folio build --printer; choose another trim or printer for a short work",
     ),
     "P067": Entry("a KDP interior has bookmarks, links or annotations", "rebuild it with folio build --printer kdp"),
@@ -479,7 +487,8 @@ CATALOGUE: dict[str, Entry] = {
         "tag them in the source, `[word]{lang=fr}`, or list them in the work's allowed-words.txt",
     ),
     "W002": Entry(
-        "the work's language has no words in styles/furniture.toml: its contents, colophon and rights page are set in English",
+        "the work's language has no words in styles/furniture.toml: "
+        "its contents, colophon and rights page are set in English",
         "add a section for the language to styles/furniture.toml, with every key of [en]",
     ),
     # V: a release folder

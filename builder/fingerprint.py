@@ -1,6 +1,8 @@
 """The build's fingerprint: everything beyond a work's own source that shapes an edition's
-bytes (the builder's code, its styles and a project's styles/ overriding them, the typefaces' files, the pinned dependencies' versions,
-Python's, zlib's, Pango's and HarfBuzz's). The shelf's keys and the cover cache start from it.
+bytes (the builder's code, its styles and a project's styles/ overriding them, the typefaces'
+files, the pinned dependencies' versions, Python's, zlib's, Pango's and HarfBuzz's, and the
+version of calibre, which makes the Kindle edition). The shelf's
+keys and the cover cache start from it.
 It is computed without importing the writers, so that a build with nothing to do is quick.
 """
 
@@ -26,6 +28,10 @@ from .paths import PACKAGE, style_file, style_folders
 
 FONT_PACKAGE = "font_source_serif_pro"
 SYSTEM_LIBRARIES = {"libpango-1.0.so.0": "pango_version_string", "libharfbuzz.so.0": "hb_version_string"}
+CALIBRE = "ebook-convert"  # the command editions/kindle.py runs
+# calibre's run script names the folder of its Python package (Debian's, and calibre's own setup).
+_CALIBRE_PATH = re.compile(rb"""CALIBRE_PYTHON_PATH['"],\s*['"]([^'"]+)['"]""")
+_CALIBRE_VERSION = re.compile(rb"^numeric_version\s*=\s*\(([\d, ]+)\)", re.MULTILINE)
 
 
 def hash_tree(digest: hashlib._Hash, root: Path) -> None:
@@ -58,6 +64,7 @@ def shared_key() -> str:
         digest.update(f"{name}=={version}\n".encode())
     for library, function in SYSTEM_LIBRARIES.items():
         digest.update(f"{library} {_library_version(library, function)}\n".encode())
+    digest.update(f"calibre {calibre_version()}\n".encode())
     return digest.hexdigest()
 
 
@@ -128,3 +135,21 @@ def _library_version(library: str, function: str) -> str:
         return "absent"
     call.restype = ctypes.c_char_p
     return (call() or b"").decode()
+
+
+def calibre_version() -> str:
+    """calibre's version, read from its package's constants without running it (running
+    `ebook-convert --version` costs half a second); for a calibre whose run script names no
+    package folder (a frozen binary), the script's own hash; "absent" without calibre."""
+    found = shutil.which(CALIBRE)
+    if found is None:
+        return "absent"
+    script = Path(found).read_bytes()
+    named = _CALIBRE_PATH.search(script[:4096])
+    if named is not None:
+        constants = Path(os.fsdecode(named.group(1))) / "calibre" / "constants.py"
+        if constants.is_file():
+            version = _CALIBRE_VERSION.search(constants.read_bytes())
+            if version is not None:
+                return ".".join(part.strip() for part in version.group(1).decode().split(","))
+    return "sha256:" + hashlib.sha256(script).hexdigest()

@@ -251,6 +251,7 @@ def pytest_configure(config: pytest.Config) -> None:
         and _release(version("pytest-xdist")) <= (3, 8)
     ):
         pytest.exit(
-            f"pytest {pytest.__version__} breaks pytest-xdist {version('pytest-xdist')}'s loadgroup (pytest-dev/pytest-xdist#1386): install the versions constraints.txt pins",
+            f"pytest {pytest.__version__} breaks pytest-xdist {version('pytest-xdist')}'s "
+            "loadgroup (pytest-dev/pytest-xdist#1386): install the versions constraints.txt pins",
             returncode=4,
         )

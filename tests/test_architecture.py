@@ -212,7 +212,9 @@ def test_checking_a_print_cover_loads_no_writer(tmp_path: Path) -> None:
             runpy.run_module("builder", run_name="__main__")
         except SystemExit:
             pass
-        loaded = sorted(name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.") or name in WRITERS)
+        loaded = sorted(
+            name for name in sys.modules if name == "weasyprint" or name.startswith("weasyprint.") or name in WRITERS
+        )
         print("loaded:", loaded)
     """).replace("WRITERS", repr(sorted(kind.module for kind in KINDS.values())))
     result = subprocess.run(

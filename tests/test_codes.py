@@ -39,7 +39,10 @@ def reported() -> dict[str, list[str]]:
 
 
 def test_the_scan_finds_codes_as_the_builder_writes_them() -> None:
-    source = 'raise SourceError(p, "m", code="S040")\nprint(f"warning: {x} [W001]")\nPROFILES = {"P030": 1}\n"""A docstring on P033."""\n'
+    source = (
+        'raise SourceError(p, "m", code="S040")\nprint(f"warning: {x} [W001]")\n'
+        'PROFILES = {"P030": 1}\n"""A docstring on P033."""\n'
+    )
     assert codes_in(source) == {"S040", "W001", "P030"}
 
 

@@ -45,3 +45,32 @@ def test_the_shared_key_is_one_stable_hash_of_what_shapes_an_edition() -> None:
     assert fingerprint.shared_key() == key
     assert fingerprint._normalise("Font.Source-Serif_Pro") == "font_source_serif_pro"
     assert fingerprint._library_version("libnot-a-library.so.0", "f") == "absent"
+
+
+def test_calibres_version_is_read_from_the_package_its_run_script_names(tmp_path: Path, monkeypatch) -> None:
+    package = tmp_path / "lib" / "calibre"
+    package.mkdir(parents=True)
+    (package / "constants.py").write_text("__appname__ = 'calibre'\nnumeric_version = (7, 2, 0)\n", encoding="utf-8")
+    script = tmp_path / "ebook-convert"
+    script.write_text(
+        f"#!/usr/bin/python3\nimport os\npath = os.environ.get('CALIBRE_PYTHON_PATH', '{tmp_path / 'lib'}')\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(fingerprint.shutil, "which", lambda name: str(script) if name == "ebook-convert" else None)
+    assert fingerprint.calibre_version() == "7.2.0"
+    # A calibre of another make (a frozen binary) is known by its bytes; none at all, as absent.
+    script.write_bytes(b"\x7fELF frozen calibre")
+    assert re.fullmatch(r"sha256:[0-9a-f]{64}", fingerprint.calibre_version())
+    monkeypatch.setattr(fingerprint.shutil, "which", lambda name: None)
+    assert fingerprint.calibre_version() == "absent"
+
+
+def test_a_new_calibre_changes_the_shared_key(monkeypatch) -> None:
+    fingerprint.shared_key.cache_clear()
+    before = fingerprint.shared_key()
+    monkeypatch.setattr(fingerprint, "calibre_version", lambda: "99.0.0")
+    fingerprint.shared_key.cache_clear()
+    try:
+        assert fingerprint.shared_key() != before
+    finally:
+        fingerprint.shared_key.cache_clear()

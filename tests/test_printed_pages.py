@@ -147,7 +147,8 @@ def test_the_pdf_prints_each_page_in_the_margin_level_with_its_line(imported: Pa
 def test_the_web_preview_shows_each_page(imported: Path, slug: str) -> None:
     page = write_web(load_work(imported / slug))["text.html"].decode()
     shown = re.findall(
-        r'<span id="page-(\w+)" class="page-break" role="doc-pagebreak" aria-label="(\w+)"><span class="page-number">(\w+)</span></span>',
+        r'<span id="page-(\w+)" class="page-break" role="doc-pagebreak" aria-label="(\w+)">'
+        r'<span class="page-number">(\w+)</span></span>',
         page,
     )
     assert [label for _, _, label in shown] == marked_pages(slug)

@@ -118,8 +118,8 @@ def test_build_in_a_folder_with_its_own_source_builds_its_works_with_its_styles(
     again = _folio(project / "source" / SLUG, "build", "--format", "epub", "--jobs", "1")  # from a folder inside it
     assert again.returncode == 0 and "1 up to date" in again.stdout, again.stderr
     assert (
-        f"folio: the project is {project} (found upward from here): the build reads {project}/source, writes {project}/dist"
-        in again.stderr
+        f"folio: the project is {project} (found upward from here): "
+        f"the build reads {project}/source, writes {project}/dist" in again.stderr
     )
     (project / "styles" / "epub.css").write_text("/* changed */\n", encoding="utf-8")
     rebuilt = _folio(project, "build", "--format", "epub", "--jobs", "1")

@@ -228,7 +228,8 @@ def test_the_footnote_fix_puts_back_notes_that_moving_did_not_help(spacer: int) 
             56,
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="known: with long notes split (weasyprint/note_split.py), this one-line note under footnote-policy auto moves to the next page",
+                reason="known: with long notes split (weasyprint/note_split.py), this "
+                "one-line note under footnote-policy auto moves to the next page",
             ),
         ),
         60,

@@ -88,7 +88,8 @@ def test_every_edition_passes_folio_check(shelf: tuple[Path, str]) -> None:
 
 
 def _files(slug: str) -> list[str]:
-    """What `folio build --cover` makes of a work: every default kind's file, what comes with them, and the print cover."""
+    """What `folio build --cover` makes of a work: every default kind's file, what comes with them, and
+    the print cover."""
     return [kind.file_name(slug) for kind in KINDS.values() if kind.default or kind.with_needed or kind.name == "cover"]
 
 

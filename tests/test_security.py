@@ -25,7 +25,8 @@ def test_markup_in_source_is_escaped_in_both_editions(work_copy: Path, tmp_path:
     text.write_text(
         text.read_text(encoding="utf-8").replace(
             "Here it is in full.",
-            'Here it is <script>alert(1)</script> in full.\n\n{#ok .point}\nNext [span]{onmouseover="x"} & <b>bold</b>.',
+            "Here it is <script>alert(1)</script> in full.\n\n"
+            '{#ok .point}\nNext [span]{onmouseover="x"} & <b>bold</b>.',
         ),
         encoding="utf-8",
     )

@@ -25,7 +25,8 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 def test_the_command_line_loads_neither_the_importer_nor_the_dictionary() -> None:
     result = _python(
         "import sys, builder.cli\n"
-        "loaded = [m for m in ('httpx', 'spellchecker', 'ftfy', 'builder.importer.assemble', 'builder.importer.fetch', 'builder.checks.foreign_words', 'weasyprint') if m in sys.modules]\n"
+        "loaded = [m for m in ('httpx', 'spellchecker', 'ftfy', 'builder.importer.assemble', "
+        "'builder.importer.fetch', 'builder.checks.foreign_words', 'weasyprint') if m in sys.modules]\n"
         "print(loaded)"
     )
     assert result.returncode == 0, result.stderr
@@ -41,7 +42,8 @@ def test_weasyprint_loads_its_libraries_without_searching_for_them() -> None:
         "ctypes.util.find_library = lambda name: searched.append(name) or original(name)\n"
         "import builder.editions.weasyprint.typeset\n"
         "from weasyprint.text.ffi import pango, harfbuzz, fontconfig, pangoft2\n"
-        "print(searched, all(callable(f) for f in (pango.pango_layout_new, harfbuzz.hb_font_get_face, fontconfig.FcInitLoadConfigAndFonts, pangoft2.pango_ft2_font_map_new)))"
+        "print(searched, all(callable(f) for f in (pango.pango_layout_new, harfbuzz.hb_font_get_face, "
+        "fontconfig.FcInitLoadConfigAndFonts, pangoft2.pango_ft2_font_map_new)))"
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[] True"

@@ -6,9 +6,10 @@ as that language. No checker sees a missing tag; this one guesses, with pyspellc
 word-frequency lists: a word of four letters or more, in lower case (names are left alone),
 in text whose language is the work's, is suspect when it is common in French, German,
 Italian or Spanish and rare in the work's language. Latin has no list there, so Latin
-passages are not found. Words a work uses as its own (British spellings such as "labour",
-naturalised words such as "ensemble") go in `allowed-words.txt` in its source folder, one a
-line.
+passages are not found. An English word is counted as common in English where its
+American spelling is ("labour", "centre", "organise": `spellings`), since the English list is
+American. Words a work uses as its own otherwise (naturalised words such as "ensemble") go in
+`allowed-words.txt` in its source folder, one a line.
 """
 
 from __future__ import annotations
@@ -75,11 +76,44 @@ def untagged_foreign_words(epub: Path, allowed: Collection[str] = ()) -> dict[st
         for word in WORD.findall(text):
             if word in allowed or word in found:
                 continue
+            at_home = max(own[spelling] for spelling in spellings(word, language))
             for other, frequencies in others.items():
                 count = frequencies[word]
-                if count >= MINIMUM_COUNT and count > RATIO * (own[word] + 1):
+                if count >= MINIMUM_COUNT and count > RATIO * (at_home + 1):
                     found[word] = other
                     break
+    return found
+
+
+# British spellings and their American ones, which pyspellchecker's English list holds (it is
+# drawn from American text): a British word is as English as its American twin. Each is a
+# regular correspondence of English spelling, applied wherever it fits in the word, so
+# "labourers", "centres" and "organisations" are found through "laborers", "centers" and
+# "organizations".
+_BRITISH = (
+    (re.compile(r"our(?=(?:s|ed|ing|er|ers|ite|ites|ful|able|ably|less)?$)"), "or"),  # labour, colourful
+    # centre, theatre, spectre, fibre, meagre, ochre, manoeuvre; not French "entre", "chambre",
+    # "lettre", "membre", "monstre" (no English word ends so: "enter", "letter" are words of their own)
+    (re.compile(r"([a-z]{2}(?:[aeiou]t|nt|ct|ag|ch|uv|omb)|[a-z]ib)re(?=s?$)"), r"\1er"),
+    (re.compile(r"([a-z]{2}(?:[aeiou]t|nt|ct|ag|ch|uv|omb)|[a-z]ib)red$"), r"\1ered"),  # centred
+    (re.compile(r"(?<=[a-z]{2})is(?=e[sdr]?$|ing$|ation|ations$)"), "iz"),  # organise, organisation
+    (re.compile(r"ys(?=e[sd]?$|ing$)"), "yz"),  # analyse
+    (re.compile(r"ence(?=s?$)"), "ense"),  # defence, licence
+    (re.compile(r"ogue(?=s?$)"), "og"),  # catalogue
+    (re.compile(r"mme(?=s?$)"), "m"),  # programme
+    (re.compile(r"(?<=[a-z])(?:ae|oe)(?=[a-z])"), "e"),  # anaemia, manoeuvre
+    (re.compile(r"(?<=[a-z]{2}[aeiou])ll(?=ed$|ing$|er$|ers$|or$|ors$)"), "l"),  # travelled, counsellor
+)
+
+
+def spellings(word: str, language: str) -> set[str]:
+    """A word and, in English, its spellings on the other side of the Atlantic: each regular
+    British correspondence applied or not, in every combination."""
+    found = {word}
+    if language != "en":
+        return found
+    for pattern, american in _BRITISH:
+        found |= {pattern.sub(american, each) for each in found}
     return found
 
 

@@ -141,7 +141,8 @@ def missing(text: str, documents: list[tuple[str, str, dict[str, str]]], shown: 
             Finding(
                 shown,
                 "P171",
-                f"the text of {name} is not read back whole: it breaks off at word {lost + 1} of {len(words)}, {' '.join(words[lost : lost + 8])!r}",
+                f"the text of {name} is not read back whole: it breaks off at word "
+                f"{lost + 1} of {len(words)}, {' '.join(words[lost : lost + 8])!r}",
             )
         )
         for note_id, note in notes.items():

@@ -224,6 +224,7 @@ def _cover(reader: Any, printer: Printer, interior: Any) -> list[str]:
         fits.append(abs(sheet.width - width) < 0.1 and abs(sheet.height - height) < 0.1)
     if not any(fits):
         found.append(
-            f"the cover is {width:.1f} × {height:.1f} mm, not {printer.service}'s size for the {pages}-page interior beside it"
+            f"the cover is {width:.1f} × {height:.1f} mm, not "
+            f"{printer.service}'s size for the {pages}-page interior beside it"
         )
     return found

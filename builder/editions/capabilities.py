@@ -12,9 +12,8 @@ from typing import Literal
 
 @dataclass(frozen=True, kw_only=True)
 class Capabilities:
-    notes: Literal[
-        "pop-up", "foot"
-    ]  # a call links to a note a reading system pops up, or the note floats to the page's foot
+    # a call links to a note a reading system pops up, or the note floats to the page's foot
+    notes: Literal["pop-up", "foot"]
     links: Literal["live", "printed"]  # a link is followed, or its address is printed to be typed in
     reading_system: bool  # epub:type semantics (pop-ups, landmarks) for an EPUB reading system
     typeface: Literal["reader's", "ours"]  # the text is set in the reader's own typeface, or in ours

@@ -87,7 +87,8 @@ def embedded_faces(work: Work) -> tuple[list[EmbeddedFace], str]:
         file_name = f"fonts/{name.replace(' ', '')}.woff2"
         faces.append(EmbeddedFace(file_name, data))
         rules.append(
-            f'@font-face {{ font-family: "GFS Didot"; font-style: {style}; font-weight: normal; src: url("../{file_name}") format("woff2"); }}'
+            f'@font-face {{ font-family: "GFS Didot"; font-style: {style}; '
+            f'font-weight: normal; src: url("../{file_name}") format("woff2"); }}'
         )
     rules.append(':lang(grc) { font-family: "GFS Didot", serif; }')
     return (

@@ -53,6 +53,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import BuildError
+from ..fingerprint import CALIBRE
 from .kinds import KINDS, Kind, RenderContext
 from .zips import reproducible_zip
 
@@ -76,7 +77,7 @@ _NS = {
     "x": XHTML_NS,
     "n": NCX_NS,
 }
-CONVERT = "ebook-convert"
+CONVERT = CALIBRE  # the fingerprint reads its version
 TIMEOUT = 600  # seconds: calibre converts our longest book in about ten
 MAX_DEPTH = 2  # levels of the contents
 
@@ -362,7 +363,8 @@ def azw3(epub: bytes, book: uuid.UUID, when: datetime, where: Path) -> bytes:
             said = (result.stderr or result.stdout).strip().splitlines()[-3:]
             raise BuildError(
                 where,
-                f"calibre's {CONVERT} could not convert the EPUB to AZW3 (exit {result.returncode}): {' / '.join(said)}",
+                f"calibre's {CONVERT} could not convert the EPUB to "
+                f"AZW3 (exit {result.returncode}): {' / '.join(said)}",
                 code="P071",
             )
         return _settle(out.read_bytes(), book, when, where)

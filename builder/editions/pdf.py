@@ -142,8 +142,10 @@ def _refuse_missing_glyphs(work: Work, what: str, html: str) -> None:
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
             work.folder,
-            f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} ({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
-            hint="replace the characters, or add a typeface that has them to styles/typefaces.toml and styles/scripts.css",
+            f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} "
+            f"({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
+            hint="replace the characters, or add a typeface that has "
+            "them to styles/typefaces.toml and styles/scripts.css",
             code="P003",
         )
 

@@ -122,7 +122,8 @@ def write_interior(work: Work, trim: str, name: str) -> bytes:
         raise BuildError(
             work.folder,
             f"the {trim} interior has {pages} pages; {chosen.service} prints books of {chosen.min_pages} pages or more",
-            hint="choose a smaller trim, another printer (--printer generic), or print the work in a volume with others",
+            hint="choose a smaller trim, another printer (--printer "
+            "generic), or print the work in a volume with others",
             code="P061",
         )
     what = f"{trim} interior for {chosen.service}"
@@ -175,7 +176,9 @@ GREY_CONDITION = "Folio grey, black ink on uncoated paper"
 
 _EXPECTED_VERSIONS = {"weasyprint": "70.0", "pydyf": "0.13.0"}
 _EXPECTED_SOURCE_SHA256 = {  # what the finisher relies on: the XMP's DocumentID, the dates' source
-    "weasyprint.pdf.metadata.DocumentMetadata.generate_rdf_metadata": "bc3e78ab24f1a809438159395786cc8b734c87c90f629d2d784742f0136807c5",
+    "weasyprint.pdf.metadata.DocumentMetadata.generate_rdf_metadata": (
+        "bc3e78ab24f1a809438159395786cc8b734c87c90f629d2d784742f0136807c5"
+    ),
     "weasyprint.pdf.pdfx.pdfx": "e6a9255e6c8cb3223e77d9a67adc36df409d4d6694bc183f6c7d0e7f1a7b9c17",
 }
 _DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from ..paths import style_names
 
 DEFAULT_TRIM = "a5"
-BLEED_MM = 3  # around the trim, with --print-marks and on the print cover: what print-on-demand services and print shops ask for
+# Around the trim, with --print-marks and on the print cover: what print-on-demand services and print shops ask for.
+BLEED_MM = 3
 
 
 def trims() -> list[str]:

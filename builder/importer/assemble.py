@@ -154,11 +154,14 @@ def _single_page_notices(location: str, found: book.Links | None) -> list[str]:
     """What the person may have meant, when a page that links a book is imported alone."""
     if found is not None and found.is_contents:
         return [
-            f"{_short(location)} is a contents page of {len(found.chapters)} pages of its own folder; imported as a single page, as --page asks (without --page its whole book imports)"
+            f"{_short(location)} is a contents page of {len(found.chapters)} pages of its own folder; "
+            "imported as a single page, as --page asks (without --page its whole book imports)"
         ]
     if found is not None and found.folder_pages >= 3:
         return [
-            f"{_short(location)} links {found.folder_pages} pages of its own folder and was imported as a single page; to import the whole book, import its contents page (often index.htm), or give --book to read this page as the contents"
+            f"{_short(location)} links {found.folder_pages} pages of its own folder and "
+            "was imported as a single page; to import the whole book, import its contents "
+            "page (often index.htm), or give --book to read this page as the contents"
         ]
     return []
 
@@ -221,7 +224,8 @@ def read_book(
         )
     if collection:
         report.guessed.append(
-            f"the contents page links {len(kept)} separate works, each with its own header: imported as one volume, a part per work, each with its provenance"
+            f"the contents page links {len(kept)} separate works, each with its own "
+            "header: imported as one volume, a part per work, each with its provenance"
         )
     front_html, removed = book.front_matter(first, {chapter.href for chapter, *_ in kept})
     for text in removed:
@@ -252,7 +256,8 @@ def read_book(
             "front.md", replace(front_page, blocks=blocks, images=index.images), page=location, html=front_html
         )
         report.mapped.append(
-            f"the contents page's own text ({sum(len(b.split()) for b in own)} words), set as the book's front matter in front.md"
+            f"the contents page's own text ({sum(len(b.split()) for b in own)} "
+            "words), set as the book's front matter in front.md"
         )
     start = 2 if front else 1
     ids = {key: f"part-{number}" for number, key in enumerate(order, start=start)}
@@ -272,7 +277,8 @@ def read_book(
             ImportedPart(later, after, openings[chapter.href], chapter.href, where),
         ]
         report.mapped.append(
-            f"{chapter.href}: “{openings[chapter.href]}”, which the contents page lists as a chapter of its own at an anchor into the page, set as a part of its own ({later})"
+            f"{chapter.href}: “{openings[chapter.href]}”, which the contents page lists as a "
+            f"chapter of its own at an anchor into the page, set as a part of its own ({later})"
         )
     if front:
         index = replace(index, images=[])  # the front matter holds them
@@ -309,7 +315,8 @@ def _fetch_chapters(
     while queue:
         if len(served) == fetcher.limits.chapters:
             report.left_out.append(
-                f"chapters past the first {fetcher.limits.chapters}: {len(queue)} left out, over the limit of chapters a book may have [I062]"
+                f"chapters past the first {fetcher.limits.chapters}: {len(queue)} "
+                "left out, over the limit of chapters a book may have [I062]"
             )
             break
         chapter = queue.pop(0)
@@ -329,7 +336,8 @@ def _fetch_chapters(
             new = [c for c in inner.chapters if c.href not in seen]
             if inner.is_contents and len(new) >= 2:
                 report.left_out.append(
-                    f"{chapter.href}: the contents page of a part of the book ({chapter.label}); its {len(new)} pages imported in its place"
+                    f"{chapter.href}: the contents page of a part of the book "
+                    f"({chapter.label}); its {len(new)} pages imported in its place"
                 )
                 seen.update(c.href for c in new)
                 queue[:0] = new
@@ -337,10 +345,12 @@ def _fetch_chapters(
             served.append((chapter, where, text, parse_page(text, where, ImportReport())))
         except BuildError as error:
             report.left_out.append(
-                f"{chapter.href}: served, but not readable as a page ({error.message}) [{error.code}]; left out of the book"
+                f"{chapter.href}: served, but not readable as a page "
+                f"({error.message}) [{error.code}]; left out of the book"
             )
             report.check.append(
-                f"{chapter.href}: a page the contents lists could not be read ({error.message}) [{error.code}]; the rest of the book imported without it"
+                f"{chapter.href}: a page the contents lists could not be read "
+                f"({error.message}) [{error.code}]; the rest of the book imported without it"
             )
     return served
 
@@ -501,7 +511,9 @@ def map_metadata(
     )
     meta["identifier"] = identifier(location, page)
     report.guessed.append(
-        f"identifier {meta['identifier']}, derived from the page's {'address' if is_address(location) else 'content (it was read from a file, which has no address)'}: the same on every import of it"
+        f"identifier {meta['identifier']}, derived from the page's "
+        f"{'address' if is_address(location) else 'content (it was read from a file, which has no address)'}"
+        ": the same on every import of it"
     )
     if "archive" not in meta:
         meta["archive"] = {"name": "Marxists Internet Archive"}
@@ -593,7 +605,8 @@ def write_parts(
             used.add(new)
         if any(old != new for old, new in relabel.items()):
             report.guessed.append(
-                f"{part.file}: note labels shared with an earlier part renumbered {number}_…, to keep them unique across the work"
+                f"{part.file}: note labels shared with an earlier part "
+                f"renumbered {number}_…, to keep them unique across the work"
             )
         for label, note in page.notes.items():
             new = relabel[label]
@@ -668,7 +681,8 @@ def _fetch_images(
                 )
                 kept += count if image.linked else 0
             if kept:
-                # The link's words the page shows became the image's alt text: kept, or they would be lost after the audit.
+                # The link's words the page shows became the image's alt text: kept, or they would be lost
+                # after the audit.
                 report.check.append(
                     f"image {image.name} left out: the words of the link that named it, “{image.alt}”, kept as text"
                 )
@@ -677,7 +691,8 @@ def _fetch_images(
         width = _size(data)[0] if kind != "image/svg+xml" else 0
         if width and width < MEASURE_PX:
             report.check.append(
-                f"image {image.name}: {width} px wide, too coarse to fill the measure at 300 dpi; printed {width / 300:.1f} in wide"
+                f"image {image.name}: {width} px wide, too coarse to fill "
+                f"the measure at 300 dpi; printed {width / 300:.1f} in wide"
             )
         report.mapped.append(f"image {image.name} (“{image.alt}”)")
 

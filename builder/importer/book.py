@@ -21,7 +21,8 @@ from .report import ImportReport
 
 _PAGE = re.compile(r"^[\w.-]+\.html?$", re.I)
 _NOT_TEXT = re.compile(
-    r"study guide|guide\.htm|index(-\w+)?\.htm|download|audio|\bepub\b|\bpdf\b|\bprc\b|\bmobi\b|\bword\b|german original|\bas per\b|full table of contents",
+    r"study guide|guide\.htm|index(-\w+)?\.htm|download|audio|\bepub\b|\bpdf\b|"
+    r"\bprc\b|\bmobi\b|\bword\b|german original|\bas per\b|full table of contents",
     re.I,
 )
 _GUIDE = re.compile(r"\bstudy guide\b|\breader'?s guide\b", re.I)
@@ -305,7 +306,10 @@ _NUMBERING = re.compile(r"^(?:(?:chapter|part|book|section|letter)\s+[\w-]+|[IVX
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 # A date line: "London, August 5, 1890", "5 August 1890", "Folkestone, near Dover August 21, 1890", "1919".
 DATE_LINE = re.compile(
-    rf"^(?:[\w .'’-]{{1,40}},\s*)?(?:[\w .'’-]{{0,30}}\s)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}}|(?:{_MONTHS}),?\s+\d{{4}})\.?$",
+    rf"^(?:[\w .'’-]{{1,40}},\s*)?(?:[\w .'’-]{{0,30}}\s)?"
+    rf"(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}}"
+    rf"|(?:{_MONTHS}),?\s+\d{{4}})\.?$",
     re.I,
 )
 # The archive's breadcrumb ("MIA > Archive > Lenin > 1914", "MIA: Marxists: Marx & Engels: Library").
@@ -476,7 +480,7 @@ def tidy(blocks: list[str], author: str, leave: Leave, mapped: list[str], where:
             )
             continue
         text = found[1].strip()
-        plain = re.sub(r"\\(.)", r"\1", text)
+        plain = re.sub(r"\\(.)", r"\1", text.replace("\\\n", " "))  # a heading on two lines, read as one
         if "[^" in text:
             out.append(block)
         elif BREAK_LINE.match(plain):

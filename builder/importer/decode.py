@@ -191,7 +191,8 @@ def _utf8(data: bytes, where: str, report: ImportReport, declared: bool = False)
                 line += data.count(b"\n", counted, position + error.start)
                 counted = position + error.start
                 repairs.append(
-                    f"{where}: line {line}: {' '.join(f'0x{b:02X}' for b in bad)} is not UTF-8; read as Windows-1252 “{read}”"
+                    f"{where}: line {line}: {' '.join(f'0x{b:02X}' for b in bad)} "
+                    f"is not UTF-8; read as Windows-1252 “{read}”"
                 )
             else:
                 repairs.append("")

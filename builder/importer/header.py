@@ -73,7 +73,11 @@ def names(text: str) -> list[str]:
     """ "Zodiac and Brian Baggins", "by Andy Blunden February 2005." → the names alone."""
     text = re.sub(r"^(and corrected.*?\bby\b|by|the late)\s+", "", text.strip(), flags=re.I)
     text = re.split(
-        r"\s+(?:from the|in cooperation|with|in (?:January|February|March|April|May|June|July|August|September|October|November|December)\b)|,\s*\d|\s+\(|\s+in\s+\d{4}|\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|\s+\d{4}",
+        r"\s+(?:from the|in cooperation|with"
+        r"|in (?:January|February|March|April|May|June|July|August|September|October|November|December)\b)"
+        r"|,\s*\d|\s+\(|\s+in\s+\d{4}"
+        r"|\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b"
+        r"|\s+\d{4}",
         text,
     )[0]
     parts = re.split(r"\s+and\s+|\s*&\s*|,\s+", text.strip(" .;,"))
@@ -181,7 +185,8 @@ def map_header(fields: list[Field], report: ImportReport) -> Mapped:
         meta["credits"] = {role: list(dict.fromkeys(people)) for role, people in credits.items() if people}
     if not rights_seen:
         report.check.append(
-            'no licence line (neither Public Domain nor Copyleft): rights set to "unstated"; the editions claim nothing until a person sets them'
+            "no licence line (neither Public Domain nor Copyleft): rights set "
+            'to "unstated"; the editions claim nothing until a person sets them'
         )
         meta["rights"] = {"status": "unstated"}
     return Mapped(meta, free)
@@ -223,7 +228,8 @@ def _rights(key: str, item: Field, meta: dict[str, Any], report: ImportReport) -
         licence = (found.group(1), "https://creativecommons.org/licenses/by-sa/4.0/") if found else None
         if found:
             report.guessed.append(
-                f"Copyleft: the page names the {found.group(1)} without linking it; linked to the Creative Commons BY-SA deed"
+                f"Copyleft: the page names the {found.group(1)} without "
+                "linking it; linked to the Creative Commons BY-SA deed"
             )
     if licence is None:
         report.check.append(f'Copyleft line names no licence: {value!r}; rights set to "unstated"')
@@ -243,7 +249,7 @@ def _rights(key: str, item: Field, meta: dict[str, Any], report: ImportReport) -
 
 # A name as a page shows it above or below its title: "V. I. Lenin", "Karl Marx", "by Frederick
 # Engels", "Rosa Luxemburg"; two to five words, each capitalised or an initial.
-_NAME = re.compile(
+NAME = re.compile(
     r"^(?:by\s+)?((?:(?:[A-Z]\.\s?)+|[A-Z][\w'’-]+\s)(?:(?:[A-Z]\.\s?|(?:von|van|de|der|du|la|le)\s|[A-Z][\w'’-]+\s?)){1,4})$"
 )
 
@@ -252,10 +258,13 @@ def seen_author(shown: str | None, headings: list[str], hidden: str | None, repo
     """The author a reader sees: the name the page shows beside its title (`shown`), else the
     first of its leading headings that is a name; the hidden <meta name="author"> only where
     the page shows none. One that names someone else is reported, not used."""
-    plain = [re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_]", "", heading)).strip() for heading in headings]
+    plain = [
+        re.sub(r"\\(.)", r"\1", re.sub(r"(?<!\\)[*_]", "", heading.replace("\\\n", " "))).strip()
+        for heading in headings
+    ]
     # A heading is taken for a name only where it cannot be a title: with initials ("V. I.
     # Lenin"), after "by", or naming the hidden author's person.
-    names = (found for heading in plain if (found := _NAME.match(heading)))
+    names = (found for heading in plain if (found := NAME.match(heading)))
     named = (
         found.group(1).strip()
         for found in names
@@ -286,11 +295,13 @@ def info_label(text: str, tail: str | None) -> bool:
 
 
 _FROM = re.compile(
-    r"^(?:From|Source)\s*:?\s+(.+?)(?:[,;.]\s*|\s+)((?:Transcribed|Transcription|Marked up|HTML|Html|Proofread|Proofed)\b.*)?$",
+    r"^(?:From|Source)\s*:?\s+(.+?)(?:[,;.]\s*|\s+)((?:Transcribed|"
+    r"Transcription|Marked up|HTML|Html|Proofread|Proofed)\b.*)?$",
     re.S,
 )
 _CREDIT = re.compile(
-    r"^(Transcribed(?: (?:&|and) marked up)?|Transcription(?:/Markup)?|Marked up|HTML Markup|Html Markup|Proofread|Proofed)(?: by)?\s*:?\s*(.+?)\.?$",
+    r"^(Transcribed(?: (?:&|and) marked up)?|Transcription(?:/Markup)?|Marked up|"
+    r"HTML Markup|Html Markup|Proofread|Proofed)(?: by)?\s*:?\s*(.+?)\.?$",
     re.I,
 )
 
@@ -325,11 +336,13 @@ def year_check(meta: dict[str, Any], fields: list[Field], blocks: list[str]) -> 
     for item in fields:
         if _key(item.label) not in credits and (years := YEAR.findall(" ".join([item.value, *item.notes]))):
             return [
-                f"no Written or First published field with a year; the header's {item.label or 'line'} prints {years[0]}: set 'year' (or 'written') in work.toml if it is the work's"
+                f"no Written or First published field with a year; the header's {item.label or 'line'} "
+                f"prints {years[0]}: set 'year' (or 'written') in work.toml if it is the work's"
             ]
     if years := YEAR.findall(" ".join(blocks)):
         return [
-            f"the header names no year of writing or publication; the page's text prints years (the first, {years[0]}): set 'year' (or 'written') in work.toml to the work's"
+            "the header names no year of writing or publication; the page's text prints years "
+            f"(the first, {years[0]}): set 'year' (or 'written') in work.toml to the work's"
         ]
     return ["no year of writing or publication on the page"]
 

@@ -13,14 +13,15 @@ from urllib.parse import urlsplit
 from lxml import etree, html
 
 from ..errors import BuildError
-from ..source.text import MD, plain_text
+from ..source.text import LANGUAGE, MD, plain_text
 from .fetch import is_address, resolve
-from .header import Field, fact_lines, info_fields, info_label
+from .header import NAME, Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
 from .notes import MARKER, STOPS, find_linked, find_written
 from .report import ImportReport
 
 _GREEK = re.compile(r"[Ͱ-Ͽἀ-῿](?:[Ͱ-Ͽἀ-῿\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿])?")
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BREAK = "\x01"  # a line break inside a block, until the block is written
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|svg)$", re.I)
 _DEBRIS_CLASSES = {"footer", "pagenote", "skip", "t2h-foot", "toc", "index", "updat", "link", "next", "back"}
@@ -36,7 +37,8 @@ _CLASSES = {
     "address": "dateline",
 }
 CREDIT_LINE = re.compile(
-    r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$",
+    r"^\s*(Transcribed|Html Markup|HTML Markup|Proofed|Proofread|Transcription|"
+    r"Original Transcription|Re-Marked up)(?: and Corrected)?(?: by)?\b:?\s*(.*)$",
     re.I,
 )
 # A "file no longer available" notice the archive serves in place of a page.
@@ -63,6 +65,22 @@ _BLOCK_TAGS = {
 # A page of the printed edition begins: Lenin's Collected Works mark each in a comment,
 # `<!-- vol=19 pg=029 src=v19pp77 type= -->`; kept as the source's `{{page 29}}`.
 _PRINTED_PAGE = re.compile(r"^\s*vol=\s*\w+\s+pg=\s*0*([A-Za-z0-9]{1,12})\b")
+# A note's call written out ("[1]", "(2)"), which the page's notes may answer; a linked call is
+# already a note's by the time the text is read, so any other superscript is the text's ("x²").
+_WRITTEN_CALL = re.compile(r"^\s*[\[(]\s*(\d{1,3}[a-z]?|[A-Za-z]|note|\*{1,3})\s*[\])]\.?\s*$", re.I)
+# What heads a part of a work, not a name ("Part One", "Book Two", "Chapter Three").
+_LABEL = re.compile(
+    r"^(Part|Book|Chapter|Section|Volume|Appendix|Preface|Introduction|Foreword|Afterword|Letter|Article)\b", re.I
+)
+# Navigation a page repeats about its text: links to its top, to an index, or labelled as moves.
+_TOP_ANCHORS = {"", "top", "start", "begin", "home", "contents", "toc"}
+_INDEX_PAGE = re.compile(r"(?:^|/)(?:index|contents|toc)\.s?html?$", re.I)
+_MOVE = re.compile(r"^\W*(?:back|return|go|up|top|home|next|previous|prev)\b", re.I)
+# A list's first item as the import writes it: its marker, "- " or "* ", or a number and ". " or ") ".
+_LIST_ITEM = re.compile(r"(?:\d+)?(- |\* |\. |\) )")
+# A paragraph as the import writes one: not a list, quotation, heading, table, image or a
+# block with attributes, each of which Markdown reads by its first characters.
+_PLAIN_PARAGRAPH = re.compile(r"(?!(?:\d+)?(?:- |\* |\. |\) )|[>#|{]|!\[)")
 GONE = re.compile(r"(file|page) (is )?no longer available|this file has been moved|404 not found", re.I)
 
 
@@ -94,7 +112,8 @@ def parse(text: str, location: str, report: ImportReport, *, chapters: dict[str,
         raise BuildError(
             _short(location),
             "the page nests its elements too deep to be read",
-            hint="the page's markup nests hundreds of elements inside each other; save it with its nesting flattened (any HTML tidier does it) and import that file",
+            hint="the page's markup nests hundreds of elements inside each other; save it "
+            "with its nesting flattened (any HTML tidier does it) and import that file",
             code="I013",
         ) from None
 
@@ -368,7 +387,8 @@ class _Converter:
                 fields := info_fields(" ".join(block.text_content().split()))
             ):
                 self.report.mapped.append(
-                    f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, read as {', '.join(f.label for f in fields)}"
+                    f"{_short(self.location)}: the header line {' '.join(block.text_content().split())!r}, "
+                    f"read as {', '.join(f.label for f in fields)}"
                 )
                 self.report.ledger.move(self.page, shown_text(block), "the header line, mapped to work.toml")
                 _drop(block)
@@ -379,7 +399,8 @@ class _Converter:
                 and (fields := fact_lines([spaces("".join(_text(e) for e in line)).strip() for line in _lines(block)]))
             ):
                 self.report.mapped.append(
-                    f"{_short(self.location)}: a box of publication facts, read as the header ({', '.join(f.label for f in fields)})"
+                    f"{_short(self.location)}: a box of publication facts, "
+                    f"read as the header ({', '.join(f.label for f in fields)})"
                 )
                 box = (
                     next((a for a in block.iterancestors() if a.tag == "table"), block) if block.tag == "td" else block
@@ -402,7 +423,8 @@ class _Converter:
                     fields.append(Field(match.group(1), match.group(2).strip()))
                     self.report.ledger.move(self.page, line, "credit line, mapped to work.toml")
                 self.report.guessed.append(
-                    f"{_short(self.location)}: no header block; credits read from the end of the page: {' / '.join(lines)!r}"
+                    f"{_short(self.location)}: no header block; credits "
+                    f"read from the end of the page: {' / '.join(lines)!r}"
                 )
                 _drop(block)
         return fields
@@ -414,16 +436,15 @@ class _Converter:
         heading = body.find(".//h3[@class='title']")
         if heading is not None and not _worded(heading):
             heading = None
-        if heading is not None:
-            before = heading.getprevious()
-            if before is not None and before.tag in ("h1", "h2") and len(before.text_content().split()) <= 5:
-                author = " ".join(before.text_content().split())
-                self.report.mapped.append(f"author {author!r}, from the line above the title")
-                self.report.ledger.move(self.page, author, "the author's line above the title, mapped to work.toml")
-                _drop(before)
-        else:
+        if heading is None:
             headings = [h for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if _worded(h)]
             heading = min(headings, key=lambda h: int(h.tag[1]), default=None)
+        before = heading.getprevious() if heading is not None else None
+        if before is not None and _author_line(before, heading):
+            author = " ".join(before.text_content().split())
+            self.report.mapped.append(f"author {author!r}, from the line above the title")
+            self.report.ledger.move(self.page, author, "the author's line above the title, mapped to work.toml")
+            _drop_keep_tail(before)
         if heading is None:
             fallback = " ".join(fallback.split())
             self.report.check.append(
@@ -447,6 +468,9 @@ class _Converter:
             elif element.tag == "a" and _DEBRIS_LABELS.match(text):
                 self.report.ledger.leave_out(self.page, text, "link label")
                 _drop_keep_tail(element)
+            elif element.tag in ("p", "div", "center") and _is_navigation(element):
+                self.report.ledger.leave_out(self.page, shown_text(element), "navigation or page furniture")
+                _drop(element)
             elif element.tag == "p" and _is_anchor_list(element):
                 self.report.ledger.leave_out(self.page, shown_text(element), "the page's own contents list")
                 _drop(element)
@@ -461,11 +485,12 @@ class _Converter:
         out: list[str] = []
         pending: list[str] = []  # loose inline content between blocks
 
-        def flush() -> None:
+        def flush() -> int:
             text = spaces("".join(pending)).strip(" " + BREAK)
             if text.strip():
                 out.append(_hard_breaks(text))
             pending.clear()
+            return len(out)  # where the next block's own blocks begin
 
         if element.text:
             pending.append(escape(element.text))
@@ -474,19 +499,20 @@ class _Converter:
                 pending.append(escape(child.tail or ""))
                 continue
             tag = child.tag
+            start = None
             if tag in ("p", "center", "figure") or (
                 tag == "div"
                 and not any(
                     isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote", "ul", "ol"} for c in child
                 )
             ):
-                flush()
+                start = flush()
                 if block := self.paragraph(child):
                     out.append(block)
             elif tag in ("div", "body", "span", "font") and any(
                 isinstance(c.tag, str) and c.tag in STOPS | {"p", "div", "blockquote"} for c in child
             ):
-                flush()
+                start = flush()
                 out += self.blocks(child)
             elif tag == "blockquote" and (
                 child.find(".//div[@class='border']") is not None
@@ -495,7 +521,7 @@ class _Converter:
                 flush()  # the archive's page layout (a bordered box), not a quotation
                 out += self.blocks(child)
             elif tag == "blockquote":
-                flush()
+                start = flush()
                 inner = self.blocks(child)
                 if inner:
                     out.append(
@@ -504,44 +530,74 @@ class _Converter:
                         )
                     )
             elif tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
-                flush()
-                text = spaces(self.inline(child).replace(BREAK, " ")).strip()
+                start = flush()
+                # A heading the page sets on two lines ("Part I<br>THE COMMODITY") keeps its break.
+                lines = spaces(self.inline(child)).strip(" " + BREAK).split(BREAK)
+                text = "\\\n".join(line.strip() for line in lines if line.strip())
                 if text and has_words(text):
                     out.append(f"{'#' * self._level(int(tag[1]))} {text}")
                 elif text:  # an image or a call alone: kept, as a paragraph
                     out.append(escape_line_start(text))
                     self.report.check.append(
-                        f"{self.page}, line {child.sourceline}: a heading with no words ({' '.join(child.text_content().split()) or 'an image'}); set as a paragraph"
+                        f"{self.page}, line {child.sourceline}: a heading with no words "
+                        f"({' '.join(child.text_content().split()) or 'an image'}); set as a paragraph"
                     )
                 else:
                     self.report.left_out.append(
                         f"{self.page}, line {child.sourceline}: an empty heading <{tag}>, dropped"
                     )
             elif tag in ("ul", "ol"):
-                flush()
-                out.append(self.list(child))
+                start = flush()
+                # A list right after another of its kind takes the other marker ("*" for "-",
+                # ")" for "."): with the same one, Markdown would read the two as one list.
+                after = _LIST_ITEM.match(out[-1]) if out else None
+                out.append(self.listing(child, other=bool(after and after.group(1) in ("- ", ". "))))
+            elif tag == "dl":
+                start = flush()
+                out += self.definitions(child)
             elif tag == "table":
-                flush()
+                start = flush()
                 out.append(self.table(child))
             elif tag == "pre":
-                flush()
+                start = flush()
                 out.append(
                     "\\\n".join(
                         escape_line_start(escape(line)) for line in child.text_content().strip("\n").split("\n")
                     )
                 )
             elif tag == "img":
-                flush()
+                start = flush()
                 out.append(self.img(child))
             elif tag == "br":
-                flush()
+                start = flush()
             else:
                 pending.append(self.inline_element(child))
                 continue
+            if start is not None and (attributes := self._language(child)):
+                out[start:] = [_with_attributes(block, attributes) for block in out[start:]]
             if child.tail and child.tail.strip():
                 pending.append(escape(child.tail))
         flush()
         return [block for block in out if block.strip()]
+
+    def _language(self, element: html.HtmlElement) -> str:
+        """The language and direction an element sets that its surroundings do not (a French
+        quotation in an English page), as the source's attributes: `lang=fr dir=rtl`."""
+        said = []
+        lang = (element.get("lang") or element.get(_XML_LANG) or "").strip()
+        around = next(
+            (a.get("lang") or a.get(_XML_LANG) for a in element.iterancestors() if a.get("lang") or a.get(_XML_LANG)),
+            None,
+        )
+        if lang and LANGUAGE.match(lang) and lang.lower() != (around or "").strip().lower():
+            said.append(f"lang={lang}")
+        direction = (element.get("dir") or "").strip().lower()
+        flow = next(
+            (a.get("dir").strip().lower() for a in element.iterancestors() if (a.get("dir") or "").strip()), "ltr"
+        )
+        if direction in ("ltr", "rtl") and direction != flow:
+            said.append(f"dir={direction}")
+        return " ".join(said)
 
     def _level(self, level: int) -> int:
         """Headings below the title, from ## down, in the order of their rank on the page."""
@@ -559,7 +615,8 @@ class _Converter:
                 lambda m: f"[{m.group(0)}]{{lang={'grc' if re.search(r'[ἀ-῿]', m.group(0)) else 'el'}}}", text
             )
             self.report.guessed.append(
-                f"{_short(self.location)}: Greek passages marked as Greek (lang grc or el), for the typeface and for screen readers"
+                f"{_short(self.location)}: Greek passages marked as Greek "
+                "(lang grc or el), for the typeface and for screen readers"
             )
         text = _hard_breaks(text)
         return f"{{.{kind}}}\n{text}" if kind else text
@@ -572,13 +629,49 @@ class _Converter:
             return "\n".join(f"> {line}" if line else ">" for line in "\n\n".join(self.blocks(element)).split("\n"))
         return self.paragraph(element)
 
-    def list(self, element: html.HtmlElement) -> str:
+    def listing(self, element: html.HtmlElement, *, other: bool = False) -> str:
+        """A list, each item's blocks (its paragraphs, the lists nested in it) under its marker,
+        indented as far as the marker is wide: a nested list stays a nested list."""
         items = []
+        loose = False
         start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
         for number, item in enumerate((c for c in element if c.tag == "li"), start=start):
-            text = spaces(self.inline(item).replace(BREAK, " ")).strip()
-            items.append(f"{number}. {text}" if element.tag == "ol" else f"- {text}")
-        return "\n".join(items)
+            marker = (f"{number}) " if other else f"{number}. ") if element.tag == "ol" else ("* " if other else "- ")
+            attributes = self._language(item)
+            own = [_with_attributes(block, attributes) if attributes else block for block in self.blocks(item)]
+            inner = _item_paragraphs([_as_span(block) for block in own]) or [""]
+            # Words then a nested list sit tight; two blocks of another kind make the list loose.
+            paragraphs = [b for b in inner if not _LIST_ITEM.match(b)]
+            loose = loose or len(paragraphs) > 1
+            text = "\n\n".join(inner) if len(paragraphs) > 1 else "\n".join(inner)
+            indent = " " * len(marker)
+            items.append(marker + "\n".join(indent + line if line else line for line in text.split("\n")).lstrip())
+        return ("\n\n" if loose else "\n").join(items)
+
+    def definitions(self, element: html.HtmlElement) -> list[str]:
+        """A definition list (<dl>): the source format has none, so each term is a paragraph of
+        its own, in bold, and each definition its paragraphs after it."""
+        out = []
+        loose = [element.text or ""]  # words set in the list outside its terms and definitions
+        for child in element:
+            if not isinstance(child.tag, str):
+                loose.append(child.tail or "")
+                continue
+            if words := escape_line_start(spaces(escape("".join(loose))).strip()):
+                out.append(words)
+            loose = [child.tail or ""]
+            if child.tag == "dt":
+                term = spaces(self.inline(child)).strip(" " + BREAK)
+                if term.strip():
+                    term = _hard_breaks(term)
+                    out.append(escape_line_start(f"**{term}**" if "**" not in term else term))
+            elif child.tag == "div":  # a group of terms and definitions, as HTML allows
+                out += self.definitions(child)
+            else:
+                out += self.blocks(child)
+        if words := escape_line_start(spaces(escape("".join(loose))).strip()):
+            out.append(words)
+        return out
 
     def table(self, element: html.HtmlElement) -> str:
         nested = [table for table in element.iter("table") if table is not element]
@@ -662,47 +755,94 @@ class _Converter:
         if not stripped:
             return (" " if inner else "") + tail
         lead, trail = inner[: len(inner) - len(inner.lstrip())], inner[len(inner.rstrip()) :]
+        core = stripped  # the element's words with the markup it gives them
         if tag in ("em", "i", "cite", "var", "dfn"):
-            return f"{lead}*{stripped}*{trail}{tail}"
-        if tag in ("strong", "b"):
-            return f"{lead}**{stripped}**{trail}{tail}"
-        if tag in ("sup", "sub") and re.search(f"[\n{BREAK}]|\\]\\{{", stripped):
+            core = f"*{stripped}*"
+        elif tag in ("strong", "b"):
+            core = f"**{stripped}**"
+        elif tag in ("sup", "sub") and re.search(f"[\n{BREAK}]|\\]\\{{", stripped):
             return inner + tail  # blocks, lines or a language inside: the words, set on the line
-        if tag == "sup":
-            if MARKER.match(child.text_content()) and not _is_ordinal(child):
-                return inner + tail  # a note's call, linked or not: its number, not a superscript
-            return f"{lead}^{_no_spaces(stripped)}^{trail}{tail}"
-        if tag == "sub":
-            return f"{lead}~{_no_spaces(stripped)}~{trail}{tail}"
-        if tag == "a":
-            href = child.get("href") or ""
-            target = href.split("#")[0]
-            if target and target in self.chapters and ":" not in target:
-                return f"{lead}[{stripped}](#{self.chapters[target]}){trail}{tail}"
-            return inner + tail
-        # Not round "^…" ("[^" reads as a note's call) nor round a line break (a span is one line).
-        if (
-            tag == "span"
-            and (lang := child.get("lang"))
-            and not stripped.startswith("^")
-            and not re.search(f"[\n{BREAK}]", stripped)
-        ):
-            return f"{lead}[{stripped}]{{lang={lang}}}{trail}{tail}"
-        return inner + tail
+        elif tag == "sup" and _WRITTEN_CALL.match(child.text_content()):
+            return inner + tail  # "[1]": a note's call as a page writes one, which find_written reads
+        elif tag == "sup":
+            core = f"^{_no_spaces(stripped)}^"
+        elif tag == "sub":
+            core = f"~{_no_spaces(stripped)}~"
+        elif tag == "a" and (target := (child.get("href") or "").split("#")[0]) and target in self.chapters:
+            core = f"[{stripped}](#{self.chapters[target]})"
+        # Its language, as a span: not round "^…" ("[^" reads as a note's call) nor round a line
+        # break (a span is one line).
+        if (attributes := self._language(child)) and not core.startswith("^") and not re.search(f"[\n{BREAK}]", core):
+            core = f"[{core}]{{{attributes}}}"
+        return f"{lead}{core}{trail}{tail}"
+
+
+def _item_paragraphs(blocks: list[str]) -> list[str]:
+    """A list item's paragraphs, one after another, as one block with a blank line between
+    them (`\\` alone on a line): they stay apart as the page shows them, and the list stays
+    tight. A loose list puts a <p> inside each <li>, which the print edition's PDF tags as a
+    child of the list item where PDF/UA-1 allows only its label and body (LI-KIDS-001)."""
+    out: list[str] = []
+    for block in blocks:
+        if out and _PLAIN_PARAGRAPH.match(block) and _PLAIN_PARAGRAPH.match(out[-1]):
+            out[-1] += "\\\n\\\n" + block
+        else:
+            out.append(block)
+    return out
+
+
+def _as_span(block: str) -> str:
+    """A one-line paragraph with a language (`{lang=fr}` on the line before it) as a span of
+    that language: in a tight list, Markdown sets an item's paragraph without its element,
+    and the attributes on it would be lost."""
+    found = re.fullmatch(r"\{((?:lang|dir)=[^\s{}]+(?: (?:lang|dir)=[^\s{}]+)?)\}\n([^\n]+)", block)
+    if not found or found.group(2).startswith(("^", "{")) or not _PLAIN_PARAGRAPH.match(found.group(2)):
+        return block
+    return f"[{found.group(2)}]{{{found.group(1)}}}"
+
+
+def _with_attributes(block: str, attributes: str) -> str:
+    """A block with the attributes of the element it came from, beside any it has (a class),
+    but never in place of its own language."""
+    if own := re.match(r"\{([^{}\n]*)\}\n", block):
+        said = own.group(1).split()
+        keys = {item.split("=")[0] for item in said}
+        said += [item for item in attributes.split() if item.split("=")[0] not in keys]
+        return "{" + " ".join(said) + "}\n" + block[own.end() :]
+    return f"{{{attributes}}}\n{block}"
 
 
 def _hard_breaks(text: str) -> str:
     """A block's lines, each a line of the source joined by the format's hard line break (a
-    backslash at a line's end): a line break of the page, never a control character."""
-    lines = [escape_line_start(line.strip()) for line in text.split(BREAK)]
-    return "\\\n".join(line for line in lines if line)
+    backslash at a line's end): a line break of the page, never a control character. A blank
+    line of the page (`<br><br>`, between a poem's stanzas) is a line holding the break alone,
+    which the editions show as the blank line it is."""
+    kept: list[str] = []
+    for line in (escape_line_start(line.strip()) for line in text.split(BREAK)):
+        if line or (kept and kept[-1]):  # two breaks in a row (a stanza's end): one blank line, kept
+            kept.append(line)
+    while kept and not kept[-1]:
+        kept.pop()
+    return "\\\n".join(kept)
 
 
 def has_words(text: str) -> bool:
     """Whether a heading's Markdown has words a reader sees (not only a note's call or an
     image), as the source format reads them: a heading without them is refused (S011)."""
-    inline = MD.parseInline(re.sub(r"\x00\[\^[^\]]+\]", "", text).replace(BREAK, " "), {})
+    inline = MD.parseInline(re.sub(r"\x00\[\^[^\]]+\]", "", text).replace(BREAK, " ").replace("\\\n", " "), {})
     return bool(inline and plain_text(inline[0]).strip())
+
+
+def _author_line(before: html.HtmlElement, title: html.HtmlElement) -> bool:
+    """Whether the heading right above a page's title is its author's line: above an
+    `h3.title`, an h1 or h2 of five words or fewer; above any other title, a heading that
+    reads as a name ("Karl Marx", "V. I. Lenin"), not a part's label ("Part One")."""
+    if not isinstance(before.tag, str) or before.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        return False
+    words = " ".join(before.text_content().split())
+    if "title" in _classes(title):
+        return before.tag in ("h1", "h2") and len(words.split()) <= 5
+    return bool(NAME.match(words)) and not _LABEL.match(words)
 
 
 def _worded(heading: html.HtmlElement) -> bool:
@@ -715,8 +855,19 @@ def _no_spaces(text: str) -> str:
     return text.replace(" ", "\\ ")
 
 
-def _is_ordinal(element: html.HtmlElement) -> bool:
-    return bool(re.fullmatch(r"(st|nd|rd|th|e|er|re|me|o|a)", element.text_content().strip()))
+def _is_navigation(element: html.HtmlElement) -> bool:
+    """A block of links and nothing else, each taking the reader about the site rather than
+    the text: to the top of the page ("Top of page", `#top`), to an index or contents page
+    ("Back to the index", `../index.htm`), or labelled as a move (Back, Next, Home, Up)."""
+    links = [a for a in element.iter("a") if a.get("href")]
+    if not links or re.search(r"[^\W_]", _outside_links(element)):
+        return False
+    for link in links:
+        path, _, fragment = (link.get("href") or "").strip().partition("#")
+        words = " ".join(link.text_content().split())
+        if not ((not path and fragment.lower() in _TOP_ANCHORS) or _INDEX_PAGE.search(path) or _MOVE.match(words)):
+            return False
+    return True
 
 
 def _is_anchor_list(element: html.HtmlElement) -> bool:

@@ -117,7 +117,8 @@ def _pair_calls(
         block = _note_block(target)
         if block is not None and id(block) in claimed and href[1:] in called:
             found.dangling.append(
-                f"the call {text.strip()} is a second call to a note already called (a source calls each note once); kept as text"
+                f"the call {text.strip()} is a second call to a note already "
+                "called (a source calls each note once); kept as text"
             )
             continue
         if block is None or id(block) in claimed or _block(link) is block:

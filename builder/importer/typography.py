@@ -35,7 +35,8 @@ def settle(texts: dict[str, str], report: ImportReport) -> dict[str, str]:
         out[name] = done = _settle(text, attrs)
         if done != text:
             report.repaired.append(
-                f"{name}: straight quotes{' and --' if attrs & smartypants.Attr.d else ''} set as the rest of the text sets them"
+                f"{name}: straight quotes{' and --' if attrs & smartypants.Attr.d else ''} "
+                "set as the rest of the text sets them"
             )
     return out
 

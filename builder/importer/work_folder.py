@@ -33,7 +33,8 @@ def check_slug(slug: str) -> None:
         raise BuildError(
             slug,
             "the slug is not one plain name",
-            hint=f"give --slug in lower-case letters, digits and single hyphens, at most {MAX_SLUG} characters, e.g. lenin-1912-letter-to-huysmans (no '/', '..' or path)",
+            hint="give --slug in lower-case letters, digits and single hyphens, at most "
+            f"{MAX_SLUG} characters, e.g. lenin-1912-letter-to-huysmans (no '/', '..' or path)",
             code="I050",
         )
 
@@ -195,7 +196,8 @@ def image_names(
             if name != image.name:
                 renamed[image.name] = name
                 report.mapped.append(
-                    f"image {image.name!r} of {location.rsplit('/', 1)[-1]} written as {name}, a name no other image of the work has"
+                    f"image {image.name!r} of {location.rsplit('/', 1)[-1]} "
+                    f"written as {name}, a name no other image of the work has"
                 )
                 image.name = name
         if renamed:

@@ -73,7 +73,8 @@ def new_shelf(folder: Path, origin: Origin | None) -> list[Path]:
         )
     values = {
         "name": folder.name,
-        "identifier": f"urn:uuid:{uuid.uuid4()}",  # once, now: the work's identifier stays the same on every build after
+        # Once, now: the work's identifier stays the same on every build after.
+        "identifier": f"urn:uuid:{uuid.uuid4()}",
         "workflow": origin.workflow if origin else "",
         "repository": origin.repository if origin else "",
         "ref": origin.ref if origin else "",

@@ -99,7 +99,10 @@ class Preview:
             version, error = self.version, self.error
         if data is None and error and name.startswith("web/") and name.endswith(".html"):
             # No good build yet: the page is the error, and reloads once the source is fixed.
-            data = b"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Build failed</title></head><body></body></html>"
+            data = (
+                b"<!DOCTYPE html><html><head><meta charset='utf-8'>"
+                b"<title>Build failed</title></head><body></body></html>"
+            )
         if data is None:
             return None
         if name.endswith(".html"):
@@ -124,11 +127,13 @@ class Preview:
                 links.append((book, kind.format.upper(), f"{kind.title} ({kind.variant().trim.upper()})"))
         items = "".join(f'<li><a href="{href}">{name}</a>: {what}</li>' for href, name, what in links)
         page = (
-            f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(self.title)} · preview</title>'
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>{html.escape(self.title)} · preview</title>"
             '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
             f'<body style="font-family: system-ui, sans-serif; max-width: 40em; margin: 2em auto; padding: 0 1em">'
             f"<h1>{html.escape(self.title)}</h1><ul>{items}</ul>"
-            f"<p>Rebuilt when <code>{html.escape(self.folder.name)}/</code> or <code>styles/</code> change; open pages reload.</p>"
+            f"<p>Rebuilt when <code>{html.escape(self.folder.name)}/</code>"
+            " or <code>styles/</code> change; open pages reload.</p>"
             f"{_live(version, error)}</body></html>"
         )
         return page.encode("utf-8"), "text/html; charset=utf-8"
@@ -137,11 +142,16 @@ class Preview:
 def _live(version: int, error: str | None) -> str:
     """What a served page gets before </body>: the build's error, and a reload on the next build."""
     banner = (
-        f'<pre role="alert" style="position: sticky; bottom: 0; margin: 0; padding: 0.5em; white-space: pre-wrap; background: #fee; color: #600; font: 0.85em monospace">{html.escape(error)}</pre>'
+        '<pre role="alert" style="position: sticky; bottom: 0; margin: 0; padding: 0.5em; '
+        'white-space: pre-wrap; background: #fee; color: #600; font: 0.85em monospace">'
+        f"{html.escape(error)}</pre>"
         if error
         else ""
     )
-    return f"{banner}<script>new EventSource('/events').onmessage = e => {{ if (e.data !== '{version}') location.reload() }}</script>"
+    return (
+        f"{banner}<script>new EventSource('/events').onmessage = e =>"
+        f" {{ if (e.data !== '{version}') location.reload() }}</script>"
+    )
 
 
 def serve(preview: Preview, routes: dict[str, Route], port: int) -> ThreadingHTTPServer:

@@ -219,7 +219,8 @@ def _read_manifest(dist: Path, findings: list[Finding]) -> dict[str, Any] | None
                 Finding(
                     f"{shown}:{line}" if line else shown,
                     "V110",
-                    f"the entry for {slug!r} is not a list of files with name, size and sha256; rebuild with folio build",
+                    f"the entry for {slug!r} is not a list of files with "
+                    "name, size and sha256; rebuild with folio build",
                 )
             )
             return None

@@ -209,7 +209,8 @@ def _commit(dist: Path, current: dict | None, built: list[Built], drop: set[str]
         raise BuildError(
             shown_path(dist),
             f"cannot be written: {error.strerror or error}",
-            hint="make the output folder a writable folder with room to spare, or choose another with --out (it holds the previous release, whole)",
+            hint="make the output folder a writable folder with room to spare, or "
+            "choose another with --out (it holds the previous release, whole)",
             code="P020",
         ) from None
     return new

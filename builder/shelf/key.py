@@ -33,8 +33,9 @@ class Keyed:
 
 
 def keyed(folder: Path, commits: Mapping[Path, datetime | None] | None = None) -> Keyed:
-    """`commits`: the last commits of a shelf's works, found at once (shelf/dates.py); a
-    work not among them asks git on its own."""
+    """The key of a work's editions and their date; both None when its source cannot even be
+    read for them. `commits`: the last commits of a shelf's works, found at once
+    (shelf/dates.py); a work not among them asks git on its own."""
     try:
         archive = tomllib.loads((folder / "work.toml").read_text(encoding="utf-8")).get("archive", {})
         year = archive.get("year") if isinstance(archive, dict) else None
@@ -49,11 +50,6 @@ def keyed(folder: Path, commits: Mapping[Path, datetime | None] | None = None) -
     return Keyed(digest.hexdigest(), date)
 
 
-def work_key(folder: Path) -> str | None:
-    """The key of a work's editions, or None when its source cannot even be read for it."""
-    return keyed(folder).key
-
-
 def shelf_keys(folders: list[Path]) -> dict[Path, Keyed]:
     """Each work's key and date, several at once: the works' last commits from one walk of
     git's history (shelf/dates.py), then the keys in threads, which overlap reading the
@@ -65,11 +61,6 @@ def shelf_keys(folders: list[Path]) -> dict[Path, Keyed]:
     commits = last_commits(folders, project().styles)
     with ThreadPoolExecutor(max_workers=min(8, max(1, len(folders)))) as pool:
         return dict(zip(folders, pool.map(lambda folder: keyed(folder, commits), folders), strict=True))
-
-
-def work_keys(folders: list[Path]) -> dict[Path, str | None]:
-    """Each work's key, several at once (`shelf_keys`)."""
-    return {folder: value.key for folder, value in shelf_keys(folders).items()}
 
 
 def edition_key(key: str, file_name: str) -> str:

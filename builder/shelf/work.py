@@ -63,7 +63,8 @@ class Edition:
             )
             if source is None:
                 raise ValueError(
-                    f"a {self.kind.name} edition is made from its {self.kind.needs} edition, which must be made first (editions() orders them)"
+                    f"a {self.kind.name} edition is made from its {self.kind.needs} "
+                    "edition, which must be made first (editions() orders them)"
                 )
         return self.kind.writer(RenderContext(work=work, variant=self.variant, needed=source, jobs=jobs))
 

@@ -38,8 +38,10 @@ def check_size(total_bytes: int, shown: str) -> None:
     if total_bytes > kb * 1024:
         raise SourceError(
             shown,
-            f"the work's text is {total_bytes / 1024:,.0f} KB; a work may have at most {kb:,} KB (its PDF is laid out whole in memory, about 0.4 GB a MB of text)",
-            hint="split it into several works (a volume each, say), or raise FOLIO_MAX_TEXT_KB on a machine with the time and memory",
+            f"the work's text is {total_bytes / 1024:,.0f} KB; a work may have at most "
+            f"{kb:,} KB (its PDF is laid out whole in memory, about 0.4 GB a MB of text)",
+            hint="split it into several works (a volume each, say), or raise "
+            "FOLIO_MAX_TEXT_KB on a machine with the time and memory",
             code="S047",
         )
 

@@ -26,7 +26,9 @@ from .text import plain_text
 _LABEL_CALL = re.compile(r"(?<![\w\[])(?:\[\d{1,3}[a-z]?\]|\d{1,3}_\d{1,3}[a-z]?)(?![\w\]])")
 _MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _DATE_LINE = re.compile(
-    rf"^(?:[\w .'’-]{{1,40}},\s*)?(?:[\w .'’-]{{0,30}}\s)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}})\.?$",
+    rf"^(?:[\w .'’-]{{1,40}},\s*)?(?:[\w .'’-]{{0,30}}\s)?"
+    rf"(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS}),?\s+\d{{4}})\.?$",
     re.I,
 )
 _BREADCRUMB = re.compile(r"^(?:MIA|Marxists(?: Internet Archive)?)\s*[>:»/|]", re.I)
@@ -77,7 +79,8 @@ def lint_work(work: Work) -> list[LintFinding]:
                     part.path,
                     1,
                     "L004",
-                    f"the part's title {part.title!r} is also the title of {titles[folded].path.name}: the contents list it twice",
+                    f"the part's title {part.title!r} is also the title of "
+                    f"{titles[folded].path.name}: the contents list it twice",
                 )
             )
         titles.setdefault(folded, part)
@@ -99,7 +102,7 @@ def _headings(part: Part) -> Iterator[tuple[int, int, str]]:
     """Each heading of a part after its title: (index in the tokens, level, words)."""
     for index, token in enumerate(part.tokens):
         if token.type == "heading_open" and index > 0:
-            yield index, int(token.tag[1]), plain_text(part.tokens[index + 1])
+            yield index, int(token.tag[1]), plain_text(part.tokens[index + 1], heading=True)
 
 
 def _part(part: Part, title: str, author: str) -> list[LintFinding]:

@@ -233,7 +233,8 @@ def load_metadata(path: Path, shown: str) -> Metadata:
                 shown,
                 f"[provenance.{stem}] names no part: {stem}.md is not in 'parts'",
                 line=key_line(text, ("provenance", stem)),
-                hint=f"name the table after a part's file without .md ({', '.join(sorted(stems))}), or add {stem}.md to parts",
+                hint="name the table after a part's file without .md "
+                f"({', '.join(sorted(stems))}), or add {stem}.md to parts",
                 code="S050",
             )
     return meta

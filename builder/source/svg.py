@@ -52,7 +52,10 @@ def svg_problem(data: bytes) -> str | None:
             continue
         name = etree.QName(node)
         if name.namespace != SVG_NS or name.localname not in ELEMENTS:
-            return f"its element <{name.localname}>{' in ' + name.namespace if name.namespace != SVG_NS else ''} is not static SVG"
+            return (
+                f"its element <{name.localname}>"
+                f"{' in ' + name.namespace if name.namespace != SVG_NS else ''} is not static SVG"
+            )
         if name.localname == "style" and (problem := _css_problem(node.text or "")):
             return f"its stylesheet {problem}"
         for attribute, value in node.attrib.items():

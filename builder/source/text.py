@@ -12,6 +12,8 @@ from itertools import pairwise
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_block.heading import heading
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.attrs import attrs_block_plugin, attrs_plugin
@@ -26,10 +28,12 @@ from .line_joins import join_wide_lines
 from .model import Note, Part, Section
 from .sourcefile import read_source
 
-# What a source may set with `{…}`: an id, a language, and one of the classes the stylesheets
-# give a meaning to. Anything else (style, event handlers, the templates' own classes, which
-# would let a paragraph pose as a running head or a footnote) is refused with its line.
-ALLOWED_ATTRIBUTES = {"id", "class", "lang"}
+# What a source may set with `{…}`: an id, a language and its direction (`dir=rtl`, as the page
+# it came from said), and one of the classes the stylesheets give a meaning to. Anything else
+# (style, event handlers, the templates' own classes, which would let a paragraph pose as a
+# running head or a footnote) is refused with its line.
+ALLOWED_ATTRIBUTES = {"id", "class", "lang", "dir"}
+DIRECTIONS = {"ltr", "rtl", "auto"}
 ALLOWED_CLASSES = {"salutation", "closing", "signature", "dateline", "point", "resolution"}
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -41,6 +45,15 @@ _NOTE_LABEL = re.compile(r"\[\^([^\]\n]*)\]")
 # `{#id}`, `{.class}` or `{key=…}` left as text where the attrs plugin reads attributes (at the
 # start of a line, or right after a `[span]`): an attribute it could not read.
 _UNREAD_ATTRIBUTES = re.compile(r"(?:^|\])\{\s*(?:[#.][^\s{}]|[A-Za-z][\w-]*=)[^{}]*\}")
+# An odd run of backslashes at a line's end: a hard line break, not an escaped backslash.
+_ENDS_IN_BREAK = re.compile(r"(?<!\\)(?:\\\\)*\\$")
+# A line that is a label and its number ("Part I", "Chapter 12", "Book Two", "XIV"), which a
+# title follows after a colon where a heading sets the two on two lines.
+_LABEL_LINE = re.compile(
+    r"^(?:[^\W\d_]+ ){0,2}(?:[IVXLCDM]+|\d{1,4}[a-z]?|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"eleven|twelve|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)$",
+    re.I,
+)
 # A page of the printed source begins here: `{{page 29}}` (docs/authoring.md, "Pages of the
 # printed source"). The label is the page's number as the source prints it (29, xii, 463a).
 PAGE_BREAK = re.compile(r"\{\{page ([A-Za-z0-9]{1,12})\}\}")
@@ -79,9 +92,33 @@ def _markdown() -> MarkdownIt:
     md.use(attrs_plugin, spans=True)
     md.use(sub_plugin)  # H~2~O
     md.use(superscript_plugin)  # 2^nd^
+    md.block.ruler.at("heading", _heading_lines, {"alt": ["paragraph", "reference", "blockquote"]})
     md.inline.ruler.before("text", "page_break", _page_break)
     md.core.ruler.push("join_wide_lines", join_wide_lines)  # no space where a Chinese or Japanese line breaks
     return md
+
+
+def _heading_lines(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """An ATX heading whose line ends in a backslash goes on to the next line, with a line
+    break, as a paragraph's does (`### Part I\\` then `THE COMMODITY`): a heading set on two
+    lines by its page. CommonMark's heading is one line; this is its only extension."""
+    if not heading(state, start, end, silent):
+        return False
+    if silent:
+        return True
+    opening, inline = state.tokens[-3], state.tokens[-2]
+    line = state.line
+    while (
+        _ENDS_IN_BREAK.search(inline.content)
+        and line < end
+        and not state.isEmpty(line)
+        and state.sCount[line] - state.blkIndent < 4
+    ):
+        inline.content += "\n" + state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]].strip()
+        line += 1
+    state.line = line
+    opening.map = inline.map = [start, line]
+    return True
 
 
 def _page_break(state: StateInline, silent: bool) -> bool:
@@ -125,7 +162,7 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
             hint="begin the file with '# Title of this part'",
             code="S011",
         )
-    title = plain_text(body[1])
+    title = plain_text(body[1], heading=True)
     if not title:
         raise SourceError(
             shown,
@@ -171,7 +208,8 @@ def parse_part(path: Path, shown: str, part_id: str) -> Part:
                 shown,
                 f"note [^{label}] is never called",
                 line=note.line,
-                hint=f"call it with [^{label}] in the text, label it [^editor-{label}] to keep it as an editor's note on the work, or delete it",
+                hint=f"call it with [^{label}] in the text, label it [^editor-{label}] "
+                "to keep it as an editor's note on the work, or delete it",
                 code="S012",
             )
     images: list[str] = []
@@ -242,7 +280,8 @@ def _check_heading_levels(tokens: list[Token], shown: str) -> None:
                 shown,
                 f"a level-{found} heading follows a level-{level} one: headings may not skip a level",
                 line=_line(token),
-                hint=f"make it a level-{level + 1} heading ({'#' * (level + 1)}), and the headings under it one level up likewise",
+                hint=f"make it a level-{level + 1} heading ({'#' * (level + 1)}), "
+                "and the headings under it one level up likewise",
                 code="S057",
             )
         level = found
@@ -250,12 +289,12 @@ def _check_heading_levels(tokens: list[Token], shown: str) -> None:
 
 def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
     """The part's h2 and h3 headings, each given an id if it has none, and its plain title
-    as `data-title` where a note call would otherwise creep into a bookmark."""
+    as `data-title` where a note call or a line break would otherwise creep into a bookmark."""
     sections: list[Section] = []
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.tag not in ("h2", "h3"):
             continue
-        title = plain_text(tokens[index + 1])
+        title = plain_text(tokens[index + 1], heading=True)
         if not title:
             raise SourceError(
                 shown,
@@ -266,7 +305,7 @@ def _sections(tokens: list[Token], part_id: str, shown: str) -> list[Section]:
             )
         if not token.attrGet("id"):
             token.attrSet("id", f"{part_id}-s{len(sections) + 1}")
-        if any(child.type == "footnote_ref" for child in tokens[index + 1].children or []):
+        if any(child.type in ("footnote_ref", "hardbreak") for child in tokens[index + 1].children or []):
             token.attrSet("data-title", title)
         sections.append(Section(int(token.tag[1]), str(token.attrGet("id")), title))
     return sections
@@ -396,9 +435,11 @@ def name_page_breaks(parts: list[Part], source_named: bool) -> None:
         if not source_named and not (part.provenance and part.provenance.source) and (found := part_page_breaks(part)):
             raise SourceError(
                 shown_path(part.path),
-                f"the text marks page {found[0].meta['label']} of a printed source, but work.toml names no printed source",
+                f"the text marks page {found[0].meta['label']} of a "
+                "printed source, but work.toml names no printed source",
                 line=found[0].meta["line"],
-                hint="add a [source] table to work.toml (title, volume, publisher, year), or remove the {{page …}} markers",
+                hint="add a [source] table to work.toml (title, volume, "
+                "publisher, year), or remove the {{page …}} markers",
                 code="S056",
             )
         for token in part_page_breaks(part):
@@ -531,7 +572,8 @@ def _check_tokens(tokens: list[Token], shown: str, images: list[str], folder: Pa
                     shown,
                     f"{page.group()!r} is not a page marker the parser can read",
                     line=line,
-                    hint="write {{page 29}}: two braces, 'page', one space and the page's number as the source prints it (letters and digits, up to 12), two braces",
+                    hint="write {{page 29}}: two braces, 'page', one space and the page's number "
+                    "as the source prints it (letters and digits, up to 12), two braces",
                     code="S055",
                 )
             if each.type == "text" and (unread := _UNREAD_ATTRIBUTES.search(each.content)):
@@ -539,7 +581,8 @@ def _check_tokens(tokens: list[Token], shown: str, images: list[str], folder: Pa
                     shown,
                     f"{unread.group().lstrip(']')} is not an attribute the parser can read",
                     line=line,
-                    hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} or {lang=xx}, on the line before a block or right after a [span]",
+                    hint="write {#id} (letters, digits, '-' or '_', no spaces), {.class} "
+                    "or {lang=xx}, on the line before a block or right after a [span]",
                     code="S045",
                 )
             if _container(each):
@@ -595,7 +638,7 @@ def _check_attribute(key: str, value: str, shown: str, line: int) -> None:
             shown,
             f"attribute {key!r} is not allowed",
             line=line,
-            hint="a source may set only {#id}, {.class} and {lang=…}",
+            hint="a source may set only {#id}, {.class}, {lang=…} and {dir=rtl}",
             code="S023",
         )
     if key == "class":
@@ -608,6 +651,14 @@ def _check_attribute(key: str, value: str, shown: str, line: int) -> None:
                     hint=f"use one of: {', '.join(sorted(ALLOWED_CLASSES))}",
                     code="S023",
                 )
+    if key == "dir" and value not in DIRECTIONS:
+        raise SourceError(
+            shown,
+            f"direction {value!r} is not one a reader knows",
+            line=line,
+            hint="write {dir=rtl}, {dir=ltr} or {dir=auto}",
+            code="S023",
+        )
     if key == "lang" and not LANGUAGE.match(value):
         raise SourceError(
             shown,
@@ -622,13 +673,22 @@ def _line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 1
 
 
-def plain_text(inline: Token) -> str:
-    """The words of an inline token without note calls: for the nav, bookmarks and titles."""
-    words = [
-        " " if child.type in ("softbreak", "hardbreak") else child.content
-        for child in inline.children or []
-        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
-    ]
+def plain_text(inline: Token, *, heading: bool = False) -> str:
+    """The words of an inline token without note calls: for the nav, bookmarks and titles. A
+    line break is a space, but in a `heading` a label set above its title ("Part I" / "THE
+    COMMODITY") is joined to it by a colon, as one line of the contents."""
+    words: list[str] = []
+    line: list[str] = []  # the words since the last line break
+    for child in inline.children or []:
+        if heading and child.type == "hardbreak" and _LABEL_LINE.match(" ".join("".join(line).split())):
+            words.append(": ")  # a label set above its title, "Part I" / "THE COMMODITY": "Part I: THE COMMODITY"
+            line = []
+        elif child.type in ("softbreak", "hardbreak"):
+            words.append(" ")  # a line broken mid-phrase ("THE TWO-FOLD CHARACTER OF" / "THE LABOUR …")
+            line = []
+        elif child.type in ("text", "code_inline"):
+            words.append(child.content)
+            line.append(child.content)
     return " ".join("".join(words).split())
 
 

@@ -105,7 +105,8 @@ FAKE_ACE_PACKAGES = {
     "node_modules/@daisy/ace/package.json": '{"version": "1.4.6"}',
     "node_modules/.bin/ace-puppeteer": "",
     "node_modules/@daisy/ace-logger/index.js": "module.exports = { initLogger() {} }",
-    "node_modules/@daisy/ace-axe-runner-puppeteer/index.js": "module.exports = { launched: 0, async launch() { this.launched++ }, async close() {} }",
+    "node_modules/@daisy/ace-axe-runner-puppeteer/index.js": "module.exports = { launched: 0, async launch() "
+    "{ this.launched++ }, async close() {} }",
     "node_modules/@daisy/ace-core/index.js": """
 const fs = require('fs'), path = require('path')
 module.exports = async (epub, options, runner) => {
@@ -113,7 +114,9 @@ module.exports = async (epub, options, runner) => {
     if (epub.includes('broken')) throw new Error('not an EPUB')
     fs.mkdirSync(options.outdir, { recursive: true })
     const url = path.basename(epub) + ' launched ' + require('@daisy/ace-axe-runner-puppeteer').launched
-    fs.writeFileSync(path.join(options.outdir, 'report.json'), JSON.stringify({ assertions: [{ 'earl:testSubject': { url }, assertions: [{ 'earl:test': { 'earl:impact': 'minor', 'dct:title': 'named' } }] }] }))
+    const assertions = [{ 'earl:test': { 'earl:impact': 'minor', 'dct:title': 'named' } }]
+    const report = { assertions: [{ 'earl:testSubject': { url }, assertions }] }
+    fs.writeFileSync(path.join(options.outdir, 'report.json'), JSON.stringify(report))
 }""",
 }
 

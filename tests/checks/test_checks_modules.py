@@ -38,7 +38,8 @@ def test_a_catalogue_cover_is_a_png_taller_than_wide(tmp_path: Path) -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="importing WeasyPrint sets PIL's ImageFile.LOAD_TRUNCATED_IMAGES for the whole process, so a check run after a build reads a cut PNG whole",
+    reason="importing WeasyPrint sets PIL's ImageFile.LOAD_TRUNCATED_IMAGES for "
+    "the whole process, so a check run after a build reads a cut PNG whole",
 )
 def test_a_cut_png_is_refused_even_where_weasyprint_is_loaded(tmp_path: Path) -> None:
     import weasyprint  # noqa: F401  # as in any process that has built an edition

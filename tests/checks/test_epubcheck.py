@@ -76,7 +76,8 @@ def test_the_service_reports_what_the_command_line_reports(
     fake = tmp_path / "bin"
     fake.mkdir()
     (fake / "java").write_text(
-        f'#!/bin/sh\ncase "$*" in *EpubcheckService.java*) echo "error: module not found: jdk.compiler" >&2; exit 1;; esac\nexec {real} "$@"\n'
+        '#!/bin/sh\ncase "$*" in *EpubcheckService.java*) echo "error: module '
+        f'not found: jdk.compiler" >&2; exit 1;; esac\nexec {real} "$@"\n'
     )
     (fake / "java").chmod(0o755)
     monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")

@@ -9,8 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from builder.checks.foreign_words import allowed_words, untagged_foreign_words
+from builder.checks.foreign_words import allowed_words, spellings, untagged_foreign_words
 from tests.conftest import ROOT, SLUG, run_cli, run_here
 
 WORKS = sorted(path for path in (ROOT / "source").iterdir() if (path / "work.toml").is_file())
@@ -58,3 +60,51 @@ def test_an_untagged_phrase_is_named_in_a_warning(work_copy: Path, tmp_path: Pat
     assert "encourager (fr)" in result.stderr and "[W001]" in result.stderr
     tagged = {"encourager", "autres"} & set(untagged_foreign_words(tmp_path / f"{SLUG}.epub"))
     assert tagged
+
+
+def _epub(path: Path, language: str, words: str) -> Path:
+    """The least EPUB the check reads: a package naming the language, one page of text."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "content.opf",
+            '<package xmlns="http://www.idpf.org/2007/opf" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f"<metadata><dc:language>{language}</dc:language></metadata></package>",
+        )
+        archive.writestr("text.xhtml", f'<html xmlns="http://www.w3.org/1999/xhtml"><body><p>{words}</p></body></html>')
+    return path
+
+
+# British spellings of words common in American English, each of one regular correspondence.
+BRITISH = [
+    "labour",
+    "labourers",
+    "colour",
+    "centre",
+    "centres",
+    "theatre",
+    "organise",
+    "organisation",
+    "analyse",
+    "defence",
+    "catalogue",
+    "programme",
+    "manoeuvre",
+    "travelled",
+    "favourite",
+    "calibre",
+]
+# French words that look like British spellings ("entre" → "enter") and are not.
+FRENCH = ["entre", "lettre", "chambre", "membre", "ordre", "toujours", "encourager"]
+
+
+@given(british=st.lists(st.sampled_from(BRITISH), min_size=1, max_size=6), french=st.sampled_from(FRENCH))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_british_spellings_are_english_and_french_words_still_french(
+    british: list[str], french: str, tmp_path: Path
+) -> None:
+    """W001 counts a British spelling as English through its American twin, by rule and not by
+    a list of the works' words; a French word is still named."""
+    found = untagged_foreign_words(_epub(tmp_path / "w.epub", "en", f"the {' the '.join(british)} and {french}"))
+    assert found == {french: "fr"}
+    assert all(len(spellings(word, "en")) > 1 for word in british)
+    assert spellings("centre", "fr") == {"centre"}  # only English has the other side's spellings

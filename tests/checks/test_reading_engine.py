@@ -250,7 +250,10 @@ def test_a_document_the_engine_cannot_parse_fails(
 def test_an_engine_that_stops_is_reported_by_its_error_line() -> None:
     """Node prints the failing line, a caret, the error, then the stack: the error is kept."""
     stack = "".join(f"    at frame{n} (node:internal/timers:{n}:1)\n" for n in range(12))
-    output = f"file:///e/drive.mjs:53\n  if (!RACE(error)) found()\n       ^\n\nReferenceError: Cannot access 'RACE' before initialization\n{stack}\nNode.js v20.20.2\n"
+    output = (
+        "file:///e/drive.mjs:53\n  if (!RACE(error)) found()\n       ^\n\n"
+        f"ReferenceError: Cannot access 'RACE' before initialization\n{stack}\nNode.js v20.20.2\n"
+    )
     message = reader._failure(output)
     assert message.startswith("ReferenceError: Cannot access 'RACE' before initialization … ")
     assert message.endswith("Node.js v20.20.2") and len(message) <= 600

@@ -66,11 +66,14 @@ def test_the_epubs_cover_is_found_through_its_package_wherever_the_package_is() 
     with zipfile.ZipFile(out, "w") as archive:
         archive.writestr(
             "META-INF/container.xml",
-            '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container"><rootfiles><rootfile full-path="OPS/book.opf"/></rootfiles></container>',
+            '<container xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+            '<rootfiles><rootfile full-path="OPS/book.opf"/></rootfiles></container>',
         )
         archive.writestr(
             "OPS/book.opf",
-            '<package xmlns="http://www.idpf.org/2007/opf"><manifest><item href="img/a.png" properties="nav"/><item href="img/c.png" properties="x cover-image"/></manifest></package>',
+            '<package xmlns="http://www.idpf.org/2007/opf"><manifest>'
+            '<item href="img/a.png" properties="nav"/>'
+            '<item href="img/c.png" properties="x cover-image"/></manifest></package>',
         )
         archive.writestr("OPS/img/c.png", b"the cover")
     assert epub_cover(out.getvalue()) == b"the cover"
@@ -83,7 +86,8 @@ def test_the_epubs_cover_is_found_through_its_package_wherever_the_package_is() 
     ("body", "fits"),
     [
         (
-            '<p class="title">A Title</p><p class="author">An Author</p><p class="year" style="position: absolute; bottom: 0">1912</p>',
+            '<p class="title">A Title</p><p class="author">An Author</p>'
+            '<p class="year" style="position: absolute; bottom: 0">1912</p>',
             True,
         ),
         ('<p class="year">1912</p><p class="title">A Title set below the year</p>', False),

@@ -70,7 +70,8 @@ def documents(draw: st.DrawFn) -> tuple[bytes, int]:
     body = [f'<p epub:type="bridgehead">{text}</p>' for text in paragraphs]
     for number in range(1, len(notes) + 1):
         body[0] += (
-            f' <a href="#note-{number}" id="noteref-{number}" class="noteref" epub:type="noteref" role="doc-noteref">{number}</a>'
+            f' <a href="#note-{number}" id="noteref-{number}" class="noteref" '
+            f'epub:type="noteref" role="doc-noteref">{number}</a>'
         )
     asides = []
     for number, (pieces, place) in enumerate(notes, 1):
@@ -79,12 +80,14 @@ def documents(draw: st.DrawFn) -> tuple[bytes, int]:
         where = min(place, len(text))
         text.insert(where, link)  # first, in the middle, or last
         asides.append(
-            f'<aside id="note-{number}" class="note" epub:type="footnote" role="doc-footnote">\n<p>{" ".join(text)}</p>\n</aside>'
+            f'<aside id="note-{number}" class="note" epub:type="footnote" role="doc-footnote">\n'
+            f"<p>{' '.join(text)}</p>\n</aside>"
         )
     xhtml = (
         '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
         f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" lang="en"><head><title>t</title></head>'
-        f'<body epub:type="bodymatter"><section epub:type="chapter">{"".join(body)}<section class="notes">{"".join(asides)}</section></section></body></html>'
+        '<body epub:type="bodymatter"><section epub:type="chapter">'
+        f'{"".join(body)}<section class="notes">{"".join(asides)}</section></section></body></html>'
     )
     return xhtml.encode(), len(notes)
 
@@ -140,8 +143,10 @@ def test_a_shaped_document_has_each_back_link_first_no_epub_type_no_zero_width_a
 
 def test_a_back_link_already_first_is_left_where_it_is() -> None:
     data = (
-        f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}"><body><aside id="note-1" epub:type="footnote" role="doc-footnote">\n'
-        '<p><a href="#noteref-1" class="note-number" role="doc-backlink">1</a> Lenin’s letter was sent.</p>\n</aside></body></html>'
+        f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}"><body>'
+        '<aside id="note-1" epub:type="footnote" role="doc-footnote">\n'
+        '<p><a href="#noteref-1" class="note-number" role="doc-backlink">'
+        "1</a> Lenin’s letter was sent.</p>\n</aside></body></html>"
     ).encode()
     shaped = shape_document(data)
     assert (
@@ -181,7 +186,10 @@ def _ncx(tree: list, prefix: str = "", order: list[int] | None = None) -> str:  
     points = ""
     for n, sub in enumerate(tree):
         order[0] += 1
-        points += f'<navPoint id="p{prefix}{n}" playOrder="{order[0]}"><navLabel><text>{prefix}{n}</text></navLabel><content src="text.xhtml#s{prefix}{n}"/>{_ncx(sub, f"{prefix}{n}.", order)}</navPoint>'
+        points += (
+            f'<navPoint id="p{prefix}{n}" playOrder="{order[0]}"><navLabel><text>{prefix}{n}</text></navLabel>'
+            f'<content src="text.xhtml#s{prefix}{n}"/>{_ncx(sub, f"{prefix}{n}.", order)}</navPoint>'
+        )
     return points
 
 
@@ -195,7 +203,11 @@ def _depth(element: etree._Element, tag: str) -> int:
 @settings(deadline=None)
 @given(contents())
 def test_the_contents_are_two_levels_deep_every_entry_kept_in_order(tree: list) -> None:  # type: ignore[type-arg]
-    nav = f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}"><body><nav epub:type="toc" id="toc">{_nav(tree)}</nav><nav epub:type="landmarks"><ol><li><a epub:type="cover" href="c.xhtml">Cover</a></li></ol></nav></body></html>'
+    nav = (
+        f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}"><body><nav epub:type="toc" id="toc">'
+        f'{_nav(tree)}</nav><nav epub:type="landmarks"><ol><li>'
+        '<a epub:type="cover" href="c.xhtml">Cover</a></li></ol></nav></body></html>'
+    )
     shaped = etree.fromstring(shape_nav(nav.encode()))
     toc = shaped.find(".//x:nav[@id='toc']", NS)
     assert toc is not None
@@ -206,7 +218,10 @@ def test_the_contents_are_two_levels_deep_every_entry_kept_in_order(tree: list) 
         "toc",
         "landmarks",
     ]  # on the nav elements alone
-    ncx = f'<ncx xmlns="{kindle.NCX_NS}" version="2005-1"><head><meta name="dtb:depth" content="5"/></head><docTitle><text>t</text></docTitle><navMap>{_ncx(tree)}</navMap></ncx>'
+    ncx = (
+        f'<ncx xmlns="{kindle.NCX_NS}" version="2005-1"><head><meta name="dtb:depth" content="5"/>'
+        f"</head><docTitle><text>t</text></docTitle><navMap>{_ncx(tree)}</navMap></ncx>"
+    )
     shaped_ncx = etree.fromstring(shape_ncx(ncx.encode()))
     points = list(shaped_ncx.iter(f"{{{kindle.NCX_NS}}}navPoint"))
     assert [point.findtext("n:navLabel/n:text", namespaces=NS) for point in points] == _preorder(tree)

@@ -70,7 +70,10 @@ def test_the_registry_reads_each_writer_modules_own_declaration(module: str) -> 
 
 
 def test_listing_the_kinds_loads_no_writer() -> None:
-    code = "import sys, builder.editions.kinds; print(sorted(m for m in sys.modules if m in builder.editions.kinds.WRITERS or m.startswith(('weasyprint', 'ebooklib'))))"
+    code = (
+        "import sys, builder.editions.kinds; print(sorted(m for m in sys.modules if m "
+        "in builder.editions.kinds.WRITERS or m.startswith(('weasyprint', 'ebooklib'))))"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
 

@@ -83,7 +83,10 @@ def test_the_kobo_edition_is_the_same_bytes_on_every_build(epub_path: Path, kepu
 
 
 def test_images_are_paragraphs_of_their_own() -> None:
-    page = b'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head><body><p>One. Two</p><img src="a.png" alt="a"/><p>Three.</p></body></html>'
+    page = (
+        b'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>t</title></head>'
+        b'<body><p>One. Two</p><img src="a.png" alt="a"/><p>Three.</p></body></html>'
+    )
     root = etree.fromstring(transform_document(page))
     spans = root.findall(".//x:span[@class='koboSpan']", NS)
     assert [(span.get("id"), span.text, [child.tag for child in span]) for span in spans] == [

@@ -99,7 +99,8 @@ def imported_book(folder: Path, parts: int, seed: int) -> Path:
         (target / name).write_text(_chapter(rng, number, parts), encoding="utf-8")
     (target / "work.toml").write_text(
         f'title = "A Book of {parts} Chapters"\nauthor = "Karl Marx"\nauthor-sort = "Marx, Karl"\nlanguage = "en"\n'
-        f'identifier = "urn:uuid:00000000-0000-4000-8000-{parts:012}"\nparts = [{", ".join(repr(name) for name in names)}]\n\n'
+        f'identifier = "urn:uuid:00000000-0000-4000-8000-{parts:012}"\n'
+        f"parts = [{', '.join(repr(name) for name in names)}]\n\n"
         '[archive]\nname = "Marx/Engels Internet Archive"\nyear = 1999\n\n[rights]\nstatus = "public-domain"\n',
         encoding="utf-8",
     )

@@ -174,7 +174,10 @@ def test_split_keeps_every_part_once_in_order(lengths: list[int], runs: int) -> 
     parts = "".join(
         f'<section class="part" id="p{n}"><p>{"x " * length}</p></section>' for n, length in enumerate(lengths)
     )
-    html = f'<html><head><title>t</title></head><body><div class="running-title">r</div><nav id="toc"><a href="#p0">p</a></nav>{parts}<section id="colophon"></section></body></html>'
+    html = (
+        '<html><head><title>t</title></head><body><div class="running-title">r</div><nav id="toc">'
+        f'<a href="#p0">p</a></nav>{parts}<section id="colophon"></section></body></html>'
+    )
     front, documents, wanted, counts = split(html, runs)
     order = [f"p{n}" for n in range(len(lengths))]
     seen = [

@@ -246,7 +246,10 @@ def test_a_stream_ending_in_a_carriage_return_keeps_its_length() -> None:
 
 def test_a_long_title_is_set_smaller_clear_of_the_year(work_copy: Path, tmp_path: Path) -> None:
     toml = work_copy / "work.toml"
-    long_title = "A Letter to Huysmans, Secretary of the International Socialist Bureau, Concerning the Protests of the Groups Abroad Against the Prague Conference and the Liquidators Who Would Undo It All Again"
+    long_title = (
+        "A Letter to Huysmans, Secretary of the International Socialist Bureau, Concerning the Protests "
+        "of the Groups Abroad Against the Prague Conference and the Liquidators Who Would Undo It All Again"
+    )
     toml.write_text(
         re.sub(
             r"(?m)^short-title = .*\n",

@@ -185,9 +185,11 @@ def test_the_same_bytes_in_another_time_zone_and_hash_seed(books: dict[str, tupl
     """Built alone, in another process, time zone and hash seed, the last printer's files are
     the bytes the build made them after three other printers' (from the one layout)."""
     script = (
-        "import sys; from pathlib import Path; from builder.source.loader import load_work; from builder.editions import printers\n"
+        "import sys; from pathlib import Path; from builder.source.loader "
+        "import load_work; from builder.editions import printers\n"
         "work = load_work(Path(sys.argv[1])); interior = printers.write_interior(work, 'us-trade', 'generic')\n"
-        "Path(sys.argv[2]).write_bytes(interior); Path(sys.argv[3]).write_bytes(printers.write_cover(work, interior, 'white', 'generic'))\n"
+        "Path(sys.argv[2]).write_bytes(interior); "
+        "Path(sys.argv[3]).write_bytes(printers.write_cover(work, interior, 'white', 'generic'))\n"
     )
     work = books["generic"][0].parent.parent / LETTER.name
     env = os.environ | {

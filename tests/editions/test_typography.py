@@ -223,7 +223,8 @@ def test_every_print_edition_has_an_even_number_of_pages_and_blank_pages_are_bla
         assert "Colophon" in pages[-1]
         # A page added to make the count even carries nothing: no running head, no folio.
         furniture = re.compile(
-            r"(Karl Marx|V\. I\. Lenin|Capital I, Chapter 1: Commodities|Theses On Feuerbach|A Letter to Huysmans|\d+|\s)+"
+            r"(Karl Marx|V\. I\. Lenin|Capital I, Chapter 1: Commodities|"
+            r"Theses On Feuerbach|A Letter to Huysmans|\d+|\s)+"
         )
         assert not [
             number + 1 for number, page in enumerate(pages) if (text := page.strip()) and furniture.fullmatch(text)

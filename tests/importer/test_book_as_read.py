@@ -62,8 +62,15 @@ def _chapter(
         if notes
         else ""
     )
-    foot = f'<p class="footer"><a href="ch{number - 1:02}.htm">Previous</a> | <a href="index.htm">Contents</a> | <a href="ch{number + 1:02}.htm">Next</a></p>'
-    return f"<html><head><title>{book_title}</title></head><body>\n{nav}\n{''.join(heads)}\n<hr>\n<{style['tag']}>{title}</{style['tag']}>\n{body}\n{notes_html}\n{nav if style['nav_below'] else ''}{foot}</body></html>"
+    foot = (
+        f'<p class="footer"><a href="ch{number - 1:02}.htm">Previous</a>'
+        f' | <a href="index.htm">Contents</a> | <a href="ch{number + 1:02}.htm">Next</a></p>'
+    )
+    return (
+        f"<html><head><title>{book_title}</title></head><body>\n{nav}\n"
+        f"{''.join(heads)}\n<hr>\n<{style['tag']}>{title}</{style['tag']}>\n{body}\n"
+        f"{notes_html}\n{nav if style['nav_below'] else ''}{foot}</body></html>"
+    )
 
 
 def _write_book(
@@ -76,9 +83,13 @@ def _write_book(
 ) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     links = "".join(f'<p><a href="ch{n:02}.htm">{title}</a></p>' for n, (title, _, _) in enumerate(parts, start=1))
-    header = '<p class="information"><span class="info">Written:</span> July–November 1914<br><span class="info">Source:</span> Lenin Collected Works, Progress Publishers, 1974, Moscow, Volume 21</p>'
+    header = (
+        '<p class="information"><span class="info">Written:</span> July–November 1914<br><span class="info">'
+        "Source:</span> Lenin Collected Works, Progress Publishers, 1974, Moscow, Volume 21</p>"
+    )
     (folder / "index.htm").write_text(
-        f'<html><head><title>{book_title}</title></head><body><p class="title">MIA &gt; {book_title}</p><h2>{author}</h2><h1>{book_title}</h1><h3>{subtitle}</h3>{header}{links}</body></html>',
+        f'<html><head><title>{book_title}</title></head><body><p class="title">MIA &gt; {book_title}</p>'
+        f"<h2>{author}</h2><h1>{book_title}</h1><h3>{subtitle}</h3>{header}{links}</body></html>",
         encoding="utf-8",
     )
     for number, (title, text, notes) in enumerate(parts, start=1):
@@ -323,7 +334,9 @@ def test_a_section_break_never_stands_alone_at_a_page_s_foot(tmp_path: Path) -> 
         (folder / f"p{k}.md").write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
         files.append(f'"p{k}.md"')
     (folder / "work.toml").write_text(
-        f'title = "Breaks"\nauthor = "Ann Smith"\nauthor-sort = "Smith, Ann"\nlanguage = "en"\nidentifier = "urn:uuid:00000000-0000-4000-8000-000000000002"\nparts = [{", ".join(files)}]\n\n[archive]\nname = "Marxists Internet Archive"\n\n[rights]\nstatus = "public-domain"\n',
+        'title = "Breaks"\nauthor = "Ann Smith"\nauthor-sort = "Smith, Ann"\nlanguage = "en"\n'
+        f'identifier = "urn:uuid:00000000-0000-4000-8000-000000000002"\nparts = [{", ".join(files)}]\n\n'
+        '[archive]\nname = "Marxists Internet Archive"\n\n[rights]\nstatus = "public-domain"\n',
         encoding="utf-8",
     )
     result = run_cli(

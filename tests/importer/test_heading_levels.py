@@ -116,12 +116,16 @@ def _book(folder: Path, chapters: list[str], preamble: str, word: str) -> Path:
     (folder / "index.htm").write_text(f"<html><body><h1>The Book</h1><p>{entries}</p></body></html>", encoding="utf-8")
     sections = "".join(f"<h4>{k}. Section {word}</h4><p>The text of section {k}.</p>" for k in (1, 2))
     (folder / "ch01.htm").write_text(
-        f'<html><body><h1>The Book</h1><p>{preamble}<a name="007"> </a></p><h3>{word.title()} I. {chapters[0]}<sup><a href="#n1" name="c1">(1)</a></sup></h3><p>The {word} of chapter one.</p>{sections}<h4>Notes</h4><p><a name="n1" href="#c1">(1)</a> The note on chapter one.</p></body></html>',
+        f'<html><body><h1>The Book</h1><p>{preamble}<a name="007"> </a></p><h3>'
+        f'{word.title()} I. {chapters[0]}<sup><a href="#n1" name="c1">(1)</a></sup>'
+        f"</h3><p>The {word} of chapter one.</p>{sections}<h4>Notes</h4><p>"
+        '<a name="n1" href="#c1">(1)</a> The note on chapter one.</p></body></html>',
         encoding="utf-8",
     )
     for n, title in enumerate(chapters[1:], start=1):
         (folder / f"ch{n + 1:02}.htm").write_text(
-            f"<html><body><h1>The Book</h1><h3>{word.title()} {ROMAN[n]}. {title}</h3><p>The {word} of chapter {n + 1}.</p></body></html>",
+            f"<html><body><h1>The Book</h1><h3>{word.title()} {ROMAN[n]}. {title}</h3>"
+            f"<p>The {word} of chapter {n + 1}.</p></body></html>",
             encoding="utf-8",
         )
     return folder / "index.htm"
@@ -171,14 +175,17 @@ def test_an_anchor_into_a_page_s_sections_stays_a_section(tmp_path: Path) -> Non
     folder = tmp_path / "book"
     folder.mkdir()
     (folder / "index.htm").write_text(
-        '<html><body><h1>Critique</h1><p><a href="ch01.htm">Chapter I. The Commodity</a><br><a href="ch02.htm">Chapter II. Money</a><br>1. <a href="ch02.htm#mov">Measure of Value</a></p></body></html>',
+        '<html><body><h1>Critique</h1><p><a href="ch01.htm">'
+        'Chapter I. The Commodity</a><br><a href="ch02.htm">Chapter II. Money</a><br>'
+        '1. <a href="ch02.htm#mov">Measure of Value</a></p></body></html>',
         encoding="utf-8",
     )
     (folder / "ch01.htm").write_text(
         "<html><body><h3>Chapter I. The Commodity</h3><p>Words of the first.</p></body></html>", encoding="utf-8"
     )
     (folder / "ch02.htm").write_text(
-        '<html><body><h3>Chapter II. Money</h3><p>Words of money.</p><h4><a name="mov">1. Measure of Value</a></h4><p>Words of value.</p></body></html>',
+        "<html><body><h3>Chapter II. Money</h3><p>Words of money.</p><h4>"
+        '<a name="mov">1. Measure of Value</a></h4><p>Words of value.</p></body></html>',
         encoding="utf-8",
     )
     done = import_work([str(folder / "index.htm")], folder / "out", "book", False, Fetcher(None, delay=0))
@@ -232,10 +239,14 @@ def test_tables_between_a_notes_section_s_paragraphs_go_on_with_the_note_before_
     )
     notes = ""
     for k in range(1, count + 1):
-        notes += f'<p class="information"><span class="info"><a name="n{k}" href="#a{k}">{k}.</a></span> Words of note {k}.</p>'
+        notes += (
+            '<p class="information"><span class="info">'
+            f'<a name="n{k}" href="#a{k}">{k}.</a></span> Words of note {k}.</p>'
+        )
         if k == with_table:
             notes += "".join(
-                f"<table><tr><td>Cotton</td><td>lbs. {t}35,831</td></tr><tr><td>Yarn</td><td>{t}93,449</td></tr></table>"
+                f"<table><tr><td>Cotton</td><td>lbs. {t}35,831</td>"
+                f"</tr><tr><td>Yarn</td><td>{t}93,449</td></tr></table>"
                 for t in range(tables)
             )
             notes += f'<p class="information">The note {k} goes on after its tables.</p>'

@@ -87,7 +87,8 @@ def pages(draw: st.DrawFn) -> tuple[str, list[list[str]], list[list[str]]]:
         body.append(
             {
                 "linked": f'<p class="endnote"><a name="n{number}" href="#c{number}">[{number}]</a> {text}</p>',
-                "footnotes-anchor": f'<a name="{number}"></a><p><strong><a href="#{number}.1">[{number}]</a></strong> {text}</p>',
+                "footnotes-anchor": f'<a name="{number}"></a><p><strong>'
+                f'<a href="#{number}.1">[{number}]</a></strong> {text}</p>',
                 "back-link-only": f'<p><a href="#{number}.1">[{number}]</a> {text}</p>',
             }[shape]
         )
@@ -138,7 +139,10 @@ def test_generated_pages_import_with_every_word_and_every_note(
 def test_the_audit_finds_a_word_the_mapping_drops() -> None:
     page = f"<html><body><h1>Title</h1>{HEADER}<p>first words here</p><p>one two zanzibar three four</p></body></html>"
     markdown = "# Title\n\nfirst words here\n\none two three four\n"
-    header = "Written: 1913 Source: Collected Works, Progress Publishers, Moscow, Volume 19 Public Domain: Marxists Internet Archive (2004). You may freely copy this work."
+    header = (
+        "Written: 1913 Source: Collected Works, Progress Publishers, Moscow, Volume 19 "
+        "Public Domain: Marxists Internet Archive (2004). You may freely copy this work."
+    )
     [loss] = audit(page, markdown, header)
     assert loss.words == ["zanzibar"] and loss.where() == "paragraph, block 4 of the page, line 3"
     assert loss.shown == "zanzibar" and words_of(markdown)[loss.at - 1] == "two"  # where it belongs
@@ -150,7 +154,10 @@ def test_a_run_the_mapping_drops_is_kept_where_it_stood_and_named(
 ) -> None:
     """The importer's old bug, put back: a comment dropped with the words after it. The page
     imports all the same, the words kept verbatim after their paragraph and named."""
-    page = f"<html><body><h1>Title</h1>{HEADER}<p>as represented by German <!-- an editor's comment --> philosophy, English political economy</p><p>The next paragraph.</p></body></html>"
+    page = (
+        f"<html><body><h1>Title</h1>{HEADER}<p>as represented by German <!-- an editor's comment -->"
+        " philosophy, English political economy</p><p>The next paragraph.</p></body></html>"
+    )
     assert "German philosophy, English political economy" in (_import(page, tmp_path) / "text.md").read_text(
         encoding="utf-8"
     )
@@ -160,8 +167,8 @@ def test_a_run_the_mapping_drops_is_kept_where_it_stood_and_named(
     assert "as represented by German\n\nphilosophy, English political economy\n\nThe next paragraph." in text
     needs = (folder / REPORT_FILE).read_text(encoding="utf-8").split("## Needs a human look")[1].split("\n## ")[0]
     assert (
-        "page.html: “philosophy, English political economy” (paragraph, block 3 of the page, line 3): the importer could not place it; kept as a paragraph where it stood"
-        in needs
+        "page.html: “philosophy, English political economy” (paragraph, block 3 of the "
+        "page, line 3): the importer could not place it; kept as a paragraph where it stood" in needs
     )
     load_work(folder)
 
@@ -169,7 +176,11 @@ def test_a_run_the_mapping_drops_is_kept_where_it_stood_and_named(
 def test_a_note_the_mapping_drops_is_kept_as_a_note_with_its_words(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    page = f"<html><body><h1>T</h1>{HEADER}<p>text<sup><a name='c1' href='#n1'>[1]</a></sup> more</p><h4>Notes</h4><p><a name='n1' href='#c1'>[1]</a> the note text</p><p>a second paragraph, quite apart</p></body></html>"
+    page = (
+        f"<html><body><h1>T</h1>{HEADER}<p>text<sup><a name='c1' href='#n1'>"
+        "[1]</a></sup> more</p><h4>Notes</h4><p><a name='n1' href='#c1'>[1]</a>"
+        " the note text</p><p>a second paragraph, quite apart</p></body></html>"
+    )
     real = html_page._Converter.note_block
     monkeypatch.setattr(
         html_page._Converter,
@@ -241,8 +252,14 @@ def test_strict_fails_when_anything_needs_a_human_look(tmp_path: Path) -> None:
 
 
 def test_labels_renumbered_across_parts_stay_editor_notes_when_uncalled(tmp_path: Path) -> None:
-    first = f"<html><body><h1>One</h1>{HEADER}<p>text<sup><a href='#n1' name='c1'>[1]</a></sup></p><p><a name='n1' href='#c1'>[1]</a> a note</p></body></html>"
-    second = "<html><body><h1>Two</h1><p>more text</p><h4>Notes</h4><p><a name='n1' href='#nowhere'>[1]</a> an uncalled note</p></body></html>"
+    first = (
+        f"<html><body><h1>One</h1>{HEADER}<p>text<sup><a href='#n1' name='c1'>[1]</a>"
+        "</sup></p><p><a name='n1' href='#c1'>[1]</a> a note</p></body></html>"
+    )
+    second = (
+        "<html><body><h1>Two</h1><p>more text</p><h4>Notes</h4><p>"
+        "<a name='n1' href='#nowhere'>[1]</a> an uncalled note</p></body></html>"
+    )
     (tmp_path / "one.html").write_text(first, encoding="utf-8")
     (tmp_path / "two.html").write_text(second, encoding="utf-8")
     done = import_work(

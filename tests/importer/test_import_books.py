@@ -176,8 +176,8 @@ def test_a_nested_contents_page_gives_way_to_the_pages_it_lists(imported: tuple[
     into, _ = imported
     report = _report(into, "capital")
     assert (
-        "part0.htm: the contents page of a part of the book (Prefaces and Afterwords); its 9 pages imported in its place"
-        in report
+        "part0.htm: the contents page of a part of the book "
+        "(Prefaces and Afterwords); its 9 pages imported in its place" in report
     )
     assert "- p1.htm: not served" not in report and "- p2.htm: not served (the server answered 404)" in report
     assert "PDF version" in report and "index-l.htm" in report  # other formats and listings, named as left out
@@ -220,8 +220,9 @@ def test_collections_import_as_volumes_with_each_work_s_provenance(
     assert first.tag == f"{{{NS['x']}}}h1" and second.get("class") == "provenance"
     said = " ".join("".join(second.itertext()).split())
     assert (
-        said
-        == "First published by Der sozialistische Akademiker, Berlin, October 1, 1895. Source: Historical Materialism (Marx, Engels, Lenin), pages 294 - 296. Progress Publishers, 1972. Transcription and markup by Brian Baggins."
+        said == "First published by Der sozialistische Akademiker, Berlin, October 1, "
+        "1895. Source: Historical Materialism (Marx, Engels, Lenin), pages 294 - "
+        "296. Progress Publishers, 1972. Transcription and markup by Brian Baggins."
     )
     colophon = pages["EPUB/colophon.xhtml"]
     listed = [
@@ -254,7 +255,10 @@ def test_a_volume_s_print_edition_prints_each_work_s_provenance(
     text = " ".join(
         " ".join(page.extract_text() or "" for page in PdfReader(tmp_path / "letters-1894.pdf").pages).split()
     )
-    said = "Source: Marx and Engels Correspondence. International Publishers (1968). Translated by Donna Torr. Transcription and markup by Sally Ryan."
+    said = (
+        "Source: Marx and Engels Correspondence. International Publishers "
+        "(1968). Translated by Donna Torr. Transcription and markup by Sally Ryan."
+    )
     assert text.count(said) == 2  # under the letter's title, and in the colophon
     assert checks.conformance(tmp_path / "letters-1894.pdf") == []  # PDF/UA-1 and PDF/A-2u
 
@@ -299,7 +303,11 @@ words = st.lists(st.sampled_from(WORDS), min_size=3, max_size=40).map(" ".join)
 
 
 def _page(title: str, body: str, author: str = "Karl Marx", header: str = "") -> str:
-    return f'<html><head><title>{title}</title></head><body>\n<p class="title">Archive navigation</p>\n<h2>{author}</h2>\n<h3 class="title">{title}</h3>\n{header}{body}\n<p class="footer"><a href="index.htm">Contents</a></p></body></html>'
+    return (
+        f'<html><head><title>{title}</title></head><body>\n<p class="title">Archive navigation</p>\n'
+        f'<h2>{author}</h2>\n<h3 class="title">{title}</h3>\n{header}{body}\n'
+        '<p class="footer"><a href="index.htm">Contents</a></p></body></html>'
+    )
 
 
 @st.composite
@@ -440,7 +448,11 @@ def test_a_contents_page_of_separate_works_imports_as_a_volume(
     folder.mkdir(parents=True)
     rows = []
     for number, (text, translator, year) in enumerate(letters, start=1):
-        header = f'<p class="information"><span class="info">Written:</span> London, {year}<br><span class="info">Source:</span> Correspondence, volume {number}<br><span class="info">Translated:</span> {translator}</p>\n'
+        header = (
+            f'<p class="information"><span class="info">Written:</span> London, {year}<br>'
+            f'<span class="info">Source:</span> Correspondence, volume {number}<br>'
+            f'<span class="info">Translated:</span> {translator}</p>\n'
+        )
         (folder / f"l{number}.htm").write_text(
             _page(f"Letter {number}", f"<p>{text}.</p>", "Engels", header), encoding="utf-8"
         )
@@ -510,7 +522,8 @@ def test_a_foreword_by_the_author_is_the_book_s_text() -> None:
     found = book.links(
         _page(
             "A Book",
-            '<p><a href="fw.htm">Foreword</a></p><p><a href="ch01.htm">Chapter 1</a></p><p><a href="aw.htm">Afterword</a></p><p><a href="b.doc">Word version</a></p>',
+            '<p><a href="fw.htm">Foreword</a></p><p><a href="ch01.htm">Chapter 1</a></p>'
+            '<p><a href="aw.htm">Afterword</a></p><p><a href="b.doc">Word version</a></p>',
         )
     )
     assert [chapter.label for chapter in found.chapters] == ["Foreword", "Chapter 1", "Afterword"]
@@ -533,8 +546,8 @@ def test_book_and_page_override_the_guess_and_the_console_says_how_to_import_a_b
     )
     assert chapter.returncode == 0, chapter.stderr
     assert (
-        "Note: ch25.htm links 3 pages of its own folder and was imported as a single page; to import the whole book, import its contents page"
-        in chapter.stdout
+        "Note: ch25.htm links 3 pages of its own folder and was imported as "
+        "a single page; to import the whole book, import its contents page" in chapter.stdout
     )
     forced = run_cli(
         "import",
@@ -573,7 +586,8 @@ def test_a_contents_page_none_of_whose_pages_can_be_read_fails_clearly(tmp_path:
     (tmp_path / "ch01.htm").write_text(
         _page("A review", "<p>A review.</p>", "Frederick Engels", header), encoding="utf-8"
     )
-    own = '<p class="information"><span class="info">Source:</span> The Book, 1859</p>\n'  # a book's contents: not a volume
+    # A book's contents: not a volume.
+    own = '<p class="information"><span class="info">Source:</span> The Book, 1859</p>\n'
     (tmp_path / "index.htm").write_text(
         _page("The Book", '<p><a href="ch01.htm">One</a></p><p><a href="ch02.htm">Two</a></p>', header=own),
         encoding="utf-8",

@@ -50,7 +50,8 @@ HEADERS = [
 <span class="info">Public Domain:</span> Marxists Internet Archive (2004). You may freely copy this work.</p>""",
     """<p class="information"><span class="info">First Published:</span> <i>Pravda</i> No. 3, 1919<br />
 <span class="info">Transcription/Markup:</span> Zodiac/Brian Baggins<br />
-<span class="info">Copyleft:</span> Marxists Internet Archive (marxists.org) 2003. Permission is granted to copy under the <a href="../../../admin/legal/cc/by-sa.htm">Creative Commons Attribution-ShareAlike License</a>.</p>""",
+<span class="info">Copyleft:</span> Marxists Internet Archive (marxists.org) 2003. Permission is granted to copy \
+under the <a href="../../../admin/legal/cc/by-sa.htm">Creative Commons Attribution-ShareAlike License</a>.</p>""",
 ]
 NAVIGATION = '<p class="footer"><a href="../index.htm">Works Index</a> | <a href="next.htm">Next chapter</a></p>'
 
@@ -130,10 +131,16 @@ def blocks(draw: st.DrawFn, page: Page, number: int) -> str:
         return f"<p><b>{year}</b><br>{' '.join(words)}</p>"
     if kind == "timeline-table":
         page.text += [year, *words, str(int(year) + 1), *more]
-        return f"<table><tr><td>{year}</td><td>{' '.join(words)}</td></tr><tr><td>{int(year) + 1}</td><td>{' '.join(more)}</td></tr></table>"
+        return (
+            f"<table><tr><td>{year}</td><td>{' '.join(words)}</td></tr><tr>"
+            f"<td>{int(year) + 1}</td><td>{' '.join(more)}</td></tr></table>"
+        )
     if kind == "table":
         page.text += [*words[:1], *more[:1], *words[1:], *more[1:]]
-        return f"<table><tr><th>{words[0]}</th><th>{more[0]}</th></tr><tr><td>{' '.join(words[1:])}</td><td>{' '.join(more[1:])}</td></tr></table>"
+        return (
+            f"<table><tr><th>{words[0]}</th><th>{more[0]}</th></tr><tr><td>"
+            f"{' '.join(words[1:])}</td><td>{' '.join(more[1:])}</td></tr></table>"
+        )
     page.text += words + more
     return f"<ul><li>{' '.join(words)}</li><li>{' '.join(more)}</li></ul>"
 
@@ -165,7 +172,8 @@ def archive_pages(draw: st.DrawFn) -> Page:
     for number, words in enumerate(notes, start=1):
         body.append(
             {
-                "linked": f'<p class="endnote"><a name="n{number}" href="#c{number}">[{number}]</a> {" ".join(words)}</p>',
+                "linked": f'<p class="endnote"><a name="n{number}" href="#c{number}">'
+                f"[{number}]</a> {' '.join(words)}</p>",
                 "back-link-only": f'<p><a href="#c{number}">[{number}]</a> {" ".join(words)}</p>',
                 "written": f"<p>[{number}] {' '.join(words)}</p>",
             }[shape]
@@ -236,7 +244,8 @@ def test_a_page_with_what_the_mapping_cannot_set_exits_0_and_strict_exits_1(tmp_
     as a reference are set right and named; --strict fails on them, the work written all the same."""
     page = tmp_path / "page.html"
     page.write_text(
-        f"<html><body><h1>Title</h1>{HEADERS[0]}<p>one &#xE000;two</p><h3><img src='x.png' alt='a figure'></h3></body></html>",
+        f"<html><body><h1>Title</h1>{HEADERS[0]}<p>one &#xE000;two</p>"
+        "<h3><img src='x.png' alt='a figure'></h3></body></html>",
         encoding="utf-8",
     )
     loose = run_cli("import", str(page), "--into", str(tmp_path / "a"), "--slug", "w")
@@ -258,7 +267,8 @@ def _book(tmp_path: Path) -> Path:
     folder.mkdir(parents=True)
     (folder / "index.htm").write_text(
         f"""<html><body><h2>The Author</h2><h1>A Book</h1>{HEADERS[0]}
-<p><a href="ch1.htm">One</a><br><a href="ch2.htm">Two</a><br><a href="ch3.htm">Three</a><br><a href="ch4.htm">Four</a></p></body></html>""",
+<p><a href="ch1.htm">One</a><br><a href="ch2.htm">Two</a><br>\
+<a href="ch3.htm">Three</a><br><a href="ch4.htm">Four</a></p></body></html>""",
         encoding="utf-8",
     )
     (folder / "ch1.htm").write_text(CHAPTER.format(title="One", text="the first chapter's words"), encoding="utf-8")
@@ -358,7 +368,8 @@ def test_map_metadata_names_the_work_from_its_page(tmp_path: Path) -> None:
 def test_write_parts_numbers_notes_and_keeps_uncalled_ones() -> None:
     report = ImportReport()
     page = parse_page(
-        "<h1>T</h1><p>a<a href='#n1' name='c1'>[1]</a></p><p><a name='n1' href='#c1'>[1]</a> the note</p><p><a name='n2' href='#z'>[2]</a> uncalled</p>",
+        "<h1>T</h1><p>a<a href='#n1' name='c1'>[1]</a></p><p><a name='n1' href='#c1'>"
+        "[1]</a> the note</p><p><a name='n2' href='#z'>[2]</a> uncalled</p>",
         "t.html",
         report,
     )
@@ -377,7 +388,8 @@ def test_audit_parts_keeps_a_lost_run_and_a_second_audit_finds_nothing() -> None
     )
     assert texts["text.md"] == "# T\n\nalpha beta\n\ngamma delta\n"
     assert report.check == [
-        "t.html: “gamma delta” (paragraph, block 3 of the page, line 1): the importer could not place it; kept as a paragraph where it stood"
+        "t.html: “gamma delta” (paragraph, block 3 of the page, line 1): "
+        "the importer could not place it; kept as a paragraph where it stood"
     ]
 
 

@@ -26,12 +26,27 @@ MONTHS = ["January", "March", "May", "August", "November"]
 
 def _header(style: str, year: int) -> str:
     if style == "inside":
-        return f'<p class="information"><span class="info">Written:</span> {MONTHS[year % 5]} {year}<br><span class="info">Source:</span> Collected Works, Progress Publishers, Moscow, Volume 21<br><span class="info">Transcription/Markup:</span> Joe Smith</p>'
+        return (
+            f'<p class="information"><span class="info">Written:</span> {MONTHS[year % 5]} {year}<br>'
+            '<span class="info">Source:</span> Collected Works, Progress Publishers, '
+            'Moscow, Volume 21<br><span class="info">Transcription/Markup:</span> Joe Smith</p>'
+        )
     if style == "outside":
-        return f'<p class="information"><span class="info">Written</span>: {MONTHS[year % 5]} {year}<br><span class="info">Source</span>: Collected Works, Progress Publishers, Moscow, Volume 21<br><span class="info">Transcription/Markup</span>: Joe Smith</p>'
+        return (
+            f'<p class="information"><span class="info">Written</span>: {MONTHS[year % 5]} {year}<br>'
+            '<span class="info">Source</span>: Collected Works, Progress Publishers, '
+            'Moscow, Volume 21<br><span class="info">Transcription/Markup</span>: Joe Smith</p>'
+        )
     if style == "box":
-        return f'<table border="1"><tr><td><b>Written:</b> {MONTHS[year % 5]} {year}<br><b>Source:</b> Collected Works, Progress Publishers, Moscow, Volume 21<br><b>Transcription/Markup:</b> Joe Smith</td></tr></table>'
-    return f'<p class="info">From Collected Works, Volume 21, {MONTHS[year % 5]} {year}, Transcribed &amp; marked up by Joe Smith.</p>'
+        return (
+            f'<table border="1"><tr><td><b>Written:</b> {MONTHS[year % 5]} {year}<br>'
+            "<b>Source:</b> Collected Works, Progress Publishers, Moscow, Volume 21<br>"
+            "<b>Transcription/Markup:</b> Joe Smith</td></tr></table>"
+        )
+    return (
+        f'<p class="info">From Collected Works, Volume 21, {MONTHS[year % 5]} '
+        f"{year}, Transcribed &amp; marked up by Joe Smith.</p>"
+    )
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -60,7 +75,10 @@ def test_a_page_in_any_of_the_archive_s_shapes_imports_clean(
     date = f"<h4>Moscow, {MONTHS[year % 5]} 3, {year}</h4>" if furniture else ""
     boxed = f"<table border=1><tr><td>{paragraphs[0]} boxed.</td></tr></table>" if box else ""
     body = "<p>* * *</p>".join(f"<p>{text}.</p>" for text in paragraphs)
-    page = f'<html><head><title>A Speech</title>{meta}</head><body>{top}<h3 class="title">A Speech</h3>{_header(style, year)}{date}{boxed}{body}</body></html>'
+    page = (
+        f'<html><head><title>A Speech</title>{meta}</head><body>{top}<h3 class="title">'
+        f"A Speech</h3>{_header(style, year)}{date}{boxed}{body}</body></html>"
+    )
     (tmp / "speech.htm").write_text(page, encoding="utf-8")
     done = import_work([str(tmp / "speech.htm")], tmp / "source", None, False, Fetcher(delay=0))
     work = load_work(done.folder)

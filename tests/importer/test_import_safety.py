@@ -37,7 +37,10 @@ from builder.importer.work_folder import check_slug
 from builder.source.svg import svg_problem
 from tests.conftest import run_cli, run_here
 
-HEAD = "<html lang='en'><head><title>{t}</title></head><body><h1>{t}</h1><p class='information'><span class='info'>Written:</span> 1900;<br><span class='info'>Public Domain:</span> Marxists Internet Archive (2001).</p>"
+HEAD = (
+    "<html lang='en'><head><title>{t}</title></head><body><h1>{t}</h1><p class='information'><span class='info'>"
+    "Written:</span> 1900;<br><span class='info'>Public Domain:</span> Marxists Internet Archive (2001).</p>"
+)
 CONTENTS = HEAD.format(t="A Book") + "<p><a href='ch1.htm'>One</a><br><a href='ch2.htm'>Two</a></p></body></html>"
 CHAPTER = HEAD.format(t="{t}") + "<p>The words of {t}.</p>{extra}</body></html>"
 Answer = tuple[int, dict[str, str], bytes] | Callable[[http.server.BaseHTTPRequestHandler], None]
@@ -557,7 +560,8 @@ HOSTILE_SVG = {
     "namespaced script": '<x:script xmlns:x="http://www.w3.org/2000/svg">alert(1)</x:script>',
     "script in another prefix": '<s:script xmlns:s="http://www.w3.org/2000/svg" xlink:href="data:,alert(1)"/>',
     "iframe in foreignObject": '<foreignObject><iframe xmlns="http://www.w3.org/1999/xhtml" src="https://example.org/"/></foreignObject>',
-    "CSS-escaped url(": '<style>rect { fill: \\75 rl(https://example.org/x.svg#a) }</style><rect width="5" height="5"/>',
+    "CSS-escaped url(": "<style>rect { fill: \\75 rl(https://example.org/x.svg#a) }</style>"
+    '<rect width="5" height="5"/>',
     "url( in style attribute": '<rect width="5" height="5" style="fill: url(https://example.org/x#a)"/>',
     "remote image": '<image xlink:href="https://example.org/x.png" width="5" height="5"/>',
     "use of a remote file": '<use href="other.svg#a"/>',
@@ -583,13 +587,19 @@ def test_an_svg_off_the_allow_list_is_left_out_and_the_book_still_imports(tmp_pa
 def test_svgs_with_entities_or_a_dtd_are_refused_without_reading_anything() -> None:
     entity = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>'
     assert svg_problem(entity) is not None
-    bomb = b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>'
+    bomb = (
+        b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+        b'<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        b'<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>'
+    )
     assert svg_problem(bomb) is not None
 
 
 def test_a_static_svg_is_kept_in_the_import_and_passes_the_source_check(tmp_path: Path) -> None:
     drawing = SVG.format(
-        '<defs><linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient></defs><title>A plan</title><rect width="5" height="5" fill="url(#g)" style="stroke: black"/><use xlink:href="#g"/><text x="1" y="8" font-family="serif">Plan</text>'
+        '<defs><linearGradient id="g"><stop offset="0" stop-color="#000"/></linearGradient>'
+        '</defs><title>A plan</title><rect width="5" height="5" fill="url(#g)" style="stroke: black"/>'
+        '<use xlink:href="#g"/><text x="1" y="8" font-family="serif">Plan</text>'
     )
     assert svg_problem(drawing.encode()) is None
     folder = tmp_path / "site"
@@ -714,7 +724,9 @@ def test_a_limit_is_set_on_the_command_line(tmp_path: Path) -> None:
 
 def test_the_epub_of_an_imported_static_svg_passes_epubcheck(tmp_path: Path) -> None:
     drawing = SVG.format(
-        '<title>A plan</title><defs><filter id="f"><feGaussianBlur stdDeviation="1"/></filter></defs><style>rect { stroke: black }</style><rect id="r" width="5" height="3" filter="url(#f)"/><use xlink:href="#r" x="5"/><text x="1" y="8" font-size="2">Plan</text>'
+        '<title>A plan</title><defs><filter id="f"><feGaussianBlur stdDeviation="1"/></filter>'
+        '</defs><style>rect { stroke: black }</style><rect id="r" width="5" height="3" filter="url(#f)"/>'
+        '<use xlink:href="#r" x="5"/><text x="1" y="8" font-size="2">Plan</text>'
     )
     folder = tmp_path / "site"
     folder.mkdir()

@@ -290,9 +290,11 @@ def test_an_existing_work_is_not_overwritten_and_a_failed_import_leaves_nothing(
 def test_mojibake_tex_escapes_uncalled_notes_and_calls_without_notes_are_repaired_or_reported() -> None:
     report = ImportReport()
     page = repair(
-        '<html><body><h1>Über Vorw\u00c3\u00a4rts</h1><p>Franz\\"osische Politik [1933] and C<sub>4</sub>H<sub>8</sub>O<sub>2</sub>'
+        "<html><body><h1>Über Vorw\u00c3\u00a4rts</h1><p>"
+        'Franz\\"osische Politik [1933] and C<sub>4</sub>H<sub>8</sub>O<sub>2</sub>'
         "<sup><a href='#n1' name='c1'>[1]</a></sup> and <a href='#n9'>[9]</a>.</p>"
-        "<h3>Notes</h3><p><a name='n1' href='#c1'>[1]</a> Called.</p><p><a name='n2'>[2]</a> Never called.</p></body></html>",
+        "<h3>Notes</h3><p><a name='n1' href='#c1'>[1]</a> Called.</p>"
+        "<p><a name='n2'>[2]</a> Never called.</p></body></html>",
         "test.html",
         report,
     )

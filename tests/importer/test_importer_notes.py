@@ -22,7 +22,8 @@ def _words(found: notes.FoundNotes) -> dict[str, str]:
 
 def test_pair_calls_pairs_each_call_with_the_note_its_link_names_and_names_the_rest() -> None:
     root = _root(
-        "<p>a<sup><a href='#n1' name='c1'>[1]</a></sup> b<a href='#n1'>[1]</a> c<a href='other.htm#n3'>[3]</a> d<a href='#nowhere'>[4]</a></p>"
+        "<p>a<sup><a href='#n1' name='c1'>[1]</a></sup> b<a href='#n1'>[1]</a>"
+        " c<a href='other.htm#n3'>[3]</a> d<a href='#nowhere'>[4]</a></p>"
         "<p><a name='n1' href='#c1'>[1]</a> the first note</p>"
     )
     found = notes.FoundNotes()
@@ -45,7 +46,8 @@ def test_a_note_whose_number_links_back_is_called_at_that_anchor() -> None:
 def test_a_note_runs_on_over_the_paragraphs_after_it_and_a_numbered_one_starts_a_note() -> None:
     root = _root(
         "<p>x<a href='#n1' name='c1'>[1]</a></p><h4>Notes</h4>"
-        "<p><a name='n1' href='#c1'>[1]</a> one</p><p>one, again</p><p><b>[2]</b> two, uncalled</p><p>Transcribed by someone</p>"
+        "<p><a name='n1' href='#c1'>[1]</a> one</p><p>one, again</p>"
+        "<p><b>[2]</b> two, uncalled</p><p>Transcribed by someone</p>"
     )
     found = notes.find_linked(root)
     assert _words(found) == {"1": "[1] one one, again", "2": "[2] two, uncalled"}

@@ -31,7 +31,8 @@ def test_header_variants_map_to_credits_and_keep_what_fits_no_key() -> None:
         Field("Dedication", "To the workers"),
         Field(
             "Copyleft",
-            "Marx/Engels Internet Archive (marxists.org) 1999. Permission is granted to copy under the Creative Commons license",
+            "Marx/Engels Internet Archive (marxists.org) 1999. Permission "
+            "is granted to copy under the Creative Commons license",
             [("Creative Commons license", "https://www.marxists.org/admin/legal/cc/by-sa.htm")],
         ),
     ]
@@ -78,7 +79,10 @@ def test_notes_before_the_body_calls_without_sup_and_varying_markup() -> None:
 
 
 def test_a_plain_text_copy_keeps_bracketed_years_and_finds_its_notes() -> None:
-    copy = "V. I. Lenin\n\nA Letter[1]\n\nWritten: 1912\n\nDear Comrade,\n\nIn [1933] and [197[4]] nothing.[2]\n\nWith greetings\n\nNotes\n\n[1] One.\n\n[2] Two.\n\nWorks Index | Collected Works\n"
+    copy = (
+        "V. I. Lenin\n\nA Letter[1]\n\nWritten: 1912\n\nDear Comrade,\n\nIn [1933] and [197[4]] nothing.[2]\n\n"
+        "With greetings\n\nNotes\n\n[1] One.\n\n[2] Two.\n\nWorks Index | Collected Works\n"
+    )
     report = ImportReport()
     text = parse_text(copy, report, "letter.txt")
     assert text.title == "A Letter\x00[^1]" and text.author == "V. I. Lenin"
@@ -176,7 +180,8 @@ def test_an_image_that_cannot_be_had_is_left_out_and_reported(tmp_path: Path) ->
     site.mkdir()
     (site / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(16))
     (site / "page.htm").write_text(
-        "<html><body><h1>Plates</h1><p>See <img src='broken.png' alt='a plate'> and <img src='missing.gif' alt='another'>.</p></body></html>",
+        "<html><body><h1>Plates</h1><p>See <img src='broken.png' alt='a plate'>"
+        " and <img src='missing.gif' alt='another'>.</p></body></html>",
         encoding="utf-8",
     )
     done = import_work([str(site / "page.htm")], tmp_path / "out", "plates", False, Fetcher(None, delay=0))
@@ -189,7 +194,8 @@ def test_an_image_that_cannot_be_had_is_left_out_and_reported(tmp_path: Path) ->
 def test_notes_the_page_does_not_link_are_read_from_its_notes_section() -> None:
     page = (
         "<html><body><h1>T</h1><p>One [1] and [1933] and two<sup>[2]</sup> and a year [197[4]].</p>"
-        "<h3>Footnotes</h3><p>1. The first —Ed.</p><p>It goes on.</p><p><b>2.</b> The second —Lenin</p><p>Note. On the whole.</p></body></html>"
+        "<h3>Footnotes</h3><p>1. The first —Ed.</p><p>It goes on.</p><p><b>"
+        "2.</b> The second —Lenin</p><p>Note. On the whole.</p></body></html>"
     )
     report = ImportReport()
     text = parse(page, "t.html", report)
@@ -203,8 +209,10 @@ def test_an_image_keeps_the_caption_the_page_gives_it(tmp_path: Path) -> None:
     Image.new("RGB", (1500, 900), "white").save(site / "plate.png")
     Image.new("RGB", (300, 200), "white").save(site / "small.png")
     (site / "page.htm").write_text(
-        "<html><body><h1>Plates</h1><p><img src='plate.png' alt='A factory'></p><p class='caption'>Plate I: a \"model\" mill</p>"
-        "<figure><img src='small.png' alt='A loom'><figcaption>Plate II</figcaption></figure><p>Text.</p></body></html>",
+        "<html><body><h1>Plates</h1><p><img src='plate.png' alt='A factory'>"
+        "</p><p class='caption'>Plate I: a \"model\" mill</p>"
+        "<figure><img src='small.png' alt='A loom'><figcaption>"
+        "Plate II</figcaption></figure><p>Text.</p></body></html>",
         encoding="utf-8",
     )
     done = import_work([str(site / "page.htm")], tmp_path / "out", "plates", False, Fetcher(None, delay=0))

@@ -38,7 +38,8 @@ PAGES = [
         "cp1251",
         None,
         ("Написано", "Источник"),
-        "Учение Маркса вызывает к себе во всем цивилизованном мире величайшую вражду и ненависть всей буржуазной науки.",
+        "Учение Маркса вызывает к себе во всем цивилизованном "
+        "мире величайшую вражду и ненависть всей буржуазной науки.",
     ),
     (
         "russkij",
@@ -46,7 +47,8 @@ PAGES = [
         "koi8-r",
         "windows-1251",
         ("Написано", "Источник"),
-        "Учение Маркса вызывает к себе во всем цивилизованном мире величайшую вражду и ненависть всей буржуазной науки.",
+        "Учение Маркса вызывает к себе во всем цивилизованном "
+        "мире величайшую вражду и ненависть всей буржуазной науки.",
     ),
     (
         "arabic",
@@ -79,7 +81,8 @@ PAGES = [
         "cp1252",
         "iso-8859-1",
         ("Escrito", "Fuente"),
-        "La doctrina de Marx suscita en todo el mundo civilizado la mayor hostilidad y el odio de toda la ciencia burguesa.",
+        "La doctrina de Marx suscita en todo el mundo civilizado "
+        "la mayor hostilidad y el odio de toda la ciencia burguesa.",
     ),
     (
         "deutsch",
@@ -87,7 +90,8 @@ PAGES = [
         "utf-8",
         "iso-8859-1",
         ("Geschrieben", "Quelle"),
-        "Die Lehre von Marx ruft in der ganzen zivilisierten Welt die größte Feindschaft und den Haß der gesamten bürgerlichen Wissenschaft hervor.",
+        "Die Lehre von Marx ruft in der ganzen zivilisierten Welt die größte "
+        "Feindschaft und den Haß der gesamten bürgerlichen Wissenschaft hervor.",
     ),
     (
         "italiano",
@@ -95,7 +99,8 @@ PAGES = [
         "cp1252",
         None,
         ("Scritto", "Fonte"),
-        "La dottrina di Marx suscita in tutto il mondo civile la più grande ostilità e l'odio di tutta la scienza borghese.",
+        "La dottrina di Marx suscita in tutto il mondo civile la "
+        "più grande ostilità e l'odio di tutta la scienza borghese.",
     ),
     (
         "english",
@@ -103,7 +108,8 @@ PAGES = [
         "cp1252",
         "windows-1251",
         ("Written", "Source"),
-        "The doctrine of Marx evokes throughout the civilised world the greatest “hostility” and hatred of all bourgeois science — naïvely.",
+        "The doctrine of Marx evokes throughout the civilised world the "
+        "greatest “hostility” and hatred of all bourgeois science — naïvely.",
     ),
 ]
 
@@ -115,7 +121,8 @@ def _archive_page(
     written, source = labels
     page = (
         f'<html><head>{charset}<title>T</title></head><body><p class="title">Archive</p><h1>Tres fuentes</h1>'
-        f'<p class="information"><span class="info">{written}:</span> 1913;<br /><span class="info">{source}:</span> Collected Works, Volume 19, pages 21-28;<br />'
+        f'<p class="information"><span class="info">{written}:</span> 1913;<br />'
+        f'<span class="info">{source}:</span> Collected Works, Volume 19, pages 21-28;<br />'
         f'<span class="info">Unknown-field:</span> kept;</p><hr /><p>{text}</p><p>{text}</p><hr /></body></html>'
     )
     return f"https://www.marxists.org/{section}/lenin/1913/three.htm", page.encode(encoding)

@@ -1,4 +1,4 @@
-"""A shelf's works keyed several at once (builder/shelf/key.py, work_keys): the keys one after
+"""A shelf's works keyed several at once (builder/shelf/key.py, shelf_keys): the keys one after
 another would give, each dated by its own last commit, whether or not the shelf is in git."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.shelf.key import keyed, work_key, work_keys
+from builder.shelf.key import keyed, shelf_keys
 from tests.conftest import ROOT
 
 
@@ -37,9 +37,9 @@ def test_keys_at_once_are_the_keys_one_after_another(
                 env={"GIT_COMMITTER_DATE": f"@{1600000000 + number * 86400}", "PATH": "/usr/bin:/bin"},
             )
         works.append(copy)
-    keys = work_keys(works)
+    keys = {work: value.key for work, value in shelf_keys(works).items()}
     assert list(keys) == works
-    assert list(keys.values()) == [work_key(work) for work in works]
+    assert list(keys.values()) == [keyed(work).key for work in works]
     if epoch is None:  # the copies' own dates: keys of their own
         assert len(set(keys.values())) == len(works)
 

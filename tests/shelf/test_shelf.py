@@ -184,15 +184,15 @@ def test_the_key_covers_what_shapes_an_edition(tmp_path: Path, monkeypatch: pyte
     project = make_project(tmp_path, WORKS[:1])
     folder = project / "source" / WORKS[0]
     monkeypatch.setenv("SOURCE_DATE_EPOCH", OLD)
-    base = build_key.work_key(folder)
-    assert base and base == build_key.work_key(folder)
+    base = build_key.keyed(folder).key
+    assert base and base == build_key.keyed(folder).key
     monkeypatch.setenv("SOURCE_DATE_EPOCH", NEW)
-    assert build_key.work_key(folder) != base  # the edition's date
+    assert build_key.keyed(folder).key != base  # the edition's date
     monkeypatch.setenv("SOURCE_DATE_EPOCH", OLD)
     (folder / "extra.md").write_text("# A part not yet listed\n", encoding="utf-8")
-    assert build_key.work_key(folder) != base  # any file of the work's folder
+    assert build_key.keyed(folder).key != base  # any file of the work's folder
     (folder / "extra.md").unlink()
-    assert build_key.work_key(folder) == base
+    assert build_key.keyed(folder).key == base
     assert build_key.edition_key(base, "a.pdf") != build_key.edition_key(base, "a-a4.pdf")  # the options
     shared = fingerprint.shared_key()
     assert {name for name, _ in fingerprint._dependency_versions()} >= {

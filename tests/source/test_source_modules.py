@@ -79,13 +79,15 @@ def test_an_image_is_shown_only_from_inside_the_folder_and_only_if_it_is_an_imag
     [
         (STATIC_SVG, None),
         (
-            b'<svg xmlns="http://www.w3.org/2000/svg"><defs><linearGradient id="g"/></defs><rect fill="url(#g)"/></svg>',
+            b'<svg xmlns="http://www.w3.org/2000/svg"><defs>'
+            b'<linearGradient id="g"/></defs><rect fill="url(#g)"/></svg>',
             None,
         ),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "<script>"),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><rect onclick="x()"/></svg>', "onclick="),
         (
-            b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink"><use x:href="other.svg#a"/></svg>',
+            b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+            b'<use x:href="other.svg#a"/></svg>',
             "outside the file",
         ),
         (b'<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill: url(http://example.org/a)"/></svg>', "style="),
@@ -246,7 +248,8 @@ def test_a_fault_in_work_toml_is_named_with_its_key_and_line(
 def test_a_part_is_parsed_into_sections_notes_and_ids(tmp_path: Path) -> None:
     path = tmp_path / "text.md"
     path.write_text(
-        "# The Title\n\nA call[^1] here.\n\n## First\n\n### Inner\n\nText.\n\n## Second\n\nMore.\n\n[^1]: The note.\n\n[^editor-a]: On the whole work.\n",
+        "# The Title\n\nA call[^1] here.\n\n## First\n\n### Inner\n\nText.\n\n"
+        "## Second\n\nMore.\n\n[^1]: The note.\n\n[^editor-a]: On the whole work.\n",
         encoding="utf-8",
     )
     part = parse_part(path, "text.md", "part-1")

@@ -1,4 +1,5 @@
-"""WeasyPrint plumbing: HTML → laid-out boxes and PDF bytes, with the sandboxed fetcher and the guarded upstream changes.
+"""WeasyPrint plumbing: HTML → laid-out boxes and PDF bytes, with the sandboxed fetcher and the
+guarded upstream changes.
 
 Every module here imports WeasyPrint, so this package loads it first, and faster: WeasyPrint
 (weasyprint/text/ffi.py) tries each library under several names, bare ones first

@@ -27,7 +27,7 @@ from typing import Any
 
 import pydyf
 
-from .upstream_source import fingerprints
+from .upstream_source import refuse_other_weasyprint
 
 __all__ = ["COPIES", "apply", "needs_actual_text"]
 
@@ -73,20 +73,16 @@ def apply() -> None:
 
     Raises ``RuntimeError`` if WeasyPrint is not the version, with the exact source, that the
     change was written for."""
-    import weasyprint
     from weasyprint.draw import text
 
     if getattr(text.draw_first_line, _PATCH_MARKER, False):
         return
-    version = getattr(weasyprint, "__version__", "unknown")
-    found = fingerprints(_EXPECTED_SOURCE_SHA256)
-    if version not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
-        raise RuntimeError(
-            f"builder/editions/weasyprint/actual_text.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, "
-            f"found WeasyPrint {version}"
-            + (" with a different weasyprint.draw.text.draw_first_line" if found != _EXPECTED_SOURCE_SHA256 else "")
-            + ". See whether upstream now writes complex scripts' text back in order (Kozea/WeasyPrint #106) and run "
-            "tests/test_scripts.py without this module. If it does, delete this module and its apply() call; if not, "
-            "port it and update _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."
-        )
+    refuse_other_weasyprint(
+        "builder/editions/weasyprint/actual_text.py",
+        _EXPECTED_VERSIONS,
+        _EXPECTED_SOURCE_SHA256,
+        "See whether upstream now writes complex scripts' text back in order (Kozea/WeasyPrint #106) and run "
+        "tests/test_scripts.py without this module. If it does, delete this module and its apply() call; if not, "
+        "port it and update _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256.",
+    )
     text.draw_first_line = _wrap(text.draw_first_line)

@@ -23,7 +23,8 @@ def page_box(page: Any) -> Any:
     """The root box of one page of a laid-out document (`document.pages[i]`)."""
     if weasyprint.__version__ not in _EXPECTED_VERSIONS or not hasattr(page, "_page_box"):
         raise RuntimeError(
-            f"builder/editions/weasyprint/boxes.py reads Page._page_box, checked on WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}; "
+            "builder/editions/weasyprint/boxes.py reads Page._page_box, "
+            f"checked on WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}; "
             f"found {weasyprint.__version__}: check where it keeps a page's box, then add the version"
         )
     return page._page_box

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .upstream_source import fingerprints, in_namespace_of
+from .upstream_source import in_namespace_of, refuse_other_weasyprint
 
 if TYPE_CHECKING:  # the names the copy reads: weasyprint.layout.block's, and split_note (see apply())
     from weasyprint.layout.block import _break_line, collapse_margin, iter_line_boxes, remove_placeholders
@@ -262,26 +262,21 @@ def apply() -> None:
     Raises ``RuntimeError`` if WeasyPrint is not the version, with the exact source,
     that the patch was written for.
     """
-    import weasyprint
     from weasyprint.layout import block
 
     if getattr(block._linebox_layout, _PATCH_MARKER, False):
         return
 
-    version = getattr(weasyprint, "__version__", "unknown")
-    found = fingerprints(_EXPECTED_SOURCE_SHA256)
-    if version not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
-        changed = [name for name, digest in found.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
-        raise RuntimeError(
-            f"builder/editions/weasyprint/footnotes.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, "
-            f"found WeasyPrint {version}"
-            + (f" with a different {' and '.join(changed)}" if changed else "")
-            + ". Re-check the footnote fix against this version: see whether upstream fixed "
-            "Kozea/WeasyPrint #2502 / PR #2437 and run tests/editions/weasyprint/test_footnote_placement.py without "
-            "the patch. If upstream fixed it, delete this module and its apply() call; if not, "
-            "port the patch to the new _linebox_layout (copy upstream's text, carry the PATCH "
-            "blocks over by diff) and update _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."
-        )
+    refuse_other_weasyprint(
+        "builder/editions/weasyprint/footnotes.py",
+        _EXPECTED_VERSIONS,
+        _EXPECTED_SOURCE_SHA256,
+        "Re-check the footnote fix against this version: see whether upstream fixed "
+        "Kozea/WeasyPrint #2502 / PR #2437 and run tests/editions/weasyprint/test_footnote_placement.py "
+        "without the patch. If upstream fixed it, delete this module and its apply() call; if not, "
+        "port the patch to the new _linebox_layout (copy upstream's text, carry the PATCH "
+        "blocks over by diff) and update _EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256.",
+    )
 
     from .note_split import split_note
 

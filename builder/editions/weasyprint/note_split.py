@@ -42,7 +42,7 @@ from math import inf
 from typing import Any
 
 from .boxes import lines
-from .upstream_source import fingerprints
+from .upstream_source import refuse_other_weasyprint
 
 __all__ = ["COPIES", "apply", "split_note"]
 
@@ -51,8 +51,12 @@ _EXPECTED_VERSIONS = frozenset({"70.0"})
 _EXPECTED_SOURCE_SHA256 = {
     "weasyprint.layout.page.make_page": "656f183328e8b1b56311a342621442056c067422958dcaf6730acdfb6c7b8971",
     "weasyprint.layout.block.block_level_layout": "c1301dde9284e24519ee0432b508d6cd79768018d2564d4066f0fdf103982dd6",
-    "weasyprint.layout.LayoutContext.unlayout_footnote": "c7c223cf4a0fda5451c7da9f5a95603c21dda3f8286000c989b942ca71d58bfc",
-    "weasyprint.layout.LayoutContext._update_footnote_area": "2e317e4b066fb80cb369a41cd6f054a127722f9961c18ef4d6e1eef93673c4c1",
+    "weasyprint.layout.LayoutContext.unlayout_footnote": (
+        "c7c223cf4a0fda5451c7da9f5a95603c21dda3f8286000c989b942ca71d58bfc"
+    ),
+    "weasyprint.layout.LayoutContext._update_footnote_area": (
+        "2e317e4b066fb80cb369a41cd6f054a127722f9961c18ef4d6e1eef93673c4c1"
+    ),
 }
 COPIES: dict[str, Any] = {}  # upstream's name → a copy of it in this module: none
 
@@ -63,8 +67,10 @@ _PATCH_MARKER = "_builder_note_split_patch"
 class _Splits:
     room: dict[int, float] = field(default_factory=dict)  # page number → footnote area's height limit
     split_here: dict[int, list[Any]] = field(default_factory=dict)  # page number → the notes split at their calls there
-    carried: dict[int, list[tuple[Any, Any]]] = field(default_factory=dict)  # page number → [(note, skip stack)], in order
-    last_breaks: list[tuple[int, Any]] = field(default_factory=list)  # where the last area layout broke: (note index, skip stack)
+    # page number → [(note, skip stack)], in order
+    carried: dict[int, list[tuple[Any, Any]]] = field(default_factory=dict)
+    # where the last area layout broke: (note index, skip stack)
+    last_breaks: list[tuple[int, Any]] = field(default_factory=list)
     last_area: Any = None  # and the area it laid out
     last_reached: int = 0  # and how many of the page's notes it reached
 
@@ -92,13 +98,17 @@ def split_note(context: Any, footnote: Any, needed_bottom: float) -> bool:
     if any(other not in here for other in context.reported_footnotes) or not notes or notes[-1] is not footnote:
         return False  # a note waits whole for the next page: a later one cannot come before it
     previous_room = splits.room.get(page)
-    splits.room[page] = min(context.current_footnote_area.position_y - needed_bottom, _most(context.current_footnote_area))
+    splits.room[page] = min(
+        context.current_footnote_area.position_y - needed_bottom, _most(context.current_footnote_area)
+    )
     last = len(notes) - 1
     if _flexible(context, splits):
         # Notes that run on are already on the page: they give up room so that this one
         # stands whole below its call, if it can.
         context._update_footnote_area()
-        whole = not splits.last_breaks or (not _cut_short(context, splits) and all(index != last for index, _ in splits.last_breaks))
+        whole = not splits.last_breaks or (
+            not _cut_short(context, splits) and all(index != last for index, _ in splits.last_breaks)
+        )
         if whole and splits.last_area.margin_height() <= splits.room[page] + 1e-6:
             return True
     here.append(footnote)
@@ -157,7 +167,9 @@ def _flexible(context: Any, splits: _Splits) -> set[int]:
     """The page's notes that may break on it: rests of notes begun before, and notes split at
     their calls here (each runs on to the next page)."""
     here = splits.split_here.get(context.current_page) or []
-    return set(range(_carried_count(context, splits))) | {index for index, note in enumerate(context.current_page_footnotes) if note in here}
+    return set(range(_carried_count(context, splits))) | {
+        index for index, note in enumerate(context.current_page_footnotes) if note in here
+    }
 
 
 def _carry_the_rest(context: Any, splits: _Splits, page: int) -> None:
@@ -183,7 +195,14 @@ def _decoration(area: Any) -> float:
 
 
 def _compose(
-    layout_block: Callable[..., Any], context: Any, box: Any, bottom: float, skips: list[Any], flexible: set[int], args: Any, kwargs: Any,
+    layout_block: Callable[..., Any],
+    context: Any,
+    box: Any,
+    bottom: float,
+    skips: list[Any],
+    flexible: set[int],
+    args: Any,
+    kwargs: Any,
 ) -> tuple[Any, list[tuple[int, Any]]]:
     """Lay out a footnote area in which more than one note may break, or one before the last:
     each such note alone, the notes between them together, as areas of their own stacked into
@@ -203,7 +222,9 @@ def _compose(
         piece = box.copy_with_children([children[index] for index in indices])
         piece.position_y = y - decoration  # its notes start at y
         skip = skips[indices[0]] if indices[0] < len(skips) else None
-        return layout_block(context, piece, context.page_bottom - limit_y, {0: skip} if skip is not None else None, *args, **kwargs)
+        return layout_block(
+            context, piece, context.page_bottom - limit_y, {0: skip} if skip is not None else None, *args, **kwargs
+        )
 
     def height(result: Any) -> float:
         return float(result[0].content_box_y() + result[0].height - (result[0].position_y + decoration))
@@ -213,7 +234,15 @@ def _compose(
         if not breaks:
             return height(laid)
         found = lines(laid[0])
-        return float(found[min(1, len(found) - 1)].position_y + found[min(1, len(found) - 1)].height - laid[0].content_box_y()) if found else 0.0
+        return (
+            float(
+                found[min(1, len(found) - 1)].position_y
+                + found[min(1, len(found) - 1)].height
+                - laid[0].content_box_y()
+            )
+            if found
+            else 0.0
+        )
 
     bottom_y = context.page_bottom - bottom
     needs = [need(indices, breaks) for indices, breaks in pieces]
@@ -239,7 +268,9 @@ def _make_wrappers(layout: Any, page_module: Any) -> tuple[Callable[..., Any], .
     original_unlayout = layout.LayoutContext.unlayout_footnote
     original_update = layout.LayoutContext._update_footnote_area
 
-    def make_page(context: Any, root_box: Any, page_type: Any, resume_at: Any, page_number: int, page_state: Any) -> Any:
+    def make_page(
+        context: Any, root_box: Any, page_type: Any, resume_at: Any, page_number: int, page_state: Any
+    ) -> Any:
         splits = _splits(context)
         splits.room.pop(page_number, None)
         splits.split_here.pop(page_number, None)
@@ -249,7 +280,9 @@ def _make_wrappers(layout: Any, page_module: Any) -> tuple[Callable[..., Any], .
             # in this pass, WeasyPrint no longer holds their rests as reported: restore them.
             notes = [note for note, _ in carried]
             ids = {id(note) for note in notes}
-            context.reported_footnotes[:] = notes + [other for other in context.reported_footnotes if id(other) not in ids]
+            context.reported_footnotes[:] = notes + [
+                other for other in context.reported_footnotes if id(other) not in ids
+            ]
             for note in notes:
                 if note in context.footnotes:
                     context.footnotes.remove(note)
@@ -258,7 +291,9 @@ def _make_wrappers(layout: Any, page_module: Any) -> tuple[Callable[..., Any], .
         _carry_the_rest(context, splits, page_number)
         return result
 
-    def block_level_layout(context: Any, box: Any, bottom_space: float, skip_stack: Any, *args: Any, **kwargs: Any) -> Any:
+    def block_level_layout(
+        context: Any, box: Any, bottom_space: float, skip_stack: Any, *args: Any, **kwargs: Any
+    ) -> Any:
         if not isinstance(box, FootnoteAreaBox) or skip_stack is not None:
             return original_block_level_layout(context, box, bottom_space, skip_stack, *args, **kwargs)
         splits = _splits(context)
@@ -276,11 +311,15 @@ def _make_wrappers(layout: Any, page_module: Any) -> tuple[Callable[..., Any], .
             # and the room it takes differ, and its rule would be lost on the next page.
             box.style["box_decoration_break"] = "clone"
         if flexible <= {len(box.children) - 1}:  # at most the last note breaks: one layout
-            result = original_block_level_layout(context, box, bottom_space, {0: skips[0]} if skips else None, *args, **kwargs)
+            result = original_block_level_layout(
+                context, box, bottom_space, {0: skips[0]} if skips else None, *args, **kwargs
+            )
             splits.last_breaks = [next(iter(result[1].items()))] if result[1] else []
             splits.last_reached = splits.last_breaks[-1][0] + 1 if splits.last_breaks else len(box.children)
         else:
-            result, splits.last_breaks = _compose(original_block_level_layout, context, box, bottom_space, skips, flexible, args, kwargs)
+            result, splits.last_breaks = _compose(
+                original_block_level_layout, context, box, bottom_space, skips, flexible, args, kwargs
+            )
             splits.last_reached = len(box.children)
         splits.last_area = result[0]
         return result
@@ -318,28 +357,30 @@ def apply() -> None:
 
     Raises ``RuntimeError`` if WeasyPrint is not the version, with the exact sources, that
     the change was written for."""
-    import weasyprint
     from weasyprint import layout
     from weasyprint.layout import page
 
     if getattr(page.make_page, _PATCH_MARKER, False):
         return
-    version = getattr(weasyprint, "__version__", "unknown")
-    found = fingerprints(_EXPECTED_SOURCE_SHA256)
-    if version not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
-        changed = [name for name, digest in found.items() if digest != _EXPECTED_SOURCE_SHA256[name]]
-        raise RuntimeError(
-            f"builder/editions/weasyprint/note_split.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, "
-            f"found WeasyPrint {version}"
-            + (f" with a different {' and '.join(changed)}" if changed else "")
-            + ". Re-check the note split against this version: see whether upstream now splits long "
-            "footnotes (Kozea/WeasyPrint #1833) and run tests/editions/weasyprint/test_footnote_placement.py without it. "
-            "If upstream does, delete this module and its apply() call; if not, port it and update "
-            "_EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256."
-        )
+    refuse_other_weasyprint(
+        "builder/editions/weasyprint/note_split.py",
+        _EXPECTED_VERSIONS,
+        _EXPECTED_SOURCE_SHA256,
+        "Re-check the note split against this version: see whether upstream now splits long "
+        "footnotes (Kozea/WeasyPrint #1833) and run tests/editions/weasyprint/test_footnote_placement.py "
+        "without it. If upstream does, delete this module and its apply() call; if not, port it and update "
+        "_EXPECTED_VERSIONS and _EXPECTED_SOURCE_SHA256.",
+    )
     make_page, block_level_layout, unlayout_footnote, update_footnote_area = _make_wrappers(layout, page)
-    originals = (page.make_page, page.block_level_layout, layout.LayoutContext.unlayout_footnote, layout.LayoutContext._update_footnote_area)
-    for wrapper, original in zip((make_page, block_level_layout, unlayout_footnote, update_footnote_area), originals, strict=True):
+    originals = (
+        page.make_page,
+        page.block_level_layout,
+        layout.LayoutContext.unlayout_footnote,
+        layout.LayoutContext._update_footnote_area,
+    )
+    for wrapper, original in zip(
+        (make_page, block_level_layout, unlayout_footnote, update_footnote_area), originals, strict=True
+    ):
         setattr(wrapper, _PATCH_MARKER, True)
         wrapper._builder_original = original  # type: ignore[attr-defined]
     page.make_page = make_page

@@ -26,7 +26,7 @@ import weasyprint
 import weasyprint.layout
 
 from .boxes import descendants
-from .upstream_source import fingerprints
+from .upstream_source import refuse_other_weasyprint
 
 _EXPECTED_VERSIONS = frozenset({"70.0"})
 _EXPECTED_SOURCE_SHA256 = {  # the function whose order of work this relies on, and the two it wraps
@@ -42,14 +42,14 @@ Ask = Callable[[list[Any]], int]  # the run's page boxes, laid out → the numbe
 def deferred_folios(ask: Ask) -> Iterator[None]:
     """While active, a layout stops once its pages are made and before their margin boxes,
     calls ``ask`` with the page boxes, and numbers its pages from the offset ``ask`` returns."""
-    found = fingerprints(_EXPECTED_SOURCE_SHA256)
-    if weasyprint.__version__ not in _EXPECTED_VERSIONS or found != _EXPECTED_SOURCE_SHA256:
-        raise RuntimeError(
-            f"builder/editions/weasyprint/parts.py was written for WeasyPrint {', '.join(sorted(_EXPECTED_VERSIONS))}, found {weasyprint.__version__}"
-            f" with {', '.join(name for name in found if found[name] != _EXPECTED_SOURCE_SHA256[name]) or 'the same sources'}."
-            " Check that layout_document still makes every page before any margin box, and that a page's"
-            " counters are still page_maker[n][3][1]; run tests/editions/test_parallel_pdf.py, then update the fingerprints."
-        )
+    refuse_other_weasyprint(
+        "builder/editions/weasyprint/parts.py",
+        _EXPECTED_VERSIONS,
+        _EXPECTED_SOURCE_SHA256,
+        "Check that layout_document still makes every page before any margin box, and that a page's"
+        " counters are still page_maker[n][3][1]; run tests/editions/test_parallel_pdf.py, then update"
+        " the fingerprints.",
+    )
     original_pages, original_margins = weasyprint.layout.make_all_pages, weasyprint.layout.make_margin_boxes
     laid: list[Any] = []
     offset: list[int] = []

@@ -72,7 +72,10 @@ def apply() -> None:
     """Check the versions this module was written for, and end streams safely; idempotent."""
     import weasyprint
 
-    if getattr(pydyf.Stream.data.fget, _PATCH_MARKER, False) and weasyprint.__version__ == _EXPECTED_VERSIONS["weasyprint"]:
+    if (
+        getattr(pydyf.Stream.data.fget, _PATCH_MARKER, False)
+        and weasyprint.__version__ == _EXPECTED_VERSIONS["weasyprint"]
+    ):
         return  # checked and applied already in this process
     refuse_other_upstream(
         "builder/editions/weasyprint/pdfa_ua.py", _EXPECTED_VERSIONS, _EXPECTED_SOURCE_SHA256,
@@ -112,11 +115,15 @@ def finisher(identifier: str) -> Callable[[Any, pydyf.PDF], None]:
             if thing.get("Type") == "/Annot":
                 thing["F"] = 4  # print
             elif thing.get("Type") == "/Page":
-                thing["Group"] = pydyf.Dictionary({"Type": "/Group", "S": "/Transparency", "CS": pydyf.Array(("/ICCBased", srgb))})
+                thing["Group"] = pydyf.Dictionary(
+                    {"Type": "/Group", "S": "/Transparency", "CS": pydyf.Array(("/ICCBased", srgb))}
+                )
                 for item in _object(pdf, thing["Contents"]).stream:
                     digest.update(item if isinstance(item, bytes) else str(item).encode())
         metadata = _object(pdf, pdf.catalog["Metadata"])
-        metadata.stream = [_xmp(document, f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{identifier}#{digest.hexdigest()}')}")]
+        metadata.stream = [
+            _xmp(document, f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{identifier}#{digest.hexdigest()}')}")
+        ]
         metadata.compress = False
 
     return finish
@@ -145,10 +152,19 @@ def _extension_schema() -> Element:
     description = Element(f"{{{rdf}}}Description", {f"{{{rdf}}}about": ""})
     bag = SubElement(SubElement(description, f"{{{NS['pdfaExtension']}}}schemas"), f"{{{rdf}}}Bag")
     entry = SubElement(bag, f"{{{rdf}}}li", {f"{{{rdf}}}parseType": "Resource"})
-    for name, text in (("schema", "PDF/UA Universal Accessibility Schema"), ("namespaceURI", NS["pdfuaid"]), ("prefix", "pdfuaid")):
+    for name, text in (
+        ("schema", "PDF/UA Universal Accessibility Schema"),
+        ("namespaceURI", NS["pdfuaid"]),
+        ("prefix", "pdfuaid"),
+    ):
         SubElement(entry, f"{{{schema}}}{name}").text = text
     sequence = SubElement(SubElement(entry, f"{{{schema}}}property"), f"{{{rdf}}}Seq")
     field = SubElement(sequence, f"{{{rdf}}}li", {f"{{{rdf}}}parseType": "Resource"})
-    for name, text in (("name", "part"), ("valueType", "Integer"), ("category", "internal"), ("description", "Part of ISO 14289 (PDF/UA) the file conforms to")):
+    for name, text in (
+        ("name", "part"),
+        ("valueType", "Integer"),
+        ("category", "internal"),
+        ("description", "Part of ISO 14289 (PDF/UA) the file conforms to"),
+    ):
         SubElement(field, f"{{{prop}}}{name}").text = text
     return description

@@ -68,6 +68,26 @@ def refuse_other_upstream(
         )
 
 
+# Those that change WeasyPrint's layout alone, not its PDF writing, take pydyf as it comes and may
+# accept several WeasyPrint versions; so they are held to WeasyPrint's version only, from a set.
+def refuse_other_weasyprint(
+    module: str, expected_versions: frozenset[str], expected_sources: dict[str, str], advice: str
+) -> None:
+    """Raise, naming `module` and what changed, unless WeasyPrint's version is one of
+    `expected_versions` and the named functions' sources are those `module` was written against."""
+    import weasyprint
+
+    version = getattr(weasyprint, "__version__", "unknown")
+    found = fingerprints(expected_sources)
+    if version not in expected_versions or found != expected_sources:
+        changed = [name for name, digest in found.items() if digest != expected_sources[name]]
+        raise RuntimeError(
+            f"{module} was written for WeasyPrint {', '.join(sorted(expected_versions))}, found WeasyPrint {version}"
+            + (f" with a different {' and '.join(changed)}" if changed else "")
+            + f". {advice}"
+        )
+
+
 def in_namespace_of(module: ModuleType, copy: Callable[..., Any], **extra: Any) -> Callable[..., Any]:
     """A copy of one of ``module``'s functions, made to read ``module``'s globals as the original
     does (plus ``extra``, for what its PATCH blocks call)."""

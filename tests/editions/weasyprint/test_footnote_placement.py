@@ -286,7 +286,8 @@ def test_every_note_is_on_the_page_of_its_call() -> None:
     problems = []
     for layout in _render("line"):
         wrong = [
-            f"note {note} ({_kind(note)}) on {_on(layout.notes[note])} (its end on {_on(layout.ends.get(note))}), its call on {_on(layout.calls.get(note))}"
+            f"note {note} ({_kind(note)}) on {_on(layout.notes[note])} (its end on "
+            f"{_on(layout.ends.get(note))}), its call on {_on(layout.calls.get(note))}"
             for note in range(NOTES)
             if note in layout.notes and not (layout.calls.get(note) == layout.notes[note] == layout.ends.get(note))
         ]
@@ -335,7 +336,8 @@ def test_body_text_is_intact_and_in_order(policy: str) -> None:
                 (i for i, (got, want) in enumerate(zip(layout.body, expected, strict=False)) if got != want), None
             )
             problems.append(
-                f"{layout.describe()}: missing {missing[:10]}, repeated {repeated[:10]}, first out of order at word {disorder}"
+                f"{layout.describe()}: missing {missing[:10]}, repeated "
+                f"{repeated[:10]}, first out of order at word {disorder}"
             )
     _fail_if(problems, f"Body text lost, repeated or reordered (footnote-policy: {policy})", policy)
 
@@ -348,7 +350,8 @@ def test_no_page_stops_short(policy: str) -> None:
     a book (three calls in two lines, a one-line note after an eight-line one): where a
     one-line note cannot fit under a long one already on the page, its call's line moves on,
     and with it, by orphans, its paragraph's first line; one layout then stops at 68 %. Hence
-    a lower bar here than the book's MINIMUM_FILL, which tests/editions/weasyprint/test_page_fill.py holds Capital to."""
+    a lower bar here than the book's MINIMUM_FILL, which tests/editions/weasyprint/test_page_fill.py
+    holds Capital to."""
     bar = MINIMUM_FILL - 0.1
     problems = [
         f"{layout.describe()}: "
@@ -382,10 +385,12 @@ def test_the_note_split_refuses_a_weasyprint_it_was_not_written_for(monkeypatch:
 # -- notes longer than a page ---------------------------------------------------------------------
 
 LONG_CSS = """
-@page { size: A5; margin: 20mm 18mm; @footnote { border-top: 0.5pt solid; margin-top: 4mm; padding-top: 2mm; max-height: 70%; } }
+@page { size: A5; margin: 20mm 18mm; \
+@footnote { border-top: 0.5pt solid; margin-top: 4mm; padding-top: 2mm; max-height: 70%; } }
 html { font-family: "DejaVu Serif"; font-size: 10.5pt; line-height: 1.4; } body { margin: 0; }
 p { text-align: justify; widows: 2; orphans: 2; }
-.footnote { float: footnote; footnote-policy: line; footnote-display: block; font-size: 0.85em; line-height: 1.3; text-align: justify; }
+.footnote { float: footnote; footnote-policy: line; footnote-display: block; \
+font-size: 0.85em; line-height: 1.3; text-align: justify; }
 .footnote::footnote-call { content: attr(data-label); vertical-align: super; font-size: 0.7em; line-height: 0; }
 .footnote::footnote-marker { content: attr(data-label) ". "; }
 """

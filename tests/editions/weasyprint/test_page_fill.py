@@ -206,5 +206,6 @@ def test_every_note_opens_on_its_calls_page_and_runs_on_in_order(laid: Laid) -> 
             )
     if known:
         pytest.xfail(
-            f"known, not yet understood: a note holding a table reads back out of order in {laid.name} {laid.trim}: {'; '.join(known)}"
+            "known, not yet understood: a note holding a table reads back "
+            f"out of order in {laid.name} {laid.trim}: {'; '.join(known)}"
         )

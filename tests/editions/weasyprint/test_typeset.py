@@ -45,7 +45,10 @@ def test_only_the_font_packages_are_read_by_name() -> None:
 def test_a_document_is_laid_out_and_written_the_same_as_typeset_at_once(work_copy: Path) -> None:
     work = load_work(work_copy)
     (work_copy / "figure.png").write_bytes(PNG)
-    html = '<html lang="en"><head><link rel="stylesheet" href="common.css"/></head><body><h1>Title</h1><p>Words <img src="figure.png" alt="a dot"/></p></body></html>'
+    html = (
+        '<html lang="en"><head><link rel="stylesheet" href="common.css"/></head><body>'
+        '<h1>Title</h1><p>Words <img src="figure.png" alt="a dot"/></p></body></html>'
+    )
     html = html.replace('src="figure.png"', f'src="{(work_copy / "figure.png").as_uri()}"')
     document = layout(html, work, "test")
     assert len(document.pages) == 1
