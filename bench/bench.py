@@ -18,7 +18,9 @@ mean much; absolute times depend on the machine).
 Each section ends with the targets of issue 25, met or missed; the load average is printed
 with the results, since a shared machine's figures mean little without it.
 
-    .venv/bin/python bench/bench.py [--rounds 3] [--shelf 1,20] [--long-kb 1160] [--generated 100,1000] [--parent 100,1000,3000] [--skip A,B,C,D,E,F]
+    .venv/bin/python bench/bench.py [--rounds 3] [--shelf 1,20] [--long-kb 1160]
+        [--generated 100,1000] [--generated-format epub] [--unchanged-only 1000]
+        [--parent 100,1000,3000] [--skip A,B,C,D,E,F]
 """
 
 from __future__ import annotations
@@ -179,7 +181,10 @@ def generated_shelf(folder: Path, size: int) -> Path:
     for n in range(size):
         paragraph = " ".join(words[(n + i) % len(words)] for i in range(60)).capitalize() + "."
         slug = f"generated-work-{n:05}"
-        text = f"# Work {n}\n\n{paragraph}[^1]\n\n## A section\n\n{paragraph}\n\n{paragraph}\n\n[^1]: A note of work {n}.\n"
+        text = (
+            f"# Work {n}\n\n{paragraph}[^1]\n\n## A section\n\n"
+            f"{paragraph}\n\n{paragraph}\n\n[^1]: A note of work {n}.\n"
+        )
         toml = (
             f'title = "Generated Work {n}"\nauthor = "A. Writer"\nauthor-sort = "Writer, A."\nlanguage = "en"\n'
             f'identifier = "urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, slug)}"\nparts = ["text.md"]\n\n'
@@ -294,7 +299,8 @@ def section_a(rounds: int, scratch: Path) -> list[str]:
         both = median(times["pandoc → EPUB"]) + median(times["pandoc → PDF (weasyprint)"])
         ours = median(times["folio build (EPUB + A5 PDF)"])
         rows.append(
-            f"   {name:<14} {'folio build / pandoc (both)':<34} {'':>9} {ours / both:7.2f}   {verdict(ours / both, TARGETS[name])}"
+            f"   {name:<14} {'folio build / pandoc (both)':<34} {'':>9} "
+            f"{ours / both:7.2f}   {verdict(ours / both, TARGETS[name])}"
         )
     return rows
 
@@ -354,7 +360,7 @@ def section_e(sizes: list[int], formats: list[str], scratch: Path, unchanged_onl
     rows = [
         "E. a shelf of generated works, each added by a commit of its own, dated by git: `folio build`"
         f" cold ({', '.join(formats) or 'every default kind'}, every core), then again with nothing changed",
-        f"   {'works':>6} {'cold s':>7} {'CPU s/work':>10} {'parent ms/work':>14} {'peak MB':>8}"
+        f"   {'works':>6} {'cold s':>7} {'CPU s/work':>10} {'parent ms/work':>14} {'peak MB':>8} {'parent':>7}"
         f" {'unchanged s':>12} {'CPU ms/work':>11} {'peak MB':>8}",
     ]
     totals: list[tuple[int, float, float, float]] = []  # works, CPU cold, CPU unchanged, peak MB cold
@@ -377,7 +383,8 @@ def section_e(sizes: list[int], formats: list[str], scratch: Path, unchanged_onl
         totals.append((size, workers + parent, again.cpu, cold.peak_mb))
         rows.append(
             f"   {size:>6} {cold.wall:7.1f} {(workers + parent) / size:10.2f} {1000 * parent / size:14.1f}"
-            f" {cold.peak_mb:8.0f} {again.wall:12.2f} {1000 * again.cpu / size:11.1f} {again.peak_mb:8.0f}"
+            f" {cold.peak_mb:8.0f} {cold.parent_peak_mb:7.0f} {again.wall:12.2f} {1000 * again.cpu / size:11.1f}"
+            f" {again.peak_mb:8.0f}"
         )
         print(rows[-1], f"({load()})", file=sys.stderr, flush=True)  # as it goes: a large shelf takes long
         shutil.rmtree(project)
@@ -591,11 +598,13 @@ def section_f(sizes: list[int], scratch: Path) -> list[str]:
         shutil.rmtree(folder)
         per_work.append(result["cpu_seconds"] / size)
         rows.append(
-            f"   {size:>6} {result['seconds']:7.2f} {1000 * result['seconds'] / size:8.1f} {1000 * result['cpu_seconds'] / size:12.1f} {result['commits']:>8}"
+            f"   {size:>6} {result['seconds']:7.2f} {1000 * result['seconds'] / size:8.1f} "
+            f"{1000 * result['cpu_seconds'] / size:12.1f} {result['commits']:>8}"
         )
     if len(per_work) > 1:
         rows.append(
-            f"   CPU per work, largest shelf against smallest: {per_work[-1] / per_work[0]:.2f}× (1.00 = linear)   {verdict(per_work[-1] / per_work[0], LINEAR)}"
+            f"   CPU per work, largest shelf against smallest: {per_work[-1] / per_work[0]:.2f}× "
+            f"(1.00 = linear)   {verdict(per_work[-1] / per_work[0], LINEAR)}"
         )
     return rows
 

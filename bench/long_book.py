@@ -228,7 +228,8 @@ class Schedule:
         merge, merged = parent.last("merge-begin"), parent.last("merge-end")
         if merge and merged:
             rows.append(
-                f"   the join: {self.at(merge):.1f} to {self.at(merged):.1f} s, {merged['cpu'] - merge['cpu']:.1f} s of CPU"
+                f"   the join: {self.at(merge):.1f} to {self.at(merged):.1f} s,"
+                f" {merged['cpu'] - merge['cpu']:.1f} s of CPU"
             )
         return rows
 

@@ -154,6 +154,7 @@ class Run:
     wall: float
     cpu: float
     peak_mb: float
+    parent_peak_mb: float  # the command's own process (a shelf's parent)
     steps: dict[int, list[dict[str, Any]]]  # by process (`read`)
 
 
@@ -170,9 +171,10 @@ def run(argv: list[str], cwd: Path, env: dict[str, str], trace: Path, import_fir
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    peak = 0
+    peak, parent_peak = 0, 0
     while process.poll() is None:
-        peak = max(peak, sum(_pss_kb(pid) for pid in tree(process.pid)))
+        sizes = {pid: _pss_kb(pid) for pid in tree(process.pid)}
+        peak, parent_peak = max(peak, sum(sizes.values())), max(parent_peak, sizes.get(process.pid, 0))
         time.sleep(0.2)
     wall = time.monotonic() - start
     after = os.times()
@@ -180,7 +182,7 @@ def run(argv: list[str], cwd: Path, env: dict[str, str], trace: Path, import_fir
     if process.returncode:
         raise SystemExit(f"bench: folio {' '.join(argv[:3])} … failed ({process.returncode}):\n{stderr[-3000:]}")
     cpu = after.children_user - before.children_user + after.children_system - before.children_system
-    return Run(process.pid, start, wall, cpu, peak / 1024, read(trace))
+    return Run(process.pid, start, wall, cpu, peak / 1024, parent_peak / 1024, read(trace))
 
 
 def tree(root: int) -> list[int]:

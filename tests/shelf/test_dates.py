@@ -73,7 +73,8 @@ def test_one_git_log_whatever_the_number_of_works(tmp_path: Path, monkeypatch: p
     works = [tmp_path / "source" / work for work in WORKS]
     found = last_commits(works, tmp_path / "styles")
     assert len(asked) == 3 and sum("log" in args for args in asked) == 1  # where, whether merges, the walk
-    assert sorted(found.values()) == [_last_commit(work, tmp_path / "styles") for work in works]  # type: ignore[type-var]
+    expected = [_last_commit(work, tmp_path / "styles") for work in works]
+    assert sorted(found.values()) == expected  # type: ignore[type-var]
 
 
 def test_a_history_with_merges_is_left_to_each_work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
