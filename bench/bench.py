@@ -380,11 +380,12 @@ def section_e(sizes: list[int], formats: list[str], scratch: Path, unchanged_onl
             )
         cold, again = runs
         workers, parent = _work_cpu(cold)
-        totals.append((size, workers + parent, again.cpu, cold.peak_mb))
+        again_cpu = sum(_work_cpu(again))
+        totals.append((size, workers + parent, again_cpu, cold.peak_mb))
         rows.append(
             f"   {size:>6} {cold.wall:7.1f} {(workers + parent) / size:10.2f} {1000 * parent / size:14.1f}"
-            f" {cold.peak_mb:8.0f} {cold.parent_peak_mb:7.0f} {again.wall:12.2f} {1000 * again.cpu / size:11.1f}"
-            f" {again.peak_mb:8.0f}"
+            f" {cold.peak_mb:8.0f} {cold.parent_peak_mb:7.0f} {again.wall:12.2f} {1000 * again_cpu / size:11.1f}"
+            f" {again.peak_mb:8.0f}{_rebuilt(again)}"
         )
         print(rows[-1], f"({load()})", file=sys.stderr, flush=True)  # as it goes: a large shelf takes long
         shutil.rmtree(project)
@@ -408,8 +409,11 @@ def section_e(sizes: list[int], formats: list[str], scratch: Path, unchanged_onl
         again = traced.run(
             ["build", *chosen], project, env, scratch / f"generated-{size}-made-up.trace", ["builder.shelf.work"]
         )
-        made_up.append((size, again.cpu))
-        rows.append(f"   {size:>6} {again.wall:12.2f} {1000 * again.cpu / size:11.1f} {again.peak_mb:8.0f}")
+        made_up.append((size, sum(_work_cpu(again))))
+        rows.append(
+            f"   {size:>6} {again.wall:12.2f} {1000 * made_up[-1][1] / size:11.1f} {again.peak_mb:8.0f}"
+            + _rebuilt(again)
+        )
         print(rows[-1], f"({load()})", file=sys.stderr, flush=True)
         shutil.rmtree(project)
     if len(made_up) > 1:
@@ -489,6 +493,12 @@ def linearity(totals: list[tuple[int, float, float, float]]) -> list[str]:
         f" ({verdict(again, LINEAR)}); peak memory {memory:.2f}× ({verdict(memory, LINEAR)})"
     )
     return rows
+
+
+def _rebuilt(done: Any) -> str:
+    """Nothing, or how many works a build meant to find nothing to do built after all."""
+    count = sum(line["step"] == "work-end" for steps in done.steps.values() for line in steps)
+    return f"   NOT UNCHANGED: {count} works built" if count else ""
 
 
 def _work_cpu(done: Any) -> tuple[float, float]:
