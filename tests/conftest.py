@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import zipfile
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 from unittest import mock
@@ -25,6 +26,7 @@ from unittest import mock
 import pytest
 
 from builder.checks import validators as checks
+from builder.editions.kinds import FORMATS, KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 LETTER = ROOT / "source" / "lenin-1912-letter-to-huysmans"
@@ -32,6 +34,8 @@ SLUG = LETTER.name
 DATA = Path(__file__).resolve().parent / "data"
 CORPUS = DATA / "corpus"  # archive pages and books, copied byte for byte (see its README)
 SEED = DATA / "texts" / "lenin-1912-letter-to-huysmans.txt"  # the archive page as copied
+CAPITAL_CONTENTS = CORPUS / "books" / "marx" / "works" / "1867-c1" / "index.htm"  # Capital's contents page
+CAPITAL_CH15 = CAPITAL_CONTENTS.parent / "ch15.htm"  # its longest chapter, alone
 
 
 def cli(*args: str) -> list[str]:
@@ -80,6 +84,23 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, *args: str
     return done["out"]
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """A folder that `make(folder)` fills once per test run, whichever worker asks first; the
+    others wait on the lock and read it (for what is not a build: an import a module reads,
+    each of its groups on either worker). A worker whose `make` fails leaves it to the next."""
+    folder = _shared_folder(tmp_path_factory) / "shared-builds"
+    folder.mkdir(exist_ok=True)
+    out, done = folder / name, folder / f"{name}.done"
+    with (folder / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            make(out)
+            done.touch()
+    return out
+
+
 def _build_once(
     folder: Path, name: str, args: tuple[str, ...], started: list[subprocess.Popen[str]] | None = None
 ) -> dict:
@@ -109,7 +130,11 @@ def _build_once(
 
 
 # The shelf, which most test files read, is begun by xdist's controller as the run starts, so
-# that neither worker sits waiting on its lock while the other builds it.
+# that neither worker sits waiting on its lock while the other builds it. Its editions are the
+# ones a reading engine opens (the EPUB, the Kobo edition) and the A5 PDF: no test reads a
+# Kindle edition from it (tests/editions/test_kindle.py builds its own), and calibre's
+# conversion was a third of its CPU.
+SHELF = tuple(option for name in FORMATS if KINDS[name].zipped or name == "pdf" for option in ("--format", name))
 _EARLY: list[subprocess.Popen[str]] = []
 
 
@@ -121,7 +146,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     ):
         return
     folder = session.config._tmp_path_factory.getbasetemp() / "shared-builds"  # type: ignore[attr-defined]  # the workers' shared folder
-    threading.Thread(target=_build_once, args=(folder, "shelf", (), _EARLY), daemon=True).start()
+    threading.Thread(target=_build_once, args=(folder, "shelf", SHELF, _EARLY), daemon=True).start()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -133,10 +158,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="session")
 def built_shelf(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """dist/ for every work in source/: its EPUB and its A5 PDF, built by `python -m builder build`."""
+    """dist/ for every work in source/: its EPUB, Kobo edition and A5 PDF, built by `python -m builder build`."""
     if reuse := os.environ.get("FOLIO_TESTS_BUILT"):  # a mutation run mutates no writer: build once for all its mutants
         return Path(reuse)
-    return shared_build(tmp_path_factory, "shelf")
+    return shared_build(tmp_path_factory, "shelf", *SHELF)
 
 
 @pytest.fixture(scope="session")
@@ -169,6 +194,39 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def letter_in_every_trim(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The letter's PDF in every trim, each with its print cover for white paper."""
     return shared_build(tmp_path_factory, "letter-every-trim", str(LETTER), "--format", "pdf", "--all-trims", "--cover")
+
+
+def _imported_once(tmp_path_factory: pytest.TempPathFactory, page: Path, slug: str) -> tuple[Path, list[str]]:
+    """An archive page of the corpus imported (`folio import`'s own function) once per test run,
+    whichever worker asks first: its source folder (not to be changed), and what the import
+    report says needs a human look."""
+
+    def imported(folder: Path) -> None:
+        from builder.importer.assemble import import_work
+        from builder.importer.fetch import Fetcher
+
+        fetcher = Fetcher(cache=None, delay=0)
+        try:
+            done = import_work([str(page)], folder, slug, False, fetcher)
+        finally:
+            fetcher.close()
+        (folder / "check.json").write_text(json.dumps(done.report.check), encoding="utf-8")
+
+    folder = shared_folder(tmp_path_factory, f"imported-{slug}", imported)
+    return folder / slug, json.loads((folder / "check.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def capital_imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """The corpus's *Capital* imported whole from its contents page (its chapters that are
+    served, some 105,000 words, with their notes): about ten seconds of CPU."""
+    return _imported_once(tmp_path_factory, CAPITAL_CONTENTS, "capital")
+
+
+@pytest.fixture(scope="session")
+def capital_ch15_imported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """*Capital*'s chapter 15 imported alone (57,000 words, 246 notes): about four seconds of CPU."""
+    return _imported_once(tmp_path_factory, CAPITAL_CH15, "marx-1867-capital-v1-ch15")
 
 
 @pytest.fixture(scope="session")
@@ -225,16 +283,32 @@ def _module_fixture_group(item: pytest.Item) -> str | None:
     return f"{module}:{','.join(parametrized)}" if parametrized else module
 
 
+def _cost(item: pytest.Item) -> float:
+    """The seconds of CPU a test's `slow` mark gives (`slow(90)`: with the build or layout its
+    group shares), 10 for a bare `slow`, none for a test not marked slow."""
+    return max((float(mark.args[0]) if mark.args else 10.0 for mark in item.iter_markers("slow")), default=0.0)
+
+
+def _group(item: pytest.Item) -> str:
+    mark = item.get_closest_marker("xdist_group")
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name")) if mark else item.nodeid
+
+
 # First, before pytest-xdist's own hook turns each group into a suffix of the test's id (which
 # its scheduler reads only where it follows the last "]": hence no brackets in a group's name).
-# Slow tests (marked so) go first: xdist hands out groups in the order collected, and the
-# longest, started last, would keep one worker busy while the other sits idle.
+# The costliest groups go first, longest first (a group costs what its costliest test's `slow`
+# mark says): xdist hands out groups in the order collected (pytest_configure turns its own
+# reordering off), and a long group started last would keep one worker busy while the other
+# sits idle. The rest keep the order they were collected in.
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("xdist_group") is None and (group := _module_fixture_group(item)):
             item.add_marker(pytest.mark.xdist_group(group))
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    costs: dict[str, float] = {}
+    for item in items:
+        costs[_group(item)] = max(costs.get(_group(item), 0.0), _cost(item))
+    items.sort(key=lambda item: -costs[_group(item)])
 
 
 def _release(number: str) -> tuple[int, ...]:
@@ -244,7 +318,11 @@ def _release(number: str) -> tuple[int, ...]:
 def pytest_configure(config: pytest.Config) -> None:
     """Stop the run, not just slow it, where xdist cannot group: pytest 9.2 keeps test ids that
     xdist 3.8 can no longer suffix with their group (pytest-dev/pytest-xdist#1386), and every
-    module's build or layout would be made once per worker."""
+    module's build or layout would be made once per worker. And hand the groups out in the
+    order pytest_collection_modifyitems leaves them, costliest first: xdist's loadgroup would
+    otherwise sort them by their number of tests, which says nothing of their cost."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
     if (
         config.getoption("dist", "no") == "loadgroup"
         and pytest.version_tuple[:2] >= (9, 2)

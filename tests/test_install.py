@@ -61,7 +61,7 @@ def test_the_wheel_carries_the_styles_templates_and_data_files(wheel: Path) -> N
     assert not any(name.startswith(("source/", "tests/", "styles/")) for name in names)
 
 
-@pytest.mark.slow
+@pytest.mark.slow(25)
 def test_a_fresh_environment_builds_a_new_shelf(wheel: Path, tmp_path: Path) -> None:
     """pip install of the wheel (its pinned packages from the index, held to constraints.txt),
     then `folio new shelf && cd shelf && folio build && folio check` outside the repository."""

@@ -93,7 +93,7 @@ def _files(slug: str) -> list[str]:
     return [kind.file_name(slug) for kind in KINDS.values() if kind.default or kind.with_needed or kind.name == "cover"]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(30)  # with the module's build of nine works
 def test_ace_finds_no_violation(shelf: tuple[Path, str]) -> None:
     found = checks.ace_books(sorted(path for path in shelf[0].glob("*.epub") if not path.name.endswith(".kepub.epub")))
     assert {path.name: [str(f) for f in findings] for path, findings in found.items() if findings} == {}

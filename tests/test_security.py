@@ -38,7 +38,8 @@ def test_markup_in_source_is_escaped_in_both_editions(work_copy: Path, tmp_path:
         encoding="utf-8",
     )
     dist = tmp_path / "dist"
-    result = run_cli("build", str(work_copy), "--out", str(dist))
+    # The two editions it reads.
+    result = run_cli("build", str(work_copy), "--format", "epub", "--format", "pdf", "--out", str(dist))
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(dist / f"{SLUG}.epub") as epub:
         xhtml = epub.read("EPUB/text.xhtml").decode()

@@ -34,13 +34,17 @@ def test_the_command_line_loads_neither_the_importer_nor_the_dictionary() -> Non
 
 
 def test_weasyprint_loads_its_libraries_without_searching_for_them() -> None:
-    """A search runs ldconfig and a compiler once per name; the libraries still load."""
+    """A search runs ldconfig and a compiler once per name; the libraries still load. The
+    writers are loaded as a build's fork server loads them: a writer that imported WeasyPrint
+    before builder.editions.weasyprint would make every build search again."""
     result = _python(
         "import ctypes.util\n"
         "searched = []\n"
         "original = ctypes.util.find_library\n"
         "ctypes.util.find_library = lambda name: searched.append(name) or original(name)\n"
-        "import builder.editions.weasyprint.typeset\n"
+        "import builder.shelf.work, builder.source.loader\n"
+        "from builder.editions.kinds import KINDS\n"
+        "for kind in KINDS.values(): __import__(kind.module)\n"
         "from weasyprint.text.ffi import pango, harfbuzz, fontconfig, pangoft2\n"
         "print(searched, all(callable(f) for f in (pango.pango_layout_new, harfbuzz.hb_font_get_face, "
         "fontconfig.FcInitLoadConfigAndFonts, pangoft2.pango_ft2_font_map_new)))"

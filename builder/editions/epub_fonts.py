@@ -13,9 +13,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
 from ..errors import BuildError
 from ..fingerprint import system_faces
 from ..source.model import Work
@@ -51,6 +48,11 @@ def embedded_faces(work: Work) -> tuple[list[EmbeddedFace], str]:
     text = _text(work)
     if not any(_is_polytonic(char) for char in text):
         return [], ""
+    # Only a work with polytonic Greek loads the subsetter (half a second to import, which
+    # every worker would otherwise pay as the shelf's writers load).
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
     greek = sorted(
         {
             ord(char)

@@ -7,12 +7,10 @@ the crop marks and the PDF variant.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import lxml.html
 import pydyf
-from weasyprint import Document
-from weasyprint.formatting_structure.boxes import BlockBox
 
 from ..errors import BuildError
 from ..source.model import Work
@@ -27,6 +25,9 @@ from .weasyprint.boxes import descendants, footnote_area, page_box, text_bottom
 from .weasyprint.pdfa_ua import OPTIONS as ARCHIVAL
 from .weasyprint.pdfa_ua import finisher as archival_finisher
 from .weasyprint.typeset import layout, write
+
+if TYPE_CHECKING:  # WeasyPrint itself loads through .weasyprint, which spares it a library search
+    from weasyprint import Document
 
 KIND = Kind(
     name="pdf",
@@ -166,6 +167,8 @@ def notes_off_their_page(document: Document) -> set[str]:
     """Labels of the notes not set on the page that calls them, read from the laid-out boxes:
     a footnote's call is an inline box in the text, the note a block box in the page's
     footnote area, both of the same element."""
+    from weasyprint.formatting_structure.boxes import BlockBox
+
     call_page: dict[str, int] = {}
     note_page: dict[str, int] = {}
 

@@ -10,8 +10,7 @@ cover's (cover-front.html, cover.css); the file is PDF/A-2u and PDF/UA-1 like th
 from __future__ import annotations
 
 from collections.abc import Callable
-
-from weasyprint import Document
+from typing import TYPE_CHECKING
 
 from ..errors import BuildError
 from ..source.model import Work
@@ -22,6 +21,9 @@ from .papers import DEFAULT_PAPER
 from .pdf import archival_options, write_archival
 from .templates import render_page
 from .weasyprint.typeset import layout
+
+if TYPE_CHECKING:  # WeasyPrint itself loads through .weasyprint, which spares it a library search
+    from weasyprint import Document
 
 KIND = Kind(
     name="cover",

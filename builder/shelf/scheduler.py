@@ -20,6 +20,7 @@ from pathlib import Path
 
 from ..editions.kinds import root
 from ..errors import BuildError
+from ..fingerprint import give_shared_key, shared_key
 from ..release.manifest import Built
 from .work import Edition, build_work
 
@@ -77,7 +78,10 @@ def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]
     context = multiprocessing.get_context("forkserver")
     modules = start_fork_server(chosen)
     with context.Pool(
-        workers, initializer=_worker_started, initargs=(modules,), maxtasksperchild=WORKS_PER_WORKER
+        workers,
+        initializer=_worker_started,
+        initargs=(modules, shared_key()),
+        maxtasksperchild=WORKS_PER_WORKER,
     ) as pool:  # leaving it terminates the workers
         yield from pool.imap_unordered(_build_job, work)
 
@@ -95,8 +99,9 @@ def start_fork_server(chosen: list[Edition]) -> list[str]:
     return modules
 
 
-def _worker_started(modules: list[str]) -> None:
+def _worker_started(modules: list[str], shared: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    give_shared_key(shared)  # computed as the works were keyed
     for module in modules:
         __import__(module)
     gc.freeze()  # the imported modules never become garbage: keep the collector off them

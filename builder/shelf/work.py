@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from ..editions.kinds import KINDS, PRINT_COVER, PRINTER, Kind, RenderContext, Variant
 from ..editions.papers import DEFAULT_PAPER
-from ..editions.rights import rights_statement
 from ..editions.trims import DEFAULT_TRIM
 from ..release.manifest import Built, BuiltFile
 from .key import edition_key
@@ -105,6 +104,7 @@ def build_work(
     """Make the chosen editions of one work, all in memory: a work whose PDF fails has no
     new EPUB either. `jobs` is the cores the build may use (a long book's PDF is laid out on
     them); `date`, the edition's date when the key was made with it (git is not asked again)."""
+    from ..editions.rights import rights_statement  # here: it loads pydantic, which the parent needs no sooner
     from ..source.loader import load_work
 
     work = load_work(folder, date)

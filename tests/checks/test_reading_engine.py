@@ -20,7 +20,7 @@ from tests.conftest import ROOT, SLUG
 
 pytestmark = [
     pytest.mark.skipif(not reader.available(), reason="the reading engine needs Node and npm"),
-    pytest.mark.slow,
+    pytest.mark.slow(20),
 ]
 
 WORKS = sorted(folder.name for folder in find_works(ROOT / "source"))

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import io
 import tomllib
+import unicodedata
 import zipfile
 from pathlib import Path
 
 import pydyf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from builder.editions import fonts
 from builder.editions.catalogue_cover import WIDTH, catalogue_cover, epub_cover
 from builder.editions.cover import cache_folder, cover_png
 from builder.editions.cover_front import front_fits
@@ -152,6 +156,36 @@ def test_the_characters_no_typeface_has_are_named_once_in_order() -> None:
         "Ꭰ",
         "😀",
     ]  # spaces and controls are not set in a face; 漢 is in Noto Serif CJK
+
+
+# Characters from the scripts the faces cover and some they do not: Latin, Greek, Cyrillic,
+# Hebrew, Arabic, Devanagari, Cherokee, CJK, symbols and emoji, spaces and controls.
+_MIXED_TEXT = st.text(
+    st.one_of(
+        st.characters(min_codepoint=0x20, max_codepoint=0x24F),
+        st.characters(min_codepoint=0x370, max_codepoint=0x6FF),
+        st.characters(min_codepoint=0x900, max_codepoint=0x97F),
+        st.characters(min_codepoint=0x13A0, max_codepoint=0x13F5),
+        st.characters(min_codepoint=0x2000, max_codepoint=0x2BFF),
+        st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF),
+        st.sampled_from(["\n", "\x07", "\u00a0", "\U0001f600", "\ufeff"]),
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_MIXED_TEXT)
+def test_the_faces_read_one_by_one_miss_what_all_of_them_together_miss(text: str) -> None:
+    """missing_glyphs stops reading faces once every character is found: it names exactly the
+    characters that no face's map has, in order, each once."""
+    covered = frozenset().union(*(fonts._characters(file) for file in fonts._face_files()))
+    expected = [
+        char
+        for char in dict.fromkeys(text)
+        if ord(char) not in covered and not char.isspace() and not unicodedata.category(char).startswith("C")
+    ]
+    assert missing_glyphs(text) == expected
 
 
 def test_a_font_is_stray_unless_it_is_the_books_own_and_upright() -> None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import random
-import shutil
 from pathlib import Path
 
 import pikepdf
@@ -18,10 +17,7 @@ from PIL import Image
 
 from builder.checks.validators import conformance
 from builder.editions.pdf import write_pdf
-from builder.importer.assemble import import_work
-from builder.importer.fetch import Fetcher
 from builder.source.loader import load_work
-from tests.conftest import CORPUS
 from tests.support.pdf_navigation import links as _links
 from tests.support.pdf_navigation import outline as _outline
 
@@ -141,18 +137,13 @@ def _font_bytes(data: bytes) -> int:
     )
 
 
-@pytest.mark.slow
-def test_capital_imported_whole_in_runs_has_one_layouts_pages(tmp_path: Path) -> None:
+@pytest.mark.slow(90)  # a whole book laid out twice: first, so that it never runs alone at the end
+def test_capital_imported_whole_in_runs_has_one_layouts_pages(
+    capital_imported: tuple[Path, list[str]], tmp_path: Path
+) -> None:
     """The corpus's *Capital*, imported from its contents page (its five chapters that are
-    served, some 105,000 words and 400 A5 pages, with their notes)."""
-    fetcher = Fetcher(cache=None, delay=0)
-    try:
-        import_work(
-            [str(CORPUS / "books" / "marx" / "works" / "1867-c1" / "index.htm")], tmp_path, "capital", False, fetcher
-        )
-    finally:
-        fetcher.close()
-    work = load_work(tmp_path / "capital")
+    served, some 105,000 words and 400 A5 pages, with their notes): the run's one import of it."""
+    work = load_work(capital_imported[0])
     assert len(work.parts) == 6
     single, runs = write_pdf(work, "a5", runs=1), write_pdf(work, "a5", jobs=2)  # a long book: in runs by itself
     assert len(_pages(single)) > 300
@@ -165,4 +156,3 @@ def test_capital_imported_whole_in_runs_has_one_layouts_pages(tmp_path: Path) ->
     path = tmp_path / "capital.pdf"
     path.write_bytes(runs)
     assert conformance(path) == []
-    shutil.rmtree(tmp_path / "capital")

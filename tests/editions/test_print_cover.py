@@ -341,6 +341,7 @@ def _images(pdf: Path) -> list[dict]:
     return list(found.values())
 
 
+@pytest.mark.slow(15)  # the module's builds, the Manifesto's among them
 @pytest.mark.parametrize("name", ["manifesto.pdf", "manifesto-letter.pdf", f"{SLUG}.pdf", f"{SLUG}-letter.pdf"])
 def test_a_pdf_with_images_is_pdf_ua_and_pdf_a(with_images: Path, name: str) -> None:
     pdf = with_images / name

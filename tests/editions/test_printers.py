@@ -28,7 +28,7 @@ from builder.errors import BuildError
 from builder.source.loader import load_work
 from tests.conftest import EDITION_EPOCH, LETTER, ROOT, run_cli, run_here
 
-pytestmark = pytest.mark.slow  # a 34-page book laid out for four printers
+pytestmark = pytest.mark.slow(25)  # a 34-page book laid out for four printers
 IN = 72  # PDF points in an inch
 TRIM = "us-trade"  # 6 × 9 in
 

@@ -38,7 +38,7 @@ from builder.source.loader import load_work
 from builder.source.metadata import load_metadata
 from tests.conftest import CORPUS, EDITION_EPOCH, ROOT, run_cli
 
-pytestmark = pytest.mark.slow  # whole books and every validator: scheduled first
+pytestmark = pytest.mark.slow(25)  # whole books and every validator: scheduled first
 
 BOOKS = CORPUS / "books"
 # Each book of the corpus: its contents page, and the parts it must import as, in order: every

@@ -52,6 +52,7 @@ def _wait_for_first_commit(dist: Path, process: subprocess.Popen[str], timeout: 
     raise AssertionError("the build committed nothing in time")
 
 
+@pytest.mark.slow(28)  # builds at a lower priority: not beside the shelf build, as the run starts
 @pytest.mark.parametrize("moment", ["0.3 s", "first commit", "first commit + 30 ms"])
 def test_sigkill_at_any_moment_leaves_a_true_release(states: tuple[Path, Path, Path], moment: str) -> None:
     project, old, new = states

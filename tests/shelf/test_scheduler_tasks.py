@@ -84,3 +84,16 @@ def test_workers_replaced_as_they_go_make_the_same_editions(tmp_path: Path, monk
 
     serial = made(1)
     assert made(2) == serial and len(serial) == 3
+
+
+def test_a_worker_takes_the_shared_key_of_the_build_that_started_it() -> None:
+    """A worker does not hash every typeface again (nor run fc-list) for the cover's cache key:
+    it is given the key its build computed as the works were keyed."""
+    import multiprocessing
+
+    from builder import fingerprint
+    from builder.shelf import scheduler
+
+    context = multiprocessing.get_context("forkserver")
+    with context.Pool(1, initializer=scheduler._worker_started, initargs=([], "the build's shared key")) as pool:
+        assert pool.apply(fingerprint.shared_key) == "the build's shared key"

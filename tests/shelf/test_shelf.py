@@ -32,6 +32,7 @@ def shelf(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return project, project / "serial"
 
 
+@pytest.mark.slow(35)  # the module's builds of four works
 def test_parallel_build_is_byte_identical_to_serial(shelf: tuple[Path, Path]) -> None:
     project, serial = shelf
     result = folio(project, "build", "--out", "parallel", "--jobs", "2")

@@ -28,12 +28,11 @@ from builder.editions.weasyprint.boxes import descendants, footnote_area, lines,
 from builder.editions.weasyprint.page_fill import MINIMUM_FILL, running_text_fills
 from builder.source.loader import load_work
 from builder.source.model import Work
-from tests.conftest import CORPUS, ROOT, run_cli
+from tests.conftest import ROOT
 from tests.support import pdf_text
 from tests.support.words import is_subsequence
 
 CHAPTER_1 = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
-CHAPTER_15_PAGE = CORPUS / "books" / "marx" / "works" / "1867-c1" / "ch15.htm"
 NOTES_SHARE = 0.7  # print.css: @footnote { max-height: 70% }
 
 
@@ -47,12 +46,10 @@ class Laid:
 
 
 @pytest.fixture(scope="session")
-def chapter_15(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Capital's chapter 15, imported from the corpus by the command line."""
-    folder = tmp_path_factory.mktemp("ch15")
-    result = run_cli("import", str(CHAPTER_15_PAGE), "--into", str(folder), "--slug", "marx-1867-capital-v1-ch15")
-    assert result.returncode == 0, result.stderr
-    return folder / "marx-1867-capital-v1-ch15"
+def chapter_15(capital_ch15_imported: tuple[Path, list[str]]) -> Path:
+    """Capital's chapter 15, imported from the corpus once a run (conftest.py) for both of its
+    trims' groups (which may run on both workers) and the import's audit."""
+    return capital_ch15_imported[0]
 
 
 # Known defects, page by page, each still held to the rest of the test: in ch. 15's A4 layout
@@ -66,7 +63,11 @@ KNOWN_SHORT: dict[tuple[str, str], set[int]] = {("ch15", "a4"): {20, 126}}
 # letter are near each in size and type.
 LONG_CASE_TRIMS = ("a5", "a4")
 CASES = [
-    pytest.param((name, trim), marks=pytest.mark.xdist_group(f"capital-{name}-{trim}"), id=f"{name}-{trim}")
+    pytest.param(
+        (name, trim),
+        marks=[pytest.mark.xdist_group(f"capital-{name}-{trim}"), pytest.mark.slow(20 if name == "ch15" else 5)],
+        id=f"{name}-{trim}",
+    )
     for name, chosen in (("ch01", trims()), ("ch15", LONG_CASE_TRIMS))
     for trim in chosen
 ]
