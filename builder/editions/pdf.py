@@ -13,9 +13,9 @@ import lxml.html
 import pydyf
 
 from ..errors import BuildError
+from ..source.glyphs import described, missing_glyphs
 from ..source.model import Work
 from .capabilities import Capabilities
-from .fonts import missing_glyphs
 from .kinds import Kind, RenderContext
 from .long_pdf import Unsettled
 from .pdf_fonts import fill_empty_mappings, strays, written_fonts
@@ -140,11 +140,12 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
 
 
 def _refuse_missing_glyphs(work: Work, what: str, html: str) -> None:
+    """P003, a failure of the PDF alone: the build still makes the work's other editions
+    (shelf/work.py's PRINT_ONLY), whose reading systems bring their own fonts."""
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
             work.folder,
-            f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} "
-            f"({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
+            f"{what}: the book's typefaces have no glyph for {described(missing)}; its other editions are made",
             hint="replace the characters, or add a typeface that has "
             "them to styles/typefaces.toml and styles/scripts.css",
             code="P003",

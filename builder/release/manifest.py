@@ -52,6 +52,10 @@ class Built:
     language: str = ""
     summary: str = ""
     rights: str = ""
+    # A print edition's failure that cost the work none of its other editions (shelf/work.py's
+    # PRINT_ONLY): the errors, and the files not made, whose previous versions leave the release.
+    refused: tuple[str, ...] = ()
+    withheld: tuple[str, ...] = ()
 
     def written(self) -> Built:
         """The work as a build's report keeps it once its files are in the release folder:
@@ -66,7 +70,7 @@ def updated(manifest: dict | None, built: list[Built], present: set[str], drop: 
     (`present`), so that building one format or one work does not drop the others."""
     works = dict((manifest or {}).get("works", {}))
     for entry in built:
-        previous = {f["name"]: f for f in works.get(entry.slug, {}).get("files", [])}
+        previous = {f["name"]: f for f in works.get(entry.slug, {}).get("files", []) if f["name"] not in entry.withheld}
         for file in entry.files:
             kind = KINDS[file.kind]
             previous[file.name] = {
@@ -89,7 +93,9 @@ def updated(manifest: dict | None, built: list[Built], present: set[str], drop: 
             "rights": entry.rights,
             "files": sorted(previous.values(), key=lambda f: f["name"]),
         }
-    keep = present | {file.name for entry in built for file in entry.files}
+    keep = (present - {name for entry in built for name in entry.withheld}) | {
+        file.name for entry in built for file in entry.files
+    }
     for slug in list(works):
         files = [f for f in works[slug]["files"] if f["name"] in keep]
         if slug in drop or not files:

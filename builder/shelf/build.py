@@ -102,6 +102,8 @@ def build_shelf(
                 result = _gather(parts.pop(job.folder), chosen)
                 if isinstance(result, Built):
                     batch.add(result)
+                    # A print edition withheld (shelf/work.py's PRINT_ONLY): the work fails, its other editions stand.
+                    report.failures += [scheduler.Failure(job.folder, message) for message in result.refused]
                 else:
                     with signals_held():
                         report.failures.append(result)
@@ -175,7 +177,8 @@ def _gather(parts: list[Built | scheduler.Failure], chosen: list[Edition]) -> Bu
         return built[0]
     order = {edition.file_name(built[0].slug): n for n, edition in enumerate(chosen)}
     files = sorted((file for part in built for file in part.files), key=lambda file: order[file.name])
-    return replace(built[0], files=files)
+    refused = tuple(message for part in built for message in part.refused)
+    return replace(built[0], files=files, refused=refused, withheld=tuple(n for part in built for n in part.withheld))
 
 
 def _up_to_date(dist: Path, current: dict | None, slug: str, key: str, chosen: list[Edition]) -> bool:
