@@ -80,7 +80,6 @@ def _write_in_runs(work: Work, trim: str, marks: bool, runs: int, at_once: bool)
         )
 
     html = render(set())
-    _refuse_missing_glyphs(work, what, html)
     try:
         return write_in_runs(
             work,
@@ -91,6 +90,7 @@ def _write_in_runs(work: Work, trim: str, marks: bool, runs: int, at_once: bool)
             lambda document: write_archival(document, work, what, bleed=marks),
             runs,
             at_once,
+            beside=lambda text: _refuse_missing_glyphs(work, what, text),  # while the runs lay out
         )
     except Denser as still:
         raise _note_astray(work, what, still.labels) from None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import NAME, __version__
@@ -30,6 +30,11 @@ class BuiltFile:
     data: bytes
     key: str | None
     kind: str  # its kind in the registry (editions/kinds.py)
+    size: int = -1  # the data's length, kept when the data is let go once written (`Built.written`)
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            object.__setattr__(self, "size", len(self.data))
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,11 @@ class Built:
     # PRINT_ONLY): the errors, and the files not made, whose previous versions leave the release.
     refused: tuple[str, ...] = ()
     withheld: tuple[str, ...] = ()
+
+    def written(self) -> Built:
+        """The work as a build's report keeps it once its files are in the release folder:
+        their names and sizes, not their bytes (a shelf's would fill the memory)."""
+        return replace(self, files=[replace(file, data=b"") for file in self.files])
 
 
 def updated(manifest: dict | None, built: list[Built], present: set[str], drop: set[str] = frozenset()) -> dict:  # type: ignore[assignment]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -90,12 +91,13 @@ def build_shelf(
             report.removed = sorted(drop)
         events.started(len(todo))
         tasks = scheduler.tasks(todo, chosen, jobs)
+        expected = Counter(job.folder for job, _ in tasks)  # tasks a work was cut into
         parts: dict[Path, list[Built | scheduler.Failure]] = {}
         batch = _Batch(current)
         try:
             for job, part in scheduler.run(tasks, jobs):
                 parts.setdefault(job.folder, []).append(part)
-                if len(parts[job.folder]) < sum(1 for task in tasks if task[0] == job):
+                if len(parts[job.folder]) < expected[job.folder]:
                     continue  # another edition of this work is still being made
                 result = _gather(parts.pop(job.folder), chosen)
                 if isinstance(result, Built):
@@ -157,7 +159,7 @@ class _Batch:
             except BaseException:
                 self.failed = True
                 raise
-            report.built.extend(self.works)
+            report.built.extend(built.written() for built in self.works)  # their bytes let go
             for built in self.works:
                 report.pending.remove(built.slug)
             self.works = []
