@@ -399,8 +399,10 @@ def test_a_declared_english_wins_over_a_latin_script_guess(words: list[str], dec
     got = work_language(declared, "page.html", text, ImportReport())
     if declared:
         assert got == declared
-    foreign = sum(1 for w in words if w in {"o", "os", "de", "que", "e", "em", "az", "és", "hogy", "la", "le", "des"})
-    if foreign < 5:
+    foreign = sum(
+        1 for w in words if w in {"o", "a", "os", "de", "que", "e", "em", "az", "és", "hogy", "la", "le", "des"}
+    )
+    if foreign < 5:  # too little evidence of another language: English
         assert got in ("en", "en-GB"), (got, text)
 
 
@@ -490,10 +492,9 @@ def test_lists_keep_their_own_numbering_and_stay_apart(
         got.append(entries)
     flat_want = [entry for group in want for entry in group]
     assert [entry for group in got for entry in group] == flat_want, (got, want, shown)
-    # No list joined to another: each list the editions set holds items of one page list only.
-    owner = {entry: n for n, group in enumerate(want) for entry in group}
-    for group in got:
-        assert len({owner[entry] for entry in group}) == 1, (group, shown)
+    # No list joined to another: where a page list ends, a list of the editions ends too.
+    ends = {sum(len(group) for group in want[: n + 1]) for n in range(len(want))}
+    assert ends <= {sum(len(group) for group in got[: n + 1]) for n in range(len(got))}, (got, want, shown)
 
 
 def test_the_readers_lists(tmp_path: Path) -> None:
