@@ -596,6 +596,8 @@ def write_parts(
             blocks = [block for block in index.blocks if block.startswith("![")] + blocks
             if any(block.startswith("![") for block in index.blocks):
                 report.mapped.append("the contents page's images, set at the head of the first part")
+        if heading == page.title and page.title_lines:
+            heading = page.title_lines  # the page's own line break, kept
         text = "\n\n".join([f"# {heading}", *blocks])
         called = set(re.findall(r"\x00\[\^([^\]]+)\]", text))
         notes = []

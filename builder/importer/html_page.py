@@ -111,6 +111,10 @@ class PageText:
     images: list[Image] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)  # placeholder → file it links to (books)
     meta_author: str | None = None  # the hidden <meta name="author">, which a reader never sees
+    # The title as the page breaks it ("Part I<br>THE COMMODITY"), in the format's heading lines
+    # ("Part I\\\nTHE COMMODITY"); empty when the title is one line. `title`, on one line, is
+    # what contents pages and repeated titles are compared with.
+    title_lines: str = ""
 
 
 def parse(text: str, location: str, report: ImportReport, *, chapters: dict[str, str] | None = None) -> PageText:
@@ -181,7 +185,7 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
             call.addnext(placeholder)
         else:
             call.getparent().replace(call, placeholder)
-    title, author = page.title(body, root.findtext(".//title") or "")  # after the notes: a title may call one
+    title, author, title_lines = page.title(body, root.findtext(".//title") or "")  # after the notes: it may call one
     _captions(body)
     fields += page.credits_at_end(body)
     page.levels = sorted(
@@ -210,6 +214,7 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
         images=page.images,
         links=page.links,
         meta_author=meta_author,
+        title_lines=title_lines,
     )
 
 
@@ -481,9 +486,10 @@ class _Converter:
                 _drop(block)
         return fields
 
-    def title(self, body: html.HtmlElement, fallback: str = "") -> tuple[str, str | None]:
-        """The page's title (its `h3.title`, else its highest heading with words) and the
-        author's line above it; with no heading, the page's <title>."""
+    def title(self, body: html.HtmlElement, fallback: str = "") -> tuple[str, str | None, str]:
+        """The page's title (its `h3.title`, else its highest heading with words), the author's
+        line above it, and the title in heading lines if the page breaks it; with no heading,
+        the page's <title>."""
         author = None
         heading = body.find(".//h3[@class='title']")
         if heading is not None and not _worded(heading):
@@ -504,10 +510,11 @@ class _Converter:
                 f"{_short(self.location)}: no heading with words; the title is "
                 + (f"the page's <title>, {fallback!r}" if fallback else "“Untitled”")
             )
-            return escape(fallback) or "Untitled", author
-        title = spaces(self.inline(heading).replace(BREAK, " ")).strip()
+            return escape(fallback) or "Untitled", author, ""
+        inline = spaces(self.inline(heading)).strip(" " + BREAK)
+        title = spaces(inline.replace(BREAK, " ")).strip()
         _drop_keep_tail(heading)
-        return title, author
+        return title, author, _hard_breaks(inline) if BREAK in inline else ""
 
     def drop_debris(self, body: html.HtmlElement) -> None:
         for element in list(body.iter()):
