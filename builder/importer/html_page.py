@@ -994,7 +994,8 @@ def _greek_kind(run: str) -> str:
 
 
 def _preformatted(text: str) -> str:
-    """A <pre>'s text as a block of hard-broken lines: its line breaks kept, and its indents and
+    """A <pre>'s text as a block of hard-broken lines, of the class `lines` (set flush left, without
+    a first-line indent or justification): its line breaks kept, and its indents and
     runs of spaces as no-break spaces, which neither Markdown (a line indented by four spaces
     would be code) nor the editions (which collapse runs of spaces) take away. A blank line
     inside is a line holding the break alone, as between a poem's stanzas."""
@@ -1006,7 +1007,7 @@ def _preformatted(text: str) -> str:
             lines.append(escape_line_start(escape(line)))
     # Markdown trims a block's first line, no-break spaces too; a character reference is read
     # after the trim, so the first line's indent stands.
-    return re.sub(r"^\u00a0", "&#160;", "\\\n".join(lines))
+    return "{.lines}\n" + re.sub(r"^\u00a0", "&#160;", "\\\n".join(lines))
 
 
 def _hard_breaks(text: str) -> str:

@@ -34,7 +34,7 @@ from .sourcefile import read_source
 # running head or a footnote) is refused with its line.
 ALLOWED_ATTRIBUTES = {"id", "class", "lang", "dir"}
 DIRECTIONS = {"ltr", "rtl", "auto"}
-ALLOWED_CLASSES = {"salutation", "closing", "signature", "dateline", "point", "resolution"}
+ALLOWED_CLASSES = {"salutation", "closing", "signature", "dateline", "point", "resolution", "lines"}
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _LABEL = re.compile(r"^[A-Za-z0-9_-]+$")
 _ID = re.compile(r"^[A-Za-z][\w-]*$")

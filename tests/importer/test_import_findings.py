@@ -70,14 +70,14 @@ def test_preformatted_text_keeps_its_lines_and_indents(
     lines: list[tuple[int, list[str]]], tabs: bool, tmp_path: Path
 ) -> None:
     """A <pre> of lines indented by any number of spaces (four or more is code to Markdown)
-    imports, each line on a line of its own with its indent as no-break spaces."""
+    imports as one block of the class `lines`, each line on a line of its own with its indent as no-break spaces."""
     shown = [(" " * indent + " ".join(words)) if words else "" for indent, words in lines]
     if tabs:
         shown = [line.replace(" " * 8, "\t") for line in shown]
     html = f"<html><body><h1>Pre</h1><p>befo</p><pre>\n{chr(10).join(shown)}\n</pre><p>afto</p></body></html>"
     done = _import(tmp_path, html)
     _nothing_put_back(done)
-    body = re.search(r"<p>befo</p>\s*<p>(.*?)</p>\s*<p>afto</p>", MD.render(_text(done)), re.S)
+    body = re.search(r"<p>befo</p>\s*<p class=\"lines\">(.*?)</p>\s*<p>afto</p>", MD.render(_text(done)), re.S)
     assert body, _text(done)
     got = [line.removesuffix("<br />") for line in body.group(1).split("\n")]
     want = [
