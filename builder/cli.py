@@ -213,7 +213,7 @@ def build(
     from .release.manifest import MANIFEST
     from .release.shards import in_shard, parse_shard
     from .shelf.build import BuildReport
-    from .shelf.scheduler import Failure, Job, cores, start_fork_server, tasks
+    from .shelf.scheduler import Failure, Job, cores, pooled, start_fork_server, tasks
     from .shelf.work import editions
 
     formats = tuple(format or DEFAULT_FORMATS)
@@ -241,15 +241,16 @@ def build(
     dist = dist or project().dist
     _say_which_source(bool(paths))
     jobs = jobs or cores()
-    # When every work will be built (--force, or no release yet) by several processes, their
-    # writers load while the works are found and keyed; a build that may find nothing to do
-    # starts no fork server before it knows (its import would only cost).
-    everything = force or not (dist / MANIFEST).is_file()
-    if everything and jobs > 1 and (not paths or len(paths) > 1 or len(tasks([Job(paths[0], None)], chosen, jobs)) > 1):
-        start_fork_server(chosen)
     works, clashes = _works(paths)
     if share:
         works = [work for work in works if in_shard(work.name, share)]
+    # When every work will be built (--force, or no release yet) by several processes, their
+    # writers load while the works are keyed; a build that may find nothing to do starts no
+    # fork server before it knows (its import would only cost), nor one that runs in this
+    # process (a single work of few tasks: `pooled`).
+    everything = force or not (dist / MANIFEST).is_file()
+    if everything and pooled(tasks([Job(work, None) for work in works], chosen, jobs), jobs):
+        start_fork_server(chosen)
     report = BuildReport(works)
     report.failures += [Failure(folder, str(error)) for folder, error in clashes if folder in works]  # the others build
     signal.signal(signal.SIGTERM, _stop)
