@@ -19,7 +19,8 @@ Each section ends with the targets of issue 25, met or missed; the load average 
 with the results, since a shared machine's figures mean little without it.
 
     .venv/bin/python bench/bench.py [--rounds 3] [--shelf 1,20] [--long-kb 1160]
-        [--generated 100,1000] [--parent 100,1000,3000] [--skip A,B,C,D,E,F]
+        [--generated 100,1000] [--generated-format epub] [--unchanged-only 1000]
+        [--parent 100,1000,3000] [--skip A,B,C,D,E,F]
 """
 
 from __future__ import annotations
@@ -36,10 +37,13 @@ import sys
 import tempfile
 import time
 import uuid
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))  # the scripts beside this one
 BIN = Path(sys.executable).parent
 LETTER = ROOT / "source" / "lenin-1912-letter-to-huysmans"
 CAPITAL = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
@@ -189,43 +193,50 @@ def shelf(folder: Path, size: int) -> Path:
     return source
 
 
+WORDS = "the of labour value commodity money production workers wage price market society history class struggle"
+
+
 def generated_shelf(folder: Path, size: int) -> Path:
-    """source/ for a shelf of `size` generated works: a short text each (three paragraphs, a
-    section and a note), each its own identifier."""
-    source = folder / f"generated-{size}" / "source"
-    words = [
-        "the",
-        "of",
-        "labour",
-        "value",
-        "commodity",
-        "money",
-        "production",
-        "workers",
-        "wage",
-        "price",
-        "market",
-        "society",
-        "history",
-        "class",
-        "struggle",
-    ]
+    """A project of `size` generated works (a short text each: three paragraphs, a section and
+    a note; each its own identifier), in a git repository where each work was added by a
+    commit of its own, as an archive grows: the works are dated by git, as a real shelf's are."""
+    project = folder / f"generated-{size}"
+    project.mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(project)], check=True)
+    words = WORDS.split()
+    stream = [_blob("folio.toml", "# a generated shelf for bench/bench.py\n", 0)]
     for n in range(size):
-        work = source / f"generated-work-{n:05}"
-        work.mkdir(parents=True)
         paragraph = " ".join(words[(n + i) % len(words)] for i in range(60)).capitalize() + "."
-        (work / "text.md").write_text(
+        slug = f"generated-work-{n:05}"
+        text = (
             f"# Work {n}\n\n{paragraph}[^1]\n\n## A section\n\n"
-            f"{paragraph}\n\n{paragraph}\n\n[^1]: A note of work {n}.\n",
-            encoding="utf-8",
+            f"{paragraph}\n\n{paragraph}\n\n[^1]: A note of work {n}.\n"
         )
-        (work / "work.toml").write_text(
+        toml = (
             f'title = "Generated Work {n}"\nauthor = "A. Writer"\nauthor-sort = "Writer, A."\nlanguage = "en"\n'
-            f'identifier = "urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, work.name)}"\nparts = ["text.md"]\n\n'
-            '[archive]\nname = "Bench Archive"\nyear = 2026\n\n[rights]\nstatus = "public-domain"\n',
-            encoding="utf-8",
+            f'identifier = "urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, slug)}"\nparts = ["text.md"]\n\n'
+            '[archive]\nname = "Bench Archive"\nyear = 2026\n\n[rights]\nstatus = "public-domain"\n'
         )
-    return source
+        stream.append(_blob(f"source/{slug}/work.toml", toml, n + 1, f"source/{slug}/text.md", text))
+    subprocess.run(
+        ["git", "fast-import", "--quiet"], cwd=project, input="".join(stream).encode(), check=True, capture_output=True
+    )
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=project, check=True)
+    return project
+
+
+def _blob(*files_and_when: str | int) -> str:
+    """One commit of git fast-import's stream adding files (name, content, ...), `when`
+    seconds after the first."""
+    first, content, when, *more = files_and_when
+    files = [(first, content), *zip(more[::2], more[1::2], strict=True)]
+    message = f"add {files[0][0]}"
+    commit = f"commit refs/heads/main\ncommitter Bench <bench@example.org> {1_600_000_000 + int(when) * 60} +0000\n"
+    commit += f"data {len(message)}\n{message}\n"
+    for name, data in files:
+        encoded = str(data).encode()
+        commit += f"M 644 inline {name}\ndata {len(encoded)}\n{data}\n"
+    return commit
 
 
 def pandoc(markdown: Path, out: Path, *extra: str) -> list[str]:
@@ -252,10 +263,9 @@ def median(values: list[float]) -> float:
 
 
 # Issue 25's targets: the whole build against Pandoc's two commands, a shelf's speed-up on
-# two workers, and a long book's wall time against its CPU time and its peak memory.
+# two workers (a long book's wall time against its CPU time and its peak memory: long_book.py).
 TARGETS = {"letter": 1.2, "capital ch.1": 1.2}
 SHELF_TARGET = (20, 1.7)
-LONG_BOOK_WALL_PER_CPU, LONG_BOOK_PEAK_MB = 0.6, 1024
 LINEAR = 1.2  # a work's time in the largest shelf of E against the smallest: linear, allowing for noise
 
 
@@ -376,58 +386,180 @@ def section_c(rounds: int, sizes: list[int], scratch: Path) -> list[str]:
     return rows
 
 
-def whole_process(command: list[str]) -> tuple[float, float]:
-    """A command's wall time and the peak memory (MB) of all its processes together
-    (proportional set size, sampled: the workers are forked and share pages)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from long_book import _pss_kb, _tree
+def section_e(sizes: list[int], formats: list[str], scratch: Path, unchanged_only: list[int]) -> list[str]:
+    """Generated shelves built (every default kind, or `formats`; on every core), then built
+    again with nothing changed: wall time, CPU time per work (the workers' and the parent's,
+    from each process's own accounting: bench/traced.py) and peak memory, none of which should
+    grow with the shelf."""
+    import traced
 
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=ENV | {"FOLIO_CACHE": tempfile.mkdtemp(prefix="folio-cache-")},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    peak = 0
-    while process.poll() is None:
-        peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)))
-        time.sleep(0.1)
-    if process.returncode:
-        raise SystemExit(f"bench: {' '.join(command[:4])} … failed ({process.returncode})")
-    return time.perf_counter() - start, peak / 1024
-
-
-def section_e(sizes: list[int], scratch: Path) -> list[str]:
-    """Generated shelves built (EPUB and A5 PDF, on every core), then built again with nothing
-    changed: time and peak memory per work, which should not grow with the shelf."""
+    chosen = [arg for name in formats for arg in ("--format", name)]
     rows = [
-        "E. a shelf of generated works: `folio build` cold, then again with nothing changed (every core)",
-        f"   {'works':>6} {'cold s':>8} {'s/work':>7} {'peak MB':>8} {'unchanged s':>12} {'ms/work':>8} {'peak MB':>8}",
+        "E. a shelf of generated works, each added by a commit of its own, dated by git: `folio build`"
+        f" cold ({', '.join(formats) or 'every default kind'}, every core), then again with nothing changed",
+        f"   {'works':>6} {'cold s':>7} {'CPU s/work':>10} {'parent ms/work':>14} {'peak MB':>8} {'parent':>7}"
+        f" {'unchanged s':>12} {'CPU ms/work':>11} {'peak MB':>8}",
     ]
-    per_work: list[tuple[float, float]] = []
+    totals: list[tuple[int, float, float, float]] = []  # works, CPU cold, CPU unchanged, peak MB cold
+    env = {key: value for key, value in ENV.items() if key != "SOURCE_DATE_EPOCH"}  # dated by git
     for size in sizes:
-        source = generated_shelf(scratch, size)
-        out = scratch / f"dist-generated-{size}"
-        command = [*FOLIO, "build", *map(str, sorted(source.iterdir())), "--out", str(out)]
-        cold, cold_peak = whole_process(command)
-        again, again_peak = whole_process(command)
-        per_work.append((cold / size, again / size))
+        project = generated_shelf(scratch, size)
+        runs = []
+        for cold in (True, False):
+            runs.append(
+                traced.run(
+                    ["build", *chosen],
+                    project,
+                    env | {"FOLIO_CACHE": tempfile.mkdtemp(prefix="folio-cache-", dir=scratch)},
+                    scratch / f"generated-{size}-{'cold' if cold else 'again'}.trace",
+                    ["builder.shelf.work"],
+                )
+            )
+        cold, again = runs
+        workers, parent = _work_cpu(cold)
+        again_cpu = sum(_work_cpu(again))
+        totals.append((size, workers + parent, again_cpu, cold.peak_mb))
         rows.append(
-            f"   {size:>6} {cold:8.1f} {cold / size:7.2f} {cold_peak:8.0f} "
-            f"{again:12.2f} {1000 * again / size:8.1f} {again_peak:8.0f}"
+            f"   {size:>6} {cold.wall:7.1f} {(workers + parent) / size:10.2f} {1000 * parent / size:14.1f}"
+            f" {cold.peak_mb:8.0f} {cold.parent_peak_mb:7.0f} {again.wall:12.2f} {1000 * again_cpu / size:11.1f}"
+            f" {again.peak_mb:8.0f}{_rebuilt(again)}"
         )
-        shutil.rmtree(source.parent)
-        shutil.rmtree(out)
-    if len(per_work) > 1:
-        (small_cold, small_again), (large_cold, large_again) = per_work[0], per_work[-1]
-        worst = max(large_cold / small_cold, large_again / small_again)
+        print(rows[-1], f"({load()})", file=sys.stderr, flush=True)  # as it goes: a large shelf takes long
+        shutil.rmtree(project)
+    rows += linearity(totals)
+    if unchanged_only:
+        rows += [
+            "   the no-change rebuild alone, over a release folder made up from one work's real editions (a cold"
+            " build of so many takes too long here):",
+            f"   {'works':>6} {'unchanged s':>12} {'CPU ms/work':>11} {'peak MB':>8}",
+        ]
+    made_up: list[tuple[int, float]] = []
+    for size in unchanged_only:
+        project = generated_shelf(scratch, size)
+        subprocess.run(
+            [sys.executable, __file__, "--made-up", str(project), "--generated-format", ",".join(formats)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        again = traced.run(
+            ["build", *chosen], project, env, scratch / f"generated-{size}-made-up.trace", ["builder.shelf.work"]
+        )
+        made_up.append((size, sum(_work_cpu(again))))
         rows.append(
-            f"   per work, largest shelf against smallest: cold {large_cold / small_cold:.2f}×, "
-            f"unchanged {large_again / small_again:.2f}× (1.00 = linear)   {verdict(worst, LINEAR)}"
+            f"   {size:>6} {again.wall:12.2f} {1000 * made_up[-1][1] / size:11.1f} {again.peak_mb:8.0f}"
+            + _rebuilt(again)
+        )
+        print(rows[-1], f"({load()})", file=sys.stderr, flush=True)
+        shutil.rmtree(project)
+    if len(made_up) > 1:
+        (small, small_cpu), (large, large_cpu) = made_up[0], made_up[-1]
+        rows.append(
+            f"   each added work's CPU, {small}→{large}: {1000 * (large_cpu - small_cpu) / (large - small):.1f} ms"
         )
     return rows
+
+
+def made_up_release(project: Path, formats: list[str]) -> None:
+    """In this process (its folder the project's): a release folder for every work of the
+    project as a cold build would leave it, from the real editions of its first work (their
+    bytes, with each work's slug added: its files are as large as a real work's), each listed
+    with its work's own key (the builder's keying), committed in one step."""
+    from dataclasses import replace
+
+    from builder.editions.kinds import DEFAULT_FORMATS
+    from builder.release.manifest import BuiltFile
+    from builder.shelf.build import _commit
+    from builder.shelf.key import edition_key, shelf_keys
+    from builder.shelf.work import build_work, editions
+    from builder.source.folders import find_works
+
+    chosen = editions(tuple(formats) or DEFAULT_FORMATS, ["a5"], False)
+    works = find_works(project / "source")
+    keys = shelf_keys(works)
+    first = build_work(works[0], chosen, keys[works[0]].key, 1, keys[works[0]].date)
+    built = [first]
+    for folder in works[1:]:
+        key = keys[folder].key
+        assert key is not None and keys[folder].date is not None
+        names = [file.name.replace(first.slug, folder.name) for file in first.files]
+        files = [
+            BuiltFile(name, file.data + folder.name.encode(), edition_key(key, name), file.kind)
+            for name, file in zip(names, first.files, strict=True)
+        ]
+        built.append(
+            replace(
+                first,
+                slug=folder.name,
+                title=f"Title of {folder.name}",
+                identifier=f"urn:bench:{folder.name}",
+                edition_date=keys[folder].date.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                files=files,
+            )
+        )
+    _commit(project / "dist", None, built, set())
+
+
+def linearity(totals: list[tuple[int, float, float, float]]) -> list[str]:
+    """Whether CPU time grows linearly with the works and memory not at all: a build costs a
+    fixed start plus so much a work, so the cost of each added work (the slope between two
+    shelves) should stay the same from the smaller shelves to the larger; with two shelves
+    only, the cost a work is compared (the fixed start makes it fall)."""
+    if len(totals) < 2:
+        return []
+    slopes = [tuple((large[n] - small[n]) / (large[0] - small[0]) for n in (1, 2)) for small, large in pairwise(totals)]
+    if len(slopes) > 1:
+        cold, again = (slopes[-1][n] / slopes[0][n] for n in (0, 1))
+        what = "each added work's CPU, between the largest shelves against between the smallest"
+        rows = [
+            "   each added work's CPU: "
+            + ", ".join(
+                f"{small[0]}→{large[0]}: cold {slope[0]:.2f} s, unchanged {1000 * slope[1]:.1f} ms"
+                for (small, large), slope in zip(pairwise(totals), slopes, strict=True)
+            )
+        ]
+    else:
+        (size_a, cold_a, again_a, _), (size_b, cold_b, again_b, _) = totals[0], totals[-1]
+        cold, again = (cold_b / size_b) / (cold_a / size_a), (again_b / size_b) / (again_a / size_a)
+        what = "CPU a work, largest shelf against smallest"
+        rows = []
+    memory = totals[-1][3] / totals[0][3]
+    rows.append(
+        f"   {what} (1.00 = linear): cold {cold:.2f}× ({verdict(cold, LINEAR)}), unchanged {again:.2f}×"
+        f" ({verdict(again, LINEAR)}); peak memory {memory:.2f}× ({verdict(memory, LINEAR)})"
+    )
+    return rows
+
+
+def _rebuilt(done: Any) -> str:
+    """Nothing, or how many works a build meant to find nothing to do built after all."""
+    count = sum(line["step"] == "work-end" for steps in done.steps.values() for line in steps)
+    return f"   NOT UNCHANGED: {count} works built" if count else ""
+
+
+def _work_cpu(done: Any) -> tuple[float, float]:
+    """CPU seconds of a traced build's works (each `build_work` call's own CPU and that of the
+    processes it waited for, calibre's) and of its parent's own work besides (planning,
+    keying, committing); the fork server's imports aside."""
+    works = 0.0
+    for steps in done.steps.values():
+        begun: dict[str, float] = {}
+        for line in steps:
+            if line["step"] == "work-begin":
+                begun["at"] = line["cpu"] + line["children"]
+            elif line["step"] == "work-end" and "at" in begun:
+                works += line["cpu"] + line["children"] - begun.pop("at")
+    in_parent = sum(
+        end["cpu"] + end["children"] - begin["cpu"] - begin["children"]
+        for begin, end in zip(
+            [line for line in done.steps.get(done.pid, []) if line["step"] == "work-begin"],
+            [line for line in done.steps.get(done.pid, []) if line["step"] == "work-end"],
+            strict=True,
+        )
+    )
+    exit_line = next(line for line in reversed(done.steps[done.pid]) if line["step"] == "exit")
+    return works, exit_line["cpu"] - in_parent
 
 
 def parent_case(size: int, editions_folder: Path, scratch: Path) -> dict[str, float]:
@@ -525,26 +657,14 @@ def section_f(sizes: list[int], scratch: Path) -> list[str]:
 
 
 def section_d(kb: int, scratch: Path) -> list[str]:
-    """A ~600-page book's PDF with --jobs 1 and 2 (bench/long_book.py): its runs on both cores."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    """A ~600-page book's PDF with --jobs 1 and 2 (bench/long_book.py): its runs on both cores,
+    each process's steps timed and its CPU counted (bench/traced.py)."""
     from limits import book_work
-    from long_book import halves, measure
+    from long_book import halves, measure, report
 
     work = halves(book_work(scratch / "long", str(kb)))
-    rows = [
-        f"D. a long book ({kb:,} KB of Capital ch. 15 repeated, in parts), `folio build -f pdf`",
-        f"   {'jobs':>4} {'pages':>6} {'wall s':>7} {'CPU s':>7} {'wall/CPU':>9} {'peak MB':>8}",
-    ]
     results = {jobs: measure(work, scratch / f"long-out-{jobs}", jobs) for jobs in (1, 2)}
-    for jobs, (wall, cpu, peak, _, pages) in results.items():
-        rows.append(f"   {jobs:>4} {pages:>6} {wall:7.1f} {cpu:7.1f} {wall / cpu:9.2f} {peak:8.0f}")
-    wall, cpu, peak, digest, _ = results[2]
-    rows.append(
-        f"   on 2 cores: wall/CPU {wall / cpu:.2f}, {verdict(wall / cpu, LONG_BOOK_WALL_PER_CPU)}; "
-        f"peak {peak:.0f} MB, {verdict(peak, LONG_BOOK_PEAK_MB)}"
-    )
-    rows.append(f"   the same PDF with --jobs 1 and 2: {'yes' if digest == results[1][3] else 'NO'}")
-    return rows
+    return [f"D. a long book ({kb:,} KB of Capital ch. 15 repeated, in parts), `folio build -f pdf`", *report(results)]
 
 
 def main() -> None:
@@ -555,6 +675,14 @@ def main() -> None:
         "--long-kb", type=int, default=1160, help="KB of text of D's long book (1,160: about 600 A5 pages)"
     )
     parser.add_argument("--generated", default="100,1000", help="shelf sizes for E, generated works")
+    parser.add_argument("--generated-format", default="", help="E's formats, e.g. epub (default: every default kind)")
+    parser.add_argument(
+        "--unchanged-only",
+        default="",
+        help="E's shelf sizes (e.g. 100,1000) rebuilt with nothing changed over a release folder made up"
+        " from one work's editions, without their cold build",
+    )
+    parser.add_argument("--made-up", help=argparse.SUPPRESS)
     parser.add_argument("--parent", default="100,1000,3000", help="shelf sizes for F")
     parser.add_argument("--skip", default="", help="sections to leave out, e.g. C,D")
     parser.add_argument("--parent-case", type=int, help=argparse.SUPPRESS)
@@ -565,6 +693,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.floor:
         floor(Path(args.floor), Path(args.work))
+        return
+    if args.made_up:
+        os.chdir(args.made_up)
+        made_up_release(Path(args.made_up), [name for name in args.generated_format.split(",") if name])
         return
     if args.parent_case:
         print(json.dumps(parent_case(args.parent_case, Path(args.work), Path(args.scratch))))
@@ -585,7 +717,15 @@ def main() -> None:
             ("B", lambda: section_b(args.rounds)),
             ("C", lambda: section_c(args.rounds, [int(n) for n in args.shelf.split(",")], scratch)),
             ("D", lambda: section_d(args.long_kb, scratch)),
-            ("E", lambda: section_e([int(n) for n in args.generated.split(",")], scratch)),
+            (
+                "E",
+                lambda: section_e(
+                    [int(n) for n in args.generated.split(",") if n],
+                    [name for name in args.generated_format.split(",") if name],
+                    scratch,
+                    [int(n) for n in args.unchanged_only.split(",") if n],
+                ),
+            ),
             ("F", lambda: section_f([int(n) for n in args.parent.split(",")], scratch)),
         ]
         print(f"started with {load()}\n", flush=True)

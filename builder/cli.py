@@ -276,7 +276,7 @@ def build(
         )
     for entry in report.built:
         for file in entry.files:
-            out.print(f"  {shown_path(dist / file.name)}  {len(file.data):,} bytes", markup=False)
+            out.print(f"  {shown_path(dist / file.name)}  {file.size:,} bytes", markup=False)
     _warn_of_english_furniture(works)
     failed = len(report.failures)
     summary = (

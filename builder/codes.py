@@ -302,7 +302,7 @@ CATALOGUE: dict[str, Entry] = {
         "a build reads only styles/, the work's folder and the font package",
     ),
     "P003": Entry(
-        "the book's typefaces have no glyph for characters in the text",
+        "the book's typefaces have no glyph for characters in the text: the PDF is not made (the other editions are)",
         "replace the characters, or add a typeface that has them to styles/typefaces.toml and styles/scripts.css",
     ),
     "P004": Entry(

@@ -88,15 +88,34 @@ def test_a_commit_interrupted_before_its_swap_leaves_the_release_whole(
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no staging folder left beside it
 
 
-def test_a_work_whose_pdf_fails_writes_no_epub_either(work_copy: Path, tmp_path: Path) -> None:
+def test_characters_the_print_faces_lack_cost_the_pdf_alone(work_copy: Path, tmp_path: Path) -> None:
+    """P003 is the PDF's failure alone: the build fails naming the characters, and writes the
+    work's other editions (the EPUB, its Kobo edition and the catalogue's cover), and a PDF an
+    earlier build left leaves the release with its entries."""
+    import json
+
+    dist = tmp_path / "out"
+    assert (
+        run_cli("build", str(work_copy), "-f", "epub", "-f", "kepub", "-f", "pdf", "--out", str(dist)).returncode == 0
+    )
+    assert (dist / f"{work_copy.name}.pdf").is_file()
     text = work_copy / "text.md"
     text.write_text(
         text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full Ꭰ."), encoding="utf-8"
     )
-    dist = tmp_path / "out"
-    result = run_cli("build", str(work_copy), "--out", str(dist))
-    assert result.returncode == 1 and "[P003]" in result.stderr
-    assert not dist.exists() or not any(dist.glob("*.epub"))
+    result = run_cli("build", str(work_copy), "-f", "epub", "-f", "kepub", "-f", "pdf", "--out", str(dist))
+    assert result.returncode == 1 and "[P003]" in result.stderr and "U+13A0 CHEROKEE LETTER A" in result.stderr
+    assert sorted(path.name for path in dist.glob(f"{work_copy.name}*")) == [
+        f"{work_copy.name}-cover.png",
+        f"{work_copy.name}.epub",
+        f"{work_copy.name}.kepub.epub",
+    ]
+    listed = [
+        file["name"] for file in json.loads((dist / "manifest.json").read_text())["works"][work_copy.name]["files"]
+    ]
+    assert f"{work_copy.name}.pdf" not in listed and f"{work_copy.name}.epub" in listed
+    assert f"{work_copy.name}.pdf" not in (dist / "SHA256SUMS").read_text()
+    assert "Ꭰ" in zipfile.ZipFile(dist / f"{work_copy.name}.epub").read("EPUB/text.xhtml").decode()
 
 
 def test_folio_check_lints_the_works_of_the_project_whose_editions_it_checks(

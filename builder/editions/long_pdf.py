@@ -190,9 +190,12 @@ def write_in_runs(
     write: Callable[[Any], bytes],
     runs: int,
     at_once: bool,
+    beside: Callable[[str], None] = lambda _: None,
 ) -> bytes:
     """The book's PDF from at most ``runs`` runs, laid out in as many processes at once if
-    ``at_once``, else one after another in this one: the same bytes either way."""
+    ``at_once``, else one after another in this one: the same bytes either way. ``beside``:
+    a check of the book's HTML (that its faces have every glyph), made in this process while
+    the runs lay out; should it fail, the runs are stopped."""
     from .pdf_merge import merge
 
     html = render(set())
@@ -201,7 +204,8 @@ def write_in_runs(
     counts: list[int] = []
     anchors: list[dict[str, int]] = []
     try:
-        # While the runs are laid out: the front matter's length (its numbers not yet known), a blank page.
+        # While the runs are laid out: the check, the front matter's length (its numbers not yet known), a blank page.
+        beside(html)
         front_pages = len(layout(front_matter(book.front, {}), work, what, **options).pages)
         blank = write(layout(blank_leaf(html), work, what, **options))
 
@@ -211,9 +215,13 @@ def write_in_runs(
             return _starts(front_pages, counts, anchors)[0][-1] - 1
 
         if at_once:
-            files = _from_children(children, offset, work, what)
+            _reports(children, offset, work, what)
+            # Every run has its first folio and writes its PDF: the front matter meanwhile.
+            front = _front_matter(book, front_pages, counts, anchors)
+            files = [_receive_pdf(connection, work, what) for _, connection in children]
         else:
             files = [lay_out_run(book, index, offset) for index in range(len(book.documents))]
+            front = _front_matter(book, front_pages, counts, anchors)
     except BaseException:
         for pid, _ in children:  # a run still laying out would finish first: stop it
             os.kill(pid, signal.SIGKILL)
@@ -222,13 +230,7 @@ def write_in_runs(
         for pid, connection in children:
             connection.close()
             os.waitpid(pid, 0)
-    starts, folios = _starts(front_pages, counts, anchors)
-    if lost := book.wanted - set(folios):  # the contents page would point at itself
-        raise RuntimeError(f"{what}: no run laid out the contents page's {', '.join(sorted(lost))}")
-    front = layout(front_matter(book.front, folios), work, what, **options)
-    if len(front.pages) != front_pages:
-        raise Unsettled
-    laid = [written(book, front), *files]
+    laid = [front, *files]
     if nowhere := set().union(*(part.stand_ins for part in laid)) - set().union(*(part.held for part in laid)):
         # an id of the book no part laid out (hidden, say): as one layout would say it
         raise BuildError(
@@ -237,6 +239,7 @@ def write_in_runs(
             hint="check styles/ and the text for the resource named",
             code="P001",
         )
+    starts = _starts(front_pages, counts, anchors)[0]
     ends = [front_pages] + [start + count - 1 for start, count in zip(starts, counts, strict=True)]
     return merge(
         [part.pdf for part in laid],
@@ -244,6 +247,18 @@ def write_in_runs(
         blank,
         [part.stand_ins for part in laid],
     )
+
+
+def _front_matter(book: Book, front_pages: int, counts: list[int], anchors: list[dict[str, int]]) -> Laid:
+    """The front matter laid out again, with the contents page's numbers, and written (once
+    every run has reported its pages)."""
+    folios = _starts(front_pages, counts, anchors)[1]
+    if lost := book.wanted - set(folios):  # the contents page would point at itself
+        raise RuntimeError(f"{book.what}: no run laid out the contents page's {', '.join(sorted(lost))}")
+    front = layout(front_matter(book.front, folios), book.work, book.what, **book.options)
+    if len(front.pages) != front_pages:
+        raise Unsettled
+    return written(book, front)
 
 
 def _fork(book: Book, index: int) -> tuple[int, Connection]:
@@ -259,15 +274,15 @@ def _fork(book: Book, index: int) -> tuple[int, Connection]:
     return pid, ours
 
 
-def _from_children(children: list[tuple[int, Connection]], offset: OffsetOf, work: Work, what: str) -> list[Laid]:
-    """The runs' PDFs. A run's first folio needs only the runs before it: each is told its
-    own as soon as it reports, and goes on to its folios and its PDF while later ones lay out."""
+def _reports(children: list[tuple[int, Connection]], offset: OffsetOf, work: Work, what: str) -> None:
+    """Each run's report of its pages, in order. A run's first folio needs only the runs before
+    it: each is told its own as soon as it reports, and goes on to its folios and its PDF while
+    later ones lay out."""
     for _, connection in children:
         message = _message(connection, work, what)
         if message[0] == "astray":
             raise Denser(message[1])
         connection.send(offset(message[1], message[2]))
-    return [_receive_pdf(connection, work, what) for _, connection in children]
 
 
 def _starts(front_pages: int, counts: list[int], anchors: list[dict[str, int]]) -> tuple[list[int], dict[str, int]]:

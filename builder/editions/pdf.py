@@ -13,9 +13,9 @@ import lxml.html
 import pydyf
 
 from ..errors import BuildError
+from ..source.glyphs import described, missing_glyphs
 from ..source.model import Work
 from .capabilities import Capabilities
-from .fonts import missing_glyphs
 from .kinds import Kind, RenderContext
 from .long_pdf import Unsettled
 from .pdf_fonts import fill_empty_mappings, strays, written_fonts
@@ -80,7 +80,6 @@ def _write_in_runs(work: Work, trim: str, marks: bool, runs: int, at_once: bool)
         )
 
     html = render(set())
-    _refuse_missing_glyphs(work, what, html)
     try:
         return write_in_runs(
             work,
@@ -91,6 +90,7 @@ def _write_in_runs(work: Work, trim: str, marks: bool, runs: int, at_once: bool)
             lambda document: write_archival(document, work, what, bleed=marks),
             runs,
             at_once,
+            beside=lambda text: _refuse_missing_glyphs(work, what, text),  # while the runs lay out
         )
     except Denser as still:
         raise _note_astray(work, what, still.labels) from None
@@ -140,11 +140,12 @@ def lay_out_pdf(work: Work, trim: str = DEFAULT_TRIM, marks: bool = False) -> Do
 
 
 def _refuse_missing_glyphs(work: Work, what: str, html: str) -> None:
+    """P003, a failure of the PDF alone: the build still makes the work's other editions
+    (shelf/work.py's PRINT_ONLY), whose reading systems bring their own fonts."""
     if missing := missing_glyphs(lxml.html.fromstring(html).text_content()):
         raise BuildError(
             work.folder,
-            f"{what}: the book's typefaces have no glyph for {' '.join(missing[:12])} "
-            f"({', '.join(f'U+{ord(c):04X}' for c in missing[:12])})",
+            f"{what}: the book's typefaces have no glyph for {described(missing)}; its other editions are made",
             hint="replace the characters, or add a typeface that has "
             "them to styles/typefaces.toml and styles/scripts.css",
             code="P003",

@@ -19,6 +19,7 @@ from lxml import etree
 from PIL import Image as PILImage
 
 from ..errors import BuildError
+from ..source.glyphs import unprintable
 from ..source.images import media_type
 from ..source.lint import lint_work
 from ..source.loader import load_work
@@ -758,6 +759,7 @@ def write_work(
         (folder / "work.toml").write_text(work_toml(meta, comments), encoding="utf-8")
         work = load_work(folder)  # the source must build: an import that does not load is not written
         report.check += [f"lint: {finding.short()}" for finding in lint_work(work)]
+        report.check += unprintable(work)  # characters the print edition's faces lack: its PDF is refused (P003)
         report.check += fetcher.notes
         report.mapped += [f"{name}: a file a person added to the work, kept as it was" for name in stage.kept]
         (folder / REPORT_FILE).write_text(report.text(slug), encoding="utf-8")

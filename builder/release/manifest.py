@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import NAME, __version__
@@ -30,6 +30,11 @@ class BuiltFile:
     data: bytes
     key: str | None
     kind: str  # its kind in the registry (editions/kinds.py)
+    size: int = -1  # the data's length, kept when the data is let go once written (`Built.written`)
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            object.__setattr__(self, "size", len(self.data))
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,15 @@ class Built:
     language: str = ""
     summary: str = ""
     rights: str = ""
+    # A print edition's failure that cost the work none of its other editions (shelf/work.py's
+    # PRINT_ONLY): the errors, and the files not made, whose previous versions leave the release.
+    refused: tuple[str, ...] = ()
+    withheld: tuple[str, ...] = ()
+
+    def written(self) -> Built:
+        """The work as a build's report keeps it once its files are in the release folder:
+        their names and sizes, not their bytes (a shelf's would fill the memory)."""
+        return replace(self, files=[replace(file, data=b"") for file in self.files])
 
 
 def updated(manifest: dict | None, built: list[Built], present: set[str], drop: set[str] = frozenset()) -> dict:  # type: ignore[assignment]
@@ -56,7 +70,7 @@ def updated(manifest: dict | None, built: list[Built], present: set[str], drop: 
     (`present`), so that building one format or one work does not drop the others."""
     works = dict((manifest or {}).get("works", {}))
     for entry in built:
-        previous = {f["name"]: f for f in works.get(entry.slug, {}).get("files", [])}
+        previous = {f["name"]: f for f in works.get(entry.slug, {}).get("files", []) if f["name"] not in entry.withheld}
         for file in entry.files:
             kind = KINDS[file.kind]
             previous[file.name] = {
@@ -79,7 +93,9 @@ def updated(manifest: dict | None, built: list[Built], present: set[str], drop: 
             "rights": entry.rights,
             "files": sorted(previous.values(), key=lambda f: f["name"]),
         }
-    keep = present | {file.name for entry in built for file in entry.files}
+    keep = (present - {name for entry in built for name in entry.withheld}) | {
+        file.name for entry in built for file in entry.files
+    }
     for slug in list(works):
         files = [f for f in works[slug]["files"] if f["name"] in keep]
         if slug in drop or not files:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -90,16 +91,19 @@ def build_shelf(
             report.removed = sorted(drop)
         events.started(len(todo))
         tasks = scheduler.tasks(todo, chosen, jobs)
+        expected = Counter(job.folder for job, _ in tasks)  # tasks a work was cut into
         parts: dict[Path, list[Built | scheduler.Failure]] = {}
         batch = _Batch(current)
         try:
             for job, part in scheduler.run(tasks, jobs):
                 parts.setdefault(job.folder, []).append(part)
-                if len(parts[job.folder]) < sum(1 for task in tasks if task[0] == job):
+                if len(parts[job.folder]) < expected[job.folder]:
                     continue  # another edition of this work is still being made
                 result = _gather(parts.pop(job.folder), chosen)
                 if isinstance(result, Built):
                     batch.add(result)
+                    # A print edition withheld (shelf/work.py's PRINT_ONLY): the work fails, its other editions stand.
+                    report.failures += [scheduler.Failure(job.folder, message) for message in result.refused]
                 else:
                     with signals_held():
                         report.failures.append(result)
@@ -155,7 +159,7 @@ class _Batch:
             except BaseException:
                 self.failed = True
                 raise
-            report.built.extend(self.works)
+            report.built.extend(built.written() for built in self.works)  # their bytes let go
             for built in self.works:
                 report.pending.remove(built.slug)
             self.works = []
@@ -173,7 +177,8 @@ def _gather(parts: list[Built | scheduler.Failure], chosen: list[Edition]) -> Bu
         return built[0]
     order = {edition.file_name(built[0].slug): n for n, edition in enumerate(chosen)}
     files = sorted((file for part in built for file in part.files), key=lambda file: order[file.name])
-    return replace(built[0], files=files)
+    refused = tuple(message for part in built for message in part.refused)
+    return replace(built[0], files=files, refused=refused, withheld=tuple(n for part in built for n in part.withheld))
 
 
 def _up_to_date(dist: Path, current: dict | None, slug: str, key: str, chosen: list[Edition]) -> bool:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from ..editions.kinds import KINDS, PRINT_COVER, PRINTER, Kind, RenderContext, Variant
 from ..editions.papers import DEFAULT_PAPER
 from ..editions.trims import DEFAULT_TRIM
+from ..errors import BuildError
 from ..release.manifest import Built, BuiltFile
 from .key import edition_key
 
@@ -46,20 +47,19 @@ class Edition:
     def file_name(self, slug: str) -> str:
         return self.kind.file_name(slug, self.variant)
 
+    def made_from(self, other: Edition) -> bool:
+        """Whether this edition is made from `other`: the interior of a cover's trim, with or
+        without crop marks (the same pages); a work's EPUB."""
+        return (
+            other.kind_name == self.kind.needs
+            and other.variant.trim == self.variant.trim
+            and other.variant.printer == self.variant.printer
+        )
+
     def write(self, work: Work, made: Mapping[Edition, bytes], jobs: int = 1) -> bytes:
         source = None
         if self.kind.needs is not None:
-            # The interior of a cover's trim, with or without crop marks: the same pages.
-            source = next(
-                (
-                    data
-                    for edition, data in made.items()
-                    if edition.kind_name == self.kind.needs
-                    and edition.variant.trim == self.variant.trim
-                    and edition.variant.printer == self.variant.printer
-                ),
-                None,
-            )
+            source = next((data for edition, data in made.items() if self.made_from(edition)), None)
             if source is None:
                 raise ValueError(
                     f"a {self.kind.name} edition is made from its {self.kind.needs} "
@@ -98,21 +98,40 @@ def editions(
     return chosen
 
 
+# Failures of a print edition alone, which cost the work none of its other editions: characters
+# the print typefaces lack (the EPUB leaves them to the reading system's fonts).
+PRINT_ONLY = frozenset({"P003"})
+
+
 def build_work(
     folder: Path, chosen: list[Edition], key: str | None, jobs: int = 1, date: datetime | None = None
 ) -> Built:
     """Make the chosen editions of one work, all in memory: a work whose PDF fails has no
-    new EPUB either. `jobs` is the cores the build may use (a long book's PDF is laid out on
-    them); `date`, the edition's date when the key was made with it (git is not asked again)."""
+    new EPUB either, unless the failure is the print edition's alone (PRINT_ONLY): then the
+    PDF and what is made from it are withheld, with the error, and the others are made.
+    `jobs` is the cores the build may use (a long book's PDF is laid out on them); `date`,
+    the edition's date when the key was made with it (git is not asked again)."""
     from ..editions.rights import rights_statement  # here: it loads pydantic, which the parent needs no sooner
     from ..source.loader import load_work
 
     work = load_work(folder, date)
     made: dict[Edition, bytes] = {}
     files = []
+    refused: list[str] = []
+    withheld: list[str] = []
     for edition in chosen:
         name = edition.file_name(work.slug)
-        made[edition] = edition.write(work, made, jobs)
+        if any(other.file_name(work.slug) in withheld for other in chosen if edition.made_from(other)):
+            withheld.append(name)  # made from an edition withheld
+            continue
+        try:
+            made[edition] = edition.write(work, made, jobs)
+        except BuildError as error:
+            if error.code not in PRINT_ONLY:
+                raise
+            refused.append(str(error))
+            withheld.append(name)
+            continue
         files.append(BuiltFile(name, made[edition], edition_key(key, name) if key else None, edition.kind_name))
     meta = work.meta
     return Built(
@@ -126,4 +145,6 @@ def build_work(
         language=meta.language,
         summary=meta.description or "",
         rights=rights_statement(meta),
+        refused=tuple(dict.fromkeys(refused)),
+        withheld=tuple(withheld),
     )

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from ..errors import SourceError
 
 
-def edition_date(folder: Path, styles: Path, archive_year: int | None) -> datetime:
+def edition_date(
+    folder: Path,
+    styles: Path,
+    archive_year: int | None,
+    last_commit: Callable[[Path, Path], datetime | None] | None = None,
+) -> datetime:
+    """`last_commit`: how to find the last commit (a shelf's, found for every work at once:
+    shelf/dates.py); by default, `git log` for this work."""
     if (epoch := os.environ.get("SOURCE_DATE_EPOCH")) is not None:
         try:
             date = datetime.fromtimestamp(int(epoch), UTC)
@@ -30,7 +38,7 @@ def edition_date(folder: Path, styles: Path, archive_year: int | None) -> dateti
                 code="S020",
             )
         return date
-    if (committed := _last_commit(folder, styles)) is not None:
+    if (committed := (last_commit or _last_commit)(folder, styles)) is not None:
         return committed
     return datetime(max(archive_year or 1980, 1980), 1, 1, tzinfo=UTC)
 

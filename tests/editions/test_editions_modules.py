@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import io
 import tomllib
-import unicodedata
 import zipfile
 from pathlib import Path
 
 import pydyf
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
@@ -22,7 +19,6 @@ from builder.editions.catalogue_cover import WIDTH, catalogue_cover, epub_cover
 from builder.editions.cover import cache_folder, cover_png
 from builder.editions.cover_front import front_fits
 from builder.editions.cover_sheet import MM, interior_measures, misfit, sheet_for
-from builder.editions.fonts import missing_glyphs
 from builder.editions.papers import DEFAULT_PAPER, papers
 from builder.editions.pdf_fonts import stray_fonts, strays, unembedded_fonts, written_fonts
 from builder.editions.rights import rights_statement
@@ -150,42 +146,10 @@ def test_a_cover_fits_its_interior_on_one_of_the_papers_or_says_what_it_should_b
 # fonts.py and pdf_fonts.py
 
 
-def test_the_characters_no_typeface_has_are_named_once_in_order() -> None:
-    assert missing_glyphs("Dear Comrade, « café » — No. 7") == []
-    assert missing_glyphs("a Ꭰ b 😀 Ꭰ 漢\u00a0\n\x07") == [
-        "Ꭰ",
-        "😀",
-    ]  # spaces and controls are not set in a face; 漢 is in Noto Serif CJK
-
-
-# Characters from the scripts the faces cover and some they do not: Latin, Greek, Cyrillic,
-# Hebrew, Arabic, Devanagari, Cherokee, CJK, symbols and emoji, spaces and controls.
-_MIXED_TEXT = st.text(
-    st.one_of(
-        st.characters(min_codepoint=0x20, max_codepoint=0x24F),
-        st.characters(min_codepoint=0x370, max_codepoint=0x6FF),
-        st.characters(min_codepoint=0x900, max_codepoint=0x97F),
-        st.characters(min_codepoint=0x13A0, max_codepoint=0x13F5),
-        st.characters(min_codepoint=0x2000, max_codepoint=0x2BFF),
-        st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF),
-        st.sampled_from(["\n", "\x07", "\u00a0", "\U0001f600", "\ufeff"]),
-    ),
-    max_size=40,
-)
-
-
-@settings(max_examples=60, deadline=None)
-@given(_MIXED_TEXT)
-def test_the_faces_read_one_by_one_miss_what_all_of_them_together_miss(text: str) -> None:
-    """missing_glyphs stops reading faces once every character is found: it names exactly the
-    characters that no face's map has, in order, each once."""
-    covered = frozenset().union(*(fonts._characters(file) for file in fonts._face_files()))
-    expected = [
-        char
-        for char in dict.fromkeys(text)
-        if ord(char) not in covered and not char.isspace() and not unicodedata.category(char).startswith("C")
-    ]
-    assert missing_glyphs(text) == expected
+def test_the_books_fonts_are_source_serif_then_the_tables_faces_as_pdfs_name_them() -> None:
+    assert fonts.BOOK_FONTS[0] == "Source-Serif-Pro"
+    assert {"Noto-Serif-CJK", "Noto-Serif-Bengali", "Symbola"} <= set(fonts.BOOK_FONTS)
+    assert all(" " not in name for name in fonts.BOOK_FONTS)
 
 
 def test_a_font_is_stray_unless_it_is_the_books_own_and_upright() -> None:

@@ -280,6 +280,43 @@ def test_a_front_matter_that_fails_stops_the_runs(small_book: Path, monkeypatch:
     assert _children() <= before
 
 
+def test_a_character_the_faces_lack_stops_the_runs(small_book: Path, tmp_path: Path) -> None:
+    """The faces' check runs beside the runs (they are not kept waiting for it): should it
+    refuse the text, the runs are stopped and the build fails with the check's code."""
+    before = _children()
+    folder = tmp_path / small_book.name
+    shutil.copytree(small_book, folder)
+    part = folder / "part-3.md"
+    part.write_text(part.read_text(encoding="utf-8").replace("next, in", "next \U00013000, in", 1), encoding="utf-8")
+    with pytest.raises(BuildError) as failure:
+        write_pdf(load_work(folder), "a5", runs=3, jobs=2)
+    assert failure.value.code == "P003" and "U+13000" in str(failure.value)
+    assert _children() <= before
+
+
+def test_the_front_matter_is_written_while_the_runs_write(small_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once every run has reported its pages, the contents page's numbers are known: the front
+    matter is laid out with them and written before the runs' PDFs are waited for, not after
+    (it is the parent's serial work otherwise)."""
+    from builder.editions import long_pdf
+
+    order: list[str] = []
+    real_front, real_receive = long_pdf._front_matter, long_pdf._receive_pdf
+
+    def front_matter(*args: object) -> object:
+        order.append("front")
+        return real_front(*args)  # type: ignore[arg-type]
+
+    def receive(*args: object) -> object:
+        order.append("run")
+        return real_receive(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(long_pdf, "_front_matter", front_matter)
+    monkeypatch.setattr(long_pdf, "_receive_pdf", receive)
+    write_pdf(load_work(small_book), "a5", runs=3, jobs=2)
+    assert order == ["front", "run", "run", "run"]
+
+
 @given(st.binary(min_size=1, max_size=200))
 def test_a_stream_ending_in_cr_is_kept_whole(data: bytes) -> None:
     """qpdf writes LF before endstream: after data ending in CR, a validator reads CR LF and

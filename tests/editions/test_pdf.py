@@ -186,7 +186,7 @@ def test_characters_the_typefaces_lack_fail_the_build(work_copy: Path, tmp_path:
     )
     result = run_cli("build", str(work_copy), "--format", "pdf", "--out", str(tmp_path))
     assert result.returncode == 1
-    assert "[P003]" in result.stderr and "Ꭰ (U+13A0)" in result.stderr
+    assert "[P003]" in result.stderr and "Ꭰ (U+13A0 CHEROKEE LETTER A)" in result.stderr and "✓" not in result.stderr
     assert not (tmp_path / f"{SLUG}.pdf").exists()
 
 

@@ -106,6 +106,18 @@ def test_a_shelf_commits_a_few_times_whatever_its_size(
     assert _listed(tmp_path / "dist") == {w.name for w in works}
 
 
+def test_the_report_keeps_no_edition_bytes_once_committed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shelf's editions are let go once they are in the release folder: the parent's memory
+    does not grow with the bytes of every work it built, only the names and sizes stay."""
+    _stand_in(monkeypatch)
+    works = _works(tmp_path, 60)
+    report = BuildReport(works)
+    build_shelf(report, CHOSEN, tmp_path / "dist", jobs=2, force=False, whole_shelf=True)
+    files = [file for built in report.built for file in built.files]
+    assert len(files) == 60 and all(file.data == b"" for file in files)
+    assert all(file.size == (tmp_path / "dist" / file.name).stat().st_size > 0 for file in files)
+
+
 def test_a_rebuild_of_a_few_works_is_one_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dist = tmp_path / "dist"
     works = _works(tmp_path, 200)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,6 +15,7 @@ from builder.editions.kinds import FORMATS, root
 from builder.editions.trims import trims
 from builder.shelf.scheduler import Job, tasks
 from builder.shelf.work import editions
+from tests.conftest import EDITION_EPOCH, ROOT
 
 
 @given(
@@ -58,6 +60,30 @@ def test_a_single_work_in_every_trim_has_a_task_per_trim() -> None:
     ]
     assert pdf_tasks == [[("pdf", "a5"), ("cover", "a5")], [("pdf", "a4"), ("cover", "a4")]]
     assert len(shared) == 3  # and one for the EPUB and what is made from it
+
+
+def test_workers_replaced_as_they_go_make_the_same_editions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker is replaced after WORKS_PER_WORKER works (its memory grows outside Python's
+    objects): with a new worker for every work, every work is still built once, byte for
+    byte as in one process."""
+    from builder.shelf import scheduler
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EDITION_EPOCH)
+    monkeypatch.setenv("FOLIO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(scheduler, "WORKS_PER_WORKER", 1)
+    chosen = editions(("epub",), ["a5"], False)
+    works = sorted(path for path in (ROOT / "source").iterdir() if (path / "work.toml").is_file())[:3]
+    jobs = [Job(work, "key") for work in works]
+
+    def made(workers: int) -> dict[str, list[bytes]]:
+        found = {}
+        for job, built in scheduler.run(tasks(jobs, chosen, workers), workers):
+            assert not isinstance(built, scheduler.Failure), built.message
+            found[job.folder.name] = [file.data for file in built.files]
+        return found
+
+    serial = made(1)
+    assert made(2) == serial and len(serial) == 3
 
 
 def test_a_worker_takes_the_shared_key_of_the_build_that_started_it() -> None:

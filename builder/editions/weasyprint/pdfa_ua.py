@@ -21,6 +21,13 @@ objects before they are written, what PDF/A-2u asks for beyond that:
   content, never random (WeasyPrint's PDF/X-4 variant writes a random one); the metadata
   stream is left unfiltered, as PDF/A asks.
 
+The finisher also mends two shapes of WeasyPrint 70.0's list tagging that PDF/UA-1 forbids or
+misreads (Kozea/WeasyPrint #2482 groups its PDF/UA list bugs; #2874, a nested list outside its
+item, is closed upstream after 70.0): a list item whose content is blocks (``<li><p>…``) gets
+those blocks straight under ``LI``, where only ``Lbl`` and ``LBody`` may stand (LI-KIDS-001),
+so they are wrapped in one ``LBody``; and a nested list comes out as the next sibling of its
+item, so it is moved into that item's ``LBody``, as PDF/UA's reference lists nest (PDFUA-8).
+
 ``apply()`` also corrects pydyf 0.13.0's stream writer: it ends every stream with
 ``\\nendstream``, so a Flate stream whose last byte happens to be a carriage return (about
 one in 256) reads as ending in CR LF, one byte short of its /Length (PDF/A-2 6.1.7.1);
@@ -120,6 +127,7 @@ def finisher(identifier: str) -> Callable[[Any, pydyf.PDF], None]:
                 )
                 for item in _object(pdf, thing["Contents"]).stream:
                     digest.update(item if isinstance(item, bytes) else str(item).encode())
+        _mend_lists(pdf)
         metadata = _object(pdf, pdf.catalog["Metadata"])
         metadata.stream = [
             _xmp(document, f"uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{identifier}#{digest.hexdigest()}')}")
@@ -131,6 +139,63 @@ def finisher(identifier: str) -> Callable[[Any, pydyf.PDF], None]:
 
 def _object(pdf: pydyf.PDF, reference: Any) -> Any:
     return pdf.objects[int(bytes(reference).split()[0])]
+
+
+def _struct(pdf: pydyf.PDF, kid: Any) -> Any:
+    """The structure element a /K entry refers to, or None for marked content (an MCID)."""
+    if isinstance(kid, int):
+        return None
+    thing = _object(pdf, kid)
+    return thing if isinstance(thing, pydyf.Dictionary) and thing.get("Type") == "/StructElem" else None
+
+
+def _mend_lists(pdf: pydyf.PDF) -> None:
+    """Every list item's content in its LBody, nested lists included (see the module's text)."""
+    elements = [thing for thing in pdf.objects if isinstance(thing, pydyf.Dictionary)]
+    for item in [thing for thing in elements if thing.get("Type") == "/StructElem" and thing.get("S") == "/LI"]:
+        kids = [(kid, _struct(pdf, kid)) for kid in item["K"]]
+        tags = [None if element is None else element.get("S") for _, element in kids]
+        if tags in (["/Lbl", "/LBody"], ["/LBody"]):
+            continue
+        # The item's own body, if WeasyPrint made one, stays (the parent tree names it for any
+        # marked content it holds); otherwise a new one.
+        body = next((element for _, element in kids if element is not None and element.get("S") == "/LBody"), None)
+        held = [] if body is None else list(body["K"]) if isinstance(body["K"], pydyf.Array) else [body["K"]]
+        if body is None:
+            body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "P": item.reference})
+            if "Pg" in item:
+                body["Pg"] = item["Pg"]
+            pdf.add_object(body)
+        body["K"] = pydyf.Array()
+        labels = pydyf.Array()
+        for kid, element in kids:  # labels first; every other kid, and the kids of a body, into one body
+            if element is not None and element.get("S") == "/Lbl":
+                labels.append(kid)
+                continue
+            moved = held if element is body else [kid]
+            if element is not body and element is not None and element.get("S") == "/LBody":
+                moved = list(element["K"]) if isinstance(element["K"], pydyf.Array) else [element["K"]]
+            for each in moved:
+                body["K"].append(each)
+                if (child := _struct(pdf, each)) is not None:
+                    child["P"] = body.reference
+        item["K"] = pydyf.Array([*labels, body.reference])
+    for lst in [thing for thing in elements if thing.get("Type") == "/StructElem" and thing.get("S") == "/L"]:
+        kids, previous = pydyf.Array(), None
+        for kid in lst["K"]:
+            element = _struct(pdf, kid)
+            if element is not None and element.get("S") == "/L" and previous is not None:
+                bodies = [_struct(pdf, k) for k in previous["K"]]
+                body = next((b for b in reversed(bodies) if b is not None and b.get("S") == "/LBody"), None)
+                if body is not None:  # the nested list belongs to the item before it
+                    if not isinstance(body["K"], pydyf.Array):
+                        body["K"] = pydyf.Array([body["K"]])
+                    body["K"].append(kid)
+                    element["P"] = body.reference
+                    continue
+            kids.append(kid)
+            previous = element if element is not None and element.get("S") == "/LI" else previous
+        lst["K"] = kids
 
 
 def _xmp(document: Any, document_id: str) -> bytes:
