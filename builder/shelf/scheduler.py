@@ -90,6 +90,7 @@ def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]
     workers = pooled(work, workers)
     chosen = [edition for _, editions in work for edition in editions]
     if not workers:
+        _imported(_writers(chosen))  # as a worker does: the collector then never scans them
         for job, editions in work:
             yield job, _build(job, editions)
         return
@@ -109,20 +110,33 @@ def start_fork_server(chosen: list[Edition]) -> list[str]:
     with them loaded), and return the modules it imports. Called as a build starts, it imports
     them (about a second, WeasyPrint's most of it) while this process finds and keys the works;
     called again, it does nothing. The source loader is among them: every worker reads works."""
-    modules = list(
-        dict.fromkeys(["builder.shelf.work", "builder.source.loader", *(edition.kind.module for edition in chosen)])
-    )
+    modules = _writers(chosen)
     multiprocessing.set_forkserver_preload(modules)  # the default context's server is the one "forkserver" contexts use
     forkserver.ensure_running()
     return modules
 
 
+def _writers(chosen: list[Edition]) -> list[str]:
+    """The modules a build of these editions imports: the source loader (every build reads
+    works) and each kind's writer."""
+    return list(
+        dict.fromkeys(["builder.shelf.work", "builder.source.loader", *(edition.kind.module for edition in chosen)])
+    )
+
+
+def _imported(modules: list[str]) -> None:
+    for module in modules:
+        __import__(module)
+    # The imported modules never become garbage: keep the collector off them (a full
+    # collection during a long layout would scan them all again; 0.2 s of Capital ch. 1's
+    # build in one process).
+    gc.freeze()
+
+
 def _worker_started(modules: list[str], shared: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     give_shared_key(shared)  # computed as the works were keyed
-    for module in modules:
-        __import__(module)
-    gc.freeze()  # the imported modules never become garbage: keep the collector off them
+    _imported(modules)
 
 
 def _build_job(args: Task) -> tuple[Job, Built | Failure]:
