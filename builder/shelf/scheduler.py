@@ -1,8 +1,8 @@
 """Runs work builds on every core: a pool of worker processes, each importing WeasyPrint once.
 
 Workers only make editions and hand them back; they never write to dist/. A work that fails
-is reported and the others go on. With one job, or one work of at most `IN_PROCESS_TASKS`
-tasks, everything runs in this process (`pooled`).
+is reported and the others go on. With one job, or one short work of at most
+`IN_PROCESS_TASKS` tasks, everything runs in this process (`pooled`).
 """
 
 from __future__ import annotations
@@ -68,21 +68,35 @@ def tasks(jobs: list[Job], chosen: list[Edition], workers: int) -> list[Task]:
     return [(job, group) for job in jobs for group in groups.values()]
 
 
-# A single work's tasks up to this many run in the build's own process. A pool costs a process
-# start, the writers' imports again, a resource tracker and, in each worker, WeasyPrint's first
-# loading of the faces: about 0.55 s of CPU for the letter's EPUB and PDF (2.3 s against 1.75
-# in one process, profiled), more than running its EPUB beside its PDF saves in wall time on
-# two cores. Three tasks or more (a work in several trims, for printers) are worth the pool.
+# A single short work's tasks up to this many run in the build's own process. A pool costs a
+# process start, the writers' imports again, a resource tracker and, in each worker,
+# WeasyPrint's first loading of the faces: about 0.55 s of CPU for the letter's EPUB and PDF
+# (2.0 s against 1.5 in one process, quiet machine), more than making its EPUB beside its short
+# PDF saves in wall time. A longer work's PDF takes long enough that its EPUB, Kobo and Kindle
+# editions made beside it save more time than the pool costs (Capital ch. 1, every default
+# kind: 6.0 s through the pool, 8.4 in one process); three tasks or more (several trims,
+# printers) are worth the pool too.
 IN_PROCESS_TASKS = 2
+IN_PROCESS_TEXT_BYTES = 32_000  # a work's Markdown, about 5,000 words (the letter's is 8 KB, Capital ch. 1's 135)
 
 
 def pooled(work: list[Task], workers: int) -> int:
     """How many worker processes run `work`: 0 when it runs in this process (one job, or one
-    work whose tasks are few enough that starting a pool costs more than it saves)."""
+    short work whose tasks are few enough that starting a pool costs more than it saves)."""
     workers = min(workers, len(work))
-    if workers <= 1 or (len({job.folder for job, _ in work}) == 1 and len(work) <= IN_PROCESS_TASKS):
+    folders = {job.folder for job, _ in work}
+    if workers <= 1 or (len(folders) == 1 and len(work) <= IN_PROCESS_TASKS and _short(*folders)):
         return 0
     return workers
+
+
+def _short(folder: Path) -> bool:
+    """Whether a work's text is short enough to be made in the build's process (a folder that
+    cannot be read counts as short: its build fails at once)."""
+    try:
+        return sum(path.stat().st_size for path in folder.rglob("*.md")) < IN_PROCESS_TEXT_BYTES
+    except OSError:
+        return True
 
 
 def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]:

@@ -1,6 +1,6 @@
-"""A single work of few tasks is built in the build's own process: no fork server, no pool
-(their start costs more CPU than running its EPUB beside its PDF saves); a shelf, or a work
-of more tasks, still goes through the pool."""
+"""A single short work of few tasks is built in the build's own process: no fork server, no
+pool (their start costs more than making its EPUB beside its PDF saves); a shelf, a longer
+work, or a work of more tasks still goes through the pool."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from builder.editions.kinds import FORMATS
 from builder.editions.trims import trims
 from builder.release.manifest import Built
 from builder.shelf import scheduler
-from builder.shelf.scheduler import IN_PROCESS_TASKS, Job, pooled, tasks
+from builder.shelf.scheduler import IN_PROCESS_TASKS, IN_PROCESS_TEXT_BYTES, Job, pooled, tasks
 from builder.shelf.work import editions
+from tests.conftest import LETTER, ROOT
 
 
 @given(
@@ -37,11 +38,20 @@ def test_a_pool_only_for_several_works_or_many_tasks(
         assert size == min(workers, len(work)) > 1
 
 
-def test_the_letters_epub_and_pdf_are_made_here_and_its_trims_in_a_pool() -> None:
-    one = [Job(Path("letter"), None)]
-    assert pooled(tasks(one, editions(("epub", "pdf"), ["a5"], False), 2), 2) == 0
+def test_the_letters_epub_and_pdf_are_made_here_and_its_trims_and_capitals_in_a_pool(tmp_path: Path) -> None:
+    one = [Job(LETTER, None)]
+    both = editions(("epub", "pdf"), ["a5"], False)
+    assert pooled(tasks(one, both, 2), 2) == 0
     assert pooled(tasks(one, editions(("epub", "pdf"), ["a5", "a4"], False), 2), 2) == 2
-    assert pooled(tasks([*one, Job(Path("capital"), None)], editions(("epub",), ["a5"], False), 2), 2) == 2
+    capital = ROOT / "source" / "marx-1867-capital-v1-ch01-commodities"
+    assert pooled(tasks([Job(capital, None)], both, 2), 2) == 2
+    assert pooled(tasks([*one, Job(capital, None)], editions(("epub",), ["a5"], False), 2), 2) == 2
+    # The text's size decides, in every Markdown file of the folder (a book's parts too).
+    (tmp_path / "parts").mkdir()
+    (tmp_path / "text.md").write_text("x" * (IN_PROCESS_TEXT_BYTES // 2))
+    assert pooled(tasks([Job(tmp_path, None)], both, 2), 2) == 0
+    (tmp_path / "parts" / "part-2.md").write_text("x" * (IN_PROCESS_TEXT_BYTES // 2))
+    assert pooled(tasks([Job(tmp_path, None)], both, 2), 2) == 2
 
 
 def test_run_builds_a_single_works_tasks_without_a_fork_server(monkeypatch: pytest.MonkeyPatch) -> None:
