@@ -47,6 +47,18 @@ def _render_image(self: Any, tokens: Sequence[Token], idx: int, options: Any, en
     return str(self.image([token], 0, options, env))
 
 
+def _render_ordered_list(self: Any, tokens: Sequence[Token], idx: int, options: Any, env: dict) -> str:
+    """A list that starts past 1 also says so to the list-item counter: WeasyPrint 70.0 does not
+    read the `start` attribute (its print edition numbered "5., 6." as "1., 2."), and a reading
+    system that does sets the counter to the same number."""
+    token = tokens[idx]
+    start = token.attrGet("start")
+    if start is not None and str(start).lstrip("-").isdigit() and int(start) != 1:
+        token = token.copy(attrs=dict(token.attrs))  # the model's tokens serve every edition
+        token.attrSet("style", f"counter-reset: list-item {int(start) - 1}")
+    return str(self.renderToken([token], 0, options, env))
+
+
 def _renderer() -> RendererHTML:
     """The parser's renderer (with its plugins' rules), and the rules of our own."""
     assert isinstance(MD.renderer, RendererHTML)
@@ -57,6 +69,7 @@ def _renderer() -> RendererHTML:
         "page_break": _render_page_break,
         "link_open": _render_link,
         "image": _render_image,
+        "ordered_list_open": _render_ordered_list,
     }.items():
         renderer.rules[name] = rule.__get__(renderer)
     return renderer

@@ -23,7 +23,9 @@ from xml.etree import ElementTree
 
 import tinyhtml5
 
-WORD = re.compile(r"[^\W_]+")
+# A word is a run of letters or a run of digits: "revolutions1" on a page whose "1" is a
+# note's call the import writes apart ("revolutions[^1]") is the same two words either way.
+WORD = re.compile(r"[^\W\d_]+|\d+")
 # Markup Markdown puts inside a word (`wor**d**`, `a\*b`): not a word boundary on the page.
 _INSIDE_WORD = re.compile(r"(?<=[^\W_])[*\\]+(?=[^\W_])")
 # A page marker the import wrote (`{{page 29}}`, from a comment of the page): not the page's words.
@@ -124,6 +126,13 @@ class Loss:
         )
 
 
+# The edge of a link, a superscript or a subscript: digits either side of it are two numbers
+# ("1848" and its note's call "1", or "10" and its exponent), which the import writes apart.
+_SET_APART = {"a", "sup", "sub"}
+_EDGE = "\x00"  # never in parsed text: the HTML parser replaces NUL
+_DIGITS_APART = re.compile(rf"(?<=\d){_EDGE}+(?=\d)")
+
+
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1].lower() if isinstance(tag, str) else ""
 
@@ -160,8 +169,12 @@ def _walk(body: ElementTree.Element) -> Iterator[tuple[str, int, str]]:
             block, tag = counter, name
         if name in _BLOCKS or name in _APART:
             yield " ", block, tag
+        if name in _SET_APART:
+            yield _EDGE, block, tag
         if item.text:
             yield item.text, block, tag
+        if name in _SET_APART:
+            stack.append(("text", _EDGE, block, tag))
         stack.append(("close", item, block, tag))
         for child in reversed(list(item)):
             if child.tail:
@@ -182,7 +195,7 @@ def readable_words(page: str) -> list[Word]:
     where = (0, "body")
 
     def flush() -> None:
-        shown = unicodedata.normalize("NFC", "".join(pending))
+        shown = unicodedata.normalize("NFC", _DIGITS_APART.sub(" ", "".join(pending)).replace(_EDGE, ""))
         found = words_of(shown)
         spelled = WORD.findall(_INSIDE_WORD.sub("", shown))
         spelled = spelled if len(spelled) == len(found) else found

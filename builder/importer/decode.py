@@ -95,7 +95,10 @@ def _text(data: bytes, where: str, report: ImportReport, location: str) -> str:
     web: str | None = _web_encoding(_AS_BROWSERS_READ.get(declared or "", declared or "utf-8"))
     if web is not None and web.startswith(("utf-16", "utf-32")):
         return _wide(data, web, where, report)
-    if not _mostly_utf8(data) and (found_text := _detected(data, declared, web, location, where, report)) is not None:
+    if (
+        not _mostly_utf8(data, declared in ("utf-8", "utf8"))
+        and (found_text := _detected(data, declared, web, location, where, report)) is not None
+    ):
         return found_text
     if declared and web is None:
         report.guessed.append(
@@ -109,12 +112,17 @@ def _text(data: bytes, where: str, report: ImportReport, location: str) -> str:
     return text
 
 
-def _mostly_utf8(data: bytes) -> bool:
+def _mostly_utf8(data: bytes, declared: bool) -> bool:
     """Whether the bytes are UTF-8 but for a few strays (a letter typed in another program):
-    fewer bytes that are not UTF-8 than characters that are, beyond ASCII."""
+    fewer bytes that are not UTF-8 than characters that are, beyond ASCII; or, on a page that
+    declares UTF-8, no more strays than such characters, or a few strays (three, or one byte in a
+    hundred): a short page with curly quotes from a word processor, where a detector's guess has
+    too little to go on. A page in another single-byte encoding has a stray in almost every word
+    of its own script."""
     text = data.decode("utf-8", errors="replace")
     strays = text.count("\ufffd")
-    return sum(1 for char in text if ord(char) > 0x7F) - strays > strays
+    utf8 = sum(1 for char in text if ord(char) > 0x7F) - strays
+    return utf8 > strays or (declared and (utf8 >= strays or strays <= max(3, len(data) // 100)))
 
 
 def _detected(

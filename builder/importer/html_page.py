@@ -7,6 +7,7 @@ What belongs to the web page is dropped before the text is read: navigation rows
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -17,10 +18,13 @@ from ..source.text import LANGUAGE, MD, plain_text
 from .fetch import is_address, resolve
 from .header import NAME, Field, fact_lines, info_fields, info_label
 from .markdown import escape, escape_line_start, spaces
-from .notes import MARKER, STOPS, find_linked, find_written
+from .notes import MARKER, RULE_ABOVE, STOPS, FoundNotes, find_linked, find_written
+from .quotes import quote_marks
 from .report import ImportReport
 
-_GREEK = re.compile(r"[Ͱ-Ͽἀ-῿](?:[Ͱ-Ͽἀ-῿\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿])?")
+# A run of Greek: Greek letters, each with the combining marks after it (a page may set its
+# accents decomposed, "ε" + U+0301), and the spaces and punctuation between them.
+_GREEK = re.compile(r"[Ͱ-Ͽἀ-῿][\u0300-\u036f]*(?:[Ͱ-Ͽἀ-῿\u0300-\u036f\s.,;·᾿’'…]*[Ͱ-Ͽἀ-῿][\u0300-\u036f]*)?")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 BREAK = "\x01"  # a line break inside a block, until the block is written
 IMAGE_FILE = re.compile(r"\.(jpe?g|png|gif|svg)$", re.I)
@@ -62,6 +66,9 @@ _BLOCK_TAGS = {
     "hr",
     "figure",
 }
+# Blocks that may stand where a line of words is written (in a table's cell, a list item read
+# as one line): set apart from the words around them.
+_APART_INLINE = (_BLOCK_TAGS - {"hr", "table"}) | {"li", "dd", "dt", "tr", "td", "th"}
 # A page of the printed edition begins: Lenin's Collected Works mark each in a comment,
 # `<!-- vol=19 pg=029 src=v19pp77 type= -->`; kept as the source's `{{page 29}}`.
 _PRINTED_PAGE = re.compile(r"^\s*vol=\s*\w+\s+pg=\s*0*([A-Za-z0-9]{1,12})\b")
@@ -90,6 +97,7 @@ class Image:
     name: str  # its file name in the work's folder
     alt: str
     linked: bool = False  # its alt is the words of the link that named it, words the page shows
+    caption: str = ""  # the caption the page gives it
 
 
 @dataclass
@@ -103,6 +111,10 @@ class PageText:
     images: list[Image] = field(default_factory=list)
     links: dict[str, str] = field(default_factory=dict)  # placeholder → file it links to (books)
     meta_author: str | None = None  # the hidden <meta name="author">, which a reader never sees
+    # The title as the page breaks it ("Part I<br>THE COMMODITY"), in the format's heading lines
+    # ("Part I\\\nTHE COMMODITY"); empty when the title is one line. `title`, on one line, is
+    # what contents pages and repeated titles are compared with.
+    title_lines: str = ""
 
 
 def parse(text: str, location: str, report: ImportReport, *, chapters: dict[str, str] | None = None) -> PageText:
@@ -125,19 +137,41 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
     for bad in root.xpath("//script|//style|//noscript|//template|//comment()|//processing-instruction()"):
         _drop_keep_tail(bad)  # what follows a comment mid-sentence is the text's
     _unnest(root)
-    language = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    body_element = root.find("body")
+    language = next(
+        (
+            found
+            for element in (root, body_element)
+            if element is not None and (found := (element.get("lang") or element.get(_XML_LANG) or "").strip())
+        ),
+        None,
+    )
     meta_author = next((m.get("content") for m in root.iter("meta") if (m.get("name") or "").lower() == "author"), None)
     body = root.find("body") if root.find("body") is not None else root
     page = _Converter(location, report, chapters or {})
+    page.page_title = root.findtext(".//title") or ""
     images_linked = page.linked_images(body)
     fields = page.header(body)
     page.drop_debris(body)
     found = find_linked(body)
     report.check += [f"{_short(location)}: {message}" for message in found.dangling]
+    _after_the_notes(body, found, report, location)
     notes: dict[str, str] = {}
     for label, blocks in found.notes.items():
+        heading = blocks[0].getprevious()
+        if heading is not None and heading.tag in _HEADINGS and _NOTES_TITLE.fullmatch(heading.text_content().strip()):
+            # The heading over the notes goes with them, even when text follows the notes.
+            report.ledger.leave_out(
+                _short(location),
+                heading.text_content().strip(),
+                "the heading over the notes, its notes now set as notes",
+            )
+            _drop_keep_tail(heading)
         _page_into_note(blocks[0])
-        _drop_keep_tail(found.markers[label])
+        if (marker := found.markers.get(label)) is not None:
+            # The punctuation set after a number outside its link ("<a>1</a>. France") is the label's.
+            marker.tail = re.sub(r"^[.):\]](?=\s|$)", "", marker.tail or "")
+            _drop_keep_tail(marker)
         notes[label] = "\n\n    ".join(
             b.replace("\n", "\n    ") for b in (page.note_block(block) for block in blocks) if b
         )
@@ -151,8 +185,8 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
             call.addnext(placeholder)
         else:
             call.getparent().replace(call, placeholder)
-    title, author = page.title(body, root.findtext(".//title") or "")  # after the notes: a title may call one
-    _captions(body, report, location)
+    title, author, title_lines = page.title(body, root.findtext(".//title") or "")  # after the notes: it may call one
+    _captions(body)
     fields += page.credits_at_end(body)
     page.levels = sorted(
         {int(h.tag[1]) for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if h.text_content().strip()}
@@ -163,10 +197,10 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
         before = blocks
         blocks, notes = find_written(blocks)
         if notes:
-            heading = before[len(blocks)]
-            report.ledger.leave_out(
-                _short(location), heading.lstrip("# "), "the heading over the notes, its notes now set as notes"
-            )
+            if (heading := before[len(blocks)]).startswith("#"):
+                report.ledger.leave_out(
+                    _short(location), heading.lstrip("# "), "the heading over the notes, its notes now set as notes"
+                )
             report.guessed.append(
                 f"{_short(location)}: notes read from a notes section the page does not link: {', '.join(notes)}"
             )
@@ -180,6 +214,7 @@ def _parse(text: str, location: str, report: ImportReport, *, chapters: dict[str
         images=page.images,
         links=page.links,
         meta_author=meta_author,
+        title_lines=title_lines,
     )
 
 
@@ -247,7 +282,7 @@ def _unnest(root: html.HtmlElement) -> None:
         place.tail = outer_tail
 
 
-def _captions(body: html.HtmlElement, report: ImportReport, location: str) -> None:
+def _captions(body: html.HtmlElement) -> None:
     """A caption the page gives an image (a <figcaption>, or a paragraph of class "caption"
     right after the image's own) goes with the image, as its title."""
     for image in list(body.iter("img")):
@@ -265,8 +300,7 @@ def _captions(body: html.HtmlElement, report: ImportReport, location: str) -> No
             caption = following
         if caption is not None and (words := " ".join(caption.text_content().split())):
             image.set("data-caption", words)
-            _drop(caption)
-            report.mapped.append(f"{_short(location)}: the caption “{words}”, kept with its image")
+            _drop(caption)  # the report names it with its image: kept with it, or as a paragraph if it is not fetched
 
 
 def page_name(location: str) -> str:
@@ -294,6 +328,27 @@ def _drop_keep_tail(element: etree._Element) -> None:
     else:
         parent.text = (parent.text or "") + tail
     parent.remove(element)
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_NOTES_TITLE = re.compile(r"(?i)(notes|footnotes|endnotes|anmerkungen|notas|note|примечания|注\s*释|註\s*釋)[.:]?")
+
+
+def _after_the_notes(body: html.HtmlElement, found: FoundNotes, report: ImportReport, location: str) -> None:
+    """The blocks after a page's notes (a postscript, a signature) stay in the text, which the
+    notes follow in the source: named in the ledger as moved, for the audit."""
+    order = {id(element): number for number, element in enumerate(body.iter())}
+    last = max((b for blocks in found.notes.values() for b in blocks), key=lambda b: order[id(b)], default=None)
+    if last is None or order[id(last)] < max((order[id(call)] for call in found.calls.values()), default=0):
+        return  # no notes, or notes set before the text they annotate
+    for element in (last, *last.iterancestors()):
+        if element is body:
+            break
+        for following in element.itersiblings():
+            if isinstance(following.tag, str):
+                report.ledger.move(
+                    _short(location), shown_text(following), "after the notes on the page; set before them"
+                )
 
 
 def _drop_empty_note_heading(blocks: list[str], report: ImportReport, location: str) -> list[str]:
@@ -324,6 +379,8 @@ class _Converter:
         self.links: dict[str, str] = {}
         self.levels: list[int] = []
         self.page = _short(location)
+        self.page_title = ""  # the page's <title>, whose part before ":" is often its author
+        self.title_author: str | None = None  # the author's name, from a <p class="title">
 
     # -- the page's furniture --------------------------------------------------------------
 
@@ -429,9 +486,10 @@ class _Converter:
                 _drop(block)
         return fields
 
-    def title(self, body: html.HtmlElement, fallback: str = "") -> tuple[str, str | None]:
-        """The page's title (its `h3.title`, else its highest heading with words) and the
-        author's line above it; with no heading, the page's <title>."""
+    def title(self, body: html.HtmlElement, fallback: str = "") -> tuple[str, str | None, str]:
+        """The page's title (its `h3.title`, else its highest heading with words), the author's
+        line above it, and the title in heading lines if the page breaks it; with no heading,
+        the page's <title>."""
         author = None
         heading = body.find(".//h3[@class='title']")
         if heading is not None and not _worded(heading):
@@ -440,21 +498,23 @@ class _Converter:
             headings = [h for h in body.iter("h1", "h2", "h3", "h4", "h5", "h6") if _worded(h)]
             heading = min(headings, key=lambda h: int(h.tag[1]), default=None)
         before = heading.getprevious() if heading is not None else None
-        if before is not None and _author_line(before, heading):
+        if before is not None and _author_line(before, heading, self.page_title):
             author = " ".join(before.text_content().split())
             self.report.mapped.append(f"author {author!r}, from the line above the title")
             self.report.ledger.move(self.page, author, "the author's line above the title, mapped to work.toml")
             _drop_keep_tail(before)
+        author = author or self.title_author
         if heading is None:
             fallback = " ".join(fallback.split())
             self.report.check.append(
                 f"{_short(self.location)}: no heading with words; the title is "
                 + (f"the page's <title>, {fallback!r}" if fallback else "“Untitled”")
             )
-            return escape(fallback) or "Untitled", author
-        title = spaces(self.inline(heading).replace(BREAK, " ")).strip()
+            return escape(fallback) or "Untitled", author, ""
+        inline = spaces(self.inline(heading)).strip(" " + BREAK)
+        title = spaces(inline.replace(BREAK, " ")).strip()
         _drop_keep_tail(heading)
-        return title, author
+        return title, author, _hard_breaks(inline) if BREAK in inline else ""
 
     def drop_debris(self, body: html.HtmlElement) -> None:
         for element in list(body.iter()):
@@ -462,8 +522,23 @@ class _Converter:
                 continue  # inside something already left out
             classes = _classes(element)
             text = element.text_content()
-            if (element.tag == "p" and "title" in classes) or classes & _DEBRIS_CLASSES or element.tag == "hr":
+            if (
+                element.tag == "p"
+                and "title" in classes
+                and self.title_author is None
+                and _names_in_title(words := " ".join(text.split()), self.page_title)
+            ):
+                # The archive's line above the title naming the author, as the <title> does.
+                self.title_author = words
+                self.report.mapped.append(
+                    f"author {words!r}, from the line above the title, as the page's <title> names it"
+                )
+                self.report.ledger.move(self.page, words, "the author's line above the title, mapped to work.toml")
+                _drop(element)
+            elif (element.tag == "p" and "title" in classes) or classes & _DEBRIS_CLASSES or element.tag == "hr":
                 self.report.ledger.leave_out(self.page, shown_text(element), "navigation or page furniture")
+                if element.tag == "hr" and (following := element.getnext()) is not None:
+                    following.set(RULE_ABOVE, "")  # a rule ends a notes section: the notes read it
                 (_drop_keep_tail if element.tag == "hr" else _drop)(element)
             elif element.tag == "a" and _DEBRIS_LABELS.match(text):
                 self.report.ledger.leave_out(self.page, text, "link label")
@@ -550,7 +625,8 @@ class _Converter:
                 start = flush()
                 # A list right after another of its kind takes the other marker ("*" for "-",
                 # ")" for "."): with the same one, Markdown would read the two as one list.
-                after = _LIST_ITEM.match(out[-1]) if out else None
+                # (The last list of the block before: a list an item's value split is two.)
+                after = _LIST_ITEM.match(re.split(r"\n\n(?=\S)", out[-1])[-1]) if out else None
                 out.append(self.listing(child, other=bool(after and after.group(1) in ("- ", ". "))))
             elif tag == "dl":
                 start = flush()
@@ -560,11 +636,7 @@ class _Converter:
                 out.append(self.table(child))
             elif tag == "pre":
                 start = flush()
-                out.append(
-                    "\\\n".join(
-                        escape_line_start(escape(line)) for line in child.text_content().strip("\n").split("\n")
-                    )
-                )
+                out.append(_preformatted(child.text_content()))
             elif tag == "img":
                 start = flush()
                 out.append(self.img(child))
@@ -611,9 +683,7 @@ class _Converter:
             return ""
         kind = next((_CLASSES[c] for c in _classes(element) if c in _CLASSES), None)
         if "{lang=" not in text and _GREEK.search(text):
-            text = _GREEK.sub(
-                lambda m: f"[{m.group(0)}]{{lang={'grc' if re.search(r'[ἀ-῿]', m.group(0)) else 'el'}}}", text
-            )
+            text = _GREEK.sub(lambda m: f"[{m.group(0)}]{{lang={_greek_kind(m.group(0))}}}", text)
             self.report.guessed.append(
                 f"{_short(self.location)}: Greek passages marked as Greek "
                 "(lang grc or el), for the typeface and for screen readers"
@@ -631,22 +701,60 @@ class _Converter:
 
     def listing(self, element: html.HtmlElement, *, other: bool = False) -> str:
         """A list, each item's blocks (its paragraphs, the lists nested in it) under its marker,
-        indented as far as the marker is wide: a nested list stays a nested list."""
-        items = []
-        loose = False
-        start = int(element.get("start") or 1) if (element.get("start") or "1").isdigit() else 1
-        for number, item in enumerate((c for c in element if c.tag == "li"), start=start):
+        indented as far as the marker is wide: a nested list stays a nested list. Numbered as
+        the page numbers it (`start`, an item's `value`): an item whose value breaks the count
+        starts a list of its own, with the other marker, which Markdown does not join to the
+        one before. A list numbered with letters or roman numerals (`type="a"`), which Markdown
+        cannot number, is a paragraph per item, as a numbered point, its label written out."""
+        items = [c for c in element if c.tag == "li"]
+        kind = (element.get("type") or "1").strip()
+        if element.tag == "ol" and kind in ("a", "A", "i", "I"):
+            return self._labelled(items, kind, _number(element.get("start"), 1))
+        lists: list[list[str]] = [[]]
+        loose = [False]
+        number = _number(element.get("start"), 1)
+        for index, item in enumerate(items):
+            given = _number(item.get("value"), number) if element.tag == "ol" else number
+            if given != number and index:
+                lists.append([])
+                loose.append(False)
+                other = not other
+            number = given
             marker = (f"{number}) " if other else f"{number}. ") if element.tag == "ol" else ("* " if other else "- ")
-            attributes = self._language(item)
-            own = [_with_attributes(block, attributes) if attributes else block for block in self.blocks(item)]
-            inner = _item_paragraphs([_as_span(block) for block in own]) or [""]
-            # Words then a nested list sit tight; two blocks of another kind make the list loose.
-            paragraphs = [b for b in inner if not _LIST_ITEM.match(b)]
-            loose = loose or len(paragraphs) > 1
-            text = "\n\n".join(inner) if len(paragraphs) > 1 else "\n".join(inner)
+            paragraphs, text = self._item(item)
+            loose[-1] = loose[-1] or paragraphs > 1
             indent = " " * len(marker)
-            items.append(marker + "\n".join(indent + line if line else line for line in text.split("\n")).lstrip())
-        return ("\n\n" if loose else "\n").join(items)
+            lists[-1].append(marker + "\n".join(indent + line if line else line for line in text.split("\n")).lstrip())
+            number += 1
+        return "\n\n".join(("\n\n" if spread else "\n").join(kept) for kept, spread in zip(lists, loose, strict=True))
+
+    def _item(self, item: html.HtmlElement) -> tuple[int, str]:
+        """A list item's blocks, as its marker takes them, and how many paragraphs it has."""
+        attributes = self._language(item)
+        own = [_with_attributes(block, attributes) if attributes else block for block in self.blocks(item)]
+        inner = _item_paragraphs([_as_span(block) for block in own]) or [""]
+        # Words then a nested list sit tight; two blocks of another kind make the list loose.
+        paragraphs = [b for b in inner if not _LIST_ITEM.match(b)]
+        return len(paragraphs), "\n\n".join(inner) if len(paragraphs) > 1 else "\n".join(inner)
+
+    def _labelled(self, items: list[html.HtmlElement], kind: str, start: int) -> str:
+        """Items numbered with letters or roman numerals: each a numbered point, its label first."""
+        out = []
+        number = start
+        for item in items:
+            number = _number(item.get("value"), number)
+            label = _roman(number) if kind in "iI" else _letters(number)
+            label = label.upper() if kind.isupper() else label
+            blocks = [_as_span(block) for block in self.blocks(item)] or [""]
+            first = blocks[0]
+            if first.startswith("{"):  # a paragraph with attributes of its own: the label on its line
+                head, _, rest = first.partition("\n")
+                blocks[0] = f"{head}\n{label}. {rest}"
+            else:
+                blocks[0] = f"{{.point}}\n{label}. {first}".rstrip()
+            out += blocks
+            number += 1
+        return "\n\n".join(out)
 
     def definitions(self, element: html.HtmlElement) -> list[str]:
         """A definition list (<dl>): the source format has none, so each term is a paragraph of
@@ -718,6 +826,7 @@ class _Converter:
             )
         image = self._image(src, alt)
         caption = element.get("data-caption")
+        image.caption = caption or ""
         title = ' "' + escape(caption).replace('"', '\\"') + '"' if caption else ""
         return f"![{escape(image.alt)}]({image.name}{title})"
 
@@ -732,9 +841,16 @@ class _Converter:
     # -- inline ----------------------------------------------------------------------------
 
     def inline(self, element: html.HtmlElement) -> str:
+        """An element's words as one line of Markdown; a block inside it (a cell's or a list
+        item's paragraphs, a heading in a cell) is set apart by a line break, which the caller
+        keeps or makes a space: words of two blocks never glue."""
         out = [escape(element.text or "")]
         for child in element:
-            out.append(self.inline_element(child))
+            if isinstance(child.tag, str) and child.tag in _APART_INLINE:
+                before = "" if "".join(out).rstrip(" ").endswith(BREAK) else BREAK
+                out += [before, self.inline(child).strip(" " + BREAK), BREAK, escape(child.tail or "")]
+            else:
+                out.append(self.inline_element(child))
         return spaces("".join(out))
 
     def inline_element(self, child: html.HtmlElement) -> str:
@@ -770,11 +886,67 @@ class _Converter:
             core = f"~{_no_spaces(stripped)}~"
         elif tag == "a" and (target := (child.get("href") or "").split("#")[0]) and target in self.chapters:
             core = f"[{stripped}](#{self.chapters[target]})"
+        elif tag == "q":
+            # The marks a browser sets round a <q>, in the quotation's language, inner ones inside another.
+            opening, closing = quote_marks(_language_of(child), sum(1 for a in child.iterancestors("q")))
+            core = f"{opening}{stripped}{closing}"
         # Its language, as a span: not round "^…" ("[^" reads as a note's call) nor round a line
         # break (a span is one line).
         if (attributes := self._language(child)) and not core.startswith("^") and not re.search(f"[\n{BREAK}]", core):
             core = f"[{core}]{{{attributes}}}"
         return f"{lead}{core}{trail}{tail}"
+
+
+def _language_of(element: html.HtmlElement) -> str | None:
+    """The language the page declares for an element: its own, or its nearest ancestor's."""
+    return next(
+        (
+            found.strip()
+            for e in (element, *element.iterancestors())
+            if (found := e.get("lang") or e.get(_XML_LANG)) and found.strip()
+        ),
+        None,
+    )
+
+
+def _number(value: str | None, default: int) -> int:
+    """A list's `start` or an item's `value`, where it is a number."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 6 else default
+
+
+def _letters(number: int) -> str:
+    """1 → a, 26 → z, 27 → aa, as a browser letters a list."""
+    label = ""
+    while number > 0:
+        number, left = divmod(number - 1, 26)
+        label = chr(ord("a") + left) + label
+    return label or "0"
+
+
+def _roman(number: int) -> str:
+    """1 → i, 4 → iv, 1848 → mdcccxlviii, as a browser numbers a list in roman numerals."""
+    if not 0 < number < 4000:
+        return str(number)
+    out = ""
+    for value, letters in (
+        (1000, "m"),
+        (900, "cm"),
+        (500, "d"),
+        (400, "cd"),
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
+        count, number = divmod(number, value)
+        out += letters * count
+    return out
 
 
 def _item_paragraphs(blocks: list[str]) -> list[str]:
@@ -812,6 +984,31 @@ def _with_attributes(block: str, attributes: str) -> str:
     return f"{{{attributes}}}\n{block}"
 
 
+_SPACE_RUN = re.compile(r" {2,}")
+
+
+def _greek_kind(run: str) -> str:
+    """Polytonic (ancient) Greek, whose letters with breathings and accents are composed in
+    Greek Extended, or modern Greek."""
+    return "grc" if re.search(r"[ἀ-῿]", unicodedata.normalize("NFC", run)) else "el"
+
+
+def _preformatted(text: str) -> str:
+    """A <pre>'s text as a block of hard-broken lines: its line breaks kept, and its indents and
+    runs of spaces as no-break spaces, which neither Markdown (a line indented by four spaces
+    would be code) nor the editions (which collapse runs of spaces) take away. A blank line
+    inside is a line holding the break alone, as between a poem's stanzas."""
+    lines: list[str] = []
+    for line in text.expandtabs(8).replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n"):
+        line = _SPACE_RUN.sub(lambda m: "\u00a0" * len(m.group(0)), line.rstrip())
+        line = re.sub(r"^ ", "\u00a0", line)
+        if line or (lines and lines[-1]):
+            lines.append(escape_line_start(escape(line)))
+    # Markdown trims a block's first line, no-break spaces too; a character reference is read
+    # after the trim, so the first line's indent stands.
+    return re.sub(r"^\u00a0", "&#160;", "\\\n".join(lines))
+
+
 def _hard_breaks(text: str) -> str:
     """A block's lines, each a line of the source joined by the format's hard line break (a
     backslash at a line's end): a line break of the page, never a control character. A blank
@@ -833,16 +1030,37 @@ def has_words(text: str) -> bool:
     return bool(inline and plain_text(inline[0]).strip())
 
 
-def _author_line(before: html.HtmlElement, title: html.HtmlElement) -> bool:
+def _author_line(before: html.HtmlElement, title: html.HtmlElement, page_title: str = "") -> bool:
     """Whether the heading right above a page's title is its author's line: above an
     `h3.title`, an h1 or h2 of five words or fewer; above any other title, a heading that
-    reads as a name ("Karl Marx", "V. I. Lenin"), not a part's label ("Part One")."""
+    reads as a name ("Karl Marx", "V. I. Lenin"), not a part's label ("Part One"), or that
+    the page's <title> names before the title ("בר בורוכוב: השאלה הלאומית"), in any script."""
     if not isinstance(before.tag, str) or before.tag not in ("h1", "h2", "h3", "h4", "h5", "h6"):
         return False
     words = " ".join(before.text_content().split())
+    if _names_in_title(words, page_title) and not _LABEL.match(words):
+        return True
     if "title" in _classes(title):
         return before.tag in ("h1", "h2") and len(words.split()) <= 5
     return bool(NAME.match(words)) and not _LABEL.match(words)
+
+
+def _names_in_title(words: str, page_title: str) -> bool:
+    """Whether a short line (five words or fewer) is the name the page's <title> sets before
+    its title, as the archive writes an author's (whole, or the surname alone): "Engels: On
+    Authority" over "Frederick Engels", "В. И. Ленинъ. Что дѣлать?", "毛泽东：矛盾论"."""
+    title = " ".join(page_title.split())
+    if not words or len(words.split()) > 5:
+        return False
+    for length in range(len(title)):
+        named = title[:length].strip()
+        if (
+            title[length] in ":.：|–—"
+            and length < len(title) - 1
+            and (named == words or (len(named) > 2 and words.endswith(" " + named)))
+        ):
+            return True
+    return False
 
 
 def _worded(heading: html.HtmlElement) -> bool:

@@ -284,11 +284,15 @@ _SCRIPT_LANGUAGE = {
 _PERSIAN = set("پچژگکی")  # letters Persian writes that Arabic does not (Urdu's own below)
 _URDU = set("ٹڈڑںےھ")
 _UKRAINIAN = set("іїєґІЇЄҐ")
+_PRE_REFORM = set("ѣѲѳѴѵѢ")
+# A passage the page sets in a language of its own (`[…]{lang=grc}`, a block under `{lang=fr}`):
+# not the work's language's evidence.
+_OWN_LANGUAGE = re.compile(r"\[[^\]]*\]\{lang=[^}]*\}|\{lang=[^}]*\}\n[^\n]*")
 _SIMPLIFIED = set("这们来说为国会对时发经动学实义产阶级马资们从过还进个让认与东关书开无见")
 _TRADITIONAL = set("這們來說為國會對時發經動學實義產階級馬資從過還進個讓認與東關書開無見")
 # The commonest short words of the archive's larger Latin-script languages.
 _WORDS = {
-    "en": "the of and to in is that which it was for as with by not",
+    "en": "the of and to in is that which it was for as with by not a i he his be are this from have",
     "es": "el la los las de que y en del por con una para es se",
     "pt": "o a os as de que e em do da com uma para não se",
     "it": "il la di che e gli della del per con una non sono è le",
@@ -348,6 +352,8 @@ def script_language(text: str) -> str | None:
         letters = set(text)
         return "ur" if letters & _URDU else "fa" if letters & _PERSIAN else "ar"
     if script == "Cyrillic":
+        if any(c in text for c in _PRE_REFORM):
+            return "ru"  # pre-reform Russian writes і as Ukrainian does, and ѣ, ѳ, ѵ, which it does not
         return "uk" if sum(text.count(c) for c in _UKRAINIAN) > counts["Cyrillic"] / 100 else "ru"
     if script == "Greek":
         return "grc" if any(0x1F00 <= ord(c) <= 0x1FFF for c in text) else "el"
@@ -358,18 +364,26 @@ def script_language(text: str) -> str | None:
 
 
 def _latin_language(text: str) -> str | None:
+    """The Latin-script language whose commonest words the text uses most: with five of them
+    at least, one word in twenty, and clearly more than the next language's (short words such
+    as "a", "de" or "e" are common to several); None on less evidence."""
     words = Counter(re.findall(r"[^\W\d_]+", text.lower()))
     scores = {language: sum(words[w] for w in common) for language, common in _WORD_SETS.items()}
-    best = max(scores, key=lambda language: scores[language])
+    best, second = sorted(scores, key=lambda language: -scores[language])[:2]
     total = sum(words.values())
-    return best if total and scores[best] >= max(3, total // 20) else None
+    enough = scores[best] >= max(5, total // 20) and scores[best] >= 1.5 * scores[second]
+    return best if total and enough else None
 
 
 def work_language(declared: str | None, location: str, text: str, report: ImportReport) -> str:
     """The work's language tag, each choice reported: the page's `lang` unless it is English
     and the page's section or letters say otherwise; else the section's; else the text's."""
     section = section_language(location)
+    text = _OWN_LANGUAGE.sub(" ", text)
     letters = script_language(text)
+    if declared and declared.lower().split("-")[0] == "en" and not section and not _plainly_other_script(text):
+        report.mapped.append(f"language {declared!r}, from the page's lang attribute")
+        return declared  # the page's word, unless its letters are plainly another script
     if declared and declared.lower().split("-")[0] != "en":
         report.mapped.append(f"language {declared!r}, from the page's lang attribute")
         return declared
@@ -391,6 +405,21 @@ def work_language(declared: str | None, location: str, text: str, report: Import
         return declared
     report.guessed.append("language 'en': the page does not declare one")
     return "en"
+
+
+def _plainly_other_script(text: str) -> bool:
+    """Whether three in four of the text's letters are of one script other than Latin (a page
+    whose template says lang="en" round a Russian text)."""
+    latin = sum(1 for char in text if char.isalpha() and unicodedata.name(char, "").startswith("LATIN"))
+    others: Counter[str] = Counter()
+    for char in text:
+        point = ord(char)
+        for name, first, last in _SCRIPTS:
+            if first <= point <= last:
+                others[name] += 1
+                break
+    top = max(others.values(), default=0)
+    return top > 0 and top >= 3 * (latin + sum(others.values()) - top)
 
 
 def english_label(label: str) -> str:

@@ -6,11 +6,18 @@ year ("[1933]", "[197[4]]") is not a marker."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from lxml import html
 
-MARKER = re.compile(r"^\s*[\[(]?\s*(\d{1,3}[a-z]?|[A-Za-z]|note|\*{1,3})\s*[\])]?\.?\s*$", re.I)
+# A note's number as a call or a note shows it: 1, [1], (1), 1., [a], [note], *, a dagger or
+# two, Chinese 〔1〕 and full-width digits, and, in brackets, a roman numeral ([ii]).
+MARKER = re.compile(
+    r"^\s*(?:[\[(〔［（]?\s*(\d{1,3}[a-z]?|[０-９]{1,3}|[A-Za-z]|note|\*{1,3}|[†‡]{1,3})\s*[\])〕］）]?\.?"
+    r"|\[([ivxlc]{1,6})\]\.?)\s*$",
+    re.I,
+)
 TEXT_CALL = re.compile(r"(?<![\[\d\w])\[(\d{1,3}[a-z]?)\](?!\])")
 BLOCKS = {
     "p",
@@ -32,14 +39,19 @@ BLOCKS = {
     "pre",
     "dl",
 }
+# Set on the block a horizontal rule stood above, once the rule is left out as furniture.
+RULE_ABOVE = "data-folio-rule-above"
 STOPS = {"hr", "h1", "h2", "h3", "h4", "h5", "h6", "table"}
 
 
 def label_of(text: str) -> str:
     found = MARKER.match(text)
     assert found
-    label = found.group(1)
-    return "note" if label.lower() == "note" else label.replace("*", "star")
+    label = found.group(1) or found.group(2)
+    if label.lower() == "note":
+        return "note"
+    label = "".join(str(unicodedata.digit(c)) if "０" <= c <= "９" else c for c in label)  # full-width digits
+    return label.replace("*", "star").replace("‡", "ddagger").replace("†", "dagger")
 
 
 @dataclass
@@ -140,11 +152,18 @@ def _pair_calls(
                 None,
             )
         )
+        back = None
         if marker is None:
-            continue
+            if not (block.tag == "li" and block.getparent() is not None and block.getparent().tag == "ol"):
+                continue
+            # An item of a numbered list (`<ol><li id="fn1">`) is numbered by the list; its link
+            # back to the call ("↩") is its way back, not its words.
+            names = {"#" + n for e in (link, *link.iterancestors()) if (n := e.get("id") or e.get("name"))}
+            back = next((a for a in block.iter("a") if a.get("href") in names), None)
         claimed.add(id(block))
         found.calls[label] = _outer(link)
-        found.markers[label] = _outer(marker)
+        if marker is not None or back is not None:
+            found.markers[label] = _outer(marker) if marker is not None else back
         found.notes[label] = [block]
 
 
@@ -163,7 +182,9 @@ def _call_at_back_links(
 def _run_on(root: html.HtmlElement, found: FoundNotes) -> None:
     """A note runs on over the blocks after it that start no note of their own; a block
     that starts with a number of its own, called from nowhere, is a note nothing calls.
-    Notes placed before the text run on only over blocks of their own class."""
+    Notes placed before the text run on only over blocks of their own class. A note ends
+    where the notes do: at a rule, or at a paragraph of another class than the note's (a
+    postscript or a signature after the notes), which stay in the text."""
     starts = {id(blocks[0]) for blocks in found.notes.values()}
     order = {id(element): number for number, element in enumerate(root.iter())}
     last_call = max((order[id(call)] for call in found.calls.values()), default=0)
@@ -185,6 +206,7 @@ def _run_on(root: html.HtmlElement, found: FoundNotes) -> None:
                 )
             )
             and not any(id(element) in calls for element in following.iter())
+            and (_leading_marker(following) is not None or not _after_the_notes(following, blocks[0]))
             and (not early or (following.get("class") is not None and following.get("class") == blocks[0].get("class")))
         ):
             if (marker := _leading_marker(following)) is not None:
@@ -197,6 +219,16 @@ def _run_on(root: html.HtmlElement, found: FoundNotes) -> None:
             else:
                 current.append(following)
             following = following.getnext()
+
+
+def _after_the_notes(block: html.HtmlElement, first: html.HtmlElement) -> bool:
+    """Whether a block that starts no note is past the notes: a rule stands above it, or it is
+    a paragraph whose class is not the note's (`<p class="sig">` after `<p class="endnote">`)."""
+    return block.get(RULE_ABOVE) is not None or (block.tag == "p" and _classes(block) != _classes(first))
+
+
+def _classes(element: html.HtmlElement) -> set[str]:
+    return set((element.get("class") or "").split())
 
 
 def _call_at_anchors(anchors: dict[str | None, html.HtmlElement], found: FoundNotes) -> None:
@@ -319,15 +351,39 @@ NOTES_HEADING = re.compile(r"^#+ (Notes|Footnotes|Endnotes)$")
 def find_written(blocks: list[str]) -> tuple[list[str], dict[str, str]]:
     """Notes written out at the end of the page without links, and the "[1]" calls that
     answer them; a bracketed number no note answers stays as it is. The notes section is the
-    last "Notes" heading with only notes after it (an earlier one may head text)."""
+    last "Notes" heading with only notes after it (an earlier one may head text), or, with no
+    heading, notes "[1] …" to the page's end that the text's calls pair one to one."""
     for start in reversed([i for i, block in enumerate(blocks) if NOTES_HEADING.match(block)]):
         if notes := _written_notes(blocks[start + 1 :]):
-            body = [
-                _WRITTEN_CALL.sub(lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes else m.group(0), block)
-                for block in blocks[:start]
-            ]
-            return body, notes
+            return _called(blocks[:start], notes), notes
+    if (unheaded := _unheaded_notes(blocks)) is not None and (notes := _written_notes(blocks[unheaded:])):
+        return _called(blocks[:unheaded], notes), notes
     return blocks, {}
+
+
+def _called(body: list[str], notes: dict[str, str]) -> list[str]:
+    return [
+        _WRITTEN_CALL.sub(lambda m: f"\x00[^{m.group(1)}]" if m.group(1) in notes else m.group(0), block)
+        for block in body
+    ]
+
+
+def _unheaded_notes(blocks: list[str]) -> int | None:
+    """Where notes written at the page's end without a heading start ("[1] …", "[2] …" to the
+    end, their sequels between them), if the text pairs them unambiguously: numbered 1, 2, 3 …
+    in order, each called by one "[n]" in the text before them, the calls in the notes' order."""
+    firsts = [i for i, block in enumerate(blocks) if block.startswith("\\[1\\] ")]
+    if not firsts or any(block.startswith("#") for block in blocks[firsts[-1] :]):
+        return None
+    run = [i for i in range(firsts[-1], len(blocks)) if (m := _WRITTEN_NOTE.match(blocks[i])) and m.group(1)]
+    labels = [m.group(1) for i in run if (m := _WRITTEN_NOTE.match(blocks[i]))]
+    if labels != [str(n) for n in range(1, len(labels) + 1)]:
+        return None
+    body = "\n\n".join(blocks[: run[0]])
+    calls = [m.group(1) for m in _WRITTEN_CALL.finditer(body)]
+    if calls != labels:
+        return None
+    return run[0]
 
 
 def _written_notes(blocks: list[str]) -> dict[str, str]:

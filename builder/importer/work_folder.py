@@ -84,7 +84,10 @@ def staged(into: Path, slug: str, force: bool) -> Iterator[Staged]:
     except OSError as error:
         raise _unwritable(into, error) from None
     try:
-        yield Staged(folder, kept)
+        try:
+            yield Staged(folder, kept)
+        except BuildError as error:
+            raise _named_final(error, folder, target) from None
         for name in kept:
             if (folder / name).exists() or (folder / name).is_symlink():
                 raise BuildError(
@@ -106,6 +109,14 @@ def staged(into: Path, slug: str, force: bool) -> Iterator[Staged]:
         raise _unwritable(into, error) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _named_final(error: BuildError, folder: Path, target: Path) -> BuildError:
+    """The error, naming the path the work would have had: the staging folder is removed
+    before anyone reads the message."""
+    with suppress(ValueError):
+        error.path = target / Path(error.path).relative_to(folder)
+    return error
 
 
 def _unwritable(into: Path, error: OSError) -> BuildError:

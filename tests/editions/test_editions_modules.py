@@ -5,6 +5,7 @@ the typefaces' characters, the fonts of a PDF, and the rights sentence."""
 from __future__ import annotations
 
 import io
+import re
 import tomllib
 import zipfile
 from pathlib import Path
@@ -208,3 +209,20 @@ def test_a_works_rights_are_one_sentence(work_copy: Path, rights: str | None, se
         text = toml.read_text(encoding="utf-8")
         edit(toml, text[text.index("[rights]") :], rights)
     assert rights_statement(load_metadata(toml, "work.toml")).startswith(sentence)
+
+
+# html.py
+
+
+def test_a_list_that_starts_past_one_is_numbered_from_there_in_print() -> None:
+    from weasyprint import HTML
+
+    from builder.editions.html import render
+    from builder.source.text import MD
+
+    markup = render(MD.parse("5. five\n6. six\n\nBetween.\n\n1. one\n"))
+    assert '<ol start="5" style="counter-reset: list-item 4">' in markup
+    assert "<ol>" in markup  # a list from 1 is left as it is
+    pdf = HTML(string=f"<html lang='en'><body>{markup}</body></html>").write_pdf()
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert sorted(re.findall(r"(?<![\w.])(\d)\.(?!\w)", text)) == ["1", "5", "6"]  # the markers, in any reading order

@@ -196,6 +196,27 @@ def test_a_triple_break_is_one_blank_line_and_a_heading_break_no_blank_line(tmp_
     assert plain_text(MD.parseInline("One\\\nTwo", {})[0], heading=True) == "One: Two"
 
 
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    label=st.sampled_from(["Part I", "Chapter 3", "Book Two", "III."]),
+    title=st.sampled_from(["THE COMMODITY", "Money, or the Circulation of Commodities", "On Rent"]),
+    tag=st.sampled_from(["h1", "h2", "h3 class='title'"]),
+)
+def test_the_pages_own_title_keeps_its_line_break(label: str, title: str, tag: str, tmp_path: Path) -> None:
+    """The title a page breaks over two lines ("Part I<br>THE COMMODITY") is set on two lines,
+    and read as one in the contents ("Part I: THE COMMODITY"), never run together."""
+    name = tag.split()[0]
+    (tmp_path / "p.html").write_text(
+        f"<html lang='en'><body><{tag}>{label}<br />\n{title}</{name}><p>The text of it.</p></body></html>",
+        encoding="utf-8",
+    )
+    done = import_work([str(tmp_path / "p.html")], tmp_path / "out", "w", True, Fetcher(None, 0))
+    text = (done.folder / "text.md").read_text(encoding="utf-8")
+    assert text.startswith(f"# {label}\\\n{title}\n"), text
+    joined = f"{label} {title}" if label.endswith(".") else f"{label}: {title}"  # a label's own stop is enough
+    assert load_work(done.folder).parts[0].title == joined
+
+
 def test_a_note_call_in_a_superscript_stays_a_call(tmp_path: Path) -> None:
     """A `<sup>[1]</sup>` answered by a written note, and a linked `<sup>`, are notes' calls,
     not superscripts; `x<sup>2</sup>` beside them is a superscript."""
