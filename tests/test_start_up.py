@@ -5,8 +5,10 @@ writers check the fonts on the objects they write instead of reading the PDF bac
 from __future__ import annotations
 
 import io
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -98,3 +100,25 @@ def test_the_pdf_writer_loads_no_pdf_reader() -> None:
     result = _python("import sys, builder.editions.pdf, builder.editions.epub\nprint('pypdf' in sys.modules)")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_command_ends_without_teardown_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    """`python -m builder` (and the `folio` script) ends by os._exit after a build: its
+    output is all there, its exit code the command's, and WeasyPrint's temporary font
+    folders (removed by a finalizer of a cycle) are gone."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    env = os.environ | {"TMPDIR": str(temporary), "FOLIO_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "builder", "build", str(LETTER), "-f", "epub", "--force"]
+    built = subprocess.run(
+        [*command, "--out", str(tmp_path / "dist")], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.rstrip().endswith(f"1 of 1 work built, 2 files in {tmp_path / 'dist'}")
+    assert list((tmp_path / "cache" / "covers").glob("*.png"))  # the cover was typeset: WeasyPrint ran
+    assert list(temporary.iterdir()) == []
+    failed = subprocess.run(
+        [*command[:4], str(tmp_path / "none")], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    assert failed.returncode == 1
+    assert "[S000]" in failed.stderr

@@ -1,7 +1,8 @@
 """Runs work builds on every core: a pool of worker processes, each importing WeasyPrint once.
 
 Workers only make editions and hand them back; they never write to dist/. A work that fails
-is reported and the others go on. With one job (or one work) everything runs in this process.
+is reported and the others go on. With one job, or one short work of at most
+`IN_PROCESS_TASKS` tasks, everything runs in this process (`pooled`).
 """
 
 from __future__ import annotations
@@ -67,11 +68,43 @@ def tasks(jobs: list[Job], chosen: list[Edition], workers: int) -> list[Task]:
     return [(job, group) for job in jobs for group in groups.values()]
 
 
+# A single short work's tasks up to this many run in the build's own process. A pool costs a
+# process start, the writers' imports again, a resource tracker and, in each worker,
+# WeasyPrint's first loading of the faces: about 0.55 s of CPU for the letter's EPUB and PDF
+# (2.0 s against 1.5 in one process, quiet machine), more than making its EPUB beside its short
+# PDF saves in wall time. A longer work's PDF takes long enough that its EPUB, Kobo and Kindle
+# editions made beside it save more time than the pool costs (Capital ch. 1, every default
+# kind: 6.0 s through the pool, 8.4 in one process); three tasks or more (several trims,
+# printers) are worth the pool too.
+IN_PROCESS_TASKS = 2
+IN_PROCESS_TEXT_BYTES = 32_000  # a work's Markdown, about 5,000 words (the letter's is 8 KB, Capital ch. 1's 135)
+
+
+def pooled(work: list[Task], workers: int) -> int:
+    """How many worker processes run `work`: 0 when it runs in this process (one job, or one
+    short work whose tasks are few enough that starting a pool costs more than it saves)."""
+    workers = min(workers, len(work))
+    folders = {job.folder for job, _ in work}
+    if workers <= 1 or (len(folders) == 1 and len(work) <= IN_PROCESS_TASKS and _short(*folders)):
+        return 0
+    return workers
+
+
+def _short(folder: Path) -> bool:
+    """Whether a work's text is short enough to be made in the build's process (a folder that
+    cannot be read counts as short: its build fails at once)."""
+    try:
+        return sum(path.stat().st_size for path in folder.rglob("*.md")) < IN_PROCESS_TEXT_BYTES
+    except OSError:
+        return True
+
+
 def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]:
     """Run each task, yielding results as they are done (in no set order)."""
-    workers = max(1, min(workers, len(work)))
+    workers = pooled(work, workers)
     chosen = [edition for _, editions in work for edition in editions]
-    if workers == 1:
+    if not workers:
+        _imported(_writers(chosen))  # as a worker does: the collector then never scans them
         for job, editions in work:
             yield job, _build(job, editions)
         return
@@ -91,20 +124,33 @@ def start_fork_server(chosen: list[Edition]) -> list[str]:
     with them loaded), and return the modules it imports. Called as a build starts, it imports
     them (about a second, WeasyPrint's most of it) while this process finds and keys the works;
     called again, it does nothing. The source loader is among them: every worker reads works."""
-    modules = list(
-        dict.fromkeys(["builder.shelf.work", "builder.source.loader", *(edition.kind.module for edition in chosen)])
-    )
+    modules = _writers(chosen)
     multiprocessing.set_forkserver_preload(modules)  # the default context's server is the one "forkserver" contexts use
     forkserver.ensure_running()
     return modules
 
 
+def _writers(chosen: list[Edition]) -> list[str]:
+    """The modules a build of these editions imports: the source loader (every build reads
+    works) and each kind's writer."""
+    return list(
+        dict.fromkeys(["builder.shelf.work", "builder.source.loader", *(edition.kind.module for edition in chosen)])
+    )
+
+
+def _imported(modules: list[str]) -> None:
+    for module in modules:
+        __import__(module)
+    # The imported modules never become garbage: keep the collector off them (a full
+    # collection during a long layout would scan them all again; 0.2 s of Capital ch. 1's
+    # build in one process).
+    gc.freeze()
+
+
 def _worker_started(modules: list[str], shared: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     give_shared_key(shared)  # computed as the works were keyed
-    for module in modules:
-        __import__(module)
-    gc.freeze()  # the imported modules never become garbage: keep the collector off them
+    _imported(modules)
 
 
 def _build_job(args: Task) -> tuple[Job, Built | Failure]:

@@ -211,7 +211,9 @@ def test_the_key_covers_what_shapes_an_edition(tmp_path: Path, monkeypatch: pyte
     fingerprint.shared_key.cache_clear()
 
 
-def test_one_work_on_two_workers_makes_its_editions_at_once_and_the_same(shelf: tuple[Path, Path]) -> None:
+def test_one_work_on_two_workers_makes_the_same_editions_in_its_own_process(shelf: tuple[Path, Path]) -> None:
+    """Two tasks (the EPUB and what is made from it; the PDF) of one work: made in the
+    build's process (scheduler.pooled), the same bytes as the serial shelf's."""
     project, serial = shelf
     result = folio(project, "build", f"source/{WORKS[0]}", "--out", "single", "--jobs", "2")
     assert result.returncode == 0, result.stderr
@@ -219,7 +221,7 @@ def test_one_work_on_two_workers_makes_its_editions_at_once_and_the_same(shelf: 
     assert {n: d for n, d in single.items() if n.startswith(WORKS[0])} == {
         n: d for n, d in files(serial).items() if n.startswith(WORKS[0])
     }
-    # Made in two tasks (the EPUB and what is made from it; the PDF), gathered in the registry's order
+    # Gathered in the registry's order
     made = [
         f"{WORKS[0]}.epub",
         f"{WORKS[0]}.kepub.epub",
@@ -228,6 +230,21 @@ def test_one_work_on_two_workers_makes_its_editions_at_once_and_the_same(shelf: 
         f"{WORKS[0]}.pdf",
     ]
     assert [line.split()[0].rsplit("/", 1)[-1] for line in result.stdout.splitlines() if "bytes" in line] == made
+
+
+@pytest.mark.slow(12)  # a work's editions, its PDF in two trims
+def test_one_work_in_two_trims_on_two_workers_makes_its_editions_at_once_and_the_same(
+    shelf: tuple[Path, Path],
+) -> None:
+    """Three tasks (the EPUB's; each trim's PDF) of one work go through the pool: the same
+    bytes as the serial shelf's, in the trim it has."""
+    project, serial = shelf
+    result = folio(project, "build", f"source/{WORKS[0]}", "--out", "trims", "--jobs", "2", "-t", "a5", "-t", "a4")
+    assert result.returncode == 0, result.stderr
+    made = files(project / "trims")
+    assert f"{WORKS[0]}-a4.pdf" in made
+    ours = {n: d for n, d in files(serial).items() if n.startswith(WORKS[0])}
+    assert {n: d for n, d in made.items() if n in ours} == ours
 
 
 def test_a_cached_cover_gives_the_same_epub_without_loading_weasyprint(tmp_path: Path) -> None:
