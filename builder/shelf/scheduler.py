@@ -11,7 +11,9 @@ import errno
 import gc
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -110,13 +112,20 @@ def run(work: list[Task], workers: int) -> Iterator[tuple[Job, Built | Failure]]
         return
     context = multiprocessing.get_context("forkserver")
     modules = start_fork_server(chosen)
-    with context.Pool(
-        workers,
-        initializer=_worker_started,
-        initargs=(modules, shared_key()),
-        maxtasksperchild=WORKS_PER_WORKER,
-    ) as pool:  # leaving it terminates the workers
-        yield from pool.imap_unordered(_build_job, work)
+    # The workers' temporary files (WeasyPrint writes each font it loads to a folder of its own,
+    # removed only at an interpreter's orderly exit, which a pool's worker never has) go in one
+    # folder, removed when the pool ends: a build leaves nothing behind in TMPDIR.
+    scratch = tempfile.mkdtemp(prefix="folio-workers-")
+    try:
+        with context.Pool(
+            workers,
+            initializer=_worker_started,
+            initargs=(modules, shared_key(), scratch),
+            maxtasksperchild=WORKS_PER_WORKER,
+        ) as pool:  # leaving it terminates the workers
+            yield from pool.imap_unordered(_build_job, work)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def start_fork_server(chosen: list[Edition]) -> list[str]:
@@ -147,8 +156,10 @@ def _imported(modules: list[str]) -> None:
     gc.freeze()
 
 
-def _worker_started(modules: list[str], shared: str) -> None:
+def _worker_started(modules: list[str], shared: str, scratch: str | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if scratch is not None:
+        tempfile.tempdir = scratch  # the pool's own folder, which the parent removes
     give_shared_key(shared)  # computed as the works were keyed
     _imported(modules)
 

@@ -97,3 +97,25 @@ def test_a_worker_takes_the_shared_key_of_the_build_that_started_it() -> None:
     context = multiprocessing.get_context("forkserver")
     with context.Pool(1, initializer=scheduler._worker_started, initargs=([], "the build's shared key")) as pool:
         assert pool.apply(fingerprint.shared_key) == "the build's shared key"
+
+
+def test_a_pooled_build_leaves_nothing_in_the_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """WeasyPrint writes the fonts it loads to folders of its own, which a pool's worker (never
+    exiting in order) cannot remove: they go in the pool's folder, removed when the pool ends."""
+    import tempfile
+
+    from builder.shelf import scheduler
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EDITION_EPOCH)
+    monkeypatch.setenv("FOLIO_CACHE", str(tmp_path / "cache"))
+    chosen = editions(("pdf",), ["a5"], False)
+    works = sorted(path for path in (ROOT / "source").iterdir() if (path / "work.toml").is_file())[:2]
+    fonts_seen = []
+    for _, built in scheduler.run(tasks([Job(work, "key") for work in works], chosen, 2), 2):
+        assert not isinstance(built, scheduler.Failure), built.message
+        fonts_seen += [path.name for path in temporary.glob("folio-workers-*/weasyprint-*")]
+    assert fonts_seen  # the workers' fonts were in the pool's folder while it ran
+    assert list(temporary.iterdir()) == []
