@@ -150,8 +150,9 @@ def _ending_in_cr(data: bytes) -> list[tuple[int, int]]:
 
 def _mend(pdf: Pdf, objgen: tuple[int, int]) -> bool:
     """Change the stream ``objgen`` (or, for an object stream or the cross-reference stream,
-    one structure element it holds or that the file has) without changing its meaning, so
-    that it no longer ends in CR once written; False if there is nothing to change."""
+    one structure element or page it holds or that the file has, by a key set to its default)
+    without changing its meaning, so that it no longer ends in CR once written; False if there
+    is nothing to change."""
     thing = pdf.get_object(objgen) if objgen[0] else None
     if not isinstance(thing, pikepdf.Stream) or not thing.read_raw_bytes().endswith(b"\r"):
         return False  # not told apart in the file's bytes (binary data that reads as " obj")
@@ -166,6 +167,9 @@ def _mend(pdf: Pdf, objgen: tuple[int, int]) -> bool:
     for member in members:
         if isinstance(member, Dictionary) and "/S" in member and "/P" in member and "/R" not in member:
             member.R = 0  # a structure element's revision number, 0 by default
+            return True
+        if isinstance(member, Dictionary) and member.get("/Type") == Name.Page and "/Rotate" not in member:
+            member.Rotate = 0  # a page's rotation, 0 by default (an object stream of pages alone)
             return True
     return False
 

@@ -396,3 +396,27 @@ def test_the_joined_file_has_object_streams_and_no_stream_ending_in_cr(data: byt
         assert stream.read_bytes() == held
     assert [(str(e.S), int(e.K), str(e.Alt)) for e in again.Root.StructTreeRoot.K.K] == elements
     assert {int(e.get("/R", 0)) for e in again.Root.StructTreeRoot.K.K} == {0}
+
+
+def test_an_object_stream_of_pages_alone_is_mended_not_written_out_of_streams() -> None:
+    """An object stream holding no structure element (pages alone, as a long book's joined file
+    has them) that ends in CR is mended by a page's default rotation: the file keeps its object
+    streams, and its size, rather than being written outside them (about 2.5 times the size)."""
+    from builder.editions.pdf_merge import _ending_in_cr, _write, save
+
+    pdf = pikepdf.new()
+    for _ in range(150):
+        pdf.add_blank_page(page_size=(420, 595))
+    for extra in range(1, 2000):  # a first page's width that makes an object stream of pages end in CR
+        pdf.pages[0].MediaBox = pikepdf.Array([0, 0, 420 + extra / 100, 595])
+        written = _write(pdf, pikepdf.ObjectStreamMode.generate)
+        read = pikepdf.open(io.BytesIO(written))
+        if any(read.get_object(objgen).get("/Type") == pikepdf.Name.ObjStm for objgen in _ending_in_cr(written)):
+            break
+    else:
+        raise AssertionError("no object stream of pages ending in CR could be made")
+    saved = save(pdf)
+    assert b"\r\nendstream" not in saved and b"/ObjStm" in saved
+    again = pikepdf.open(io.BytesIO(saved))
+    assert len(again.pages) == 150 and {int(page.obj.get("/Rotate", 0)) for page in again.pages} == {0}
+    assert len(saved) < 2 * len(written)
