@@ -206,10 +206,11 @@ def test_checking_a_print_cover_loads_no_writer(tmp_path: Path) -> None:
     _pdf(tmp_path / interior.file_name("book"), 10, 148, 210)
     _pdf(tmp_path / cover.file_name("book"), 1, 200, 210)
     code = textwrap.dedent("""
-        import runpy, sys
+        import sys
+        from builder.cli import run  # the command without its quick exit, so that this script goes on
         sys.argv = ["folio", "check", sys.argv[1]]
         try:
-            runpy.run_module("builder", run_name="__main__")
+            run()
         except SystemExit:
             pass
         loaded = sorted(
