@@ -8,8 +8,9 @@ in text whose language is the work's, is suspect when it is common in French, Ge
 Italian or Spanish and rare in the work's language. Latin has no list there, so Latin
 passages are not found. An English word is counted as common in English where its
 American spelling is ("labour", "centre", "organise": `spellings`), since the English list is
-American. Words a work uses as its own otherwise (naturalised words such as "ensemble") go in
-`allowed-words.txt` in its source folder, one a line.
+American. The edition's own words (its colophon and rights page, from styles/furniture.toml)
+are not the work's, and are left alone. Words a work uses as its own otherwise (naturalised
+words such as "ensemble") go in `allowed-words.txt` in its source folder, one a line.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from pathlib import Path
 
 from lxml import etree
 from spellchecker import SpellChecker
+
+from ..editions.languages import furniture_texts
 
 ALLOW_LIST = "allowed-words.txt"  # in a work's source folder
 CHECKED_LANGUAGES = (
@@ -69,6 +72,7 @@ def untagged_foreign_words(epub: Path, allowed: Collection[str] = ()) -> dict[st
             if name.endswith(".xhtml")
             for text in _texts_in(etree.fromstring(archive.read(name)), language)
         ]
+    allowed = {*allowed, *(word for text in furniture_texts(language) for word in WORD.findall(text))}
     own = _frequencies(language).word_frequency
     others = {other: _frequencies(other).word_frequency for other in CHECKED_LANGUAGES if other != language}
     found: dict[str, str] = {}

@@ -54,6 +54,14 @@ def furniture_language(language: str) -> str:
     return FALLBACK
 
 
+def furniture_texts(language: str) -> list[str]:
+    """Every text of the furniture a work in `language` is given (its section of the table,
+    fields unfilled): the edition's own words, not the work's."""
+    section = _table()[furniture_language(language)]
+    values = [item for value in section.values() for item in (value if isinstance(value, list) else [value])]
+    return [value for value in values if isinstance(value, str)]
+
+
 def has_furniture(language: str) -> bool:
     return furniture_language(language) != FALLBACK or language.lower().split("-")[0] == FALLBACK
 

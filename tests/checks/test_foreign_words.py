@@ -4,6 +4,7 @@ that does not fail the check."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -108,3 +109,16 @@ def test_british_spellings_are_english_and_french_words_still_french(
     assert found == {french: "fr"}
     assert all(len(spellings(word, "en")) > 1 for word in british)
     assert spellings("centre", "fr") == {"centre"}  # only English has the other side's spellings
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "de"])
+def test_the_editions_own_words_are_not_taken_for_foreign_ones(language: str, tmp_path: Path) -> None:
+    """The colophon and rights page are Folio's words in the work's language ("copiarlo",
+    "indica" and "trae" in Spanish read as Italian by frequency): they are left alone, and a
+    foreign word beside them is still named."""
+    from builder.editions.languages import furniture_texts
+
+    furniture = " ".join(re.sub(r"<[^>]+>|\{[^}]*\}", " ", text) for text in furniture_texts(language))
+    stranger = {"en": "encourager", "es": "toujours", "fr": "wirklich", "de": "toujours"}[language]
+    found = untagged_foreign_words(_epub(tmp_path / "w.epub", language, f"{furniture} {stranger}"))
+    assert set(found) == {stranger}
