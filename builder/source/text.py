@@ -54,6 +54,10 @@ _LABEL_LINE = re.compile(
     r"eleven|twelve|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)$",
     re.I,
 )
+# Words that leave an English phrase open at a line's end, or carry it on at the next line's
+# start ("THE TWO-FOLD CHARACTER OF" / "THE LABOUR …", "COMMODITIES" / "AND THE SECRET …").
+_ENDS_OPEN = re.compile(r"(?i)\b(?:a|an|the|of|and|or|nor|but|in|on|at|to|for|with|by|from|as|into|upon|its|their)$")
+_GOES_ON = re.compile(r"(?i)^(?:and|or|nor|but|of|in|on|at|to|for|with|by|from|as|into|upon)\b")
 # A page of the printed source begins here: `{{page 29}}` (docs/authoring.md, "Pages of the
 # printed source"). The label is the page's number as the source prints it (29, xii, 463a).
 PAGE_BREAK = re.compile(r"\{\{page ([A-Za-z0-9]{1,12})\}\}")
@@ -675,21 +679,35 @@ def _line(token: Token) -> int:
 
 def plain_text(inline: Token, *, heading: bool = False) -> str:
     """The words of an inline token without note calls: for the nav, bookmarks and titles. A
-    line break is a space, but in a `heading` a label set above its title ("Part I" / "THE
-    COMMODITY") is joined to it by a colon, as one line of the contents."""
+    line break is a space, but in a `heading` two lines that are each a phrase of their own
+    are joined by a colon, as one line of the contents: a label set above its title ("Part I"
+    / "THE COMMODITY"), or a title above another ("… diametrically opposed" / "Effect of growth
+    …"). A line broken mid-phrase reads on with a space."""
     words: list[str] = []
-    line: list[str] = []  # the words since the last line break
+    lines: list[str] = [""]  # each line's words, the breaks' places in `words`
+    breaks: list[int] = []
     for child in inline.children or []:
-        if heading and child.type == "hardbreak" and _LABEL_LINE.match(" ".join("".join(line).split())):
-            words.append(": ")  # a label set above its title, "Part I" / "THE COMMODITY": "Part I: THE COMMODITY"
-            line = []
-        elif child.type in ("softbreak", "hardbreak"):
-            words.append(" ")  # a line broken mid-phrase ("THE TWO-FOLD CHARACTER OF" / "THE LABOUR …")
-            line = []
+        if child.type in ("softbreak", "hardbreak"):
+            breaks.append(len(words) if heading and child.type == "hardbreak" else -1)
+            words.append(" ")
+            lines.append("")
         elif child.type in ("text", "code_inline"):
             words.append(child.content)
-            line.append(child.content)
+            lines[-1] += child.content
+    for number, place in enumerate(breaks):
+        if place >= 0 and _own_phrases(" ".join(lines[number].split()), " ".join(lines[number + 1].split())):
+            words[place] = ": "
     return " ".join("".join(words).split())
+
+
+def _own_phrases(line: str, after: str) -> bool:
+    """Whether a heading's line and the next are each a phrase of their own, not one phrase
+    broken across them."""
+    if _LABEL_LINE.match(line):
+        return True  # "Part I" / "THE COMMODITY"
+    if not line or not after or line[-1] in ".,;:!?–—-(" or not after[0].isupper():
+        return False  # ends in its own stop, or the next line goes on in lower case
+    return not (_ENDS_OPEN.search(line) or _GOES_ON.match(after))
 
 
 def _collect_ids(tokens: list[Token]) -> list[tuple[str, int]]:

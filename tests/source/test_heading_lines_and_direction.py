@@ -67,3 +67,26 @@ def test_a_direction_no_reader_knows_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as raised:
         _part(tmp_path, "# Title\n\n[words]{dir=sideways}\n")
     assert raised.value.code == "S023" and "dir=rtl" in str(raised.value.hint)
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (
+            ["The Interests of Capital and Wage-Labour are diametrically opposed", "Effect of growth of Capital"],
+            "The Interests of Capital and Wage-Labour are diametrically opposed: Effect of growth of Capital",
+        ),
+        (["Первая глава", "Товар"], "Первая глава: Товар"),  # two phrases in any script
+        (
+            ["THE FETISHISM OF COMMODITIES", "AND THE SECRET THEREOF"],
+            "THE FETISHISM OF COMMODITIES AND THE SECRET THEREOF",
+        ),
+        (["Of the Division", "of Labour"], "Of the Division of Labour"),  # goes on in lower case
+        (["The Working Day.", "Its Limits"], "The Working Day. Its Limits"),  # ends in its own stop
+    ],
+)
+def test_two_titles_on_two_lines_read_as_two_phrases_one_broken_phrase_as_one(
+    tmp_path: Path, lines: list[str], title: str
+) -> None:
+    part = _part(tmp_path, "# Title\n\n## " + "\\\n".join(lines) + "\n\ntext\n")
+    assert [section.title for section in part.sections] == [title]
