@@ -149,3 +149,18 @@ def test_folio_check_lints_the_works_of_the_project_whose_editions_it_checks(
         assert cli._lint_sources_of([tmp_path / "a-letter-two.epub"]) == []
     finally:
         project.cache_clear()
+
+
+def test_a_run_in_a_face_not_the_books_costs_the_pdf_alone(work_copy: Path, tmp_path: Path) -> None:
+    """P004 (a Thai word untagged in a Bengali work, set in a face that is not the book's) is
+    the PDF's failure alone, as P003 is: the EPUB is still written."""
+    toml = work_copy / "work.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('language = "en"', 'language = "bn"'), encoding="utf-8")
+    text = work_copy / "text.md"
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("Here it is in full.", "Here it is in full ไทย."), encoding="utf-8"
+    )
+    dist = tmp_path / "out"
+    result = run_cli("build", str(work_copy), "-f", "epub", "-f", "pdf", "--out", str(dist))
+    assert result.returncode == 1 and "[P004]" in result.stderr
+    assert (dist / f"{work_copy.name}.epub").is_file() and not (dist / f"{work_copy.name}.pdf").exists()

@@ -99,8 +99,10 @@ def editions(
 
 
 # Failures of a print edition alone, which cost the work none of its other editions: characters
-# the print typefaces lack (the EPUB leaves them to the reading system's fonts).
-PRINT_ONLY = frozenset({"P003"})
+# the print typefaces lack (P003), or text set in a face that is not the book's (P004: a run of
+# another script untagged in a work whose face lacks it); the EPUB leaves both to the reading
+# system's fonts.
+PRINT_ONLY = frozenset({"P003", "P004"})
 
 
 def build_work(
