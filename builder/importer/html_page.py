@@ -636,6 +636,8 @@ class _Converter:
                 out.append(self.table(child))
             elif tag == "pre":
                 start = flush()
+                for br in child.iter("br"):  # a line break of the <pre>, as its newlines are
+                    br.tail = "\n" + (br.tail or "")
                 out.append(_preformatted(child.text_content()))
             elif tag == "img":
                 start = flush()

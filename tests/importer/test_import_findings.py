@@ -673,3 +673,11 @@ def test_the_readers_notes_in_a_list(tmp_path: Path) -> None:
     done = _import(tmp_path, (FINDINGS / "olnotes2.html").read_text(encoding="utf-8"))
     text = _text(done)
     assert "first note[^1] and" in text and "[^2]: The second note." in text and "> With a quotation" in text
+
+
+def test_a_line_break_inside_a_pre_is_a_line_of_its_own(tmp_path: Path) -> None:
+    """`<br>` in a `<pre>` breaks its line as a newline does: no two words glued, none repeated."""
+    html = "<html><body><h1>Pre</h1><pre>alpha bravo<br>charlie <a href='#x'>delta</a><br/>echo</pre></body></html>"
+    done = _import(tmp_path, html)
+    _nothing_put_back(done)
+    assert "{.lines}\nalpha bravo\\\ncharlie delta\\\necho\n" in _text(done)
