@@ -306,7 +306,8 @@ CATALOGUE: dict[str, Entry] = {
         "replace the characters, or add a typeface that has them to styles/typefaces.toml and styles/scripts.css",
     ),
     "P004": Entry(
-        "a PDF is set partly in a font that is not one of the book's typefaces: the PDF is not made (the other editions are)",
+        "a PDF is set partly in a font that is not one of the book's typefaces: "
+        "the PDF is not made (the other editions are)",
         "a style asks for a face or a style that styles/fonts.css does not "
         "give: correct the style, or replace the characters the typefaces lack",
     ),
@@ -400,7 +401,8 @@ CATALOGUE: dict[str, Entry] = {
     ),
     "P105": Entry("a PDF has no bookmarks", "rebuild it; if it persists, report it"),
     "P106": Entry(
-        "a PDF is set partly in a font that is not one of the book's typefaces: the PDF is not made (the other editions are)",
+        "a PDF is set partly in a font that is not one of the book's typefaces: "
+        "the PDF is not made (the other editions are)",
         "replace the characters the typefaces lack, or correct the style that asks for the face",
     ),
     # P170–P172: a Kindle edition (AZW3) read back
